@@ -1,0 +1,492 @@
+//! Battle logs in columnar form: the dataset behind every rating.
+//!
+//! A FastChat `clean_battle` record is ~600 bytes of JSON; a million of them must fit comfortably in
+//! a browser tab, so each battle is reduced to interned ids and a few numbers as it is parsed. The
+//! analyses aggregate further (pair × outcome counts) but filters need these per-battle columns.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Outcome {
+    /// `model_a`
+    ModelA,
+    /// `model_b`
+    ModelB,
+    /// `tie`
+    Tie,
+    /// `tie (bothbad)` or `both_bad`
+    TieBothBad,
+}
+
+impl Outcome {
+    /// Parses a winner label. Accepts the FastChat spellings and the preference-release ones.
+    pub fn parse(label: &str) -> Option<Self> {
+        match label.trim() {
+            "model_a" | "a" | "A" => Some(Self::ModelA),
+            "model_b" | "b" | "B" => Some(Self::ModelB),
+            "tie" | "Tie" | "TIE" => Some(Self::Tie),
+            "tie (bothbad)" | "both_bad" | "bothbad" | "tie(bothbad)" => Some(Self::TieBothBad),
+            _ => None,
+        }
+    }
+
+    /// The label used in exports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ModelA => "model_a",
+            Self::ModelB => "model_b",
+            Self::Tie => "tie",
+            Self::TieBothBad => "tie (bothbad)",
+        }
+    }
+
+    /// The outcome after swapping the two sides.
+    pub fn mirrored(self) -> Self {
+        match self {
+            Self::ModelA => Self::ModelB,
+            Self::ModelB => Self::ModelA,
+            other => other,
+        }
+    }
+}
+
+/// Index of each style feature in [`Battles::style`]: raw counts for side a then side b.
+pub mod style_index {
+    /// `conv_metadata.sum_assistant_a_tokens`
+    pub const TOKENS_A: usize = 0;
+    /// `conv_metadata.sum_assistant_b_tokens`
+    pub const TOKENS_B: usize = 1;
+    /// sum of `header_count_a.h1..h6`
+    pub const HEADERS_A: usize = 2;
+    /// sum of `header_count_b.h1..h6`
+    pub const HEADERS_B: usize = 3;
+    /// `list_count_a.ordered + unordered`
+    pub const LISTS_A: usize = 4;
+    /// `list_count_b.ordered + unordered`
+    pub const LISTS_B: usize = 5;
+    /// `bold_count_a["**"] + ["__"]`
+    pub const BOLD_A: usize = 6;
+    /// `bold_count_b["**"] + ["__"]`
+    pub const BOLD_B: usize = 7;
+}
+
+/// A battle log, one entry per battle in every per-battle vector.
+///
+/// Optional fields the file lacked hold a neutral value: `tstamp` NaN, `turn` 0, `anony` None,
+/// language/judge id 0 pointing at `""`, style row all NaN.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Battles {
+    /// Interned model names; ids index into this.
+    pub models: Vec<String>,
+    /// Interned languages (`""` = unknown, always id 0).
+    pub languages: Vec<String>,
+    /// Interned judges (`""` = unknown, always id 0).
+    pub judges: Vec<String>,
+    /// Category names (true boolean leaves of `category_tag`, e.g. `math_v0.1.math`), at most 64.
+    pub categories: Vec<String>,
+    pub model_a: Vec<u32>,
+    pub model_b: Vec<u32>,
+    pub outcome: Vec<Outcome>,
+    /// Unix seconds; NaN when absent.
+    pub tstamp: Vec<f64>,
+    pub language: Vec<u32>,
+    pub judge: Vec<u32>,
+    /// Number of turns; 0 when absent.
+    pub turn: Vec<u32>,
+    pub anony: Vec<Option<bool>>,
+    /// `dedup_tag.sampled`; None when absent.
+    pub dedup_sampled: Vec<Option<bool>>,
+    /// Bit i set = `categories[i]` is true for this battle.
+    pub category_bits: Vec<u64>,
+    /// Raw style counts, see [`style_index`]; NaN row when `conv_metadata` was absent.
+    pub style: Vec<[f32; 8]>,
+    /// Battles that carried `conv_metadata`.
+    pub n_with_style: usize,
+    /// Winner labels that are not a known outcome, with their counts, sorted by label. These rows
+    /// are not in the vectors above; an analysis must refuse to run silently past them.
+    pub unknown_winners: Vec<(String, u64)>,
+    /// Rows whose model_a equals model_b (dropped, as FastChat's cleaning does).
+    pub self_battles: u64,
+}
+
+impl Battles {
+    /// Number of battles kept.
+    pub fn len(&self) -> usize {
+        self.outcome.len()
+    }
+
+    /// True when no battle was kept.
+    pub fn is_empty(&self) -> bool {
+        self.outcome.is_empty()
+    }
+
+    /// Id of a model by name.
+    pub fn model_id(&self, name: &str) -> Option<u32> {
+        self.models.iter().position(|m| m == name).map(|i| i as u32)
+    }
+
+    /// Approximate heap bytes held (for memory reporting).
+    pub fn heap_bytes(&self) -> usize {
+        self.len() * (4 + 4 + 1 + 8 + 4 + 4 + 4 + 2 + 2 + 8 + 32)
+    }
+}
+
+#[derive(Deserialize)]
+struct RawBattle<'a> {
+    #[serde(borrow)]
+    model_a: Cow<'a, str>,
+    #[serde(borrow)]
+    model_b: Cow<'a, str>,
+    #[serde(borrow)]
+    winner: Cow<'a, str>,
+    #[serde(default, borrow)]
+    judge: Option<Cow<'a, str>>,
+    #[serde(default)]
+    turn: Option<f64>,
+    #[serde(default)]
+    anony: Option<bool>,
+    #[serde(default, borrow)]
+    language: Option<Cow<'a, str>>,
+    #[serde(default)]
+    tstamp: Option<f64>,
+    #[serde(default)]
+    conv_metadata: Option<ConvMetadata>,
+    #[serde(default)]
+    dedup_tag: Option<DedupTag>,
+    #[serde(default, borrow)]
+    category_tag: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct ConvMetadata {
+    #[serde(default)]
+    sum_assistant_a_tokens: Option<f64>,
+    #[serde(default)]
+    sum_assistant_b_tokens: Option<f64>,
+    #[serde(default)]
+    header_count_a: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    header_count_b: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    list_count_a: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    list_count_b: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    bold_count_a: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    bold_count_b: Option<BTreeMap<String, f64>>,
+}
+
+#[derive(Deserialize)]
+struct DedupTag {
+    #[serde(default)]
+    sampled: Option<bool>,
+}
+
+/// Why one record could not become a battle.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BattleRowError {
+    #[error("field `{field}`: {problem}")]
+    Field { field: &'static str, problem: String },
+    #[error("not a battle record: {0}")]
+    Json(String),
+}
+
+/// Builds [`Battles`] one record at a time, interning names as it goes.
+#[derive(Default)]
+pub struct BattleBuilder {
+    battles: Battles,
+    model_ids: HashMap<String, u32>,
+    language_ids: HashMap<String, u32>,
+    judge_ids: HashMap<String, u32>,
+    unknown: BTreeMap<String, u64>,
+    category_overflow: bool,
+}
+
+fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+    if let Some(&id) = map.get(name) {
+        return id;
+    }
+    let id = names.len() as u32;
+    names.push(name.to_owned());
+    map.insert(name.to_owned(), id);
+    id
+}
+
+fn sum_values(map: &Option<BTreeMap<String, f64>>) -> f32 {
+    map.as_ref().map_or(f32::NAN, |m| m.values().sum::<f64>() as f32)
+}
+
+/// Column values of one CSV battle row, by field name.
+pub struct CsvBattleFields<'a> {
+    pub model_a: &'a str,
+    pub model_b: &'a str,
+    pub winner: &'a str,
+    pub judge: Option<&'a str>,
+    pub turn: Option<&'a str>,
+    pub anony: Option<&'a str>,
+    pub language: Option<&'a str>,
+    pub tstamp: Option<&'a str>,
+}
+
+impl BattleBuilder {
+    /// A builder with the unknown language and judge pre-interned as id 0.
+    pub fn new() -> Self {
+        let mut b = Self::default();
+        intern(&mut b.language_ids, &mut b.battles.languages, "");
+        intern(&mut b.judge_ids, &mut b.battles.judges, "");
+        b
+    }
+
+    /// Battles kept so far.
+    pub fn len(&self) -> usize {
+        self.battles.len()
+    }
+
+    /// True before the first kept battle.
+    pub fn is_empty(&self) -> bool {
+        self.battles.is_empty()
+    }
+
+    /// Adds one JSON record (the bytes of one array element or JSONL line).
+    pub fn push_json(&mut self, bytes: &[u8]) -> Result<(), BattleRowError> {
+        let raw: RawBattle<'_> = serde_json::from_slice(bytes).map_err(|e| {
+            let msg = e.to_string();
+            // serde names the missing field; keep its words, drop the column noise.
+            match msg.find(" at line") {
+                Some(cut) => BattleRowError::Json(msg[..cut].to_owned()),
+                None => BattleRowError::Json(msg),
+            }
+        })?;
+        let style = raw.conv_metadata.as_ref().map(|m| {
+            [
+                m.sum_assistant_a_tokens.map_or(f32::NAN, |v| v as f32),
+                m.sum_assistant_b_tokens.map_or(f32::NAN, |v| v as f32),
+                sum_values(&m.header_count_a),
+                sum_values(&m.header_count_b),
+                sum_values(&m.list_count_a),
+                sum_values(&m.list_count_b),
+                sum_values(&m.bold_count_a),
+                sum_values(&m.bold_count_b),
+            ]
+        });
+        let category_bits = match raw.category_tag {
+            Some(tag) => self.category_bits(tag),
+            None => 0,
+        };
+        self.push(
+            &raw.model_a,
+            &raw.model_b,
+            &raw.winner,
+            Extras {
+                judge: raw.judge.as_deref().unwrap_or(""),
+                language: raw.language.as_deref().unwrap_or(""),
+                turn: raw.turn.map_or(0, |t| t.max(0.0) as u32),
+                tstamp: raw.tstamp.unwrap_or(f64::NAN),
+                anony: raw.anony,
+                dedup_sampled: raw.dedup_tag.and_then(|d| d.sampled),
+                category_bits,
+                style,
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds one CSV row.
+    pub fn push_fields(&mut self, f: &CsvBattleFields<'_>) -> Result<(), BattleRowError> {
+        let number = |field: &'static str,
+                      v: Option<&str>|
+         -> Result<Option<f64>, BattleRowError> {
+            match v.map(str::trim) {
+                None | Some("") => Ok(None),
+                Some(text) => text.parse::<f64>().map(Some).map_err(|_| BattleRowError::Field {
+                    field,
+                    problem: format!("expected a number, found {text:?}"),
+                }),
+            }
+        };
+        let anony = match f.anony.map(|s| s.trim().to_ascii_lowercase()) {
+            None => None,
+            Some(s) if s.is_empty() => None,
+            Some(s) if s == "true" || s == "1" => Some(true),
+            Some(s) if s == "false" || s == "0" => Some(false),
+            Some(s) => {
+                return Err(BattleRowError::Field {
+                    field: "anony",
+                    problem: format!("expected true or false, found {s:?}"),
+                })
+            }
+        };
+        let turn = number("turn", f.turn)?.map_or(0, |t| t.max(0.0) as u32);
+        let tstamp = number("tstamp", f.tstamp)?.unwrap_or(f64::NAN);
+        if f.model_a.trim().is_empty() {
+            return Err(BattleRowError::Field { field: "model_a", problem: "empty".into() });
+        }
+        if f.model_b.trim().is_empty() {
+            return Err(BattleRowError::Field { field: "model_b", problem: "empty".into() });
+        }
+        self.push(
+            f.model_a.trim(),
+            f.model_b.trim(),
+            f.winner,
+            Extras {
+                judge: f.judge.unwrap_or(""),
+                language: f.language.unwrap_or(""),
+                turn,
+                tstamp,
+                anony,
+                dedup_sampled: None,
+                category_bits: 0,
+                style: None,
+            },
+        );
+        Ok(())
+    }
+
+    fn category_bits(&mut self, tag: &RawValue) -> u64 {
+        let Ok(map) = serde_json::from_str::<BTreeMap<String, serde_json::Value>>(tag.get()) else {
+            return 0;
+        };
+        let mut bits = 0u64;
+        for (group, value) in &map {
+            let serde_json::Value::Object(inner) = value else { continue };
+            for (name, flag) in inner {
+                if flag.as_bool() != Some(true) {
+                    continue;
+                }
+                let full = format!("{group}.{name}");
+                let idx = match self.battles.categories.iter().position(|c| *c == full) {
+                    Some(i) => i,
+                    None if self.battles.categories.len() < 64 => {
+                        self.battles.categories.push(full);
+                        self.battles.categories.len() - 1
+                    }
+                    None => {
+                        self.category_overflow = true;
+                        continue;
+                    }
+                };
+                bits |= 1 << idx;
+            }
+        }
+        bits
+    }
+
+    fn push(&mut self, model_a: &str, model_b: &str, winner: &str, extras: Extras<'_>) {
+        let Some(outcome) = Outcome::parse(winner) else {
+            *self.unknown.entry(winner.to_owned()).or_default() += 1;
+            return;
+        };
+        if model_a == model_b {
+            self.battles.self_battles += 1;
+            return;
+        }
+        let b = &mut self.battles;
+        b.model_a.push(intern(&mut self.model_ids, &mut b.models, model_a));
+        b.model_b.push(intern(&mut self.model_ids, &mut b.models, model_b));
+        b.outcome.push(outcome);
+        b.tstamp.push(extras.tstamp);
+        b.language.push(intern(&mut self.language_ids, &mut b.languages, extras.language));
+        b.judge.push(intern(&mut self.judge_ids, &mut b.judges, extras.judge));
+        b.turn.push(extras.turn);
+        b.anony.push(extras.anony);
+        b.dedup_sampled.push(extras.dedup_sampled);
+        b.category_bits.push(extras.category_bits);
+        match extras.style {
+            Some(row) => {
+                b.style.push(row);
+                b.n_with_style += 1;
+            }
+            None => b.style.push([f32::NAN; 8]),
+        }
+    }
+
+    /// Finishes the log. Warnings describe rows that were dropped.
+    pub fn finish(mut self) -> (Battles, Vec<String>) {
+        let mut warnings = Vec::new();
+        self.battles.unknown_winners = self.unknown.into_iter().collect();
+        if !self.battles.unknown_winners.is_empty() {
+            let listed: Vec<String> =
+                self.battles.unknown_winners.iter().map(|(v, n)| format!("{v:?} ×{n}")).collect();
+            warnings.push(format!(
+                "unknown winner values (rows not loaded; map them before rating): {}",
+                listed.join(", ")
+            ));
+        }
+        if self.battles.self_battles > 0 {
+            warnings.push(format!(
+                "{} battles of a model against itself skipped",
+                self.battles.self_battles
+            ));
+        }
+        if self.category_overflow {
+            warnings.push("more than 64 category tags: the rest are ignored".into());
+        }
+        (self.battles, warnings)
+    }
+}
+
+struct Extras<'a> {
+    judge: &'a str,
+    language: &'a str,
+    turn: u32,
+    tstamp: f64,
+    anony: Option<bool>,
+    dedup_sampled: Option<bool>,
+    category_bits: u64,
+    style: Option<[f32; 8]>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fastchat_record_with_metadata() {
+        let rec = br#"{"model_a":"x","model_b":"y","winner":"tie (bothbad)","judge":"j","turn":2,
+            "anony":true,"language":"English","tstamp":1700000000.5,
+            "conv_metadata":{"sum_assistant_a_tokens":10,"sum_assistant_b_tokens":20,
+              "header_count_a":{"h1":1,"h2":2},"header_count_b":{"h1":0},
+              "list_count_a":{"ordered":1,"unordered":2},"list_count_b":{"ordered":0,"unordered":0},
+              "bold_count_a":{"**":3,"__":1},"bold_count_b":{"**":0,"__":0}},
+            "dedup_tag":{"high_freq":false,"sampled":true},
+            "category_tag":{"math_v0.1":{"math":true},"if_v0.1":{"if":false,"score":3}}}"#;
+        let mut b = BattleBuilder::new();
+        b.push_json(rec).expect("valid record");
+        let (battles, warnings) = b.finish();
+        assert!(warnings.is_empty());
+        assert_eq!(battles.len(), 1);
+        assert_eq!(battles.outcome[0], Outcome::TieBothBad);
+        assert_eq!(battles.style[0], [10.0, 20.0, 3.0, 0.0, 3.0, 0.0, 4.0, 0.0]);
+        assert_eq!(battles.categories, vec!["math_v0.1.math".to_string()]);
+        assert_eq!(battles.category_bits[0], 1);
+        assert_eq!(battles.languages[battles.language[0] as usize], "English");
+        assert_eq!(battles.dedup_sampled[0], Some(true));
+        assert_eq!(battles.turn[0], 2);
+    }
+
+    #[test]
+    fn unknown_winners_are_counted_not_guessed() {
+        let mut b = BattleBuilder::new();
+        for w in ["model_a", "draw", "draw", "???"] {
+            let rec = format!(r#"{{"model_a":"x","model_b":"y","winner":"{w}"}}"#);
+            b.push_json(rec.as_bytes()).expect("valid json");
+        }
+        let (battles, warnings) = b.finish();
+        assert_eq!(battles.len(), 1);
+        assert_eq!(battles.unknown_winners, vec![("???".into(), 1), ("draw".into(), 2)]);
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn missing_field_is_named() {
+        let mut b = BattleBuilder::new();
+        let err = b.push_json(br#"{"model_a":"x","winner":"tie"}"#).expect_err("model_b missing");
+        assert!(err.to_string().contains("model_b"), "{err}");
+    }
+}

@@ -1,0 +1,1 @@
+//! Benchmark defect checks: structural errors, duplicates, bias statistics, disagreement.

@@ -1,0 +1,1 @@
+//! Judge-based evaluations: AlpacaEval (with length control), Arena-Hard, MT-Bench.

@@ -1,0 +1,1 @@
+//! Ratings from battle logs: online Elo, Bradley–Terry, confidence intervals, style control.

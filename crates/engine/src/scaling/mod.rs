@@ -1,0 +1,1 @@
+//! Scaling-law fits: Chinchilla-style loss laws, compute-optimal allocation, score trends.

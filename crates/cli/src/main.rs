@@ -12,6 +12,9 @@ mod judge;
 mod output;
 mod ratings;
 mod scaling;
+mod synth;
+mod synth_battles;
+mod synth_runs;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +39,8 @@ enum Command {
     Defects(defects::DefectsArgs),
     /// Judge-based scores (AlpacaEval, Arena-Hard, MT-Bench).
     Judge(judge::JudgeArgs),
+    /// Generate seeded synthetic data sets (samples, tests, benchmarks).
+    Synth(synth::SynthArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Command::Scaling(args) => scaling::run(&args),
         Command::Defects(args) => defects::run(&args),
         Command::Judge(args) => judge::run(&args),
+        Command::Synth(args) => synth::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

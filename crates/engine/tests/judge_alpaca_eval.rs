@@ -5,7 +5,8 @@ mod judge_common;
 use benchlens_engine::judge::{
     alpaca_eval_leaderboard, length_controlled, AlpacaAnnotations, LcSettings,
 };
-use judge_common::{alpaca_tables, published};
+use benchlens_engine::judge::{judge, JudgeReport, JudgeSettings};
+use judge_common::{alpaca_tables, fixture, published};
 
 fn load() -> AlpacaAnnotations {
     let tables = alpaca_tables();
@@ -133,5 +134,32 @@ fn length_controlled_against_published() {
             m.lc_standard_error,
             m.length_coef
         );
+    }
+}
+
+#[test]
+fn small_file_through_the_entry_point() {
+    // Preferences 1, 2, 1.5, 1.75, null: win rate mean(0, 1, .5, .75) = 56.25 %; discrete
+    // (2 wins + ½ draw) / 4 = 62.5 %; answer lengths 2, 11, 13, 4 ("café" is 4 code points,
+    // 5 bytes), 3 → mean 6.6, printed 6. One model only: LC is fitted unregularised.
+    let t = fixture("alpaca_eval_small.json");
+    match judge(&[("small.json", &t)], &JudgeSettings::default()).expect("judge") {
+        JudgeReport::AlpacaEval { baseline, rows, length_controlled, warnings } => {
+            assert_eq!(baseline, "base");
+            let r = &rows[0];
+            assert!((r.win_rate - 56.25).abs() < 1e-12);
+            assert!((r.discrete_win_rate - 62.5).abs() < 1e-12);
+            assert_eq!((r.avg_length, r.n, r.n_judgments), (6, 4, 5));
+            assert!((r.mean_length - 6.6).abs() < 1e-12);
+            assert_eq!(warnings.len(), 1, "{warnings:?}");
+            assert!(warnings[0].contains("1 rows no preference"), "{}", warnings[0]);
+            assert_eq!(
+                length_controlled.regularization,
+                benchlens_engine::judge::length_controlled::LcRegularization::None
+            );
+            let lc = &length_controlled.models[0];
+            assert!(lc.lc_win_rate.is_finite() && lc.lc_win_rate > 0.0 && lc.lc_win_rate < 100.0);
+        }
+        other => panic!("wrong report {other:?}"),
     }
 }

@@ -188,7 +188,11 @@ impl AlpacaAnnotations {
                     next
                 });
                 if seen.insert((model, instruction), ()).is_some() {
-                    note(f, "repeats a judgment of the same model on the same instruction (skipped)", line);
+                    note(
+                        f,
+                        "repeats a judgment of the same model on the same instruction (skipped)",
+                        line,
+                    );
                     continue;
                 }
                 let preference = match parse_preference(t.cell(r, c.preference)) {

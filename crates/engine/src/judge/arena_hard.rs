@@ -218,7 +218,9 @@ pub fn arena_hard_leaderboard(
     // Models in name order, so the stream of draws (and thus every interval) is reproducible.
     for (model, (c, questions)) in &counts {
         if *model == baseline {
-            warnings.push(format!("judgments of the baseline `{baseline}` against itself were ignored"));
+            warnings.push(format!(
+                "judgments of the baseline `{baseline}` against itself were ignored"
+            ));
             continue;
         }
         let total = c.iter().sum::<u64>();
@@ -234,8 +236,7 @@ pub fn arena_hard_leaderboard(
         } else {
             (quantile_sorted(&boot, lo_q), quantile_sorted(&boot, hi_q))
         };
-        let rating =
-            (p > 0.0 && p < 1.0).then(|| 1000.0 + 400.0 * (p / (1.0 - p)).log10());
+        let rating = (p > 0.0 && p < 1.0).then(|| 1000.0 + 400.0 * (p / (1.0 - p)).log10());
         rows.push(ArenaHardRow {
             model: model.clone(),
             score: p * 100.0,

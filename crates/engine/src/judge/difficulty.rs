@@ -48,7 +48,12 @@ const TOLERANCE: f64 = 1e-9;
 const TINY_RIDGE: f64 = 1e-6;
 
 /// Fits the joint model. `ridge` is the precision of the zero-mean Gaussian prior on γ.
-pub(crate) fn fit_joint(obs: &[Obs], n_models: usize, n_instructions: usize, ridge: f64) -> JointFit {
+pub(crate) fn fit_joint(
+    obs: &[Obs],
+    n_models: usize,
+    n_instructions: usize,
+    ridge: f64,
+) -> JointFit {
     let mut by_model: Vec<Vec<u32>> = vec![Vec::new(); n_models];
     let mut by_instruction: Vec<Vec<u32>> = vec![Vec::new(); n_instructions];
     for (r, o) in obs.iter().enumerate() {
@@ -69,7 +74,8 @@ pub(crate) fn fit_joint(obs: &[Obs], n_models: usize, n_instructions: usize, rid
             largest = largest.max(moved);
         }
         for (i, rows) in by_instruction.iter().enumerate() {
-            let moved = instruction_step(obs, rows, &fit.slope, &fit.bias, &mut fit.gamma[i], ridge);
+            let moved =
+                instruction_step(obs, rows, &fit.slope, &fit.bias, &mut fit.gamma[i], ridge);
             largest = largest.max(moved);
         }
         if largest < TOLERANCE {
@@ -89,7 +95,8 @@ fn model_step(obs: &[Obs], rows: &[u32], gamma: &[f64], a: &mut f64, b: &mut f64
             .sum::<f64>()
             + 0.5 * TINY_RIDGE * (a * a + b * b)
     };
-    let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (TINY_RIDGE * *a, TINY_RIDGE * *b, TINY_RIDGE, 0.0, TINY_RIDGE);
+    let (mut ga, mut gb, mut haa, mut hab, mut hbb) =
+        (TINY_RIDGE * *a, TINY_RIDGE * *b, TINY_RIDGE, 0.0, TINY_RIDGE);
     for &r in rows {
         let o = obs[r as usize];
         let p = sigmoid(*a * o.t + *b + gamma[o.instruction as usize]);

@@ -54,7 +54,11 @@ pub struct LcSettings {
 
 impl Default for LcSettings {
     fn default() -> Self {
-        Self { regularize_to_baseline_lambda: 0.2, difficulty_ridge: 1.0, instruction_difficulty: true }
+        Self {
+            regularize_to_baseline_lambda: 0.2,
+            difficulty_ridge: 1.0,
+            instruction_difficulty: true,
+        }
     }
 }
 
@@ -136,7 +140,10 @@ fn model_rows(a: &AlpacaAnnotations) -> Vec<ModelRows> {
             let (_, sem) = mean_and_sem(&d);
             let sd = sem * (d.len() as f64).sqrt();
             let scale = if sd.is_finite() && sd > 0.0 { sd } else { f64::INFINITY };
-            ModelRows { rows: rows.into_iter().map(|(i, d, y)| (i, (d / scale).tanh(), y)).collect(), sd }
+            ModelRows {
+                rows: rows.into_iter().map(|(i, d, y)| (i, (d / scale).tanh(), y)).collect(),
+                sd,
+            }
         })
         .collect()
 }
@@ -174,8 +181,11 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
         }
     }
     let joint = fit_joint(&obs, k, a.instructions.len(), s.difficulty_ridge);
-    let gamma: Vec<f64> =
-        if s.instruction_difficulty { joint.gamma.clone() } else { vec![0.0; a.instructions.len()] };
+    let gamma: Vec<f64> = if s.instruction_difficulty {
+        joint.gamma.clone()
+    } else {
+        vec![0.0; a.instructions.len()]
+    };
 
     let gamed: Vec<usize> = (0..k)
         .filter(|&m| {
@@ -186,7 +196,9 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
     let regularization = if s.regularize_to_baseline_lambda == 0.0 {
         LcRegularization::None
     } else if !gamed.is_empty() {
-        LcRegularization::GamedBaseline { variants: gamed.iter().map(|&m| a.models[m].clone()).collect() }
+        LcRegularization::GamedBaseline {
+            variants: gamed.iter().map(|&m| a.models[m].clone()).collect(),
+        }
     } else if fitted.len() > 1 {
         LcRegularization::PooledModels
     } else {
@@ -236,8 +248,7 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
                 }
             }
             LcRegularization::PooledModels => {
-                let others: usize =
-                    obs.iter().filter(|o| o.model as usize != m).count().max(1);
+                let others: usize = obs.iter().filter(|o| o.model as usize != m).count().max(1);
                 let w = lambda_total / others as f64;
                 for o in obs.iter().filter(|o| o.model as usize != m) {
                     let bias = joint.bias[o.model as usize];
@@ -263,7 +274,9 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
             variant_of: variant_of(&a.models[m]),
         });
     }
-    models.sort_by(|x, y| y.lc_win_rate.total_cmp(&x.lc_win_rate).then_with(|| x.model.cmp(&y.model)));
+    models.sort_by(|x, y| {
+        y.lc_win_rate.total_cmp(&x.lc_win_rate).then_with(|| x.model.cmp(&y.model))
+    });
     Ok(LcResult {
         models,
         instruction_difficulty: gamma,

@@ -108,7 +108,10 @@ impl Default for JudgeSettings {
 }
 
 /// Runs the benchmark's metrics on named tables (one per file, in any order).
-pub fn judge(tables: &[(&str, &Table)], settings: &JudgeSettings) -> Result<JudgeReport, JudgeError> {
+pub fn judge(
+    tables: &[(&str, &Table)],
+    settings: &JudgeSettings,
+) -> Result<JudgeReport, JudgeError> {
     let first = tables.first().ok_or(JudgeError::NoInput)?;
     let kind = match settings.kind {
         Some(k) => k,

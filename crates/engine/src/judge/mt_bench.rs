@@ -100,7 +100,10 @@ fn summarise(model: &str, turn: Option<u32>, scores: &[f64], z: f64) -> MtBenchR
 }
 
 /// Mean score per model and turn from single-answer grade tables.
-pub fn mt_bench_scores(tables: &[(&str, &Table)], ci_level: f64) -> Result<MtBenchResult, JudgeError> {
+pub fn mt_bench_scores(
+    tables: &[(&str, &Table)],
+    ci_level: f64,
+) -> Result<MtBenchResult, JudgeError> {
     if !(ci_level > 0.0 && ci_level < 1.0) {
         return Err(JudgeError::BadSetting {
             what: "ci_level",
@@ -152,7 +155,9 @@ pub fn mt_bench_scores(tables: &[(&str, &Table)], ci_level: f64) -> Result<MtBen
         }
     }
     if scores.is_empty() {
-        return Err(JudgeError::NoJudgments { reason: "no row has a model, a turn and a score".into() });
+        return Err(JudgeError::NoJudgments {
+            reason: "no row has a model, a turn and a score".into(),
+        });
     }
     let mut per_model: Vec<(MtBenchRow, Vec<MtBenchRow>)> = scores
         .iter()

@@ -30,7 +30,7 @@ fn means_and_intervals_match_the_hand_check() {
     );
     let m1 = &r.rows[3];
     assert!((m1.mean - 7.0).abs() < 1e-12 && m1.n == 5);
-    assert!((m1.standard_error - 0.7071067811865476).abs() < 1e-12);
+    assert!((m1.standard_error - 0.5f64.sqrt()).abs() < 1e-12);
     assert!((m1.lower - 5.614096175650322).abs() < 1e-7, "{}", m1.lower);
     assert!((m1.upper - 8.385903824349677).abs() < 1e-7, "{}", m1.upper);
     assert!((r.rows[4].mean - 8.0).abs() < 1e-12);

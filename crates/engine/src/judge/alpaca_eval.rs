@@ -98,7 +98,7 @@ pub fn alpaca_eval_leaderboard(a: &AlpacaAnnotations) -> Vec<AlpacaEvalRow> {
                 n,
                 n_judgments: count[m],
                 // Integer division truncates exactly like Python's int(mean).
-                avg_length: if count[m] == 0 { 0 } else { len_sum[m] / count[m] },
+                avg_length: len_sum[m].checked_div(count[m]).unwrap_or(0),
                 mean_length,
                 baseline_mean_length,
             }

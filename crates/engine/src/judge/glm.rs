@@ -66,6 +66,8 @@ fn dot<const P: usize>(a: &[f64; P], b: &[f64; P]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+// Index loops read closest to the textbook Cholesky and Newton formulas.
+#[allow(clippy::needless_range_loop)]
 /// Solves `a · x = b` for a symmetric positive definite `a` by Cholesky; `None` if singular.
 fn solve_spd<const P: usize>(a: &[[f64; P]; P], b: &[f64; P]) -> Option<[f64; P]> {
     let mut l = [[0.0; P]; P];
@@ -104,6 +106,7 @@ fn solve_spd<const P: usize>(a: &[[f64; P]; P], b: &[f64; P]) -> Option<[f64; P]
     Some(x)
 }
 
+#[allow(clippy::needless_range_loop)]
 /// Minimises the weighted cross-entropy plus `ridge/2 · |w|²` from `w = 0`. The ridge is kept
 /// tiny by callers: it only keeps the optimum finite when a model wins or loses everything.
 pub(crate) fn fit<const P: usize>(d: &Design<P>, ridge: f64) -> [f64; P] {

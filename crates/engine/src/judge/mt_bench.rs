@@ -130,7 +130,7 @@ pub fn mt_bench_scores(
             let turn: Option<u32> = t.cell(r, turn_col).trim().parse().ok();
             let score: Option<f64> = t.cell(r, score_col).trim().parse().ok();
             match (model.is_empty(), turn, score) {
-                (false, Some(_), Some(s)) if s == -1.0 => no_rating += 1,
+                (false, Some(_), Some(-1.0)) => no_rating += 1,
                 (false, Some(turn), Some(s)) if s.is_finite() => {
                     scores.entry(model.to_owned()).or_default().entry(turn).or_default().push(s);
                 }

@@ -44,6 +44,8 @@ pub(crate) struct JointFit {
 
 const MAX_SWEEPS: u32 = 500;
 const TOLERANCE: f64 = 1e-9;
+/// Newton steps shorter than this are taken without a line search.
+const FULL_STEP: f64 = 0.05;
 /// Keeps the per-model pair finite when a model wins or loses every judgment.
 const TINY_RIDGE: f64 = 1e-6;
 
@@ -114,6 +116,13 @@ fn model_step(obs: &[Obs], rows: &[u32], gamma: &[f64], a: &mut f64, b: &mut f64
     }
     let da = (hbb * ga - hab * gb) / det;
     let db = (haa * gb - hab * ga) / det;
+    if da.abs().max(db.abs()) < FULL_STEP {
+        // Close to the block optimum a full Newton step on a convex objective descends; skip the
+        // two loss passes a line search would cost.
+        *a -= da;
+        *b -= db;
+        return da.abs().max(db.abs());
+    }
     let f0 = loss(*a, *b);
     let mut t = 1.0;
     for _ in 0..30 {
@@ -154,6 +163,10 @@ fn instruction_step(
         return 0.0;
     }
     let step = grad / hess;
+    if step.abs() < FULL_STEP {
+        *gamma -= step;
+        return step.abs();
+    }
     let f0 = loss(*gamma);
     let mut t = 1.0;
     for _ in 0..30 {

@@ -104,7 +104,9 @@ pub fn alpaca_eval_leaderboard(a: &AlpacaAnnotations) -> Vec<AlpacaEvalRow> {
             }
         })
         .collect();
-    rows.sort_by(|x, y| y.win_rate.total_cmp(&x.win_rate).then_with(|| x.model.cmp(&y.model)));
+    rows.sort_by(|x, y| {
+        super::descending_nan_last(x.win_rate, y.win_rate).then_with(|| x.model.cmp(&y.model))
+    });
     rows
 }
 

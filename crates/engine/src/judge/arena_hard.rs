@@ -260,7 +260,9 @@ pub fn arena_hard_leaderboard(
         ties: 0,
         wins: 0,
     });
-    rows.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.model.cmp(&y.model)));
+    rows.sort_by(|x, y| {
+        super::descending_nan_last(x.score, y.score).then_with(|| x.model.cmp(&y.model))
+    });
     Ok(ArenaHardResult {
         baseline,
         rows,

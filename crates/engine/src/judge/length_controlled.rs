@@ -257,7 +257,23 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
             }
             LcRegularization::None => {}
         }
-        let mut w = if d.x.is_empty() { [0.0; 3] } else { fit(&d, 1e-6, quad.as_ref()) };
+        if n == 0 {
+            // Nothing to fit: say so rather than predict the 50 % of an all-zero GLM.
+            models.push(LcModel {
+                model: a.models[m].clone(),
+                lc_win_rate: f64::NAN,
+                lc_standard_error: f64::NAN,
+                win_rate,
+                length_coef: f64::NAN,
+                difficulty_coef: f64::NAN,
+                bias: f64::NAN,
+                delta_len_sd: mr.sd,
+                n,
+                variant_of: variant_of(&a.models[m]),
+            });
+            continue;
+        }
+        let mut w = fit(&d, 1e-6, quad.as_ref());
         if quad.is_some() {
             // The expansion is only exact near the pooled optimum: finish with exact Newton
             // steps on the real regularisation rows, from the approximate optimum (two or three
@@ -287,7 +303,7 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
         });
     }
     models.sort_by(|x, y| {
-        y.lc_win_rate.total_cmp(&x.lc_win_rate).then_with(|| x.model.cmp(&y.model))
+        super::descending_nan_last(x.lc_win_rate, y.lc_win_rate).then_with(|| x.model.cmp(&y.model))
     });
     Ok(LcResult {
         models,

@@ -26,6 +26,11 @@ pub use error::JudgeError;
 pub use length_controlled::{length_controlled, LcModel, LcResult, LcSettings};
 pub use mt_bench::{mt_bench_scores, MtBenchResult, MtBenchRow};
 
+/// Order for leaderboards: higher first, NaN (nothing to rank) last.
+pub(crate) fn descending_nan_last(x: f64, y: f64) -> std::cmp::Ordering {
+    x.is_nan().cmp(&y.is_nan()).then_with(|| y.total_cmp(&x))
+}
+
 /// Which judge benchmark a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

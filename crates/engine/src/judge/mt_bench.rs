@@ -168,7 +168,9 @@ pub fn mt_bench_scores(
             (overall, by_turn)
         })
         .collect();
-    per_model.sort_by(|a, b| b.0.mean.total_cmp(&a.0.mean).then_with(|| a.0.model.cmp(&b.0.model)));
+    per_model.sort_by(|a, b| {
+        super::descending_nan_last(a.0.mean, b.0.mean).then_with(|| a.0.model.cmp(&b.0.model))
+    });
     let rows = per_model.into_iter().flat_map(|(o, t)| std::iter::once(o).chain(t)).collect();
     Ok(MtBenchResult { rows, ci_level, warnings })
 }

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use benchlens_engine::formats::{expand_paths, LoadOptions};
-use benchlens_engine::judge::{judge, JudgeKind, JudgeReport, JudgeSettings};
+use benchlens_engine::judge::{judge, JudgeKind, JudgeReport, JudgeSettings, StyleControl};
 
 use crate::output::{load, print_csv, print_json, OutputFormat};
 
@@ -24,6 +24,14 @@ impl From<KindArg> for JudgeKind {
             KindArg::MtBench => JudgeKind::MtBench,
         }
     }
+}
+
+/// Arena-Hard style features to control for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StyleArg {
+    Length,
+    Markdown,
+    Both,
 }
 
 /// Arguments of `benchlens judge`.
@@ -53,6 +61,10 @@ pub struct JudgeArgs {
     /// How many times an Arena-Hard `>>` verdict counts (arena-hard-auto uses 3).
     #[arg(long, default_value_t = 3)]
     pub strong_verdict_weight: u32,
+    /// Arena-Hard style control (pass the answer files with their `metadata` along with the
+    /// judgment files).
+    #[arg(long, value_enum)]
+    pub style_control: Option<StyleArg>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
     pub format: OutputFormat,
@@ -92,6 +104,11 @@ pub fn run(args: &JudgeArgs) -> Result<(), String> {
     };
     settings.arena_hard.bootstrap_rounds = args.bootstrap;
     settings.arena_hard.strong_verdict_weight = args.strong_verdict_weight;
+    settings.arena_hard.style_control = args.style_control.map(|s| match s {
+        StyleArg::Length => StyleControl::Length,
+        StyleArg::Markdown => StyleControl::Markdown,
+        StyleArg::Both => StyleControl::LengthAndMarkdown,
+    });
     if let Some(level) = args.ci_level {
         settings.arena_hard.ci_level = level;
         settings.mt_bench_ci_level = level;

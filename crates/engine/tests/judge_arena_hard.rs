@@ -19,7 +19,7 @@ use judge_common::fixture;
 fn scores_ratings_and_counts_match_the_hand_check() {
     let t = fixture("arena_hard_small.jsonl");
     assert_eq!(JudgeKind::detect(&t), Some(JudgeKind::ArenaHard));
-    let r = arena_hard_leaderboard(&[("small", &t)], &ArenaHardSettings::default(), 1)
+    let r = arena_hard_leaderboard(&[("small", &t)], &[], &ArenaHardSettings::default(), 1)
         .expect("arena-hard");
     assert_eq!(r.baseline, "gpt-4-0314");
     let names: Vec<&str> = r.rows.iter().map(|x| x.model.as_str()).collect();
@@ -45,7 +45,7 @@ fn scores_ratings_and_counts_match_the_hand_check() {
 fn strong_verdict_weight_is_a_setting() {
     let t = fixture("arena_hard_small.jsonl");
     let s = ArenaHardSettings { strong_verdict_weight: 1, ..ArenaHardSettings::default() };
-    let r = arena_hard_leaderboard(&[("small", &t)], &s, 1).expect("arena-hard");
+    let r = arena_hard_leaderboard(&[("small", &t)], &[], &s, 1).expect("arena-hard");
     let m1 = r.rows.iter().find(|x| x.model == "m1").expect("m1");
     assert!((m1.score - 350.0 / 6.0).abs() < 1e-9, "{}", m1.score);
 }
@@ -59,7 +59,7 @@ fn bootstrap_is_seeded_and_the_level_widens_the_interval() {
             bootstrap_rounds: 500,
             ..ArenaHardSettings::default()
         };
-        arena_hard_leaderboard(&[("small", &t)], &s, seed).expect("arena-hard")
+        arena_hard_leaderboard(&[("small", &t)], &[], &s, seed).expect("arena-hard")
     };
     assert_eq!(run(7, 0.9), run(7, 0.9));
     // Ten score rows make the bootstrap distribution coarse, so look across a few seeds.
@@ -82,4 +82,67 @@ fn entry_point_detects_the_kind_and_takes_the_baseline_name() {
         JudgeReport::ArenaHard(r) => assert_eq!(r.baseline, "my-baseline"),
         other => panic!("wrong report {other:?}"),
     }
+}
+
+/// Style control on tests/fixtures/judge/arena_hard_style_{judgments,answers}.jsonl against the
+/// independent scipy fit (scripts/reference/judge_arena_style.py → arena_hard_style.json).
+#[test]
+fn style_control_matches_independent_python_fit() {
+    use benchlens_engine::judge::StyleControl;
+    let judgments = fixture("arena_hard_style_judgments.jsonl");
+    let answers = fixture("arena_hard_style_answers.jsonl");
+    let text = std::fs::read_to_string(format!("{}/arena_hard_style.json", judge_common::FIXTURES))
+        .expect("fixture");
+    let expected: serde_json::Value = serde_json::from_str(&text).expect("json");
+    for (control, key) in [
+        (StyleControl::Length, "length"),
+        (StyleControl::Markdown, "markdown"),
+        (StyleControl::LengthAndMarkdown, "length-and-markdown"),
+    ] {
+        let settings = ArenaHardSettings {
+            baseline: Some("base".into()),
+            style_control: Some(control),
+            ..ArenaHardSettings::default()
+        };
+        // Through the entry point, answers and judgments mixed: it must tell them apart.
+        let s = JudgeSettings {
+            baseline: Some("base".into()),
+            arena_hard: settings,
+            seed: 3,
+            ..JudgeSettings::default()
+        };
+        let r = match judge(&[("answers", &answers), ("judgments", &judgments)], &s).expect("judge")
+        {
+            JudgeReport::ArenaHard(r) => r,
+            other => panic!("wrong report {other:?}"),
+        };
+        let fit = &expected["fits"][key];
+        let style = r.style.as_ref().expect("style coefficients");
+        assert_eq!(style.rows, fit["rows"].as_u64().expect("rows"));
+        for (ours, theirs) in
+            style.coefficients.iter().zip(fit["coefficients"].as_array().expect("a"))
+        {
+            let theirs = theirs.as_f64().expect("f64");
+            assert!((ours - theirs).abs() < 1e-3, "{key}: coef {ours} vs {theirs}");
+        }
+        for m in ["m1", "m2"] {
+            let row = r.rows.iter().find(|x| x.model == m).expect("model row");
+            let theirs = fit["win"][m].as_f64().expect("win") * 100.0;
+            assert!((row.score - theirs).abs() < 1e-3, "{key} {m}: {} vs {theirs}", row.score);
+            assert!(row.lower <= row.upper, "{row:?}");
+        }
+    }
+}
+
+#[test]
+fn style_control_without_answers_is_an_error_that_says_what_to_pass() {
+    use benchlens_engine::judge::StyleControl;
+    let judgments = fixture("arena_hard_style_judgments.jsonl");
+    let s = ArenaHardSettings {
+        baseline: Some("base".into()),
+        style_control: Some(StyleControl::Length),
+        ..ArenaHardSettings::default()
+    };
+    let e = arena_hard_leaderboard(&[("j", &judgments)], &[], &s, 0).expect_err("no answers");
+    assert!(e.to_string().contains("answer files"), "{e}");
 }

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::stats::{quantile_sorted, resample_counts, rng};
 use crate::table::Table;
 
+use super::arena_hard_style::{answer_styles, style_fit, StyleCoefficients, StyleControl};
 use super::JudgeError;
 
 /// Arena-Hard settings.
@@ -36,11 +37,19 @@ pub struct ArenaHardSettings {
     pub bootstrap_rounds: u32,
     /// Two-sided interval level. Source: arena-hard-auto v2 quantiles 0.05 / 0.95 → 0.90.
     pub ci_level: f64,
+    /// Control for answer length and/or markdown (needs the answer files' metadata).
+    pub style_control: Option<StyleControl>,
 }
 
 impl Default for ArenaHardSettings {
     fn default() -> Self {
-        Self { baseline: None, strong_verdict_weight: 3, bootstrap_rounds: 100, ci_level: 0.90 }
+        Self {
+            baseline: None,
+            strong_verdict_weight: 3,
+            bootstrap_rounds: 100,
+            ci_level: 0.90,
+            style_control: None,
+        }
     }
 }
 
@@ -75,6 +84,9 @@ pub struct ArenaHardResult {
     pub bootstrap_rounds: u32,
     pub seed: u64,
     pub strong_verdict_weight: u32,
+    /// Style coefficients, when style control was asked for; the rows' scores are then the
+    /// style-controlled win probabilities.
+    pub style: Option<StyleCoefficients>,
     pub warnings: Vec<String>,
 }
 
@@ -99,12 +111,20 @@ fn game_label(game: &serde_json::Value) -> Option<&str> {
 /// Counts per model: [losses, ties, wins] in weighted score rows, and question count.
 type Counts = BTreeMap<String, ([u64; 3], u64)>;
 
+/// One usable judgment record: the model, the question id, and the two games' model-side
+/// scores with how many times each counts.
+pub(crate) struct Record {
+    pub model: String,
+    pub question: String,
+    pub scores: [(f64, u64); 2],
+}
+
 fn collect(
     tables: &[(&str, &Table)],
     weight: u64,
     warnings: &mut Vec<String>,
-) -> Result<(Counts, BTreeSet<String>), JudgeError> {
-    let mut counts: Counts = BTreeMap::new();
+) -> Result<(Vec<Record>, BTreeSet<String>), JudgeError> {
+    let mut records = Vec::new();
     let mut baselines = BTreeSet::new();
     for (name, t) in tables {
         let need = |c: &str| {
@@ -117,6 +137,8 @@ fn collect(
         let model_col = need("model")?;
         let games_col = need("games")?;
         let baseline_col = t.column_index("baseline");
+        // v2 files key questions by `uid`, v0.1 by `question_id`.
+        let question_col = t.column_index("uid").or_else(|| t.column_index("question_id"));
         let (mut unusable, mut first_line) = (0u64, 0u64);
         for r in 0..t.n_rows() {
             if let Some(c) = baseline_col {
@@ -141,18 +163,12 @@ fn collect(
                 unusable += 1;
                 continue;
             };
-            let entry = counts.entry(model.to_owned()).or_insert(([0; 3], 0));
-            entry.1 += 1;
-            for (score, strong) in verdicts {
-                let slot = if score == 0.0 {
-                    0
-                } else if score == 0.5 {
-                    1
-                } else {
-                    2
-                };
-                entry.0[slot] += if strong { weight } else { 1 };
-            }
+            let count = |(score, strong): (f64, bool)| (score, if strong { weight } else { 1 });
+            records.push(Record {
+                model: model.to_owned(),
+                question: question_col.map(|c| t.cell(r, c).trim().to_owned()).unwrap_or_default(),
+                scores: [count(verdicts[0]), count(verdicts[1])],
+            });
         }
         if unusable > 0 {
             warnings.push(format!(
@@ -161,7 +177,26 @@ fn collect(
             ));
         }
     }
-    Ok((counts, baselines))
+    Ok((records, baselines))
+}
+
+fn counts_of(records: &[Record]) -> Counts {
+    let mut counts: Counts = BTreeMap::new();
+    for rec in records {
+        let entry = counts.entry(rec.model.clone()).or_insert(([0; 3], 0));
+        entry.1 += 1;
+        for (score, n) in rec.scores {
+            let slot = if score == 0.0 {
+                0
+            } else if score == 0.5 {
+                1
+            } else {
+                2
+            };
+            entry.0[slot] += n;
+        }
+    }
+    counts
 }
 
 fn win_share(c: &[u64; 3]) -> f64 {
@@ -175,6 +210,7 @@ fn win_share(c: &[u64; 3]) -> f64 {
 /// Arena-Hard leaderboard from judgment tables.
 pub fn arena_hard_leaderboard(
     tables: &[(&str, &Table)],
+    answers: &[(&str, &Table)],
     s: &ArenaHardSettings,
     seed: u64,
 ) -> Result<ArenaHardResult, JudgeError> {
@@ -193,7 +229,8 @@ pub fn arena_hard_leaderboard(
         });
     }
     let mut warnings = Vec::new();
-    let (counts, baselines) = collect(tables, u64::from(s.strong_verdict_weight), &mut warnings)?;
+    let (records, baselines) = collect(tables, u64::from(s.strong_verdict_weight), &mut warnings)?;
+    let counts = counts_of(&records);
     let baseline = match &s.baseline {
         Some(b) => b.clone(),
         None => match baselines.len() {
@@ -249,6 +286,37 @@ pub fn arena_hard_leaderboard(
             wins: c[2],
         });
     }
+    let mut style = None;
+    if let Some(control) = s.style_control {
+        let styles = answer_styles(answers, &mut warnings);
+        let fit = style_fit(
+            &records,
+            &styles,
+            &baseline,
+            control,
+            s.bootstrap_rounds,
+            s.ci_level,
+            seed,
+            &mut warnings,
+        )
+        .ok_or_else(|| JudgeError::NoJudgments {
+            reason: "style control needs the answer files (with metadata.token_len and the \
+                     markdown counts) of the models and of the baseline; pass them with the \
+                     judgment files"
+                .into(),
+        })?;
+        for row in &mut rows {
+            if let Some(i) = fit.models.iter().position(|m| *m == row.model) {
+                row.score = fit.win[i] * 100.0;
+                row.lower = fit.lower[i] * 100.0;
+                row.upper = fit.upper[i] * 100.0;
+                row.rating = Some(1000.0 + 400.0 * fit.strength[i] / std::f64::consts::LN_10);
+            }
+        }
+        // Models without any styled judgment keep no controlled score.
+        rows.retain(|row| fit.models.contains(&row.model));
+        style = Some(fit.coefficients);
+    }
     rows.push(ArenaHardRow {
         model: baseline.clone(),
         score: 50.0,
@@ -270,6 +338,7 @@ pub fn arena_hard_leaderboard(
         bootstrap_rounds: s.bootstrap_rounds,
         seed,
         strong_verdict_weight: s.strong_verdict_weight,
+        style,
         warnings,
     })
 }

@@ -6,6 +6,9 @@
 //! model, so a dense Newton solve is both the fastest and the most accurate choice; the
 //! objective is convex, and backtracking keeps every step a descent step.
 
+// Dense Newton algebra reads closest to its formulas with index loops.
+#![allow(clippy::needless_range_loop)]
+
 /// Numerically stable log(1 + e^z).
 pub(crate) fn softplus(z: f64) -> f64 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
@@ -64,7 +67,6 @@ impl<const P: usize> Design<P> {
     }
 
     /// Gradient and Hessian of the weighted cross-entropy at `w`.
-    #[allow(clippy::needless_range_loop)]
     pub fn gradient_hessian(&self, w: &[f64; P]) -> ([f64; P], [[f64; P]; P]) {
         let mut g = [0.0; P];
         let mut h = [[0.0; P]; P];
@@ -127,8 +129,6 @@ fn dot<const P: usize>(a: &[f64; P], b: &[f64; P]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-// Index loops read closest to the textbook Cholesky and Newton formulas.
-#[allow(clippy::needless_range_loop)]
 /// Solves `a · x = b` for a symmetric positive definite `a` by Cholesky; `None` if singular.
 fn solve_spd<const P: usize>(a: &[[f64; P]; P], b: &[f64; P]) -> Option<[f64; P]> {
     let mut l = [[0.0; P]; P];
@@ -179,7 +179,6 @@ pub(crate) fn fit<const P: usize>(
 }
 
 /// [`fit`] from a given start; a start near the optimum saves most Newton steps.
-#[allow(clippy::needless_range_loop)]
 pub(crate) fn fit_from<const P: usize>(
     d: &Design<P>,
     ridge: f64,

@@ -361,10 +361,10 @@ impl Pooled {
             linear: [0.0; 3],
             hessian: [[0.0; 3]; 3],
         };
-        for i in 0..2 {
+        for (i, row) in h_own.iter().enumerate() {
             q.linear[i] = scale * (self.gradient[i] - g_own[i]);
-            for j in 0..2 {
-                q.hessian[i][j] = scale * (self.hessian[i][j] - h_own[i][j]);
+            for (j, h) in row.iter().enumerate() {
+                q.hessian[i][j] = scale * (self.hessian[i][j] - h);
             }
         }
         q

@@ -9,6 +9,7 @@
 pub mod alpaca_eval;
 pub mod annotations;
 pub mod arena_hard;
+pub mod arena_hard_style;
 mod difficulty;
 mod error;
 mod glm;
@@ -22,6 +23,7 @@ use crate::table::Table;
 pub use alpaca_eval::{alpaca_eval_leaderboard, AlpacaEvalRow};
 pub use annotations::{AlpacaAnnotations, Judgment};
 pub use arena_hard::{arena_hard_leaderboard, ArenaHardResult, ArenaHardRow, ArenaHardSettings};
+pub use arena_hard_style::{StyleCoefficients, StyleControl};
 pub use error::JudgeError;
 pub use length_controlled::{length_controlled, LcModel, LcResult, LcSettings};
 pub use mt_bench::{mt_bench_scores, MtBenchResult, MtBenchRow};
@@ -120,7 +122,9 @@ pub fn judge(
     let first = tables.first().ok_or(JudgeError::NoInput)?;
     let kind = match settings.kind {
         Some(k) => k,
-        None => JudgeKind::detect(first.1)
+        None => tables
+            .iter()
+            .find_map(|(_, t)| JudgeKind::detect(t))
             .ok_or_else(|| JudgeError::UnknownKind { file: first.0.to_owned() })?,
     };
     match kind {
@@ -140,7 +144,15 @@ pub fn judge(
             if settings.baseline.is_some() {
                 s.baseline.clone_from(&settings.baseline);
             }
-            Ok(JudgeReport::ArenaHard(arena_hard_leaderboard(tables, &s, settings.seed)?))
+            // Answer files (with style metadata) ride along with the judgment files.
+            let (answers, judgments): (Vec<_>, Vec<_>) =
+                tables.iter().copied().partition(|(_, t)| arena_hard_style::is_answer_table(t));
+            Ok(JudgeReport::ArenaHard(arena_hard_leaderboard(
+                &judgments,
+                &answers,
+                &s,
+                settings.seed,
+            )?))
         }
         JudgeKind::MtBench => {
             Ok(JudgeReport::MtBench(mt_bench_scores(tables, settings.mt_bench_ci_level)?))

@@ -7,6 +7,10 @@
 //! discrete, lengths, joint instruction difficulty, 50 LC GLMs); `judge_intake_50_files` times
 //! the intake of the same 50 files from JSON bytes, so the two add up to the end-to-end cost.
 //!
+//! `arena_hard_style_50_models` times Arena-Hard with length + markdown style control and 100
+//! bootstrap rounds on synthetic judgments of 50 models × 500 questions (v0.1 has 500), drawn
+//! from a Bradley–Terry model with a length effect, seed 7.
+//!
 //! Run: cargo bench -p benchlens-engine --bench judge
 
 use std::hint::black_box;
@@ -16,7 +20,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use rand::Rng;
 
 use benchlens_engine::formats::{load_bytes, load_path, LoadOptions};
-use benchlens_engine::judge::{judge, JudgeSettings};
+use benchlens_engine::judge::{judge, JudgeKind, JudgeSettings, StyleControl};
 use benchlens_engine::Table;
 
 const FILES: usize = 50;
@@ -77,6 +81,72 @@ fn intake(files: &[(String, Vec<u8>)]) -> Vec<(String, Table)> {
         .collect()
 }
 
+/// Arena-Hard judgments and answers (with style metadata) for 50 models and a baseline.
+fn arena_hard_tables() -> (Table, Table) {
+    let mut rng = benchlens_engine::stats::rng(7);
+    let mut judgments = Table::new(vec!["uid".into(), "model".into(), "games".into()]);
+    let answer_cols = [
+        "uid",
+        "model",
+        "metadata.token_len",
+        "metadata.header_count.h1",
+        "metadata.list_count.ordered",
+        "metadata.bold_count.**",
+    ];
+    let mut answers = Table::new(answer_cols.iter().map(|c| (*c).to_owned()).collect());
+    let mut line = 1;
+    let mut answer =
+        |t: &mut Table, uid: &str, model: &str, rng: &mut benchlens_engine::stats::SeededRng| {
+            let len: u32 = rng.gen_range(50..2000);
+            let cells = [
+                uid.to_owned(),
+                model.to_owned(),
+                len.to_string(),
+                rng.gen_range(0..6u32).to_string(),
+                rng.gen_range(0..15u32).to_string(),
+                rng.gen_range(0..10u32).to_string(),
+            ];
+            line += 1;
+            t.push_row(cells.iter().map(String::as_str), line);
+            len
+        };
+    let labels = ["A>>B", "A>B", "A=B", "B>A", "B>>A"];
+    for q in 0..500 {
+        let uid = format!("q{q}");
+        let base_len = answer(&mut answers, &uid, "baseline", &mut rng);
+        for m in 0..50 {
+            let model = format!("model-{m:02}");
+            let len = answer(&mut answers, &uid, &model, &mut rng);
+            let strength = (m as f64 - 25.0) / 15.0
+                + 1.5 * (len as f64 - base_len as f64) / (len as f64 + base_len as f64);
+            let p = 1.0 / (1.0 + (-strength).exp());
+            let mut verdict = |model_is_a: bool| {
+                let u: f64 = rng.gen();
+                let k = if u < p * 0.3 {
+                    4
+                } else if u < p {
+                    3
+                } else if u < p + 0.1 * (1.0 - p) {
+                    2
+                } else if u < 1.0 - 0.2 * (1.0 - p) {
+                    1
+                } else {
+                    0
+                };
+                // k indexes labels from the model's side as B; mirror when the model is A.
+                labels[if model_is_a { 4 - k } else { k }]
+            };
+            let games = format!(
+                "[{{\"score\": \"{}\"}}, {{\"score\": \"{}\"}}]",
+                verdict(false),
+                verdict(true)
+            );
+            judgments.push_row([uid.as_str(), model.as_str(), games.as_str()], q as u64 + 2);
+        }
+    }
+    (judgments, answers)
+}
+
 fn bench(c: &mut Criterion) {
     let files = synthetic_files(&real_tables());
     let megabytes = files.iter().map(|f| f.1.len()).sum::<usize>() as f64 / 1e6;
@@ -92,6 +162,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(judge(black_box(&named), &settings).expect("judge")))
     });
     group.bench_function("judge_intake_50_files", |b| b.iter(|| black_box(intake(&files))));
+
+    let (judgments, answers) = arena_hard_tables();
+    let tables = [("judgments", &judgments), ("answers", &answers)];
+    let mut style = JudgeSettings {
+        kind: Some(JudgeKind::ArenaHard),
+        baseline: Some("baseline".into()),
+        ..JudgeSettings::default()
+    };
+    style.arena_hard.style_control = Some(StyleControl::LengthAndMarkdown);
+    group.bench_function("arena_hard_style_50_models", |b| {
+        b.iter(|| black_box(judge(black_box(&tables), &style).expect("arena-hard")))
+    });
     group.finish();
 }
 

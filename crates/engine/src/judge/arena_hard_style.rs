@@ -243,10 +243,12 @@ fn solve_dense(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Option<Vec<f64>> {
     Some(x)
 }
 
-/// Newton's method on (model strengths, style coefficients) with row weights.
-fn fit(rows: &Rows, weight: &[f64], k: usize, f: usize) -> (Vec<f64>, Vec<f64>) {
-    let (mut d, mut beta) = (vec![0.0; k], vec![0.0; f]);
-    let mut obj = objective(rows, weight, &d, &beta);
+/// Newton's method on (model strengths, style coefficients) with row weights, from `start`
+/// (the full-data fit warm-starts every bootstrap round).
+fn fit(rows: &Rows, weight: &[f64], start: (&[f64], &[f64])) -> (Vec<f64>, Vec<f64>) {
+    let (mut d, mut beta) = (start.0.to_vec(), start.1.to_vec());
+    let (k, f) = (d.len(), beta.len());
+    let mut obj = f64::NAN;
     for _ in 0..100 {
         let mut gd = vec![0.0; k];
         let mut hd = vec![RIDGE; k];
@@ -303,6 +305,20 @@ fn fit(rows: &Rows, weight: &[f64], k: usize, f: usize) -> (Vec<f64>, Vec<f64>) 
             .map(|m| (gd[m] - (0..f).map(|i| hdb[m][i] * step_b[i]).sum::<f64>()) / hd[m])
             .collect();
         let largest = step_d.iter().chain(&step_b).fold(0.0f64, |a, v| a.max(v.abs()));
+        if largest < 1e-3 {
+            // Near the optimum of a convex objective the full Newton step descends: take it
+            // without the line search's objective passes.
+            d.iter_mut().zip(&step_d).for_each(|(v, s)| *v -= s);
+            beta.iter_mut().zip(&step_b).for_each(|(v, s)| *v -= s);
+            if largest < 1e-10 {
+                break;
+            }
+            obj = f64::NAN;
+            continue;
+        }
+        if obj.is_nan() {
+            obj = objective(rows, weight, &d, &beta);
+        }
         let mut t = 1.0;
         let mut moved = false;
         for _ in 0..40 {
@@ -400,7 +416,7 @@ pub(crate) fn style_fit(
         .collect();
     let (k, nf) = (models.len(), chosen.len());
     let weight: Vec<f64> = rows.count.iter().map(|&c| c as f64).collect();
-    let (d, beta) = fit(&rows, &weight, k, nf);
+    let (d, beta) = fit(&rows, &weight, (&vec![0.0; k], &vec![0.0; nf]));
 
     let mut r = rng(seed);
     let mut draws = Vec::new();
@@ -409,7 +425,7 @@ pub(crate) fn style_fit(
     for _ in 0..rounds {
         resample_counts(&rows.count, total, &mut r, &mut draws);
         let w: Vec<f64> = draws.iter().map(|&c| c as f64).collect();
-        let (bd, bb) = fit(&rows, &w, k, nf);
+        let (bd, bb) = fit(&rows, &w, (&d, &beta));
         for m in 0..k {
             boot_win[m].push(sigmoid(bd[m]));
         }

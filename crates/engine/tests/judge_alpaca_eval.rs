@@ -76,6 +76,23 @@ fn length_controlled_matches_independent_python_fit() {
         .expect("fixture");
     let fixture: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(lc.models.len(), 8);
+    // The drill-down's per-instruction predictions average to the LC win rate.
+    for m in &lc.models {
+        let own: Vec<usize> = a
+            .judgments
+            .iter()
+            .filter(|j| a.models[j.model as usize] == m.model)
+            .map(|j| j.instruction as usize)
+            .collect();
+        let mean = own
+            .iter()
+            .map(|&i| lc.predicted_preference(&m.model, i).expect("prediction"))
+            .sum::<f64>()
+            / own.len() as f64;
+        assert!((mean * 100.0 - m.lc_win_rate).abs() < 1e-9, "{}", m.model);
+    }
+    assert_eq!(lc.predicted_preference("no such model", 0), None);
+    assert_eq!(lc.predicted_preference("gpt4_gamed", 10_000), None);
     for m in &lc.models {
         let f = &fixture["models"][&m.model];
         let close = |ours: f64, key: &str, tol: f64| {

@@ -113,6 +113,17 @@ pub struct LcResult {
     pub settings: LcSettings,
 }
 
+impl LcResult {
+    /// The GLM's length-controlled preference for `model` on instruction `instruction` (an index
+    /// into [`AlpacaAnnotations::instructions`]): what the per-instruction drill-down shows next
+    /// to the judge's raw preference. `None` for an unknown model or instruction.
+    pub fn predicted_preference(&self, model: &str, instruction: usize) -> Option<f64> {
+        let m = self.models.iter().find(|m| m.model == model)?;
+        let gamma = *self.instruction_difficulty.get(instruction)?;
+        Some(sigmoid(m.difficulty_coef * gamma + m.bias))
+    }
+}
+
 /// Suffixes that mark a prompted variant of the same model in AlpacaEval's result names.
 const VARIANT_SUFFIXES: [&str; 2] = ["_verbose", "_concise"];
 

@@ -43,18 +43,3 @@ pub fn duration(seconds: f64) -> String {
         format!("{} min {} s", s / 60, s % 60)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formats() {
-        assert_eq!(bytes(435_909.0), "436 KB");
-        assert_eq!(bytes(1_400_000.0), "1.4 MB");
-        assert_eq!(count(14_079), "14,079");
-        assert_eq!(count(999), "999");
-        assert_eq!(duration(125.0), "2 min 5 s");
-        assert_eq!(duration(f64::NAN), "—");
-    }
-}

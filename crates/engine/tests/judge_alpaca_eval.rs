@@ -76,6 +76,7 @@ fn length_controlled_matches_independent_python_fit() {
         .expect("fixture");
     let fixture: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(lc.models.len(), 8);
+    assert!(lc.difficulty_used);
     // The drill-down's per-instruction predictions average to the LC win rate.
     for m in &lc.models {
         let own: Vec<usize> = a
@@ -174,6 +175,8 @@ fn small_file_through_the_entry_point() {
                 length_controlled.regularization,
                 benchlens_engine::judge::length_controlled::LcRegularization::None
             );
+            assert!(!length_controlled.difficulty_used, "one model: no difficulty term");
+            assert!(length_controlled.instruction_difficulty.iter().all(|&g| g == 0.0));
             let lc = &length_controlled.models[0];
             assert!(lc.lc_win_rate.is_finite() && lc.lc_win_rate > 0.0 && lc.lc_win_rate < 100.0);
         }

@@ -110,6 +110,8 @@ pub struct LcResult {
     pub regularization: LcRegularization,
     /// Sweeps the joint difficulty fit took.
     pub difficulty_sweeps: u32,
+    /// False when the difficulty term was left out (asked for, or fewer than three models).
+    pub difficulty_used: bool,
     pub settings: LcSettings,
 }
 
@@ -123,6 +125,10 @@ impl LcResult {
         Some(sigmoid(m.difficulty_coef * gamma + m.bias))
     }
 }
+
+/// Fewest non-baseline models for which instruction difficulty is estimated (benchlens' choice:
+/// with three, each model's own verdicts are at most a third of what γ is fitted on).
+const MIN_MODELS_FOR_DIFFICULTY: usize = 3;
 
 /// Suffixes that mark a prompted variant of the same model in AlpacaEval's result names.
 const VARIANT_SUFFIXES: [&str; 2] = ["_verbose", "_concise"];
@@ -192,11 +198,13 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
         }
     }
     let joint = fit_joint(&obs, k, a.instructions.len(), s.difficulty_ridge);
-    let gamma: Vec<f64> = if s.instruction_difficulty {
-        joint.gamma.clone()
-    } else {
-        vec![0.0; a.instructions.len()]
-    };
+    let fitted_models = (0..k).filter(|&m| !is_self[m]).count();
+    // With one or two models, γ would mostly restate the fitted model's own verdicts and the
+    // GLM would "explain" them with themselves; drop the term then, which is the reference's
+    // `length_controlled_minimal` GLM.
+    let difficulty_used = s.instruction_difficulty && fitted_models >= MIN_MODELS_FOR_DIFFICULTY;
+    let gamma: Vec<f64> =
+        if difficulty_used { joint.gamma.clone() } else { vec![0.0; a.instructions.len()] };
 
     let gamed: Vec<usize> = (0..k)
         .filter(|&m| {
@@ -321,6 +329,7 @@ pub fn length_controlled(a: &AlpacaAnnotations, s: &LcSettings) -> Result<LcResu
         instruction_difficulty: gamma,
         regularization,
         difficulty_sweeps: joint.sweeps,
+        difficulty_used,
         settings: s.clone(),
     })
 }

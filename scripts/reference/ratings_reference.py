@@ -238,13 +238,18 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
 
     battles = pd.DataFrame(json.load(open(os.path.join(args.shared, "data", "battles", "genai-arena-clean-battle-20240220.json"))))
+    # The 2023-24 pipeline fed battles of a model against itself to scikit-learn too; every other
+    # method drops them.
+    raw = battles
     battles = battles[battles.model_a != battles.model_b]
     rng = np.random.default_rng(BOOT_SEED)
     tasks = {}
     for subset in ("anony", "full"):
         d = battles[battles.anony] if subset == "anony" else battles
+        d_raw = raw[raw.anony] if subset == "anony" else raw
         for task in ("generation", "edition"):
             t = d[d.model_a.str.endswith("_" + task)]
+            t_raw = d_raw[d_raw.model_a.str.endswith("_" + task)]
             models, rows = canonical_rows(t)
             k = len(models)
             a, b, y, c = arrays(rows)
@@ -260,7 +265,7 @@ def main():
                 "bt": ratings.tolist(),
                 "sandwich_lower": (ratings - z * se * PPL).tolist(),
                 "sandwich_upper": (ratings + z * se * PPL).tolist(),
-                "legacy_sklearn": [legacy_sklearn(t)[m] for m in models],
+                "legacy_sklearn": [legacy_sklearn(t_raw)[m] for m in models],
             }
             pairs = {}
             for i, j, o, n in rows:

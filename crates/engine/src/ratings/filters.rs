@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::battles::{Battles, Outcome};
+use crate::battles::{Battles, Outcome, SelfBattle};
 
 use super::dates;
 use super::error::RatingsError;
@@ -201,8 +201,11 @@ pub fn select(
             || f.turn_max.is_some_and(|hi| battles.turn[i] > hi)
         {
             Some(2)
-        } else if f.date_from.is_some_and(|lo| !(battles.tstamp[i] >= lo))
-            || f.date_to.is_some_and(|hi| !(battles.tstamp[i] < hi))
+        } else if f
+            .date_from
+            .is_some_and(|lo| battles.tstamp[i].partial_cmp(&lo).is_none_or(|o| o.is_lt()))
+            || f.date_to
+                .is_some_and(|hi| battles.tstamp[i].partial_cmp(&hi).is_none_or(|o| o.is_ge()))
         {
             Some(3)
         } else if judges.as_ref().is_some_and(|m| !m[battles.judge[i] as usize]) {
@@ -242,6 +245,31 @@ pub fn select(
         below_min_votes: Vec::new(),
     };
     (kept, report)
+}
+
+/// The set-aside self-battles (see [`SelfBattle`]) that pass the filters. Filters on fields a
+/// self-battle does not keep (category, dedup) exclude them all.
+pub fn select_self<'a>(battles: &'a Battles, f: &Filters) -> Vec<&'a SelfBattle> {
+    if !f.categories.is_empty() || f.dedup_sampled {
+        return Vec::new();
+    }
+    let listed = |list: &[String], v: &str| list.is_empty() || list.iter().any(|x| x == v);
+    battles
+        .self_battle_rows
+        .iter()
+        .filter(|b| {
+            listed(&f.languages, &b.language)
+                && listed(&f.judges, &b.judge)
+                && listed(&f.include_models, &b.model)
+                && !f.exclude_models.contains(&b.model)
+                && f.anony.is_none_or(|want| b.anony == Some(want))
+                && f.turn_min.is_none_or(|lo| b.turn >= lo)
+                && f.turn_max.is_none_or(|hi| b.turn <= hi)
+                && f.date_from.is_none_or(|lo| b.tstamp >= lo)
+                && f.date_to.is_none_or(|hi| b.tstamp < hi)
+                && !(f.exclude_ties && matches!(b.outcome, Outcome::Tie | Outcome::TieBothBad))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -34,8 +34,8 @@ pub fn components(n: usize, tallies: &[PairTally]) -> Vec<Vec<u32>> {
         }
     }
     let mut by_root: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for i in 0..n {
-        if present[i] {
+    for (i, &here) in present.iter().enumerate() {
+        if here {
             let r = find(&mut parent, i);
             by_root[r].push(i as u32);
         }

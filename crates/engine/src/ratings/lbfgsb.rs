@@ -59,14 +59,14 @@ pub fn minimize(
             two_loop(&g, &s_hist, &y_hist, theta)
         };
         let mut gd_old = dot(&g, &d);
-        if !(gd_old < 0.0) {
+        if gd_old.partial_cmp(&0.0) != Some(std::cmp::Ordering::Less) {
             // Not a descent direction: L-BFGS-B discards its memory and restarts from −g.
             s_hist.clear();
             y_hist.clear();
             theta = 1.0;
             d = g.iter().map(|v| -v).collect();
             gd_old = dot(&g, &d);
-            if !(gd_old < 0.0) {
+            if gd_old.partial_cmp(&0.0) != Some(std::cmp::Ordering::Less) {
                 return x;
             }
         }
@@ -221,8 +221,10 @@ impl LineSearch {
         if self.stage == 1 && f <= ftest && g >= 0.0 {
             self.stage = 2;
         }
-        let warn = (self.brackt && (*stp <= self.stmin || *stp >= self.stmax))
-            || (self.brackt && self.stmax - self.stmin <= XTOL * self.stmax)
+        let warn = (self.brackt
+            && (*stp <= self.stmin
+                || *stp >= self.stmax
+                || self.stmax - self.stmin <= XTOL * self.stmax))
             || (*stp == self.stpmax && f <= ftest && g <= self.gtest)
             || (*stp == STPMIN && (f > ftest || g >= self.gtest));
         let converged = f <= ftest && g.abs() <= GTOL * (-self.ginit);
@@ -286,8 +288,10 @@ impl LineSearch {
             self.stmax = *stp + XTRAPU * (*stp - self.stx);
         }
         *stp = stp.max(STPMIN).min(self.stpmax);
-        if (self.brackt && (*stp <= self.stmin || *stp >= self.stmax))
-            || (self.brackt && self.stmax - self.stmin <= XTOL * self.stmax)
+        if self.brackt
+            && (*stp <= self.stmin
+                || *stp >= self.stmax
+                || self.stmax - self.stmin <= XTOL * self.stmax)
         {
             *stp = self.stx;
         }

@@ -17,14 +17,18 @@ use super::linalg::{sigmoid, softplus};
 const C: f64 = 1.0;
 
 /// Fits component-local weights and returns θ in natural-log odds (w·ln 10), as the other fits.
-pub fn fit(n: usize, tallies: &[PairTally]) -> Vec<f64> {
+/// `self_rows` are battles of a model against itself as (model, rows, positive rows): the
+/// reference pipeline wrote `+ln 10` then `−ln 10` into the same design cell, leaving a row
+/// that pulls that model towards 0, and the published numbers include that pull.
+pub fn fit(n: usize, tallies: &[PairTally], self_rows: &[(usize, f64, f64)]) -> Vec<f64> {
     let ln10 = std::f64::consts::LN_10;
     // Duplicated rows: 2 per battle; positives: 2 per win of a, 1 per tie.
     let rows: Vec<(usize, usize, f64, f64)> = tallies
         .iter()
         .map(|t| (t.a as usize, t.b as usize, 2.0 * t.total(), 2.0 * t.wins_a + t.ties))
         .collect();
-    let sw_sum: f64 = rows.iter().map(|r| r.2).sum();
+    let sw_sum: f64 =
+        rows.iter().map(|r| r.2).sum::<f64>() + self_rows.iter().map(|r| r.1).sum::<f64>();
     if sw_sum <= 0.0 || n == 0 {
         return vec![0.0; n];
     }
@@ -38,6 +42,11 @@ pub fn fit(n: usize, tallies: &[PairTally]) -> Vec<f64> {
             let r = ln10 * (count * sigmoid(z) - positives);
             g[a] += r;
             g[b] -= r;
+        }
+        for &(m, count, positives) in self_rows {
+            let z = -ln10 * w[m];
+            loss += count * softplus(z) - positives * z;
+            g[m] -= ln10 * (count * sigmoid(z) - positives);
         }
         let mut penalty = 0.0;
         for i in 0..n {

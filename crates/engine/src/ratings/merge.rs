@@ -73,6 +73,7 @@ pub fn concat(parts: &[&Battles]) -> (Battles, Vec<String>) {
         out.style.extend_from_slice(&b.style);
         out.n_with_style += b.n_with_style;
         out.self_battles += b.self_battles;
+        out.self_battle_rows.extend_from_slice(&b.self_battle_rows);
         for (w, n) in &b.unknown_winners {
             *unknown.entry(w.clone()).or_default() += n;
         }

@@ -75,7 +75,11 @@ pub fn rate(input: RatingsInput<'_>, s: &RatingsSettings) -> Result<RatingsResul
         Method::Bt => {
             let (agg, ties_dropped) =
                 aggregate_input(input, &selection, &filter.below_min_votes, s);
-            let mut result = rate_aggregate(&agg, s, None, &mut warnings)?;
+            let legacy_self = match (s.legacy_l2, input.battles) {
+                (true, Some(b)) => legacy_self_battles(b, s),
+                _ => Vec::new(),
+            };
+            let mut result = rate_aggregate(&agg, s, None, &legacy_self, &mut warnings)?;
             result.ties_dropped = ties_dropped;
             result.filter = filter;
             result.warnings = warnings;
@@ -93,7 +97,7 @@ pub fn rate_with_draws(
     draws: &[Vec<u64>],
 ) -> Result<RatingsResult, RatingsError> {
     let mut warnings = Vec::new();
-    let mut result = rate_aggregate(agg, s, Some(draws), &mut warnings)?;
+    let mut result = rate_aggregate(agg, s, Some(draws), &[], &mut warnings)?;
     result.warnings = warnings;
     Ok(result)
 }
@@ -146,7 +150,8 @@ fn check_combination(input: RatingsInput<'_>, s: &RatingsSettings) -> Result<(),
             "style control uses ties as half (as FastChat): use --ties half or drop",
         ));
     }
-    if !(s.scale > 0.0) || !(s.base > 1.0) {
+    let positive = |x: f64| x.is_finite() && x > 0.0;
+    if !positive(s.scale) || !positive(s.base - 1.0) {
         return Err(unsupported("the rating scale must be positive and the base greater than 1"));
     }
     Ok(())
@@ -238,18 +243,55 @@ fn aggregate_input(
     (agg, ties_dropped)
 }
 
-/// Fits every component of `agg` and computes the intervals.
+/// Self-battles the legacy fit sees, as (model, outcome): both copies of the duplicated data
+/// carry the row; a tie is a win in one copy and a loss in the other.
+fn legacy_self_battles(battles: &Battles, s: &RatingsSettings) -> Vec<(String, RowOutcome)> {
+    filters::select_self(battles, &s.filters)
+        .into_iter()
+        .filter_map(|b| {
+            let o = match b.outcome {
+                crate::battles::Outcome::ModelA => RowOutcome::AWins,
+                crate::battles::Outcome::ModelB => RowOutcome::BWins,
+                _ if s.ties == TieRule::Drop => return None,
+                _ => RowOutcome::Tie,
+            };
+            Some((b.model.clone(), o))
+        })
+        .collect()
+}
+
+/// Fits every component of `agg` and computes the intervals. `legacy_self` only matters with
+/// `legacy_l2` (see [`legacy::fit`]).
 pub(crate) fn rate_aggregate(
     agg: &Aggregate,
     s: &RatingsSettings,
     draws: Option<&[Vec<u64>]>,
+    legacy_self: &[(String, RowOutcome)],
     warnings: &mut Vec<String>,
 ) -> Result<RatingsResult, RatingsError> {
     if agg.rows.is_empty() {
         return Err(RatingsError::NoBattles("no battle between two different models".into()));
     }
     let tallies = agg.tallies();
-    let plan = Plan::new(agg, &tallies, s);
+    let mut plan = Plan::new(agg, &tallies, s);
+    if s.legacy_l2 {
+        for (model, outcome) in legacy_self {
+            if let Ok(i) = agg.models.binary_search(model) {
+                let positives = match outcome {
+                    RowOutcome::AWins => 2.0,
+                    RowOutcome::BWins => 0.0,
+                    RowOutcome::Tie => 1.0,
+                };
+                plan.legacy_self_rows.push((i as u32, 2.0, positives));
+            }
+        }
+        if !legacy_self.is_empty() {
+            warnings.push(format!(
+                "{} battles of a model against itself enter the legacy fit as the reference pipeline fed them to scikit-learn (a lone −ln 10 design entry)",
+                legacy_self.len()
+            ));
+        }
+    }
     if let Some(a) = s.anchor.as_ref().filter(|a| a.required) {
         if plan.anchor.is_none() {
             return Err(RatingsError::AnchorMissing(a.model.clone()));

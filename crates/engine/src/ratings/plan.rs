@@ -54,6 +54,8 @@ pub(crate) struct Plan {
     pub init_rating: f64,
     /// (global model index, rating).
     pub anchor: Option<(u32, f64)>,
+    /// Legacy mode only: self-battles as (global model index, duplicated rows, positive rows).
+    pub legacy_self_rows: Vec<(u32, f64, f64)>,
 }
 
 /// θ of one component (natural-log odds), and the Davidson tie parameter when fitted.
@@ -96,6 +98,7 @@ impl Plan {
             points_per_logit: s.points_per_logit(),
             init_rating: s.init_rating,
             anchor,
+            legacy_self_rows: Vec::new(),
         }
     }
 
@@ -143,7 +146,15 @@ impl Plan {
                 davidson::fit(k, &local_t, prior_games, start.map(|s| (s.theta.as_slice(), s.nu)))
                     .map(|(theta, nu)| ComponentFit { theta, nu: Some(nu) })
             }
-            FitKind::Legacy => Some(ComponentFit { theta: legacy::fit(k, &local_t), nu: None }),
+            FitKind::Legacy => {
+                let own: Vec<(usize, f64, f64)> = self
+                    .legacy_self_rows
+                    .iter()
+                    .filter(|(m, _, _)| self.comp_of[*m as usize] == c as u32)
+                    .map(|&(m, n, y)| (self.local[m as usize] as usize, n, y))
+                    .collect();
+                Some(ComponentFit { theta: legacy::fit(k, &local_t, &own), nu: None })
+            }
         };
         fitted.ok_or_else(|| Separation { never_lose: Vec::new(), never_win: members.clone() })
     }

@@ -123,8 +123,8 @@ fn fit(
                 let cross = alpha * w * r.x[k];
                 h[a * p + m + k] += cross;
                 h[b * p + m + k] -= cross;
-                for l in k..4 {
-                    hff[k][l] += w * r.x[k] * r.x[l];
+                for (l, &xl) in r.x.iter().enumerate().skip(k) {
+                    hff[k][l] += w * r.x[k] * xl;
                 }
             }
         }
@@ -338,7 +338,7 @@ pub(crate) fn rate(
         ..s.clone()
     };
     let mut raw_warnings = Vec::new();
-    let raw = super::rate_aggregate(&agg, &raw_settings, None, &mut raw_warnings).ok();
+    let raw = super::rate_aggregate(&agg, &raw_settings, None, &[], &mut raw_warnings).ok();
     let tallies = agg.tallies();
     let comps = graph::components(m, &tallies);
     let mut comp_of = vec![0u32; m];

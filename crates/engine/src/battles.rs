@@ -112,6 +112,23 @@ pub struct Battles {
     pub unknown_winners: Vec<(String, u64)>,
     /// Rows whose model_a equals model_b (dropped, as FastChat's cleaning does).
     pub self_battles: u64,
+    /// Those dropped rows themselves: only the legacy leaderboard fit uses them.
+    #[serde(default)]
+    pub self_battle_rows: Vec<SelfBattle>,
+}
+
+/// A battle of a model against itself, set aside. The 2023–24 leaderboard fit saw such rows
+/// (scikit-learn's design matrix turned each into a lone −ln 10 entry), so reproducing those
+/// published numbers needs them; every other analysis ignores them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelfBattle {
+    pub model: String,
+    pub outcome: Outcome,
+    pub anony: Option<bool>,
+    pub language: String,
+    pub judge: String,
+    pub turn: u32,
+    pub tstamp: f64,
 }
 
 impl Battles {
@@ -411,6 +428,15 @@ impl BattleBuilder {
         };
         if model_a == model_b {
             self.battles.self_battles += 1;
+            self.battles.self_battle_rows.push(SelfBattle {
+                model: model_a.to_owned(),
+                outcome,
+                anony: extras.anony,
+                language: extras.language.to_owned(),
+                judge: extras.judge.to_owned(),
+                turn: extras.turn,
+                tstamp: extras.tstamp,
+            });
             return;
         }
         let b = &mut self.battles;

@@ -34,7 +34,10 @@ fn dataset_card_shows_shape_and_located_warnings() {
     let text = host.text_content().unwrap_or_default();
     assert!(text.contains("broken.csv"), "{text}");
     assert!(text.contains("2 rows"), "{text}");
-    assert!(text.contains("broken.csv:3: field `tstamp`: expected a number, found \"soon\""), "{text}");
+    assert!(
+        text.contains("broken.csv:3: field `tstamp`: expected a number, found \"soon\""),
+        "{text}"
+    );
     let card = host.query_selector("[data-testid=dataset-card]").ok().flatten().expect("card");
     assert_eq!(card.get_attribute("data-kind").as_deref(), Some("battle_log"));
     // The preview shows the loaded rows, never as HTML.
@@ -45,7 +48,11 @@ fn dataset_card_shows_shape_and_located_warnings() {
 
 #[wasm_bindgen_test]
 fn user_text_is_never_rendered_as_html() {
-    let parsed = load_bytes("x.csv", b"question,answer\n<img src=x onerror=alert(1)>,A\n", &LoadOptions::default());
+    let parsed = load_bytes(
+        "x.csv",
+        b"question,answer\n<img src=x onerror=alert(1)>,A\n",
+        &LoadOptions::default(),
+    );
     let entry = DatasetEntry { id: 1, summary: parsed.summary, origin: "pasted".into() };
     let host = host();
     let _handle = leptos::mount::mount_to(host.clone(), move || {

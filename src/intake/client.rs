@@ -53,7 +53,15 @@ fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
     CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
 }
 
-fn start_job(state: AppState, name: &str, origin: &str, bytes_total: f64, source: Source, options: LoadOptions, reuse: Option<JobId>) {
+fn start_job(
+    state: AppState,
+    name: &str,
+    origin: &str,
+    bytes_total: f64,
+    source: Source,
+    options: LoadOptions,
+    reuse: Option<JobId>,
+) {
     let Some(job) = with_client(|c| {
         let job = reuse.unwrap_or_else(|| {
             let j = c.next_job;
@@ -105,7 +113,15 @@ pub fn reparse(state: AppState, dataset: JobId, kind: DatasetKind) {
     let entry = state.datasets.with_untracked(|d| d.iter().find(|e| e.id == dataset).cloned());
     let Some(entry) = entry else { return };
     let options = LoadOptions { kind: Some(kind), ..LoadOptions::default() };
-    start_job(state, &entry.summary.name, &entry.origin, entry.summary.bytes as f64, source, options, Some(dataset));
+    start_job(
+        state,
+        &entry.summary.name,
+        &entry.origin,
+        entry.summary.bytes as f64,
+        source,
+        options,
+        Some(dataset),
+    );
 }
 
 /// Asks the worker to stop a parse.

@@ -52,7 +52,10 @@ pub fn DatasetCard(
         facts.push(f.label().to_string());
     }
     if let Some(d) = s.delimiter {
-        facts.push(format!("delimiter {}", if d == '\t' { "tab".to_string() } else { format!("'{d}'") }));
+        facts.push(format!(
+            "delimiter {}",
+            if d == '\t' { "tab".to_string() } else { format!("'{d}'") }
+        ));
     }
     if s.format == Some(benchlens_engine::dataset::Format::Csv) {
         facts.push(if s.header { "header row".into() } else { "no header".into() });
@@ -80,7 +83,10 @@ pub fn DatasetCard(
         .preview
         .iter()
         .map(|r| {
-            let cells = r.iter().map(|c| view! { <td title=c.clone()>{truncate(c, 80)}</td> }).collect_view();
+            let cells = r
+                .iter()
+                .map(|c| view! { <td title=c.clone()>{truncate(c, 80)}</td> })
+                .collect_view();
             view! { <tr>{cells}</tr> }
         })
         .collect_view();

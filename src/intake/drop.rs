@@ -80,7 +80,8 @@ async fn read_all_entries(dir: &FileSystemDirectoryEntry) -> Vec<FileSystemEntry
             let err = Closure::once_into_js(move |e: JsValue| {
                 let _ = reject.call1(&JsValue::NULL, &e);
             });
-            let _ = reader.read_entries_with_callback_and_callback(ok.unchecked_ref(), err.unchecked_ref());
+            let _ = reader
+                .read_entries_with_callback_and_callback(ok.unchecked_ref(), err.unchecked_ref());
         });
         let Ok(batch) = JsFuture::from(promise).await else { break };
         let batch: js_sys::Array = batch.unchecked_into();

@@ -36,12 +36,17 @@ async fn fetch_blob(path: &str) -> Result<web_sys::Blob, String> {
     let response = JsFuture::from(window.fetch_with_str(path))
         .await
         .map_err(|_| format!("{path}: the request failed (offline?)"))?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response".to_string())?;
+    let response: web_sys::Response =
+        response.dyn_into().map_err(|_| "not a response".to_string())?;
     if !response.ok() {
         return Err(format!("{path}: HTTP {}", response.status()));
     }
     let blob = response.blob().map_err(|_| format!("{path}: no body"))?;
-    JsFuture::from(blob).await.map_err(|_| format!("{path}: download interrupted"))?.dyn_into().map_err(|_| "not a blob".into())
+    JsFuture::from(blob)
+        .await
+        .map_err(|_| format!("{path}: download interrupted"))?
+        .dyn_into()
+        .map_err(|_| "not a blob".into())
 }
 
 /// A select menu that loads a bundled sample set into the worker.

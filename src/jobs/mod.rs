@@ -66,7 +66,8 @@ impl Worker for IntakeWorker {
                 });
             }
             Request::ParseText { job, name, text, options } => {
-                let parsed = benchlens_engine::formats::load_bytes(&name, text.as_bytes(), &options);
+                let parsed =
+                    benchlens_engine::formats::load_bytes(&name, text.as_bytes(), &options);
                 scope.send_message(WorkerMsg::Loaded { job, who, parsed: Box::new(parsed) });
             }
             Request::Cancel { job } => {
@@ -124,8 +125,14 @@ async fn read_blob(
     WorkerMsg::Loaded { job, who, parsed: Box::new(loader.finish()) }
 }
 
-async fn read_slice(blob: &web_sys::Blob, start: f64, end: f64) -> Result<js_sys::Uint8Array, String> {
-    let slice = blob.slice_with_f64_and_f64(start, end).map_err(|e| format!("cannot slice the file: {e:?}"))?;
+async fn read_slice(
+    blob: &web_sys::Blob,
+    start: f64,
+    end: f64,
+) -> Result<js_sys::Uint8Array, String> {
+    let slice = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| format!("cannot slice the file: {e:?}"))?;
     let buffer = JsFuture::from(slice.array_buffer())
         .await
         .map_err(|e| format!("the browser could not read the file: {e:?}"))?;

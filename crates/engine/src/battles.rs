@@ -186,17 +186,44 @@ struct ConvMetadata {
     #[serde(default)]
     sum_assistant_b_tokens: Option<f64>,
     #[serde(default)]
-    header_count_a: Option<BTreeMap<String, f64>>,
+    header_count_a: Option<SumOfValues>,
     #[serde(default)]
-    header_count_b: Option<BTreeMap<String, f64>>,
+    header_count_b: Option<SumOfValues>,
     #[serde(default)]
-    list_count_a: Option<BTreeMap<String, f64>>,
+    list_count_a: Option<SumOfValues>,
     #[serde(default)]
-    list_count_b: Option<BTreeMap<String, f64>>,
+    list_count_b: Option<SumOfValues>,
     #[serde(default)]
-    bold_count_a: Option<BTreeMap<String, f64>>,
+    bold_count_a: Option<SumOfValues>,
     #[serde(default)]
-    bold_count_b: Option<BTreeMap<String, f64>>,
+    bold_count_b: Option<SumOfValues>,
+}
+
+/// The sum of a JSON object's numeric values (`{"h1": 0, "h2": 3}` → 3), read without allocating:
+/// a million battles carry six such maps each.
+struct SumOfValues(f64);
+
+impl<'de> Deserialize<'de> for SumOfValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SumOfValues;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of counts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SumOfValues, A::Error> {
+                let mut sum = 0.0;
+                while let Some((_, v)) = map.next_entry::<serde::de::IgnoredAny, Option<f64>>()? {
+                    sum += v.unwrap_or(0.0);
+                }
+                Ok(SumOfValues(sum))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -235,8 +262,8 @@ fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -
     id
 }
 
-fn sum_values(map: &Option<BTreeMap<String, f64>>) -> f32 {
-    map.as_ref().map_or(f32::NAN, |m| m.values().sum::<f64>() as f32)
+fn sum_values(map: &Option<SumOfValues>) -> f32 {
+    map.as_ref().map_or(f32::NAN, |m| m.0 as f32)
 }
 
 /// Column values of one CSV battle row, by field name.

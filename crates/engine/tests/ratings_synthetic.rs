@@ -24,8 +24,9 @@ fn keeping_only_english_visibly_changes_ranks() {
     let moved = cmp.rows.iter().filter(|r| r.delta_rank.is_some_and(|d| d.abs() >= 3)).count();
     assert!(moved >= 5, "only {moved} models moved 3+ ranks");
     assert!(cmp.b.battles_used < cmp.a.battles_used);
-    let overview = ranks_by_language(&battles, &RatingsSettings { ci: CiMethod::None, ..quick() }, &[], 2_000)
-        .expect("per-language ranks");
+    let overview =
+        ranks_by_language(&battles, &RatingsSettings { ci: CiMethod::None, ..quick() }, &[], 2_000)
+            .expect("per-language ranks");
     assert_eq!(overview.languages[0], "English");
     assert!(overview.languages.len() >= 5, "{:?}", overview.languages);
     assert_eq!(overview.ranks.len(), overview.models.len());
@@ -34,8 +35,10 @@ fn keeping_only_english_visibly_changes_ranks() {
 #[test]
 fn verbose_models_gain_on_raw_bt_and_style_control_takes_it_back() {
     let (battles, models) = arena();
-    let s = RatingsSettings { style_control: true, bootstrap_rounds: 20, ..RatingsSettings::default() };
-    let result = rate(RatingsInput { battles: Some(&battles), pair_counts: None }, &s).expect("rates");
+    let s =
+        RatingsSettings { style_control: true, bootstrap_rounds: 20, ..RatingsSettings::default() };
+    let result =
+        rate(RatingsInput { battles: Some(&battles), pair_counts: None }, &s).expect("rates");
     let style = result.style.expect("style report");
     let tokens = &style.coefficients[0];
     assert_eq!(tokens.feature, "sum_assistant_tokens");
@@ -50,7 +53,8 @@ fn verbose_models_gain_on_raw_bt_and_style_control_takes_it_back() {
         })
         .collect();
     let n = pairs.len() as f64;
-    let (mx, my) = (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
+    let (mx, my) =
+        (pairs.iter().map(|p| p.0).sum::<f64>() / n, pairs.iter().map(|p| p.1).sum::<f64>() / n);
     let cov: f64 = pairs.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
     let vx: f64 = pairs.iter().map(|p| (p.0 - mx).powi(2)).sum();
     let vy: f64 = pairs.iter().map(|p| (p.1 - my).powi(2)).sum();
@@ -63,9 +67,11 @@ fn verbose_models_gain_on_raw_bt_and_style_control_takes_it_back() {
 fn bradley_terry_recovers_the_hidden_strengths() {
     let (battles, models) = arena();
     // English only and style-controlled: what remains is strength + the English offset.
-    let mut s = RatingsSettings { style_control: true, ci: CiMethod::None, ..RatingsSettings::default() };
+    let mut s =
+        RatingsSettings { style_control: true, ci: CiMethod::None, ..RatingsSettings::default() };
     s.filters.languages = vec!["English".into()];
-    let result = rate(RatingsInput { battles: Some(&battles), pair_counts: None }, &s).expect("rates");
+    let result =
+        rate(RatingsInput { battles: Some(&battles), pair_counts: None }, &s).expect("rates");
     let mut truth = Vec::new();
     let mut fitted = Vec::new();
     for m in &models {
@@ -78,8 +84,9 @@ fn bradley_terry_recovers_the_hidden_strengths() {
     let (mt, mf) = (truth.iter().sum::<f64>() / n, fitted.iter().sum::<f64>() / n);
     let cov: f64 = truth.iter().zip(&fitted).map(|(t, f)| (t - mt) * (f - mf)).sum();
     let corr = cov
-        / (truth.iter().map(|t| (t - mt).powi(2)).sum::<f64>() * fitted.iter().map(|f| (f - mf).powi(2)).sum::<f64>())
-            .sqrt();
+        / (truth.iter().map(|t| (t - mt).powi(2)).sum::<f64>()
+            * fitted.iter().map(|f| (f - mf).powi(2)).sum::<f64>())
+        .sqrt();
     assert!(corr > 0.97, "correlation with the truth {corr}");
 }
 

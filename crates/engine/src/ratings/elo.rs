@@ -9,7 +9,14 @@ use serde::{Deserialize, Serialize};
 use crate::battles::{Battles, Outcome};
 use crate::stats;
 
-use super::settings::{RatingsSettings, TieRule};
+use super::aggregate::Aggregate;
+use super::error::RatingsError;
+use super::filters::FilterReport;
+use super::graph;
+use super::likelihood::pair_stats;
+use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
+use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
+use super::{LOWER_Q, UPPER_Q};
 
 /// Ratings of every model after some battle, for the trajectory chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -144,6 +151,95 @@ pub(crate) fn bootstrap(
         }
     }
     out
+}
+
+/// Online Elo on the selected battles, with bootstrap intervals and the trajectory.
+pub(crate) fn rate(
+    battles: &Battles,
+    selection: &[u32],
+    filter: FilterReport,
+    s: &RatingsSettings,
+    mut warnings: Vec<String>,
+) -> Result<RatingsResult, RatingsError> {
+    let order = time_order(battles, selection);
+    let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
+    if missing_time > 0 {
+        warnings.push(format!(
+            "{missing_time} battles have no tstamp: they are replayed last, in file order"
+        ));
+    }
+    let (r, seen, history) = with_history(battles, &order, s);
+    let (agg, report) = Aggregate::from_battles(battles, selection, s.ties);
+    let tallies = agg.tallies();
+    let comps = graph::components(agg.models.len(), &tallies);
+    let mut comp_of = vec![0u32; agg.models.len()];
+    for (c, members) in comps.iter().enumerate() {
+        for &m in members {
+            comp_of[m as usize] = c as u32;
+        }
+    }
+    let replicates = match s.ci {
+        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s)),
+        _ => None,
+    };
+    let per_model = agg.battles_per_model();
+    let mut rows = Vec::new();
+    for (id, name) in battles.models.iter().enumerate() {
+        if !seen[id] {
+            continue;
+        }
+        let Ok(local) = agg.models.binary_search(name) else { continue };
+        let (lower, upper) = match &replicates {
+            Some(reps) => {
+                let mut v = reps[id].clone();
+                v.sort_by(f64::total_cmp);
+                (
+                    Some(crate::stats::quantile_sorted(&v, LOWER_Q)),
+                    Some(crate::stats::quantile_sorted(&v, UPPER_Q)),
+                )
+            }
+            None => (None, None),
+        };
+        rows.push(ModelRating {
+            model: name.clone(),
+            rating: r[id],
+            lower: lower.filter(|x| x.is_finite()),
+            upper: upper.filter(|x| x.is_finite()),
+            rank_ub: 0,
+            battles: per_model[local],
+            component: comp_of[local],
+        });
+    }
+    assign_rank_ub(&mut rows);
+    sort_rows(&mut rows);
+    let components = comps
+        .iter()
+        .map(|members| ComponentReport {
+            models: members.iter().map(|&i| agg.models[i as usize].clone()).collect(),
+            battles: members.iter().map(|&i| per_model[i as usize]).sum::<u64>() / 2,
+            rated: true,
+            never_lose: Vec::new(),
+            never_win: Vec::new(),
+            failed_replicates: 0,
+            davidson_nu: None,
+        })
+        .collect();
+    Ok(RatingsResult {
+        method: Method::Elo,
+        ties: s.ties,
+        ci: s.ci,
+        legacy_l2: false,
+        ratings: rows,
+        components,
+        pairs: pair_stats(&agg, &tallies),
+        bootstrap_rounds: if replicates.is_some() { s.bootstrap_rounds } else { 0 },
+        style: None,
+        elo_history: Some(history),
+        battles_used: agg.total(),
+        ties_dropped: report.ties_dropped,
+        filter,
+        warnings,
+    })
 }
 
 #[cfg(test)]

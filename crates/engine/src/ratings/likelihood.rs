@@ -96,11 +96,27 @@ pub(crate) fn rate_aggregate(
             Err(sep) => {
                 report.never_lose = names(&sep.never_lose);
                 report.never_win = names(&sep.never_win);
+                let why = if report.never_lose.is_empty() && report.never_win.is_empty() {
+                    "the Newton iteration failed numerically".to_owned()
+                } else {
+                    let mut parts = Vec::new();
+                    if !report.never_lose.is_empty() {
+                        parts.push(format!(
+                            "never lost to the rest: {}",
+                            report.never_lose.join(", ")
+                        ));
+                    }
+                    if !report.never_win.is_empty() {
+                        parts.push(format!(
+                            "never won against the rest: {}",
+                            report.never_win.join(", ")
+                        ));
+                    }
+                    parts.join("; ")
+                };
                 warnings.push(format!(
-                    "no finite maximum-likelihood rating for the graph of {}: {}{}; these models are left unrated (set a weak prior, `--prior 1`, to rate them anyway)",
+                    "no finite maximum-likelihood rating for the graph of {}: {why}; these models are left unrated (set a weak prior, `--prior 1`, to rate them anyway)",
                     report.models.join(", "),
-                    if report.never_lose.is_empty() { String::new() } else { format!("never lost to the rest: {}", report.never_lose.join(", ")) },
-                    if report.never_win.is_empty() { String::new() } else { format!("; never won against the rest: {}", report.never_win.join(", ")) },
                 ));
                 fits.push(None);
             }

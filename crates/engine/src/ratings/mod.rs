@@ -200,7 +200,17 @@ pub(crate) fn select(
         report.below_min_votes = low;
     }
     if input.battles.is_some() && selection.is_empty() && input.pair_counts.is_none() {
-        return Err(RatingsError::NoBattles(format!("{} battles in the input", report.total)));
+        let removed: Vec<String> =
+            report.removed_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let mut why = format!(
+            "{} battles in the input; removed by filter: {}",
+            report.total,
+            removed.join(", ")
+        );
+        if !warnings.is_empty() {
+            why.push_str(&format!("; {}", warnings.join("; ")));
+        }
+        return Err(RatingsError::NoBattles(why));
     }
     Ok((selection, report))
 }

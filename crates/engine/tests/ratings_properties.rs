@@ -172,3 +172,24 @@ fn unknown_winners_are_an_error_listing_each_value() {
     let text = err.to_string();
     assert!(text.contains("\"draw\" ×2") && text.contains("×1"), "{text}");
 }
+
+#[test]
+fn progress_is_reported_and_cancel_stops_the_bootstrap() {
+    use benchlens_engine::ratings::{rate_with_progress, Method, RatingsError};
+    let log = with_cycle(4, &[(0, 2, 0), (1, 3, 1), (2, 0, 2)]);
+    let battles = build(&log);
+    let input = RatingsInput { battles: Some(&battles), pair_counts: None };
+    for method in [Method::Bt, Method::Elo] {
+        let s = RatingsSettings { method, bootstrap_rounds: 40, ..RatingsSettings::default() };
+        let mut seen = Vec::new();
+        let done = rate_with_progress(input, &s, &mut |d, total| {
+            seen.push((d, total));
+            true
+        });
+        assert!(done.is_ok());
+        assert_eq!(seen.len(), 40);
+        assert_eq!(seen.last(), Some(&(39, 40)));
+        let cancelled = rate_with_progress(input, &s, &mut |d, _| d < 10);
+        assert_eq!(cancelled, Err(RatingsError::Cancelled));
+    }
+}

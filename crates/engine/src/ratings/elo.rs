@@ -131,16 +131,20 @@ pub(crate) fn bootstrap(
     battles: &Battles,
     selection: &[u32],
     s: &RatingsSettings,
-) -> Vec<Vec<f64>> {
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<Vec<Vec<f64>>, RatingsError> {
     let m = battles.models.len();
     let mut out = vec![Vec::new(); m];
     if selection.is_empty() {
-        return out;
+        return Ok(out);
     }
     let mut rng = stats::rng(s.seed);
     let n = selection.len();
     let mut draw = Vec::with_capacity(n);
-    for _ in 0..s.bootstrap_rounds {
+    for round in 0..s.bootstrap_rounds {
+        if !progress(round, s.bootstrap_rounds) {
+            return Err(RatingsError::Cancelled);
+        }
         draw.clear();
         draw.extend((0..n).map(|_| selection[rng.gen_range(0..n)]));
         let (r, seen) = run(battles, draw.iter().copied(), s, |_, _, _, _| {});
@@ -150,7 +154,7 @@ pub(crate) fn bootstrap(
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// Online Elo on the selected battles, with bootstrap intervals and the trajectory.
@@ -160,6 +164,7 @@ pub(crate) fn rate(
     filter: FilterReport,
     s: &RatingsSettings,
     mut warnings: Vec<String>,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<RatingsResult, RatingsError> {
     let order = time_order(battles, selection);
     let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
@@ -179,7 +184,7 @@ pub(crate) fn rate(
         }
     }
     let replicates = match s.ci {
-        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s)),
+        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s, progress)?),
         _ => None,
     };
     let per_model = agg.battles_per_model();

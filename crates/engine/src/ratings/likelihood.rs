@@ -42,6 +42,7 @@ pub(crate) fn rate_aggregate(
     draws: Option<&[Vec<u64>]>,
     legacy_self: &[(String, RowOutcome)],
     warnings: &mut Vec<String>,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<RatingsResult, RatingsError> {
     if agg.rows.is_empty() {
         return Err(RatingsError::NoBattles("no battle between two different models".into()));
@@ -166,12 +167,25 @@ pub(crate) fn rate_aggregate(
                         None => false,
                     })
                 }
-                None => bootstrap::run(
-                    &plan,
-                    agg,
-                    &fits,
-                    bootstrap::seeded_draws(agg, s.bootstrap_rounds, s.seed),
-                ),
+                None => {
+                    let mut draw = bootstrap::seeded_draws(agg, s.bootstrap_rounds, s.seed);
+                    let (mut done, mut cancelled) = (0, false);
+                    let rep = bootstrap::run(&plan, agg, &fits, |out| {
+                        if done >= s.bootstrap_rounds {
+                            return false;
+                        }
+                        if !progress(done, s.bootstrap_rounds) {
+                            cancelled = true;
+                            return false;
+                        }
+                        done += 1;
+                        draw(out)
+                    });
+                    if cancelled {
+                        return Err(RatingsError::Cancelled);
+                    }
+                    rep
+                }
             };
             rounds = rep.rounds;
             for (c, &failed) in rep.failed.iter().enumerate() {

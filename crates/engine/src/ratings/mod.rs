@@ -58,19 +58,30 @@ pub(crate) const UPPER_Q: f64 = 0.975;
 
 /// Runs one rating analysis.
 pub fn rate(input: RatingsInput<'_>, s: &RatingsSettings) -> Result<RatingsResult, RatingsError> {
+    rate_with_progress(input, s, &mut |_, _| true)
+}
+
+/// [`rate`] that reports bootstrap progress as (rounds done, rounds) before each round and stops
+/// with [`RatingsError::Cancelled`] as soon as `progress` returns false: what the worker's
+/// progress bar and Cancel use.
+pub fn rate_with_progress(
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<RatingsResult, RatingsError> {
     check_combination(input, s)?;
     let mut warnings = Vec::new();
     let (selection, filter) = select(input, s, &mut warnings)?;
     if s.style_control {
         let battles =
             input.battles.ok_or_else(|| unsupported("style control needs a battle log"))?;
-        return style_control::rate(battles, &selection, filter, s, warnings);
+        return style_control::rate(battles, &selection, filter, s, warnings, progress);
     }
     match s.method {
         Method::Elo => {
             let battles =
                 input.battles.ok_or_else(|| unsupported("online Elo needs a battle log"))?;
-            elo::rate(battles, &selection, filter, s, warnings)
+            elo::rate(battles, &selection, filter, s, warnings, progress)
         }
         Method::Bt => {
             let (agg, ties_dropped) =
@@ -79,7 +90,7 @@ pub fn rate(input: RatingsInput<'_>, s: &RatingsSettings) -> Result<RatingsResul
                 (true, Some(b)) => likelihood::legacy_self_battles(b, s),
                 _ => Vec::new(),
             };
-            let mut result = rate_aggregate(&agg, s, None, &legacy_self, &mut warnings)?;
+            let mut result = rate_aggregate(&agg, s, None, &legacy_self, &mut warnings, progress)?;
             result.ties_dropped = ties_dropped;
             result.filter = filter;
             result.warnings = warnings;
@@ -97,7 +108,7 @@ pub fn rate_with_draws(
     draws: &[Vec<u64>],
 ) -> Result<RatingsResult, RatingsError> {
     let mut warnings = Vec::new();
-    let mut result = rate_aggregate(agg, s, Some(draws), &[], &mut warnings)?;
+    let mut result = rate_aggregate(agg, s, Some(draws), &[], &mut warnings, &mut |_, _| true)?;
     result.warnings = warnings;
     Ok(result)
 }

@@ -193,3 +193,33 @@ fn progress_is_reported_and_cancel_stops_the_bootstrap() {
         assert_eq!(cancelled, Err(RatingsError::Cancelled));
     }
 }
+
+#[test]
+fn presets_anchor_their_baselines_when_present() {
+    let mut b = BattleBuilder::new();
+    let names = ["llama-13b", "mixtral-8x7b-instruct-v0.1", "other"];
+    for (i, (a, bb, w)) in
+        [(0, 1, "model_b"), (1, 2, "model_a"), (2, 0, "model_a"), (0, 2, "tie"), (1, 0, "model_b")]
+            .into_iter()
+            .enumerate()
+    {
+        let rec = format!(
+            r#"{{"model_a":"{}","model_b":"{}","winner":"{w}","tstamp":{i}}}"#,
+            names[a], names[bb]
+        );
+        b.push_json(rec.as_bytes()).expect("valid");
+    }
+    let battles = b.finish().0;
+    let none = RatingsSettings { ci: CiMethod::None, ..RatingsSettings::default() };
+    let legacy = run(&battles, &RatingsSettings { legacy_l2: true, ..none.clone() });
+    assert!((legacy.rating_of("llama-13b").expect("rated").rating - 800.0).abs() < 1e-9);
+    let fastchat = run(&battles, &none.clone().with_fastchat_preset());
+    assert!(
+        (fastchat.rating_of("mixtral-8x7b-instruct-v0.1").expect("rated").rating - 1114.0).abs()
+            < 1e-9
+    );
+    // Absent baseline: the preset changes nothing.
+    let plain = run(&build(&with_cycle(3, &[])), &none);
+    let preset = run(&build(&with_cycle(3, &[])), &none.with_fastchat_preset());
+    assert_eq!(plain.ratings, preset.ratings);
+}

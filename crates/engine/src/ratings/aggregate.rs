@@ -211,16 +211,6 @@ impl Aggregate {
         })
     }
 
-    /// Keeps only rows whose two models both pass `keep` (by model index).
-    pub fn restricted(&self, keep: &[bool]) -> Aggregate {
-        let items = self.named_rows().filter(|(a, b, _, _)| {
-            let ia = self.models.binary_search_by(|m| m.as_str().cmp(a)).ok();
-            let ib = self.models.binary_search_by(|m| m.as_str().cmp(b)).ok();
-            matches!((ia, ib), (Some(x), Some(y)) if keep[x] && keep[y])
-        });
-        Self::from_named(items)
-    }
-
     /// Total battles.
     pub fn total(&self) -> u64 {
         self.rows.iter().map(|r| r.count).sum()
@@ -239,19 +229,6 @@ impl Aggregate {
             out[r.b as usize] += r.count;
         }
         out
-    }
-
-    /// Index of each row's pair in [`Self::pairs`], and the pairs themselves (sorted).
-    pub fn pair_index(&self) -> (Vec<(u32, u32)>, Vec<u32>) {
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut row_pair = Vec::with_capacity(self.rows.len());
-        for r in &self.rows {
-            if pairs.last() != Some(&(r.a, r.b)) {
-                pairs.push((r.a, r.b));
-            }
-            row_pair.push((pairs.len() - 1) as u32);
-        }
-        (pairs, row_pair)
     }
 
     /// Per-pair tallies under the given row counts (the data's own counts, or a bootstrap draw).

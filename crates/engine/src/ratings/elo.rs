@@ -74,13 +74,15 @@ pub(crate) fn run(
     let mut r = vec![s.init_rating; m];
     let mut seen = vec![false; m];
     let mut done = 0u64;
+    // base^(x / scale) as one exp: the bootstrap replays millions of battles per round.
+    let per_point = s.base.ln() / s.scale;
     for i in order {
         let i = i as usize;
         let Some(sa) = score(battles.outcome[i], s.ties) else { continue };
         let (a, b) = (battles.model_a[i] as usize, battles.model_b[i] as usize);
         let (ra, rb) = (r[a], r[b]);
-        let ea = 1.0 / (1.0 + s.base.powf((rb - ra) / s.scale));
-        let eb = 1.0 / (1.0 + s.base.powf((ra - rb) / s.scale));
+        let ea = 1.0 / (1.0 + ((rb - ra) * per_point).exp());
+        let eb = 1.0 / (1.0 + ((ra - rb) * per_point).exp());
         r[a] += s.elo_k * (sa - ea);
         r[b] += s.elo_k * (1.0 - sa - eb);
         seen[a] = true;

@@ -81,8 +81,11 @@ pub(crate) fn run(
         let Some(sa) = score(battles.outcome[i], s.ties) else { continue };
         let (a, b) = (battles.model_a[i] as usize, battles.model_b[i] as usize);
         let (ra, rb) = (r[a], r[b]);
-        let ea = 1.0 / (1.0 + ((rb - ra) * per_point).exp());
-        let eb = 1.0 / (1.0 + ((ra - rb) * per_point).exp());
+        // E_a = 1 / (1 + base^((r_b − r_a)/scale)) and E_b = 1 / (1 + base^((r_a − r_b)/scale))
+        // share one exponential: E_b = x / (1 + x) with x = base^((r_b − r_a)/scale).
+        let x = ((rb - ra) * per_point).exp();
+        let ea = 1.0 / (1.0 + x);
+        let eb = if x.is_finite() { x / (1.0 + x) } else { 1.0 };
         r[a] += s.elo_k * (sa - ea);
         r[b] += s.elo_k * (1.0 - sa - eb);
         seen[a] = true;

@@ -184,7 +184,8 @@ impl Aggregate {
                 };
                 (ib, ia, flipped)
             };
-            *merged.entry(key).or_default() += c;
+            let cell = merged.entry(key).or_default();
+            *cell = cell.saturating_add(c);
         }
         let mut rows: Vec<UniqueRow> = merged
             .into_iter()
@@ -213,7 +214,7 @@ impl Aggregate {
 
     /// Total battles.
     pub fn total(&self) -> u64 {
-        self.rows.iter().map(|r| r.count).sum()
+        self.rows.iter().fold(0u64, |acc, r| acc.saturating_add(r.count))
     }
 
     /// Row counts, in row order (what the bootstrap resamples).
@@ -225,8 +226,8 @@ impl Aggregate {
     pub fn battles_per_model(&self) -> Vec<u64> {
         let mut out = vec![0u64; self.models.len()];
         for r in &self.rows {
-            out[r.a as usize] += r.count;
-            out[r.b as usize] += r.count;
+            out[r.a as usize] = out[r.a as usize].saturating_add(r.count);
+            out[r.b as usize] = out[r.b as usize].saturating_add(r.count);
         }
         out
     }

@@ -78,7 +78,10 @@ pub(crate) fn rate_aggregate(
     let mut fits: Vec<Option<ComponentFit>> = Vec::new();
     let mut components = Vec::new();
     for (c, comp) in plan.comps.iter().enumerate() {
-        let battles: u64 = comp.tally_idx.iter().map(|&i| tallies[i].total() as u64).sum();
+        let battles: u64 = comp
+            .tally_idx
+            .iter()
+            .fold(0u64, |acc, &i| acc.saturating_add(tallies[i].total() as u64));
         let mut report = ComponentReport {
             models: names(&comp.members),
             battles,

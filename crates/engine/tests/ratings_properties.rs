@@ -223,3 +223,38 @@ fn presets_anchor_their_baselines_when_present() {
     let preset = run(&build(&with_cycle(3, &[])), &none.with_fastchat_preset());
     assert_eq!(plain.ratings, preset.ratings);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Degenerate logs (one pair, only ties, models that never lose, tiny graphs) under every
+    /// combination of settings: an answer or an error, never a panic.
+    #[test]
+    fn never_panics_on_degenerate_logs(
+        triples in prop::collection::vec((0usize..4, 0usize..4, 0usize..4), 0..25),
+        method in 0usize..2,
+        ties in 0usize..3,
+        ci in 0usize..3,
+        legacy in any::<bool>(),
+        style in any::<bool>(),
+        prior in prop::sample::select(vec![0.0, 0.5]),
+    ) {
+        use benchlens_engine::ratings::{Method, TieRule};
+        let battles = build(&triples);
+        let s = RatingsSettings {
+            method: [Method::Bt, Method::Elo][method],
+            ties: [TieRule::Half, TieRule::Drop, TieRule::Davidson][ties],
+            ci: [CiMethod::Bootstrap, CiMethod::Sandwich, CiMethod::None][ci],
+            legacy_l2: legacy,
+            style_control: style,
+            prior_games: prior,
+            bootstrap_rounds: 20,
+            ..RatingsSettings::default()
+        };
+        if let Ok(result) = rate(RatingsInput { battles: Some(&battles), pair_counts: None }, &s) {
+            for row in &result.ratings {
+                prop_assert!(row.rating.is_finite());
+            }
+        }
+    }
+}

@@ -304,3 +304,17 @@ pub fn allocation_table(
         })
         .collect()
 }
+
+impl LawFit {
+    /// A parameter by its JSON name (`E`, `A`, `B`, `alpha`, `beta`); NaN for other names.
+    pub fn params_value(&self, name: &str) -> f64 {
+        match name {
+            "E" => self.params.E,
+            "A" => self.params.A,
+            "B" => self.params.B,
+            "alpha" => self.params.alpha,
+            "beta" => self.params.beta,
+            _ => f64::NAN,
+        }
+    }
+}

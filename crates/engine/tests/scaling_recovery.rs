@@ -104,7 +104,10 @@ fn bootstrap_intervals_cover_the_truth_and_are_reproducible() {
         // than its own width would be a real miscalibration.
         let width = hi - lo;
         assert!(width > 0.0, "{k}: empty interval");
-        assert!(lo - width <= truth && truth <= hi + width, "{k}: truth {truth} far outside {lo}..{hi}");
+        assert!(
+            lo - width <= truth && truth <= hi + width,
+            "{k}: truth {truth} far outside {lo}..{hi}"
+        );
     }
     for row in &f.allocation {
         let [lo, hi] = row.tokens_per_param_ci.expect("band");

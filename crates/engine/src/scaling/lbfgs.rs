@@ -18,16 +18,18 @@ pub struct LbfgsOptions {
     pub max_iter: usize,
     /// Converged when ‖∇f‖∞ ≤ gtol.
     pub gtol: f64,
-    /// Converged when the relative decrease of f over one iteration is ≤ ftol (relative to |f|,
-    /// not to max(|f|, 1) as scipy's L-BFGS-B does: that rule stops a 1e-3-sized objective early).
+    /// Converged when the relative decrease of f is ≤ ftol (relative to |f|, not to max(|f|, 1)
+    /// as scipy's L-BFGS-B does: that rule stops a 1e-3-sized objective early) for `patience`
+    /// consecutive iterations, so one short step on a plateau does not end the search.
     pub ftol: f64,
+    pub patience: usize,
     /// History length (scipy's L-BFGS-B default `maxcor` = 10).
     pub memory: usize,
 }
 
 impl Default for LbfgsOptions {
     fn default() -> Self {
-        Self { max_iter: 1000, gtol: 1e-10, ftol: 1e-13, memory: 10 }
+        Self { max_iter: 1000, gtol: 1e-10, ftol: 1e-15, patience: 3, memory: 10 }
     }
 }
 
@@ -94,6 +96,7 @@ where
     let mut y_hist: Vec<[f64; K]> = Vec::with_capacity(m);
     let mut rho_hist: Vec<f64> = Vec::with_capacity(m);
     let mut alpha_buf = vec![0.0; m];
+    let mut flat = 0;
     for iter in 0..opts.max_iter {
         if norm_inf(&g) <= opts.gtol {
             return Minimum { x, f: fx, iterations: iter, evaluations, stop: Stop::Gradient };
@@ -165,6 +168,11 @@ where
             rho_hist.push(1.0 / sy);
         }
         if (f_old - fx).abs() <= opts.ftol * fx.abs().max(f64::MIN_POSITIVE) {
+            flat += 1;
+        } else {
+            flat = 0;
+        }
+        if flat >= opts.patience.max(1) {
             return Minimum {
                 x,
                 f: fx,

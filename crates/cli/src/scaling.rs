@@ -3,6 +3,7 @@
 //! `benchlens_engine::scaling`; this file only parses flags, loads the file and prints.
 
 use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use benchlens_engine::formats::LoadOptions;
@@ -188,9 +189,10 @@ fn run_fit(a: &FitArgs) -> Result<(), String> {
     }
     let fit = if has_loss {
         let mut last = 0;
+        let interactive = std::io::stderr().is_terminal();
         let mut progress = |done: usize, total: usize| {
-            // Coarse progress on stderr for long bootstraps; stdout stays machine-readable.
-            if total >= 200 && done * 10 / total != last {
+            // Coarse progress on a terminal's stderr for long bootstraps; stdout stays data.
+            if interactive && total >= 200 && done * 10 / total != last {
                 last = done * 10 / total;
                 eprint!("\rbootstrap {done}/{total}");
                 if done == total {

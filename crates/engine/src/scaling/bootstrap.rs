@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fit::{objective_scale, polish, PointFit};
 use super::lbfgs::LbfgsOptions;
-use super::objective::{LossKind, Points};
+use super::objective::{evaluate, LossKind, Points};
 use super::starts::{varpro_cells, BOOTSTRAP_EXPONENTS};
 use crate::stats::{quantile_sorted, rng};
 
@@ -54,8 +54,12 @@ pub fn bootstrap(
             resampled.weight[i] += pts.weight[i];
         }
         let mut starts = vec![warm];
+        // The grid cell is polished only when it already beats the warm start on this resample:
+        // then the resample's optimum may sit in another valley. Otherwise it would only cost time.
         if let Some(c) = varpro_cells(&resampled, loss, 1, BOOTSTRAP_EXPONENTS).first() {
-            starts.push(c.theta);
+            if c.objective < evaluate(&warm, &resampled, loss, None) {
+                starts.push(c.theta);
+            }
         }
         match fit_with_starts(&resampled, loss, &starts, &opts) {
             Some(f) if f.theta.iter().all(|v| v.is_finite()) => out.thetas.push(f.theta),

@@ -98,9 +98,18 @@ impl Points {
     }
 }
 
-/// log(exp(x) + exp(y) + exp(z)) without overflow, and the softmax weights.
+/// log(exp(x) + exp(y) + exp(z)) and the softmax weights. The direct sum costs two fewer `exp`
+/// calls than the max-shifted one, so it is tried first; the shifted form takes over when the sum
+/// over- or underflows.
 #[inline]
-fn lse3(x: f64, y: f64, z: f64) -> (f64, [f64; 3]) {
+fn lse3(x: f64, y: f64, z: f64, ez: f64) -> (f64, [f64; 3]) {
+    // `ez` = exp(z), hoisted by callers since z (= ln E) is the same at every point.
+    let (ex, ey) = (x.exp(), y.exp());
+    let s = ex + ey + ez;
+    if s.is_finite() && s > 1e-300 {
+        let inv = 1.0 / s;
+        return (s.ln(), [ex * inv, ey * inv, ez * inv]);
+    }
     let m = x.max(y).max(z);
     if !m.is_finite() {
         return (m, [1.0 / 3.0; 3]);
@@ -113,7 +122,7 @@ fn lse3(x: f64, y: f64, z: f64) -> (f64, [f64; 3]) {
 /// log L̂ for θ = (a, b, e, α, β) at one point.
 #[inline]
 pub fn log_prediction(theta: &[f64; 5], ln_n: f64, ln_d: f64) -> f64 {
-    lse3(theta[0] - theta[3] * ln_n, theta[1] - theta[4] * ln_d, theta[2]).0
+    lse3(theta[0] - theta[3] * ln_n, theta[1] - theta[4] * ln_d, theta[2], theta[2].exp()).0
 }
 
 /// Σ wᵢ ρ(rᵢ) (unscaled), and its gradient into `grad` when given.
@@ -124,6 +133,7 @@ pub fn evaluate(
     grad: Option<&mut [f64; 5]>,
 ) -> f64 {
     let mut f = 0.0;
+    let ez = theta[2].exp();
     match grad {
         None => {
             for i in 0..pts.len() {
@@ -131,7 +141,14 @@ pub fn evaluate(
                 if w == 0.0 {
                     continue;
                 }
-                let r = log_prediction(theta, pts.ln_n[i], pts.ln_d[i]) - pts.ln_l[i];
+                let lp = lse3(
+                    theta[0] - theta[3] * pts.ln_n[i],
+                    theta[1] - theta[4] * pts.ln_d[i],
+                    theta[2],
+                    ez,
+                )
+                .0;
+                let r = lp - pts.ln_l[i];
                 f += w * loss.value(r);
             }
         }
@@ -144,7 +161,7 @@ pub fn evaluate(
                 }
                 let (ln_n, ln_d) = (pts.ln_n[i], pts.ln_d[i]);
                 let (lp, sm) =
-                    lse3(theta[0] - theta[3] * ln_n, theta[1] - theta[4] * ln_d, theta[2]);
+                    lse3(theta[0] - theta[3] * ln_n, theta[1] - theta[4] * ln_d, theta[2], ez);
                 let r = lp - pts.ln_l[i];
                 f += w * loss.value(r);
                 let dr = w * loss.derivative(r);

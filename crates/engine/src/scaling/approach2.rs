@@ -86,8 +86,9 @@ fn solve3(mut m: [[f64; 3]; 3], mut r: [f64; 3]) -> Option<[f64; 3]> {
         for row in 0..3 {
             if row != col {
                 let f = m[row][col] / m[col][col];
-                for k in col..3 {
-                    m[row][k] -= f * m[col][k];
+                let pivot_row = m[col];
+                for (dst, src) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                    *dst -= f * src;
                 }
                 r[row] -= f * r[col];
             }

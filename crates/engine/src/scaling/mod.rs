@@ -7,6 +7,9 @@
 //! [`approach2::approach2`] and [`inference::inference_optimum`] analyse it. Methods and their
 //! sources are written up in `docs/scaling.md`.
 
+// Checks are written `!(x > 0.0)` on purpose throughout: NaN must fail them.
+#![allow(clippy::neg_cmp_op_on_partial_ord)]
+
 pub mod allocation;
 pub mod approach2;
 pub mod bootstrap;

@@ -84,8 +84,9 @@ fn solve_subset(m: &[[f64; 3]; 3], r: &[f64; 3], mask: u8) -> Option<[f64; 3]> {
         for row in 0..k {
             if row != col {
                 let factor = a[row][col] / a[col][col];
-                for c in col..=k {
-                    a[row][c] -= factor * a[col][c];
+                let pivot_row = a[col];
+                for (dst, src) in a[row].iter_mut().zip(pivot_row).take(k + 1).skip(col) {
+                    *dst -= factor * src;
                 }
             }
         }

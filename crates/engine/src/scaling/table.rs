@@ -462,11 +462,9 @@ pub fn extract(table: &Table, choice: &ColumnChoice) -> Result<ScalingData, Scal
                 params = Some(c / (6.0 * d));
                 derived = Derived::Params;
             }
-            (Some(n), Some(d), Some(c)) => {
-                if ((6.0 * n * d) / c - 1.0).abs() > COMPUTE_MISMATCH {
-                    mismatches += 1;
-                    first_mismatch.get_or_insert((line, name.clone()));
-                }
+            (Some(n), Some(d), Some(c)) if ((6.0 * n * d) / c - 1.0).abs() > COMPUTE_MISMATCH => {
+                mismatches += 1;
+                first_mismatch.get_or_insert((line, name.clone()));
             }
             _ => {}
         }

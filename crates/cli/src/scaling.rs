@@ -378,10 +378,17 @@ fn run_models(a: &ModelsArgs) -> Result<(), String> {
 fn models_csv(t: &ModelsTable) -> (Vec<String>, Vec<Vec<String>>) {
     let mut header: Vec<String> =
         ["model", "params", "tokens", "tokens_lower_bound", "compute"].map(String::from).to_vec();
-    for f in &t.fits {
+    // Interval columns only for laws fitted with a bootstrap (published fits have none).
+    let with_ci: Vec<bool> = t.fits.iter().map(|f| !f.draws.is_empty()).collect();
+    for (f, ci) in t.fits.iter().zip(&with_ci) {
         for col in ["optimal_tokens", "optimal_tokens_per_param", "over_training", "predicted_loss"]
         {
             header.push(format!("{}_{col}", f.id));
+        }
+        if *ci {
+            for col in ["over_training_lo", "over_training_hi"] {
+                header.push(format!("{}_{col}", f.id));
+            }
         }
     }
     let opt = |v: Option<f64>| v.map_or(String::new(), num);
@@ -396,16 +403,82 @@ fn models_csv(t: &ModelsTable) -> (Vec<String>, Vec<Vec<String>>) {
                 m.tokens_lower_bound.to_string(),
                 opt(m.compute),
             ];
-            for f in &m.fits {
+            for (f, ci) in m.fits.iter().zip(&with_ci) {
                 row.extend([
                     opt(f.optimal_tokens),
                     opt(f.optimal_tokens_per_param),
                     opt(f.over_training),
                     opt(f.predicted_loss),
                 ]);
+                if *ci {
+                    row.push(opt(f.over_training_ci.map(|c| c[0])));
+                    row.push(opt(f.over_training_ci.map(|c| c[1])));
+                }
             }
             row
         })
         .collect();
     (header, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use benchlens_engine::scaling::synthetic::{generate, SyntheticSpec};
+    use benchlens_engine::Table;
+
+    fn runs_data() -> ScalingData {
+        let runs = generate(&SyntheticSpec { n: 60, seed: 4, ..SyntheticSpec::default() });
+        let mut t = Table::new(["run", "params", "tokens", "loss"].map(String::from).to_vec());
+        for (i, r) in runs.iter().enumerate() {
+            let cells =
+                [r.name.clone(), r.params.to_string(), r.tokens.to_string(), r.loss.to_string()];
+            t.push_row(cells.iter().map(|s| s.as_str()), i as u64 + 2);
+        }
+        extract(&t, &ColumnChoice::default()).expect("columns")
+    }
+
+    #[test]
+    fn fit_csv_is_long_format_with_intervals() {
+        let settings = FitSettings { bootstrap: 30, ..FitSettings::default() };
+        let fit = benchlens_engine::scaling::fit_law(&runs_data(), &settings).expect("fit");
+        let rows = fit_csv_rows(&fit);
+        assert_eq!(rows[0][0], "E");
+        assert!(rows.iter().all(|r| r.len() == 5));
+        let e: f64 = rows[0][2].parse().expect("number");
+        assert_eq!(e, fit.params.E);
+        assert!(!rows[0][3].is_empty(), "E has an interval");
+        assert_eq!(rows.iter().filter(|r| r[0] == "n_opt").count(), fit.allocation.len());
+    }
+
+    #[test]
+    fn fit_json_round_trips_into_models() {
+        let settings = FitSettings { bootstrap: 20, ..FitSettings::default() };
+        let data = runs_data();
+        let fit = benchlens_engine::scaling::fit_law(&data, &settings).expect("fit");
+        let path = std::env::temp_dir().join(format!("benchlens-fit-{}.json", std::process::id()));
+        std::fs::write(&path, serde_json::to_string(&fit).expect("json")).expect("write");
+        let choice = fit_from_file(&path).expect("readable fit");
+        let _ = std::fs::remove_file(&path);
+        // serde_json parses floats to within 1 ulp (no `float_roundtrip` feature).
+        let (a, b) = (choice.params, fit.params);
+        for (x, y) in [(a.E, b.E), (a.A, b.A), (a.B, b.B), (a.alpha, b.alpha), (a.beta, b.beta)] {
+            assert!((x / y - 1.0).abs() < 1e-15, "{x} vs {y}");
+        }
+        assert_eq!(choice.draws.len(), fit.bootstrap_thetas.len());
+        let table = models_table(&data, &[choice]);
+        let (header, rows) = models_csv(&table);
+        assert!(header.iter().any(|h| h.ends_with("_over_training_lo")));
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+    }
+
+    #[test]
+    fn bad_fit_file_is_explained() {
+        let path =
+            std::env::temp_dir().join(format!("benchlens-badfit-{}.json", std::process::id()));
+        std::fs::write(&path, "{\"params\": {\"E\": 1}}").expect("write");
+        let err = fit_from_file(&path).expect_err("incomplete params");
+        let _ = std::fs::remove_file(&path);
+        assert!(err.contains("\"params\""), "{err}");
+    }
 }

@@ -18,6 +18,7 @@ compare against:
 Usage: python3 scripts/reference/scaling_reference.py [--skip-grid-timing]
        python3 scripts/reference/scaling_reference.py --time-grid   (only times the 4,500-start
        grid on runs_epoch250.csv and writes timing_full_grid.json; fixtures are left alone)
+       python3 scripts/reference/scaling_reference.py --approach2    (only approach2.json)
 """
 import csv
 import json
@@ -283,8 +284,46 @@ def time_full_grid():
     print(out, file=sys.stderr)
 
 
+def approach2_reference():
+    """Approach 2 on the runs fixtures: runs sharing a compute budget (within 2 %) form an isoFLOP
+    group; loss = c0 + c1 x + c2 x^2 with x = log10 N by least squares; the vertex is the optimal
+    size; log10 N_opt and log10 D_opt are regressed on log10 C."""
+    out = {}
+    for name in ["epoch250", "hoffmann120", "steep60"]:
+        rows = list(csv.DictReader(open(os.path.join(OUT, f"runs_{name}.csv"))))
+        N = np.array([float(r["params"]) for r in rows])
+        D = np.array([float(r["tokens"]) for r in rows])
+        L = np.array([float(r["loss"]) for r in rows])
+        C = 6 * N * D
+        groups, minima = [], []
+        for c in sorted(set(np.round(np.log10(C), 6))):
+            m = np.abs(np.log10(C) - c) < np.log10(1.02)
+            if len(np.unique(N[m])) < 3:
+                continue
+            x = np.log10(N[m])
+            c2, c1, c0 = np.polyfit(x, L[m], 2)
+            if c2 <= 0:
+                continue
+            xs = -c1 / (2 * c2)
+            inside = bool(x.min() <= xs <= x.max())
+            cg = float(np.exp(np.mean(np.log(C[m]))))
+            groups.append({"compute": cg, "runs": int(m.sum()), "coefficients": [c0, c1, c2],
+                           "n_opt": 10 ** xs, "within_range": inside})
+            if inside:
+                minima.append((np.log10(cg), xs, np.log10(cg / (6 * 10 ** xs))))
+        mn = np.array(minima)
+        a, la = np.polyfit(mn[:, 0], mn[:, 1], 1)
+        b, lb = np.polyfit(mn[:, 0], mn[:, 2], 1)
+        out[name] = {"groups": groups, "a": a, "log10_a_coefficient": la, "b": b, "log10_b_coefficient": lb}
+    with open(os.path.join(OUT, "approach2.json"), "w") as f:
+        json.dump(out, f, indent=1, default=float)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    if "--approach2" in sys.argv:
+        approach2_reference()
+        return
     if "--time-grid" in sys.argv:
         time_full_grid()
         return
@@ -302,6 +341,7 @@ def main():
     approach3_case("hoffmann120", FITS["hoffmann"], 120, 0.02, 2, ["huber", "l2"], sub)
     approach3_case("steep60", dict(E=2.2, A=1500.0, B=300.0, alpha=0.45, beta=0.22), 60, 0.01, 3,
                    ["huber"], sub)
+    approach2_reference()
     if timing:
         timing["machine_note"] = "scipy L-BFGS-B with analytic gradient, one process, numpy " + np.__version__
         with open(os.path.join(OUT, "timing.json"), "w") as f:

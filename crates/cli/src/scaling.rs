@@ -113,6 +113,12 @@ pub struct FitArgs {
     pub starts: StartsArg,
     #[command(flatten)]
     pub columns: ColumnArgs,
+    /// Floor of the score sigmoid (default: chance, 25 for an MMLU column on a 0-100 scale, else 0).
+    #[arg(long)]
+    pub score_floor: Option<f64>,
+    /// Ceiling of the score sigmoid (default: 100, or 1 when every score is at most 1).
+    #[arg(long)]
+    pub score_ceiling: Option<f64>,
     /// Also report the inference-aware optimum (Sardana et al. 2023) for this target loss.
     #[arg(long)]
     pub target_loss: Option<f64>,
@@ -235,7 +241,15 @@ fn run_fit(a: &FitArgs) -> Result<(), String> {
             map.insert("off_compute".into(), to_value(&data.off_compute)?);
             map.insert("warnings".into(), to_value(&data.warnings)?);
             if has_score {
-                let trend = fit_score_trend(&data, &ScoreTrendSettings::default()).map_or_else(
+                let trend = fit_score_trend(
+                    &data,
+                    &ScoreTrendSettings {
+                        floor: a.score_floor,
+                        ceiling: a.score_ceiling,
+                        z_threshold: None,
+                    },
+                )
+                .map_or_else(
                     |e| json!({"error": e.to_string()}),
                     |t| to_value(&t).unwrap_or(Value::Null),
                 );

@@ -118,3 +118,24 @@ fn bootstrap_intervals_cover_the_truth_and_are_reproducible() {
     let again = fit(law, 0.01, 11, &settings);
     assert_eq!(f.ci, again.ci, "same seed, same intervals");
 }
+
+#[test]
+fn bootstrap_reports_progress_and_can_be_cancelled() {
+    let runs = generate(&SyntheticSpec { n: 80, seed: 12, ..SyntheticSpec::default() });
+    let data = extract(&runs_table(&runs), &ColumnChoice::default()).expect("columns");
+    let settings = FitSettings { bootstrap: 50, ..FitSettings::default() };
+    let mut seen = Vec::new();
+    let fit =
+        benchlens_engine::scaling::law::fit_law_with_progress(&data, &settings, &mut |d, t| {
+            seen.push((d, t));
+            d < 10
+        })
+        .expect("fit");
+    assert_eq!(seen.len(), 10);
+    assert_eq!(seen[0], (1, 50));
+    assert_eq!(fit.bootstrap_rounds, 10);
+    assert_eq!(fit.bootstrap_thetas.len() + fit.bootstrap_failed, 10);
+    // The first 10 rounds of a full run are the same draws: cancelling loses nothing done.
+    let full = fit_law(&data, &settings).expect("fit");
+    assert_eq!(&full.bootstrap_thetas[..10], &fit.bootstrap_thetas[..]);
+}

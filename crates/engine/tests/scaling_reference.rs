@@ -215,3 +215,32 @@ fn mmlu_trend_matches_reference() {
     assert_eq!(names("high"), want("outliers_high"));
     assert_eq!(names("low"), want("outliers_low"));
 }
+
+#[test]
+fn approach2_matches_numpy_polyfit() {
+    let fx = json("approach2.json");
+    for name in ["epoch250", "hoffmann120", "steep60"] {
+        let want = &fx[name];
+        let ours = benchlens_engine::scaling::approach2::approach2(&runs(name));
+        let groups = want["groups"].as_array().expect("groups");
+        assert_eq!(ours.groups.len(), groups.len(), "{name}");
+        for (g, w) in ours.groups.iter().zip(groups) {
+            assert!((g.compute / f(&w["compute"]) - 1.0).abs() < 1e-9, "{name}");
+            assert_eq!(g.runs as u64, w["runs"].as_u64().expect("runs"));
+            let n = g.n_opt.expect("minimum");
+            assert!((n / f(&w["n_opt"]) - 1.0).abs() < 1e-7, "{name}: {n} vs {}", w["n_opt"]);
+            assert_eq!(g.within_range, w["within_range"].as_bool().expect("bool"));
+        }
+        let a = ours.a.expect("a");
+        let b = ours.b.expect("b");
+        assert!(
+            (a.exponent - f(&want["a"])).abs() < 1e-8,
+            "{name}: {} vs {}",
+            a.exponent,
+            want["a"]
+        );
+        assert!((b.exponent - f(&want["b"])).abs() < 1e-8, "{name}");
+        assert!((a.log10_coefficient - f(&want["log10_a_coefficient"])).abs() < 1e-6, "{name}");
+        assert!((a.exponent + b.exponent - 1.0).abs() < 1e-9, "C = 6ND makes a + b = 1");
+    }
+}

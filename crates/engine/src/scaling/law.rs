@@ -101,9 +101,7 @@ pub fn fit_law_with_progress(
         }
     }
     if data.columns.loss.is_none() {
-        return Err(ScalingError::NoLossColumn {
-            columns: data.rows.first().map_or(String::new(), |_| describe_columns(data)),
-        });
+        return Err(ScalingError::NoLossColumn { columns: data.table_columns.join(", ") });
     }
     let mut usable: Vec<FitPoint> = data
         .rows
@@ -235,15 +233,6 @@ pub fn fit_law_with_progress(
         bootstrap_failed: draws.failed,
         bootstrap_thetas: draws.thetas,
     })
-}
-
-fn describe_columns(data: &ScalingData) -> String {
-    let c = &data.columns;
-    [("params", &c.params), ("tokens", &c.tokens), ("compute", &c.compute), ("score", &c.score)]
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} = `{v}`")))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Intervals of E, A, B, alpha, beta, a, b, G over bootstrap draws.

@@ -142,9 +142,10 @@ pub fn fit_score_trend(
     data: &ScalingData,
     settings: &ScoreTrendSettings,
 ) -> Result<ScoreTrend, ScalingError> {
-    let column = data.columns.score.clone().ok_or_else(|| ScalingError::NoScoreColumn {
-        columns: "(no score-like header such as mmlu, score, accuracy)".into(),
-    })?;
+    let column =
+        data.columns.score.clone().ok_or_else(|| ScalingError::NoScoreColumn {
+            columns: data.table_columns.join(", "),
+        })?;
     let mut pts = Vec::new();
     let mut off_compute = Vec::new();
     for r in &data.rows {

@@ -80,6 +80,8 @@ impl ScalingRow {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScalingData {
     pub columns: DetectedColumns,
+    /// Every column of the source table, for messages that list them.
+    pub table_columns: Vec<String>,
     pub rows: Vec<ScalingRow>,
     /// Names of rows that lack tokens (or parameters) and so stay off compute axes.
     pub off_compute: Vec<String>,
@@ -293,8 +295,9 @@ fn find_score(table: &Table) -> Option<String> {
             return Some(c.clone());
         }
     }
-    for hint in SCORE_HINTS {
-        if let Some(c) = table.columns.iter().find(|c| norm(c).contains(hint)) {
+    // Substring matches only for hints too long to occur by accident ("arc" is in "search").
+    for hint in SCORE_HINTS.iter().filter(|h| h.len() >= 4) {
+        if let Some(c) = table.columns.iter().find(|c| norm(c).contains(*hint)) {
             return Some(c.clone());
         }
     }
@@ -511,7 +514,7 @@ pub fn extract(table: &Table, choice: &ColumnChoice) -> Result<ScalingData, Scal
             count: 1,
         });
     }
-    Ok(ScalingData { columns, rows, off_compute, warnings })
+    Ok(ScalingData { columns, table_columns: table.columns.clone(), rows, off_compute, warnings })
 }
 
 #[cfg(test)]

@@ -1,0 +1,10 @@
+//! benchlens web app: Leptos components that wire signals to engine calls made in a Web Worker.
+//!
+//! Statistics never live here: they are in `benchlens-engine`. This crate only moves bytes to the
+//! worker, results back, and draws them.
+
+pub mod app;
+pub mod format;
+pub mod intake;
+pub mod jobs;
+pub mod state;

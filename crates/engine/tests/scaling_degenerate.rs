@@ -30,7 +30,7 @@ fn two_rows_is_an_error_not_a_panic() {
     let data = extract(&t, &ColumnChoice::default()).expect("columns");
     let err = fit_law(&data, &quick()).expect_err("too few");
     assert!(matches!(err, ScalingError::TooFewPoints { usable: 2, .. }), "{err}");
-    assert!(err.to_string().contains("only 2 rows"), "{err}");
+    assert!(err.to_string().contains("rows with parameters, tokens and a loss: 2;"), "{err}");
     // The other analyses also refuse politely.
     assert!(fit_score_trend(&data, &ScoreTrendSettings::default()).is_err());
     assert!(approach2(&data).groups.is_empty());
@@ -70,7 +70,7 @@ fn bad_values_are_skipped_with_line_and_column() {
     assert!(find(7).message.contains("not a number"));
     // The too-few-points error repeats where the rows went.
     let err = fit_law(&data, &quick()).expect_err("too few");
-    assert!(err.to_string().contains("field `params`"), "{err}");
+    assert!(err.to_string().contains("line 3, column `params`"), "{err}");
 }
 
 #[test]

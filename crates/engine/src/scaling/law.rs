@@ -122,14 +122,26 @@ pub fn fit_law_with_progress(
         })
         .collect();
     if usable.len() < MIN_POINTS {
-        let detail = if data.warnings.is_empty() {
-            String::new()
-        } else {
-            format!(
-                ". {}",
-                data.warnings.iter().map(|w| w.render("table")).collect::<Vec<_>>().join("; ")
-            )
-        };
+        let detail: Vec<String> = data
+            .warnings
+            .iter()
+            .map(|w| {
+                let mut s = String::new();
+                if let Some(line) = w.line {
+                    s.push_str(&format!("line {line}, "));
+                }
+                if let Some(field) = &w.field {
+                    s.push_str(&format!("column `{field}`: "));
+                }
+                s.push_str(&w.message);
+                if w.count > 1 {
+                    s.push_str(&format!(" ({} rows like this)", w.count));
+                }
+                s
+            })
+            .collect();
+        let detail =
+            if detail.is_empty() { String::new() } else { format!(". {}", detail.join("; ")) };
         return Err(ScalingError::TooFewPoints {
             usable: usable.len(),
             needed: MIN_POINTS,

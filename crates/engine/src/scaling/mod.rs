@@ -48,8 +48,8 @@ pub enum ScalingError {
     )]
     NoLossColumn { columns: String },
     #[error(
-        "only {usable} rows have parameters, tokens and a loss (need at least {needed} to fit 5 \
-         parameters){detail}"
+        "rows with parameters, tokens and a loss: {usable}; at least {needed} are needed to fit 5 \
+         parameters{detail}"
     )]
     TooFewPoints { usable: usize, needed: usize, detail: String },
     #[error("--drop-top {drop} would leave {left} of {total} points (need at least {needed})")]
@@ -60,7 +60,7 @@ pub enum ScalingError {
     NoFiniteFit,
     #[error("no score column was recognised among: {columns}. Name it with --score-col")]
     NoScoreColumn { columns: String },
-    #[error("only {usable} rows have a score and compute (need at least {needed})")]
+    #[error("rows with a score and compute: {usable}; the trend needs at least {needed}")]
     TooFewScores { usable: usize, needed: usize },
     #[error("invalid setting: {0}")]
     BadSetting(String),

@@ -139,3 +139,41 @@ fn bootstrap_reports_progress_and_can_be_cancelled() {
     let full = fit_law(&data, &settings).expect("fit");
     assert_eq!(&full.bootstrap_thetas[..10], &fit.bootstrap_thetas[..]);
 }
+
+#[test]
+fn l1_and_l2_losses_also_recover_the_law() {
+    let law = laws()[1];
+    for loss in [benchlens_engine::scaling::LossKind::L1, benchlens_engine::scaling::LossKind::L2] {
+        let f = fit(law, 0.005, 21, &FitSettings { loss, bootstrap: 0, ..FitSettings::default() });
+        let p = f.params;
+        assert!((p.E / law.E - 1.0).abs() < 0.03, "{loss:?} {p:?}");
+        assert!((p.alpha - law.alpha).abs() < 0.05, "{loss:?} {p:?}");
+        assert!((p.beta - law.beta).abs() < 0.05, "{loss:?} {p:?}");
+    }
+}
+
+#[test]
+fn score_trend_on_a_unit_scale_without_chance_floor() {
+    use benchlens_engine::scaling::score_trend::{curve, fit_score_trend, ScoreTrendSettings};
+    // Accuracy on a 0–1 scale following a known sigmoid in log10 compute, one planted outlier.
+    let (k, x0) = (1.2, 22.0);
+    let mut rows = Vec::new();
+    for i in 0..30 {
+        let n = 1e8 * 1.35f64.powi(i);
+        let d = 20.0 * n;
+        let x = (6.0 * n * d).log10();
+        let wiggle = 0.01 * ((i * 7 % 5) as f64 - 2.0);
+        let mut s = curve(0.0, 1.0, k, x0, x) + wiggle;
+        if i == 15 {
+            s += 0.3;
+        }
+        rows.push(vec![format!("m{i}"), format!("{n:e}"), format!("{d:e}"), format!("{s}")]);
+    }
+    let t = scaling_support::table(&["model", "params", "tokens", "accuracy"], &rows);
+    let data = extract(&t, &ColumnChoice::default()).expect("columns");
+    let trend = fit_score_trend(&data, &ScoreTrendSettings::default()).expect("trend");
+    assert_eq!((trend.floor, trend.ceiling), (0.0, 1.0));
+    assert!((trend.k / k - 1.0).abs() < 0.1, "{}", trend.k);
+    assert!((trend.x0 - x0).abs() < 0.1, "{}", trend.x0);
+    assert_eq!(trend.outliers, vec!["m15".to_string()]);
+}

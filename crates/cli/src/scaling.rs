@@ -1,12 +1,498 @@
-//! `benchlens scaling` (placeholder until the engine side lands; replaced by its owner).
+//! `benchlens scaling fit|models`: Chinchilla Approach-3 fits with bootstrap intervals, and the
+//! per-model table of compute-optimal tokens and over-training factors. All numbers come from
+//! `benchlens_engine::scaling`; this file only parses flags, loads the file and prints.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use benchlens_engine::formats::LoadOptions;
+use benchlens_engine::scaling::approach2::approach2;
+use benchlens_engine::scaling::bootstrap::DEFAULT_ROUNDS;
+use benchlens_engine::scaling::inference::{default_demands, inference_curve};
+use benchlens_engine::scaling::models::{models_table, FitChoice, ModelsTable};
+use benchlens_engine::scaling::objective::DEFAULT_HUBER_DELTA;
+use benchlens_engine::scaling::score_trend::{fit_score_trend, ScoreTrendSettings};
+use benchlens_engine::scaling::{
+    extract, ColumnChoice, FitSettings, LawFit, LawParams, LossKind, ReferenceFit, ScalingData,
+    StartMode,
+};
+use serde_json::{json, Value};
+
+use crate::output::{load, print_csv, print_json, OutputFormat};
 
 /// Arguments of `benchlens scaling`.
 #[derive(clap::Args)]
 pub struct ScalingArgs {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    #[command(subcommand)]
+    pub command: ScalingCommand,
 }
 
-pub fn run(_args: &ScalingArgs) -> Result<(), String> {
-    Err("not built yet".into())
+/// What to compute.
+#[derive(clap::Subcommand)]
+pub enum ScalingCommand {
+    /// Fit L(N, D) = E + A/N^alpha + B/D^beta (Chinchilla Approach 3) with bootstrap intervals,
+    /// allocation across compute, Approach 2 when the runs form isoFLOP groups, and the
+    /// score-vs-compute trend when a score column is present.
+    Fit(FitArgs),
+    /// Per-model compute-optimal tokens and over-training factors under published or fitted laws.
+    Models(ModelsArgs),
+}
+
+/// Column choices shared by both subcommands.
+#[derive(clap::Args, Clone)]
+pub struct ColumnArgs {
+    /// Column with parameter counts (default: detected from headers like params, N, Model Size).
+    #[arg(long)]
+    pub params_col: Option<String>,
+    /// Column with training tokens (default: detected, e.g. tokens, D).
+    #[arg(long)]
+    pub tokens_col: Option<String>,
+    /// Column with training compute in FLOPs (default: detected, e.g. compute, FLOPs).
+    #[arg(long)]
+    pub compute_col: Option<String>,
+    /// Column with the loss (default: detected, e.g. loss, eval_loss).
+    #[arg(long)]
+    pub loss_col: Option<String>,
+    /// Column with a benchmark score (default: detected, e.g. mmlu, score, accuracy).
+    #[arg(long)]
+    pub score_col: Option<String>,
+    /// Column with model or run names (default: detected, e.g. model, name, run).
+    #[arg(long)]
+    pub name_col: Option<String>,
+}
+
+impl ColumnArgs {
+    fn choice(&self) -> ColumnChoice {
+        ColumnChoice {
+            params: self.params_col.clone(),
+            tokens: self.tokens_col.clone(),
+            compute: self.compute_col.clone(),
+            loss: self.loss_col.clone(),
+            score: self.score_col.clone(),
+            name: self.name_col.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LossArg {
+    Huber,
+    L2,
+    L1,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum StartsArg {
+    Varpro,
+    FullGrid,
+}
+
+/// Arguments of `benchlens scaling fit`.
+#[derive(clap::Args)]
+pub struct FitArgs {
+    /// Table of runs (CSV or JSON) with two of parameters/tokens/compute, and a loss and/or score.
+    pub file: PathBuf,
+    /// Loss on log residuals.
+    #[arg(long, value_enum, default_value_t = LossArg::Huber)]
+    pub loss: LossArg,
+    /// Huber delta (default 1e-3, Hoffmann et al. 2022 App. D.2).
+    #[arg(long, default_value_t = DEFAULT_HUBER_DELTA)]
+    pub delta: f64,
+    /// Drop the K highest-loss points before fitting (Epoch AI's replication drops 5).
+    #[arg(long, default_value_t = 0)]
+    pub drop_top: usize,
+    /// Bootstrap rounds for the intervals (0 disables them).
+    #[arg(long, default_value_t = DEFAULT_ROUNDS)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Start strategy.
+    #[arg(long, value_enum, default_value_t = StartsArg::Varpro)]
+    pub starts: StartsArg,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    /// Floor of the score sigmoid (default: chance, 25 for an MMLU column on a 0-100 scale, else 0).
+    #[arg(long)]
+    pub score_floor: Option<f64>,
+    /// Ceiling of the score sigmoid (default: 100, or 1 when every score is at most 1).
+    #[arg(long)]
+    pub score_ceiling: Option<f64>,
+    /// Also report the inference-aware optimum (Sardana et al. 2023) for this target loss.
+    #[arg(long)]
+    pub target_loss: Option<f64>,
+    /// Output format: JSON (everything) or CSV (parameters and allocation, long format).
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    pub format: OutputFormat,
+}
+
+/// Arguments of `benchlens scaling models`.
+#[derive(clap::Args)]
+pub struct ModelsArgs {
+    /// Table of models (CSV or JSON) with parameters and, where known, tokens.
+    pub file: PathBuf,
+    /// Law to apply: hoffmann, hoffmann-unrounded, epoch, or a JSON file written by
+    /// `benchlens scaling fit`. Default: all three published fits side by side.
+    #[arg(long)]
+    pub fit: Option<String>,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Csv)]
+    pub format: OutputFormat,
+}
+
+pub fn run(args: &ScalingArgs) -> Result<(), String> {
+    match &args.command {
+        ScalingCommand::Fit(a) => run_fit(a),
+        ScalingCommand::Models(a) => run_models(a),
+    }
+}
+
+fn load_data(path: &Path, columns: &ColumnArgs) -> Result<ScalingData, String> {
+    let parsed = load(path, &LoadOptions::default())?;
+    let table = parsed.table().ok_or_else(|| {
+        format!("{}: this is a battle log, not a table of models or runs", path.display())
+    })?;
+    let data = extract(table, &columns.choice()).map_err(|e| format!("{}: {e}", path.display()))?;
+    for w in &data.warnings {
+        eprintln!("{}", w.render(&parsed.summary.name));
+    }
+    Ok(data)
+}
+
+fn settings(a: &FitArgs) -> FitSettings {
+    FitSettings {
+        loss: match a.loss {
+            LossArg::Huber => LossKind::Huber { delta: a.delta },
+            LossArg::L2 => LossKind::L2,
+            LossArg::L1 => LossKind::L1,
+        },
+        starts: match a.starts {
+            StartsArg::Varpro => StartMode::Varpro,
+            StartsArg::FullGrid => StartMode::FullGrid,
+        },
+        drop_top: a.drop_top,
+        bootstrap: a.bootstrap,
+        seed: a.seed,
+    }
+}
+
+fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, String> {
+    serde_json::to_value(v).map_err(|e| e.to_string())
+}
+
+fn run_fit(a: &FitArgs) -> Result<(), String> {
+    let data = load_data(&a.file, &a.columns)?;
+    let name = a.file.display().to_string();
+    let has_loss = data.columns.loss.is_some();
+    let has_score = data.columns.score.is_some();
+    if !has_loss && !has_score {
+        return Err(format!(
+            "{name}: no loss or score column recognised; name one with --loss-col or --score-col"
+        ));
+    }
+    let fit = if has_loss {
+        let mut last = 0;
+        let interactive = std::io::stderr().is_terminal();
+        let mut progress = |done: usize, total: usize| {
+            // Coarse progress on a terminal's stderr for long bootstraps; stdout stays data.
+            if interactive && total >= 200 && done * 10 / total != last {
+                last = done * 10 / total;
+                eprint!("\rbootstrap {done}/{total}");
+                if done == total {
+                    eprintln!();
+                }
+            }
+            true
+        };
+        Some(
+            benchlens_engine::scaling::law::fit_law_with_progress(
+                &data,
+                &settings(a),
+                &mut progress,
+            )
+            .map_err(|e| format!("{name}: {e}"))?,
+        )
+    } else {
+        None
+    };
+    match a.format {
+        OutputFormat::Csv => {
+            let Some(fit) = &fit else {
+                return Err(format!("{name}: no loss column, so no parameters to write as CSV; use --format json for the score trend"));
+            };
+            print_csv(&["quantity", "compute", "value", "ci_lo", "ci_hi"], fit_csv_rows(fit))
+        }
+        OutputFormat::Json => {
+            let mut out = match &fit {
+                Some(f) => to_value(f)?,
+                None => json!({
+                    "params": null,
+                    "objective": null,
+                    "ci": {},
+                    "allocation": [],
+                    "flags": [{"code": "no_loss_column", "message": "no loss column: the loss law was not fitted (score trend only)"}],
+                }),
+            };
+            let map = out.as_object_mut().ok_or("internal: fit is not a JSON object")?;
+            map.insert("columns".into(), to_value(&data.columns)?);
+            map.insert("off_compute".into(), to_value(&data.off_compute)?);
+            map.insert("warnings".into(), to_value(&data.warnings)?);
+            if has_score {
+                let trend = fit_score_trend(
+                    &data,
+                    &ScoreTrendSettings {
+                        floor: a.score_floor,
+                        ceiling: a.score_ceiling,
+                        z_threshold: None,
+                    },
+                )
+                .map_or_else(
+                    |e| json!({"error": e.to_string()}),
+                    |t| to_value(&t).unwrap_or(Value::Null),
+                );
+                map.insert("score_trend".into(), trend);
+            }
+            if has_loss {
+                let a2 = approach2(&data);
+                if !a2.groups.is_empty() {
+                    map.insert("approach2".into(), to_value(&a2)?);
+                }
+            }
+            let mut fits: Vec<FitChoice> =
+                ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();
+            if let Some(f) = &fit {
+                fits.insert(0, fitted_choice(f, "fit"));
+            }
+            map.insert("models".into(), to_value(&models_table(&data, &fits))?);
+            if let (Some(target), Some(f)) = (a.target_loss, &fit) {
+                let curve = inference_curve(&f.params, target, &default_demands())
+                    .map_err(|e| format!("--target-loss: {e}"))?;
+                map.insert("inference".into(), to_value(&curve)?);
+            }
+            print_json(&out)
+        }
+    }
+}
+
+fn fitted_choice(f: &LawFit, id: &str) -> FitChoice {
+    FitChoice {
+        id: id.to_owned(),
+        label: "fitted here".to_owned(),
+        params: f.params,
+        draws: f.bootstrap_thetas.iter().map(LawParams::from_theta).collect(),
+    }
+}
+
+fn num(v: f64) -> String {
+    format!("{v:e}")
+}
+
+fn fit_csv_rows(fit: &LawFit) -> Vec<Vec<String>> {
+    let ci =
+        |k: &str| fit.ci.get(k).map_or([String::new(), String::new()], |c| [num(c[0]), num(c[1])]);
+    let mut rows = Vec::new();
+    let mut scalars: BTreeMap<&str, f64> = BTreeMap::new();
+    scalars.insert("E", fit.params.E);
+    scalars.insert("A", fit.params.A);
+    scalars.insert("B", fit.params.B);
+    scalars.insert("alpha", fit.params.alpha);
+    scalars.insert("beta", fit.params.beta);
+    if let Some(al) = &fit.allocation_law {
+        scalars.insert("a", al.a);
+        scalars.insert("b", al.b);
+        scalars.insert("G", al.g);
+    }
+    for key in ["E", "A", "B", "alpha", "beta", "a", "b", "G"] {
+        if let Some(v) = scalars.get(key) {
+            let [lo, hi] = ci(key);
+            rows.push(vec![key.to_owned(), String::new(), num(*v), lo, hi]);
+        }
+    }
+    rows.push(vec![
+        "objective".into(),
+        String::new(),
+        num(fit.objective),
+        String::new(),
+        String::new(),
+    ]);
+    for p in &fit.allocation {
+        let pair = |c: Option<[f64; 2]>| {
+            c.map_or([String::new(), String::new()], |c| [num(c[0]), num(c[1])])
+        };
+        for (key, v, c) in [
+            ("n_opt", p.n_opt, p.n_opt_ci),
+            ("d_opt", p.d_opt, p.d_opt_ci),
+            ("tokens_per_param", p.tokens_per_param, p.tokens_per_param_ci),
+            ("loss", p.loss, p.loss_ci),
+        ] {
+            let [lo, hi] = pair(c);
+            rows.push(vec![key.to_owned(), num(p.compute), num(v), lo, hi]);
+        }
+    }
+    rows
+}
+
+/// Reads `params` (and bootstrap draws, when present) from a `scaling fit` JSON file.
+fn fit_from_file(path: &Path) -> Result<FitChoice, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let v: Value = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}: not JSON ({e}); expected the output of `benchlens scaling fit`",
+            path.display()
+        )
+    })?;
+    let params: LawParams = serde_json::from_value(v.get("params").cloned().unwrap_or(Value::Null))
+        .map_err(|e| {
+            format!(
+                "{}: no usable \"params\" object with E, A, B, alpha, beta ({e})",
+                path.display()
+            )
+        })?;
+    let draws: Vec<[f64; 5]> = v
+        .get("bootstrap_thetas")
+        .and_then(|d| serde_json::from_value(d.clone()).ok())
+        .unwrap_or_default();
+    let id = path.file_stem().map_or("fit".to_owned(), |s| s.to_string_lossy().into_owned());
+    Ok(FitChoice {
+        id,
+        label: path.display().to_string(),
+        params,
+        draws: draws.iter().map(LawParams::from_theta).collect(),
+    })
+}
+
+fn run_models(a: &ModelsArgs) -> Result<(), String> {
+    let fits: Vec<FitChoice> = match a.fit.as_deref() {
+        None => ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect(),
+        Some(id) => match ReferenceFit::from_id(id) {
+            Some(f) => vec![FitChoice::reference(f)],
+            None if Path::new(id).exists() => vec![fit_from_file(Path::new(id))?],
+            None => {
+                return Err(format!(
+                    "--fit {id:?}: not hoffmann, hoffmann-unrounded or epoch, and no such file"
+                ))
+            }
+        },
+    };
+    let data = load_data(&a.file, &a.columns)?;
+    let table = models_table(&data, &fits);
+    match a.format {
+        OutputFormat::Json => print_json(&table),
+        OutputFormat::Csv => {
+            let (header, rows) = models_csv(&table);
+            let header: Vec<&str> = header.iter().map(|s| s.as_str()).collect();
+            print_csv(&header, rows)
+        }
+    }
+}
+
+fn models_csv(t: &ModelsTable) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut header: Vec<String> =
+        ["model", "params", "tokens", "tokens_lower_bound", "compute"].map(String::from).to_vec();
+    // Interval columns only for laws fitted with a bootstrap (published fits have none).
+    let with_ci: Vec<bool> = t.fits.iter().map(|f| !f.draws.is_empty()).collect();
+    for (f, ci) in t.fits.iter().zip(&with_ci) {
+        for col in ["optimal_tokens", "optimal_tokens_per_param", "over_training", "predicted_loss"]
+        {
+            header.push(format!("{}_{col}", f.id));
+        }
+        if *ci {
+            for col in ["over_training_lo", "over_training_hi"] {
+                header.push(format!("{}_{col}", f.id));
+            }
+        }
+    }
+    let opt = |v: Option<f64>| v.map_or(String::new(), num);
+    let rows = t
+        .models
+        .iter()
+        .map(|m| {
+            let mut row = vec![
+                m.name.clone(),
+                opt(m.params),
+                opt(m.tokens),
+                m.tokens_lower_bound.to_string(),
+                opt(m.compute),
+            ];
+            for (f, ci) in m.fits.iter().zip(&with_ci) {
+                row.extend([
+                    opt(f.optimal_tokens),
+                    opt(f.optimal_tokens_per_param),
+                    opt(f.over_training),
+                    opt(f.predicted_loss),
+                ]);
+                if *ci {
+                    row.push(opt(f.over_training_ci.map(|c| c[0])));
+                    row.push(opt(f.over_training_ci.map(|c| c[1])));
+                }
+            }
+            row
+        })
+        .collect();
+    (header, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use benchlens_engine::scaling::synthetic::{generate, SyntheticSpec};
+    use benchlens_engine::Table;
+
+    fn runs_data() -> ScalingData {
+        let runs = generate(&SyntheticSpec { n: 60, seed: 4, ..SyntheticSpec::default() });
+        let mut t = Table::new(["run", "params", "tokens", "loss"].map(String::from).to_vec());
+        for (i, r) in runs.iter().enumerate() {
+            let cells =
+                [r.name.clone(), r.params.to_string(), r.tokens.to_string(), r.loss.to_string()];
+            t.push_row(cells.iter().map(|s| s.as_str()), i as u64 + 2);
+        }
+        extract(&t, &ColumnChoice::default()).expect("columns")
+    }
+
+    #[test]
+    fn fit_csv_is_long_format_with_intervals() {
+        let settings = FitSettings { bootstrap: 30, ..FitSettings::default() };
+        let fit = benchlens_engine::scaling::fit_law(&runs_data(), &settings).expect("fit");
+        let rows = fit_csv_rows(&fit);
+        assert_eq!(rows[0][0], "E");
+        assert!(rows.iter().all(|r| r.len() == 5));
+        let e: f64 = rows[0][2].parse().expect("number");
+        assert_eq!(e, fit.params.E);
+        assert!(!rows[0][3].is_empty(), "E has an interval");
+        assert_eq!(rows.iter().filter(|r| r[0] == "n_opt").count(), fit.allocation.len());
+    }
+
+    #[test]
+    fn fit_json_round_trips_into_models() {
+        let settings = FitSettings { bootstrap: 20, ..FitSettings::default() };
+        let data = runs_data();
+        let fit = benchlens_engine::scaling::fit_law(&data, &settings).expect("fit");
+        let path = std::env::temp_dir().join(format!("benchlens-fit-{}.json", std::process::id()));
+        std::fs::write(&path, serde_json::to_string(&fit).expect("json")).expect("write");
+        let choice = fit_from_file(&path).expect("readable fit");
+        let _ = std::fs::remove_file(&path);
+        // serde_json parses floats to within 1 ulp (no `float_roundtrip` feature).
+        let (a, b) = (choice.params, fit.params);
+        for (x, y) in [(a.E, b.E), (a.A, b.A), (a.B, b.B), (a.alpha, b.alpha), (a.beta, b.beta)] {
+            assert!((x / y - 1.0).abs() < 1e-15, "{x} vs {y}");
+        }
+        assert_eq!(choice.draws.len(), fit.bootstrap_thetas.len());
+        let table = models_table(&data, &[choice]);
+        let (header, rows) = models_csv(&table);
+        assert!(header.iter().any(|h| h.ends_with("_over_training_lo")));
+        assert!(rows.iter().all(|r| r.len() == header.len()));
+    }
+
+    #[test]
+    fn bad_fit_file_is_explained() {
+        let path =
+            std::env::temp_dir().join(format!("benchlens-badfit-{}.json", std::process::id()));
+        std::fs::write(&path, "{\"params\": {\"E\": 1}}").expect("write");
+        let err = fit_from_file(&path).expect_err("incomplete params");
+        let _ = std::fs::remove_file(&path);
+        assert!(err.contains("\"params\""), "{err}");
+    }
 }

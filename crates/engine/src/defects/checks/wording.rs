@@ -1,0 +1,147 @@
+//! Wording that ages or confuses: time-relative phrases with no year ("currently", "the latest"),
+//! whose right answer changes as the world does; and fragment questions ("Demand reduction,")
+//! that ask nothing, usually the tail of a lost list of statements.
+
+use super::{flag, references::words, span};
+use crate::defects::items::Item;
+use crate::defects::{CheckId, Field, Flag};
+
+pub(super) fn check(idx: usize, item: &Item, out: &mut Vec<Flag>) {
+    if let Some(f) = time_relative(idx, item) {
+        out.push(f);
+    }
+    if let Some(f) = fragment(idx, item) {
+        out.push(f);
+    }
+}
+
+const ONE_WORD: [&str; 5] = ["currently", "nowadays", "presently", "today", "recently"];
+const TWO_WORDS: [(&str, &str); 9] = [
+    ("the", "latest"),
+    ("at", "present"),
+    ("this", "year"),
+    ("as", "of"),
+    ("the", "current"),
+    ("in", "recent"),
+    ("right", "now"),
+    ("most", "recent"),
+    ("last", "year"),
+];
+
+fn has_year(text: &str) -> bool {
+    words(text).iter().any(|(_, _, w)| {
+        w.len() == 4 && w.parse::<u32>().is_ok_and(|y| (1000..=2100).contains(&y))
+            || (w.len() == 5 && w.ends_with('s') && w[..4].parse::<u32>().is_ok())
+    })
+}
+
+fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
+    let q = &item.question;
+    let w = words(q);
+    let hit = w.iter().enumerate().find_map(|(k, (s, e, word))| {
+        if ONE_WORD.contains(&word.as_str()) {
+            return Some((*s, *e));
+        }
+        let next = w.get(k + 1)?;
+        // "as of" only counts when no date follows ("as of now").
+        let pair = TWO_WORDS.iter().any(|&(a, b)| a == word && b == next.2)
+            && !(word == "as" && w.get(k + 2).is_some_and(|n| n.2 != "now"));
+        pair.then_some((*s, next.1))
+    })?;
+    if has_year(q) || item.options.iter().any(|o| has_year(o)) {
+        return None;
+    }
+    Some(flag(
+        idx,
+        CheckId::TimeRelative,
+        format!("time-relative wording {:?} with no year: the answer may have changed", &q[hit.0..hit.1]),
+        vec![span(q, Field::Question, hit.0, hit.1)],
+    ))
+}
+
+/// First words that make a text a question or an instruction.
+const STARTERS: [&str; 40] = [
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
+    "were", "do", "does", "did", "can", "could", "should", "would", "will", "find", "compute",
+    "calculate", "determine", "identify", "choose", "select", "evaluate", "simplify", "solve",
+    "give", "name", "explain", "estimate", "complete", "let", "suppose", "consider", "statement",
+];
+/// Last words that leave a sentence to be completed by an option.
+const CONTINUATIONS: [&str; 34] = [
+    "the", "a", "an", "of", "to", "in", "is", "are", "was", "were", "be", "by", "for", "with",
+    "as", "that", "than", "and", "or", "on", "at", "from", "its", "their", "his", "her", "has",
+    "have", "had", "because", "into", "which", "will", "can",
+];
+
+fn fragment(idx: usize, item: &Item) -> Option<Flag> {
+    let q = item.question.trim();
+    if q.is_empty() {
+        return Some(flag(idx, CheckId::Fragment, "the question is empty".into(), Vec::new()));
+    }
+    if q.contains(['?', ':', '_', '\n']) || q.contains("...") || q.contains('…') {
+        return None;
+    }
+    let w = words(q);
+    if w.len() > 8 || w.is_empty() {
+        return None;
+    }
+    if STARTERS.contains(&w[0].2.as_str()) || CONTINUATIONS.contains(&w[w.len() - 1].2.as_str()) {
+        return None;
+    }
+    // A sentence with a finite verb reads as a premise ("Dogs are mammals."); a fragment has none.
+    let verbish = w.iter().any(|(_, _, x)| {
+        matches!(x.as_str(), "is" | "are" | "was" | "were" | "has" | "have" | "had" | "do" | "does" | "can" | "will")
+    });
+    if verbish {
+        return None;
+    }
+    Some(flag(
+        idx,
+        CheckId::Fragment,
+        format!("the question {q:?} asks nothing: no question, instruction or sentence to complete"),
+        vec![span(&item.question, Field::Question, 0, item.question.len())],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(q: &str) -> Item {
+        Item {
+            file: 0,
+            row: 0,
+            id: None,
+            question: q.into(),
+            options: vec!["a".into(), "b".into()],
+            key: Some(0),
+            key_text: "A".into(),
+            tqa: None,
+            label: None,
+        }
+    }
+
+    fn ids(q: &str) -> Vec<CheckId> {
+        let mut out = Vec::new();
+        check(0, &item(q), &mut out);
+        out.iter().map(|f| f.check).collect()
+    }
+
+    #[test]
+    fn time_relative_needs_no_year() {
+        assert_eq!(ids("Which country currently has the largest population?"), [CheckId::TimeRelative]);
+        assert_eq!(ids("What is the latest version of the standard?"), [CheckId::TimeRelative]);
+        assert!(ids("Which country currently (2019) has the largest population?").is_empty());
+        assert!(ids("As of 2020, which country is largest?").is_empty());
+    }
+
+    #[test]
+    fn fragments() {
+        assert_eq!(ids("Demand reduction,"), [CheckId::Fragment]);
+        assert_eq!(ids("The complexity of the theory."), [CheckId::Fragment]);
+        assert!(ids("The primary function of the liver is").is_empty());
+        assert!(ids("Find the degree of the extension.").is_empty());
+        assert!(ids("Cells are the basic unit of life.").is_empty());
+        assert!(ids("Which is largest?").is_empty());
+    }
+}

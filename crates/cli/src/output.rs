@@ -8,6 +8,7 @@ use benchlens_engine::formats::{self, LoadOptions};
 
 /// Loads one file through the same intake the browser worker uses, printing its warnings to
 /// stderr. Fails when the file cannot be read or holds nothing usable.
+#[allow(dead_code)] // until every analysis subcommand uses it
 pub fn load(path: &Path, options: &LoadOptions) -> Result<ParsedFile, String> {
     let parsed =
         formats::load_path(path, options).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -30,6 +31,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
 }
 
 /// Prints rows as CSV on stdout with the given header.
+#[allow(dead_code)] // until every analysis subcommand uses it
 pub fn print_csv(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,

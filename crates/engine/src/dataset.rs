@@ -101,7 +101,7 @@ impl Format {
 }
 
 /// How bad a warning is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Informational: the file loaded, this is worth knowing (e.g. decoded as MacRoman).
@@ -189,6 +189,8 @@ impl FileSummary {
 
 /// Parsed contents.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+// One value per loaded file, moved rarely: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Dataset {
     Battles(Battles),
     Table(Table),

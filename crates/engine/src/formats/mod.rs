@@ -3,6 +3,14 @@
 //! and tests call [`load_path`] / [`load_bytes`], which run the very same loader.
 
 pub mod encoding;
+pub mod kind;
+pub mod loader;
+mod records;
+pub mod sniff;
+pub mod split;
+mod warnings;
+
+pub use loader::StreamLoader;
 
 use std::path::{Path, PathBuf};
 
@@ -23,19 +31,33 @@ pub struct LoadOptions {
 
 /// Loads a whole in-memory file.
 pub fn load_bytes(name: &str, bytes: &[u8], options: &LoadOptions) -> ParsedFile {
-    let _ = (name, bytes, options);
-    unimplemented_loader()
+    let mut loader = StreamLoader::new(name, options.clone());
+    // Feed in chunks like the worker does, so both paths are the same code.
+    for chunk in bytes.chunks(CHUNK_BYTES) {
+        loader.feed(chunk);
+    }
+    loader.finish()
 }
 
-fn unimplemented_loader() -> ParsedFile {
-    unreachable!("formats loader lands in the next commit")
-}
+/// Chunk size used by the worker and by `load_bytes`.
+pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// Reads and loads a file from disk.
+/// Streams the file from disk, so its size does not bound memory.
 pub fn load_path(path: &Path, options: &LoadOptions) -> std::io::Result<ParsedFile> {
-    let bytes = std::fs::read(path)?;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    Ok(load_bytes(&name, &bytes, options))
+    let mut loader = StreamLoader::new(&name, options.clone());
+    let mut buf = vec![0u8; CHUNK_BYTES];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        loader.feed(&buf[..n]);
+    }
+    Ok(loader.finish())
 }
 
 /// Expands folders into the files below them (sorted), keeping files as given.

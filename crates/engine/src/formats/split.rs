@@ -1,0 +1,387 @@
+//! Record splitters that accept a file in arbitrary chunks (Blob slices in the browser) and emit
+//! whole records, so no file is ever held as one string.
+//!
+//! JSON arrays and JSONL yield the raw bytes of each top-level element; CSV yields fields through
+//! `csv-core`, which handles quotes and embedded newlines across chunk boundaries.
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+/// The largest single record accepted. A bigger one is almost surely not a record at all (a
+/// minified blob, a binary file) and would otherwise grow the buffer without bound.
+pub const MAX_RECORD_BYTES: usize = 256 << 20;
+
+/// A problem that stops splitting.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SplitError {
+    #[error("a single record starting at line {line} is larger than {} MB", MAX_RECORD_BYTES >> 20)]
+    RecordTooLarge { line: u64 },
+    #[error("line {line}: expected `,` or `]` between array elements, found {found:?}")]
+    BadSeparator { line: u64, found: char },
+    #[error("line {line}: JSON nested deeper than {max} levels")]
+    TooDeep { line: u64, max: u32 },
+    #[error("the JSON array is not closed: the file ends inside it (truncated file?)")]
+    Unterminated,
+}
+
+const MAX_DEPTH: u32 = 128;
+
+/// One record as found in the file.
+pub struct RawJson<'a> {
+    pub bytes: &'a [u8],
+    /// 1-based line where the record starts.
+    pub line: u64,
+}
+
+/// Splits a top-level JSON array (`[ {...}, {...} ]`) or JSON Lines into elements.
+pub struct JsonSplitter {
+    lines_mode: bool,
+    buf: Vec<u8>,
+    /// Bytes of `buf` already scanned.
+    scan: usize,
+    /// Start of the element being scanned, if inside one.
+    start: Option<usize>,
+    start_line: u64,
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// Top-level `[` seen (array mode).
+    opened: bool,
+    closed: bool,
+    /// Expecting a separator after an element (array mode).
+    after_element: bool,
+    line: u64,
+}
+
+impl JsonSplitter {
+    /// Splitter for a JSON array (`lines = false`) or JSON Lines (`lines = true`).
+    pub fn new(lines: bool) -> Self {
+        Self {
+            lines_mode: lines,
+            buf: Vec::new(),
+            scan: 0,
+            start: None,
+            start_line: 1,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+            opened: false,
+            closed: false,
+            after_element: false,
+            line: 1,
+        }
+    }
+
+    /// Feeds a chunk; calls `emit` for each complete element.
+    pub fn feed(
+        &mut self,
+        chunk: &[u8],
+        emit: &mut dyn FnMut(RawJson<'_>),
+    ) -> Result<(), SplitError> {
+        self.buf.extend_from_slice(chunk);
+        let mut i = self.scan;
+        let buf_len = self.buf.len();
+        while i < buf_len {
+            let byte = self.buf[i];
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if byte == b'\\' {
+                    self.escaped = true;
+                } else if byte == b'"' {
+                    self.in_string = false;
+                } else if byte == b'\n' {
+                    self.line += 1;
+                }
+                i += 1;
+                continue;
+            }
+            match byte {
+                b'\n' => {
+                    if self.lines_mode && self.depth == 0 {
+                        if let Some(s) = self.start.take() {
+                            emit(RawJson {
+                                bytes: trim_ascii(&self.buf[s..i]),
+                                line: self.start_line,
+                            });
+                        }
+                    }
+                    self.line += 1;
+                }
+                b' ' | b'\t' | b'\r' => {}
+                _ if self.closed => {}
+                b'[' if !self.lines_mode && !self.opened => {
+                    self.opened = true;
+                }
+                b']' if !self.lines_mode && self.depth == 0 => {
+                    if let Some(s) = self.start.take() {
+                        emit(RawJson { bytes: trim_ascii(&self.buf[s..i]), line: self.start_line });
+                    }
+                    self.closed = true;
+                }
+                b',' if !self.lines_mode && self.depth == 0 => {
+                    if let Some(s) = self.start.take() {
+                        emit(RawJson { bytes: trim_ascii(&self.buf[s..i]), line: self.start_line });
+                    }
+                    self.after_element = false;
+                }
+                _ => {
+                    if self.start.is_none() {
+                        if !self.lines_mode && self.after_element {
+                            return Err(SplitError::BadSeparator {
+                                line: self.line,
+                                found: byte as char,
+                            });
+                        }
+                        self.start = Some(i);
+                        self.start_line = self.line;
+                        self.after_element = false;
+                    }
+                    match byte {
+                        b'"' => self.in_string = true,
+                        b'{' | b'[' => {
+                            self.depth += 1;
+                            if self.depth > MAX_DEPTH {
+                                return Err(SplitError::TooDeep {
+                                    line: self.line,
+                                    max: MAX_DEPTH,
+                                });
+                            }
+                        }
+                        b'}' | b']' => {
+                            self.depth = self.depth.saturating_sub(1);
+                            if self.depth == 0 && !self.lines_mode {
+                                // An object or array element just closed: emit eagerly so the
+                                // buffer can be released before the separator arrives.
+                                if let Some(s) = self.start.take() {
+                                    emit(RawJson {
+                                        bytes: &self.buf[s..=i],
+                                        line: self.start_line,
+                                    });
+                                    self.after_element = true;
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            i += 1;
+        }
+        self.scan = i;
+        // Drop consumed bytes.
+        let keep_from = self.start.unwrap_or(self.scan);
+        if keep_from > 0 {
+            self.buf.drain(..keep_from);
+            self.scan -= keep_from;
+            if self.start.is_some() {
+                self.start = Some(0);
+            }
+        }
+        if self.buf.len() > MAX_RECORD_BYTES {
+            return Err(SplitError::RecordTooLarge { line: self.start_line });
+        }
+        Ok(())
+    }
+
+    /// Flushes the last element at end of file.
+    pub fn finish(&mut self, emit: &mut dyn FnMut(RawJson<'_>)) -> Result<(), SplitError> {
+        if let Some(s) = self.start.take() {
+            let bytes = trim_ascii(&self.buf[s..]);
+            if !bytes.is_empty() {
+                emit(RawJson { bytes, line: self.start_line });
+            }
+        }
+        if !self.lines_mode && self.opened && !self.closed {
+            return Err(SplitError::Unterminated);
+        }
+        Ok(())
+    }
+}
+
+fn trim_ascii(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    &bytes[start..end]
+}
+
+/// One CSV record: field bytes, with the line it starts on.
+pub struct RawRow<'a> {
+    pub fields: &'a [&'a [u8]],
+    pub line: u64,
+}
+
+/// Incremental CSV splitter over `csv-core`.
+pub struct CsvSplitter {
+    reader: Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    out_len: usize,
+    ends_len: usize,
+    record_start_line: u64,
+    /// Between records: blank lines are skipped here so the next record's start line is exact.
+    at_record_start: bool,
+    /// Newlines in every byte consumed so far (by csv-core or skipped here).
+    newlines: u64,
+    fields_scratch: Vec<(usize, usize)>,
+}
+
+impl CsvSplitter {
+    /// Splitter with the given delimiter (quote `"`, doubled quotes as escapes).
+    pub fn new(delimiter: u8) -> Self {
+        Self {
+            reader: ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 64 * 1024],
+            ends: vec![0; 64],
+            out_len: 0,
+            ends_len: 0,
+            record_start_line: 1,
+            at_record_start: true,
+            newlines: 0,
+            fields_scratch: Vec::new(),
+        }
+    }
+
+    /// Feeds a chunk (empty at end of file); calls `emit` for each complete record.
+    pub fn feed(
+        &mut self,
+        mut input: &[u8],
+        emit: &mut dyn FnMut(RawRow<'_>),
+    ) -> Result<(), SplitError> {
+        let at_end = input.is_empty();
+        loop {
+            if self.at_record_start {
+                let skip = input.iter().take_while(|&&b| b == b'\n' || b == b'\r').count();
+                self.newlines += count_newlines(&input[..skip]);
+                input = &input[skip..];
+                if input.is_empty() && !at_end {
+                    return Ok(());
+                }
+                self.record_start_line = self.newlines + 1;
+                self.at_record_start = false;
+            }
+            let (result, n_in, n_out, n_ends) = self.reader.read_record(
+                input,
+                &mut self.out[self.out_len..],
+                &mut self.ends[self.ends_len..],
+            );
+            self.newlines += count_newlines(&input[..n_in]);
+            input = &input[n_in..];
+            self.out_len += n_out;
+            self.ends_len += n_ends;
+            match result {
+                ReadRecordResult::InputEmpty => {
+                    if !at_end {
+                        return Ok(());
+                    }
+                    // At end: call again with empty input to flush.
+                }
+                ReadRecordResult::OutputFull => {
+                    if self.out.len() >= MAX_RECORD_BYTES {
+                        return Err(SplitError::RecordTooLarge { line: self.record_start_line });
+                    }
+                    let grow = self.out.len();
+                    self.out.resize(self.out.len() + grow, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grow = self.ends.len();
+                    self.ends.resize(self.ends.len() + grow, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.emit_record(emit);
+                }
+                ReadRecordResult::End => return Ok(()),
+            }
+        }
+    }
+
+    fn emit_record(&mut self, emit: &mut dyn FnMut(RawRow<'_>)) {
+        self.fields_scratch.clear();
+        let mut prev = 0;
+        for &end in &self.ends[..self.ends_len] {
+            self.fields_scratch.push((prev, end));
+            prev = end;
+        }
+        let out = &self.out[..self.out_len];
+        let fields: Vec<&[u8]> = self.fields_scratch.iter().map(|&(s, e)| &out[s..e]).collect();
+        let line = self.record_start_line;
+        // Blank lines produce a record with one empty field: skip them like pandas does.
+        let blank = fields.len() == 1 && fields[0].is_empty();
+        if !blank {
+            emit(RawRow { fields: &fields, line });
+        }
+        self.out_len = 0;
+        self.ends_len = 0;
+        self.at_record_start = true;
+    }
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_json(chunks: &[&[u8]], lines: bool) -> Result<Vec<(String, u64)>, SplitError> {
+        let mut s = JsonSplitter::new(lines);
+        let mut out = Vec::new();
+        for c in chunks {
+            s.feed(c, &mut |r| out.push((String::from_utf8_lossy(r.bytes).into_owned(), r.line)))?;
+        }
+        s.finish(&mut |r| out.push((String::from_utf8_lossy(r.bytes).into_owned(), r.line)))?;
+        Ok(out)
+    }
+
+    #[test]
+    fn json_array_split_across_chunks() {
+        let text = b"[\n {\"a\": \"x,]}\"},\n {\"b\": [1, {\"c\": 2}]}\n]";
+        for cut in 0..text.len() {
+            let got = split_json(&[&text[..cut], &text[cut..]], false).expect("valid");
+            assert_eq!(got.len(), 2, "cut at {cut}");
+            assert_eq!(got[0], ("{\"a\": \"x,]}\"}".to_string(), 2));
+            assert_eq!(got[1], ("{\"b\": [1, {\"c\": 2}]}".to_string(), 3));
+        }
+    }
+
+    #[test]
+    fn jsonl_split_and_blank_lines() {
+        let got = split_json(&[b"{\"a\":1}\n\n{\"a\":", b"2}\r\n{\"a\":3}"], true).expect("valid");
+        let lines: Vec<u64> = got.iter().map(|g| g.1).collect();
+        assert_eq!(lines, vec![1, 3, 4]);
+        assert_eq!(got[1].0, "{\"a\":2}");
+    }
+
+    #[test]
+    fn truncated_array_is_reported() {
+        assert_eq!(split_json(&[b"[{\"a\":1},{\"a\""], false), Err(SplitError::Unterminated));
+    }
+
+    #[test]
+    fn missing_comma_is_reported() {
+        let err = split_json(&[b"[{\"a\":1}\n{\"a\":2}]"], false).expect_err("no comma");
+        assert_eq!(err, SplitError::BadSeparator { line: 2, found: '{' });
+    }
+
+    #[test]
+    fn csv_quotes_and_newlines_across_chunks() {
+        let text = b"q,a\n\"line one\nline two, still\",B\n\nx,\"y\"\"z\"\n";
+        for cut in 0..text.len() {
+            let mut s = CsvSplitter::new(b',');
+            let mut rows = Vec::new();
+            let mut emit = |r: RawRow<'_>| {
+                let fields: Vec<String> =
+                    r.fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+                rows.push((fields, r.line));
+            };
+            s.feed(&text[..cut], &mut emit).expect("ok");
+            s.feed(&text[cut..], &mut emit).expect("ok");
+            s.feed(&[], &mut emit).expect("ok");
+            assert_eq!(rows.len(), 3, "cut {cut}");
+            assert_eq!(rows[1].0, vec!["line one\nline two, still".to_string(), "B".into()]);
+            assert_eq!(rows[1].1, 2);
+            assert_eq!(rows[2].0, vec!["x".to_string(), "y\"z".into()]);
+            assert_eq!(rows[2].1, 5);
+        }
+    }
+}

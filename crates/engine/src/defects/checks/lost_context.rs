@@ -23,13 +23,20 @@ pub fn is_statement_combination(option: &str) -> Option<(Vec<u8>, bool)> {
     }
     let mut numerals = Vec::new();
     let mut roman = None;
-    for raw in s.split(|c: char| c.is_whitespace() || c == ',' || c == '&') {
-        let word = raw.trim_end_matches('.');
+    let mut joined = false;
+    for raw in s.split_inclusive(|c: char| c.is_whitespace() || c == ',' || c == '&') {
+        joined |= raw.ends_with([',', '&']);
+        let word = raw.trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '&');
+        let word = word.trim_end_matches('.');
         if word.is_empty() {
             continue;
         }
         match word {
-            "and" | "or" | "only" | "both" | "Both" | "Only" => continue,
+            "and" | "or" => {
+                joined = true;
+                continue;
+            }
+            "only" | "both" | "Both" | "Only" => continue,
             _ => {}
         }
         let (value, is_roman) = if let Ok(n) = word.parse::<u8>() {
@@ -45,7 +52,8 @@ pub fn is_statement_combination(option: &str) -> Option<(Vec<u8>, bool)> {
         }
         numerals.push(value);
     }
-    if numerals.is_empty() {
+    // "1 2" (two numbers side by side) is an answer, not a combination.
+    if numerals.is_empty() || (numerals.len() > 1 && !joined) {
         return None;
     }
     Some((numerals, roman.unwrap_or(false)))
@@ -73,24 +81,25 @@ fn combination_set(item: &Item) -> Option<(Vec<u8>, bool, Vec<usize>)> {
     let mut union = Vec::new();
     let mut roman = None;
     let mut combo_opts = Vec::new();
-    let mut multi = false;
+    let mut multi = 0;
     for (i, o) in item.options.iter().enumerate() {
         if let Some((nums, r)) = is_statement_combination(o) {
             if *roman.get_or_insert(r) != r {
                 return None;
             }
-            multi |= nums.len() >= 2 || o.contains("only");
+            multi += usize::from(nums.len() >= 2 || o.contains("only"));
             union.extend(nums);
             combo_opts.push(i);
         }
     }
     let fillers = item.options.iter().filter(|o| is_filler(o)).count();
-    if combo_opts.len() < 2 || combo_opts.len() + fillers + 1 < n || !multi {
+    if combo_opts.len() < 2 || combo_opts.len() + fillers + 1 < n || multi < 2 {
         return None;
     }
     union.sort_unstable();
     union.dedup();
-    if union.first() != Some(&1) || union.len() < 2 {
+    // Statements are numbered 1..n without gaps.
+    if union.first() != Some(&1) || union.len() < 2 || usize::from(union[union.len() - 1]) != union.len() {
         return None;
     }
     Some((union, roman.unwrap_or(false), combo_opts))
@@ -216,5 +225,7 @@ mod tests {
         assert!(check(0, &item(q, &["4, 7", "5, 5", "3, 9", "9, 8"])).is_none());
         assert!(check(0, &item("Which point?", &["(1,1)", "(1,2)", "(2,1)", "(2,2)"])).is_none());
         assert!(check(0, &item("How many?", &["1", "2", "3", "4"])).is_none());
+        assert!(check(0, &item("Zeros of x^3 + 2x + 2 in Z_7", &["1", "2", "2,3", "6"])).is_none());
+        assert!(check(0, &item("What is displayed?", &["1 1", "1 2", "2 3", "3 2"])).is_none());
     }
 }

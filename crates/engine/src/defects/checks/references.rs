@@ -37,12 +37,13 @@ pub(super) fn check(idx: usize, item: &Item, out: &mut Vec<Flag>) {
     }
 }
 
-/// Byte ranges of "(X)" labels with X an uppercase letter A–J.
+/// Byte ranges of "(X)" labels with X an uppercase letter A–H ("(I)" is a Roman numeral as often
+/// as a label, so it does not count).
 fn labels(text: &str) -> Vec<(usize, usize, u8)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     for i in 0..b.len().saturating_sub(2) {
-        if b[i] == b'(' && (b'A'..=b'J').contains(&b[i + 1]) && b[i + 2] == b')' {
+        if b[i] == b'(' && (b'A'..=b'H').contains(&b[i + 1]) && b[i + 2] == b')' {
             let before_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
             let after_ok = b.get(i + 3).is_none_or(|c| c.is_ascii_whitespace());
             if before_ok && after_ok {
@@ -58,20 +59,18 @@ fn parse_bleed(idx: usize, item: &Item) -> Option<Flag> {
     let mut first = None;
     for (i, o) in item.options.iter().enumerate() {
         let ls = labels(o);
-        // A label at the very start of an option, or two labels inside one.
-        let leading = ls.first().filter(|l| o[..l.0].trim().is_empty());
-        if leading.is_some() || ls.len() >= 2 {
-            for &(s, e, l) in &ls {
-                first.get_or_insert((format!("option {}", letter(i)), l));
-                evidence.push(span(o, Field::Option(i), s, e));
-            }
+        // A label at the very start of an option ("(E) I, II, and III"); labels further in are
+        // usually references to other options ("(A) and (C)"), the option_reference check's job.
+        if let Some(&(s, e, l)) = ls.first().filter(|l| o[..l.0].trim().is_empty()) {
+            first.get_or_insert((format!("option {}", letter(i)), l));
+            evidence.push(span(o, Field::Option(i), s, e));
         }
     }
     let q = labels(&item.question);
     let distinct: std::collections::BTreeSet<u8> = q.iter().map(|l| l.2).collect();
-    let beyond = q.iter().any(|l| usize::from(l.2 - b'A') >= item.options.len().max(4));
-    // An option list pasted into the question: (A) and (B) and (C), or a label past the last option.
-    if distinct.len() >= 3 && distinct.contains(&b'A') && distinct.contains(&b'B') || beyond {
+    // An option list pasted into the question: (A) and (B) and (C). A lone "(E)" is too often an
+    // allele or a variable to count.
+    if distinct.len() >= 3 && distinct.contains(&b'A') && distinct.contains(&b'B') {
         for &(s, e, l) in &q {
             first.get_or_insert(("the question".to_owned(), l));
             evidence.push(span(&item.question, Field::Question, s, e));
@@ -87,9 +86,9 @@ fn parse_bleed(idx: usize, item: &Item) -> Option<Flag> {
     ))
 }
 
-const VISUALS: [&str; 14] = [
-    "figure", "figures", "fig", "diagram", "diagrams", "graph", "image", "picture", "photo",
-    "photograph", "map", "chart", "illustration", "cartoon",
+const VISUALS: [&str; 11] = [
+    "figure", "fig", "diagram", "graph", "image", "picture", "photo", "photograph", "map", "chart",
+    "illustration",
 ];
 const TEXTUALS: [&str; 5] = ["table", "passage", "excerpt", "graphic", "exhibit"];
 
@@ -101,7 +100,10 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
         let prev = k.checked_sub(1).map(|p| w[p].2.as_str());
         let prev2 = k.checked_sub(2).map(|p| w[p].2.as_str());
         // "question 15", "questions 3-5", "problem 2" refer to a neighbouring item.
+        let same_line_next =
+            w.get(k + 1).is_some_and(|n| q[*e..n.0].bytes().all(|b| b == b' '));
         if matches!(word.as_str(), "question" | "questions" | "problem")
+            && same_line_next
             && next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
             && !matches!(prev, Some("this") | Some("the"))
         {
@@ -118,14 +120,21 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
         if !visual && !textual {
             continue;
         }
-        let after = matches!(next, Some("above") | Some("below") | Some("shown"));
-        let lead = matches!(prev, Some("accompanying") | Some("following") | Some("above"))
+        let prev3 = k.checked_sub(3).map(|p| w[p].2.as_str());
+        let after = matches!(next, Some("above") | Some("below"));
+        // "shown in the figure", "findings in the photograph", "see the map", "the accompanying
+        // chart": phrasings that point at something printed next to the item.
+        let lead = prev == Some("accompanying")
+            || (prev == Some("following") && next != Some("of"))
+            || (prev == Some("the") && matches!(prev2, Some("see")))
             || (prev == Some("the")
+                && prev2 == Some("in")
                 && matches!(
-                    prev2,
-                    Some("in") | Some("on") | Some("from") | Some("to") | Some("using") | Some("see")
-                )
-                && next != Some("of"));
+                    prev3,
+                    Some("shown") | Some("depicted") | Some("illustrated") | Some("pictured")
+                        | Some("findings") | Some("presented") | Some("displayed")
+                ))
+            || (prev == Some("the") && prev2 == Some("to") && prev3 == Some("refer"));
         let fires = if visual {
             after || lead
         } else {
@@ -133,7 +142,7 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
             (next == Some("above") || prev == Some("above")) && *s < 40
         };
         if fires {
-            let start = if lead && k >= 1 { w[k - 1].0 } else { *s };
+            let start = if lead { w[k.saturating_sub(1)].0 } else { *s };
             let end = if after { w[k + 1].1 } else { *e };
             return Some(flag(
                 idx,
@@ -216,6 +225,10 @@ mod tests {
         assert_eq!(ids(&item("Q", &["I only", "II only", "x", "(E) I, II, and III"])), [CheckId::ParseBleed]);
         assert_eq!(ids(&item("Pick: (A) red (B) blue (C) green", &["a", "b", "c", "d"])), [CheckId::ParseBleed]);
         assert!(ids(&item("Vitamin (A) levels in f(x)", &["a", "b (C)", "c", "d"])).is_empty());
+        assert!(ids(&item("If the dominant allele (E) is absent", &["a", "b", "c", "d"])).is_empty());
+        let q = "Which intervals?\n(I) [1, 3)\n(II) (0, 1]";
+        assert!(ids(&item(q, &["Only (II)", "(I) and (II)", "c", "d"])).is_empty());
+        assert_eq!(ids(&item("GDP measures", &["x", "y", "z", "(A) and (C)"])), [CheckId::OptionReference]);
     }
 
     #[test]
@@ -223,6 +236,9 @@ mod tests {
         assert_eq!(ids(&item("In the figure above, what is x?", &["1", "2", "3", "4"])), [CheckId::DanglingReference]);
         assert_eq!(ids(&item("Refer to question 15. Which?", &["1", "2", "3", "4"])), [CheckId::DanglingReference]);
         assert!(ids(&item("The graph of y = x^2 is a", &["line", "parabola", "circle", "dot"])).is_empty());
+        assert!(ids(&item("What happens to the image formed by a mirror?", &["a", "b"])).is_empty());
+        assert!(ids(&item("Use the figures below.\n1848: x. Answer the questions.\n1848", &["a", "b"])).is_empty());
+        assert_eq!(ids(&item("Physical examination shows the findings in the photograph. Cause?", &["a", "b"])), [CheckId::DanglingReference]);
         let long = format!("{} As the passage above shows, x.", "Word ".repeat(30));
         assert!(ids(&item(&long, &["1", "2", "3", "4"])).is_empty());
     }

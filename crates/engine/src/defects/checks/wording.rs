@@ -59,12 +59,17 @@ fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
     ))
 }
 
-/// First words that make a text a question or an instruction.
-const STARTERS: [&str; 40] = [
+/// First words that make a text a question, an instruction, or a stem the options complete
+/// ("According to Huemer," / "At a Nash equilibrium,").
+const STARTERS: [&str; 72] = [
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
     "were", "do", "does", "did", "can", "could", "should", "would", "will", "find", "compute",
     "calculate", "determine", "identify", "choose", "select", "evaluate", "simplify", "solve",
     "give", "name", "explain", "estimate", "complete", "let", "suppose", "consider", "statement",
+    "write", "change", "use", "describe", "factor", "convert", "list", "express", "round", "state",
+    "define", "according", "in", "at", "with", "for", "under", "unlike", "during", "after",
+    "before", "if", "although", "as", "to", "on", "from", "by", "since", "compared", "like",
+    "among",
 ];
 /// Last words that leave a sentence to be completed by an option.
 const CONTINUATIONS: [&str; 34] = [
@@ -79,6 +84,10 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
         return Some(flag(idx, CheckId::Fragment, "the question is empty".into(), Vec::new()));
     }
     if q.contains(['?', ':', '_', '\n']) || q.contains("...") || q.contains('…') {
+        return None;
+    }
+    // Without end punctuation the text is a stem the options complete ("Ovaries and testes").
+    if !q.ends_with(['.', ',', ';']) {
         return None;
     }
     let w = words(q);
@@ -143,5 +152,6 @@ mod tests {
         assert!(ids("Find the degree of the extension.").is_empty());
         assert!(ids("Cells are the basic unit of life.").is_empty());
         assert!(ids("Which is largest?").is_empty());
+        assert!(ids("Ovaries and testes").is_empty());
     }
 }

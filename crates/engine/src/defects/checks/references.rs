@@ -61,7 +61,8 @@ fn parse_bleed(idx: usize, item: &Item) -> Option<Flag> {
         let ls = labels(o);
         // A label at the very start of an option ("(E) I, II, and III"); labels further in are
         // usually references to other options ("(A) and (C)"), the option_reference check's job.
-        if let Some(&(s, e, l)) = ls.first().filter(|l| o[..l.0].trim().is_empty()) {
+        let reference = letters_combined(&words(o), o);
+        if let Some(&(s, e, l)) = ls.first().filter(|l| o[..l.0].trim().is_empty() && !reference) {
             first.get_or_insert((format!("option {}", letter(i)), l));
             evidence.push(span(o, Field::Option(i), s, e));
         }

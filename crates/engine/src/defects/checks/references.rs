@@ -61,8 +61,14 @@ fn parse_bleed(idx: usize, item: &Item) -> Option<Flag> {
         let ls = labels(o);
         // A label at the very start of an option ("(E) I, II, and III"); labels further in are
         // usually references to other options ("(A) and (C)"), the option_reference check's job.
-        let reference = letters_combined(&words(o), o);
-        if let Some(&(s, e, l)) = ls.first().filter(|l| o[..l.0].trim().is_empty() && !reference) {
+        let reference = |end: usize| {
+            let rest = o[end..].trim_start();
+            letters_combined(&words(o), o)
+                || rest.starts_with("and ")
+                || rest.starts_with("or ")
+                || rest.starts_with([',', '&'])
+        };
+        if let Some(&(s, e, l)) = ls.first().filter(|l| o[..l.0].trim().is_empty() && !reference(l.1)) {
             first.get_or_insert((format!("option {}", letter(i)), l));
             evidence.push(span(o, Field::Option(i), s, e));
         }
@@ -77,14 +83,54 @@ fn parse_bleed(idx: usize, item: &Item) -> Option<Flag> {
             evidence.push(span(&item.question, Field::Question, s, e));
         }
     }
-    let (place, l) = first?;
-    evidence.sort();
-    Some(flag(
-        idx,
-        CheckId::ParseBleed,
-        format!("option label \"({})\" inside {place}: options were split badly", l as char),
-        evidence,
-    ))
+    if let Some((place, l)) = first {
+        evidence.sort();
+        return Some(flag(
+            idx,
+            CheckId::ParseBleed,
+            format!("option label \"({})\" inside {place}: options were split badly", l as char),
+            evidence,
+        ));
+    }
+    text_bleed(idx, item)
+}
+
+/// Question text that ended up in an option: one option repeats the question's opening, or one
+/// lone option is a bracketed aside ("[ɣ = 1.569 x 10^8 T-1 s-1]") that belongs to the question.
+fn text_bleed(idx: usize, item: &Item) -> Option<Flag> {
+    let q = item.question.trim();
+    let head: String = q.chars().take(40).collect();
+    if head.chars().count() == 40 {
+        if let Some(i) = item.options.iter().position(|o| o.trim_start().starts_with(&head)) {
+            return Some(flag(
+                idx,
+                CheckId::ParseBleed,
+                format!("option {} repeats the question: options were split badly", letter(i)),
+                vec![whole_option(item, i)],
+            ));
+        }
+    }
+    let bracketed: Vec<usize> = (0..item.options.len())
+        .filter(|&i| {
+            let o = item.options[i].trim();
+            // Givens are equations; answers in brackets are intervals or lists.
+            o.starts_with('[') && o.ends_with(']') && o.contains('=')
+        })
+        .collect();
+    if bracketed.len() == 1 && item.options.len() >= 3 {
+        let i = bracketed[0];
+        return Some(flag(
+            idx,
+            CheckId::ParseBleed,
+            format!(
+                "option {} is a bracketed aside {:?}: part of the question leaked into the options",
+                letter(i),
+                item.options[i].trim()
+            ),
+            vec![whole_option(item, i)],
+        ));
+    }
+    None
 }
 
 const VISUALS: [&str; 11] = [
@@ -230,6 +276,11 @@ mod tests {
         let q = "Which intervals?\n(I) [1, 3)\n(II) (0, 1]";
         assert!(ids(&item(q, &["Only (II)", "(I) and (II)", "c", "d"])).is_empty());
         assert_eq!(ids(&item("GDP measures", &["x", "y", "z", "(A) and (C)"])), [CheckId::OptionReference]);
+        assert_eq!(ids(&item("What is the magnetic moment of 205Tl?", &["[ɣ = 1.569 x 108 T-1 s-1, I = ½]", "0.717", "1.434", "2.151"])), [CheckId::ParseBleed]);
+        assert!(ids(&item("Which interval?", &["[0, 1]", "[1, 2]", "[2, 3]", "[3, 4]"])).is_empty());
+        assert!(ids(&item("Which interval?", &["(0, 1)", "[-1,1]", "(2, 3)", "(3, 4)"])).is_empty());
+        let q = "An eager AP Biology student interested in osmosis took a dialysis bag. What happened?";
+        assert_eq!(ids(&item(q, &[q, "b", "c", "d"])), [CheckId::ParseBleed]);
     }
 
     #[test]

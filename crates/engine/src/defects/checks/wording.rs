@@ -78,10 +78,26 @@ const CONTINUATIONS: [&str; 34] = [
     "have", "had", "because", "into", "which", "will", "can",
 ];
 
+/// Words that ask for something wherever they stand.
+const ASKING: [&str; 17] = [
+    "which", "what", "who", "whom", "whose", "when", "where", "why", "how", "identify", "select",
+    "choose", "determine", "following", "describes", "statement", "called",
+];
+/// Imperatives that ask for something when they open a sentence.
+const IMPERATIVES: [&str; 30] = [
+    "find", "calculate", "compute", "write", "solve", "simplify", "estimate", "express", "name",
+    "restate", "round", "use", "check", "explain", "evaluate", "complete", "describe", "give",
+    "list", "state", "predict", "compare", "classify", "convert", "factor", "show", "prove",
+    "suppose", "assume", "consider",
+];
+
 fn fragment(idx: usize, item: &Item) -> Option<Flag> {
     let q = item.question.trim();
     if q.is_empty() {
         return Some(flag(idx, CheckId::Fragment, "the question is empty".into(), Vec::new()));
+    }
+    if let Some(f) = no_instruction(idx, item) {
+        return Some(f);
     }
     if q.contains(['?', ':', '_', '\n']) || q.contains("...") || q.contains('…') {
         return None;
@@ -108,6 +124,34 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
         idx,
         CheckId::Fragment,
         format!("the question {q:?} asks nothing: no question, instruction or sentence to complete"),
+        vec![span(&item.question, Field::Question, 0, item.question.len())],
+    ))
+}
+
+/// A passage of several sentences that never asks anything and does not end as a stem for the
+/// options ("All things that are spoiled are inedible. Timothy is spoiled. So, Timothy is
+/// inedible."): the instruction ("Select the fallacy…") was lost.
+fn no_instruction(idx: usize, item: &Item) -> Option<Flag> {
+    let q = item.question.trim();
+    if q.contains(['?', '_', ':', '|', '…']) || q.contains("...") || !q.ends_with(['.', '!', '"', '\u{201d}']) {
+        return None;
+    }
+    let w = words(q);
+    let opens_sentence = |k: usize| k == 0 || q[..w[k].0].trim_end().ends_with(['.', '!']);
+    let asks = w.iter().enumerate().any(|(k, (_, _, x))| {
+        ASKING.contains(&x.as_str()) || (IMPERATIVES.contains(&x.as_str()) && opens_sentence(k))
+    });
+    if w.len() < 9 || asks {
+        return None;
+    }
+    let sentences = q.matches(". ").count() + 1;
+    if sentences < 2 {
+        return None;
+    }
+    Some(flag(
+        idx,
+        CheckId::Fragment,
+        "the question is a statement with no question or instruction: what to do with it was lost".into(),
         vec![span(&item.question, Field::Question, 0, item.question.len())],
     ))
 }
@@ -153,5 +197,10 @@ mod tests {
         assert!(ids("Cells are the basic unit of life.").is_empty());
         assert!(ids("Which is largest?").is_empty());
         assert!(ids("Ovaries and testes").is_empty());
+        assert_eq!(
+            ids("All things that are spoiled are inedible. Timothy is spoiled. So, Timothy is inedible."),
+            [CheckId::Fragment]
+        );
+        assert!(ids("A ball is dropped from rest. It falls for 2 s. Find the distance.").is_empty());
     }
 }

@@ -207,7 +207,9 @@ fn option_reference(idx: usize, item: &Item) -> Option<Flag> {
         let lower = o.to_lowercase();
         let w = words(o);
         let refers = lower.contains("of the above")
-            || lower.contains("of these")
+            || ["all", "none", "both", "neither", "combination", "each"]
+                .iter()
+                .any(|w| lower.contains(&format!("{w} of these")))
             || lower.contains("of the options")
             || lower.contains("of the choices")
             || letters_combined(&w, o);
@@ -300,5 +302,7 @@ mod tests {
         assert_eq!(ids(&item("Q", &["a", "b", "c", "All of the above"])), [CheckId::OptionReference]);
         assert_eq!(ids(&item("Q", &["x", "y", "z", "A and B"])), [CheckId::OptionReference]);
         assert!(ids(&item("Q", &["a vector and a scalar", "I and II", "Vitamin A or C", "d"])).is_empty());
+        assert!(ids(&item("Q", &["a cloud of these particles burns up", "b", "c", "d"])).is_empty());
+        assert_eq!(ids(&item("Q", &["a", "b", "c", "None of these"])), [CheckId::OptionReference]);
     }
 }

@@ -8,6 +8,9 @@
 /// tokens shorter than 3 letters, all-caps tokens (acronyms, "II"), and mixed-case tokens
 /// ("Bb", "sC"), so genotypes and logic symbols stay distinct.
 pub fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        return normalize_ascii(text.as_bytes());
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split(|c: char| c.is_whitespace()) {
         if word.is_empty() {
@@ -16,7 +19,13 @@ pub fn normalize(text: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        if is_plain_word(word) {
+        if word.is_ascii() {
+            if is_plain_ascii_word(word.as_bytes()) {
+                out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+            } else {
+                out.push_str(word);
+            }
+        } else if is_plain_word(word) {
             out.extend(word.chars().flat_map(char::to_lowercase));
         } else {
             out.push_str(word);
@@ -25,6 +34,73 @@ pub fn normalize(text: &str) -> String {
     let trimmed = out.trim_end_matches(['.', ',', ';', ':', '!', '?', ' ']).len();
     out.truncate(trimmed);
     out
+}
+
+/// `hash64(normalize(text), seed)` without building the normal form for ASCII text.
+pub fn normalized_hash(text: &str, seed: u64) -> u64 {
+    if !text.is_ascii() {
+        return hash64(normalize(text).as_bytes(), seed);
+    }
+    let body = text.trim_end_matches(|c: char| {
+        c.is_ascii_whitespace() || matches!(c, '.' | ',' | ';' | ':' | '!' | '?')
+    });
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut feed = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    let mut first = true;
+    for word in body.as_bytes().split(|b| b.is_ascii_whitespace()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !first {
+            feed(b' ');
+        }
+        first = false;
+        if is_plain_ascii_word(word) {
+            word.iter().for_each(|b| feed(b.to_ascii_lowercase()));
+        } else {
+            word.iter().for_each(|&b| feed(b));
+        }
+    }
+    mix64(h)
+}
+
+/// [`normalize`] for ASCII text, byte by byte.
+fn normalize_ascii(text: &[u8]) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(text.len());
+    for word in text.split(|b| b.is_ascii_whitespace()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(b' ');
+        }
+        if is_plain_ascii_word(word) {
+            out.extend(word.iter().map(u8::to_ascii_lowercase));
+        } else {
+            out.extend_from_slice(word);
+        }
+    }
+    while out.last().is_some_and(|b| matches!(b, b'.' | b',' | b';' | b':' | b'!' | b'?' | b' ')) {
+        out.pop();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`is_plain_word`] for ASCII, without allocating.
+fn is_plain_ascii_word(word: &[u8]) -> bool {
+    let mut letters = word.iter().filter(|b| b.is_ascii_alphabetic());
+    let Some(_) = letters.next() else { return false };
+    let mut n = 1;
+    for b in letters {
+        if b.is_ascii_uppercase() {
+            return false;
+        }
+        n += 1;
+    }
+    n >= 3
 }
 
 /// Lowercase words and Capitalised words of 3+ letters (punctuation around them allowed).
@@ -118,6 +194,28 @@ pub fn find_words(haystack: &str, needle: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// True when `pred(word, rest)` holds for some ASCII-alphanumeric word of `lower` (already
+/// lowercased), where `rest` is the text after the word. One pass, no allocation: the prefilter
+/// that keeps the phrase checks off most items.
+pub fn any_word(lower: &str, mut pred: impl FnMut(&[u8], &[u8]) -> bool) -> bool {
+    let b = lower.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_alphanumeric() {
+            let start = i;
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if pred(&b[start..i], &b[i..]) {
+                return true;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
@@ -148,6 +246,13 @@ mod tests {
         let t = "café 12";
         assert_eq!(char_range(t, 6, 8), (5, 7));
         assert_eq!(find_words("The figure above; figures", "figure"), vec![(4, 10)]);
+    }
+
+    #[test]
+    fn normalized_hash_matches_normal_form() {
+        for t in ["  Employee   rights. ", "a .", "BB Bb?", "x", "", " ... ", "café  au lait."] {
+            assert_eq!(normalized_hash(t, 7), hash64(normalize(t).as_bytes(), 7), "{t:?}");
+        }
     }
 
     #[test]

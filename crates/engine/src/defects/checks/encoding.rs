@@ -35,6 +35,10 @@ impl Garbage {
 /// Byte ranges of garbage in `text`, with their kind, in text order.
 pub fn garbage_spans(text: &str) -> Vec<(usize, usize, Garbage)> {
     let mut out: Vec<(usize, usize, Garbage)> = Vec::new();
+    // Fast path: printable ASCII (plus tab and line breaks) holds no garbage.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r')) {
+        return out;
+    }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let end_of = |k: usize| chars.get(k + 1).map_or(text.len(), |&(b, _)| b);
     let mut k = 0;

@@ -5,6 +5,7 @@
 
 use super::{flag, letter, span, whole_option};
 use crate::defects::items::Item;
+use crate::defects::text::any_word;
 use crate::defects::{CheckId, Field, Flag};
 
 /// Lowercased words with their byte ranges.
@@ -139,8 +140,17 @@ const VISUALS: [&str; 11] = [
 ];
 const TEXTUALS: [&str; 5] = ["table", "passage", "excerpt", "graphic", "exhibit"];
 
+
 fn dangling(idx: usize, item: &Item) -> Option<Flag> {
     let q = &item.question;
+    let lower = q.to_ascii_lowercase();
+    let hint = any_word(&lower, |w, _| {
+        matches!(w, b"question" | b"questions" | b"problem" | b"above" | b"below" | b"shown")
+            || VISUALS.iter().chain(&TEXTUALS).any(|v| v.as_bytes() == w)
+    });
+    if !hint {
+        return None;
+    }
     let w = words(q);
     for (k, (s, e, word)) in w.iter().enumerate() {
         let next = w.get(k + 1).map(|x| x.2.as_str());
@@ -204,15 +214,17 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
 
 fn option_reference(idx: usize, item: &Item) -> Option<Flag> {
     for (i, o) in item.options.iter().enumerate() {
-        let lower = o.to_lowercase();
-        let w = words(o);
+        let lower = o.to_ascii_lowercase();
+        let joins = o.len() < 80
+            && (lower.contains(" and ") || lower.contains(" or ") || lower.contains(" nor "));
         let refers = lower.contains("of the above")
-            || ["all", "none", "both", "neither", "combination", "each"]
-                .iter()
-                .any(|w| lower.contains(&format!("{w} of these")))
+            || (lower.contains(" of these")
+                && ["all", "none", "both", "neither", "combination", "each"]
+                    .iter()
+                    .any(|w| lower.contains(&format!("{w} of these"))))
             || lower.contains("of the options")
             || lower.contains("of the choices")
-            || letters_combined(&w, o);
+            || (joins && letters_combined(&words(o), o));
         if refers {
             return Some(flag(
                 idx,

@@ -46,6 +46,12 @@ pub(super) fn check(idx: usize, item: &Item, modal: usize, out: &mut Vec<Flag>) 
 
 /// Two or more options equal after [`normalize`] (case folded for ordinary words only).
 fn duplicate_options(idx: usize, item: &Item) -> Option<Flag> {
+    // Equal normalised texts have equal fingerprints, so most items never normalise.
+    let prints: Vec<u64> = item.options.iter().map(|o| fingerprint(o)).collect();
+    let collide = (0..prints.len()).any(|i| prints[i + 1..].contains(&prints[i]));
+    if !collide {
+        return None;
+    }
     let norm: Vec<String> = item.options.iter().map(|o| normalize(o)).collect();
     let mut pairs = Vec::new();
     for i in 0..norm.len() {
@@ -74,6 +80,18 @@ fn duplicate_options(idx: usize, item: &Item) -> Option<Flag> {
         ),
         involved.iter().map(|&k| whole_option(item, k)).collect(),
     ))
+}
+
+/// Hash of the lowercased alphanumeric characters: coarser than [`normalize`] (which only drops
+/// whitespace and end punctuation and folds some case), so equal normal forms collide here.
+fn fingerprint(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in text.chars().filter(|c| c.is_alphanumeric()) {
+        for l in c.to_lowercase() {
+            h = (h ^ u64::from(u32::from(l))).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 use super::{flag, references::words, span};
 use crate::defects::items::Item;
+use crate::defects::text::any_word;
 use crate::defects::{CheckId, Field, Flag};
 
 pub(super) fn check(idx: usize, item: &Item, out: &mut Vec<Flag>) {
@@ -35,8 +36,19 @@ fn has_year(text: &str) -> bool {
     })
 }
 
+
 fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
     let q = &item.question;
+    let lower = q.to_ascii_lowercase();
+    let hint = any_word(&lower, |w, rest| match w {
+        b"currently" | b"nowadays" | b"presently" | b"today" | b"recently" | b"latest"
+        | b"present" | b"current" | b"recent" | b"now" | b"year" => true,
+        b"as" => rest.starts_with(b" of"),
+        _ => false,
+    });
+    if !hint {
+        return None;
+    }
     let w = words(q);
     let hit = w.iter().enumerate().find_map(|(k, (s, e, word))| {
         if ONE_WORD.contains(&word.as_str()) {
@@ -99,11 +111,11 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
     if let Some(f) = no_instruction(idx, item) {
         return Some(f);
     }
-    if q.contains(['?', ':', '_', '\n']) || q.contains("...") || q.contains('…') {
-        return None;
-    }
     // Without end punctuation the text is a stem the options complete ("Ovaries and testes").
     if !q.ends_with(['.', ',', ';']) {
+        return None;
+    }
+    if q.contains(['?', ':', '_', '\n']) || q.contains("...") || q.contains('…') {
         return None;
     }
     let w = words(q);
@@ -133,7 +145,10 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
 /// inedible."): the instruction ("Select the fallacy…") was lost.
 fn no_instruction(idx: usize, item: &Item) -> Option<Flag> {
     let q = item.question.trim();
-    if q.contains(['?', '_', ':', '|', '…']) || q.contains("...") || !q.ends_with(['.', '!', '"', '\u{201d}']) {
+    if !q.ends_with(['.', '!', '"', '\u{201d}'])
+        || q.contains(['?', '_', ':', '|', '…'])
+        || q.contains("...")
+    {
         return None;
     }
     let w = words(q);

@@ -78,9 +78,11 @@ pub fn run(args: &DefectsArgs) -> Result<(), String> {
     let mut predictions = Vec::new();
     for p in formats::expand_paths(&args.predictions).map_err(|e| e.to_string())? {
         let f = load(&p, &LoadOptions::default())?;
-        let table = f.table().ok_or_else(|| format!("{}: not a table of predictions", p.display()))?;
+        let table =
+            f.table().ok_or_else(|| format!("{}: not a table of predictions", p.display()))?;
         predictions.push(
-            PredictionTable::from_table(&p.display().to_string(), table).map_err(|e| e.to_string())?,
+            PredictionTable::from_table(&p.display().to_string(), table)
+                .map_err(|e| e.to_string())?,
         );
     }
     let report = analyze(set, &predictions, &settings);
@@ -169,7 +171,8 @@ fn write_exports(
     parsed: &[ParsedFile],
     report: &Report,
 ) -> Result<(), String> {
-    let severities: Vec<String> = args.export_severities.iter().map(|s| s.trim().to_lowercase()).collect();
+    let severities: Vec<String> =
+        args.export_severities.iter().map(|s| s.trim().to_lowercase()).collect();
     let mode = match args.export_mode {
         ExportModeArg::Remove => ExportMode::Remove,
         ExportModeArg::FlagColumn => ExportMode::FlagColumn,
@@ -181,9 +184,12 @@ fn write_exports(
         let it = &report.items.items[f.item];
         flags_by_file.entry(it.file).or_default().entry(it.row).or_default().push(f.check.id());
     }
-    let tables: Vec<(usize, &ParsedFile)> = parsed.iter().enumerate().filter(|(_, p)| p.table().is_some()).collect();
+    let tables: Vec<(usize, &ParsedFile)> =
+        parsed.iter().enumerate().filter(|(_, p)| p.table().is_some()).collect();
     for (file_idx, source) in report.items.files.iter().enumerate() {
-        let Some(&(pi, pf)) = tables.iter().find(|(_, p)| p.summary.name == source.name && p.summary.rows as usize == source.rows)
+        let Some(&(pi, pf)) = tables
+            .iter()
+            .find(|(_, p)| p.summary.name == source.name && p.summary.rows as usize == source.rows)
         else {
             continue;
         };
@@ -198,12 +204,15 @@ fn write_exports(
                 flagged.by_index.insert(row, text);
             }
         }
-        if format != benchlens_engine::dataset::Format::Jsonl && format != benchlens_engine::dataset::Format::Csv {
+        if format != benchlens_engine::dataset::Format::Jsonl
+            && format != benchlens_engine::dataset::Format::Csv
+        {
             flagged.by_line.clear();
         }
         let delimiter = pf.summary.delimiter.map_or(b',', |c| c as u8);
-        let out = export(&source.name, &bytes, format, delimiter, pf.summary.header, &flagged, mode)
-            .map_err(|e| e.to_string())?;
+        let out =
+            export(&source.name, &bytes, format, delimiter, pf.summary.header, &flagged, mode)
+                .map_err(|e| e.to_string())?;
         let target = dir.join(path.file_name().unwrap_or_default());
         std::fs::write(&target, out).map_err(|e| format!("{}: {e}", target.display()))?;
     }

@@ -24,7 +24,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("analyze_mmlu_test_14079", |b| {
         b.iter_batched(|| items.clone(), |set| analyze(set, &[], &settings), BatchSize::LargeInput)
     });
-    g.bench_function("items_from_tables_mmlu_test", |b| b.iter(|| ItemSet::from_parsed(&parsed, None)));
+    g.bench_function("items_from_tables_mmlu_test", |b| {
+        b.iter(|| ItemSet::from_parsed(&parsed, None))
+    });
     g.finish();
 }
 

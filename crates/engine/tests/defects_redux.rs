@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use benchlens_engine::defects::disagreement::PredictionTable;
 use benchlens_engine::defects::evaluation::{evaluate, Evaluation};
-use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Severity, Settings};
+use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings, Severity};
 use benchlens_engine::formats::{expand_paths, load_path, LoadOptions};
 
 fn data(rel: &str) -> PathBuf {
@@ -19,7 +19,9 @@ fn redux() -> (Report, Evaluation) {
         let paths = expand_paths(&[data(dir)]).expect("list");
         paths
             .iter()
-            .map(|p| (p.display().to_string(), load_path(p, &LoadOptions::default()).expect("load")))
+            .map(|p| {
+                (p.display().to_string(), load_path(p, &LoadOptions::default()).expect("load"))
+            })
             .collect::<Vec<_>>()
     };
     let labels: Vec<_> = load("mmlu-redux-dev/labels").into_iter().map(|(_, f)| f).collect();
@@ -27,7 +29,9 @@ fn redux() -> (Report, Evaluation) {
     assert!(set.warnings.is_empty(), "{:?}", set.warnings);
     let predictions: Vec<PredictionTable> = load("mmlu-redux-dev/predictions")
         .iter()
-        .map(|(name, f)| PredictionTable::from_table(name, f.table().expect("table")).expect("answers"))
+        .map(|(name, f)| {
+            PredictionTable::from_table(name, f.table().expect("table")).expect("answers")
+        })
         .collect();
     let report = analyze(set, &predictions, &Settings::default());
     let eval = evaluate(&report);

@@ -52,8 +52,18 @@ const ITEM_COLS: [&str; 7] = ["item", "item_id", "id", "question_id", "qid", "ui
 const ANSWER_COLS: [&str; 7] =
     ["answer", "prediction", "pred", "predicted", "response", "output", "model_answer"];
 const META_COLS: [&str; 12] = [
-    "question", "choices", "options", "answer", "subject", "id", "item", "item_id", "error_type",
-    "correct_answer", "source", "potential_reason",
+    "question",
+    "choices",
+    "options",
+    "answer",
+    "subject",
+    "id",
+    "item",
+    "item_id",
+    "error_type",
+    "correct_answer",
+    "source",
+    "potential_reason",
 ];
 
 impl PredictionTable {
@@ -64,14 +74,17 @@ impl PredictionTable {
         let choices = find(&["choices", "options", "doc.choices"]);
         let id = find(&ITEM_COLS);
         let mut rows = Vec::new();
-        let cell = |r: usize, c: Option<usize>| c.map(|c| t.cell(r, c).trim().to_owned()).filter(|s| !s.is_empty());
+        let cell = |r: usize, c: Option<usize>| {
+            c.map(|c| t.cell(r, c).trim().to_owned()).filter(|s| !s.is_empty())
+        };
         let options_of = |r: usize| {
-            choices.and_then(|c| parse_list(t.cell(r, c))).map(|o| {
-                o.iter().map(|x| normalize(x)).collect::<Vec<_>>().join("\u{1f}")
-            })
+            choices
+                .and_then(|c| parse_list(t.cell(r, c)))
+                .map(|o| o.iter().map(|x| normalize(x)).collect::<Vec<_>>().join("\u{1f}"))
         };
         if let Some(resps) = find(&["filtered_resps", "resps"]) {
-            let model = name.rsplit(['/', '\\']).next().unwrap_or(name).split('.').next().unwrap_or(name);
+            let model =
+                name.rsplit(['/', '\\']).next().unwrap_or(name).split('.').next().unwrap_or(name);
             for r in 0..t.n_rows() {
                 if let Some(best) = argmax_loglik(t.cell(r, resps)) {
                     rows.push(Prediction {
@@ -217,13 +230,12 @@ pub fn tally(set: &ItemSet, tables: &[PredictionTable]) -> Disagreement {
     let mut models: Vec<String> = Vec::new();
     for t in tables {
         for p in &t.rows {
-            let mut targets: Vec<usize> = p
-                .id
-                .as_deref()
-                .and_then(|id| by_id.get(id))
-                .cloned()
-                .or_else(|| p.question.as_ref().and_then(|q| by_question.get(q)).cloned())
-                .unwrap_or_default();
+            let mut targets: Vec<usize> =
+                p.id.as_deref()
+                    .and_then(|id| by_id.get(id))
+                    .cloned()
+                    .or_else(|| p.question.as_ref().and_then(|q| by_question.get(q)).cloned())
+                    .unwrap_or_default();
             if targets.len() > 1 {
                 if let Some(o) = &p.options {
                     targets.retain(|&i| &options_key(i) == o);
@@ -329,7 +341,8 @@ mod tests {
     use super::*;
 
     fn items() -> ItemSet {
-        let mut t = Table::new(["question", "A", "B", "C", "D", "answer"].map(String::from).to_vec());
+        let mut t =
+            Table::new(["question", "A", "B", "C", "D", "answer"].map(String::from).to_vec());
         t.push_row(["What is 2+2?", "3", "4", "5", "6", "B"], 2);
         t.push_row(["Capital of France?", "Paris", "Rome", "Nice", "Lyon", "C"], 3);
         let mut s = ItemSet::default();
@@ -362,7 +375,10 @@ mod tests {
         let p = PredictionTable::from_table("long.csv", &t).expect("long");
         let d = tally(&items(), &[p]);
         assert_eq!(d.items[0].votes, [0, 1, 1, 0]);
-        assert_eq!(argmax_loglik(r#"[["-3.1", "False"], ["-0.2", "True"], ["-5", "False"]]"#), Some(1));
+        assert_eq!(
+            argmax_loglik(r#"[["-3.1", "False"], ["-0.2", "True"], ["-5", "False"]]"#),
+            Some(1)
+        );
         let empty = Table::new(vec!["question".into()]);
         assert!(PredictionTable::from_table("e.csv", &empty).is_err());
     }

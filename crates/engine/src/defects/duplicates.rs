@@ -219,9 +219,7 @@ fn shingles(text: &str, buf: &mut Vec<u64>) -> Vec<u64> {
     let mut out: Vec<u64> = if buf.len() < 3 {
         vec![buf.iter().fold(0u64, |a, &t| mix64(a.rotate_left(21) ^ t))]
     } else {
-        buf.windows(3)
-            .map(|w| mix64(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42)))
-            .collect()
+        buf.windows(3).map(|w| mix64(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42))).collect()
     };
     out.sort_unstable();
     out.dedup();
@@ -281,7 +279,11 @@ fn signature(sh: &[u64], k: usize, seed: u64) -> Vec<u64> {
 
 /// Near-duplicate pairs among items that are not exact duplicates of each other (each exact group
 /// takes part through its first member), sorted by (a, b).
-pub fn near_duplicates(set: &ItemSet, groups: &[DuplicateGroup], s: &NearSettings) -> Vec<NearDuplicate> {
+pub fn near_duplicates(
+    set: &ItemSet,
+    groups: &[DuplicateGroup],
+    s: &NearSettings,
+) -> Vec<NearDuplicate> {
     let mut skip = vec![false; set.items.len()];
     for g in groups {
         for &i in &g.items[1..] {
@@ -329,7 +331,12 @@ pub fn near_duplicates(set: &ItemSet, groups: &[DuplicateGroup], s: &NearSetting
         let j = jaccard(&sh[x], &sh[y]);
         if j >= s.threshold {
             let (a, b) = (reps[x], reps[y]);
-            out.push(NearDuplicate { a, b, jaccard: j, diff: token_diff(&item_text(set, a), &item_text(set, b)) });
+            out.push(NearDuplicate {
+                a,
+                b,
+                jaccard: j,
+                diff: token_diff(&item_text(set, a), &item_text(set, b)),
+            });
         }
     }
     out.sort_by_key(|p| (p.a, p.b));
@@ -342,7 +349,8 @@ pub fn token_diff(a: &str, b: &str) -> Vec<DiffOp> {
     let ta = tokens(a);
     let tb = tokens(b);
     let pre = ta.iter().zip(&tb).take_while(|(x, y)| x == y).count();
-    let suf = ta[pre..].iter().rev().zip(tb[pre..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let suf =
+        ta[pre..].iter().rev().zip(tb[pre..].iter().rev()).take_while(|(x, y)| x == y).count();
     let ma = &ta[pre..ta.len() - suf];
     let mb = &tb[pre..tb.len() - suf];
     let mut ops: Vec<(u8, &str)> = ta[..pre].iter().map(|t| (0, t.as_str())).collect();
@@ -417,14 +425,25 @@ mod tests {
         let mut by_file: Vec<(&str, Table)> = Vec::new();
         for (file, q, o, k) in rows {
             if !by_file.iter().any(|(f, _)| f == file) {
-                by_file.push((file, Table::new(["question", "A", "B", "C", "D", "answer"].map(String::from).to_vec())));
+                by_file.push((
+                    file,
+                    Table::new(
+                        ["question", "A", "B", "C", "D", "answer"].map(String::from).to_vec(),
+                    ),
+                ));
             }
             let t = &mut by_file.iter_mut().find(|(f, _)| f == file).expect("file").1;
             let line = t.n_rows() as u64 + 2;
             t.push_row([*q, o[0], o[1], o[2], o[3], *k], line);
         }
         for (f, t) in &by_file {
-            s.add_table(f, t, crate::defects::items::subject_from_name(f), crate::defects::items::split_from_name(f), None);
+            s.add_table(
+                f,
+                t,
+                crate::defects::items::subject_from_name(f),
+                crate::defects::items::split_from_name(f),
+                None,
+            );
         }
         s
     }
@@ -461,7 +480,8 @@ mod tests {
         ]);
         let g = exact_groups(&s);
         let mut buf = Vec::new();
-        let j = jaccard(&shingles(&item_text(&s, 0), &mut buf), &shingles(&item_text(&s, 1), &mut buf));
+        let j =
+            jaccard(&shingles(&item_text(&s, 0), &mut buf), &shingles(&item_text(&s, 1), &mut buf));
         assert!(j >= 0.9, "{j}");
         let near = near_duplicates(&s, &g, &NearSettings::default());
         assert_eq!(near.len(), 1, "{near:?}");

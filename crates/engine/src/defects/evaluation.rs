@@ -85,11 +85,7 @@ pub fn evaluate(report: &Report) -> Evaluation {
         add("any flag".into(), f.item, &mut order);
     }
     for r in report.ranking.iter().filter(|r| r.suspicion >= report.settings.suspicion_threshold) {
-        add(
-            format!("suspicion >= {}", report.settings.suspicion_threshold),
-            r.item,
-            &mut order,
-        );
+        add(format!("suspicion >= {}", report.settings.suspicion_threshold), r.item, &mut order);
     }
     let rows = order
         .iter()
@@ -106,8 +102,20 @@ pub fn evaluate(report: &Report) -> Evaluation {
             }
             let precision = if flagged == 0 { 0.0 } else { tp as f64 / flagged as f64 };
             let recall = if non_ok == 0 { 0.0 } else { tp as f64 / non_ok as f64 };
-            let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
-            EvalRow { name: name.clone(), flagged, true_positives: tp, precision, recall, f1, by_label }
+            let f1 = if precision + recall == 0.0 {
+                0.0
+            } else {
+                2.0 * precision * recall / (precision + recall)
+            };
+            EvalRow {
+                name: name.clone(),
+                flagged,
+                true_positives: tp,
+                precision,
+                recall,
+                f1,
+                by_label,
+            }
         })
         .collect();
     let mut errors_on_ok: BTreeMap<usize, Vec<CheckId>> = BTreeMap::new();
@@ -116,7 +124,13 @@ pub fn evaluate(report: &Report) -> Evaluation {
             errors_on_ok.entry(f.item).or_default().push(f.check);
         }
     }
-    Evaluation { labelled, non_ok, labels: counts, rows, errors_on_ok: errors_on_ok.into_iter().collect() }
+    Evaluation {
+        labelled,
+        non_ok,
+        labels: counts,
+        rows,
+        errors_on_ok: errors_on_ok.into_iter().collect(),
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,9 @@ pub const FLAG_COLUMN: &str = "benchlens_flags";
 /// Why an export failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ExportError {
-    #[error("{file}: line {line} is not valid JSON ({message}); the file changed since it was loaded?")]
+    #[error(
+        "{file}: line {line} is not valid JSON ({message}); the file changed since it was loaded?"
+    )]
     Json { file: String, line: u64, message: String },
 }
 
@@ -89,7 +91,8 @@ fn export_csv(
                 out.extend_from_slice(&raw[..body_len]);
                 out.push(delimiter);
                 let value = if is_header { FLAG_COLUMN } else { flag.map_or("", String::as_str) };
-                let needs_quotes = value.bytes().any(|b| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter);
+                let needs_quotes =
+                    value.bytes().any(|b| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter);
                 if needs_quotes {
                     out.push(b'"');
                     out.extend_from_slice(value.replace('"', "\"\"").as_bytes());
@@ -144,7 +147,12 @@ fn csv_records(bytes: &[u8]) -> Vec<RawRecord> {
     out
 }
 
-fn export_jsonl(file: &str, bytes: &[u8], flagged: &Flagged, mode: ExportMode) -> Result<Vec<u8>, ExportError> {
+fn export_jsonl(
+    file: &str,
+    bytes: &[u8],
+    flagged: &Flagged,
+    mode: ExportMode,
+) -> Result<Vec<u8>, ExportError> {
     let mut out = Vec::with_capacity(bytes.len());
     for (k, raw) in bytes.split_inclusive(|&b| b == b'\n').enumerate() {
         let line = k as u64 + 1;
@@ -153,10 +161,8 @@ fn export_jsonl(file: &str, bytes: &[u8], flagged: &Flagged, mode: ExportMode) -
         match mode {
             ExportMode::Remove if flag.is_some() => {}
             ExportMode::FlagColumn if !blank => {
-                let mut v: serde_json::Value = serde_json::from_slice(raw).map_err(|e| ExportError::Json {
-                    file: file.to_owned(),
-                    line,
-                    message: e.to_string(),
+                let mut v: serde_json::Value = serde_json::from_slice(raw).map_err(|e| {
+                    ExportError::Json { file: file.to_owned(), line, message: e.to_string() }
                 })?;
                 if let serde_json::Value::Object(m) = &mut v {
                     m.insert(FLAG_COLUMN.into(), flag.cloned().unwrap_or_default().into());
@@ -170,11 +176,14 @@ fn export_jsonl(file: &str, bytes: &[u8], flagged: &Flagged, mode: ExportMode) -
     Ok(out)
 }
 
-fn export_json(file: &str, bytes: &[u8], flagged: &Flagged, mode: ExportMode) -> Result<Vec<u8>, ExportError> {
-    let mut v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| ExportError::Json {
-        file: file.to_owned(),
-        line: e.line() as u64,
-        message: e.to_string(),
+fn export_json(
+    file: &str,
+    bytes: &[u8],
+    flagged: &Flagged,
+    mode: ExportMode,
+) -> Result<Vec<u8>, ExportError> {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        ExportError::Json { file: file.to_owned(), line: e.line() as u64, message: e.to_string() }
     })?;
     let records = match &mut v {
         serde_json::Value::Array(a) => Some(a),
@@ -207,16 +216,36 @@ mod tests {
     use super::*;
 
     fn flagged(lines: &[(u64, &str)]) -> Flagged {
-        Flagged { by_line: lines.iter().map(|&(l, s)| (l, s.to_owned())).collect(), by_index: BTreeMap::new() }
+        Flagged {
+            by_line: lines.iter().map(|&(l, s)| (l, s.to_owned())).collect(),
+            by_index: BTreeMap::new(),
+        }
     }
 
     #[test]
     fn csv_keeps_bytes_and_drops_flagged_records() {
         let src = b"question;A;answer\r\n\"multi\nline\";x;A\r\nq2;y;B\r\n";
-        let out = export("f.csv", src, Format::Csv, b';', true, &flagged(&[(2, "e")]), ExportMode::Remove).expect("csv");
+        let out = export(
+            "f.csv",
+            src,
+            Format::Csv,
+            b';',
+            true,
+            &flagged(&[(2, "e")]),
+            ExportMode::Remove,
+        )
+        .expect("csv");
         assert_eq!(out, b"question;A;answer\r\nq2;y;B\r\n");
-        let out = export("f.csv", src, Format::Csv, b';', true, &flagged(&[(4, "lost_context")]), ExportMode::FlagColumn)
-            .expect("csv");
+        let out = export(
+            "f.csv",
+            src,
+            Format::Csv,
+            b';',
+            true,
+            &flagged(&[(4, "lost_context")]),
+            ExportMode::FlagColumn,
+        )
+        .expect("csv");
         assert_eq!(
             String::from_utf8(out).expect("utf8"),
             "question;A;answer;benchlens_flags\r\n\"multi\nline\";x;A;\r\nq2;y;B;lost_context\r\n"
@@ -226,10 +255,31 @@ mod tests {
     #[test]
     fn jsonl_and_json() {
         let src = b"{\"q\":1}\n{\"q\":2}\n";
-        let out = export("f.jsonl", src, Format::Jsonl, b',', true, &flagged(&[(1, "x")]), ExportMode::Remove).expect("jsonl");
+        let out = export(
+            "f.jsonl",
+            src,
+            Format::Jsonl,
+            b',',
+            true,
+            &flagged(&[(1, "x")]),
+            ExportMode::Remove,
+        )
+        .expect("jsonl");
         assert_eq!(out, b"{\"q\":2}\n");
-        let f = Flagged { by_line: BTreeMap::new(), by_index: [(1usize, "dup".to_owned())].into_iter().collect() };
-        let out = export("f.json", b"[{\"q\":1},{\"q\":2}]", Format::JsonArray, b',', true, &f, ExportMode::Remove).expect("json");
+        let f = Flagged {
+            by_line: BTreeMap::new(),
+            by_index: [(1usize, "dup".to_owned())].into_iter().collect(),
+        };
+        let out = export(
+            "f.json",
+            b"[{\"q\":1},{\"q\":2}]",
+            Format::JsonArray,
+            b',',
+            true,
+            &f,
+            ExportMode::Remove,
+        )
+        .expect("json");
         let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
         assert_eq!(v, serde_json::json!([{"q": 1}]));
     }

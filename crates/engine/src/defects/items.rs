@@ -94,14 +94,15 @@ impl ItemSet {
         for f in files {
             match f.table() {
                 Some(t) => {
-                    let subject = f.summary.subject.clone().or_else(|| subject_from_name(&f.summary.name));
-                    let split = f.summary.split.clone().or_else(|| split_from_name(&f.summary.name));
+                    let subject =
+                        f.summary.subject.clone().or_else(|| subject_from_name(&f.summary.name));
+                    let split =
+                        f.summary.split.clone().or_else(|| split_from_name(&f.summary.name));
                     set.add_table(&f.summary.name, t, subject, split, label_column);
                 }
-                None => set.warnings.push(format!(
-                    "{}: not a table of benchmark items; skipped.",
-                    f.summary.name
-                )),
+                None => set
+                    .warnings
+                    .push(format!("{}: not a table of benchmark items; skipped.", f.summary.name)),
             }
         }
         set
@@ -158,7 +159,8 @@ impl ItemSet {
                     (opts, Some(TqaAnswers { best, correct, incorrect }))
                 }
             };
-            let key_text = map.answer.map(|c| table.cell(row, c).trim().to_owned()).unwrap_or_default();
+            let key_text =
+                map.answer.map(|c| table.cell(row, c).trim().to_owned()).unwrap_or_default();
             let id = map.id.map(|c| table.cell(row, c).trim().to_owned()).filter(|s| !s.is_empty());
             let label = label_col.map(|c| table.cell(row, c).to_owned());
             self.items.push(Item {
@@ -229,8 +231,17 @@ struct ColumnMap {
 
 const QUESTION_NAMES: [&str; 6] = ["question", "prompt", "stem", "input", "query", "text"];
 const LIST_NAMES: [&str; 5] = ["choices", "options", "answers", "choices.text", "endings"];
-const ANSWER_NAMES: [&str; 9] =
-    ["answer", "answer_idx", "answerkey", "answer_key", "label", "target", "gold", "correct", "key"];
+const ANSWER_NAMES: [&str; 9] = [
+    "answer",
+    "answer_idx",
+    "answerkey",
+    "answer_key",
+    "label",
+    "target",
+    "gold",
+    "correct",
+    "key",
+];
 const ID_NAMES: [&str; 7] = ["id", "item_id", "question_id", "qid", "uid", "doc_id", "idx"];
 
 impl ColumnMap {
@@ -255,10 +266,22 @@ impl ColumnMap {
             let answer = find(&ANSWER_NAMES);
             if let Some(cols) = option_columns(t) {
                 let fixed_width = cols.len() == 4;
-                return Some(Self { question: q, options: OptionSource::Columns(cols), fixed_width, answer, id });
+                return Some(Self {
+                    question: q,
+                    options: OptionSource::Columns(cols),
+                    fixed_width,
+                    answer,
+                    id,
+                });
             }
             if let Some(list) = find(&LIST_NAMES) {
-                return Some(Self { question: q, options: OptionSource::List(list), fixed_width: false, answer, id });
+                return Some(Self {
+                    question: q,
+                    options: OptionSource::List(list),
+                    fixed_width: false,
+                    answer,
+                    id,
+                });
             }
             return None;
         }
@@ -284,10 +307,30 @@ fn option_columns(t: &Table) -> Option<Vec<usize>> {
         &|i| vec![LETTERS[i..=i].to_owned()],
         &|i| {
             let l = LETTERS[i..=i].to_ascii_lowercase();
-            vec![format!("option_{l}"), format!("option{}", LETTERS.as_bytes()[i] as char), format!("op{l}"), format!("choices.{}", &LETTERS[i..=i]), format!("options.{}", &LETTERS[i..=i])]
+            vec![
+                format!("option_{l}"),
+                format!("option{}", LETTERS.as_bytes()[i] as char),
+                format!("op{l}"),
+                format!("choices.{}", &LETTERS[i..=i]),
+                format!("options.{}", &LETTERS[i..=i]),
+            ]
         },
-        &|i| vec![format!("choice{i}"), format!("option{i}"), format!("choices.{i}"), format!("options.{i}")],
-        &|i| vec![format!("choice{}", i + 1), format!("option{}", i + 1), format!("choice_{}", i + 1), format!("option_{}", i + 1)],
+        &|i| {
+            vec![
+                format!("choice{i}"),
+                format!("option{i}"),
+                format!("choices.{i}"),
+                format!("options.{i}"),
+            ]
+        },
+        &|i| {
+            vec![
+                format!("choice{}", i + 1),
+                format!("option{}", i + 1),
+                format!("choice_{}", i + 1),
+                format!("option_{}", i + 1),
+            ]
+        },
     ];
     for family in families {
         let mut cols = Vec::new();
@@ -502,7 +545,10 @@ mod tests {
         assert_eq!(s.items[0].options, ["a", "b's", "c\n"]);
         assert_eq!(s.items[0].key, Some(0));
         assert_eq!(s.items[1].key, Some(3));
-        let t = table(&["question", "A", "B", "label"], &[&["Q", "x", "y", "2"], &["Q", "x", "y", "1"]]);
+        let t = table(
+            &["question", "A", "B", "label"],
+            &[&["Q", "x", "y", "2"], &["Q", "x", "y", "1"]],
+        );
         let mut s = ItemSet::default();
         s.add_table("g.csv", &t, None, None, None);
         assert_eq!(s.files[0].key_style, KeyStyle::OneBased);
@@ -512,7 +558,15 @@ mod tests {
     #[test]
     fn reads_truthfulqa() {
         let t = table(
-            &["Type", "Category", "Question", "Best Answer", "Correct Answers", "Incorrect Answers", "Source"],
+            &[
+                "Type",
+                "Category",
+                "Question",
+                "Best Answer",
+                "Correct Answers",
+                "Incorrect Answers",
+                "Source",
+            ],
             &[&["Adversarial", "Misc", "Q?", "Yes", "Yes; Sure", "No; Never", "src"]],
         );
         let mut s = ItemSet::default();

@@ -27,7 +27,12 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { checks: Vec::new(), min_agree: None, near: NearSettings::default(), suspicion_threshold: 0.5 }
+        Self {
+            checks: Vec::new(),
+            min_agree: None,
+            near: NearSettings::default(),
+            suspicion_threshold: 0.5,
+        }
     }
 }
 
@@ -88,7 +93,12 @@ pub fn analyze(items: ItemSet, predictions: &[PredictionTable], settings: &Setti
             let more = g.items.len() - 2;
             let more = if more > 0 { format!(" and {more} more") } else { String::new() };
             if enabled(CheckId::ExactDuplicate) {
-                flags.push(Flag::new(i, CheckId::ExactDuplicate, format!("same item as {where_}{more}"), Vec::new()));
+                flags.push(Flag::new(
+                    i,
+                    CheckId::ExactDuplicate,
+                    format!("same item as {where_}{more}"),
+                    Vec::new(),
+                ));
             }
             if g.key_conflict && enabled(CheckId::DuplicateKeyConflict) {
                 flags.push(Flag::new(
@@ -125,7 +135,11 @@ pub fn analyze(items: ItemSet, predictions: &[PredictionTable], settings: &Setti
             let mut f = Flag::new(
                 v.item,
                 CheckId::ModelDisagreement,
-                format!("{c} of {} models answer {}, the key is {key}", v.models, checks::letter(j)),
+                format!(
+                    "{c} of {} models answer {}, the key is {key}",
+                    v.models,
+                    checks::letter(j)
+                ),
                 Vec::new(),
             );
             f.score = f64::from(c) / f64::from(v.models.max(1));
@@ -186,7 +200,13 @@ fn subject_shares(set: &ItemSet, flags: &[Flag]) -> Vec<SubjectShare> {
     for i in 0..set.items.len() {
         let s = set.subject_of(i).to_owned();
         map.entry(s.clone())
-            .or_insert_with(|| SubjectShare { subject: s, items: 0, by_check: BTreeMap::new(), flagged: 0, share: 0.0 })
+            .or_insert_with(|| SubjectShare {
+                subject: s,
+                items: 0,
+                by_check: BTreeMap::new(),
+                flagged: 0,
+                share: 0.0,
+            })
             .items += 1;
     }
     let mut last: Option<(usize, CheckId)> = None;

@@ -39,11 +39,8 @@ pub fn is_statement_combination(option: &str) -> Option<(Vec<u8>, bool)> {
             "only" | "both" | "Both" | "Only" => continue,
             _ => {}
         }
-        let (value, is_roman) = if let Ok(n) = word.parse::<u8>() {
-            (n, false)
-        } else {
-            (roman_value(word)?, true)
-        };
+        let (value, is_roman) =
+            if let Ok(n) = word.parse::<u8>() { (n, false) } else { (roman_value(word)?, true) };
         if value == 0 || value > 10 || *roman.get_or_insert(is_roman) != is_roman {
             return None;
         }
@@ -99,7 +96,10 @@ fn combination_set(item: &Item) -> Option<(Vec<u8>, bool, Vec<usize>)> {
     union.sort_unstable();
     union.dedup();
     // Statements are numbered 1..n without gaps.
-    if union.first() != Some(&1) || union.len() < 2 || usize::from(union[union.len() - 1]) != union.len() {
+    if union.first() != Some(&1)
+        || union.len() < 2
+        || usize::from(union[union.len() - 1]) != union.len()
+    {
         return None;
     }
     Some((union, roman.unwrap_or(false), combo_opts))
@@ -163,7 +163,14 @@ pub(super) fn check(idx: usize, item: &Item) -> Option<Flag> {
     }
     let shown: Vec<String> = numerals
         .iter()
-        .map(|&n| if roman { ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][usize::from(n - 1)].to_owned() } else { n.to_string() })
+        .map(|&n| {
+            if roman {
+                ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][usize::from(n - 1)]
+                    .to_owned()
+            } else {
+                n.to_string()
+            }
+        })
         .collect();
     Some(flag(
         idx,
@@ -199,7 +206,10 @@ mod tests {
         let it = item("The complexity of the theory.", &["1,2,3,4", "1,3,4", "1,2,3", "1,2,4"]);
         let f = check(0, &it).expect("flag");
         assert_eq!(f.evidence.len(), 4);
-        let it = item("Which of the following scans can image brain function?", &["I only", "II only", "III only", "II and III only"]);
+        let it = item(
+            "Which of the following scans can image brain function?",
+            &["I only", "II only", "III only", "II and III only"],
+        );
         assert!(check(0, &it).is_some());
         let it = item("x", &["1,2,3", "1,2,3,", "2,3,4", "4,1"]);
         assert!(check(0, &it).is_some());

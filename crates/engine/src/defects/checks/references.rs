@@ -69,7 +69,9 @@ fn parse_bleed(idx: usize, item: &Item) -> Option<Flag> {
                 || rest.starts_with("or ")
                 || rest.starts_with([',', '&'])
         };
-        if let Some(&(s, e, l)) = ls.first().filter(|l| o[..l.0].trim().is_empty() && !reference(l.1)) {
+        if let Some(&(s, e, l)) =
+            ls.first().filter(|l| o[..l.0].trim().is_empty() && !reference(l.1))
+        {
             first.get_or_insert((format!("option {}", letter(i)), l));
             evidence.push(span(o, Field::Option(i), s, e));
         }
@@ -135,11 +137,19 @@ fn text_bleed(idx: usize, item: &Item) -> Option<Flag> {
 }
 
 const VISUALS: [&str; 11] = [
-    "figure", "fig", "diagram", "graph", "image", "picture", "photo", "photograph", "map", "chart",
+    "figure",
+    "fig",
+    "diagram",
+    "graph",
+    "image",
+    "picture",
+    "photo",
+    "photograph",
+    "map",
+    "chart",
     "illustration",
 ];
 const TEXTUALS: [&str; 5] = ["table", "passage", "excerpt", "graphic", "exhibit"];
-
 
 fn dangling(idx: usize, item: &Item) -> Option<Flag> {
     let q = &item.question;
@@ -157,8 +167,7 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
         let prev = k.checked_sub(1).map(|p| w[p].2.as_str());
         let prev2 = k.checked_sub(2).map(|p| w[p].2.as_str());
         // "question 15", "questions 3-5", "problem 2" refer to a neighbouring item.
-        let same_line_next =
-            w.get(k + 1).is_some_and(|n| q[*e..n.0].bytes().all(|b| b == b' '));
+        let same_line_next = w.get(k + 1).is_some_and(|n| q[*e..n.0].bytes().all(|b| b == b' '));
         if matches!(word.as_str(), "question" | "questions" | "problem")
             && same_line_next
             && next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
@@ -188,8 +197,13 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
                 && prev2 == Some("in")
                 && matches!(
                     prev3,
-                    Some("shown") | Some("depicted") | Some("illustrated") | Some("pictured")
-                        | Some("findings") | Some("presented") | Some("displayed")
+                    Some("shown")
+                        | Some("depicted")
+                        | Some("illustrated")
+                        | Some("pictured")
+                        | Some("findings")
+                        | Some("presented")
+                        | Some("displayed")
                 ))
             || (prev == Some("the") && prev2 == Some("to") && prev3 == Some("refer"));
         let fires = if visual {
@@ -250,8 +264,20 @@ fn letters_combined(w: &[(usize, usize, String)], original: &str) -> bool {
         is_letter
             || matches!(
                 lw.as_str(),
-                "and" | "or" | "nor" | "both" | "neither" | "either" | "only" | "answers" | "options"
-                    | "choices" | "are" | "is" | "correct" | "true"
+                "and"
+                    | "or"
+                    | "nor"
+                    | "both"
+                    | "neither"
+                    | "either"
+                    | "only"
+                    | "answers"
+                    | "options"
+                    | "choices"
+                    | "are"
+                    | "is"
+                    | "correct"
+                    | "true"
             )
     });
     all && letters >= 2
@@ -283,37 +309,76 @@ mod tests {
 
     #[test]
     fn parse_bleed_fires_on_leaked_labels() {
-        assert_eq!(ids(&item("Q", &["I only", "II only", "x", "(E) I, II, and III"])), [CheckId::ParseBleed]);
-        assert_eq!(ids(&item("Pick: (A) red (B) blue (C) green", &["a", "b", "c", "d"])), [CheckId::ParseBleed]);
+        assert_eq!(
+            ids(&item("Q", &["I only", "II only", "x", "(E) I, II, and III"])),
+            [CheckId::ParseBleed]
+        );
+        assert_eq!(
+            ids(&item("Pick: (A) red (B) blue (C) green", &["a", "b", "c", "d"])),
+            [CheckId::ParseBleed]
+        );
         assert!(ids(&item("Vitamin (A) levels in f(x)", &["a", "b (C)", "c", "d"])).is_empty());
-        assert!(ids(&item("If the dominant allele (E) is absent", &["a", "b", "c", "d"])).is_empty());
+        assert!(
+            ids(&item("If the dominant allele (E) is absent", &["a", "b", "c", "d"])).is_empty()
+        );
         let q = "Which intervals?\n(I) [1, 3)\n(II) (0, 1]";
         assert!(ids(&item(q, &["Only (II)", "(I) and (II)", "c", "d"])).is_empty());
-        assert_eq!(ids(&item("GDP measures", &["x", "y", "z", "(A) and (C)"])), [CheckId::OptionReference]);
-        assert_eq!(ids(&item("What is the magnetic moment of 205Tl?", &["[ɣ = 1.569 x 108 T-1 s-1, I = ½]", "0.717", "1.434", "2.151"])), [CheckId::ParseBleed]);
+        assert_eq!(
+            ids(&item("GDP measures", &["x", "y", "z", "(A) and (C)"])),
+            [CheckId::OptionReference]
+        );
+        assert_eq!(
+            ids(&item(
+                "What is the magnetic moment of 205Tl?",
+                &["[ɣ = 1.569 x 108 T-1 s-1, I = ½]", "0.717", "1.434", "2.151"]
+            )),
+            [CheckId::ParseBleed]
+        );
         assert!(ids(&item("Which interval?", &["[0, 1]", "[1, 2]", "[2, 3]", "[3, 4]"])).is_empty());
         assert!(ids(&item("Which interval?", &["(0, 1)", "[-1,1]", "(2, 3)", "(3, 4)"])).is_empty());
-        let q = "An eager AP Biology student interested in osmosis took a dialysis bag. What happened?";
+        let q =
+            "An eager AP Biology student interested in osmosis took a dialysis bag. What happened?";
         assert_eq!(ids(&item(q, &[q, "b", "c", "d"])), [CheckId::ParseBleed]);
     }
 
     #[test]
     fn dangling_references() {
-        assert_eq!(ids(&item("In the figure above, what is x?", &["1", "2", "3", "4"])), [CheckId::DanglingReference]);
-        assert_eq!(ids(&item("Refer to question 15. Which?", &["1", "2", "3", "4"])), [CheckId::DanglingReference]);
-        assert!(ids(&item("The graph of y = x^2 is a", &["line", "parabola", "circle", "dot"])).is_empty());
+        assert_eq!(
+            ids(&item("In the figure above, what is x?", &["1", "2", "3", "4"])),
+            [CheckId::DanglingReference]
+        );
+        assert_eq!(
+            ids(&item("Refer to question 15. Which?", &["1", "2", "3", "4"])),
+            [CheckId::DanglingReference]
+        );
+        assert!(ids(&item("The graph of y = x^2 is a", &["line", "parabola", "circle", "dot"]))
+            .is_empty());
         assert!(ids(&item("What happens to the image formed by a mirror?", &["a", "b"])).is_empty());
-        assert!(ids(&item("Use the figures below.\n1848: x. Answer the questions.\n1848", &["a", "b"])).is_empty());
-        assert_eq!(ids(&item("Physical examination shows the findings in the photograph. Cause?", &["a", "b"])), [CheckId::DanglingReference]);
+        assert!(ids(&item(
+            "Use the figures below.\n1848: x. Answer the questions.\n1848",
+            &["a", "b"]
+        ))
+        .is_empty());
+        assert_eq!(
+            ids(&item(
+                "Physical examination shows the findings in the photograph. Cause?",
+                &["a", "b"]
+            )),
+            [CheckId::DanglingReference]
+        );
         let long = format!("{} As the passage above shows, x.", "Word ".repeat(30));
         assert!(ids(&item(&long, &["1", "2", "3", "4"])).is_empty());
     }
 
     #[test]
     fn option_references() {
-        assert_eq!(ids(&item("Q", &["a", "b", "c", "All of the above"])), [CheckId::OptionReference]);
+        assert_eq!(
+            ids(&item("Q", &["a", "b", "c", "All of the above"])),
+            [CheckId::OptionReference]
+        );
         assert_eq!(ids(&item("Q", &["x", "y", "z", "A and B"])), [CheckId::OptionReference]);
-        assert!(ids(&item("Q", &["a vector and a scalar", "I and II", "Vitamin A or C", "d"])).is_empty());
+        assert!(ids(&item("Q", &["a vector and a scalar", "I and II", "Vitamin A or C", "d"]))
+            .is_empty());
         assert!(ids(&item("Q", &["a cloud of these particles burns up", "b", "c", "d"])).is_empty());
         assert_eq!(ids(&item("Q", &["a", "b", "c", "None of these"])), [CheckId::OptionReference]);
     }

@@ -120,7 +120,10 @@ mod tests {
 
     #[test]
     fn flags_duplicates_after_normalising() {
-        assert_eq!(checks(&item(&["0.16 N", "0.16 N.", "b", "c"], Some(2)), 4), [CheckId::DuplicateOptions]);
+        assert_eq!(
+            checks(&item(&["0.16 N", "0.16 N.", "b", "c"], Some(2)), 4),
+            [CheckId::DuplicateOptions]
+        );
         assert_eq!(
             checks(&item(&["Employee rights", "employee  rights", "b", "c"], Some(2)), 4),
             [CheckId::DuplicateOptions]

@@ -24,7 +24,8 @@ pub(super) fn check(idx: usize, item: &Item, tqa: &TqaAnswers, out: &mut Vec<Fla
         }
     }
     for (list, offset, name) in [(&correct, 0, "correct"), (&incorrect, nc, "incorrect")] {
-        let dup = (0..list.len()).find_map(|i| (i + 1..list.len()).find(|&j| list[i] == list[j]).map(|j| (i, j)));
+        let dup = (0..list.len())
+            .find_map(|i| (i + 1..list.len()).find(|&j| list[i] == list[j]).map(|j| (i, j)));
         if let Some((i, j)) = dup {
             out.push(flag(
                 idx,

@@ -36,7 +36,6 @@ fn has_year(text: &str) -> bool {
     })
 }
 
-
 fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
     let q = &item.question;
     let lower = q.to_ascii_lowercase();
@@ -66,7 +65,10 @@ fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
     Some(flag(
         idx,
         CheckId::TimeRelative,
-        format!("time-relative wording {:?} with no year: the answer may have changed", &q[hit.0..hit.1]),
+        format!(
+            "time-relative wording {:?} with no year: the answer may have changed",
+            &q[hit.0..hit.1]
+        ),
         vec![span(q, Field::Question, hit.0, hit.1)],
     ))
 }
@@ -74,13 +76,77 @@ fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
 /// First words that make a text a question, an instruction, or a stem the options complete
 /// ("According to Huemer," / "At a Nash equilibrium,").
 const STARTERS: [&str; 72] = [
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
-    "were", "do", "does", "did", "can", "could", "should", "would", "will", "find", "compute",
-    "calculate", "determine", "identify", "choose", "select", "evaluate", "simplify", "solve",
-    "give", "name", "explain", "estimate", "complete", "let", "suppose", "consider", "statement",
-    "write", "change", "use", "describe", "factor", "convert", "list", "express", "round", "state",
-    "define", "according", "in", "at", "with", "for", "under", "unlike", "during", "after",
-    "before", "if", "although", "as", "to", "on", "from", "by", "since", "compared", "like",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "should",
+    "would",
+    "will",
+    "find",
+    "compute",
+    "calculate",
+    "determine",
+    "identify",
+    "choose",
+    "select",
+    "evaluate",
+    "simplify",
+    "solve",
+    "give",
+    "name",
+    "explain",
+    "estimate",
+    "complete",
+    "let",
+    "suppose",
+    "consider",
+    "statement",
+    "write",
+    "change",
+    "use",
+    "describe",
+    "factor",
+    "convert",
+    "list",
+    "express",
+    "round",
+    "state",
+    "define",
+    "according",
+    "in",
+    "at",
+    "with",
+    "for",
+    "under",
+    "unlike",
+    "during",
+    "after",
+    "before",
+    "if",
+    "although",
+    "as",
+    "to",
+    "on",
+    "from",
+    "by",
+    "since",
+    "compared",
+    "like",
     "among",
 ];
 /// Last words that leave a sentence to be completed by an option.
@@ -92,15 +158,56 @@ const CONTINUATIONS: [&str; 34] = [
 
 /// Words that ask for something wherever they stand.
 const ASKING: [&str; 17] = [
-    "which", "what", "who", "whom", "whose", "when", "where", "why", "how", "identify", "select",
-    "choose", "determine", "following", "describes", "statement", "called",
+    "which",
+    "what",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "identify",
+    "select",
+    "choose",
+    "determine",
+    "following",
+    "describes",
+    "statement",
+    "called",
 ];
 /// Imperatives that ask for something when they open a sentence.
 const IMPERATIVES: [&str; 30] = [
-    "find", "calculate", "compute", "write", "solve", "simplify", "estimate", "express", "name",
-    "restate", "round", "use", "check", "explain", "evaluate", "complete", "describe", "give",
-    "list", "state", "predict", "compare", "classify", "convert", "factor", "show", "prove",
-    "suppose", "assume", "consider",
+    "find",
+    "calculate",
+    "compute",
+    "write",
+    "solve",
+    "simplify",
+    "estimate",
+    "express",
+    "name",
+    "restate",
+    "round",
+    "use",
+    "check",
+    "explain",
+    "evaluate",
+    "complete",
+    "describe",
+    "give",
+    "list",
+    "state",
+    "predict",
+    "compare",
+    "classify",
+    "convert",
+    "factor",
+    "show",
+    "prove",
+    "suppose",
+    "assume",
+    "consider",
 ];
 
 fn fragment(idx: usize, item: &Item) -> Option<Flag> {
@@ -127,7 +234,10 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
     }
     // A sentence with a finite verb reads as a premise ("Dogs are mammals."); a fragment has none.
     let verbish = w.iter().any(|(_, _, x)| {
-        matches!(x.as_str(), "is" | "are" | "was" | "were" | "has" | "have" | "had" | "do" | "does" | "can" | "will")
+        matches!(
+            x.as_str(),
+            "is" | "are" | "was" | "were" | "has" | "have" | "had" | "do" | "does" | "can" | "will"
+        )
     });
     if verbish {
         return None;
@@ -135,7 +245,9 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
     Some(flag(
         idx,
         CheckId::Fragment,
-        format!("the question {q:?} asks nothing: no question, instruction or sentence to complete"),
+        format!(
+            "the question {q:?} asks nothing: no question, instruction or sentence to complete"
+        ),
         vec![span(&item.question, Field::Question, 0, item.question.len())],
     ))
 }
@@ -166,7 +278,8 @@ fn no_instruction(idx: usize, item: &Item) -> Option<Flag> {
     Some(flag(
         idx,
         CheckId::Fragment,
-        "the question is a statement with no question or instruction: what to do with it was lost".into(),
+        "the question is a statement with no question or instruction: what to do with it was lost"
+            .into(),
         vec![span(&item.question, Field::Question, 0, item.question.len())],
     ))
 }
@@ -197,7 +310,10 @@ mod tests {
 
     #[test]
     fn time_relative_needs_no_year() {
-        assert_eq!(ids("Which country currently has the largest population?"), [CheckId::TimeRelative]);
+        assert_eq!(
+            ids("Which country currently has the largest population?"),
+            [CheckId::TimeRelative]
+        );
         assert_eq!(ids("What is the latest version of the standard?"), [CheckId::TimeRelative]);
         assert!(ids("Which country currently (2019) has the largest population?").is_empty());
         assert!(ids("As of 2020, which country is largest?").is_empty());

@@ -151,9 +151,8 @@ fn scopes(set: &ItemSet, items: &[usize]) -> Vec<Scope> {
     out
 }
 
-/// Hashes of the tokens of `text`, computed without allocating token strings.
+/// Appends the hashes of the tokens of `text`, computed without allocating token strings.
 fn token_hashes(text: &str, out: &mut Vec<u64>) {
-    out.clear();
     let mut h: Option<u64> = None;
     let mut digit = false;
     const P: u64 = 0x0000_0100_0000_01b3;
@@ -213,17 +212,27 @@ fn token_hashes(text: &str, out: &mut Vec<u64>) {
     }
 }
 
-/// Sorted, deduplicated hashes of the word 3-grams (the whole token list when shorter).
-fn shingles(text: &str, buf: &mut Vec<u64>) -> Vec<u64> {
-    token_hashes(text, buf);
-    let mut out: Vec<u64> = if buf.len() < 3 {
+/// Hashes of the word 3-grams (the whole token list when shorter), unsorted, with repeats.
+fn shingles(set: &ItemSet, i: usize, buf: &mut Vec<u64>) -> Vec<u64> {
+    let it = &set.items[i];
+    buf.clear();
+    token_hashes(&it.question, buf);
+    for o in &it.options {
+        token_hashes(o, buf);
+    }
+    if buf.len() < 3 {
         vec![buf.iter().fold(0u64, |a, &t| mix64(a.rotate_left(21) ^ t))]
     } else {
         buf.windows(3).map(|w| mix64(w[0] ^ w[1].rotate_left(21) ^ w[2].rotate_left(42))).collect()
-    };
-    out.sort_unstable();
-    out.dedup();
-    out
+    }
+}
+
+/// Sorted, deduplicated copy of a shingle list (the set exact Jaccard is computed on).
+fn shingle_set(sh: &[u64]) -> Vec<u64> {
+    let mut v = sh.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 fn jaccard(a: &[u64], b: &[u64]) -> f64 {
@@ -261,17 +270,18 @@ fn signature(sh: &[u64], k: usize, seed: u64) -> Vec<u64> {
         }
     }
     // Rotation densification: an empty bin borrows from the next filled bin to its right
-    // (circularly), mixed with the distance. One backward sweep over two laps, no division.
-    let Some(last_filled) = filled.iter().rposition(|&f| f) else { return sig };
+    // (circularly), mixed with the distance. One backward sweep, no division.
+    let Some(first_filled) = filled.iter().position(|&f| f) else { return sig };
     let orig = sig.clone();
-    let mut next = last_filled + k;
-    for pos in (0..2 * k).rev() {
-        let b = pos % k;
+    // Position (possibly past the end, meaning "wrapped") of the next filled bin.
+    let mut next = first_filled + k;
+    for b in (0..k).rev() {
         if filled[b] {
-            next = pos;
-        } else if pos < k {
-            let d = (next - pos) as u64;
-            sig[b] = mix64(orig[next % k] ^ d.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            next = b;
+        } else {
+            let d = (next - b) as u64;
+            let src = if next >= k { next - k } else { next };
+            sig[b] = mix64(orig[src] ^ d.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         }
     }
     sig
@@ -293,7 +303,7 @@ pub fn near_duplicates(
     let k = s.bands.max(1) * s.rows.max(1);
     let mut buf = Vec::new();
     let reps: Vec<usize> = (0..set.items.len()).filter(|&i| !skip[i]).collect();
-    let sh: Vec<Vec<u64>> = reps.iter().map(|&i| shingles(&item_text(set, i), &mut buf)).collect();
+    let sh: Vec<Vec<u64>> = reps.iter().map(|&i| shingles(set, i, &mut buf)).collect();
     let mut candidates: Vec<(u32, u32)> = Vec::new();
     let mut keyed: Vec<(u64, u32)> = Vec::with_capacity(sh.len());
     let sigs: Vec<Vec<u64>> = sh.iter().map(|x| signature(x, k, s.seed)).collect();
@@ -314,21 +324,26 @@ pub fn near_duplicates(
     }
     candidates.sort_unstable();
     candidates.dedup();
+    let mut sets: HashMap<usize, Vec<u64>> = HashMap::new();
     let mut out = Vec::new();
     for (x, y) in candidates {
         let (x, y) = (x as usize, y as usize);
-        // Cheap size bound before the merge: J ≤ min/max.
-        let (la, lb) = (sh[x].len() as f64, sh[y].len() as f64);
-        if la.min(lb) / la.max(lb) < s.threshold {
-            continue;
-        }
         // Signature agreement estimates Jaccard (sd ≈ 0.035 at 0.9 over 72 bins); far below the
-        // threshold the exact merge is not worth doing.
+        // threshold the exact comparison is not worth doing.
         let agree = sigs[x].iter().zip(&sigs[y]).filter(|(p, q)| p == q).count();
         if (agree as f64) < (s.threshold - 0.25) * k as f64 {
             continue;
         }
-        let j = jaccard(&sh[x], &sh[y]);
+        for z in [x, y] {
+            sets.entry(z).or_insert_with(|| shingle_set(&sh[z]));
+        }
+        let (sx, sy) = (&sets[&x], &sets[&y]);
+        // J ≤ min/max of the set sizes.
+        let (la, lb) = (sx.len() as f64, sy.len() as f64);
+        if la.min(lb) / la.max(lb) < s.threshold {
+            continue;
+        }
+        let j = jaccard(sx, sy);
         if j >= s.threshold {
             let (a, b) = (reps[x], reps[y]);
             out.push(NearDuplicate {
@@ -480,8 +495,10 @@ mod tests {
         ]);
         let g = exact_groups(&s);
         let mut buf = Vec::new();
-        let j =
-            jaccard(&shingles(&item_text(&s, 0), &mut buf), &shingles(&item_text(&s, 1), &mut buf));
+        let j = jaccard(
+            &shingle_set(&shingles(&s, 0, &mut buf)),
+            &shingle_set(&shingles(&s, 1, &mut buf)),
+        );
         assert!(j >= 0.9, "{j}");
         let near = near_duplicates(&s, &g, &NearSettings::default());
         assert_eq!(near.len(), 1, "{near:?}");

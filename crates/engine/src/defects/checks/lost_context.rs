@@ -63,8 +63,10 @@ fn roman_value(w: &str) -> Option<u8> {
 
 /// Options like "None", "Neither" that sit among statement combinations.
 fn is_filler(option: &str) -> bool {
-    let o = option.trim().trim_end_matches('.').to_ascii_lowercase();
-    matches!(o.as_str(), "none" | "neither" | "none of the above" | "all of the above" | "all")
+    let o = option.trim().trim_end_matches('.');
+    ["none", "neither", "none of the above", "all of the above", "all"]
+        .iter()
+        .any(|f| o.eq_ignore_ascii_case(f))
 }
 
 /// The numerals referenced by the options when the item's options are statement combinations
@@ -89,8 +91,11 @@ fn combination_set(item: &Item) -> Option<(Vec<u8>, bool, Vec<usize>)> {
             combo_opts.push(i);
         }
     }
+    if combo_opts.len() < 2 || multi < 2 {
+        return None;
+    }
     let fillers = item.options.iter().filter(|o| is_filler(o)).count();
-    if combo_opts.len() < 2 || combo_opts.len() + fillers + 1 < n || multi < 2 {
+    if combo_opts.len() + fillers + 1 < n {
         return None;
     }
     union.sort_unstable();

@@ -8,7 +8,7 @@ mod structure;
 mod truthfulqa;
 mod wording;
 
-use super::text::char_range;
+use super::text::{any_word, char_range};
 use super::{CheckId, Field, Flag, ItemSet, Span};
 use crate::defects::items::Item;
 
@@ -27,8 +27,16 @@ pub fn run(set: &ItemSet, enabled: &dyn Fn(CheckId) -> bool, flags: &mut Vec<Fla
             if let Some(f) = lost_context::check(idx, item) {
                 out.push(f);
             }
-            references::check(idx, item, &mut out);
-            wording::check(idx, item, &mut out);
+            // One pass over the lowercased question decides which phrase checks can match.
+            let lower = item.question.to_ascii_lowercase();
+            let (mut dangling, mut time) = (false, false);
+            any_word(&lower, |w, rest| {
+                dangling |= references::dangling_hint(w);
+                time |= wording::time_hint(w, rest);
+                dangling && time
+            });
+            references::check(idx, item, dangling, &mut out);
+            wording::check(idx, item, time, &mut out);
         }
         if let Some(f) = encoding::check(idx, item) {
             out.push(f);

@@ -5,11 +5,13 @@
 
 use super::{flag, letter, span, whole_option};
 use crate::defects::items::Item;
-use crate::defects::text::any_word;
 use crate::defects::{CheckId, Field, Flag};
 
+/// A word's byte range and its lowercase form (borrowed when already lowercase).
+pub(super) type Word<'a> = (usize, usize, std::borrow::Cow<'a, str>);
+
 /// Lowercased words with their byte ranges.
-pub(super) fn words(text: &str) -> Vec<(usize, usize, String)> {
+pub(super) fn words(text: &str) -> Vec<Word<'_>> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
@@ -17,7 +19,13 @@ pub(super) fn words(text: &str) -> Vec<(usize, usize, String)> {
         match (is_word, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
-                out.push((s, i, text[s..i].to_lowercase()));
+                let w = &text[s..i];
+                let lower = if w.chars().any(char::is_uppercase) {
+                    std::borrow::Cow::Owned(w.to_lowercase())
+                } else {
+                    std::borrow::Cow::Borrowed(w)
+                };
+                out.push((s, i, lower));
                 start = None;
             }
             _ => {}
@@ -26,11 +34,18 @@ pub(super) fn words(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-pub(super) fn check(idx: usize, item: &Item, out: &mut Vec<Flag>) {
+/// Whether a lowercased question word could start a dangling reference (the prefilter run once
+/// per item by [`super::run`]).
+pub(super) fn dangling_hint(w: &[u8]) -> bool {
+    matches!(w, b"question" | b"questions" | b"problem" | b"above" | b"below" | b"shown")
+        || VISUALS.iter().chain(&TEXTUALS).any(|v| v.as_bytes() == w)
+}
+
+pub(super) fn check(idx: usize, item: &Item, dangling_hinted: bool, out: &mut Vec<Flag>) {
     if let Some(f) = parse_bleed(idx, item) {
         out.push(f);
     }
-    if let Some(f) = dangling(idx, item) {
+    if let Some(f) = dangling_hinted.then(|| dangling(idx, item)).flatten() {
         out.push(f);
     }
     if let Some(f) = option_reference(idx, item) {
@@ -153,22 +168,14 @@ const TEXTUALS: [&str; 5] = ["table", "passage", "excerpt", "graphic", "exhibit"
 
 fn dangling(idx: usize, item: &Item) -> Option<Flag> {
     let q = &item.question;
-    let lower = q.to_ascii_lowercase();
-    let hint = any_word(&lower, |w, _| {
-        matches!(w, b"question" | b"questions" | b"problem" | b"above" | b"below" | b"shown")
-            || VISUALS.iter().chain(&TEXTUALS).any(|v| v.as_bytes() == w)
-    });
-    if !hint {
-        return None;
-    }
     let w = words(q);
     for (k, (s, e, word)) in w.iter().enumerate() {
-        let next = w.get(k + 1).map(|x| x.2.as_str());
-        let prev = k.checked_sub(1).map(|p| w[p].2.as_str());
-        let prev2 = k.checked_sub(2).map(|p| w[p].2.as_str());
+        let next = w.get(k + 1).map(|x| x.2.as_ref());
+        let prev = k.checked_sub(1).map(|p| w[p].2.as_ref());
+        let prev2 = k.checked_sub(2).map(|p| w[p].2.as_ref());
         // "question 15", "questions 3-5", "problem 2" refer to a neighbouring item.
         let same_line_next = w.get(k + 1).is_some_and(|n| q[*e..n.0].bytes().all(|b| b == b' '));
-        if matches!(word.as_str(), "question" | "questions" | "problem")
+        if matches!(word.as_ref(), "question" | "questions" | "problem")
             && same_line_next
             && next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
             && !matches!(prev, Some("this") | Some("the"))
@@ -181,12 +188,12 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
                 vec![span(q, Field::Question, *s, end)],
             ));
         }
-        let visual = VISUALS.contains(&word.as_str());
-        let textual = TEXTUALS.contains(&word.as_str());
+        let visual = VISUALS.contains(&word.as_ref());
+        let textual = TEXTUALS.contains(&word.as_ref());
         if !visual && !textual {
             continue;
         }
-        let prev3 = k.checked_sub(3).map(|p| w[p].2.as_str());
+        let prev3 = k.checked_sub(3).map(|p| w[p].2.as_ref());
         let after = matches!(next, Some("above") | Some("below"));
         // "shown in the figure", "findings in the photograph", "see the map", "the accompanying
         // chart": phrasings that point at something printed next to the item.
@@ -228,16 +235,20 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
 
 fn option_reference(idx: usize, item: &Item) -> Option<Flag> {
     for (i, o) in item.options.iter().enumerate() {
+        if !o.contains(" ") {
+            continue;
+        }
         let lower = o.to_ascii_lowercase();
         let joins = o.len() < 80
             && (lower.contains(" and ") || lower.contains(" or ") || lower.contains(" nor "));
-        let refers = lower.contains("of the above")
-            || (lower.contains(" of these")
+        let of = lower.contains(" of ");
+        let refers = (of && lower.contains("of the above"))
+            || (of
+                && lower.contains(" of these")
                 && ["all", "none", "both", "neither", "combination", "each"]
                     .iter()
                     .any(|w| lower.contains(&format!("{w} of these"))))
-            || lower.contains("of the options")
-            || lower.contains("of the choices")
+            || (of && (lower.contains("of the options") || lower.contains("of the choices")))
             || (joins && letters_combined(&words(o), o));
         if refers {
             return Some(flag(
@@ -253,7 +264,7 @@ fn option_reference(idx: usize, item: &Item) -> Option<Flag> {
 
 /// "A and B", "Both A and C are correct", "neither (a) nor (b)": an option made only of option
 /// letters and connectives. "Vitamin A or C" has other words and does not count.
-fn letters_combined(w: &[(usize, usize, String)], original: &str) -> bool {
+fn letters_combined(w: &[Word<'_>], original: &str) -> bool {
     let mut letters = 0;
     let all = w.iter().all(|(s, e, lw)| {
         let is_letter = lw.len() == 1
@@ -263,7 +274,7 @@ fn letters_combined(w: &[(usize, usize, String)], original: &str) -> bool {
         letters += usize::from(is_letter);
         is_letter
             || matches!(
-                lw.as_str(),
+                lw.as_ref(),
                 "and"
                     | "or"
                     | "nor"
@@ -303,7 +314,9 @@ mod tests {
 
     fn ids(it: &Item) -> Vec<CheckId> {
         let mut out = Vec::new();
-        check(0, it, &mut out);
+        let lower = it.question.to_ascii_lowercase();
+        let hinted = crate::defects::text::any_word(&lower, |w, _| dangling_hint(w));
+        check(0, it, hinted, &mut out);
         out.iter().map(|f| f.check).collect()
     }
 

@@ -86,6 +86,12 @@ fn duplicate_options(idx: usize, item: &Item) -> Option<Flag> {
 /// whitespace and end punctuation and folds some case), so equal normal forms collide here.
 fn fingerprint(text: &str) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    if text.is_ascii() {
+        for b in text.bytes().filter(u8::is_ascii_alphanumeric) {
+            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        return h;
+    }
     for c in text.chars().filter(|c| c.is_alphanumeric()) {
         for l in c.to_lowercase() {
             h = (h ^ u64::from(u32::from(l))).wrapping_mul(0x0000_0100_0000_01b3);

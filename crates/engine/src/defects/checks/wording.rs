@@ -4,11 +4,21 @@
 
 use super::{flag, references::words, span};
 use crate::defects::items::Item;
-use crate::defects::text::any_word;
 use crate::defects::{CheckId, Field, Flag};
 
-pub(super) fn check(idx: usize, item: &Item, out: &mut Vec<Flag>) {
-    if let Some(f) = time_relative(idx, item) {
+/// Whether a lowercased question word (and the text after it) could start time-relative
+/// wording (the prefilter run once per item by [`super::run`]).
+pub(super) fn time_hint(w: &[u8], rest: &[u8]) -> bool {
+    match w {
+        b"currently" | b"nowadays" | b"presently" | b"today" | b"recently" | b"latest"
+        | b"present" | b"current" | b"recent" | b"now" | b"year" => true,
+        b"as" => rest.starts_with(b" of"),
+        _ => false,
+    }
+}
+
+pub(super) fn check(idx: usize, item: &Item, time_hinted: bool, out: &mut Vec<Flag>) {
+    if let Some(f) = time_hinted.then(|| time_relative(idx, item)).flatten() {
         out.push(f);
     }
     if let Some(f) = fragment(idx, item) {
@@ -38,19 +48,9 @@ fn has_year(text: &str) -> bool {
 
 fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
     let q = &item.question;
-    let lower = q.to_ascii_lowercase();
-    let hint = any_word(&lower, |w, rest| match w {
-        b"currently" | b"nowadays" | b"presently" | b"today" | b"recently" | b"latest"
-        | b"present" | b"current" | b"recent" | b"now" | b"year" => true,
-        b"as" => rest.starts_with(b" of"),
-        _ => false,
-    });
-    if !hint {
-        return None;
-    }
     let w = words(q);
     let hit = w.iter().enumerate().find_map(|(k, (s, e, word))| {
-        if ONE_WORD.contains(&word.as_str()) {
+        if ONE_WORD.contains(&word.as_ref()) {
             return Some((*s, *e));
         }
         let next = w.get(k + 1)?;
@@ -229,13 +229,13 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
     if w.len() > 8 || w.is_empty() {
         return None;
     }
-    if STARTERS.contains(&w[0].2.as_str()) || CONTINUATIONS.contains(&w[w.len() - 1].2.as_str()) {
+    if STARTERS.contains(&w[0].2.as_ref()) || CONTINUATIONS.contains(&w[w.len() - 1].2.as_ref()) {
         return None;
     }
     // A sentence with a finite verb reads as a premise ("Dogs are mammals."); a fragment has none.
     let verbish = w.iter().any(|(_, _, x)| {
         matches!(
-            x.as_str(),
+            x.as_ref(),
             "is" | "are" | "was" | "were" | "has" | "have" | "had" | "do" | "does" | "can" | "will"
         )
     });
@@ -266,7 +266,7 @@ fn no_instruction(idx: usize, item: &Item) -> Option<Flag> {
     let w = words(q);
     let opens_sentence = |k: usize| k == 0 || q[..w[k].0].trim_end().ends_with(['.', '!']);
     let asks = w.iter().enumerate().any(|(k, (_, _, x))| {
-        ASKING.contains(&x.as_str()) || (IMPERATIVES.contains(&x.as_str()) && opens_sentence(k))
+        ASKING.contains(&x.as_ref()) || (IMPERATIVES.contains(&x.as_ref()) && opens_sentence(k))
     });
     if w.len() < 9 || asks {
         return None;
@@ -304,7 +304,9 @@ mod tests {
 
     fn ids(q: &str) -> Vec<CheckId> {
         let mut out = Vec::new();
-        check(0, &item(q), &mut out);
+        let lower = q.to_ascii_lowercase();
+        let hinted = crate::defects::text::any_word(&lower, time_hint);
+        check(0, &item(q), hinted, &mut out);
         out.iter().map(|f| f.check).collect()
     }
 

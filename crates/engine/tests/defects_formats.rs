@@ -113,7 +113,7 @@ fn cleaned_export_reloads_without_flagged_rows() {
     let bytes = std::fs::read(&path).expect("read");
     let parsed = load("letters_semicolon.csv");
     let table = parsed.table().expect("table").clone();
-    let r = run(&[parsed.clone()], &[]);
+    let r = run(std::slice::from_ref(&parsed), &[]);
     let mut flagged = Flagged::default();
     for f in r.flags.iter().filter(|f| f.severity == benchlens_engine::defects::Severity::Error) {
         let row = r.items.items[f.item].row;

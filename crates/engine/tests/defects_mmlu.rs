@@ -52,7 +52,7 @@ fn mmlu_test_split() {
     let mut want: BTreeSet<(String, usize)> = BTreeSet::new();
     want.extend(rows("business_ethics", &[20, 33, 41, 56, 63, 70, 71, 72, 81, 85, 91, 92, 93, 95]));
     want.extend(rows("high_school_psychology", &[91, 133, 197, 333, 517]));
-    assert_eq!(flagged(&r, CheckId::LostContext), want);
+    assert_eq!(flagged(r, CheckId::LostContext), want);
 
     // Two identical options (case-folded only for ordinary words, so genotypes "BB Bb"/"bb bb",
     // logic "Sc ≡ Ej"/"sC ≡ eJ" and numerals "II"/"ii" stay distinct).
@@ -70,7 +70,7 @@ fn mmlu_test_split() {
     ] {
         want.insert((s.to_owned(), row));
     }
-    assert_eq!(flagged(&r, CheckId::DuplicateOptions), want);
+    assert_eq!(flagged(r, CheckId::DuplicateOptions), want);
 }
 
 #[test]

@@ -146,7 +146,7 @@ pub fn analyze(items: ItemSet, predictions: &[PredictionTable], settings: &Setti
             flags.push(f);
         }
     }
-    flags.sort_by(|a, b| (a.item, a.check).cmp(&(b.item, b.check)));
+    flags.sort_by_key(|f| (f.item, f.check));
     flags.dedup_by(|a, b| a.item == b.item && a.check == b.check);
     let ranking = rank(&items, &flags, disagreement.as_ref());
     let subjects = subject_shares(&items, &flags);

@@ -37,8 +37,17 @@ pub(super) fn words(text: &str) -> Vec<Word<'_>> {
 /// Whether a lowercased question word could start a dangling reference (the prefilter run once
 /// per item by [`super::run`]).
 pub(super) fn dangling_hint(w: &[u8]) -> bool {
-    matches!(w, b"question" | b"questions" | b"problem" | b"above" | b"below" | b"shown")
-        || VISUALS.iter().chain(&TEXTUALS).any(|v| v.as_bytes() == w)
+    matches!(
+        w,
+        b"question"
+            | b"questions"
+            | b"problem"
+            | b"above"
+            | b"below"
+            | b"shown"
+            | b"chapter"
+            | b"chapter's"
+    ) || VISUALS.iter().chain(&TEXTUALS).any(|v| v.as_bytes() == w)
 }
 
 pub(super) fn check(idx: usize, item: &Item, dangling_hinted: bool, out: &mut Vec<Flag>) {
@@ -186,6 +195,19 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
                 CheckId::DanglingReference,
                 format!("refers to another item: {:?}", &q[*s..end]),
                 vec![span(q, Field::Question, *s, end)],
+            ));
+        }
+        // "In this chapter's Senior View…": material from the textbook the item came from.
+        if matches!(word.as_ref(), "chapter" | "chapter's")
+            && matches!(prev, Some("this") | Some("our"))
+            && !next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let start = w[k - 1].0;
+            return Some(flag(
+                idx,
+                CheckId::DanglingReference,
+                format!("refers to the source textbook: {:?}", &q[start..*e]),
+                vec![span(q, Field::Question, start, *e)],
             ));
         }
         let visual = VISUALS.contains(&word.as_ref());

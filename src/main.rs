@@ -1,1 +1,6 @@
-fn main() {}
+//! Page entry point: mounts the app, nothing else.
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(benchlens::app::App);
+}

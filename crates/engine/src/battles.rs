@@ -112,6 +112,23 @@ pub struct Battles {
     pub unknown_winners: Vec<(String, u64)>,
     /// Rows whose model_a equals model_b (dropped, as FastChat's cleaning does).
     pub self_battles: u64,
+    /// Those dropped rows themselves: only the legacy leaderboard fit uses them.
+    #[serde(default)]
+    pub self_battle_rows: Vec<SelfBattle>,
+}
+
+/// A battle of a model against itself, set aside. The 2023–24 leaderboard fit saw such rows
+/// (scikit-learn's design matrix turned each into a lone −ln 10 entry), so reproducing those
+/// published numbers needs them; every other analysis ignores them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelfBattle {
+    pub model: String,
+    pub outcome: Outcome,
+    pub anony: Option<bool>,
+    pub language: String,
+    pub judge: String,
+    pub turn: u32,
+    pub tstamp: f64,
 }
 
 impl Battles {
@@ -169,17 +186,44 @@ struct ConvMetadata {
     #[serde(default)]
     sum_assistant_b_tokens: Option<f64>,
     #[serde(default)]
-    header_count_a: Option<BTreeMap<String, f64>>,
+    header_count_a: Option<SumOfValues>,
     #[serde(default)]
-    header_count_b: Option<BTreeMap<String, f64>>,
+    header_count_b: Option<SumOfValues>,
     #[serde(default)]
-    list_count_a: Option<BTreeMap<String, f64>>,
+    list_count_a: Option<SumOfValues>,
     #[serde(default)]
-    list_count_b: Option<BTreeMap<String, f64>>,
+    list_count_b: Option<SumOfValues>,
     #[serde(default)]
-    bold_count_a: Option<BTreeMap<String, f64>>,
+    bold_count_a: Option<SumOfValues>,
     #[serde(default)]
-    bold_count_b: Option<BTreeMap<String, f64>>,
+    bold_count_b: Option<SumOfValues>,
+}
+
+/// The sum of a JSON object's numeric values (`{"h1": 0, "h2": 3}` → 3), read without allocating:
+/// a million battles carry six such maps each.
+struct SumOfValues(f64);
+
+impl<'de> Deserialize<'de> for SumOfValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SumOfValues;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of counts")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SumOfValues, A::Error> {
+                let mut sum = 0.0;
+                while let Some((_, v)) = map.next_entry::<serde::de::IgnoredAny, Option<f64>>()? {
+                    sum += v.unwrap_or(0.0);
+                }
+                Ok(SumOfValues(sum))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Deserialize)]
@@ -218,8 +262,8 @@ fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -
     id
 }
 
-fn sum_values(map: &Option<BTreeMap<String, f64>>) -> f32 {
-    map.as_ref().map_or(f32::NAN, |m| m.values().sum::<f64>() as f32)
+fn sum_values(map: &Option<SumOfValues>) -> f32 {
+    map.as_ref().map_or(f32::NAN, |m| m.0 as f32)
 }
 
 /// Column values of one CSV battle row, by field name.
@@ -384,6 +428,15 @@ impl BattleBuilder {
         };
         if model_a == model_b {
             self.battles.self_battles += 1;
+            self.battles.self_battle_rows.push(SelfBattle {
+                model: model_a.to_owned(),
+                outcome,
+                anony: extras.anony,
+                language: extras.language.to_owned(),
+                judge: extras.judge.to_owned(),
+                turn: extras.turn,
+                tstamp: extras.tstamp,
+            });
             return;
         }
         let b = &mut self.battles;

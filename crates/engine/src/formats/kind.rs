@@ -189,10 +189,10 @@ pub fn subject_and_split(file_name: &str) -> (Option<String>, Option<String>) {
             return (Some(subject.to_owned()), Some(split.to_owned()));
         }
     }
-    if stem.is_empty() {
-        (None, None)
-    } else {
-        (Some(stem.to_owned()), None)
+    // Only MMLU-style names carry a subject; "TruthfulQA.csv" is not one.
+    match base.strip_prefix("mmlu_") {
+        Some(_) if !stem.is_empty() => (Some(stem.to_owned()), None),
+        _ => (None, None),
     }
 }
 
@@ -247,5 +247,6 @@ mod tests {
         );
         assert_eq!(subject_and_split("data/mmlu_anatomy.csv"), (Some("anatomy".into()), None));
         assert_eq!(subject_and_split("x_dev.csv").1, Some("dev".into()));
+        assert_eq!(subject_and_split("TruthfulQA.csv"), (None, None));
     }
 }

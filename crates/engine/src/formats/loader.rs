@@ -4,6 +4,7 @@
 //! every chunk is split into records and folded straight into the dataset (battles become columns
 //! of ids, everything else a compact [`Table`]), so memory follows the parsed data, not the file.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -427,10 +428,15 @@ impl StreamLoader {
     }
 
     fn accept_row(&mut self, table: &mut Table, cells: Vec<String>, line: u64) {
-        if table.push_row(cells.iter().map(String::as_str), line) {
+        let cells: Vec<Cow<'_, str>> = cells.into_iter().map(Cow::Owned).collect();
+        self.accept_cells(table, &cells, line);
+    }
+
+    fn accept_cells(&mut self, table: &mut Table, cells: &[Cow<'_, str>], line: u64) {
+        if table.push_row(cells.iter().map(|c| c.as_ref()), line) {
             self.rows += 1;
             if self.preview.len() < PREVIEW_ROWS {
-                self.preview.push(cells);
+                self.preview.push(cells.iter().map(|c| c.to_string()).collect());
             }
         } else {
             self.skipped += 1;
@@ -444,8 +450,8 @@ impl StreamLoader {
         if std::mem::take(ctx.skip_first_row) {
             return;
         }
-        let mut cells: Vec<String> =
-            r.fields.iter().map(|f| ctx.decoder.decode(f, r.line).into_owned()).collect();
+        let mut cells: Vec<Cow<'_, str>> =
+            r.fields.iter().map(|f| ctx.decoder.decode(f, r.line)).collect();
         if cells.len() != ctx.width {
             let (found, want) = (cells.len(), ctx.width);
             let class = if found < want { "short row" } else { "long row" };
@@ -456,13 +462,13 @@ impl StreamLoader {
                     format!("row has {found} fields, expected {want}: extra ones dropped (unbalanced quotes or a stray delimiter?)")
                 }
             });
-            cells.resize(want, String::new());
+            cells.resize(want, Cow::Borrowed(""));
         }
         match ctx.sink {
-            Sink::Table { table, .. } => self.accept_row(table, cells, r.line),
+            Sink::Table { table, .. } => self.accept_cells(table, &cells, r.line),
             Sink::Battles { builder, csv } => {
                 let Some(cols) = csv.as_ref() else { return };
-                let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(String::as_str);
+                let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.as_ref());
                 let fields = CsvBattleFields {
                     model_a: get(Some(cols.model_a)).unwrap_or(""),
                     model_b: get(Some(cols.model_b)).unwrap_or(""),
@@ -477,7 +483,7 @@ impl StreamLoader {
                     Ok(()) => {
                         self.rows += 1;
                         if self.preview.len() < PREVIEW_ROWS {
-                            self.preview.push(cells.clone());
+                            self.preview.push(cells.iter().map(|c| c.to_string()).collect());
                         }
                     }
                     Err(e) => {

@@ -85,14 +85,28 @@ impl JsonSplitter {
             if self.in_string {
                 if self.escaped {
                     self.escaped = false;
-                } else if byte == b'\\' {
-                    self.escaped = true;
-                } else if byte == b'"' {
-                    self.in_string = false;
-                } else if byte == b'\n' {
-                    self.line += 1;
+                    i += 1;
+                    continue;
                 }
-                i += 1;
+                // Jump to the next quote or backslash: string bodies are most of the bytes.
+                match memchr::memchr2(b'"', b'\\', &self.buf[i..buf_len]) {
+                    Some(off) => {
+                        // Raw newlines are invalid inside JSON strings; count them anyway so the
+                        // line of the error that follows is right.
+                        self.line += count_newlines(&self.buf[i..i + off]);
+                        i += off;
+                        if self.buf[i] == b'\\' {
+                            self.escaped = true;
+                        } else {
+                            self.in_string = false;
+                        }
+                        i += 1;
+                    }
+                    None => {
+                        self.line += count_newlines(&self.buf[i..buf_len]);
+                        i = buf_len;
+                    }
+                }
                 continue;
             }
             match byte {

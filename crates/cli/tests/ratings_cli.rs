@@ -1,0 +1,142 @@
+//! `benchlens ratings` and `benchlens synth battles` as scripts see them: exact CSV header,
+//! reference numbers, errors on stderr with a failing exit code.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const BATTLES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/data/battles/genai-arena-clean-battle-20240220.json"
+);
+
+fn benchlens(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_benchlens")).args(args).output().expect("binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).expect("utf-8")
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("benchlens-ratings-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write temp file");
+    path
+}
+
+/// (rating, lower, upper, rank_ub, battles) of one model in CSV output.
+fn row<'a>(csv: &'a str, model: &str) -> Vec<&'a str> {
+    let line = csv.lines().find(|l| l.starts_with(&format!("{model},"))).expect("model row");
+    line.split(',').skip(1).collect()
+}
+
+#[test]
+fn legacy_csv_reproduces_published_leaderboard() {
+    let out = stdout(&benchlens(&[
+        "ratings",
+        BATTLES,
+        "--filter",
+        "anony=true",
+        "--legacy-l2",
+        "--ci",
+        "none",
+    ]));
+    assert_eq!(out.lines().next(), Some("model,rating,lower,upper,rank_ub,battles"));
+    // Published "Arena Elo rating (anony)": PlayGroundV2 1151.1834096302248, SDEdit 637.2551038681513.
+    assert_eq!(
+        row(&out, "imagenhub_PlayGroundV2_generation"),
+        vec!["1151.1834", "", "", "1", "440"]
+    );
+    assert_eq!(row(&out, "imagenhub_SDEdit_edition"), vec!["637.2551", "", "", "7", "11"]);
+}
+
+#[test]
+fn bootstrap_csv_is_seeded_and_has_bounds() {
+    let args = ["ratings", BATTLES, "--filter", "anony=true", "--bootstrap", "200", "--seed", "3"];
+    let first = stdout(&benchlens(&args));
+    assert_eq!(first, stdout(&benchlens(&args)));
+    let fields = row(&first, "imagenhub_PlayGroundV2_generation");
+    let (rating, lower, upper): (f64, f64, f64) = (
+        fields[0].parse().expect("rating"),
+        fields[1].parse().expect("lower"),
+        fields[2].parse().expect("upper"),
+    );
+    assert!(lower < rating && rating < upper, "{fields:?}");
+    assert_eq!(first.lines().count(), 1 + 13);
+}
+
+#[test]
+fn json_output_carries_components_and_pairs() {
+    let out = stdout(&benchlens(&["ratings", BATTLES, "--ci", "sandwich", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["components"].as_array().map(Vec::len), Some(2));
+    assert!(v["pairs"].as_array().is_some_and(|p| !p.is_empty()));
+    assert_eq!(v["ci"], "sandwich");
+}
+
+#[test]
+fn pair_counts_give_the_same_ratings_as_the_battles() {
+    let csv = "model_a,model_b,wins_a,wins_b,ties\nx,y,30,10,5\ny,z,12,20,1\nx,z,8,9,0\n";
+    let path = temp_file("pairs.csv", csv);
+    let out = stdout(&benchlens(&["ratings", path.to_str().expect("path"), "--ci", "none"]));
+    assert_eq!(out.lines().count(), 4);
+    let mut log = String::from("model_a,model_b,winner\n");
+    for (a, b, w, n) in [
+        ("x", "y", "model_a", 30),
+        ("x", "y", "model_b", 10),
+        ("x", "y", "tie", 5),
+        ("y", "z", "model_a", 12),
+        ("y", "z", "model_b", 20),
+        ("y", "z", "tie", 1),
+        ("x", "z", "model_a", 8),
+        ("x", "z", "model_b", 9),
+    ] {
+        for _ in 0..n {
+            log.push_str(&format!("{a},{b},{w}\n"));
+        }
+    }
+    let battles = temp_file("battles.csv", &log);
+    let from_log =
+        stdout(&benchlens(&["ratings", battles.to_str().expect("path"), "--ci", "none"]));
+    assert_eq!(out, from_log);
+}
+
+#[test]
+fn unknown_winner_values_fail_with_their_counts() {
+    let path = temp_file("weird.csv", "model_a,model_b,winner\nx,y,model_a\nx,y,draw\ny,x,draw\n");
+    let out = benchlens(&["ratings", path.to_str().expect("path")]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"draw\" ×2"), "{err}");
+}
+
+#[test]
+fn bad_filter_key_is_rejected() {
+    let out = benchlens(&["ratings", BATTLES, "--filter", "colour=blue"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colour=blue"));
+}
+
+#[test]
+fn synthetic_arena_streams_and_rates_with_style_control() {
+    let json = stdout(&benchlens(&["synth", "battles", "--n", "3000", "--seed", "5"]));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("a JSON array");
+    assert_eq!(v.as_array().map(Vec::len), Some(3000));
+    assert!(v[0]["conv_metadata"]["header_count_a"]["h1"].is_u64());
+    let path = temp_file("synth.json", &json);
+    let out = stdout(&benchlens(&[
+        "ratings",
+        path.to_str().expect("path"),
+        "--style-control",
+        "--bootstrap",
+        "20",
+    ]));
+    let (ratings, coefficients) = out.split_once("\n\n").expect("two tables");
+    assert!(ratings.starts_with("model,rating,lower,upper,rank_ub,battles"));
+    assert!(coefficients.starts_with("feature,coefficient,lower,upper\nsum_assistant_tokens,"));
+    let jsonl =
+        stdout(&benchlens(&["synth", "battles", "--n", "4", "--seed", "5", "--format", "jsonl"]));
+    assert_eq!(jsonl.lines().count(), 4);
+}

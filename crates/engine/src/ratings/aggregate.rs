@@ -1,0 +1,306 @@
+//! Battles → unique (model a, model b, outcome) rows with counts: the sufficient statistics of
+//! every likelihood-based rating here. A million battles between fifty models become a few
+//! thousand rows, which is what makes a 1000-round bootstrap cheap.
+//!
+//! Rows are canonical: models are numbered in name order and each row has `a < b`, with the
+//! outcome flipped when the battle listed them the other way round. The Bradley–Terry likelihood
+//! is symmetric under that swap, so nothing changes for the fits, and mirroring a battle log or
+//! shuffling its rows yields the very same rows (the property tests rely on it).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::battles::{Battles, Outcome};
+
+use super::settings::TieRule;
+
+/// Outcome of a canonical row, from the point of view of its first model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowOutcome {
+    AWins,
+    BWins,
+    Tie,
+}
+
+impl RowOutcome {
+    /// The score of model a under "ties count half" (FastChat since 2024-09 and arena-rank).
+    pub fn score(self) -> f64 {
+        match self {
+            Self::AWins => 1.0,
+            Self::BWins => 0.0,
+            Self::Tie => 0.5,
+        }
+    }
+
+    fn slot(self) -> usize {
+        match self {
+            Self::AWins => 0,
+            Self::BWins => 1,
+            Self::Tie => 2,
+        }
+    }
+
+    const ALL: [Self; 3] = [Self::AWins, Self::BWins, Self::Tie];
+}
+
+/// One unique (a, b, outcome) row and how many battles had it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UniqueRow {
+    /// Index into [`Aggregate::models`]; always less than `b`.
+    pub a: u32,
+    pub b: u32,
+    pub outcome: RowOutcome,
+    pub count: u64,
+}
+
+/// Win/loss/tie tallies of one model pair, possibly weighted (bootstrap counts).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PairTally {
+    pub a: u32,
+    pub b: u32,
+    pub wins_a: f64,
+    pub wins_b: f64,
+    pub ties: f64,
+}
+
+impl PairTally {
+    /// Battles in this pair.
+    pub fn total(&self) -> f64 {
+        self.wins_a + self.wins_b + self.ties
+    }
+}
+
+/// Deduplicated battle counts of one analysis.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Aggregate {
+    /// Model names in sorted order; row indices point here.
+    pub models: Vec<String>,
+    /// Rows sorted by (a, b, outcome), no zero counts.
+    pub rows: Vec<UniqueRow>,
+}
+
+/// What aggregation set aside.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AggregateReport {
+    /// Ties removed because the tie rule is `drop`.
+    pub ties_dropped: u64,
+}
+
+/// Maps a battle outcome through the tie rule. None = the battle is dropped.
+fn map_outcome(o: Outcome, ties: TieRule) -> Option<RowOutcome> {
+    match o {
+        Outcome::ModelA => Some(RowOutcome::AWins),
+        Outcome::ModelB => Some(RowOutcome::BWins),
+        Outcome::Tie | Outcome::TieBothBad => match ties {
+            TieRule::Drop => None,
+            TieRule::Half | TieRule::Davidson => Some(RowOutcome::Tie),
+        },
+    }
+}
+
+/// Above this many models a dense count array would cost more memory than a hash map.
+const DENSE_MAX_MODELS: usize = 600;
+
+impl Aggregate {
+    /// Counts the selected battles (indices into `battles`) in one pass.
+    pub fn from_battles(
+        battles: &Battles,
+        selection: &[u32],
+        ties: TieRule,
+    ) -> (Self, AggregateReport) {
+        let m = battles.models.len();
+        let mut report = AggregateReport::default();
+        // Counts keyed by the log's own model ids, oriented as in the log.
+        let mut dense: Vec<u64> = Vec::new();
+        let mut sparse: HashMap<(u32, u32, RowOutcome), u64> = HashMap::new();
+        let use_dense = m <= DENSE_MAX_MODELS;
+        if use_dense {
+            dense = vec![0; m * m * 3];
+        }
+        for &idx in selection {
+            let i = idx as usize;
+            let (Some(&a), Some(&b), Some(&o)) =
+                (battles.model_a.get(i), battles.model_b.get(i), battles.outcome.get(i))
+            else {
+                continue;
+            };
+            let Some(outcome) = map_outcome(o, ties) else {
+                report.ties_dropped += 1;
+                continue;
+            };
+            if use_dense {
+                dense[(a as usize * m + b as usize) * 3 + outcome.slot()] += 1;
+            } else {
+                *sparse.entry((a, b, outcome)).or_default() += 1;
+            }
+        }
+        let mut triples: Vec<(u32, u32, RowOutcome, u64)> = Vec::new();
+        if use_dense {
+            for a in 0..m {
+                for b in 0..m {
+                    for o in RowOutcome::ALL {
+                        let c = dense[(a * m + b) * 3 + o.slot()];
+                        if c > 0 {
+                            triples.push((a as u32, b as u32, o, c));
+                        }
+                    }
+                }
+            }
+        } else {
+            triples.extend(sparse.into_iter().map(|((a, b, o), c)| (a, b, o, c)));
+        }
+        let named = triples.into_iter().map(|(a, b, o, c)| {
+            (battles.models[a as usize].as_str(), battles.models[b as usize].as_str(), o, c)
+        });
+        (Self::from_named(named), report)
+    }
+
+    /// Builds canonical rows from (model a, model b, outcome, count) in any order and orientation.
+    /// Rows naming the same model twice are ignored (they carry no information).
+    pub fn from_named<'a>(
+        items: impl IntoIterator<Item = (&'a str, &'a str, RowOutcome, u64)>,
+    ) -> Self {
+        let items: Vec<_> = items.into_iter().filter(|(a, b, _, c)| a != b && *c > 0).collect();
+        let mut models: Vec<String> = Vec::new();
+        for (a, b, _, _) in &items {
+            models.push((*a).to_owned());
+            models.push((*b).to_owned());
+        }
+        models.sort();
+        models.dedup();
+        let id = |name: &str| models.binary_search_by(|m| m.as_str().cmp(name)).unwrap_or(0) as u32;
+        let mut merged: HashMap<(u32, u32, RowOutcome), u64> = HashMap::new();
+        for (a, b, o, c) in items {
+            let (ia, ib) = (id(a), id(b));
+            let key = if ia < ib {
+                (ia, ib, o)
+            } else {
+                let flipped = match o {
+                    RowOutcome::AWins => RowOutcome::BWins,
+                    RowOutcome::BWins => RowOutcome::AWins,
+                    RowOutcome::Tie => RowOutcome::Tie,
+                };
+                (ib, ia, flipped)
+            };
+            *merged.entry(key).or_default() += c;
+        }
+        let mut rows: Vec<UniqueRow> = merged
+            .into_iter()
+            .map(|((a, b, outcome), count)| UniqueRow { a, b, outcome, count })
+            .collect();
+        rows.sort_by_key(|r| (r.a, r.b, r.outcome));
+        Self { models, rows }
+    }
+
+    /// Adds another aggregate's rows (matching models by name).
+    pub fn merged(&self, other: &Aggregate) -> Aggregate {
+        let items = self.named_rows().chain(other.named_rows());
+        Self::from_named(items)
+    }
+
+    fn named_rows(&self) -> impl Iterator<Item = (&str, &str, RowOutcome, u64)> + '_ {
+        self.rows.iter().map(|r| {
+            (
+                self.models[r.a as usize].as_str(),
+                self.models[r.b as usize].as_str(),
+                r.outcome,
+                r.count,
+            )
+        })
+    }
+
+    /// Keeps only rows whose two models both pass `keep` (by model index).
+    pub fn restricted(&self, keep: &[bool]) -> Aggregate {
+        let items = self.named_rows().filter(|(a, b, _, _)| {
+            let ia = self.models.binary_search_by(|m| m.as_str().cmp(a)).ok();
+            let ib = self.models.binary_search_by(|m| m.as_str().cmp(b)).ok();
+            matches!((ia, ib), (Some(x), Some(y)) if keep[x] && keep[y])
+        });
+        Self::from_named(items)
+    }
+
+    /// Total battles.
+    pub fn total(&self) -> u64 {
+        self.rows.iter().map(|r| r.count).sum()
+    }
+
+    /// Row counts, in row order (what the bootstrap resamples).
+    pub fn counts(&self) -> Vec<u64> {
+        self.rows.iter().map(|r| r.count).collect()
+    }
+
+    /// Battles each model took part in.
+    pub fn battles_per_model(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.models.len()];
+        for r in &self.rows {
+            out[r.a as usize] += r.count;
+            out[r.b as usize] += r.count;
+        }
+        out
+    }
+
+    /// Index of each row's pair in [`Self::pairs`], and the pairs themselves (sorted).
+    pub fn pair_index(&self) -> (Vec<(u32, u32)>, Vec<u32>) {
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut row_pair = Vec::with_capacity(self.rows.len());
+        for r in &self.rows {
+            if pairs.last() != Some(&(r.a, r.b)) {
+                pairs.push((r.a, r.b));
+            }
+            row_pair.push((pairs.len() - 1) as u32);
+        }
+        (pairs, row_pair)
+    }
+
+    /// Per-pair tallies under the given row counts (the data's own counts, or a bootstrap draw).
+    pub fn tallies_with(&self, counts: &[u64]) -> Vec<PairTally> {
+        let mut out: Vec<PairTally> = Vec::new();
+        for (r, &c) in self.rows.iter().zip(counts) {
+            if out.last().map(|t| (t.a, t.b)) != Some((r.a, r.b)) {
+                out.push(PairTally { a: r.a, b: r.b, wins_a: 0.0, wins_b: 0.0, ties: 0.0 });
+            }
+            if let Some(t) = out.last_mut() {
+                match r.outcome {
+                    RowOutcome::AWins => t.wins_a += c as f64,
+                    RowOutcome::BWins => t.wins_b += c as f64,
+                    RowOutcome::Tie => t.ties += c as f64,
+                }
+            }
+        }
+        out
+    }
+
+    /// Per-pair tallies of the data.
+    pub fn tallies(&self) -> Vec<PairTally> {
+        self.tallies_with(&self.counts())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_rows_merge_both_orientations() {
+        let agg = Aggregate::from_named([
+            ("y", "x", RowOutcome::AWins, 2),
+            ("x", "y", RowOutcome::BWins, 3),
+            ("x", "y", RowOutcome::Tie, 1),
+            ("x", "x", RowOutcome::Tie, 9),
+        ]);
+        assert_eq!(agg.models, vec!["x".to_string(), "y".to_string()]);
+        assert_eq!(
+            agg.rows,
+            vec![
+                UniqueRow { a: 0, b: 1, outcome: RowOutcome::BWins, count: 5 },
+                UniqueRow { a: 0, b: 1, outcome: RowOutcome::Tie, count: 1 },
+            ]
+        );
+        let t = agg.tallies();
+        assert_eq!(t.len(), 1);
+        assert_eq!((t[0].wins_a, t[0].wins_b, t[0].ties), (0.0, 5.0, 1.0));
+        assert_eq!(agg.battles_per_model(), vec![6, 6]);
+    }
+}

@@ -1,0 +1,169 @@
+//! Online Elo in timestamp order (FastChat `compute_elo`): each battle moves both ratings by
+//! K·(score − expected). Order-dependent by design, which is why the leaderboard moved to
+//! Bradley–Terry; kept because users compare against it and because its trajectory is the
+//! "ratings over time" chart.
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::battles::{Battles, Outcome};
+use crate::stats;
+
+use super::settings::{RatingsSettings, TieRule};
+
+/// Ratings of every model after some battle, for the trajectory chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EloSnapshot {
+    /// Battles processed so far.
+    pub battles: u64,
+    /// Timestamp of the last processed battle (NaN when the log has none).
+    pub tstamp: f64,
+    /// One rating per model in [`EloHistory::models`]; NaN before a model's first battle.
+    pub ratings: Vec<f64>,
+}
+
+/// Online Elo trajectory at up to [`MAX_SNAPSHOTS`] evenly spaced points.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EloHistory {
+    pub models: Vec<String>,
+    pub snapshots: Vec<EloSnapshot>,
+}
+
+/// Enough points for a smooth chart, few enough to send to the page.
+pub const MAX_SNAPSHOTS: usize = 200;
+
+/// The selected battles sorted by timestamp (stable; battles without one keep file order, last).
+pub(crate) fn time_order(battles: &Battles, selection: &[u32]) -> Vec<u32> {
+    let mut order = selection.to_vec();
+    order.sort_by(|&x, &y| {
+        let (tx, ty) = (battles.tstamp[x as usize], battles.tstamp[y as usize]);
+        match (tx.is_nan(), ty.is_nan()) {
+            (false, false) => tx.total_cmp(&ty),
+            (true, true) => std::cmp::Ordering::Equal,
+            (false, true) => std::cmp::Ordering::Less,
+            (true, false) => std::cmp::Ordering::Greater,
+        }
+    });
+    order
+}
+
+fn score(o: Outcome, ties: TieRule) -> Option<f64> {
+    match o {
+        Outcome::ModelA => Some(1.0),
+        Outcome::ModelB => Some(0.0),
+        Outcome::Tie | Outcome::TieBothBad => (ties != TieRule::Drop).then_some(0.5),
+    }
+}
+
+/// Runs the online update over `order`; ratings indexed by the log's model ids. `seen` marks
+/// models that played. `on_battle` is called after each battle with the count so far.
+pub(crate) fn run(
+    battles: &Battles,
+    order: impl Iterator<Item = u32>,
+    s: &RatingsSettings,
+    mut on_battle: impl FnMut(u64, u32, &[f64], &[bool]),
+) -> (Vec<f64>, Vec<bool>) {
+    let m = battles.models.len();
+    let mut r = vec![s.init_rating; m];
+    let mut seen = vec![false; m];
+    let mut done = 0u64;
+    for i in order {
+        let i = i as usize;
+        let Some(sa) = score(battles.outcome[i], s.ties) else { continue };
+        let (a, b) = (battles.model_a[i] as usize, battles.model_b[i] as usize);
+        let (ra, rb) = (r[a], r[b]);
+        let ea = 1.0 / (1.0 + s.base.powf((rb - ra) / s.scale));
+        let eb = 1.0 / (1.0 + s.base.powf((ra - rb) / s.scale));
+        r[a] += s.elo_k * (sa - ea);
+        r[b] += s.elo_k * (1.0 - sa - eb);
+        seen[a] = true;
+        seen[b] = true;
+        done += 1;
+        on_battle(done, i as u32, &r, &seen);
+    }
+    (r, seen)
+}
+
+/// Online Elo on the time-ordered selection, with its trajectory.
+pub(crate) fn with_history(
+    battles: &Battles,
+    order: &[u32],
+    s: &RatingsSettings,
+) -> (Vec<f64>, Vec<bool>, EloHistory) {
+    let used =
+        order.iter().filter(|&&i| score(battles.outcome[i as usize], s.ties).is_some()).count()
+            as u64;
+    let every = used.div_ceil(MAX_SNAPSHOTS as u64).max(1);
+    let mut snapshots = Vec::new();
+    let (r, seen) = run(battles, order.iter().copied(), s, |done, i, r, seen| {
+        if done % every == 0 || done == used {
+            snapshots.push(EloSnapshot {
+                battles: done,
+                tstamp: battles.tstamp[i as usize],
+                ratings: r.iter().zip(seen).map(|(&x, &s)| if s { x } else { f64::NAN }).collect(),
+            });
+        }
+    });
+    // Keep only the models that played, in name order.
+    let mut ids: Vec<usize> = (0..battles.models.len()).filter(|&i| seen[i]).collect();
+    ids.sort_by(|&x, &y| battles.models[x].cmp(&battles.models[y]));
+    let history = EloHistory {
+        models: ids.iter().map(|&i| battles.models[i].clone()).collect(),
+        snapshots: snapshots
+            .into_iter()
+            .map(|s| EloSnapshot { ratings: ids.iter().map(|&i| s.ratings[i]).collect(), ..s })
+            .collect(),
+    };
+    (r, seen, history)
+}
+
+/// Bootstrap of online Elo as FastChat does it (`battles.sample(frac=1, replace=True)`): each
+/// round replays as many battles as the selection holds, drawn with replacement, in draw order.
+/// Returns per-model replicate ratings (log model ids; only models drawn in a round count).
+pub(crate) fn bootstrap(
+    battles: &Battles,
+    selection: &[u32],
+    s: &RatingsSettings,
+) -> Vec<Vec<f64>> {
+    let m = battles.models.len();
+    let mut out = vec![Vec::new(); m];
+    if selection.is_empty() {
+        return out;
+    }
+    let mut rng = stats::rng(s.seed);
+    let n = selection.len();
+    let mut draw = Vec::with_capacity(n);
+    for _ in 0..s.bootstrap_rounds {
+        draw.clear();
+        draw.extend((0..n).map(|_| selection[rng.gen_range(0..n)]));
+        let (r, seen) = run(battles, draw.iter().copied(), s, |_, _, _, _| {});
+        for i in 0..m {
+            if seen[i] {
+                out[i].push(r[i]);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::battles::BattleBuilder;
+
+    #[test]
+    fn first_update_moves_by_half_k() {
+        let mut b = BattleBuilder::new();
+        b.push_json(br#"{"model_a":"x","model_b":"y","winner":"model_a","tstamp":2}"#).expect("ok");
+        b.push_json(br#"{"model_a":"y","model_b":"x","winner":"tie","tstamp":1}"#).expect("ok");
+        let (battles, _) = b.finish();
+        let s = RatingsSettings::default();
+        let order = time_order(&battles, &[0, 1]);
+        assert_eq!(order, vec![1, 0]);
+        let (r, _, h) = with_history(&battles, &order, &s);
+        // Tie between equals changes nothing; then x (id 0) wins: +K/2.
+        assert!((r[0] - 1002.0).abs() < 1e-12);
+        assert!((r[1] - 998.0).abs() < 1e-12);
+        assert_eq!(h.snapshots.len(), 2);
+    }
+}

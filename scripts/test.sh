@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# README command 2 (and CI's): every check, in the order a failure is cheapest to see.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+source scripts/env.sh
+
+step() {
+  local name=$1; shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  local start=$SECONDS
+  "$@"
+  printf '\033[1m<== %s (%ss)\033[0m\n' "$name" $((SECONDS - start))
+}
+
+step "rustfmt" cargo fmt --all --check
+step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
+step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
+step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
+step "component tests in headless Chromium" cargo test --target wasm32-unknown-unknown -p benchlens --test components --locked
+step "release build" trunk build --release --offline
+step "Playwright" bash -c 'cd e2e && npx playwright test'
+printf '\n\033[1mall checks passed\033[0m\n'

@@ -1,0 +1,45 @@
+//! Layout and shared context: header, intake, progress, datasets; the whole page is a drop target.
+
+use leptos::prelude::*;
+
+use crate::intake::{self, DatasetPanel, IntakeBar, ProgressList};
+use crate::state::AppState;
+use crate::views::ratings::RatingsView;
+use crate::views::{View, ViewTabs};
+
+/// The application root.
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new();
+    provide_context(state);
+    intake::client::init(state);
+    let (dragging, set_dragging) = signal(false);
+    view! {
+        <div class="app"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); set_dragging.set(true); }
+            on:dragleave=move |ev: leptos::ev::DragEvent| {
+                // Only when leaving the window, not when crossing child elements.
+                if ev.related_target().is_none() { set_dragging.set(false); }
+            }
+            on:drop=move |ev: leptos::ev::DragEvent| { set_dragging.set(false); intake::on_drop(state, &ev); }
+        >
+            <header class="top">
+                <h1>"benchlens"</h1>
+                <p class="tagline">"LLM evaluation data, analysed in your browser"</p>
+                <nav class="tabs"><ViewTabs/></nav>
+            </header>
+            <main>
+                <IntakeBar/>
+                <ProgressList/>
+                <Show when=move || state.view.get() == View::Data>
+                    <DatasetPanel/>
+                </Show>
+                <Show when=move || state.view.get() == View::Ratings>
+                    <RatingsView/>
+                </Show>
+            </main>
+            <div class="drop-overlay" aria-hidden="true">"Drop files or folders to load them"</div>
+        </div>
+    }
+}

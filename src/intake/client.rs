@@ -1,0 +1,223 @@
+//! The page's side of the worker: one bridge, job ids, and the Blobs kept so a file can be
+//! re-parsed with another kind without asking the user to drop it again.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use benchlens_engine::dataset::DatasetKind;
+use benchlens_engine::formats::LoadOptions;
+use gloo_worker::{Spawnable, WorkerBridge};
+use leptos::prelude::*;
+
+use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
+use crate::jobs::protocol::{JobId, Request, Response};
+use crate::jobs::{IntakeWorker, JsCodec};
+use crate::state::{AppState, DatasetEntry, JobEntry, JobStatus};
+
+type AnalysisCallback = Box<dyn FnOnce(Result<AnalysisResult, String>)>;
+
+struct Client {
+    bridge: WorkerBridge<IntakeWorker>,
+    /// Where each pending analysis result goes.
+    pending: BTreeMap<JobId, AnalysisCallback>,
+    next_job: JobId,
+    /// Source of each dataset and running job, for re-parsing.
+    sources: BTreeMap<JobId, Source>,
+}
+
+#[derive(Clone)]
+enum Source {
+    Blob(web_sys::Blob),
+    Text(String),
+}
+
+thread_local! {
+    static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
+}
+
+/// Milliseconds since page load.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Spawns the worker once; responses update `state`.
+pub fn init(state: AppState) {
+    CLIENT.with(|c| {
+        if c.borrow().is_some() {
+            return;
+        }
+        let bridge = IntakeWorker::spawner()
+            .encoding::<JsCodec>()
+            .callback(move |response| handle(state, response))
+            .spawn("./worker.js");
+        *c.borrow_mut() = Some(Client {
+            bridge,
+            pending: BTreeMap::new(),
+            next_job: 1,
+            sources: BTreeMap::new(),
+        });
+    });
+}
+
+fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+    CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
+}
+
+fn start_job(
+    state: AppState,
+    name: &str,
+    origin: &str,
+    bytes_total: f64,
+    source: Source,
+    options: LoadOptions,
+    reuse: Option<JobId>,
+) {
+    let Some(job) = with_client(|c| {
+        let job = reuse.unwrap_or_else(|| {
+            let j = c.next_job;
+            c.next_job += 1;
+            j
+        });
+        c.sources.insert(job, source.clone());
+        let request = match source {
+            Source::Blob(blob) => Request::Parse { job, name: name.to_owned(), blob, options },
+            Source::Text(text) => Request::ParseText { job, name: name.to_owned(), text, options },
+        };
+        c.bridge.send(request);
+        job
+    }) else {
+        return;
+    };
+    let now = now_ms();
+    state.jobs.update(|jobs| {
+        jobs.retain(|j| j.id != job);
+        jobs.push(JobEntry {
+            id: job,
+            name: name.to_owned(),
+            origin: origin.to_owned(),
+            bytes_total,
+            bytes_done: 0.0,
+            rows: 0.0,
+            started_ms: now,
+            updated_ms: now,
+            status: JobStatus::Running,
+        });
+    });
+}
+
+/// Parses a File or Blob in the worker.
+pub fn submit_blob(state: AppState, name: &str, blob: web_sys::Blob, origin: &str) {
+    let size = blob.size();
+    start_job(state, name, origin, size, Source::Blob(blob), LoadOptions::default(), None);
+}
+
+/// Parses pasted text in the worker.
+pub fn submit_text(state: AppState, name: &str, text: String) {
+    let size = text.len() as f64;
+    start_job(state, name, "pasted", size, Source::Text(text), LoadOptions::default(), None);
+}
+
+/// Re-parses a loaded dataset as another kind (same id, replaced in place).
+pub fn reparse(state: AppState, dataset: JobId, kind: DatasetKind) {
+    let Some(source) = with_client(|c| c.sources.get(&dataset).cloned()).flatten() else { return };
+    let entry = state.datasets.with_untracked(|d| d.iter().find(|e| e.id == dataset).cloned());
+    let Some(entry) = entry else { return };
+    let options = LoadOptions { kind: Some(kind), ..LoadOptions::default() };
+    start_job(
+        state,
+        &entry.summary.name,
+        &entry.origin,
+        entry.summary.bytes as f64,
+        source,
+        options,
+        Some(dataset),
+    );
+}
+
+/// Asks the worker to stop a parse.
+pub fn cancel(state: AppState, job: JobId) {
+    with_client(|c| c.bridge.send(Request::Cancel { job }));
+    state.jobs.update(|jobs| {
+        if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+            j.status = JobStatus::Cancelling;
+        }
+    });
+}
+
+/// Forgets a dataset here and in the worker.
+pub fn remove(state: AppState, dataset: JobId) {
+    with_client(|c| {
+        c.sources.remove(&dataset);
+        c.bridge.send(Request::Remove { dataset });
+    });
+    state.datasets.update(|d| d.retain(|e| e.id != dataset));
+}
+
+/// Hides a finished job's row.
+pub fn dismiss(state: AppState, job: JobId) {
+    state.jobs.update(|jobs| jobs.retain(|j| j.id != job));
+}
+
+/// Runs an analysis in the worker; `done` gets its result. Returns the job id.
+pub fn analyse(
+    request: AnalysisRequest,
+    done: impl FnOnce(Result<AnalysisResult, String>) + 'static,
+) -> Option<JobId> {
+    with_client(|c| {
+        let job = c.next_job;
+        c.next_job += 1;
+        c.pending.insert(job, Box::new(done));
+        c.bridge.send(Request::Analyse { job, request });
+        job
+    })
+}
+
+fn handle(state: AppState, response: Response) {
+    match response {
+        Response::Analysed { job, result } => {
+            if let Some(done) = with_client(|c| c.pending.remove(&job)).flatten() {
+                done(result);
+            }
+        }
+        Response::Progress { job, bytes_done, bytes_total, rows } => {
+            let now = now_ms();
+            state.jobs.update(|jobs| {
+                if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+                    j.bytes_done = bytes_done;
+                    j.bytes_total = bytes_total;
+                    j.rows = rows;
+                    j.updated_ms = now;
+                }
+            });
+        }
+        Response::Loaded { job, summary } => {
+            let origin = state
+                .jobs
+                .with_untracked(|jobs| jobs.iter().find(|j| j.id == job).map(|j| j.origin.clone()))
+                .unwrap_or_default();
+            state.jobs.update(|jobs| jobs.retain(|j| j.id != job));
+            state.datasets.update(|d| {
+                let entry = DatasetEntry { id: job, summary: *summary, origin };
+                match d.iter_mut().find(|e| e.id == job) {
+                    Some(existing) => *existing = entry,
+                    None => d.push(entry),
+                }
+            });
+        }
+        Response::Cancelled { job } => {
+            with_client(|c| c.sources.remove(&job));
+            state.jobs.update(|jobs| {
+                if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+                    j.status = JobStatus::Cancelled;
+                }
+            });
+        }
+        Response::Failed { job, message } => {
+            state.jobs.update(|jobs| {
+                if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+                    j.status = JobStatus::Failed(message);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The intake worker: reads Blobs in slices, feeds the engine's streaming loader, reports progress,
+//! honours Cancel between chunks, and keeps the parsed datasets so the page only holds summaries.
+
+pub mod analysis;
+mod codec;
+pub mod protocol;
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
+use benchlens_engine::formats::{LoadOptions, StreamLoader, CHUNK_BYTES};
+use benchlens_engine::ParsedFile;
+use gloo_worker::{HandlerId, Worker, WorkerScope};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+pub use codec::JsCodec;
+use protocol::{JobId, Request, Response};
+
+/// Internal messages: a finished parse hands its dataset back to the worker state.
+pub enum WorkerMsg {
+    Loaded { job: JobId, who: HandlerId, parsed: Box<ParsedFile> },
+    Cancelled { job: JobId, who: HandlerId },
+    Failed { job: JobId, who: HandlerId, message: String },
+}
+
+/// Worker state: the datasets parsed so far and the jobs asked to stop.
+pub struct IntakeWorker {
+    datasets: BTreeMap<JobId, ParsedFile>,
+    cancelled: Rc<RefCell<BTreeSet<JobId>>>,
+}
+
+impl Worker for IntakeWorker {
+    type Message = WorkerMsg;
+    type Input = Request;
+    type Output = Response;
+
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        Self { datasets: BTreeMap::new(), cancelled: Rc::default() }
+    }
+
+    fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
+        match msg {
+            WorkerMsg::Loaded { job, who, parsed } => {
+                let summary = Box::new(parsed.summary.clone());
+                self.datasets.insert(job, *parsed);
+                scope.respond(who, Response::Loaded { job, summary });
+            }
+            WorkerMsg::Cancelled { job, who } => {
+                self.cancelled.borrow_mut().remove(&job);
+                scope.respond(who, Response::Cancelled { job });
+            }
+            WorkerMsg::Failed { job, who, message } => {
+                scope.respond(who, Response::Failed { job, message });
+            }
+        }
+    }
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, who: HandlerId) {
+        match msg {
+            Request::Parse { job, name, blob, options } => {
+                let cancelled = self.cancelled.clone();
+                let progress_scope = scope.clone();
+                scope.send_future(async move {
+                    read_blob(job, who, &name, blob, options, cancelled, progress_scope).await
+                });
+            }
+            Request::ParseText { job, name, text, options } => {
+                let parsed =
+                    benchlens_engine::formats::load_bytes(&name, text.as_bytes(), &options);
+                scope.send_message(WorkerMsg::Loaded { job, who, parsed: Box::new(parsed) });
+            }
+            Request::Cancel { job } => {
+                self.cancelled.borrow_mut().insert(job);
+            }
+            Request::Remove { dataset } => {
+                self.datasets.remove(&dataset);
+            }
+            Request::Analyse { job, request } => {
+                let result = analysis::run(&self.datasets, &request);
+                scope.respond(who, Response::Analysed { job, result });
+            }
+        }
+    }
+}
+
+async fn read_blob(
+    job: JobId,
+    who: HandlerId,
+    name: &str,
+    blob: web_sys::Blob,
+    options: LoadOptions,
+    cancelled: Rc<RefCell<BTreeSet<JobId>>>,
+    scope: WorkerScope<IntakeWorker>,
+) -> WorkerMsg {
+    let total = blob.size();
+    let mut loader = StreamLoader::new(name, options);
+    let mut offset = 0.0;
+    let mut buf = Vec::new();
+    while offset < total {
+        if cancelled.borrow().contains(&job) {
+            return WorkerMsg::Cancelled { job, who };
+        }
+        let end = (offset + CHUNK_BYTES as f64).min(total);
+        let chunk = match read_slice(&blob, offset, end).await {
+            Ok(chunk) => chunk,
+            Err(message) => return WorkerMsg::Failed { job, who, message },
+        };
+        buf.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut buf);
+        loader.feed(&buf);
+        offset = end;
+        scope.respond(
+            who,
+            Response::Progress {
+                job,
+                bytes_done: offset,
+                bytes_total: total,
+                rows: loader.rows() as f64,
+            },
+        );
+        if loader.has_failed() {
+            break;
+        }
+    }
+    if cancelled.borrow().contains(&job) {
+        return WorkerMsg::Cancelled { job, who };
+    }
+    WorkerMsg::Loaded { job, who, parsed: Box::new(loader.finish()) }
+}
+
+async fn read_slice(
+    blob: &web_sys::Blob,
+    start: f64,
+    end: f64,
+) -> Result<js_sys::Uint8Array, String> {
+    let slice = blob
+        .slice_with_f64_and_f64(start, end)
+        .map_err(|e| format!("cannot slice the file: {e:?}"))?;
+    let buffer = JsFuture::from(slice.array_buffer())
+        .await
+        .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
+    let buffer: js_sys::ArrayBuffer =
+        buffer.dyn_into().map_err(|_| "the browser returned no bytes".to_string())?;
+    Ok(js_sys::Uint8Array::new(&buffer))
+}

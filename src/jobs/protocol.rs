@@ -1,0 +1,42 @@
+//! Messages between the page and the worker. Blobs travel by structured clone (not copied through
+//! serde), which is why the codec is serde-wasm-bindgen with `preserve` rather than bincode.
+
+use benchlens_engine::dataset::FileSummary;
+use benchlens_engine::formats::LoadOptions;
+use serde::{Deserialize, Serialize};
+
+use super::analysis::{AnalysisRequest, AnalysisResult};
+
+/// Identifies one parse job; the dataset it produces keeps the same id.
+pub type JobId = u32;
+
+/// Page → worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Request {
+    /// Parse a file (or any Blob) in chunks.
+    Parse {
+        job: JobId,
+        name: String,
+        #[serde(with = "serde_wasm_bindgen::preserve")]
+        blob: web_sys::Blob,
+        options: LoadOptions,
+    },
+    /// Parse pasted text.
+    ParseText { job: JobId, name: String, text: String, options: LoadOptions },
+    /// Stop a running parse at the next chunk boundary.
+    Cancel { job: JobId },
+    /// Forget a dataset.
+    Remove { dataset: JobId },
+    /// Run an analysis on datasets the worker holds.
+    Analyse { job: JobId, request: AnalysisRequest },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Response {
+    Progress { job: JobId, bytes_done: f64, bytes_total: f64, rows: f64 },
+    Loaded { job: JobId, summary: Box<FileSummary> },
+    Cancelled { job: JobId },
+    Failed { job: JobId, message: String },
+    Analysed { job: JobId, result: Result<AnalysisResult, String> },
+}

@@ -287,6 +287,9 @@ fn signature(sh: &[u64], k: usize, seed: u64) -> Vec<u64> {
     sig
 }
 
+/// Pairs each bucket member forms at most, per band (see [`near_duplicates`]).
+const MAX_BUCKET_PAIRS: usize = 64;
+
 /// Near-duplicate pairs among items that are not exact duplicates of each other (each exact group
 /// takes part through its first member), sorted by (a, b).
 pub fn near_duplicates(
@@ -315,8 +318,11 @@ pub fn near_duplicates(
         }
         keyed.sort_unstable();
         for run in keyed.chunk_by(|a, b| a.0 == b.0) {
+            // A huge bucket (thousands of templated items) would make a quadratic pair list; each
+            // member is paired with the next MAX_BUCKET_PAIRS members only, which keeps memory
+            // linear and still flags every member of such a cluster.
             for x in 0..run.len() {
-                for y in x + 1..run.len() {
+                for y in x + 1..run.len().min(x + 1 + MAX_BUCKET_PAIRS) {
                     candidates.push((run[x].1, run[y].1));
                 }
             }
@@ -505,6 +511,29 @@ mod tests {
         assert_eq!((near[0].a, near[0].b), (0, 1));
         assert!(near[0].jaccard >= 0.9);
         assert!(near[0].diff.contains(&DiffOp::Added("eight".into())), "{:?}", near[0].diff);
+    }
+
+    #[test]
+    fn huge_near_duplicate_clusters_stay_linear() {
+        // 80 distinct alphabetic words, then a case number: pairs differ in 3 of ~88 shingles.
+        let base: Vec<String> = (0..80u8)
+            .map(|i| format!("{}{}x", (b'a' + i % 26) as char, (b'a' + i / 26) as char))
+            .collect();
+        let base = base.join(" ");
+        let rows: Vec<(String, String)> =
+            (0..400).map(|i| ("a_test.csv".to_owned(), format!("{base} case {i}"))).collect();
+        let refs: Vec<(&str, &str, [&str; 4], &str)> =
+            rows.iter().map(|(f, q)| (f.as_str(), q.as_str(), ["a", "b", "c", "d"], "A")).collect();
+        let s = set(&refs);
+        let near = near_duplicates(&s, &[], &NearSettings::default());
+        let mut seen = vec![false; 400];
+        for p in &near {
+            seen[p.a] = true;
+            seen[p.b] = true;
+        }
+        assert!(seen.iter().all(|&x| x));
+        assert!(near.len() <= 400 * MAX_BUCKET_PAIRS * 12);
+        assert!(near.len() < 400 * 399 / 2, "the cap must bind in this test");
     }
 
     #[test]

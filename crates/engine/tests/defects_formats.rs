@@ -157,3 +157,24 @@ fn cleaned_export_reloads_without_flagged_rows() {
     let marks: Vec<&str> = (0..5).map(|r| t.cell(r, col)).collect();
     assert_eq!(marks, ["", "", "option_count", "dangling_reference", "encoding"]);
 }
+
+#[test]
+fn truthfulqa_shared_file() {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/truthfulqa/TruthfulQA.csv"
+    ));
+    let parsed = load_path(&path, &LoadOptions::default()).expect("load");
+    let r = run(&[parsed], &[]);
+    assert_eq!(r.items.items.len(), 817);
+    let want: BTreeSet<(usize, CheckId)> = [
+        (133, CheckId::TqaDuplicateAnswer),
+        (193, CheckId::TqaDuplicateAnswer),
+        (348, CheckId::TqaContradiction),
+        (355, CheckId::TqaContradiction),
+        (811, CheckId::TqaDuplicateAnswer),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(flags(&r), want);
+}

@@ -536,6 +536,49 @@ mod tests {
         assert!(near.len() < 400 * 399 / 2, "the cap must bind in this test");
     }
 
+    /// LSH against brute force: every pair of five MMLU subjects (704 items, where the test split's
+    /// near-duplicates live) with exact Jaccard ≥ 0.9 must be found, and nothing else.
+    #[test]
+    fn lsh_finds_every_pair_brute_force_finds() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mmlu/test/");
+        let mut s = ItemSet::default();
+        for subject in [
+            "abstract_algebra",
+            "college_computer_science",
+            "college_physics",
+            "high_school_european_history",
+            "high_school_world_history",
+        ] {
+            let path = std::path::PathBuf::from(format!("{dir}{subject}_test.csv"));
+            let parsed = crate::formats::load_path(&path, &Default::default()).expect("load");
+            let t = parsed.table().expect("table");
+            s.add_table(&parsed.summary.name, t, Some(subject.to_owned()), None, None);
+        }
+        assert_eq!(s.items.len(), 704);
+        let groups = exact_groups(&s);
+        let near = near_duplicates(&s, &groups, &NearSettings::default());
+        let found: Vec<(usize, usize)> = near.iter().map(|p| (p.a, p.b)).collect();
+        let mut skip = vec![false; s.items.len()];
+        for g in &groups {
+            for &i in &g.items[1..] {
+                skip[i] = true;
+            }
+        }
+        let mut buf = Vec::new();
+        let sets: Vec<Vec<u64>> =
+            (0..s.items.len()).map(|i| shingle_set(&shingles(&s, i, &mut buf))).collect();
+        let mut brute = Vec::new();
+        for a in 0..s.items.len() {
+            for b in a + 1..s.items.len() {
+                if !skip[a] && !skip[b] && jaccard(&sets[a], &sets[b]) >= 0.9 {
+                    brute.push((a, b));
+                }
+            }
+        }
+        assert!(brute.len() >= 5, "{brute:?}");
+        assert_eq!(found, brute);
+    }
+
     #[test]
     fn diff_marks_changes() {
         let d = token_diff("the cat sat", "the dog sat");

@@ -28,7 +28,7 @@ pub enum Request {
     /// Forget a dataset.
     Remove { dataset: JobId },
     /// Run an analysis on datasets the worker holds.
-    Analyse { job: JobId, request: AnalysisRequest },
+    Analyse { job: JobId, request: Box<AnalysisRequest> },
 }
 
 /// Worker → page.

@@ -98,11 +98,16 @@ proptest! {
             prop_assert!(width(&doubled, &row.model) < width(&once, &row.model));
             prop_assert_eq!(other.battles, 2 * row.battles);
         }
-        // The bootstrap narrows on average (each interval is itself random).
+        // The bootstrap narrows on average (each interval is itself random). On a handful of
+        // battles most replicates separate (no finite MLE) and the few left say nothing, so the
+        // comparison is only made where every replicate was fitted.
         let b = bootstrap(200);
         let (once, doubled) = (run(&build(&log), &b), run(&build(&twice), &b));
-        let mean = |r: &RatingsResult| r.ratings.iter().map(|x| width(r, &x.model)).sum::<f64>() / r.ratings.len() as f64;
-        prop_assert!(mean(&doubled) < mean(&once), "{} vs {}", mean(&doubled), mean(&once));
+        let clean = |r: &RatingsResult| r.components.iter().all(|c| c.failed_replicates == 0);
+        if log.len() >= 12 && clean(&once) && clean(&doubled) {
+            let mean = |r: &RatingsResult| r.ratings.iter().map(|x| width(r, &x.model)).sum::<f64>() / r.ratings.len() as f64;
+            prop_assert!(mean(&doubled) < mean(&once), "{} vs {}", mean(&doubled), mean(&once));
+        }
     }
 
     #[test]

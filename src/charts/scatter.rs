@@ -129,10 +129,7 @@ impl Scatter {
             root.draw(&Text::new(
                 "y = x",
                 (dx - px(6.0, s), dy + px(6.0, s)),
-                (FONT, px(12.0, s))
-                    .into_font()
-                    .color(&MUTED)
-                    .pos(Pos::new(HPos::Right, VPos::Top)),
+                (FONT, px(12.0, s)).into_font().color(&MUTED).pos(Pos::new(HPos::Right, VPos::Top)),
             ))
             .map_err(err)?;
         }
@@ -206,15 +203,29 @@ impl Scatter {
                 (cx - r - gap - w, cy + text_h / 2),
             ];
             let inside = |b: Rect| b.0 >= area.0 && b.1 >= area.1 && b.2 <= area.2 && b.3 <= area.3;
-            let choice = candidates
-                .iter()
-                .map(|&(x, y)| (x, y, x + w, y + text_h))
-                .find(|b| inside(*b) && !placed.iter().any(|o| overlaps(*o, *b)))
-                .or_else(|| {
-                    candidates.iter().map(|&(x, y)| (x, y, x + w, y + text_h)).find(|b| inside(*b))
-                });
-            let Some(b) = choice else { continue };
+            let boxes = candidates.iter().map(|&(x, y)| (x, y, x + w, y + text_h)).enumerate();
+            let choice = boxes
+                .clone()
+                .find(|(_, b)| inside(*b) && !placed.iter().any(|o| overlaps(*o, *b)))
+                .or_else(|| boxes.clone().find(|(_, b)| inside(*b)));
+            let Some((which, b)) = choice else { continue };
             placed.push(b);
+            if which >= 4 {
+                // Offset label: a leader line from the point's edge to the label's near side.
+                let tx = if b.0 > cx { b.0 - px(2.0, s) } else { b.2 + px(2.0, s) };
+                let ty = (b.1 + b.3) / 2;
+                let (dx, dy) = (f64::from(tx - cx), f64::from(ty - cy));
+                let len = (dx * dx + dy * dy).sqrt().max(1.0);
+                let start = (
+                    cx + (dx / len * f64::from(r)).round() as i32,
+                    cy + (dy / len * f64::from(r)).round() as i32,
+                );
+                root.draw(&PathElement::new(
+                    vec![start, (tx, ty)],
+                    ShapeStyle::from(MUTED).stroke_width(1),
+                ))
+                .map_err(err)?;
+            }
             root.draw(&Text::new(
                 text,
                 (b.0, b.1 + text_h / 2),
@@ -300,7 +311,13 @@ mod tests {
                     size: 1500.0,
                     group: Some("b".into()),
                 },
-                ScatterPoint { label: "b".into(), x: 9.0, y: 19.0, size: 900.0, group: Some("b".into()) },
+                ScatterPoint {
+                    label: "b".into(),
+                    x: 9.0,
+                    y: 19.0,
+                    size: 900.0,
+                    group: Some("b".into()),
+                },
                 ScatterPoint { label: "nan".into(), x: f64::NAN, y: 1.0, size: 1.0, group: None },
             ],
             x_label: "raw".into(),

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::protocol::JobId;
 
 /// Page → worker: what to compute, on which datasets.
+// Sent once per analysis through the worker bridge: variant size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisRequest {
     /// Rate every battle log and pair-count dataset among `datasets` as one input; with
@@ -69,11 +71,18 @@ pub fn run(
             rate(datasets, ids, settings, compare_with.as_ref())
                 .map(|o| AnalysisResult::Ratings(Box::new(o)))
         }
-        AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => Ok(
-            AnalysisResult::Judge(Box::new(super::judge::analyse(datasets, ids, leaderboards, settings))),
-        ),
-        AnalysisRequest::JudgeAnswers { dataset, row } => super::judge::answers(datasets, *dataset, *row)
-            .map(|a| AnalysisResult::JudgeAnswers(Box::new(a))),
+        AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => {
+            Ok(AnalysisResult::Judge(Box::new(super::judge::analyse(
+                datasets,
+                ids,
+                leaderboards,
+                settings,
+            ))))
+        }
+        AnalysisRequest::JudgeAnswers { dataset, row } => {
+            super::judge::answers(datasets, *dataset, *row)
+                .map(|a| AnalysisResult::JudgeAnswers(Box::new(a)))
+        }
     }
 }
 

@@ -233,7 +233,8 @@ pub fn answers(
     if r >= t.n_rows() {
         return Err(format!("{} has no row {}", p.summary.name, row + 1));
     }
-    let cell = |name: &str| t.column_index(name).map(|c| t.cell(r, c).to_owned()).unwrap_or_default();
+    let cell =
+        |name: &str| t.column_index(name).map(|c| t.cell(r, c).to_owned()).unwrap_or_default();
     Ok(AnswerPair {
         dataset,
         row,

@@ -17,8 +17,12 @@ pub fn AlpacaResults(
     /// The last outcome (an AlpacaEval one while this is shown).
     outcome: Signal<Option<JudgeOutcome>>,
 ) -> impl IntoView {
-    let scatter = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::raw_vs_lc(&a))));
-    let forest = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::win_rate_forest(&a))));
+    let scatter = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::raw_vs_lc(&a)))
+    });
+    let forest = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::win_rate_forest(&a)))
+    });
     view! {
         <Notes outcome=outcome/>
         <div class="panel">
@@ -106,7 +110,8 @@ fn notes(a: &AlpacaView) -> impl IntoView {
         "",
     ));
     if let Some(p) = &a.detail.published {
-        let pairs = |ours: &dyn Fn(&str) -> Option<f64>, theirs: fn(&PublishedRow) -> Option<f64>| {
+        let pairs = |ours: &dyn Fn(&str) -> Option<f64>,
+                     theirs: fn(&PublishedRow) -> Option<f64>| {
             p.rows
                 .iter()
                 .filter_map(|r| Some(ours(&r.model)? - theirs(r)?))
@@ -118,7 +123,9 @@ fn notes(a: &AlpacaView) -> impl IntoView {
         let raw_d = pairs(&raw, |r| r.win_rate);
         let lc_d = pairs(&lcv, |r| r.lc_win_rate);
         let max_abs = raw_d.iter().fold(0.0f64, |acc, d| acc.max(d.abs()));
-        let (lo, hi) = lc_d.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), d| (l.min(*d), h.max(*d)));
+        let (lo, hi) = lc_d
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), d| (l.min(*d), h.max(*d)));
         items.push((
             format!(
                 "Compared with {} ({} of our models found): raw win rates {} the published ones (largest difference {:.1e} points).",
@@ -138,11 +145,10 @@ fn notes(a: &AlpacaView) -> impl IntoView {
             ));
         }
     }
-    let list = items
-        .into_iter()
-        .map(|(text, class)| view! { <li class=class>{text}</li> })
-        .collect_view();
-    let warnings = a.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
+    let list =
+        items.into_iter().map(|(text, class)| view! { <li class=class>{text}</li> }).collect_view();
+    let warnings =
+        a.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
     view! { <ul class="notes" data-testid="judge-notes">{list}{warnings}</ul> }
 }
 
@@ -155,7 +161,12 @@ enum SortKey {
 }
 
 /// A difference cell: green when within [`MATCH`].
-fn delta_cell(ours: f64, theirs: Option<f64>, decimals: usize, testid: &'static str) -> impl IntoView {
+fn delta_cell(
+    ours: f64,
+    theirs: Option<f64>,
+    decimals: usize,
+    testid: &'static str,
+) -> impl IntoView {
     let d = theirs.map(|t| ours - t).filter(|d| d.is_finite());
     let class = match d {
         Some(d) if d.abs() < MATCH => "num delta match",
@@ -189,7 +200,8 @@ fn Leaderboard(
         }
     };
     let has_published = Memo::new(move |_| {
-        outcome.with(|o| o.as_ref().and_then(alpaca_of).is_some_and(|a| a.detail.published.is_some()))
+        outcome
+            .with(|o| o.as_ref().and_then(alpaca_of).is_some_and(|a| a.detail.published.is_some()))
     });
     let rows = move || {
         outcome.with(|o| {
@@ -253,7 +265,11 @@ fn Leaderboard(
         view! { <th class="group" colspan=span>{label}</th> }
     };
     let sub = move |label: &'static str| view! { <th class="num">{label}</th> };
-    let pub_sub = move || has_published.get().then(|| view! { <th class="num published">"published"</th><th class="num">"Δ"</th> });
+    let pub_sub = move || {
+        has_published
+            .get()
+            .then(|| view! { <th class="num published">"published"</th><th class="num">"Δ"</th> })
+    };
     view! {
         <table class="data judge-leaderboard" data-testid="judge-leaderboard">
             <thead>
@@ -338,7 +354,7 @@ fn LengthTable(
                                     {(i == 0).then(|| view! { <th class="family" rowspan=span>{base.clone()}</th> })}
                                     <td>{variant}</td>
                                     <td class="model">{m.model.clone()}</td>
-                                    <td class="num">{fmt(raw.map(|r| r.mean_length), 0)}</td>
+                                    <td class="num">{raw.map_or(String::new(), |r| r.avg_length.to_string())}</td>
                                     <td class="num">{vs_base.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:+.0}"))}</td>
                                     <td class="num">{fmt(Some(m.win_rate), 2)}</td>
                                     <td class="num strong">{fmt(Some(m.lc_win_rate), 2)}</td>

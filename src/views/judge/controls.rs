@@ -13,7 +13,9 @@ fn select_value(ev: &leptos::ev::Event) -> String {
 }
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
-    [JudgeKind::AlpacaEval, JudgeKind::ArenaHard, JudgeKind::MtBench].into_iter().find(|k| k.id() == id)
+    [JudgeKind::AlpacaEval, JudgeKind::ArenaHard, JudgeKind::MtBench]
+        .into_iter()
+        .find(|k| k.id() == id)
 }
 
 /// The settings form.
@@ -27,9 +29,14 @@ pub fn JudgeControls(
     let settings = vs.settings;
     let edit = move |f: &dyn Fn(&mut JudgeSettings)| settings.update(|s| f(s));
     let kind = Memo::new(move |_| outcome.with(|o| o.as_ref().and_then(|o| o.kind)));
-    let kinds = Memo::new(move |_| outcome.with(|o| o.as_ref().map(|o| o.kinds_found.clone()).unwrap_or_default()));
-    let baselines = Memo::new(move |_| outcome.with(|o| o.as_ref().map(|o| o.baselines.clone()).unwrap_or_default()));
-    let has_answers = Memo::new(move |_| outcome.with(|o| o.as_ref().is_some_and(|o| o.has_answer_files)));
+    let kinds = Memo::new(move |_| {
+        outcome.with(|o| o.as_ref().map(|o| o.kinds_found.clone()).unwrap_or_default())
+    });
+    let baselines = Memo::new(move |_| {
+        outcome.with(|o| o.as_ref().map(|o| o.baselines.clone()).unwrap_or_default())
+    });
+    let has_answers =
+        Memo::new(move |_| outcome.with(|o| o.as_ref().is_some_and(|o| o.has_answer_files)));
 
     let benchmark = move || {
         let found = kinds.get();
@@ -81,29 +88,34 @@ pub fn JudgeControls(
                     {options}
                 </select>
             </label>
-        }.into_any()
+        }
+        .into_any()
     };
 
-    let alpaca_controls = move || view! {
-        {alpaca_baseline}
-        <label title="Total weight of the regularisation rows relative to the model's own judgments (AlpacaEval: 0.2)">"LC regularisation λ"
-            <input type="number" min="0" max="5" step="0.05" data-testid="judge-lambda"
-                prop:value=move || settings.with(|s| s.lc.regularize_to_baseline_lambda.to_string())
-                on:change=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                        if v.is_finite() && v >= 0.0 { edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0)); }
-                    }
-                }/>
-        </label>
-        <label class="check" title="Include the per-instruction difficulty term (needs three or more models)">
-            <input type="checkbox" data-testid="judge-difficulty"
-                prop:checked=move || settings.with(|s| s.lc.instruction_difficulty)
-                on:change=move |ev| { let c = event_target_checked(&ev); edit(&|s| s.lc.instruction_difficulty = c); }/>
-            "instruction difficulty term"
-        </label>
+    let alpaca_controls = move || {
+        view! {
+            {alpaca_baseline}
+            <label title="Total weight of the regularisation rows relative to the model's own judgments (AlpacaEval: 0.2)">"LC regularisation λ"
+                <input type="number" min="0" max="5" step="0.05" data-testid="judge-lambda"
+                    prop:value=move || settings.with(|s| s.lc.regularize_to_baseline_lambda.to_string())
+                    on:change=move |ev| {
+                        if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
+                            if v.is_finite() && v >= 0.0 { edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0)); }
+                        }
+                    }/>
+            </label>
+            <label class="check" title="Include the per-instruction difficulty term (needs three or more models)">
+                <input type="checkbox" data-testid="judge-difficulty"
+                    prop:checked=move || settings.with(|s| s.lc.instruction_difficulty)
+                    on:change=move |ev| { let c = event_target_checked(&ev); edit(&|s| s.lc.instruction_difficulty = c); }/>
+                "instruction difficulty term"
+            </label>
+        }
     };
 
-    let level_select = move |testid: &'static str, get: fn(&JudgeSettings) -> f64, set: fn(&mut JudgeSettings, f64)| {
+    let level_select = move |testid: &'static str,
+                             get: fn(&JudgeSettings) -> f64,
+                             set: fn(&mut JudgeSettings, f64)| {
         let current = settings.with_untracked(get);
         let options = [0.8, 0.9, 0.95, 0.99]
             .into_iter()
@@ -118,52 +130,54 @@ pub fn JudgeControls(
         }
     };
 
-    let arena_controls = move || view! {
-        <label>"Baseline"
-            <input type="text" list="judge-baselines" placeholder="from the files, else gpt-4-0314" data-testid="judge-arena-baseline"
-                prop:value=move || settings.with(|s| s.baseline.clone().unwrap_or_default())
-                on:change=move |ev| {
-                    let v = event_target_value(&ev).trim().to_owned();
-                    edit(&|s| s.baseline = if v.is_empty() { None } else { Some(v.clone()) });
-                }/>
-            <datalist id="judge-baselines">
-                {move || baselines.get().into_iter().map(|b| view! { <option value=b/> }).collect_view()}
-            </datalist>
-        </label>
-        <label>"Bootstrap rounds"
-            <input type="number" min="10" max="10000" step="10" data-testid="judge-rounds"
-                prop:value=move || settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
-                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() { edit(&|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000)); } }/>
-        </label>
-        <label>"Seed"
-            <input type="number" min="0" data-testid="judge-seed"
-                prop:value=move || settings.with(|s| s.seed.to_string())
-                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() { edit(&|s| s.seed = n); } }/>
-        </label>
-        {level_select("judge-arena-level", |s| s.arena_hard.ci_level, |s, v| s.arena_hard.ci_level = v)}
-        <label title="How many times a >> verdict counts (arena-hard-auto: 3)">"“>>” weight"
-            <input type="number" min="1" max="10" step="1" data-testid="judge-strong-weight"
-                prop:value=move || settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
-                on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() { edit(&|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10)); } }/>
-        </label>
-        <Show when=move || has_answers.get()>
-            <label>"Style control"
-                <select data-testid="judge-style" on:change=move |ev| {
-                    let v = select_value(&ev);
-                    edit(&|s| s.arena_hard.style_control = match v.as_str() {
-                        "length" => Some(StyleControl::Length),
-                        "markdown" => Some(StyleControl::Markdown),
-                        "both" => Some(StyleControl::LengthAndMarkdown),
-                        _ => None,
-                    });
-                }>
-                    <option value="">"none"</option>
-                    <option value="length">"length"</option>
-                    <option value="markdown">"markdown"</option>
-                    <option value="both">"length + markdown"</option>
-                </select>
+    let arena_controls = move || {
+        view! {
+            <label>"Baseline"
+                <input type="text" list="judge-baselines" placeholder="from the files, else gpt-4-0314" data-testid="judge-arena-baseline"
+                    prop:value=move || settings.with(|s| s.baseline.clone().unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).trim().to_owned();
+                        edit(&|s| s.baseline = if v.is_empty() { None } else { Some(v.clone()) });
+                    }/>
+                <datalist id="judge-baselines">
+                    {move || baselines.get().into_iter().map(|b| view! { <option value=b/> }).collect_view()}
+                </datalist>
             </label>
-        </Show>
+            <label>"Bootstrap rounds"
+                <input type="number" min="10" max="10000" step="10" data-testid="judge-rounds"
+                    prop:value=move || settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() { edit(&|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000)); } }/>
+            </label>
+            <label>"Seed"
+                <input type="number" min="0" data-testid="judge-seed"
+                    prop:value=move || settings.with(|s| s.seed.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() { edit(&|s| s.seed = n); } }/>
+            </label>
+            {level_select("judge-arena-level", |s| s.arena_hard.ci_level, |s, v| s.arena_hard.ci_level = v)}
+            <label title="How many times a >> verdict counts (arena-hard-auto: 3)">"“>>” weight"
+                <input type="number" min="1" max="10" step="1" data-testid="judge-strong-weight"
+                    prop:value=move || settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() { edit(&|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10)); } }/>
+            </label>
+            <Show when=move || has_answers.get()>
+                <label>"Style control"
+                    <select data-testid="judge-style" on:change=move |ev| {
+                        let v = select_value(&ev);
+                        edit(&|s| s.arena_hard.style_control = match v.as_str() {
+                            "length" => Some(StyleControl::Length),
+                            "markdown" => Some(StyleControl::Markdown),
+                            "both" => Some(StyleControl::LengthAndMarkdown),
+                            _ => None,
+                        });
+                    }>
+                        <option value="">"none"</option>
+                        <option value="length">"length"</option>
+                        <option value="markdown">"markdown"</option>
+                        <option value="both">"length + markdown"</option>
+                    </select>
+                </label>
+            </Show>
+        }
     };
 
     view! {

@@ -62,7 +62,13 @@ pub fn DrillDown(
         outcome.with(|o| {
             o.as_ref()
                 .and_then(alpaca_of)
-                .map(|a| a.lc.models.iter().filter(|m| m.model != a.baseline).map(|m| m.model.clone()).collect::<Vec<_>>())
+                .map(|a| {
+                    a.lc.models
+                        .iter()
+                        .filter(|m| m.model != a.baseline)
+                        .map(|m| m.model.clone())
+                        .collect::<Vec<_>>()
+                })
                 .unwrap_or_default()
         })
     });
@@ -75,7 +81,9 @@ pub fn DrillDown(
         let Some(model) = model.get() else { return Vec::new() };
         outcome.with(|o| {
             let Some(a) = o.as_ref().and_then(alpaca_of) else { return Vec::new() };
-            let Some(mi) = a.detail.models.iter().position(|m| *m == model) else { return Vec::new() };
+            let Some(mi) = a.detail.models.iter().position(|m| *m == model) else {
+                return Vec::new();
+            };
             let mut rows: Vec<Row> = a
                 .detail
                 .judgments
@@ -83,7 +91,11 @@ pub fn DrillDown(
                 .enumerate()
                 .filter(|(_, j)| j.model as usize == mi)
                 .map(|(k, j)| {
-                    let text = a.detail.instructions.get(j.instruction as usize).map_or("", String::as_str);
+                    let text = a
+                        .detail
+                        .instructions
+                        .get(j.instruction as usize)
+                        .map_or("", String::as_str);
                     let mut snippet: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
                     if snippet.chars().count() > SNIPPET {
                         snippet = snippet.chars().take(SNIPPET - 1).collect::<String>() + "…";
@@ -93,7 +105,10 @@ pub fn DrillDown(
                         instruction_index: j.instruction,
                         snippet,
                         preference: j.preference,
-                        predicted: a.lc.predicted_preference(&model, j.instruction as usize).map(|p| 1.0 + p),
+                        predicted: a
+                            .lc
+                            .predicted_preference(&model, j.instruction as usize)
+                            .map(|p| 1.0 + p),
                         model_len: j.model_len,
                         baseline_len: j.baseline_len,
                     }
@@ -135,7 +150,10 @@ pub fn DrillDown(
     });
     let answers = use_analysis(request);
 
-    let header = move |key: SortKey, label: &'static str, testid: &'static str, title: &'static str| {
+    let header = move |key: SortKey,
+                       label: &'static str,
+                       testid: &'static str,
+                       title: &'static str| {
         view! {
             <th data-testid=testid class="sortable num" title=title on:click=move |_| set_sort.update(|s| {
                 *s = if s.0 == key { (key, !s.1) } else { (key, false) };
@@ -173,7 +191,11 @@ pub fn DrillDown(
             })
             .collect_view()
     };
-    let baseline = Memo::new(move |_| outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| a.baseline.to_owned()).unwrap_or_default()));
+    let baseline = Memo::new(move |_| {
+        outcome.with(|o| {
+            o.as_ref().and_then(alpaca_of).map(|a| a.baseline.to_owned()).unwrap_or_default()
+        })
+    });
     view! {
         <div class="drill">
             <div class="controls inline">

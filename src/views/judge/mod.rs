@@ -74,11 +74,17 @@ pub fn JudgeView() -> impl IntoView {
                     .filter(|e| {
                         // Unknown too: Arena-Hard v2 files (uid, not question_id) land there;
                         // the worker keeps only tables whose columns fit a judge benchmark.
-                        matches!(e.summary.kind, DatasetKind::JudgeAnnotations | DatasetKind::Unknown)
+                        matches!(
+                            e.summary.kind,
+                            DatasetKind::JudgeAnnotations | DatasetKind::Unknown
+                        )
                     })
                     .map(|e| e.id)
                     .collect(),
-                usable().filter(|e| e.summary.kind == DatasetKind::Leaderboard).map(|e| e.id).collect(),
+                usable()
+                    .filter(|e| e.summary.kind == DatasetKind::Leaderboard)
+                    .map(|e| e.id)
+                    .collect(),
             )
         });
         if ids.is_empty() {
@@ -88,7 +94,11 @@ pub fn JudgeView() -> impl IntoView {
                         has eight real models and the published leaderboard."
                 .to_string());
         }
-        Ok(AnalysisRequest::Judge { datasets: ids, leaderboards: boards, settings: vs.settings.get() })
+        Ok(AnalysisRequest::Judge {
+            datasets: ids,
+            leaderboards: boards,
+            settings: vs.settings.get(),
+        })
     });
     let analysis = use_analysis(request);
     // The last finished outcome stays on screen while a new one is computed.

@@ -32,7 +32,9 @@ pub fn ArenaHardResults(
     /// The last outcome (an Arena-Hard one while this is shown).
     outcome: Signal<Option<JudgeOutcome>>,
 ) -> impl IntoView {
-    let forest = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(arena_of).map(specs::arena_forest)));
+    let forest = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().and_then(arena_of).map(specs::arena_forest))
+    });
     let tables = move || {
         outcome.with(|o| {
             let r = o.as_ref().and_then(arena_of)?;
@@ -133,7 +135,8 @@ pub fn MtBenchResults(
     /// The last outcome (an MT-Bench one while this is shown).
     outcome: Signal<Option<JudgeOutcome>>,
 ) -> impl IntoView {
-    let forest = Signal::derive(move || outcome.with(|o| o.as_ref().and_then(mt_of).map(specs::mt_forest)));
+    let forest =
+        Signal::derive(move || outcome.with(|o| o.as_ref().and_then(mt_of).map(specs::mt_forest)));
     let tables = move || {
         outcome.with(|o| {
             let r = o.as_ref().and_then(mt_of)?;

@@ -13,22 +13,21 @@ const Z95: f64 = 1.959963984540054;
 
 /// Raw vs LC win rate per model, average length encoded, variants of one model joined.
 pub fn raw_vs_lc(a: &AlpacaView) -> ChartSpec {
-    let points = a
-        .lc
-        .models
-        .iter()
-        .filter(|m| m.model != a.baseline)
-        .map(|m| {
-            let raw = a.rows.iter().find(|r| r.model == m.model);
-            ScatterPoint {
-                label: m.model.clone(),
-                x: m.win_rate,
-                y: m.lc_win_rate,
-                size: raw.map_or(f64::NAN, |r| r.mean_length),
-                group: Some(m.variant_of.clone().unwrap_or_else(|| m.model.clone())),
-            }
-        })
-        .collect();
+    let points =
+        a.lc.models
+            .iter()
+            .filter(|m| m.model != a.baseline)
+            .map(|m| {
+                let raw = a.rows.iter().find(|r| r.model == m.model);
+                ScatterPoint {
+                    label: m.model.clone(),
+                    x: m.win_rate,
+                    y: m.lc_win_rate,
+                    size: raw.map_or(f64::NAN, |r| r.mean_length),
+                    group: Some(m.variant_of.clone().unwrap_or_else(|| m.model.clone())),
+                }
+            })
+            .collect();
     ChartSpec::Scatter(Scatter {
         points,
         x_label: "raw win rate vs baseline (%)".into(),
@@ -50,13 +49,26 @@ pub fn win_rate_forest(a: &AlpacaView) -> ChartSpec {
             }
         };
         let (lo, hi) = interval(m.lc_win_rate, m.lc_standard_error);
-        rows.push(ForestRow { label: format!("{} · LC", m.model), value: m.lc_win_rate, lower: lo, upper: hi });
+        rows.push(ForestRow {
+            label: format!("{} · LC", m.model),
+            value: m.lc_win_rate,
+            lower: lo,
+            upper: hi,
+        });
         if let Some(r) = a.rows.iter().find(|r| r.model == m.model) {
             let (lo, hi) = interval(r.win_rate, r.standard_error);
-            rows.push(ForestRow { label: format!("{} · raw", m.model), value: r.win_rate, lower: lo, upper: hi });
+            rows.push(ForestRow {
+                label: format!("{} · raw", m.model),
+                value: r.win_rate,
+                lower: lo,
+                upper: hi,
+            });
         }
     }
-    ChartSpec::Forest(Forest { rows, x_label: "win rate vs baseline (%), 95 % interval = ± 1.96 SE".into() })
+    ChartSpec::Forest(Forest {
+        rows,
+        x_label: "win rate vs baseline (%), 95 % interval = ± 1.96 SE".into(),
+    })
 }
 
 /// Arena-Hard scores with their bootstrap intervals.

@@ -3,6 +3,7 @@
 
 pub mod forest;
 pub mod heatmap;
+pub mod scatter;
 pub mod slope;
 
 use leptos::prelude::*;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub enum ChartSpec {
     Forest(forest::Forest),
     Heatmap(heatmap::Heatmap),
+    Scatter(scatter::Scatter),
     Slope(slope::Slope),
 }
 
@@ -25,6 +27,7 @@ impl ChartSpec {
         match self {
             Self::Forest(c) => c.size(),
             Self::Heatmap(c) => c.size(),
+            Self::Scatter(c) => c.size(),
             Self::Slope(c) => c.size(),
         }
     }
@@ -39,6 +42,7 @@ impl ChartSpec {
         match self {
             Self::Forest(c) => c.draw(root, scale),
             Self::Heatmap(c) => c.draw(root, scale),
+            Self::Scatter(c) => c.draw(root, scale),
             Self::Slope(c) => c.draw(root, scale),
         }
     }

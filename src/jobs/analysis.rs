@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use benchlens_engine::judge::JudgeSettings;
 use benchlens_engine::ratings::{self, RatingsInput, RatingsResult, RatingsSettings};
 use benchlens_engine::{Battles, DatasetKind, ParsedFile};
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::protocol::JobId;
 
 /// Page → worker: what to compute, on which datasets.
+// Sent once per analysis through the worker bridge: variant size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisRequest {
     /// Rate every battle log and pair-count dataset among `datasets` as one input; with
@@ -19,12 +22,19 @@ pub enum AnalysisRequest {
         settings: RatingsSettings,
         compare_with: Option<RatingsSettings>,
     },
+    /// Judge benchmark on the judge files among `datasets`; `leaderboards` are published
+    /// leaderboards to line AlpacaEval results up with.
+    Judge { datasets: Vec<JobId>, leaderboards: Vec<JobId>, settings: JudgeSettings },
+    /// The instruction and both answers of one AlpacaEval judgment (row of a dataset).
+    JudgeAnswers { dataset: JobId, row: u32 },
 }
 
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisResult {
     Ratings(Box<RatingsOutcome>),
+    Judge(Box<super::judge::JudgeOutcome>),
+    JudgeAnswers(Box<super::judge::AnswerPair>),
 }
 
 /// A rating run and what the filter controls can offer.
@@ -60,6 +70,18 @@ pub fn run(
         AnalysisRequest::Ratings { datasets: ids, settings, compare_with } => {
             rate(datasets, ids, settings, compare_with.as_ref())
                 .map(|o| AnalysisResult::Ratings(Box::new(o)))
+        }
+        AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => {
+            Ok(AnalysisResult::Judge(Box::new(super::judge::analyse(
+                datasets,
+                ids,
+                leaderboards,
+                settings,
+            ))))
+        }
+        AnalysisRequest::JudgeAnswers { dataset, row } => {
+            super::judge::answers(datasets, *dataset, *row)
+                .map(|a| AnalysisResult::JudgeAnswers(Box::new(a)))
         }
     }
 }

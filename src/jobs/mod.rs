@@ -3,6 +3,7 @@
 
 pub mod analysis;
 mod codec;
+pub mod judge;
 pub mod protocol;
 
 use std::cell::RefCell;

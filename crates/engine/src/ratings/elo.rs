@@ -151,7 +151,7 @@ pub(crate) fn bootstrap(
             return Err(RatingsError::Cancelled);
         }
         draw.clear();
-        draw.extend((0..n).map(|_| selection[rng.gen_range(0..n)]));
+        draw.extend((0..n).map(|_| selection[rng.gen_range(0..n as u64) as usize])); // u64: usize draws differ on wasm32
         let (r, seen) = run(battles, draw.iter().copied(), s, |_, _, _, _| {});
         for i in 0..m {
             if seen[i] {

@@ -331,7 +331,7 @@ pub(crate) fn rate(
             }
             counts.iter_mut().for_each(|c| *c = 0);
             for _ in 0..n {
-                counts[rng.gen_range(0..n)] += 1;
+                counts[rng.gen_range(0..n as u64) as usize] += 1; // u64: usize draws differ on wasm32
             }
             rounds += 1;
             if let Some(params) = fit(m, &rows, Some(&counts), alpha, Some(&full)) {

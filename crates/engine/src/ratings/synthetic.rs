@@ -208,8 +208,8 @@ impl SynthArena {
         let live: Vec<u32> = (0..self.models.len() as u32)
             .filter(|&m| self.models[m as usize].release <= tstamp)
             .collect();
-        let a = live[self.rng.gen_range(0..live.len())];
-        let mut b = live[self.rng.gen_range(0..live.len() - 1)];
+        let a = live[self.rng.gen_range(0..live.len() as u64) as usize];
+        let mut b = live[self.rng.gen_range(0..live.len() as u64 - 1) as usize];
         if b >= a {
             b += 1;
         }

@@ -50,7 +50,7 @@ pub fn bootstrap(
         resampled.weight.iter_mut().for_each(|w| *w = 0.0);
         // Each original point carries its own weight (1 unless the caller weighted it).
         for _ in 0..n {
-            let i = r.gen_range(0..n);
+            let i = r.gen_range(0..n as u64) as usize; // u64: usize draws differ on wasm32
             resampled.weight[i] += pts.weight[i];
         }
         let mut starts = vec![warm];

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::protocol::JobId;
 
 /// Page → worker: what to compute, on which datasets.
+// Sent once per analysis, not stored in bulk: variant sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisRequest {
     /// Rate every battle log and pair-count dataset among `datasets` as one input; with
@@ -19,12 +21,15 @@ pub enum AnalysisRequest {
         settings: RatingsSettings,
         compare_with: Option<RatingsSettings>,
     },
+    /// Scaling-law fit, per-model allocation and score trend on one scaling table.
+    Scaling(Box<super::scaling::ScalingRequest>),
 }
 
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisResult {
     Ratings(Box<RatingsOutcome>),
+    Scaling(Box<super::scaling::ScalingOutcome>),
 }
 
 /// A rating run and what the filter controls can offer.
@@ -60,6 +65,9 @@ pub fn run(
         AnalysisRequest::Ratings { datasets: ids, settings, compare_with } => {
             rate(datasets, ids, settings, compare_with.as_ref())
                 .map(|o| AnalysisResult::Ratings(Box::new(o)))
+        }
+        AnalysisRequest::Scaling(req) => {
+            super::scaling::analyse(datasets, req).map(|o| AnalysisResult::Scaling(Box::new(o)))
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod analysis;
 mod codec;
 pub mod protocol;
+pub mod scaling;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};

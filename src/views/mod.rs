@@ -2,6 +2,7 @@
 //! when its inputs change" helper.
 
 pub mod ratings;
+pub mod scaling;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,17 +16,19 @@ use crate::state::use_app_state;
 pub enum View {
     Data,
     Ratings,
+    Scaling,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 2] = [View::Data, View::Ratings];
+    pub const ALL: [View; 3] = [View::Data, View::Ratings, View::Scaling];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
         match self {
             View::Data => "Data",
             View::Ratings => "Ratings",
+            View::Scaling => "Scaling",
         }
     }
 
@@ -34,6 +37,7 @@ impl View {
         match self {
             View::Data => "data",
             View::Ratings => "ratings",
+            View::Scaling => "scaling",
         }
     }
 }

@@ -6,17 +6,17 @@ use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use benchlens_engine::dataset::Dataset;
 use benchlens_engine::formats::LoadOptions;
-use benchlens_engine::scaling::approach2::approach2;
 use benchlens_engine::scaling::bootstrap::DEFAULT_ROUNDS;
-use benchlens_engine::scaling::inference::{default_demands, inference_curve};
 use benchlens_engine::scaling::models::{models_table, FitChoice, ModelsTable};
 use benchlens_engine::scaling::objective::DEFAULT_HUBER_DELTA;
-use benchlens_engine::scaling::score_trend::{fit_score_trend, ScoreTrendSettings};
+use benchlens_engine::scaling::score_trend::ScoreTrendSettings;
 use benchlens_engine::scaling::{
-    extract, ColumnChoice, FitSettings, LawFit, LawParams, LossKind, ReferenceFit, ScalingData,
-    StartMode,
+    analyse, extract, ColumnChoice, FitSettings, LawFit, LawParams, LossKind, ReferenceFit,
+    ScalingData, ScalingReport, ScalingSettings, StartMode,
 };
+use benchlens_engine::Table;
 use serde_json::{json, Value};
 
 use crate::output::{load, print_csv, print_json, OutputFormat};
@@ -183,107 +183,100 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, String> {
     serde_json::to_value(v).map_err(|e| e.to_string())
 }
 
-fn run_fit(a: &FitArgs) -> Result<(), String> {
-    let data = load_data(&a.file, &a.columns)?;
-    let name = a.file.display().to_string();
-    let has_loss = data.columns.loss.is_some();
-    let has_score = data.columns.score.is_some();
-    if !has_loss && !has_score {
-        return Err(format!(
-            "{name}: no loss or score column recognised; name one with --loss-col or --score-col"
-        ));
-    }
-    let fit = if has_loss {
-        let mut last = 0;
-        let interactive = std::io::stderr().is_terminal();
-        let mut progress = |done: usize, total: usize| {
-            // Coarse progress on a terminal's stderr for long bootstraps; stdout stays data.
-            if interactive && total >= 200 && done * 10 / total != last {
-                last = done * 10 / total;
-                eprint!("\rbootstrap {done}/{total}");
-                if done == total {
-                    eprintln!();
-                }
-            }
-            true
-        };
-        Some(
-            benchlens_engine::scaling::law::fit_law_with_progress(
-                &data,
-                &settings(a),
-                &mut progress,
-            )
-            .map_err(|e| format!("{name}: {e}"))?,
-        )
-    } else {
-        None
-    };
-    match a.format {
-        OutputFormat::Csv => {
-            let Some(fit) = &fit else {
-                return Err(format!("{name}: no loss column, so no parameters to write as CSV; use --format json for the score trend"));
-            };
-            print_csv(&["quantity", "compute", "value", "ci_lo", "ci_hi"], fit_csv_rows(fit))
-        }
-        OutputFormat::Json => {
-            let mut out = match &fit {
-                Some(f) => to_value(f)?,
-                None => json!({
-                    "params": null,
-                    "objective": null,
-                    "ci": {},
-                    "allocation": [],
-                    "flags": [{"code": "no_loss_column", "message": "no loss column: the loss law was not fitted (score trend only)"}],
-                }),
-            };
-            let map = out.as_object_mut().ok_or("internal: fit is not a JSON object")?;
-            map.insert("columns".into(), to_value(&data.columns)?);
-            map.insert("off_compute".into(), to_value(&data.off_compute)?);
-            map.insert("warnings".into(), to_value(&data.warnings)?);
-            if has_score {
-                let trend = fit_score_trend(
-                    &data,
-                    &ScoreTrendSettings {
-                        floor: a.score_floor,
-                        ceiling: a.score_ceiling,
-                        z_threshold: None,
-                    },
-                )
-                .map_or_else(
-                    |e| json!({"error": e.to_string()}),
-                    |t| to_value(&t).unwrap_or(Value::Null),
-                );
-                map.insert("score_trend".into(), trend);
-            }
-            if has_loss {
-                let a2 = approach2(&data);
-                if !a2.groups.is_empty() {
-                    map.insert("approach2".into(), to_value(&a2)?);
-                }
-            }
-            let mut fits: Vec<FitChoice> =
-                ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();
-            if let Some(f) = &fit {
-                fits.insert(0, fitted_choice(f, "fit"));
-            }
-            map.insert("models".into(), to_value(&models_table(&data, &fits))?);
-            if let (Some(target), Some(f)) = (a.target_loss, &fit) {
-                let curve = inference_curve(&f.params, target, &default_demands())
-                    .map_err(|e| format!("--target-loss: {e}"))?;
-                map.insert("inference".into(), to_value(&curve)?);
-            }
-            print_json(&out)
-        }
+fn load_table(path: &Path) -> Result<(String, Table), String> {
+    let parsed = load(path, &LoadOptions::default())?;
+    let name = parsed.summary.name.clone();
+    match parsed.data {
+        Dataset::Table(t) => Ok((name, t)),
+        _ => Err(format!("{}: this is not a table of models or runs", path.display())),
     }
 }
 
-fn fitted_choice(f: &LawFit, id: &str) -> FitChoice {
-    FitChoice {
-        id: id.to_owned(),
-        label: "fitted here".to_owned(),
-        params: f.params,
-        draws: f.bootstrap_thetas.iter().map(LawParams::from_theta).collect(),
+fn run_fit(a: &FitArgs) -> Result<(), String> {
+    let (file_name, table) = load_table(&a.file)?;
+    let name = a.file.display().to_string();
+    let settings = ScalingSettings {
+        columns: a.columns.choice(),
+        fit: settings(a),
+        score: ScoreTrendSettings {
+            floor: a.score_floor,
+            ceiling: a.score_ceiling,
+            z_threshold: None,
+        },
+        target_loss: a.target_loss,
+        inference_tokens: Vec::new(),
+    };
+    let mut last = 0;
+    let interactive = std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize| {
+        // Coarse progress on a terminal's stderr for long bootstraps; stdout stays data.
+        if interactive && total >= 200 && done * 10 / total != last {
+            last = done * 10 / total;
+            eprint!("\rbootstrap {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+        true
+    };
+    let report = analyse(&table, &settings, &mut progress).map_err(|e| format!("{name}: {e}"))?;
+    for w in &report.warnings {
+        eprintln!("{}", w.render(&file_name));
     }
+    // A loss column that cannot be fitted is the user's main question failing: say so and stop.
+    if let Some(e) = &report.law_error {
+        return Err(format!("{name}: {e}"));
+    }
+    if let Some(e) = &report.inference_error {
+        return Err(format!("--target-loss: {e}"));
+    }
+    match a.format {
+        OutputFormat::Csv => {
+            let Some(fit) = &report.law else {
+                return Err(format!(
+                    "{name}: no loss column, so no parameters to write as CSV; use --format json \
+                     for the score trend"
+                ));
+            };
+            print_csv(&["quantity", "compute", "value", "ci_lo", "ci_hi"], fit_csv_rows(fit))
+        }
+        OutputFormat::Json => print_json(&fit_json(&report)?),
+    }
+}
+
+/// The `scaling fit` JSON: the law's fields at the top (`params`, `objective`, `ci`,
+/// `allocation`, `flags`, …), then the other analyses under their own keys.
+fn fit_json(report: &ScalingReport) -> Result<Value, String> {
+    let mut out = match &report.law {
+        Some(f) => to_value(f)?,
+        None => json!({
+            "params": null,
+            "objective": null,
+            "ci": {},
+            "allocation": [],
+            "flags": [{
+                "code": "no_loss_column",
+                "message": "no loss column: the loss law was not fitted (score trend only)"
+            }],
+        }),
+    };
+    let map = out.as_object_mut().ok_or("internal: fit is not a JSON object")?;
+    map.insert("columns".into(), to_value(&report.columns)?);
+    map.insert("off_compute".into(), to_value(&report.off_compute)?);
+    map.insert("warnings".into(), to_value(&report.warnings)?);
+    if let Some(t) = &report.score_trend {
+        map.insert("score_trend".into(), to_value(t)?);
+    } else if let Some(e) = &report.score_error {
+        map.insert("score_trend".into(), json!({ "error": e }));
+    }
+    if let Some(a2) = &report.approach2 {
+        map.insert("approach2".into(), to_value(a2)?);
+    }
+    map.insert("models".into(), to_value(&report.models)?);
+    if let Some(curve) = &report.inference {
+        map.insert("inference".into(), to_value(curve)?);
+    }
+    Ok(out)
 }
 
 fn num(v: f64) -> String {

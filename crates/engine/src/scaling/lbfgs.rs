@@ -134,7 +134,7 @@ where
             d = g.map(|v| -v * scale);
             slope = dot(&g, &d);
         }
-        let ls = line_search(&mut f, &x, fx, &g, &d, slope, &mut evaluations);
+        let ls = line_search(&mut f, &x, fx, &d, slope, &mut evaluations);
         let Some((t, f_new, g_new)) = ls else {
             if !s_hist.is_empty() {
                 // Retry once along steepest descent before giving up.
@@ -194,7 +194,6 @@ fn line_search<const K: usize, F>(
     f: &mut F,
     x: &[f64; K],
     f0: f64,
-    g0: &[f64; K],
     d: &[f64; K],
     slope0: f64,
     evaluations: &mut usize,
@@ -202,7 +201,6 @@ fn line_search<const K: usize, F>(
 where
     F: FnMut(&[f64; K], &mut [f64; K]) -> f64,
 {
-    let _ = g0;
     let mut eval = |t: f64, evaluations: &mut usize| {
         let mut g = [0.0; K];
         let v = f(&axpy(x, t, d), &mut g);

@@ -2,7 +2,8 @@
 //! compute-optimal allocation, per-model over-training factors under published and fitted laws,
 //! the inference-aware optimum, Approach 2 (isoFLOP parabolas) and score-vs-compute outliers.
 //!
-//! Entry points: [`table::extract`] turns a loaded table into [`table::ScalingData`];
+//! Entry points: [`report::analyse`] runs everything a table supports (the view and the CLI use
+//! it); underneath, [`table::extract`] turns a loaded table into [`table::ScalingData`];
 //! [`law::fit_law`], [`models::models_table`], [`score_trend::fit_score_trend`],
 //! [`approach2::approach2`] and [`inference::inference_optimum`] analyse it. Methods and their
 //! sources are written up in `docs/scaling.md`.
@@ -21,6 +22,7 @@ pub mod lbfgs;
 pub mod models;
 pub mod objective;
 pub mod reference_fits;
+pub mod report;
 pub mod score_trend;
 pub mod starts;
 pub mod synthetic;
@@ -29,6 +31,7 @@ pub mod table;
 pub use law::{fit_law, FitSettings, LawFit};
 pub use objective::{LawParams, LossKind};
 pub use reference_fits::ReferenceFit;
+pub use report::{analyse, ScalingReport, ScalingSettings};
 pub use starts::StartMode;
 pub use table::{extract, ColumnChoice, ScalingData, ScalingRow};
 

@@ -58,6 +58,9 @@ test('models.csv: over-training under each published law, score outliers, source
   await page.getByTestId('scaling-law').selectOption('epoch');
   await expect(page.getByTestId('scaling-inference-summary')).toContainText('Epoch');
   await page.screenshot({ path: 'test-results/scaling-models.png', fullPage: true });
+  for (const id of ['chart-scaling-contours', 'chart-scaling-inference', 'chart-scaling-trend', 'scaling-inputs', 'scaling-models']) {
+    await page.getByTestId(id).screenshot({ path: `test-results/models-${id}.png` });
+  }
   expect(errors).toEqual([]);
 });
 
@@ -75,8 +78,12 @@ test('synthetic runs: the Chinchilla fit with bootstrap intervals matches the CL
   await expect(value('B')).toHaveText('1971');
   await expect(value('alpha')).toHaveText('0.3542');
   await expect(value('beta')).toHaveText('0.3632');
-  await expect(page.getByTestId('scaling-param-E')).toContainText('1.796');
-  await expect(page.getByTestId('scaling-param-E')).toContainText('1.851');
+  // Intervals: the engine's bootstrap draws indices with rand's usize gen_range, whose stream
+  // differs between 32-bit wasm and 64-bit native, so the browser's resamples are not the CLI's
+  // (reported to the engine owner). Until then: the same interval within 0.2%.
+  const ci = (await page.getByTestId('scaling-param-E').locator('td.num').allInnerTexts()).slice(1).map(Number);
+  expect(Math.abs(ci[0] / 1.79577 - 1)).toBeLessThan(0.002);
+  expect(Math.abs(ci[1] / 1.85081 - 1)).toBeLessThan(0.002);
   await expect(page.getByTestId('scaling-fit-meta')).toContainText('250 points fitted');
   await expect(page.getByTestId('scaling-fit-meta')).toContainText('1000 bootstrap rounds');
   await expect(page.getByTestId('scaling-flags')).toContainText('No flags');
@@ -84,6 +91,9 @@ test('synthetic runs: the Chinchilla fit with bootstrap intervals matches the CL
     expect((await canvasInk(page, id)).ink, id).toBeGreaterThan(2000);
   }
   await page.screenshot({ path: 'test-results/scaling-runs.png', fullPage: true });
+  for (const id of ['chart-scaling-loss', 'chart-scaling-tpp', 'chart-scaling-contours', 'scaling-params']) {
+    await page.getByTestId(id).screenshot({ path: `test-results/runs-${id}.png` });
+  }
   // Epoch's replication drops the 5 highest-loss points; L2 loss; fewer rounds.
   await page.getByTestId('scaling-rounds').fill('200');
   await page.getByTestId('scaling-rounds').press('Enter');
@@ -91,9 +101,13 @@ test('synthetic runs: the Chinchilla fit with bootstrap intervals matches the CL
   await page.getByTestId('scaling-drop-top').fill('5');
   await page.getByTestId('scaling-drop-top').press('Enter');
   await expect(page.getByTestId('scaling-fit-meta')).toContainText('245 points fitted (5 highest-loss dropped)');
-  await expect(value('E')).not.toHaveText('1.827');
+  // CLI --drop-top 5: A 534.616, B 1944.73; with --loss l2 as well: E 1.82204, B 2016.39.
+  await expect(value('A')).toHaveText('534.6');
+  await expect(value('B')).toHaveText('1945');
   await page.getByTestId('scaling-loss').selectOption('l2');
   await expect(page.getByTestId('scaling-fit-meta')).toContainText('L2');
+  await expect(value('E')).toHaveText('1.822');
+  await expect(value('B')).toHaveText('2016');
   await expect(page.getByTestId('scaling-delta')).toBeDisabled();
   expect(errors).toEqual([]);
 });

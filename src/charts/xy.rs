@@ -38,7 +38,8 @@ pub struct XyAxis {
 /// One thing drawn on the plot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum XySeries {
-    /// A polyline; `end_label` is written at its last point (e.g. "N = 1B" on an iso-N curve).
+    /// A polyline; `end_label` is written at its last point, or at its first with `label_start`
+    /// (e.g. "N = 1B" on an iso-N curve).
     Line {
         legend: Option<String>,
         colour: usize,
@@ -47,6 +48,8 @@ pub enum XySeries {
         opacity: f64,
         points: Vec<(f64, f64)>,
         end_label: Option<String>,
+        #[serde(default)]
+        label_start: bool,
     },
     /// A shaded band: (x, lower, upper) per x.
     Band { legend: Option<String>, colour: usize, points: Vec<(f64, f64, f64)> },
@@ -289,7 +292,15 @@ impl XyPlot {
                     }
                     (
                         1,
-                        XySeries::Line { legend, colour: c, width, opacity, points, end_label },
+                        XySeries::Line {
+                            legend,
+                            colour: c,
+                            width,
+                            opacity,
+                            points,
+                            end_label,
+                            label_start,
+                        },
                     ) => {
                         let pts: Vec<(f64, f64)> =
                             points.iter().filter_map(|&(x, y)| self.xy(x, y)).collect();
@@ -309,18 +320,20 @@ impl XyPlot {
                                 PathElement::new(vec![(x, y), (x + 2 * size, y)], style)
                             });
                         }
-                        if let (Some(text), Some(&last)) = (end_label, pts.last()) {
-                            let (bx, by) = chart.backend_coord(&last);
+                        let at = if *label_start { pts.first() } else { pts.last() };
+                        if let (Some(text), Some(&at)) = (end_label, at) {
+                            let (bx, by) = chart.backend_coord(&at);
+                            let (h, dx) = if *label_start {
+                                (HPos::Left, px(4.0, s))
+                            } else {
+                                (HPos::Right, -px(2.0, s))
+                            };
                             let font = (FONT, px(11.0, s))
                                 .into_font()
                                 .color(&colour(*c))
-                                .pos(Pos::new(HPos::Right, VPos::Bottom));
-                            root.draw(&Text::new(
-                                text.clone(),
-                                (bx - px(2.0, s), by - px(3.0, s)),
-                                font,
-                            ))
-                            .map_err(err)?;
+                                .pos(Pos::new(h, VPos::Bottom));
+                            root.draw(&Text::new(text.clone(), (bx + dx, by - px(3.0, s)), font))
+                                .map_err(err)?;
                         }
                     }
                     (2, XySeries::Points { legend, colour: c, radius, hollow, points, labels }) => {
@@ -352,7 +365,7 @@ impl XyPlot {
                             let (a, b) = chart.plotting_area().get_pixel_range();
                             ((a.start, b.start), (a.end, b.end))
                         };
-                        for ((p, label), _) in pts.iter().map(|x| (x, ())) {
+                        for (p, label) in &pts {
                             let Some(text) = label.filter(|t| !t.is_empty()) else { continue };
                             let (bx, by) = chart.backend_coord(p);
                             let near_right = bx > right - px(7.0 * text.chars().count() as f64, s);
@@ -364,8 +377,8 @@ impl XyPlot {
                             let font = (FONT, px(11.0, s))
                                 .into_font()
                                 .color(&INK)
-                                .pos(Pos::new(anchor, VPos::Center));
-                            root.draw(&Text::new(text.clone(), (bx + dx, by), font))
+                                .pos(Pos::new(anchor, VPos::Bottom));
+                            root.draw(&Text::new(text.clone(), (bx + dx, by - px(1.0, s)), font))
                                 .map_err(err)?;
                         }
                     }

@@ -183,11 +183,9 @@ fn ScalingResults(
                 <p class="caption">"Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band."</p>
                 <ChartCanvas spec=loss_chart testid="chart-scaling-loss" label="Loss against training compute on log axes, with iso-N curves and the fitted frontier"/>
             </div>
-            <div class="panel grid2">
-                <div>
-                    <h2>"Tokens per parameter at the optimum"</h2>
-                    <ChartCanvas spec=tpp testid="chart-scaling-tpp" label="Compute-optimal tokens per parameter against compute, with bootstrap band"/>
-                </div>
+            <div class="panel">
+                <h2>"Tokens per parameter at the optimum"</h2>
+                <ChartCanvas spec=tpp testid="chart-scaling-tpp" label="Compute-optimal tokens per parameter against compute, with bootstrap band"/>
             </div>
         </Show>
         <div class="panel">

@@ -64,6 +64,7 @@ pub fn loss_vs_compute(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 0.55,
             points: pts,
             end_label: Some(format!("N = {}", si(n))),
+            label_start: true,
         });
     }
     let band: Vec<(f64, f64, f64)> =
@@ -104,10 +105,11 @@ pub fn loss_vs_compute(o: &ScalingOutcome) -> Option<ChartSpec> {
         opacity: 1.0,
         points: f.allocation.iter().map(|a| (a.compute, a.loss)).collect(),
         end_label: None,
+        label_start: false,
     });
     Some(plot(
         axis("training compute C = 6ND (FLOPs)", true),
-        axis("loss", true),
+        axis("loss", false),
         series,
         LegendAt::UpperRight,
     ))
@@ -136,6 +138,7 @@ pub fn tokens_per_param(o: &ScalingOutcome) -> Option<ChartSpec> {
         opacity: 1.0,
         points: f.allocation.iter().map(|a| (a.compute, a.tokens_per_param)).collect(),
         end_label: None,
+        label_start: false,
     });
     // Hoffmann et al.'s rule of thumb, for reference.
     let (cmin, cmax) = bounds(f.allocation.iter().map(|a| a.compute))?;
@@ -146,6 +149,7 @@ pub fn tokens_per_param(o: &ScalingOutcome) -> Option<ChartSpec> {
         opacity: 0.8,
         points: vec![(cmin, 20.0), (cmax, 20.0)],
         end_label: None,
+        label_start: false,
     });
     Some(ChartSpec::Xy(XyPlot {
         x: axis("training compute C (FLOPs)", true),
@@ -200,6 +204,7 @@ pub fn iso_loss(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 0.7,
             points: pts,
             end_label: Some(format!("L = {l:.2}")),
+            label_start: false,
         });
     }
     if let Some(a) = AllocationLaw::of(&p) {
@@ -215,6 +220,7 @@ pub fn iso_loss(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 1.0,
             points: pts,
             end_label: None,
+            label_start: false,
         });
     }
     // Name the most over-trained few when there are many points; all of them when few.
@@ -282,6 +288,7 @@ pub fn score_trend(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 0.8,
             points: vec![(cmin / 2.0, t.floor), (cmax * 2.0, t.floor)],
             end_label: None,
+            label_start: false,
         },
         XySeries::Line {
             legend: Some("robust sigmoid".into()),
@@ -290,6 +297,7 @@ pub fn score_trend(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 1.0,
             points: fitted,
             end_label: None,
+            label_start: false,
         },
         XySeries::Points {
             legend: Some(format!("models ({})", typical.len())),
@@ -331,6 +339,7 @@ pub fn inference(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 0.5,
             points: vec![(tmin, first.chinchilla_params), (tmax, first.chinchilla_params)],
             end_label: None,
+            label_start: false,
         },
         XySeries::Line {
             legend: Some("Chinchilla-optimal D".into()),
@@ -339,6 +348,7 @@ pub fn inference(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 0.5,
             points: vec![(tmin, first.chinchilla_tokens), (tmax, first.chinchilla_tokens)],
             end_label: None,
+            label_start: false,
         },
         XySeries::Line {
             legend: Some("best N (parameters)".into()),
@@ -347,6 +357,7 @@ pub fn inference(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 1.0,
             points: pts.iter().map(|p| (p.inference_tokens, p.params)).collect(),
             end_label: None,
+            label_start: false,
         },
         XySeries::Line {
             legend: Some("best D (training tokens)".into()),
@@ -355,6 +366,7 @@ pub fn inference(o: &ScalingOutcome) -> Option<ChartSpec> {
             opacity: 1.0,
             points: pts.iter().map(|p| (p.inference_tokens, p.tokens)).collect(),
             end_label: None,
+            label_start: false,
         },
         XySeries::Points {
             legend: None,

@@ -189,7 +189,7 @@ fn ScalingResults(
             </div>
         </Show>
         <div class="panel">
-            <h2>"Released models under each law"</h2>
+            <h2>{move || if has_loss() { "Each run under each law" } else { "Released models under each law" }}</h2>
             <p class="caption">"Compute-optimal tokens for each model's size, D_opt(N), and the over-training factor D / D_opt(N). The published fits disagree by 3× or more: the choice of law matters."</p>
             <tables::ModelsTableView outcome=outcome/>
         </div>

@@ -6,6 +6,7 @@ use crate::intake::{self, DatasetPanel, IntakeBar, ProgressList};
 use crate::state::AppState;
 use crate::views::judge::JudgeView;
 use crate::views::ratings::RatingsView;
+use crate::views::scaling::ScalingView;
 use crate::views::{View, ViewTabs};
 
 /// The application root.
@@ -41,6 +42,9 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || state.view.get() == View::Judge>
                     <JudgeView/>
+                </Show>
+                <Show when=move || state.view.get() == View::Scaling>
+                    <ScalingView/>
                 </Show>
             </main>
             <div class="drop-overlay" aria-hidden="true">"Drop files or folders to load them"</div>

@@ -5,6 +5,7 @@ pub mod forest;
 pub mod heatmap;
 pub mod scatter;
 pub mod slope;
+pub mod xy;
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -19,6 +20,7 @@ pub enum ChartSpec {
     Heatmap(heatmap::Heatmap),
     Scatter(scatter::Scatter),
     Slope(slope::Slope),
+    Xy(xy::XyPlot),
 }
 
 impl ChartSpec {
@@ -29,6 +31,7 @@ impl ChartSpec {
             Self::Heatmap(c) => c.size(),
             Self::Scatter(c) => c.size(),
             Self::Slope(c) => c.size(),
+            Self::Xy(c) => c.size(),
         }
     }
 
@@ -44,6 +47,7 @@ impl ChartSpec {
             Self::Heatmap(c) => c.draw(root, scale),
             Self::Scatter(c) => c.draw(root, scale),
             Self::Slope(c) => c.draw(root, scale),
+            Self::Xy(c) => c.draw(root, scale),
         }
     }
 

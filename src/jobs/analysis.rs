@@ -27,6 +27,8 @@ pub enum AnalysisRequest {
     Judge { datasets: Vec<JobId>, leaderboards: Vec<JobId>, settings: JudgeSettings },
     /// The instruction and both answers of one AlpacaEval judgment (row of a dataset).
     JudgeAnswers { dataset: JobId, row: u32 },
+    /// Scaling-law fit, per-model allocation and score trend on one scaling table.
+    Scaling(Box<super::scaling::ScalingRequest>),
 }
 
 /// Worker → page.
@@ -35,6 +37,7 @@ pub enum AnalysisResult {
     Ratings(Box<RatingsOutcome>),
     Judge(Box<super::judge::JudgeOutcome>),
     JudgeAnswers(Box<super::judge::AnswerPair>),
+    Scaling(Box<super::scaling::ScalingOutcome>),
 }
 
 /// A rating run and what the filter controls can offer.
@@ -82,6 +85,9 @@ pub fn run(
         AnalysisRequest::JudgeAnswers { dataset, row } => {
             super::judge::answers(datasets, *dataset, *row)
                 .map(|a| AnalysisResult::JudgeAnswers(Box::new(a)))
+        }
+        AnalysisRequest::Scaling(req) => {
+            super::scaling::analyse(datasets, req).map(|o| AnalysisResult::Scaling(Box::new(o)))
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod analysis;
 mod codec;
 pub mod judge;
 pub mod protocol;
+pub mod scaling;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};

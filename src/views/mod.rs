@@ -3,6 +3,7 @@
 
 pub mod judge;
 pub mod ratings;
+pub mod scaling;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -17,11 +18,12 @@ pub enum View {
     Data,
     Ratings,
     Judge,
+    Scaling,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 3] = [View::Data, View::Ratings, View::Judge];
+    pub const ALL: [View; 4] = [View::Data, View::Ratings, View::Scaling, View::Judge];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
@@ -29,6 +31,7 @@ impl View {
             View::Data => "Data",
             View::Ratings => "Ratings",
             View::Judge => "Judge",
+            View::Scaling => "Scaling",
         }
     }
 
@@ -38,6 +41,7 @@ impl View {
             View::Data => "data",
             View::Ratings => "ratings",
             View::Judge => "judge",
+            View::Scaling => "scaling",
         }
     }
 }

@@ -1,0 +1,409 @@
+//! XY plot with optional log axes: lines (curves, fitted frontiers, contours), shaded bands
+//! (bootstrap intervals) and scatter points with optional labels (outliers, named models). Used by
+//! the scaling view for loss vs compute, iso-loss contours, tokens per parameter and score vs
+//! compute.
+//!
+//! Log axes are drawn in log10 space on a linear coordinate system so that ticks land on whole
+//! decades and read "1B", "1T", "1e21" instead of plotters' raw numbers.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
+
+use super::theme::{px, ACCENT, FONT, GRID, INK, MUTED};
+
+/// Series colours, by index.
+pub const PALETTE: [RGBColor; 6] = [
+    ACCENT,
+    RGBColor(222, 107, 30),
+    RGBColor(24, 145, 96),
+    RGBColor(200, 45, 60),
+    RGBColor(128, 78, 190),
+    MUTED,
+];
+
+fn colour(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
+/// One axis.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct XyAxis {
+    pub label: String,
+    /// Log10 scale (non-positive values are left out).
+    pub log: bool,
+}
+
+/// One thing drawn on the plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum XySeries {
+    /// A polyline; `end_label` is written at its last point, or at its first with `label_start`
+    /// (e.g. "N = 1B" on an iso-N curve).
+    Line {
+        legend: Option<String>,
+        colour: usize,
+        width: f64,
+        /// Opacity 0–1.
+        opacity: f64,
+        points: Vec<(f64, f64)>,
+        end_label: Option<String>,
+        #[serde(default)]
+        label_start: bool,
+    },
+    /// A shaded band: (x, lower, upper) per x.
+    Band { legend: Option<String>, colour: usize, points: Vec<(f64, f64, f64)> },
+    /// Scatter points; `labels[i]` (when present and non-empty) is written next to point i.
+    Points {
+        legend: Option<String>,
+        colour: usize,
+        radius: f64,
+        hollow: bool,
+        points: Vec<(f64, f64)>,
+        labels: Vec<String>,
+    },
+}
+
+/// Where the legend goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LegendAt {
+    UpperLeft,
+    UpperRight,
+    LowerLeft,
+    LowerRight,
+}
+
+/// The chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct XyPlot {
+    pub x: XyAxis,
+    pub y: XyAxis,
+    pub series: Vec<XySeries>,
+    pub legend: LegendAt,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A value on an axis in drawing space (log10 for log axes); None when it cannot be drawn.
+fn to_axis(v: f64, log: bool) -> Option<f64> {
+    if !v.is_finite() {
+        return None;
+    }
+    if log {
+        (v > 0.0).then(|| v.log10())
+    } else {
+        Some(v)
+    }
+}
+
+/// "1", "10", "1K", "1M", "1B", "1T", then "1e15" and above; small decades as "0.01".
+pub fn decade_label(k: i32) -> String {
+    match k {
+        0..=2 => format!("{}", 10u64.pow(k as u32)),
+        3..=14 => {
+            let (suffix, base) = match k {
+                3..=5 => ("K", 3),
+                6..=8 => ("M", 6),
+                9..=11 => ("B", 9),
+                _ => ("T", 12),
+            };
+            format!("{}{suffix}", 10u64.pow((k - base) as u32))
+        }
+        k if (-4..0).contains(&k) => format!("{}", 10f64.powi(k)),
+        k => format!("1e{k}"),
+    }
+}
+
+/// A count with three significant digits and a K/M/B/T suffix up to 1e15, else "3.15e23".
+pub fn si(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    let a = v.abs();
+    let (div, suffix) = match a {
+        a if a >= 1e15 => return format!("{v:.2e}"),
+        a if a >= 1e12 => (1e12, "T"),
+        a if a >= 1e9 => (1e9, "B"),
+        a if a >= 1e6 => (1e6, "M"),
+        a if a >= 1e3 => (1e3, "K"),
+        a if a >= 1e-2 || a == 0.0 => (1.0, ""),
+        _ => return format!("{v:.2e}"),
+    };
+    let x = v / div;
+    let digits = if x.abs() >= 100.0 {
+        0
+    } else if x.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{x:.digits$}{suffix}")
+}
+
+/// Tick label of a log axis at `v` (log10 of the value).
+fn log_tick(v: f64, span: f64) -> String {
+    let k = v.round();
+    if (v - k).abs() < 1e-6 {
+        decade_label(k as i32)
+    } else if span < 2.0 {
+        si(10f64.powf(v))
+    } else {
+        String::new()
+    }
+}
+
+fn lin_tick(v: f64, span: f64) -> String {
+    let digits = if span >= 20.0 {
+        0
+    } else if span >= 2.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.digits$}")
+}
+
+impl XyPlot {
+    /// CSS size.
+    pub fn size(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    fn xy(&self, x: f64, y: f64) -> Option<(f64, f64)> {
+        Some((to_axis(x, self.x.log)?, to_axis(y, self.y.log)?))
+    }
+
+    /// Data range in drawing space, padded.
+    fn ranges(&self) -> Option<((f64, f64), (f64, f64))> {
+        let mut xs = Vec::new();
+        let mut ys = Vec::new();
+        let mut push = |x: f64, y: f64| {
+            if let Some((a, b)) = self.xy(x, y) {
+                xs.push(a);
+                ys.push(b);
+            }
+        };
+        for s in &self.series {
+            match s {
+                XySeries::Line { points, .. } | XySeries::Points { points, .. } => {
+                    points.iter().for_each(|&(x, y)| push(x, y))
+                }
+                XySeries::Band { points, .. } => points.iter().for_each(|&(x, lo, hi)| {
+                    push(x, lo);
+                    push(x, hi);
+                }),
+            }
+        }
+        let span = |v: &[f64], log: bool| -> Option<(f64, f64)> {
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if !lo.is_finite() || !hi.is_finite() {
+                return None;
+            }
+            let width = hi - lo;
+            let pad = if width > 0.0 {
+                width * 0.04
+            } else if log {
+                0.5
+            } else {
+                lo.abs().max(1.0) * 0.1
+            };
+            Some((lo - pad, hi + pad))
+        };
+        Some((span(&xs, self.x.log)?, span(&ys, self.y.log)?))
+    }
+
+    /// Paints it.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        s: f64,
+    ) -> Result<(), String> {
+        let Some(((x0, x1), (y0, y1))) = self.ranges() else {
+            let style = (FONT, px(13.0, s)).into_font().color(&MUTED);
+            root.draw(&Text::new("nothing to draw", (px(20.0, s), px(20.0, s)), style))
+                .map_err(|e| e.to_string())?;
+            return Ok(());
+        };
+        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let (xspan, yspan) = (x1 - x0, y1 - y0);
+        let (xlog, ylog) = (self.x.log, self.y.log);
+        let x_fmt = move |v: &f64| if xlog { log_tick(*v, xspan) } else { lin_tick(*v, xspan) };
+        let y_fmt = move |v: &f64| if ylog { log_tick(*v, yspan) } else { lin_tick(*v, yspan) };
+        let x_ticks = if xlog { ((xspan.ceil() as usize) + 1).clamp(3, 12) } else { 8 };
+        let y_ticks = if ylog { ((yspan.ceil() as usize) + 1).clamp(3, 12) } else { 8 };
+        let mut chart = ChartBuilder::on(root)
+            .margin(px(12.0, s))
+            .margin_right(px(24.0, s))
+            .x_label_area_size(px(44.0, s))
+            .y_label_area_size(px(64.0, s))
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(GRID.mix(0.5))
+            .bold_line_style(GRID)
+            .axis_style(MUTED)
+            .x_labels(x_ticks)
+            .y_labels(y_ticks)
+            .x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .x_desc(self.x.label.as_str())
+            .y_desc(self.y.label.as_str())
+            .label_style((FONT, px(12.0, s)).into_font().color(&INK))
+            .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
+            .draw()
+            .map_err(err)?;
+        let mut has_legend = false;
+        // Bands first, then lines, then points on top.
+        for layer in 0..3 {
+            for series in &self.series {
+                match (layer, series) {
+                    (0, XySeries::Band { legend, colour: c, points }) => {
+                        let mut upper: Vec<(f64, f64)> = Vec::new();
+                        let mut lower: Vec<(f64, f64)> = Vec::new();
+                        for &(x, lo, hi) in points {
+                            if let (Some(a), Some(b)) = (self.xy(x, lo), self.xy(x, hi)) {
+                                lower.push(a);
+                                upper.push(b);
+                            }
+                        }
+                        if lower.len() < 2 {
+                            continue;
+                        }
+                        let col = colour(*c);
+                        lower.extend(upper.into_iter().rev());
+                        let anno = chart
+                            .draw_series(std::iter::once(Polygon::new(
+                                lower,
+                                col.mix(0.18).filled(),
+                            )))
+                            .map_err(err)?;
+                        if let Some(l) = legend {
+                            has_legend = true;
+                            let size = px(10.0, s);
+                            anno.label(l.as_str()).legend(move |(x, y)| {
+                                Rectangle::new(
+                                    [(x, y - size / 2), (x + 2 * size, y + size / 2)],
+                                    col.mix(0.25).filled(),
+                                )
+                            });
+                        }
+                    }
+                    (
+                        1,
+                        XySeries::Line {
+                            legend,
+                            colour: c,
+                            width,
+                            opacity,
+                            points,
+                            end_label,
+                            label_start,
+                        },
+                    ) => {
+                        let pts: Vec<(f64, f64)> =
+                            points.iter().filter_map(|&(x, y)| self.xy(x, y)).collect();
+                        if pts.len() < 2 {
+                            continue;
+                        }
+                        let col = colour(*c).mix(*opacity);
+                        let w = px(*width, s).max(1) as u32;
+                        let style = ShapeStyle::from(col).stroke_width(w);
+                        let anno = chart
+                            .draw_series(std::iter::once(PathElement::new(pts.clone(), style)))
+                            .map_err(err)?;
+                        if let Some(l) = legend {
+                            has_legend = true;
+                            let size = px(10.0, s);
+                            anno.label(l.as_str()).legend(move |(x, y)| {
+                                PathElement::new(vec![(x, y), (x + 2 * size, y)], style)
+                            });
+                        }
+                        let at = if *label_start { pts.first() } else { pts.last() };
+                        if let (Some(text), Some(&at)) = (end_label, at) {
+                            let (bx, by) = chart.backend_coord(&at);
+                            let (h, dx) = if *label_start {
+                                (HPos::Left, px(4.0, s))
+                            } else {
+                                (HPos::Right, -px(2.0, s))
+                            };
+                            let font = (FONT, px(11.0, s))
+                                .into_font()
+                                .color(&colour(*c))
+                                .pos(Pos::new(h, VPos::Bottom));
+                            root.draw(&Text::new(text.clone(), (bx + dx, by - px(3.0, s)), font))
+                                .map_err(err)?;
+                        }
+                    }
+                    (2, XySeries::Points { legend, colour: c, radius, hollow, points, labels }) => {
+                        let col = colour(*c);
+                        let r = px(*radius, s).max(1);
+                        let style = if *hollow {
+                            ShapeStyle::from(col).stroke_width(px(1.5, s).max(1) as u32)
+                        } else {
+                            col.mix(0.85).filled()
+                        };
+                        let pts: Vec<((f64, f64), Option<&String>)> = points
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, &(x, y))| Some((self.xy(x, y)?, labels.get(i))))
+                            .collect();
+                        if pts.is_empty() {
+                            continue;
+                        }
+                        let anno = chart
+                            .draw_series(pts.iter().map(|(p, _)| Circle::new(*p, r, style)))
+                            .map_err(err)?;
+                        if let Some(l) = legend {
+                            has_legend = true;
+                            let size = px(10.0, s);
+                            anno.label(l.as_str())
+                                .legend(move |(x, y)| Circle::new((x + size, y), r, style));
+                        }
+                        let ((_, _), (right, _)) = {
+                            let (a, b) = chart.plotting_area().get_pixel_range();
+                            ((a.start, b.start), (a.end, b.end))
+                        };
+                        for (p, label) in &pts {
+                            let Some(text) = label.filter(|t| !t.is_empty()) else { continue };
+                            let (bx, by) = chart.backend_coord(p);
+                            let near_right = bx > right - px(7.0 * text.chars().count() as f64, s);
+                            let (anchor, dx) = if near_right {
+                                (HPos::Right, -(r + px(4.0, s)))
+                            } else {
+                                (HPos::Left, r + px(4.0, s))
+                            };
+                            let font = (FONT, px(11.0, s))
+                                .into_font()
+                                .color(&INK)
+                                .pos(Pos::new(anchor, VPos::Bottom));
+                            root.draw(&Text::new(text.clone(), (bx + dx, by - px(1.0, s)), font))
+                                .map_err(err)?;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if has_legend {
+            let pos = match self.legend {
+                LegendAt::UpperLeft => SeriesLabelPosition::UpperLeft,
+                LegendAt::UpperRight => SeriesLabelPosition::UpperRight,
+                LegendAt::LowerLeft => SeriesLabelPosition::LowerLeft,
+                LegendAt::LowerRight => SeriesLabelPosition::LowerRight,
+            };
+            chart
+                .configure_series_labels()
+                .position(pos)
+                .margin(px(8.0, s))
+                .legend_area_size(px(28.0, s))
+                .label_font((FONT, px(12.0, s)).into_font().color(&INK))
+                .background_style(WHITE.mix(0.9))
+                .border_style(GRID)
+                .draw()
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,276 @@
+//! The scaling view's forms: which table and which columns, the fit settings, the law applied in
+//! the contour chart and the inference optimum, and the inference demand.
+
+use benchlens_engine::scaling::table::DetectedColumns;
+use benchlens_engine::scaling::{ColumnChoice, StartMode};
+use leptos::prelude::*;
+
+use super::{LossChoice, ScalingViewState};
+use crate::jobs::protocol::JobId;
+use crate::jobs::scaling::ScalingOutcome;
+
+fn select_value(ev: &leptos::ev::Event) -> String {
+    let select: web_sys::HtmlSelectElement = event_target(ev);
+    select.value()
+}
+
+/// The roles a column can play, with their labels and test ids.
+const ROLES: [(&str, &str); 6] = [
+    ("params", "Parameters N"),
+    ("tokens", "Tokens D"),
+    ("compute", "Compute C"),
+    ("loss", "Loss"),
+    ("score", "Score"),
+    ("name", "Name"),
+];
+
+fn choice_slot<'a>(c: &'a mut ColumnChoice, role: &str) -> &'a mut Option<String> {
+    match role {
+        "params" => &mut c.params,
+        "tokens" => &mut c.tokens,
+        "compute" => &mut c.compute,
+        "loss" => &mut c.loss,
+        "score" => &mut c.score,
+        _ => &mut c.name,
+    }
+}
+
+fn detected(d: &DetectedColumns, role: &str) -> Option<String> {
+    match role {
+        "params" => d.params.clone(),
+        "tokens" => d.tokens.clone(),
+        "compute" => d.compute.clone(),
+        "loss" => d.loss.clone(),
+        "score" => d.score.clone(),
+        _ => d.name.clone(),
+    }
+}
+
+/// Table choice and the column mapping (detected columns, each overridable).
+#[component]
+pub fn InputControls(
+    /// Every scaling table loaded: (id, file name).
+    #[prop(into)]
+    tables: Signal<Vec<(JobId, String)>>,
+    /// The table analysed.
+    #[prop(into)]
+    chosen: Signal<Option<JobId>>,
+    /// The last analysis (for what was detected).
+    #[prop(into)]
+    outcome: Signal<Option<ScalingOutcome>>,
+) -> impl IntoView {
+    let vs = expect_context::<ScalingViewState>();
+    let on_table = move |ev: leptos::ev::Event| {
+        if let Ok(id) = select_value(&ev).parse::<JobId>() {
+            vs.dataset.set(Some(id));
+        }
+    };
+    let role_select = move |role: &'static str, label: &'static str| {
+        let in_use = move || outcome.with(|o| o.as_ref().and_then(|o| detected(&o.columns, role)));
+        let explicit = move || {
+            vs.columns.with(|c| {
+                let mut c = c.clone();
+                choice_slot(&mut c, role).clone()
+            })
+        };
+        let on_change = move |ev: leptos::ev::Event| {
+            let v = select_value(&ev);
+            vs.columns.update(|c| *choice_slot(c, role) = (!v.is_empty()).then_some(v));
+        };
+        let options = move || {
+            let current = explicit();
+            vs.table_columns
+                .get()
+                .into_iter()
+                .map(|c| {
+                    let selected = current.as_deref() == Some(c.as_str());
+                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                })
+                .collect_view()
+        };
+        view! {
+            <label>{label}
+                <select data-testid=format!("scaling-col-{role}") on:change=on_change>
+                    <option value="" selected=move || explicit().is_none()>
+                        {move || match in_use() {
+                            Some(c) if explicit().is_none() => format!("auto: {c}"),
+                            _ if explicit().is_none() => "auto: none found".to_string(),
+                            _ => "auto".to_string(),
+                        }}
+                    </option>
+                    {options}
+                </select>
+            </label>
+        }
+    };
+    let table_options = move || {
+        let current = chosen.get();
+        tables
+            .get()
+            .into_iter()
+            .map(|(id, name)| {
+                view! { <option value=id.to_string() selected=current == Some(id)>{name}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <Show when=move || !tables.with(Vec::is_empty)>
+            <form class="controls scaling-columns" data-testid="scaling-inputs" on:submit=|ev| ev.prevent_default()>
+                <label>"Table"
+                    <select data-testid="scaling-table" on:change=on_table>{table_options}</select>
+                </label>
+                {ROLES.into_iter().map(|(role, label)| role_select(role, label)).collect_view()}
+            </form>
+        </Show>
+    }
+}
+
+/// Loss, δ, drop-top, starts, bootstrap rounds and seed of the Approach-3 fit.
+#[component]
+pub fn FitControls() -> impl IntoView {
+    let vs = expect_context::<ScalingViewState>();
+    let fit = vs.fit;
+    let on_loss = move |ev: leptos::ev::Event| {
+        vs.loss.set(match select_value(&ev).as_str() {
+            "l2" => LossChoice::L2,
+            "l1" => LossChoice::L1,
+            _ => LossChoice::Huber,
+        });
+    };
+    let on_starts = move |ev: leptos::ev::Event| {
+        let full = select_value(&ev) == "full-grid";
+        fit.update(|f| f.starts = if full { StartMode::FullGrid } else { StartMode::Varpro });
+    };
+    view! {
+        <form class="controls" data-testid="scaling-fit-controls" on:submit=|ev| ev.prevent_default()>
+            <label>"Loss on log residuals"
+                <select data-testid="scaling-loss" on:change=on_loss>
+                    <option value="huber" selected=true>"Huber"</option>
+                    <option value="l2">"L2 (least squares)"</option>
+                    <option value="l1">"L1"</option>
+                </select>
+            </label>
+            <label>"Huber δ"
+                <input type="number" min="0" step="any" data-testid="scaling-delta"
+                    prop:disabled=move || vs.loss.get() != LossChoice::Huber
+                    prop:value=move || vs.delta.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(d) = event_target_value(&ev).parse::<f64>() {
+                            if d > 0.0 && d.is_finite() { vs.delta.set(d); }
+                        }
+                    }/>
+            </label>
+            <label>"Drop top K"
+                <input type="number" min="0" max="1000" step="1" data-testid="scaling-drop-top"
+                    prop:value=move || fit.with(|f| f.drop_top.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { fit.update(|f| f.drop_top = n.min(1000)); } }/>
+            </label>
+            <label>"Starts"
+                <select data-testid="scaling-starts" on:change=on_starts>
+                    <option value="varpro" selected=true>"variable projection grid"</option>
+                    <option value="full-grid">"full 4,500-start grid (Hoffmann)"</option>
+                </select>
+            </label>
+            <label>"Bootstrap rounds"
+                <input type="number" min="0" max="10000" step="100" data-testid="scaling-rounds"
+                    prop:value=move || fit.with(|f| f.bootstrap.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { fit.update(|f| f.bootstrap = n.min(10_000)); } }/>
+            </label>
+            <label>"Seed"
+                <input type="number" min="0" data-testid="scaling-seed"
+                    prop:value=move || fit.with(|f| f.seed.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { fit.update(|f| f.seed = n); } }/>
+            </label>
+        </form>
+    }
+}
+
+/// The law used by the iso-loss contours and the inference optimum.
+#[component]
+pub fn LawSelect(
+    /// The last analysis (for the laws on offer).
+    #[prop(into)]
+    outcome: Signal<Option<ScalingOutcome>>,
+) -> impl IntoView {
+    let vs = expect_context::<ScalingViewState>();
+    let current = move || {
+        outcome.with(|o| o.as_ref().and_then(|o| o.inference.as_ref().ok().map(|i| i.law.clone())))
+    };
+    let options = move || {
+        let cur = current();
+        outcome.with(|o| {
+            o.as_ref()
+                .map(|o| {
+                    o.models
+                        .fits
+                        .iter()
+                        .map(|f| {
+                            let selected = cur.as_deref() == Some(f.id.as_str());
+                            view! { <option value=f.id.clone() selected=selected>{f.label.clone()}</option> }
+                        })
+                        .collect_view()
+                })
+        })
+    };
+    view! {
+        <form class="controls" on:submit=|ev| ev.prevent_default()>
+            <label>"Law (contours and inference optimum)"
+                <select data-testid="scaling-law" on:change=move |ev| {
+                    vs.inference_law.set(select_value(&ev));
+                    vs.target_loss.set(None);
+                }>{options}</select>
+            </label>
+        </form>
+    }
+}
+
+/// Target loss and expected inference tokens of the inference-aware optimum.
+#[component]
+pub fn InferenceControls(
+    /// The last analysis (for the target loss in use).
+    #[prop(into)]
+    outcome: Signal<Option<ScalingOutcome>>,
+) -> impl IntoView {
+    let vs = expect_context::<ScalingViewState>();
+    let target_shown = move || {
+        outcome.with(|o| {
+            o.as_ref()
+                .and_then(|o| o.inference.as_ref().ok().map(|i| format!("{:.4}", i.target_loss)))
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <form class="controls" data-testid="scaling-inference-controls" on:submit=|ev| ev.prevent_default()>
+            <label>"Target loss"
+                <input type="number" step="0.01" min="0" data-testid="scaling-target-loss"
+                    prop:value=target_shown
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        vs.target_loss.set(v.parse::<f64>().ok().filter(|t| t.is_finite() && *t > 0.0));
+                    }/>
+            </label>
+            <label>"Expected inference tokens"
+                <input type="text" inputmode="decimal" data-testid="scaling-inference-tokens"
+                    prop:value=move || format!("{:e}", vs.inference_tokens.get())
+                    on:change=move |ev| {
+                        if let Some(t) = parse_tokens(&event_target_value(&ev)) { vs.inference_tokens.set(t); }
+                    }/>
+            </label>
+            <span class="hint">"e.g. 2e12, 500B, 10T; the target defaults to a compute-optimal 7B model's loss"</span>
+        </form>
+    }
+}
+
+/// "2e12", "500B", "10T", "1.5e13" → tokens; None for anything else or negative.
+pub fn parse_tokens(s: &str) -> Option<f64> {
+    let s = s.trim().replace([',', '_', ' '], "");
+    let (num, mult) = match s.chars().last()? {
+        'K' | 'k' => (&s[..s.len() - 1], 1e3),
+        'M' | 'm' => (&s[..s.len() - 1], 1e6),
+        'B' | 'b' | 'G' => (&s[..s.len() - 1], 1e9),
+        'T' | 't' => (&s[..s.len() - 1], 1e12),
+        _ => (s.as_str(), 1.0),
+    };
+    let v = num.parse::<f64>().ok()? * mult;
+    (v.is_finite() && v >= 0.0).then_some(v)
+}

@@ -4,6 +4,9 @@ use leptos::prelude::*;
 
 use crate::intake::{self, DatasetPanel, IntakeBar, ProgressList};
 use crate::state::AppState;
+use crate::views::judge::JudgeView;
+use crate::views::ratings::RatingsView;
+use crate::views::{View, ViewTabs};
 
 /// The application root.
 #[component]
@@ -25,11 +28,20 @@ pub fn App() -> impl IntoView {
             <header class="top">
                 <h1>"benchlens"</h1>
                 <p class="tagline">"LLM evaluation data, analysed in your browser"</p>
+                <nav class="tabs"><ViewTabs/></nav>
             </header>
             <main>
                 <IntakeBar/>
                 <ProgressList/>
-                <DatasetPanel/>
+                <Show when=move || state.view.get() == View::Data>
+                    <DatasetPanel/>
+                </Show>
+                <Show when=move || state.view.get() == View::Ratings>
+                    <RatingsView/>
+                </Show>
+                <Show when=move || state.view.get() == View::Judge>
+                    <JudgeView/>
+                </Show>
             </main>
             <div class="drop-overlay" aria-hidden="true">"Drop files or folders to load them"</div>
         </div>

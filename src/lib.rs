@@ -4,7 +4,9 @@
 //! worker, results back, and draws them.
 
 pub mod app;
+pub mod charts;
 pub mod format;
 pub mod intake;
 pub mod jobs;
 pub mod state;
+pub mod views;

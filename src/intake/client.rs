@@ -9,12 +9,17 @@ use benchlens_engine::formats::LoadOptions;
 use gloo_worker::{Spawnable, WorkerBridge};
 use leptos::prelude::*;
 
+use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::protocol::{JobId, Request, Response};
 use crate::jobs::{IntakeWorker, JsCodec};
 use crate::state::{AppState, DatasetEntry, JobEntry, JobStatus};
 
+type AnalysisCallback = Box<dyn FnOnce(Result<AnalysisResult, String>)>;
+
 struct Client {
     bridge: WorkerBridge<IntakeWorker>,
+    /// Where each pending analysis result goes.
+    pending: BTreeMap<JobId, AnalysisCallback>,
     next_job: JobId,
     /// Source of each dataset and running job, for re-parsing.
     sources: BTreeMap<JobId, Source>,
@@ -45,7 +50,12 @@ pub fn init(state: AppState) {
             .encoding::<JsCodec>()
             .callback(move |response| handle(state, response))
             .spawn("./worker.js");
-        *c.borrow_mut() = Some(Client { bridge, next_job: 1, sources: BTreeMap::new() });
+        *c.borrow_mut() = Some(Client {
+            bridge,
+            pending: BTreeMap::new(),
+            next_job: 1,
+            sources: BTreeMap::new(),
+        });
     });
 }
 
@@ -148,8 +158,27 @@ pub fn dismiss(state: AppState, job: JobId) {
     state.jobs.update(|jobs| jobs.retain(|j| j.id != job));
 }
 
+/// Runs an analysis in the worker; `done` gets its result. Returns the job id.
+pub fn analyse(
+    request: AnalysisRequest,
+    done: impl FnOnce(Result<AnalysisResult, String>) + 'static,
+) -> Option<JobId> {
+    with_client(|c| {
+        let job = c.next_job;
+        c.next_job += 1;
+        c.pending.insert(job, Box::new(done));
+        c.bridge.send(Request::Analyse { job, request: Box::new(request) });
+        job
+    })
+}
+
 fn handle(state: AppState, response: Response) {
     match response {
+        Response::Analysed { job, result } => {
+            if let Some(done) = with_client(|c| c.pending.remove(&job)).flatten() {
+                done(result);
+            }
+        }
         Response::Progress { job, bytes_done, bytes_total, rows } => {
             let now = now_ms();
             state.jobs.update(|jobs| {

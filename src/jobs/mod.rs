@@ -1,7 +1,9 @@
 //! The intake worker: reads Blobs in slices, feeds the engine's streaming loader, reports progress,
 //! honours Cancel between chunks, and keeps the parsed datasets so the page only holds summaries.
 
+pub mod analysis;
 mod codec;
+pub mod judge;
 pub mod protocol;
 
 use std::cell::RefCell;
@@ -75,6 +77,10 @@ impl Worker for IntakeWorker {
             }
             Request::Remove { dataset } => {
                 self.datasets.remove(&dataset);
+            }
+            Request::Analyse { job, request } => {
+                let result = analysis::run(&self.datasets, &request);
+                scope.respond(who, Response::Analysed { job, result });
             }
         }
     }

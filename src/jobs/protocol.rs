@@ -5,6 +5,8 @@ use benchlens_engine::dataset::FileSummary;
 use benchlens_engine::formats::LoadOptions;
 use serde::{Deserialize, Serialize};
 
+use super::analysis::{AnalysisRequest, AnalysisResult};
+
 /// Identifies one parse job; the dataset it produces keeps the same id.
 pub type JobId = u32;
 
@@ -25,6 +27,8 @@ pub enum Request {
     Cancel { job: JobId },
     /// Forget a dataset.
     Remove { dataset: JobId },
+    /// Run an analysis on datasets the worker holds.
+    Analyse { job: JobId, request: Box<AnalysisRequest> },
 }
 
 /// Worker → page.
@@ -34,4 +38,5 @@ pub enum Response {
     Loaded { job: JobId, summary: Box<FileSummary> },
     Cancelled { job: JobId },
     Failed { job: JobId, message: String },
+    Analysed { job: JobId, result: Result<AnalysisResult, String> },
 }

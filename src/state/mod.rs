@@ -5,6 +5,7 @@ use benchlens_engine::dataset::FileSummary;
 use leptos::prelude::*;
 
 use crate::jobs::protocol::JobId;
+use crate::views::View;
 
 /// One loaded file as the page knows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,12 +76,18 @@ impl JobEntry {
 pub struct AppState {
     pub datasets: RwSignal<Vec<DatasetEntry>>,
     pub jobs: RwSignal<Vec<JobEntry>>,
+    /// The view on screen.
+    pub view: RwSignal<View>,
 }
 
 impl AppState {
     /// Fresh, empty state.
     pub fn new() -> Self {
-        Self { datasets: RwSignal::new(Vec::new()), jobs: RwSignal::new(Vec::new()) }
+        Self {
+            datasets: RwSignal::new(Vec::new()),
+            jobs: RwSignal::new(Vec::new()),
+            view: RwSignal::new(View::Data),
+        }
     }
 }
 

@@ -1,12 +1,220 @@
-//! `benchlens defects` (placeholder until the engine side lands; replaced by its owner).
+//! `benchlens defects FILE... [--predictions FILE...] [--checks LIST] [--min-agree K]
+//! [--format csv|json]`: one CSV row per flag (`file,row,subject,check,severity,reason,score`),
+//! or the whole report as JSON. `--evaluate COLUMN` scores the flags against an expert-label
+//! column instead (MMLU-Redux's `error_type`), and `--export DIR` writes cleaned copies.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use benchlens_engine::dataset::ParsedFile;
+use benchlens_engine::defects::disagreement::PredictionTable;
+use benchlens_engine::defects::evaluation::{evaluate, Evaluation};
+use benchlens_engine::defects::export::{export, ExportMode, Flagged};
+use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings};
+use benchlens_engine::formats::{self, LoadOptions};
+
+use crate::output::{load, print_csv, print_json, OutputFormat};
 
 /// Arguments of `benchlens defects`.
 #[derive(clap::Args)]
 pub struct DefectsArgs {
-    /// Input files.
-    pub files: Vec<std::path::PathBuf>,
+    /// Benchmark files or folders (MMLU CSVs, choices-list exports, JSONL, TruthfulQA.csv).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Per-item model answers: wide CSV (one column per model), long CSV/JSONL (item, model,
+    /// answer) or lm-evaluation-harness samples. Folders are walked.
+    #[arg(long, num_args = 1..)]
+    pub predictions: Vec<PathBuf>,
+    /// Comma-separated check ids to run (default: all). E.g. lost_context,duplicate_options.
+    #[arg(long, value_delimiter = ',')]
+    pub checks: Vec<String>,
+    /// k in the k-of-m disagreement rule (default: half the models that answered, rounded up).
+    #[arg(long)]
+    pub min_agree: Option<usize>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: OutputFormat,
+    /// Score the flags against this expert-label column (e.g. error_type) and print precision
+    /// and recall per check instead of the flags.
+    #[arg(long, value_name = "COLUMN")]
+    pub evaluate: Option<String>,
+    /// Write a cleaned copy of each input file into this folder, in the input's own format.
+    #[arg(long, value_name = "DIR")]
+    pub export: Option<PathBuf>,
+    /// With --export: remove flagged items (default) or add a benchlens_flags column.
+    #[arg(long, value_enum, default_value = "remove")]
+    pub export_mode: ExportModeArg,
+    /// With --export: which severities count as flagged (comma-separated; default error,suspect).
+    #[arg(long, value_delimiter = ',', default_value = "error,suspect")]
+    pub export_severities: Vec<String>,
 }
 
-pub fn run(_args: &DefectsArgs) -> Result<(), String> {
-    Err("not built yet".into())
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportModeArg {
+    Remove,
+    FlagColumn,
+}
+
+pub fn run(args: &DefectsArgs) -> Result<(), String> {
+    let mut settings = Settings { min_agree: args.min_agree, ..Settings::default() };
+    for c in &args.checks {
+        let id = CheckId::from_id(c).ok_or_else(|| {
+            let all: Vec<&str> = CheckId::ALL.iter().map(|c| c.id()).collect();
+            format!("unknown check {c:?}; known checks: {}", all.join(", "))
+        })?;
+        settings.checks.push(id);
+    }
+    let paths = formats::expand_paths(&args.files).map_err(|e| e.to_string())?;
+    let mut parsed = Vec::new();
+    for p in &paths {
+        parsed.push(load(p, &LoadOptions::default())?);
+    }
+    let set = ItemSet::from_parsed(&parsed, args.evaluate.as_deref());
+    for w in &set.warnings {
+        eprintln!("benchlens: {w}");
+    }
+    if set.items.is_empty() {
+        return Err("no benchmark items found in the given files".into());
+    }
+    let mut predictions = Vec::new();
+    for p in formats::expand_paths(&args.predictions).map_err(|e| e.to_string())? {
+        let f = load(&p, &LoadOptions::default())?;
+        let table =
+            f.table().ok_or_else(|| format!("{}: not a table of predictions", p.display()))?;
+        predictions.push(
+            PredictionTable::from_table(&p.display().to_string(), table)
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    let report = analyze(set, &predictions, &settings);
+    if let Some(d) = &report.disagreement {
+        for w in &d.warnings {
+            eprintln!("benchlens: {w}");
+        }
+    }
+    if let Some(dir) = &args.export {
+        write_exports(args, dir, &paths, &parsed, &report)?;
+    }
+    if args.evaluate.is_some() {
+        return print_evaluation(&evaluate(&report), args.format);
+    }
+    match args.format {
+        OutputFormat::Json => print_json(&report),
+        OutputFormat::Csv => print_csv(
+            &["file", "row", "subject", "check", "severity", "reason", "score"],
+            report.flags.iter().map(|f| {
+                let it = &report.items.items[f.item];
+                vec![
+                    paths.get(it.file).map_or_else(String::new, |p| p.display().to_string()),
+                    (it.row + 1).to_string(),
+                    report.items.subject_of(f.item).to_owned(),
+                    f.check.id().to_owned(),
+                    f.severity.id().to_owned(),
+                    f.reason.clone(),
+                    format_score(f.score),
+                ]
+            }),
+        ),
+    }
+}
+
+fn format_score(s: f64) -> String {
+    let t = format!("{s:.4}");
+    let t = t.trim_end_matches('0').trim_end_matches('.');
+    if t.is_empty() {
+        "0".into()
+    } else {
+        t.to_owned()
+    }
+}
+
+fn print_evaluation(e: &Evaluation, format: OutputFormat) -> Result<(), String> {
+    if format == OutputFormat::Json {
+        return print_json(e);
+    }
+    let labels: Vec<&String> = e.labels.keys().filter(|l| *l != "ok").collect();
+    let mut header = vec!["predictor", "flagged", "true_positives", "precision", "recall", "f1"];
+    let label_cols: Vec<String> = labels.iter().map(|l| format!("recall_{l}")).collect();
+    header.extend(label_cols.iter().map(String::as_str));
+    header.push("flagged_ok");
+    eprintln!(
+        "benchlens: {} labelled items, {} not ok ({})",
+        e.labelled,
+        e.non_ok,
+        e.labels.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+    );
+    print_csv(
+        &header,
+        e.rows.iter().map(|r| {
+            let mut row = vec![
+                r.name.clone(),
+                r.flagged.to_string(),
+                r.true_positives.to_string(),
+                format!("{:.3}", r.precision),
+                format!("{:.3}", r.recall),
+                format!("{:.3}", r.f1),
+            ];
+            for l in &labels {
+                let hit = r.by_label.get(*l).copied().unwrap_or(0);
+                let total = e.labels.get(*l).copied().unwrap_or(0);
+                row.push(format!("{hit}/{total}"));
+            }
+            row.push(r.by_label.get("ok").copied().unwrap_or(0).to_string());
+            row
+        }),
+    )
+}
+
+fn write_exports(
+    args: &DefectsArgs,
+    dir: &Path,
+    paths: &[PathBuf],
+    parsed: &[ParsedFile],
+    report: &Report,
+) -> Result<(), String> {
+    let severities: Vec<String> =
+        args.export_severities.iter().map(|s| s.trim().to_lowercase()).collect();
+    let mode = match args.export_mode {
+        ExportModeArg::Remove => ExportMode::Remove,
+        ExportModeArg::FlagColumn => ExportMode::FlagColumn,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    // ItemSet files are the parsed tables in order; files without items were skipped there.
+    let mut flags_by_file: BTreeMap<usize, BTreeMap<usize, Vec<&str>>> = BTreeMap::new();
+    for f in report.flags.iter().filter(|f| severities.iter().any(|s| s == f.severity.id())) {
+        let it = &report.items.items[f.item];
+        flags_by_file.entry(it.file).or_default().entry(it.row).or_default().push(f.check.id());
+    }
+    let tables: Vec<(usize, &ParsedFile)> =
+        parsed.iter().enumerate().filter(|(_, p)| p.table().is_some()).collect();
+    for (file_idx, source) in report.items.files.iter().enumerate() {
+        let Some(&(pi, pf)) = tables
+            .iter()
+            .find(|(_, p)| p.summary.name == source.name && p.summary.rows as usize == source.rows)
+        else {
+            continue;
+        };
+        let Some(format) = pf.summary.format else { continue };
+        let path = &paths[pi];
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut flagged = Flagged::default();
+        if let (Some(rows), Some(table)) = (flags_by_file.get(&file_idx), pf.table()) {
+            for (&row, checks) in rows {
+                let text = checks.join(";");
+                flagged.by_line.insert(table.line_of(row), text.clone());
+                flagged.by_index.insert(row, text);
+            }
+        }
+        if format != benchlens_engine::dataset::Format::Jsonl
+            && format != benchlens_engine::dataset::Format::Csv
+        {
+            flagged.by_line.clear();
+        }
+        let delimiter = pf.summary.delimiter.map_or(b',', |c| c as u8);
+        let out =
+            export(&source.name, &bytes, format, delimiter, pf.summary.header, &flagged, mode)
+                .map_err(|e| e.to_string())?;
+        let target = dir.join(path.file_name().unwrap_or_default());
+        std::fs::write(&target, out).map_err(|e| format!("{}: {e}", target.display()))?;
+    }
+    Ok(())
 }

@@ -140,3 +140,25 @@ fn synthetic_arena_streams_and_rates_with_style_control() {
         stdout(&benchlens(&["synth", "battles", "--n", "4", "--seed", "5", "--format", "jsonl"]));
     assert_eq!(jsonl.lines().count(), 4);
 }
+
+#[test]
+fn several_files_are_concatenated() {
+    let once = stdout(&benchlens(&["ratings", BATTLES, "--ci", "none"]));
+    let twice = stdout(&benchlens(&["ratings", BATTLES, BATTLES, "--ci", "none"]));
+    let a = row(&once, "imagenhub_SDXL_generation");
+    let b = row(&twice, "imagenhub_SDXL_generation");
+    // Same Bradley–Terry fit, twice the battles.
+    assert_eq!(a[0], b[0]);
+    assert_eq!(2 * a[4].parse::<u64>().expect("battles"), b[4].parse::<u64>().expect("battles"));
+}
+
+#[test]
+fn elo_and_davidson_run_and_incompatible_options_are_explained() {
+    let elo = stdout(&benchlens(&["ratings", BATTLES, "--method", "elo", "--bootstrap", "50"]));
+    assert_eq!(elo.lines().count(), 14);
+    let davidson = stdout(&benchlens(&["ratings", BATTLES, "--ties", "davidson", "--ci", "none"]));
+    assert_eq!(davidson.lines().count(), 14);
+    let out = benchlens(&["ratings", BATTLES, "--method", "elo", "--ci", "sandwich"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sandwich intervals need a likelihood"));
+}

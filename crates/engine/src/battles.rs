@@ -249,6 +249,7 @@ pub struct BattleBuilder {
     language_ids: HashMap<String, u32>,
     judge_ids: HashMap<String, u32>,
     unknown: BTreeMap<String, u64>,
+    category_cache: HashMap<String, u64>,
     category_overflow: bool,
 }
 
@@ -299,6 +300,15 @@ impl BattleBuilder {
 
     /// Adds one JSON record (the bytes of one array element or JSONL line).
     pub fn push_json(&mut self, bytes: &[u8]) -> Result<(), BattleRowError> {
+        if let Some(fast) = crate::battle_scan::scan(bytes) {
+            self.push_scanned(fast);
+            return Ok(());
+        }
+        self.push_json_serde(bytes)
+    }
+
+    /// The reference path: serde validates everything and words the errors.
+    fn push_json_serde(&mut self, bytes: &[u8]) -> Result<(), BattleRowError> {
         let raw: RawBattle<'_> = serde_json::from_slice(bytes).map_err(|e| {
             let msg = e.to_string();
             // serde names the missing field; keep its words, drop the column noise.
@@ -339,6 +349,43 @@ impl BattleBuilder {
             },
         );
         Ok(())
+    }
+
+    fn push_scanned(&mut self, f: crate::battle_scan::Scanned<'_>) {
+        let category_bits = match f.category_tag {
+            Some(text) => self.category_bits_cached(text),
+            None => 0,
+        };
+        self.push(
+            f.model_a.as_deref().unwrap_or(""),
+            f.model_b.as_deref().unwrap_or(""),
+            f.winner.as_deref().unwrap_or(""),
+            Extras {
+                judge: f.judge.as_deref().unwrap_or(""),
+                language: f.language.as_deref().unwrap_or(""),
+                turn: f.turn.map_or(0, |t| t.max(0.0) as u32),
+                tstamp: f.tstamp.unwrap_or(f64::NAN),
+                anony: f.anony,
+                dedup_sampled: f.dedup_sampled,
+                category_bits,
+                style: f.style,
+            },
+        );
+    }
+
+    /// Category tags repeat a few hundred distinct texts across millions of battles.
+    fn category_bits_cached(&mut self, text: &str) -> u64 {
+        if let Some(&bits) = self.category_cache.get(text) {
+            return bits;
+        }
+        let bits = match serde_json::from_str::<&RawValue>(text) {
+            Ok(raw) => self.category_bits(raw),
+            Err(_) => 0,
+        };
+        if self.category_cache.len() < 100_000 {
+            self.category_cache.insert(text.to_owned(), bits);
+        }
+        bits
     }
 
     /// Adds one CSV row.
@@ -521,6 +568,30 @@ mod tests {
         assert_eq!(battles.languages[battles.language[0] as usize], "English");
         assert_eq!(battles.dedup_sampled[0], Some(true));
         assert_eq!(battles.turn[0], 2);
+    }
+
+    #[test]
+    fn fast_path_equals_serde_path() {
+        let records: Vec<&[u8]> = vec![
+            br#"{"model_a":"x","model_b":"y","winner":"model_a","tstamp":1e9,"turn":-1,"anony":null,"language":null}"#,
+            br#"{"model_a":"x\"q","model_b":"y","winner":"tie","judge":"j\u00e9","conv_metadata":{"sum_assistant_a_tokens":5.5,"bold_count_b":{"**":2,"__":null}}}"#,
+            br#"{"model_b":"y","model_a":"z","winner":"model_b","dedup_tag":{"sampled":false,"high_freq":true},"category_tag":{"a":{"b":true,"c":false},"d":{"e":true}}}"#,
+            br#"{"model_a":"x","model_b":"y","winner":"both_bad","conv_metadata":null,"dedup_tag":null,"category_tag":null,"extra":[{"]":"}"}]}"#,
+            br#"{"model_a":"x","model_b":"x","winner":"tie"}"#,
+            br#"{"model_a":"x","model_b":"y","winner":"draw"}"#,
+        ];
+        let mut fast = BattleBuilder::new();
+        let mut slow = BattleBuilder::new();
+        for r in &records {
+            fast.push_json(r).expect("valid");
+            slow.push_json_serde(r).expect("valid");
+        }
+        let (a, b) = (fast.finish(), slow.finish());
+        assert_eq!(
+            serde_json::to_string(&a.0).expect("serialises"),
+            serde_json::to_string(&b.0).expect("serialises")
+        );
+        assert_eq!(a.1, b.1);
     }
 
     #[test]

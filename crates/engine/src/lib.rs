@@ -4,6 +4,7 @@
 //! on screen can be reproduced natively and tested against reference implementations. Nothing here
 //! may panic on user data: errors are values that name the file, line and field.
 
+mod battle_scan;
 pub mod battles;
 pub mod dataset;
 pub mod defects;

@@ -98,11 +98,16 @@ proptest! {
             prop_assert!(width(&doubled, &row.model) < width(&once, &row.model));
             prop_assert_eq!(other.battles, 2 * row.battles);
         }
-        // The bootstrap narrows on average (each interval is itself random).
+        // The bootstrap narrows on average (each interval is itself random). On a handful of
+        // battles most replicates separate (no finite MLE) and the few left say nothing, so the
+        // comparison is only made where every replicate was fitted.
         let b = bootstrap(200);
         let (once, doubled) = (run(&build(&log), &b), run(&build(&twice), &b));
-        let mean = |r: &RatingsResult| r.ratings.iter().map(|x| width(r, &x.model)).sum::<f64>() / r.ratings.len() as f64;
-        prop_assert!(mean(&doubled) < mean(&once), "{} vs {}", mean(&doubled), mean(&once));
+        let clean = |r: &RatingsResult| r.components.iter().all(|c| c.failed_replicates == 0);
+        if log.len() >= 12 && clean(&once) && clean(&doubled) {
+            let mean = |r: &RatingsResult| r.ratings.iter().map(|x| width(r, &x.model)).sum::<f64>() / r.ratings.len() as f64;
+            prop_assert!(mean(&doubled) < mean(&once), "{} vs {}", mean(&doubled), mean(&once));
+        }
     }
 
     #[test]
@@ -171,4 +176,90 @@ fn unknown_winners_are_an_error_listing_each_value() {
     .expect_err("unknown winners");
     let text = err.to_string();
     assert!(text.contains("\"draw\" ×2") && text.contains("×1"), "{text}");
+}
+
+#[test]
+fn progress_is_reported_and_cancel_stops_the_bootstrap() {
+    use benchlens_engine::ratings::{rate_with_progress, Method, RatingsError};
+    let log = with_cycle(4, &[(0, 2, 0), (1, 3, 1), (2, 0, 2)]);
+    let battles = build(&log);
+    let input = RatingsInput { battles: Some(&battles), pair_counts: None };
+    for method in [Method::Bt, Method::Elo] {
+        let s = RatingsSettings { method, bootstrap_rounds: 40, ..RatingsSettings::default() };
+        let mut seen = Vec::new();
+        let done = rate_with_progress(input, &s, &mut |d, total| {
+            seen.push((d, total));
+            true
+        });
+        assert!(done.is_ok());
+        assert_eq!(seen.len(), 40);
+        assert_eq!(seen.last(), Some(&(39, 40)));
+        let cancelled = rate_with_progress(input, &s, &mut |d, _| d < 10);
+        assert_eq!(cancelled, Err(RatingsError::Cancelled));
+    }
+}
+
+#[test]
+fn presets_anchor_their_baselines_when_present() {
+    let mut b = BattleBuilder::new();
+    let names = ["llama-13b", "mixtral-8x7b-instruct-v0.1", "other"];
+    for (i, (a, bb, w)) in
+        [(0, 1, "model_b"), (1, 2, "model_a"), (2, 0, "model_a"), (0, 2, "tie"), (1, 0, "model_b")]
+            .into_iter()
+            .enumerate()
+    {
+        let rec = format!(
+            r#"{{"model_a":"{}","model_b":"{}","winner":"{w}","tstamp":{i}}}"#,
+            names[a], names[bb]
+        );
+        b.push_json(rec.as_bytes()).expect("valid");
+    }
+    let battles = b.finish().0;
+    let none = RatingsSettings { ci: CiMethod::None, ..RatingsSettings::default() };
+    let legacy = run(&battles, &RatingsSettings { legacy_l2: true, ..none.clone() });
+    assert!((legacy.rating_of("llama-13b").expect("rated").rating - 800.0).abs() < 1e-9);
+    let fastchat = run(&battles, &none.clone().with_fastchat_preset());
+    assert!(
+        (fastchat.rating_of("mixtral-8x7b-instruct-v0.1").expect("rated").rating - 1114.0).abs()
+            < 1e-9
+    );
+    // Absent baseline: the preset changes nothing.
+    let plain = run(&build(&with_cycle(3, &[])), &none);
+    let preset = run(&build(&with_cycle(3, &[])), &none.with_fastchat_preset());
+    assert_eq!(plain.ratings, preset.ratings);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Degenerate logs (one pair, only ties, models that never lose, tiny graphs) under every
+    /// combination of settings: an answer or an error, never a panic.
+    #[test]
+    fn never_panics_on_degenerate_logs(
+        triples in prop::collection::vec((0usize..4, 0usize..4, 0usize..4), 0..25),
+        method in 0usize..2,
+        ties in 0usize..3,
+        ci in 0usize..3,
+        legacy in any::<bool>(),
+        style in any::<bool>(),
+        prior in prop::sample::select(vec![0.0, 0.5]),
+    ) {
+        use benchlens_engine::ratings::{Method, TieRule};
+        let battles = build(&triples);
+        let s = RatingsSettings {
+            method: [Method::Bt, Method::Elo][method],
+            ties: [TieRule::Half, TieRule::Drop, TieRule::Davidson][ties],
+            ci: [CiMethod::Bootstrap, CiMethod::Sandwich, CiMethod::None][ci],
+            legacy_l2: legacy,
+            style_control: style,
+            prior_games: prior,
+            bootstrap_rounds: 20,
+            ..RatingsSettings::default()
+        };
+        if let Ok(result) = rate(RatingsInput { battles: Some(&battles), pair_counts: None }, &s) {
+            for row in &result.ratings {
+                prop_assert!(row.rating.is_finite());
+            }
+        }
+    }
 }

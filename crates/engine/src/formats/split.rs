@@ -33,6 +33,10 @@ pub struct RawJson<'a> {
 }
 
 /// Splits a top-level JSON array (`[ {...}, {...} ]`) or JSON Lines into elements.
+///
+/// Inside an element only its own bracket pair and string quotes matter, so the scan jumps
+/// between them with `memchr` instead of visiting every byte; line numbers are counted lazily
+/// (one vectorised count per record) because only error messages need them.
 pub struct JsonSplitter {
     lines_mode: bool,
     buf: Vec<u8>,
@@ -41,6 +45,9 @@ pub struct JsonSplitter {
     /// Start of the element being scanned, if inside one.
     start: Option<usize>,
     start_line: u64,
+    /// The element's opening and closing bracket (`{}` or `[]`), or 0 for a scalar element.
+    open: u8,
+    close: u8,
     depth: u32,
     in_string: bool,
     escaped: bool,
@@ -49,7 +56,9 @@ pub struct JsonSplitter {
     closed: bool,
     /// Expecting a separator after an element (array mode).
     after_element: bool,
+    /// `line` is the 1-based line number at offset `line_pos` of `buf`.
     line: u64,
+    line_pos: usize,
 }
 
 impl JsonSplitter {
@@ -61,6 +70,8 @@ impl JsonSplitter {
             scan: 0,
             start: None,
             start_line: 1,
+            open: 0,
+            close: 0,
             depth: 0,
             in_string: false,
             escaped: false,
@@ -68,7 +79,17 @@ impl JsonSplitter {
             closed: false,
             after_element: false,
             line: 1,
+            line_pos: 0,
         }
+    }
+
+    /// Line number at offset `pos` (which must not be before `line_pos`).
+    fn line_at(&mut self, pos: usize) -> u64 {
+        if pos > self.line_pos {
+            self.line += count_newlines(&self.buf[self.line_pos..pos]);
+            self.line_pos = pos;
+        }
+        self.line
     }
 
     /// Feeds a chunk; calls `emit` for each complete element.
@@ -79,114 +100,113 @@ impl JsonSplitter {
     ) -> Result<(), SplitError> {
         self.buf.extend_from_slice(chunk);
         let mut i = self.scan;
-        let buf_len = self.buf.len();
-        while i < buf_len {
-            let byte = self.buf[i];
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    i += 1;
+        let n = self.buf.len();
+        while i < n {
+            if let Some(s) = self.start {
+                if self.in_string {
+                    if self.escaped {
+                        self.escaped = false;
+                        i += 1;
+                        continue;
+                    }
+                    match find_quote_or_backslash(&self.buf[i..n]) {
+                        Some(off) => {
+                            i += off;
+                            if self.buf[i] == b'\\' {
+                                self.escaped = true;
+                            } else {
+                                self.in_string = false;
+                            }
+                            i += 1;
+                        }
+                        None => i = n,
+                    }
                     continue;
                 }
-                // Jump to the next quote or backslash: string bodies are most of the bytes.
-                match memchr::memchr2(b'"', b'\\', &self.buf[i..buf_len]) {
-                    Some(off) => {
-                        // Raw newlines are invalid inside JSON strings; count them anyway so the
-                        // line of the error that follows is right.
-                        self.line += count_newlines(&self.buf[i..i + off]);
-                        i += off;
-                        if self.buf[i] == b'\\' {
-                            self.escaped = true;
-                        } else {
-                            self.in_string = false;
+                if self.open == 0 {
+                    // A scalar element ends at a separator or line end.
+                    let end = self.buf[i..n]
+                        .iter()
+                        .position(|&b| matches!(b, b',' | b']' | b'\n'))
+                        .map(|off| i + off);
+                    match end {
+                        Some(e) => {
+                            emit(RawJson {
+                                bytes: trim_ascii(&self.buf[s..e]),
+                                line: self.start_line,
+                            });
+                            self.start = None;
+                            self.after_element = true;
+                            i = e;
                         }
+                        None => i = n,
+                    }
+                    continue;
+                }
+                match memchr::memchr3(b'"', self.open, self.close, &self.buf[i..n]) {
+                    Some(off) => {
+                        i += off;
+                        let b = self.buf[i];
                         i += 1;
+                        if b == b'"' {
+                            self.in_string = true;
+                        } else if b == self.open {
+                            self.depth += 1;
+                            if self.depth > MAX_DEPTH {
+                                let line = self.line_at(i);
+                                return Err(SplitError::TooDeep { line, max: MAX_DEPTH });
+                            }
+                        } else {
+                            self.depth -= 1;
+                            if self.depth == 0 {
+                                emit(RawJson { bytes: &self.buf[s..i], line: self.start_line });
+                                self.start = None;
+                                self.after_element = true;
+                            }
+                        }
                     }
-                    None => {
-                        self.line += count_newlines(&self.buf[i..buf_len]);
-                        i = buf_len;
-                    }
+                    None => i = n,
                 }
                 continue;
             }
+            // Between elements: whitespace, separators, the array's own brackets.
+            let byte = self.buf[i];
             match byte {
-                b'\n' => {
-                    if self.lines_mode && self.depth == 0 {
-                        if let Some(s) = self.start.take() {
-                            emit(RawJson {
-                                bytes: trim_ascii(&self.buf[s..i]),
-                                line: self.start_line,
-                            });
-                        }
-                    }
-                    self.line += 1;
-                }
-                b' ' | b'\t' | b'\r' => {}
+                b' ' | b'\t' | b'\r' | b'\n' => {}
                 _ if self.closed => {}
-                b'[' if !self.lines_mode && !self.opened => {
-                    self.opened = true;
-                }
-                b']' if !self.lines_mode && self.depth == 0 => {
-                    if let Some(s) = self.start.take() {
-                        emit(RawJson { bytes: trim_ascii(&self.buf[s..i]), line: self.start_line });
-                    }
-                    self.closed = true;
-                }
-                b',' if !self.lines_mode && self.depth == 0 => {
-                    if let Some(s) = self.start.take() {
-                        emit(RawJson { bytes: trim_ascii(&self.buf[s..i]), line: self.start_line });
-                    }
-                    self.after_element = false;
-                }
+                b'[' if !self.lines_mode && !self.opened => self.opened = true,
+                b']' if !self.lines_mode => self.closed = true,
+                b',' if !self.lines_mode => self.after_element = false,
                 _ => {
-                    if self.start.is_none() {
-                        if !self.lines_mode && self.after_element {
-                            return Err(SplitError::BadSeparator {
-                                line: self.line,
-                                found: byte as char,
-                            });
-                        }
-                        self.start = Some(i);
-                        self.start_line = self.line;
-                        self.after_element = false;
+                    if !self.lines_mode && self.after_element {
+                        let line = self.line_at(i);
+                        return Err(SplitError::BadSeparator { line, found: byte as char });
                     }
+                    self.start = Some(i);
+                    self.start_line = self.line_at(i);
+                    self.after_element = false;
                     match byte {
-                        b'"' => self.in_string = true,
-                        b'{' | b'[' => {
-                            self.depth += 1;
-                            if self.depth > MAX_DEPTH {
-                                return Err(SplitError::TooDeep {
-                                    line: self.line,
-                                    max: MAX_DEPTH,
-                                });
-                            }
+                        b'{' => (self.open, self.close, self.depth) = (b'{', b'}', 1),
+                        b'[' => (self.open, self.close, self.depth) = (b'[', b']', 1),
+                        b'"' => {
+                            // A bare string element: scan it as a string, then as a scalar.
+                            (self.open, self.close, self.depth) = (0, 0, 0);
+                            self.in_string = true;
                         }
-                        b'}' | b']' => {
-                            self.depth = self.depth.saturating_sub(1);
-                            if self.depth == 0 && !self.lines_mode {
-                                // An object or array element just closed: emit eagerly so the
-                                // buffer can be released before the separator arrives.
-                                if let Some(s) = self.start.take() {
-                                    emit(RawJson {
-                                        bytes: &self.buf[s..=i],
-                                        line: self.start_line,
-                                    });
-                                    self.after_element = true;
-                                }
-                            }
-                        }
-                        _ => {}
+                        _ => (self.open, self.close, self.depth) = (0, 0, 0),
                     }
                 }
             }
             i += 1;
         }
         self.scan = i;
-        // Drop consumed bytes.
+        // Drop consumed bytes, keeping the line count in step.
         let keep_from = self.start.unwrap_or(self.scan);
         if keep_from > 0 {
+            self.line_at(keep_from);
             self.buf.drain(..keep_from);
             self.scan -= keep_from;
+            self.line_pos -= keep_from;
             if self.start.is_some() {
                 self.start = Some(0);
             }
@@ -327,6 +347,16 @@ impl CsvSplitter {
         self.ends_len = 0;
         self.at_record_start = true;
     }
+}
+
+/// Offset of the first `"` or `\\`. JSON strings are mostly short keys and values, where a plain
+/// loop beats memchr's setup; long ones (answer texts) go to memchr after 32 bytes.
+pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    let head = bytes.len().min(32);
+    if let Some(i) = bytes[..head].iter().position(|&b| b == b'"' || b == b'\\') {
+        return Some(i);
+    }
+    memchr::memchr2(b'"', b'\\', &bytes[head..]).map(|i| i + head)
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {

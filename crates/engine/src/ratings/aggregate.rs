@@ -184,7 +184,8 @@ impl Aggregate {
                 };
                 (ib, ia, flipped)
             };
-            *merged.entry(key).or_default() += c;
+            let cell = merged.entry(key).or_default();
+            *cell = cell.saturating_add(c);
         }
         let mut rows: Vec<UniqueRow> = merged
             .into_iter()
@@ -211,19 +212,9 @@ impl Aggregate {
         })
     }
 
-    /// Keeps only rows whose two models both pass `keep` (by model index).
-    pub fn restricted(&self, keep: &[bool]) -> Aggregate {
-        let items = self.named_rows().filter(|(a, b, _, _)| {
-            let ia = self.models.binary_search_by(|m| m.as_str().cmp(a)).ok();
-            let ib = self.models.binary_search_by(|m| m.as_str().cmp(b)).ok();
-            matches!((ia, ib), (Some(x), Some(y)) if keep[x] && keep[y])
-        });
-        Self::from_named(items)
-    }
-
     /// Total battles.
     pub fn total(&self) -> u64 {
-        self.rows.iter().map(|r| r.count).sum()
+        self.rows.iter().fold(0u64, |acc, r| acc.saturating_add(r.count))
     }
 
     /// Row counts, in row order (what the bootstrap resamples).
@@ -235,23 +226,10 @@ impl Aggregate {
     pub fn battles_per_model(&self) -> Vec<u64> {
         let mut out = vec![0u64; self.models.len()];
         for r in &self.rows {
-            out[r.a as usize] += r.count;
-            out[r.b as usize] += r.count;
+            out[r.a as usize] = out[r.a as usize].saturating_add(r.count);
+            out[r.b as usize] = out[r.b as usize].saturating_add(r.count);
         }
         out
-    }
-
-    /// Index of each row's pair in [`Self::pairs`], and the pairs themselves (sorted).
-    pub fn pair_index(&self) -> (Vec<(u32, u32)>, Vec<u32>) {
-        let mut pairs: Vec<(u32, u32)> = Vec::new();
-        let mut row_pair = Vec::with_capacity(self.rows.len());
-        for r in &self.rows {
-            if pairs.last() != Some(&(r.a, r.b)) {
-                pairs.push((r.a, r.b));
-            }
-            row_pair.push((pairs.len() - 1) as u32);
-        }
-        (pairs, row_pair)
     }
 
     /// Per-pair tallies under the given row counts (the data's own counts, or a bootstrap draw).

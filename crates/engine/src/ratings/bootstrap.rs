@@ -60,7 +60,7 @@ pub(crate) fn run(
 pub fn multinomial<R: Rng>(counts: &[u64], total: u64, rng: &mut R, out: &mut Vec<u64>) {
     out.clear();
     out.resize(counts.len(), 0);
-    let mut remaining_weight: u64 = counts.iter().sum();
+    let mut remaining_weight: u64 = counts.iter().fold(0u64, |acc, &c| acc.saturating_add(c));
     let mut remaining_total = total;
     for (i, &c) in counts.iter().enumerate() {
         if remaining_total == 0 || remaining_weight == 0 {

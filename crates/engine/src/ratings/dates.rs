@@ -32,7 +32,11 @@ pub fn parse_date(text: &str) -> Option<f64> {
     let year: i64 = parts.next()?.parse().ok()?;
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if parts.next().is_some()
+        || !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let days = days_from_civil(year, month, day);
@@ -66,6 +70,7 @@ mod tests {
         assert_eq!(parse_date("2024-02-20"), Some(1_708_387_200.0));
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("2024-13-01"), None);
+        assert_eq!(parse_date("99999999999999999-01-01"), None);
         assert_eq!(month_label(1_708_387_200.0), "2024-02");
         assert_eq!(next_month_start(1_708_387_200.0), 1_709_251_200.0);
         assert_eq!(month_label(-1.0), "1969-12");

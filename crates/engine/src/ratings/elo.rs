@@ -9,7 +9,14 @@ use serde::{Deserialize, Serialize};
 use crate::battles::{Battles, Outcome};
 use crate::stats;
 
-use super::settings::{RatingsSettings, TieRule};
+use super::aggregate::Aggregate;
+use super::error::RatingsError;
+use super::filters::FilterReport;
+use super::graph;
+use super::likelihood::pair_stats;
+use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
+use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
+use super::{LOWER_Q, UPPER_Q};
 
 /// Ratings of every model after some battle, for the trajectory chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,13 +74,18 @@ pub(crate) fn run(
     let mut r = vec![s.init_rating; m];
     let mut seen = vec![false; m];
     let mut done = 0u64;
+    // base^(x / scale) as one exp: the bootstrap replays millions of battles per round.
+    let per_point = s.base.ln() / s.scale;
     for i in order {
         let i = i as usize;
         let Some(sa) = score(battles.outcome[i], s.ties) else { continue };
         let (a, b) = (battles.model_a[i] as usize, battles.model_b[i] as usize);
         let (ra, rb) = (r[a], r[b]);
-        let ea = 1.0 / (1.0 + s.base.powf((rb - ra) / s.scale));
-        let eb = 1.0 / (1.0 + s.base.powf((ra - rb) / s.scale));
+        // E_a = 1 / (1 + base^((r_b − r_a)/scale)) and E_b = 1 / (1 + base^((r_a − r_b)/scale))
+        // share one exponential: E_b = x / (1 + x) with x = base^((r_b − r_a)/scale).
+        let x = ((rb - ra) * per_point).exp();
+        let ea = 1.0 / (1.0 + x);
+        let eb = if x.is_finite() { x / (1.0 + x) } else { 1.0 };
         r[a] += s.elo_k * (sa - ea);
         r[b] += s.elo_k * (1.0 - sa - eb);
         seen[a] = true;
@@ -124,16 +136,20 @@ pub(crate) fn bootstrap(
     battles: &Battles,
     selection: &[u32],
     s: &RatingsSettings,
-) -> Vec<Vec<f64>> {
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<Vec<Vec<f64>>, RatingsError> {
     let m = battles.models.len();
     let mut out = vec![Vec::new(); m];
     if selection.is_empty() {
-        return out;
+        return Ok(out);
     }
     let mut rng = stats::rng(s.seed);
     let n = selection.len();
     let mut draw = Vec::with_capacity(n);
-    for _ in 0..s.bootstrap_rounds {
+    for round in 0..s.bootstrap_rounds {
+        if !progress(round, s.bootstrap_rounds) {
+            return Err(RatingsError::Cancelled);
+        }
         draw.clear();
         draw.extend((0..n).map(|_| selection[rng.gen_range(0..n)]));
         let (r, seen) = run(battles, draw.iter().copied(), s, |_, _, _, _| {});
@@ -143,7 +159,97 @@ pub(crate) fn bootstrap(
             }
         }
     }
-    out
+    Ok(out)
+}
+
+/// Online Elo on the selected battles, with bootstrap intervals and the trajectory.
+pub(crate) fn rate(
+    battles: &Battles,
+    selection: &[u32],
+    filter: FilterReport,
+    s: &RatingsSettings,
+    mut warnings: Vec<String>,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<RatingsResult, RatingsError> {
+    let order = time_order(battles, selection);
+    let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
+    if missing_time > 0 {
+        warnings.push(format!(
+            "{missing_time} battles have no tstamp: they are replayed last, in file order"
+        ));
+    }
+    let (r, seen, history) = with_history(battles, &order, s);
+    let (agg, report) = Aggregate::from_battles(battles, selection, s.ties);
+    let tallies = agg.tallies();
+    let comps = graph::components(agg.models.len(), &tallies);
+    let mut comp_of = vec![0u32; agg.models.len()];
+    for (c, members) in comps.iter().enumerate() {
+        for &m in members {
+            comp_of[m as usize] = c as u32;
+        }
+    }
+    let replicates = match s.ci {
+        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s, progress)?),
+        _ => None,
+    };
+    let per_model = agg.battles_per_model();
+    let mut rows = Vec::new();
+    for (id, name) in battles.models.iter().enumerate() {
+        if !seen[id] {
+            continue;
+        }
+        let Ok(local) = agg.models.binary_search(name) else { continue };
+        let (lower, upper) = match &replicates {
+            Some(reps) => {
+                let mut v = reps[id].clone();
+                v.sort_by(f64::total_cmp);
+                (
+                    Some(crate::stats::quantile_sorted(&v, LOWER_Q)),
+                    Some(crate::stats::quantile_sorted(&v, UPPER_Q)),
+                )
+            }
+            None => (None, None),
+        };
+        rows.push(ModelRating {
+            model: name.clone(),
+            rating: r[id],
+            lower: lower.filter(|x| x.is_finite()),
+            upper: upper.filter(|x| x.is_finite()),
+            rank_ub: 0,
+            battles: per_model[local],
+            component: comp_of[local],
+        });
+    }
+    assign_rank_ub(&mut rows);
+    sort_rows(&mut rows);
+    let components = comps
+        .iter()
+        .map(|members| ComponentReport {
+            models: members.iter().map(|&i| agg.models[i as usize].clone()).collect(),
+            battles: members.iter().map(|&i| per_model[i as usize]).sum::<u64>() / 2,
+            rated: true,
+            never_lose: Vec::new(),
+            never_win: Vec::new(),
+            failed_replicates: 0,
+            davidson_nu: None,
+        })
+        .collect();
+    Ok(RatingsResult {
+        method: Method::Elo,
+        ties: s.ties,
+        ci: s.ci,
+        legacy_l2: false,
+        ratings: rows,
+        components,
+        pairs: pair_stats(&agg, &tallies),
+        bootstrap_rounds: if replicates.is_some() { s.bootstrap_rounds } else { 0 },
+        style: None,
+        elo_history: Some(history),
+        battles_used: agg.total(),
+        ties_dropped: report.ties_dropped,
+        filter,
+        warnings,
+    })
 }
 
 #[cfg(test)]

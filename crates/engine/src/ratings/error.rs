@@ -21,6 +21,8 @@ pub enum RatingsError {
     PairCountsColumn(String),
     #[error("style control needs `conv_metadata` on the battles, and none of the {0} selected battles has it")]
     NoStyle(u64),
+    #[error("cancelled")]
+    Cancelled,
     #[error("no model has a finite rating: {0}")]
     NothingRated(String),
 }

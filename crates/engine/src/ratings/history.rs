@@ -49,7 +49,7 @@ pub fn monthly(
         let month = dates::month_label(boundary - 1.0);
         let (agg, _) = Aggregate::from_battles(battles, &timed[..end], s.ties);
         let mut month_warnings = Vec::new();
-        match rate_aggregate(&agg, &settings, None, &[], &mut month_warnings) {
+        match rate_aggregate(&agg, &settings, None, &[], &mut month_warnings, &mut |_, _| true) {
             Ok(result) => {
                 let mut ratings: Vec<(String, f64)> =
                     result.ratings.into_iter().map(|r| (r.model, r.rating)).collect();

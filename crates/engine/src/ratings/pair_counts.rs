@@ -26,20 +26,30 @@ pub fn looks_like_pair_counts(table: &Table) -> bool {
     [&MODEL_A[..], &MODEL_B, &WINS_A, &WINS_B, &TIES].iter().all(|n| column(table, n).is_ok())
 }
 
+/// Largest count accepted in one cell.
+const MAX_COUNT: u64 = 1_000_000_000_000_000;
+
 fn count(text: &str, line: u64, field: &str) -> Result<u64, RatingsError> {
     let t = text.trim();
     if t.is_empty() {
         return Ok(0);
     }
     let bad = |why: String| RatingsError::PairCounts { line, field: field.to_owned(), why };
-    if let Ok(v) = t.parse::<u64>() {
-        return Ok(v);
-    }
     // SQL engines often print counts as 12.0.
-    match t.parse::<f64>() {
-        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 => Ok(v as u64),
-        _ => Err(bad(format!("expected a non-negative whole number, found {t:?}"))),
+    let value = match t.parse::<u64>() {
+        Ok(v) => v,
+        Err(_) => match t.parse::<f64>() {
+            Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 9.0e15 => v as u64,
+            _ => return Err(bad(format!("expected a non-negative whole number, found {t:?}"))),
+        },
+    };
+    // Sums of counts must not overflow; no arena has held a quadrillion votes.
+    if value > MAX_COUNT {
+        return Err(bad(format!(
+            "{value} is more battles than benchlens accepts per cell ({MAX_COUNT})"
+        )));
     }
+    Ok(value)
 }
 
 /// Reads a pair-count table. Rows naming the same model twice are skipped with a warning.

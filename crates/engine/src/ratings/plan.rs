@@ -156,7 +156,8 @@ impl Plan {
                 Some(ComponentFit { theta: legacy::fit(k, &local_t, &own), nu: None })
             }
         };
-        fitted.ok_or_else(|| Separation { never_lose: Vec::new(), never_win: members.clone() })
+        // A numerical failure past the existence check reports no separated group.
+        fitted.ok_or_else(Separation::default)
     }
 
     /// Rating points of component `c`'s models (in member order), anchor applied.

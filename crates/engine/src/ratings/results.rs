@@ -98,7 +98,10 @@ pub(crate) fn assign_rank_ub(rows: &mut [ModelRating]) {
         .collect();
     for (i, row) in rows.iter_mut().enumerate() {
         let (c, _, upper) = bounds[i];
-        let above = bounds.iter().filter(|(cj, lower, _)| *cj == c && *lower > upper).count();
+        // Differences below 1e-9 points are solver noise (equal records give ratings that differ
+        // in the last bits), not evidence that one model is better.
+        let above =
+            bounds.iter().filter(|(cj, lower, _)| *cj == c && *lower > upper + 1e-9).count();
         row.rank_ub = 1 + above as u32;
     }
 }

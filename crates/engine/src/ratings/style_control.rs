@@ -284,6 +284,7 @@ pub(crate) fn rate(
     filter: FilterReport,
     s: &RatingsSettings,
     mut warnings: Vec<String>,
+    progress: &mut dyn FnMut(u32, u32) -> bool,
 ) -> Result<RatingsResult, RatingsError> {
     let (names, rows, without, mean, std) = build_rows(battles, selection, s.ties);
     if rows.is_empty() {
@@ -324,7 +325,10 @@ pub(crate) fn rate(
         let mut rng = stats::rng(s.seed);
         let n = rows.len();
         let mut counts = vec![0u32; n];
-        for _ in 0..s.bootstrap_rounds {
+        for round in 0..s.bootstrap_rounds {
+            if !progress(round, s.bootstrap_rounds) {
+                return Err(RatingsError::Cancelled);
+            }
             counts.iter_mut().for_each(|c| *c = 0);
             for _ in 0..n {
                 counts[rng.gen_range(0..n)] += 1;
@@ -365,7 +369,9 @@ pub(crate) fn rate(
         ..s.clone()
     };
     let mut raw_warnings = Vec::new();
-    let raw = super::rate_aggregate(&agg, &raw_settings, None, &[], &mut raw_warnings).ok();
+    let raw =
+        super::rate_aggregate(&agg, &raw_settings, None, &[], &mut raw_warnings, &mut |_, _| true)
+            .ok();
     let tallies = agg.tallies();
     let comps = graph::components(m, &tallies);
     let mut comp_of = vec![0u32; m];

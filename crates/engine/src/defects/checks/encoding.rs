@@ -1,0 +1,162 @@
+//! Encoding garbage: text that went through a wrong decode. UTF-8 read as Windows-1252/Latin-1
+//! ("fiancÃ©e", "Â§ 1983", "â€™"), UTF-8 read as MacRoman ("‚Äî", "neighborÕs"), the
+//! replacement character U+FFFD, stray byte-order marks, and control characters (C0 other than
+//! tab/newline, and C1, which is what survives when a UTF-8 lead byte is lost: "\x80\x94").
+//! A reader sees noise where a character should be, so these are errors.
+
+use super::{flag, span};
+use crate::defects::items::Item;
+use crate::defects::{CheckId, Field, Flag};
+
+/// What kind of garbage a span is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Garbage {
+    /// UTF-8 bytes decoded as Windows-1252 / Latin-1.
+    Latin1Mojibake,
+    /// UTF-8 bytes decoded as MacRoman.
+    MacRomanMojibake,
+    ReplacementChar,
+    ByteOrderMark,
+    ControlChar,
+}
+
+impl Garbage {
+    fn describe(self) -> &'static str {
+        match self {
+            Self::Latin1Mojibake => "mojibake (UTF-8 read as Windows-1252)",
+            Self::MacRomanMojibake => "mojibake (UTF-8 read as MacRoman)",
+            Self::ReplacementChar => "replacement character U+FFFD",
+            Self::ByteOrderMark => "stray byte-order mark",
+            Self::ControlChar => "control characters",
+        }
+    }
+}
+
+/// Byte ranges of garbage in `text`, with their kind, in text order.
+pub fn garbage_spans(text: &str) -> Vec<(usize, usize, Garbage)> {
+    let mut out: Vec<(usize, usize, Garbage)> = Vec::new();
+    // Fast path: printable ASCII (plus tab and line breaks) holds no garbage.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r')) {
+        return out;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let end_of = |k: usize| chars.get(k + 1).map_or(text.len(), |&(b, _)| b);
+    let mut k = 0;
+    while k < chars.len() {
+        let (b, c) = chars[k];
+        let next = chars.get(k + 1).map(|&(_, n)| n);
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        let hit = match c {
+            // Ã + a continuation-byte character: é→Ã©, ç→Ã§, ü→Ã¼ …
+            'Ã' if next.is_some_and(is_cp1252_continuation) => Some((2, Garbage::Latin1Mojibake)),
+            // Â + NBSP or a Latin-1 symbol: §→Â§, ½→Â½, NBSP→Â
+            'Â' if next.is_some_and(|n| ('\u{a0}'..='\u{bf}').contains(&n)) => {
+                Some((2, Garbage::Latin1Mojibake))
+            }
+            // â€ + third byte: ’→â€™, —→â€”, “→â€œ
+            'â' if next == Some('€') => Some((3, Garbage::Latin1Mojibake)),
+            // ‚Ä + third byte: the MacRoman view of E2 80 xx (dashes, quotes, bullets).
+            '‚' if next == Some('Ä') => Some((3, Garbage::MacRomanMojibake)),
+            // √© and friends: the MacRoman view of C3 xx (é è à ä ö ü ñ).
+            '√' if next.is_some_and(|n| "©®†§∂∫ºÆ±".contains(n)) => {
+                Some((2, Garbage::MacRomanMojibake))
+            }
+            // MacRoman’s right quote D5 read as Latin-1: "neighborÕs", "don't" → "donÕt".
+            'Õ' if prev.is_some_and(|p| p.is_lowercase())
+                && next.is_some_and(|n| n.is_lowercase()) =>
+            {
+                Some((1, Garbage::MacRomanMojibake))
+            }
+            '\u{fffd}' => Some((1, Garbage::ReplacementChar)),
+            '\u{feff}' => Some((1, Garbage::ByteOrderMark)),
+            c if is_bad_control(c) => {
+                let mut n = 1;
+                while chars.get(k + n).is_some_and(|&(_, c)| is_bad_control(c)) {
+                    n += 1;
+                }
+                Some((n, Garbage::ControlChar))
+            }
+            _ => None,
+        };
+        match hit {
+            Some((n, kind)) => {
+                let n = n.min(chars.len() - k);
+                out.push((b, end_of(k + n - 1), kind));
+                k += n;
+            }
+            None => k += 1,
+        }
+    }
+    out
+}
+
+fn is_cp1252_continuation(c: char) -> bool {
+    ('\u{80}'..='\u{bf}').contains(&c) || "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ".contains(c)
+}
+
+fn is_bad_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r')) || ('\u{80}'..='\u{9f}').contains(&c)
+}
+
+pub(super) fn check(idx: usize, item: &Item) -> Option<Flag> {
+    let mut evidence = Vec::new();
+    let mut kinds = Vec::new();
+    let mut sample = String::new();
+    let mut visit = |text: &str, field: Field| {
+        for (s, e, kind) in garbage_spans(text) {
+            if sample.is_empty() {
+                sample = text[s..e].escape_default().to_string();
+            }
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+            evidence.push(span(text, field, s, e));
+        }
+    };
+    visit(&item.question, Field::Question);
+    for (i, o) in item.options.iter().enumerate() {
+        visit(o, Field::Option(i));
+    }
+    if let Some(tqa) = &item.tqa {
+        visit(&tqa.best, Field::BestAnswer);
+    }
+    if evidence.is_empty() {
+        return None;
+    }
+    let what: Vec<&str> = kinds.iter().map(|k| k.describe()).collect();
+    Some(flag(
+        idx,
+        CheckId::Encoding,
+        format!("{} ({} places, first {sample:?})", what.join(", "), evidence.len()),
+        evidence,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<Garbage> {
+        garbage_spans(t).into_iter().map(|(_, _, k)| k).collect()
+    }
+
+    #[test]
+    fn finds_mojibake_and_controls() {
+        assert_eq!(kinds("his fiancÃ©e"), [Garbage::Latin1Mojibake]);
+        assert_eq!(kinds("8 U.S.C. Â§ 1103"), [Garbage::Latin1Mojibake]);
+        assert_eq!(kinds("itâ€™s"), [Garbage::Latin1Mojibake]);
+        assert_eq!(kinds("poses‚Äîrigidly"), [Garbage::MacRomanMojibake]);
+        assert_eq!(kinds("the neighborÕs house"), [Garbage::MacRomanMojibake]);
+        assert_eq!(kinds("grantor \u{80}\u{94}grantee"), [Garbage::ControlChar]);
+        assert_eq!(kinds("a\u{fffd}b\u{feff}"), [Garbage::ReplacementChar, Garbage::ByteOrderMark]);
+        let (s, e, _) = garbage_spans("fiancÃ©e")[0];
+        assert_eq!(&"fiancÃ©e"[s..e], "Ã©");
+    }
+
+    #[test]
+    fn leaves_real_text_alone() {
+        assert!(kinds("café, naïve, Ångström, São Paulo, ÕIGUS").is_empty());
+        assert!(kinds("√2 + √3 = x, 30°C, line\nbreak\ttab").is_empty());
+        assert!(kinds("Â is a letter; Ã too").is_empty());
+    }
+}

@@ -1,0 +1,190 @@
+//! MT-Bench single-answer grading: the mean judge score (1–10) per model, per turn and over
+//! both turns, with confidence intervals.
+//!
+//! Facts carried from FastChat `llm_judge/show_result.py` (single mode): grades of −1 mean the
+//! judge gave no rating and are dropped; the "first turn" / "second turn" columns are the mean
+//! score over that turn's questions, and the overall score is the mean over every remaining
+//! grade of the model. FastChat prints no interval; ours is the normal-approximation interval
+//! mean ± z · sd / √n (sd with ddof = 1), which with 80 questions per turn is within a few
+//! hundredths of a t interval.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::table::Table;
+
+use super::JudgeError;
+
+/// Mean score with its uncertainty.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MtBenchRow {
+    pub model: String,
+    /// `None` for the mean over every turn.
+    pub turn: Option<u32>,
+    pub mean: f64,
+    /// sd / √n; NaN with fewer than two grades.
+    pub standard_error: f64,
+    pub lower: f64,
+    pub upper: f64,
+    pub n: u64,
+}
+
+/// MT-Bench scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MtBenchResult {
+    /// Models ordered by overall mean (highest first, then by name); per model the overall row
+    /// comes first, then each turn in order.
+    pub rows: Vec<MtBenchRow>,
+    pub ci_level: f64,
+    pub warnings: Vec<String>,
+}
+
+/// Inverse of the standard normal CDF (Acklam's rational approximation, relative error
+/// < 1.2e-9: far below what an interval on 80 grades can resolve).
+pub(crate) fn normal_quantile(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e1,
+        2.209460984245205e2,
+        -2.759285104469687e2,
+        1.383_577_518_672_69e2,
+        -3.066479806614716e1,
+        2.506628277459239,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e1,
+        1.615858368580409e2,
+        -1.556989798598866e2,
+        6.680131188771972e1,
+        -1.328068155288572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-3,
+        -3.223964580411365e-1,
+        -2.400758277161838,
+        -2.549732539343734,
+        4.374664141464968,
+        2.938163982698783,
+    ];
+    const D: [f64; 4] =
+        [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+    if !(p > 0.0 && p < 1.0) {
+        return f64::NAN;
+    }
+    let low = 0.02425;
+    if p < low {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - low {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        -normal_quantile(1.0 - p)
+    }
+}
+
+fn summarise(model: &str, turn: Option<u32>, scores: &[f64], z: f64) -> MtBenchRow {
+    let (mean, se) = super::alpaca_eval::mean_and_sem(scores);
+    MtBenchRow {
+        model: model.to_owned(),
+        turn,
+        mean,
+        standard_error: se,
+        lower: mean - z * se,
+        upper: mean + z * se,
+        n: scores.len() as u64,
+    }
+}
+
+/// Mean score per model and turn from single-answer grade tables.
+pub fn mt_bench_scores(
+    tables: &[(&str, &Table)],
+    ci_level: f64,
+) -> Result<MtBenchResult, JudgeError> {
+    if !(ci_level > 0.0 && ci_level < 1.0) {
+        return Err(JudgeError::BadSetting {
+            what: "ci_level",
+            rule: "strictly between 0 and 1",
+            value: ci_level.to_string(),
+        });
+    }
+    let z = normal_quantile((1.0 + ci_level) / 2.0);
+    let mut warnings = Vec::new();
+    // model -> turn -> scores
+    let mut scores: BTreeMap<String, BTreeMap<u32, Vec<f64>>> = BTreeMap::new();
+    for (name, t) in tables {
+        let need = |c: &str| {
+            t.column_index(c).ok_or_else(|| JudgeError::MissingColumn {
+                file: (*name).to_owned(),
+                column: c.to_owned(),
+                benchmark: "MT-Bench",
+            })
+        };
+        let (model_col, turn_col, score_col) = (need("model")?, need("turn")?, need("score")?);
+        let (mut no_rating, mut bad, mut first_bad) = (0u64, 0u64, 0u64);
+        for r in 0..t.n_rows() {
+            let model = t.cell(r, model_col).trim();
+            let turn: Option<u32> = t.cell(r, turn_col).trim().parse().ok();
+            let score: Option<f64> = t.cell(r, score_col).trim().parse().ok();
+            match (model.is_empty(), turn, score) {
+                (false, Some(_), Some(-1.0)) => no_rating += 1,
+                (false, Some(turn), Some(s)) if s.is_finite() => {
+                    scores.entry(model.to_owned()).or_default().entry(turn).or_default().push(s);
+                }
+                _ => {
+                    if bad == 0 {
+                        first_bad = t.line_of(r);
+                    }
+                    bad += 1;
+                }
+            }
+        }
+        if no_rating > 0 {
+            warnings.push(format!(
+                "{name}: {no_rating} grades of -1 (the judge gave no rating) were dropped, as FastChat does"
+            ));
+        }
+        if bad > 0 {
+            warnings.push(format!(
+                "{name}: {bad} rows skipped: model, turn (an integer) or score (a number) is \
+                 missing or unreadable; first at line {first_bad}"
+            ));
+        }
+    }
+    if scores.is_empty() {
+        return Err(JudgeError::NoJudgments {
+            reason: "no row has a model, a turn and a score".into(),
+        });
+    }
+    let mut per_model: Vec<(MtBenchRow, Vec<MtBenchRow>)> = scores
+        .iter()
+        .map(|(model, turns)| {
+            let all: Vec<f64> = turns.values().flatten().copied().collect();
+            let overall = summarise(model, None, &all, z);
+            let by_turn = turns.iter().map(|(t, s)| summarise(model, Some(*t), s, z)).collect();
+            (overall, by_turn)
+        })
+        .collect();
+    per_model.sort_by(|a, b| {
+        super::descending_nan_last(a.0.mean, b.0.mean).then_with(|| a.0.model.cmp(&b.0.model))
+    });
+    let rows = per_model.into_iter().flat_map(|(o, t)| std::iter::once(o).chain(t)).collect();
+    Ok(MtBenchResult { rows, ci_level, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_quantile_matches_scipy() {
+        // scipy.stats.norm.ppf(0.975) = 1.959963984540054; ppf(0.95) = 1.6448536269514722
+        assert!((normal_quantile(0.975) - 1.959963984540054).abs() < 1e-8);
+        assert!((normal_quantile(0.95) - 1.6448536269514722).abs() < 1e-8);
+        assert!((normal_quantile(0.01) + 2.3263478740408408).abs() < 1e-8);
+        assert!(normal_quantile(1.0).is_nan());
+    }
+}

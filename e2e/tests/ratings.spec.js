@@ -1,0 +1,37 @@
+// Ratings view: a leaderboard with intervals from a real battle log, charts that are not blank,
+// and controls that re-run the analysis in the worker.
+const { test, expect } = require('@playwright/test');
+
+async function canvasInk(page, testid) {
+  return page.getByTestId(testid).evaluate((c) => {
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+    return { ink, width: c.width, height: c.height };
+  });
+}
+
+test('GenAI-Arena battles give a leaderboard per comparison graph', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  await page.getByTestId('sample-menu').selectOption('genai-arena');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await page.getByTestId('tab-ratings').click();
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(13);
+  await expect(page.getByTestId('ratings-notes')).toContainText('2 disconnected parts');
+  const forest = await canvasInk(page, 'chart-forest');
+  expect(forest.ink).toBeGreaterThan(500);
+  expect((await canvasInk(page, 'chart-win-fraction')).ink).toBeGreaterThan(500);
+  // Anonymous battles only: still 13 models, different numbers.
+  const before = await page.getByTestId('leaderboard').innerText();
+  await page.getByTestId('ratings-anony').selectOption('true');
+  await expect(page.getByTestId('leaderboard')).not.toHaveText(before);
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(13);
+  // Sandwich intervals are closed form.
+  await page.getByTestId('ratings-ci').selectOption('sandwich');
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(13);
+  await page.screenshot({ path: 'test-results/ratings.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

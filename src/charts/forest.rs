@@ -1,0 +1,108 @@
+//! Forest plot: one row per model, the rating as a dot and its confidence interval as a bar.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
+
+use super::theme::{px, ACCENT, FONT, GRID, INK, MUTED};
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForestRow {
+    pub label: String,
+    pub value: f64,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// Rows top to bottom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Forest {
+    pub rows: Vec<ForestRow>,
+    pub x_label: String,
+}
+
+const ROW_PX: u32 = 22;
+
+impl Forest {
+    /// CSS size.
+    pub fn size(&self) -> (u32, u32) {
+        (760, 60 + ROW_PX * self.rows.len().max(1) as u32)
+    }
+
+    /// Paints it.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        s: f64,
+    ) -> Result<(), String> {
+        let finite = |v: &f64| v.is_finite();
+        let values: Vec<f64> = self
+            .rows
+            .iter()
+            .flat_map(|r| [Some(r.value), r.lower, r.upper])
+            .flatten()
+            .filter(finite)
+            .collect();
+        if values.is_empty() {
+            return Ok(());
+        }
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.05).max(1.0);
+        let n = self.rows.len();
+        let longest = self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).min(40);
+        let mut chart = ChartBuilder::on(root)
+            .margin(px(10.0, s))
+            .x_label_area_size(px(36.0, s))
+            .y_label_area_size(px(12.0 + 6.6 * longest as f64, s))
+            .build_cartesian_2d((lo - pad)..(hi + pad), 0f64..n as f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .axis_style(MUTED)
+            .x_desc(self.x_label.as_str())
+            .label_style((FONT, px(12.0, s)).into_font().color(&INK))
+            .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        // Row labels drawn by hand: plotters' numeric y labels cannot land on row centres.
+        let label_font =
+            (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
+        for (i, row) in self.rows.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(lo - pad, n as f64 - i as f64 - 0.5));
+            let text: String = row.label.chars().take(40).collect();
+            root.draw(&Text::new(text, (x - px(6.0, s), y), label_font.clone()))
+                .map_err(|e| e.to_string())?;
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            let y = n as f64 - i as f64 - 0.5;
+            if let (Some(l), Some(u)) = (row.lower, row.upper) {
+                if l.is_finite() && u.is_finite() {
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(l, y), (u, y)],
+                            ShapeStyle::from(ACCENT.mix(0.55))
+                                .stroke_width(px(3.0, s).max(1) as u32),
+                        )))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
+            if row.value.is_finite() {
+                chart
+                    .draw_series(std::iter::once(Circle::new(
+                        (row.value, y),
+                        px(4.0, s),
+                        ACCENT.filled(),
+                    )))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! Charts: each kind is a plain data struct with a `draw` function generic over plotters
+//! backends, so the same code paints the HiDPI canvas on screen and the SVG export.
+
+pub mod forest;
+pub mod heatmap;
+pub mod scatter;
+pub mod slope;
+
+use leptos::prelude::*;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use serde::{Deserialize, Serialize};
+
+/// Everything the page can draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ChartSpec {
+    Forest(forest::Forest),
+    Heatmap(heatmap::Heatmap),
+    Scatter(scatter::Scatter),
+    Slope(slope::Slope),
+}
+
+impl ChartSpec {
+    /// Size in CSS pixels.
+    pub fn size(&self) -> (u32, u32) {
+        match self {
+            Self::Forest(c) => c.size(),
+            Self::Heatmap(c) => c.size(),
+            Self::Scatter(c) => c.size(),
+            Self::Slope(c) => c.size(),
+        }
+    }
+
+    /// Paints the chart; `scale` multiplies every length (device pixel ratio on screen).
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        scale: f64,
+    ) -> Result<(), String> {
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        match self {
+            Self::Forest(c) => c.draw(root, scale),
+            Self::Heatmap(c) => c.draw(root, scale),
+            Self::Scatter(c) => c.draw(root, scale),
+            Self::Slope(c) => c.draw(root, scale),
+        }
+    }
+
+    /// The chart as an SVG document (the export format; same drawing code as the canvas).
+    pub fn to_svg(&self) -> Result<String, String> {
+        let mut out = String::new();
+        {
+            let root = SVGBackend::with_string(&mut out, self.size()).into_drawing_area();
+            self.draw(&root, 1.0)?;
+            root.present().map_err(|e| e.to_string())?;
+        }
+        Ok(out)
+    }
+}
+
+/// Shared look.
+pub mod theme {
+    use plotters::style::RGBColor;
+    pub const INK: RGBColor = RGBColor(29, 35, 48);
+    pub const MUTED: RGBColor = RGBColor(93, 102, 117);
+    pub const GRID: RGBColor = RGBColor(221, 225, 232);
+    pub const ACCENT: RGBColor = RGBColor(47, 91, 234);
+    pub const FONT: &str = "sans-serif";
+
+    /// Scaled length in pixels.
+    pub fn px(v: f64, scale: f64) -> i32 {
+        (v * scale).round() as i32
+    }
+}
+
+/// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens.
+#[component]
+pub fn ChartCanvas(
+    /// What to draw; nothing is drawn while `None`.
+    #[prop(into)]
+    spec: Signal<Option<ChartSpec>>,
+    /// `data-testid` of the canvas.
+    testid: &'static str,
+    /// Accessible description.
+    #[prop(into)]
+    label: String,
+) -> impl IntoView {
+    let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
+    let (error, set_error) = signal(None::<String>);
+    Effect::new(move |_| {
+        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(chart) = spec.get() else { return };
+        let (w, h) = chart.size();
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+        canvas.set_width((f64::from(w) * dpr).round() as u32);
+        canvas.set_height((f64::from(h) * dpr).round() as u32);
+        let style = AsRef::<web_sys::HtmlElement>::as_ref(&canvas).style();
+        let _ = style.set_property("width", &format!("{w}px"));
+        let _ = style.set_property("height", &format!("{h}px"));
+        let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
+            set_error.set(Some("this browser gives no 2D canvas".into()));
+            return;
+        };
+        let root = backend.into_drawing_area();
+        let outcome =
+            chart.draw(&root, dpr).and_then(|_| root.present().map_err(|e| e.to_string()));
+        set_error.set(outcome.err());
+    });
+    view! {
+        <figure class="chart">
+            <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
+            <Show when=move || error.get().is_some()>
+                <figcaption class="error">{move || error.get().unwrap_or_default()}</figcaption>
+            </Show>
+        </figure>
+    }
+}

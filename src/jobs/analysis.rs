@@ -1,0 +1,170 @@
+//! Analyses the worker runs on the datasets it holds. Each capability adds one request and one
+//! result variant; the functions here only gather inputs and call the engine.
+
+use std::collections::BTreeMap;
+
+use benchlens_engine::judge::JudgeSettings;
+use benchlens_engine::ratings::{self, RatingsInput, RatingsResult, RatingsSettings};
+use benchlens_engine::{Battles, DatasetKind, ParsedFile};
+use serde::{Deserialize, Serialize};
+
+use super::protocol::JobId;
+
+/// Page → worker: what to compute, on which datasets.
+// Sent once per analysis through the worker bridge: variant size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AnalysisRequest {
+    /// Rate every battle log and pair-count dataset among `datasets` as one input; with
+    /// `compare_with`, also rate under those settings and line the two up.
+    Ratings {
+        datasets: Vec<JobId>,
+        settings: RatingsSettings,
+        compare_with: Option<RatingsSettings>,
+    },
+    /// Judge benchmark on the judge files among `datasets`; `leaderboards` are published
+    /// leaderboards to line AlpacaEval results up with.
+    Judge { datasets: Vec<JobId>, leaderboards: Vec<JobId>, settings: JudgeSettings },
+    /// The instruction and both answers of one AlpacaEval judgment (row of a dataset).
+    JudgeAnswers { dataset: JobId, row: u32 },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AnalysisResult {
+    Ratings(Box<RatingsOutcome>),
+    Judge(Box<super::judge::JudgeOutcome>),
+    JudgeAnswers(Box<super::judge::AnswerPair>),
+}
+
+/// A rating run and what the filter controls can offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RatingsOutcome {
+    pub result: RatingsResult,
+    pub comparison: Option<ratings::compare::Comparison>,
+    pub facets: BattleFacets,
+}
+
+/// Values present in the battle logs, for the filter controls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BattleFacets {
+    /// (language, battles), most battles first.
+    pub languages: Vec<(String, u64)>,
+    pub models: Vec<String>,
+    pub categories: Vec<String>,
+    pub judges: usize,
+    pub max_turn: u32,
+    /// Unix seconds of the first and last battle, when timestamps exist.
+    pub date_range: Option<(f64, f64)>,
+    pub battles: u64,
+    pub with_style: u64,
+    pub has_anony: bool,
+}
+
+/// Runs one analysis.
+pub fn run(
+    datasets: &BTreeMap<JobId, ParsedFile>,
+    request: &AnalysisRequest,
+) -> Result<AnalysisResult, String> {
+    match request {
+        AnalysisRequest::Ratings { datasets: ids, settings, compare_with } => {
+            rate(datasets, ids, settings, compare_with.as_ref())
+                .map(|o| AnalysisResult::Ratings(Box::new(o)))
+        }
+        AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => {
+            Ok(AnalysisResult::Judge(Box::new(super::judge::analyse(
+                datasets,
+                ids,
+                leaderboards,
+                settings,
+            ))))
+        }
+        AnalysisRequest::JudgeAnswers { dataset, row } => {
+            super::judge::answers(datasets, *dataset, *row)
+                .map(|a| AnalysisResult::JudgeAnswers(Box::new(a)))
+        }
+    }
+}
+
+fn rate(
+    datasets: &BTreeMap<JobId, ParsedFile>,
+    ids: &[JobId],
+    settings: &RatingsSettings,
+    compare_with: Option<&RatingsSettings>,
+) -> Result<RatingsOutcome, String> {
+    let chosen: Vec<&ParsedFile> = ids.iter().filter_map(|id| datasets.get(id)).collect();
+    let logs: Vec<&Battles> = chosen.iter().filter_map(|p| p.battles()).collect();
+    let mut notes = Vec::new();
+    let merged = match logs.len() {
+        0 => None,
+        1 => Some(std::borrow::Cow::Borrowed(logs[0])),
+        _ => {
+            let (b, w) = ratings::merge::concat(&logs);
+            notes.extend(w);
+            Some(std::borrow::Cow::Owned(b))
+        }
+    };
+    let mut pair_counts: Option<ratings::Aggregate> = None;
+    for p in chosen.iter().filter(|p| p.summary.kind == DatasetKind::PairCounts) {
+        if let Some(table) = p.table() {
+            let (agg, w) = ratings::pair_counts::from_table(table)
+                .map_err(|e| format!("{}: {e}", p.summary.name))?;
+            notes.extend(w.into_iter().map(|m| format!("{}: {m}", p.summary.name)));
+            pair_counts = Some(match pair_counts.take() {
+                None => agg,
+                Some(prev) => prev.merged(&agg),
+            });
+        }
+    }
+    let input = RatingsInput { battles: merged.as_deref(), pair_counts: pair_counts.as_ref() };
+    if input.battles.is_none() && input.pair_counts.is_none() {
+        return Err("load a battle log or a pair-count file first".into());
+    }
+    let mut result = ratings::rate(input, settings).map_err(|e| e.to_string())?;
+    result.warnings.splice(0..0, notes);
+    let comparison = match compare_with {
+        Some(other) => {
+            Some(ratings::compare::compare(input, settings, other).map_err(|e| e.to_string())?)
+        }
+        None => None,
+    };
+    let facets = merged.as_deref().map(facets).unwrap_or_default();
+    Ok(RatingsOutcome { result, comparison, facets })
+}
+
+fn facets(b: &Battles) -> BattleFacets {
+    let mut counts = vec![0u64; b.languages.len()];
+    for &l in &b.language {
+        if let Some(c) = counts.get_mut(l as usize) {
+            *c += 1;
+        }
+    }
+    let mut languages: Vec<(String, u64)> = b
+        .languages
+        .iter()
+        .zip(counts)
+        .filter(|(name, n)| !name.is_empty() && *n > 0)
+        .map(|(name, n)| (name.clone(), n))
+        .collect();
+    languages.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    let mut models = b.models.clone();
+    models.sort();
+    let mut categories = b.categories.clone();
+    categories.sort();
+    let times = b.tstamp.iter().copied().filter(|t| t.is_finite());
+    let date_range = times.clone().fold(None, |acc: Option<(f64, f64)>, t| match acc {
+        None => Some((t, t)),
+        Some((lo, hi)) => Some((lo.min(t), hi.max(t))),
+    });
+    BattleFacets {
+        languages,
+        models,
+        categories,
+        judges: b.judges.len().saturating_sub(1),
+        max_turn: b.turn.iter().copied().max().unwrap_or(0),
+        date_range,
+        battles: b.len() as u64,
+        with_style: b.n_with_style as u64,
+        has_anony: b.anony.iter().any(Option::is_some),
+    }
+}

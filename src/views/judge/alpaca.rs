@@ -1,0 +1,383 @@
+//! AlpacaEval results: notes, the leaderboard (with the published values and the differences
+//! when a published leaderboard is loaded), what length buys, the charts and the drill-down.
+
+use leptos::prelude::*;
+
+use super::{alpaca_of, drill, fmt, specs, AlpacaView};
+use crate::charts::ChartCanvas;
+use crate::format;
+use crate::jobs::judge::{JudgeOutcome, PublishedRow};
+
+/// A difference of at most this (in the column's unit) counts as a match.
+const MATCH: f64 = 0.005;
+
+/// Everything for an AlpacaEval outcome.
+#[component]
+pub fn AlpacaResults(
+    /// The last outcome (an AlpacaEval one while this is shown).
+    outcome: Signal<Option<JudgeOutcome>>,
+) -> impl IntoView {
+    let scatter = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::raw_vs_lc(&a)))
+    });
+    let forest = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::win_rate_forest(&a)))
+    });
+    view! {
+        <Notes outcome=outcome/>
+        <div class="panel">
+            <h2>"AlpacaEval leaderboard"</h2>
+            <Leaderboard outcome=outcome/>
+        </div>
+        <div class="panel">
+            <h2>"What length buys"</h2>
+            <p class="hint">"Each model's raw and length-controlled (LC) win rate, grouped with its verbose/concise variants. The length coefficient multiplies tanh((baseline length − model length) / sd): the more negative, the more the judge rewards this model's extra length."</p>
+            <LengthTable outcome=outcome/>
+            <div class="grid2">
+                <ChartCanvas spec=scatter testid="chart-raw-vs-lc" label="Raw versus length-controlled win rate per model, with the y = x diagonal; point size and colour encode average answer length; variants of one model are joined"/>
+            </div>
+        </div>
+        <div class="panel">
+            <h2>"Win rates with 95 % intervals"</h2>
+            <ChartCanvas spec=forest testid="chart-judge-forest" label="Forest plot of LC and raw win rates with 95 % intervals"/>
+        </div>
+        <div class="panel">
+            <h2>"Per-instruction drill-down"</h2>
+            <drill::DrillDown outcome=outcome/>
+        </div>
+    }
+}
+
+/// What the numbers rest on, and how far the LC numbers are from the published ones.
+#[component]
+fn Notes(
+    /// The last outcome.
+    outcome: Signal<Option<JudgeOutcome>>,
+) -> impl IntoView {
+    move || {
+        outcome.with(|o| {
+            let a = o.as_ref().and_then(alpaca_of)?;
+            Some(notes(&a))
+        })
+    }
+}
+
+fn notes(a: &AlpacaView) -> impl IntoView {
+    let lc = a.lc;
+    let fitted = lc.models.iter().filter(|m| m.model != a.baseline).count();
+    let mut items: Vec<(String, &'static str)> = vec![(
+        format!(
+            "Baseline {} · {} judgments of {} models on {} instructions from {} files.",
+            a.baseline,
+            format::count(a.detail.judgments.len() as u64),
+            fitted,
+            format::count(a.detail.instructions.len() as u64),
+            a.detail.files.len()
+        ),
+        "",
+    )];
+    items.push((
+        if lc.difficulty_used {
+            format!(
+                "Instruction difficulty: estimated jointly from the {fitted} loaded models ({} sweeps), not downloaded.",
+                lc.difficulty_sweeps
+            )
+        } else if lc.settings.instruction_difficulty {
+            "Instruction difficulty: left out (fewer than three models loaded), the reference's length_controlled_minimal GLM.".into()
+        } else {
+            "Instruction difficulty: left out (switched off).".into()
+        },
+        "",
+    ));
+    let lambda = lc.settings.regularize_to_baseline_lambda;
+    items.push((
+        match &lc.regularization {
+            benchlens_engine::judge::length_controlled::LcRegularization::GamedBaseline { variants } => format!(
+                "Regularisation towards the baseline (λ = {lambda}): the baseline's own rewrites {}, as AlpacaEval does.",
+                variants.join(", ")
+            ),
+            benchlens_engine::judge::length_controlled::LcRegularization::PooledModels => format!(
+                "Regularisation towards the baseline (λ = {lambda}): the other loaded models' judgments, because the baseline's own verbose/concise annotations (which AlpacaEval downloads) are not loaded."
+            ),
+            benchlens_engine::judge::length_controlled::LcRegularization::None => {
+                "Regularisation towards the baseline: none (λ = 0 or a single model).".into()
+            }
+        },
+        "",
+    ));
+    items.push((
+        "LC ± SE is AlpacaEval's own definition (the spread of the per-instruction predictions); it ignores the uncertainty of the fitted coefficients, so it understates the real uncertainty.".into(),
+        "",
+    ));
+    if let Some(p) = &a.detail.published {
+        let pairs = |ours: &dyn Fn(&str) -> Option<f64>,
+                     theirs: fn(&PublishedRow) -> Option<f64>| {
+            p.rows
+                .iter()
+                .filter_map(|r| Some(ours(&r.model)? - theirs(r)?))
+                .filter(|d| d.is_finite())
+                .collect::<Vec<f64>>()
+        };
+        let raw = |m: &str| a.rows.iter().find(|r| r.model == m).map(|r| r.win_rate);
+        let lcv = |m: &str| lc.models.iter().find(|x| x.model == m).map(|x| x.lc_win_rate);
+        let raw_d = pairs(&raw, |r| r.win_rate);
+        let lc_d = pairs(&lcv, |r| r.lc_win_rate);
+        let max_abs = raw_d.iter().fold(0.0f64, |acc, d| acc.max(d.abs()));
+        let (lo, hi) = lc_d
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), d| (l.min(*d), h.max(*d)));
+        items.push((
+            format!(
+                "Compared with {} ({} of our models found): raw win rates {} the published ones (largest difference {:.1e} points).",
+                p.source,
+                p.rows.len(),
+                if max_abs < MATCH { "match" } else { "do not match" },
+                max_abs
+            ),
+            "match-note",
+        ));
+        if lo.is_finite() {
+            items.push((
+                format!(
+                    "Our LC win rates differ from the published ones by {lo:+.1} to {hi:+.1} points. The published LC uses an instruction-difficulty table and the baseline's verbose/concise annotations that AlpacaEval downloads; benchlens estimates both from the loaded files instead, which gives steeper length slopes and so higher LC win rates (4 to 11 points above on the eight sample models; the ordering is preserved). See docs/judge.md."
+                ),
+                "warning",
+            ));
+        }
+    }
+    let list =
+        items.into_iter().map(|(text, class)| view! { <li class=class>{text}</li> }).collect_view();
+    let warnings =
+        a.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
+    view! { <ul class="notes" data-testid="judge-notes">{list}{warnings}</ul> }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Model,
+    WinRate,
+    Lc,
+    Length,
+}
+
+/// A difference cell: green when within [`MATCH`].
+fn delta_cell(
+    ours: f64,
+    theirs: Option<f64>,
+    decimals: usize,
+    testid: &'static str,
+) -> impl IntoView {
+    let d = theirs.map(|t| ours - t).filter(|d| d.is_finite());
+    let class = match d {
+        Some(d) if d.abs() < MATCH => "num delta match",
+        Some(_) => "num delta off",
+        None => "num delta",
+    };
+    let text = d.map_or(String::new(), |d| {
+        if d.abs() < MATCH {
+            "✓ 0".to_string()
+        } else {
+            format!("{d:+.decimals$}")
+        }
+    });
+    let title = d.map_or(String::new(), |d| format!("ours − published = {d:e}"));
+    view! { <td class=class title=title data-testid=testid>{text}</td> }
+}
+
+/// Model, win rate ± SE, discrete, LC ± SE, average length, n; the published values and
+/// differences when a published leaderboard is loaded. Click a header to sort.
+#[component]
+fn Leaderboard(
+    /// The last outcome.
+    outcome: Signal<Option<JudgeOutcome>>,
+) -> impl IntoView {
+    let (sort, set_sort) = signal((SortKey::Lc, false));
+    let header = move |key: SortKey, label: &'static str, testid: &'static str, span: u32| {
+        view! {
+            <th data-testid=testid class="sortable" colspan=span on:click=move |_| set_sort.update(|s| {
+                *s = if s.0 == key { (key, !s.1) } else { (key, false) };
+            })>{label}{move || if sort.get().0 == key { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}</th>
+        }
+    };
+    let has_published = Memo::new(move |_| {
+        outcome
+            .with(|o| o.as_ref().and_then(alpaca_of).is_some_and(|a| a.detail.published.is_some()))
+    });
+    let rows = move || {
+        outcome.with(|o| {
+            let Some(a) = o.as_ref().and_then(alpaca_of) else { return Vec::new() };
+            let (key, reverse) = sort.get();
+            let mut models: Vec<_> = a.lc.models.iter().collect();
+            let raw_of = |m: &str| a.rows.iter().find(|r| r.model == m);
+            models.sort_by(|x, y| {
+                let ord = match key {
+                    SortKey::Model => x.model.cmp(&y.model),
+                    SortKey::WinRate => y.win_rate.total_cmp(&x.win_rate),
+                    SortKey::Lc => y.lc_win_rate.total_cmp(&x.lc_win_rate),
+                    SortKey::Length => {
+                        let len = |m: &str| raw_of(m).map_or(0, |r| r.avg_length);
+                        len(&y.model).cmp(&len(&x.model))
+                    }
+                };
+                if reverse {
+                    ord.reverse()
+                } else {
+                    ord
+                }
+            });
+            let published = a.detail.published.as_ref();
+            models
+                .into_iter()
+                .map(|m| {
+                    let raw = raw_of(&m.model);
+                    let p = published.and_then(|p| p.rows.iter().find(|r| r.model == m.model));
+                    let wr = raw.map_or(f64::NAN, |r| r.win_rate);
+                    let disc = raw.map_or(f64::NAN, |r| r.discrete_win_rate);
+                    let len = raw.map_or(f64::NAN, |r| r.avg_length as f64);
+                    let pub_cells = |ours: f64, theirs: Option<f64>, decimals: usize, pid: &'static str, did: &'static str| {
+                        published.map(|_| view! {
+                            <td class="num published" data-testid=pid>{fmt(theirs, decimals)}</td>
+                            {delta_cell(ours, theirs, decimals, did)}
+                        })
+                    };
+                    view! {
+                        <tr data-testid="judge-row" data-model=m.model.clone()>
+                            <td class="model">{m.model.clone()}{(m.model == a.baseline).then(|| view! { <span class="badge">"baseline"</span> })}</td>
+                            <td class="num" data-testid="cell-wr">{fmt(Some(wr), 2)}</td>
+                            <td class="num se" data-testid="cell-se">{fmt(raw.map(|r| r.standard_error), 2)}</td>
+                            {pub_cells(wr, p.and_then(|p| p.win_rate), 2, "cell-pub-wr", "cell-delta-wr")}
+                            <td class="num" data-testid="cell-discrete">{fmt(Some(disc), 2)}</td>
+                            {pub_cells(disc, p.and_then(|p| p.discrete_win_rate), 2, "cell-pub-discrete", "cell-delta-discrete")}
+                            <td class="num strong" data-testid="cell-lc">{fmt(Some(m.lc_win_rate), 2)}</td>
+                            <td class="num se" data-testid="cell-lc-se">{fmt(Some(m.lc_standard_error), 2)}</td>
+                            {pub_cells(m.lc_win_rate, p.and_then(|p| p.lc_win_rate), 2, "cell-pub-lc", "cell-delta-lc")}
+                            <td class="num" data-testid="cell-len">{fmt(Some(len), 0)}</td>
+                            {pub_cells(len, p.and_then(|p| p.avg_length), 0, "cell-pub-len", "cell-delta-len")}
+                            <td class="num" data-testid="cell-n">{raw.map_or(String::new(), |r| format::count(r.n))}</td>
+                        </tr>
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    let group = move |label: &'static str, ours: u32| {
+        let span = if has_published.get() { ours + 2 } else { ours };
+        view! { <th class="group" colspan=span>{label}</th> }
+    };
+    let sub = move |label: &'static str| view! { <th class="num">{label}</th> };
+    let pub_sub = move || {
+        has_published
+            .get()
+            .then(|| view! { <th class="num published">"published"</th><th class="num">"Δ"</th> })
+    };
+    view! {
+        <table class="data judge-leaderboard" data-testid="judge-leaderboard">
+            <thead>
+                <tr>
+                    <th></th>
+                    {move || group("Win rate (%)", 2)}
+                    {move || group("Discrete (%)", 1)}
+                    {move || group("Length-controlled (%)", 2)}
+                    {move || group("Avg length", 1)}
+                    <th></th>
+                </tr>
+                <tr>
+                    {header(SortKey::Model, "Model", "judge-sort-model", 1)}
+                    {header(SortKey::WinRate, "win rate", "judge-sort-wr", 1)}
+                    {sub("± SE")}
+                    {pub_sub}
+                    {sub("discrete")}
+                    {pub_sub}
+                    {header(SortKey::Lc, "LC win rate", "judge-sort-lc", 1)}
+                    {sub("± SE")}
+                    {pub_sub}
+                    {header(SortKey::Length, "chars", "judge-sort-len", 1)}
+                    {pub_sub}
+                    {sub("n")}
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// Models grouped by base model (verbose/concise variants side by side): length, raw and LC win
+/// rate, the gain from length control and the length coefficient.
+#[component]
+fn LengthTable(
+    /// The last outcome.
+    outcome: Signal<Option<JudgeOutcome>>,
+) -> impl IntoView {
+    move || {
+        outcome.with(|o| {
+            let a = o.as_ref().and_then(alpaca_of)?;
+            // Families: base model → members, ordered by average length.
+            let mut families: Vec<(String, Vec<&benchlens_engine::judge::LcModel>)> = Vec::new();
+            for m in a.lc.models.iter().filter(|m| m.model != a.baseline) {
+                let base = m.variant_of.clone().unwrap_or_else(|| m.model.clone());
+                match families.iter_mut().find(|(b, _)| *b == base) {
+                    Some((_, members)) => members.push(m),
+                    None => families.push((base, vec![m])),
+                }
+            }
+            let len_of = |m: &str| a.rows.iter().find(|r| r.model == m);
+            for (_, members) in &mut families {
+                members.sort_by(|x, y| {
+                    let l = |m: &str| len_of(m).map_or(f64::NAN, |r| r.mean_length);
+                    l(&x.model).total_cmp(&l(&y.model))
+                });
+            }
+            // Families with variants first, then by best LC.
+            families.sort_by(|x, y| {
+                (y.1.len() > 1).cmp(&(x.1.len() > 1)).then_with(|| {
+                    let best = |f: &[&benchlens_engine::judge::LcModel]| f.iter().map(|m| m.lc_win_rate).fold(f64::NEG_INFINITY, f64::max);
+                    best(&y.1).total_cmp(&best(&x.1))
+                })
+            });
+            let bodies = families
+                .into_iter()
+                .map(|(base, members)| {
+                    let span = members.len();
+                    let rows = members
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, m)| {
+                            let raw = len_of(&m.model);
+                            let variant = match m.variant_of {
+                                Some(ref b) => m.model.strip_prefix(b.as_str()).unwrap_or("").trim_start_matches('_').to_string(),
+                                None => "default".to_string(),
+                            };
+                            let vs_base = raw.map(|r| r.mean_length - r.baseline_mean_length);
+                            let gain = m.lc_win_rate - m.win_rate;
+                            view! {
+                                <tr data-testid="length-row" data-model=m.model.clone()>
+                                    {(i == 0).then(|| view! { <th class="family" rowspan=span>{base.clone()}</th> })}
+                                    <td>{variant}</td>
+                                    <td class="model">{m.model.clone()}</td>
+                                    <td class="num">{raw.map_or(String::new(), |r| r.avg_length.to_string())}</td>
+                                    <td class="num">{vs_base.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:+.0}"))}</td>
+                                    <td class="num">{fmt(Some(m.win_rate), 2)}</td>
+                                    <td class="num strong">{fmt(Some(m.lc_win_rate), 2)}</td>
+                                    <td class="num" class:gain={gain > 0.0}>{if gain.is_finite() { format!("{gain:+.2}") } else { String::new() }}</td>
+                                    <td class="num" data-testid="cell-length-coef">{fmt(Some(m.length_coef), 3)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! { <tbody class="family">{rows}</tbody> }
+                })
+                .collect_view();
+            Some(view! {
+                <table class="data length-table" data-testid="judge-length-table">
+                    <thead><tr>
+                        <th>"Base model"</th><th>"Variant"</th><th>"Model"</th>
+                        <th class="num">"Avg length"</th><th class="num" title="Mean answer length minus the baseline's on the same instructions">"vs baseline"</th>
+                        <th class="num">"Raw win rate"</th><th class="num">"LC win rate"</th><th class="num">"LC − raw"</th>
+                        <th class="num" title="Coefficient of tanh((baseline length − model length) / sd) in the LC GLM">"Length coef."</th>
+                    </tr></thead>
+                    {bodies}
+                </table>
+            })
+        })
+    }
+}

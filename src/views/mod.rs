@@ -1,0 +1,92 @@
+//! One folder per analysis view; this file holds the tab bar and the shared "run an analysis
+//! when its inputs change" helper.
+
+pub mod judge;
+pub mod ratings;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::intake::client;
+use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
+use crate::state::use_app_state;
+
+/// The page's views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum View {
+    Data,
+    Ratings,
+    Judge,
+}
+
+impl View {
+    /// Every view, in tab order.
+    pub const ALL: [View; 3] = [View::Data, View::Ratings, View::Judge];
+
+    /// Tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Data => "Data",
+            View::Ratings => "Ratings",
+            View::Judge => "Judge",
+        }
+    }
+
+    /// Stable id (URL, test ids).
+    pub fn id(self) -> &'static str {
+        match self {
+            View::Data => "data",
+            View::Ratings => "ratings",
+            View::Judge => "judge",
+        }
+    }
+}
+
+/// The tab bar.
+#[component]
+pub fn ViewTabs() -> impl IntoView {
+    let state = use_app_state();
+    View::ALL
+        .into_iter()
+        .map(|v| {
+            view! {
+                <button class="tab" class:active=move || state.view.get() == v data-testid=format!("tab-{}", v.id())
+                    on:click=move |_| state.view.set(v)>{v.label()}</button>
+            }
+        })
+        .collect_view()
+}
+
+/// Where an analysis stands.
+#[derive(Debug, Clone)]
+pub enum AnalysisState {
+    /// Nothing to analyse yet (the message says what is missing).
+    Waiting(String),
+    Running,
+    Done(Box<AnalysisResult>),
+    Failed(String),
+}
+
+/// Re-runs the analysis in the worker whenever `request` changes; stale answers are dropped.
+pub fn use_analysis(request: Memo<Result<AnalysisRequest, String>>) -> ReadSignal<AnalysisState> {
+    let (state, set_state) = signal(AnalysisState::Waiting(String::new()));
+    let latest = StoredValue::new(0u32);
+    Effect::new(move |_| match request.get() {
+        Err(why) => set_state.set(AnalysisState::Waiting(why)),
+        Ok(req) => {
+            set_state.set(AnalysisState::Running);
+            let token = latest.get_value().wrapping_add(1);
+            latest.set_value(token);
+            client::analyse(req, move |result| {
+                if latest.get_value() != token {
+                    return;
+                }
+                set_state.set(match result {
+                    Ok(r) => AnalysisState::Done(Box::new(r)),
+                    Err(e) => AnalysisState::Failed(e),
+                });
+            });
+        }
+    });
+    state
+}

@@ -1,0 +1,142 @@
+//! Method, tie rule, intervals and filters of the ratings view.
+
+use benchlens_engine::ratings::{CiMethod, Method, RatingsSettings, TieRule};
+use leptos::prelude::*;
+
+use super::RatingsViewState;
+use crate::jobs::analysis::BattleFacets;
+
+fn select_value(ev: &leptos::ev::Event) -> String {
+    let select: web_sys::HtmlSelectElement = event_target(ev);
+    select.value()
+}
+
+/// The settings form. Every change re-runs the analysis in the worker.
+#[component]
+pub fn RatingsControls(
+    /// Languages, models… present in the loaded battles (after the first run).
+    #[prop(into)]
+    facets: Signal<Option<BattleFacets>>,
+) -> impl IntoView {
+    let vs = expect_context::<RatingsViewState>();
+    let settings = vs.settings;
+    let edit = move |f: &dyn Fn(&mut RatingsSettings)| settings.update(|s| f(s));
+    let on_method = move |ev: leptos::ev::Event| {
+        let v = select_value(&ev);
+        edit(&|s| s.method = if v == "elo" { Method::Elo } else { Method::Bt });
+    };
+    let on_ties = move |ev: leptos::ev::Event| {
+        let v = select_value(&ev);
+        edit(&|s| {
+            s.ties = match v.as_str() {
+                "drop" => TieRule::Drop,
+                "davidson" => TieRule::Davidson,
+                _ => TieRule::Half,
+            }
+        });
+    };
+    let on_ci = move |ev: leptos::ev::Event| {
+        let v = select_value(&ev);
+        edit(&|s| {
+            s.ci = match v.as_str() {
+                "sandwich" => CiMethod::Sandwich,
+                "none" => CiMethod::None,
+                _ => CiMethod::Bootstrap,
+            }
+        });
+    };
+    let on_language = move |ev: leptos::ev::Event| {
+        let v = select_value(&ev);
+        edit(&|s| s.filters.languages = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
+    };
+    let on_compare = move |ev: leptos::ev::Event| {
+        let v = select_value(&ev);
+        vs.compare_language.set(if v.is_empty() { None } else { Some(v) });
+    };
+    let on_anony = move |ev: leptos::ev::Event| {
+        let v = select_value(&ev);
+        edit(&|s| {
+            s.filters.anony = match v.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }
+        });
+    };
+    let language_options = move || {
+        facets.get().map(|f| {
+            f.languages
+                .iter()
+                .take(40)
+                .map(|(l, n)| view! { <option value=l.clone()>{format!("{l} ({n})")}</option> })
+                .collect_view()
+        })
+    };
+    let checked = move |ev: &leptos::ev::Event| event_target_checked(ev);
+    view! {
+        <form class="controls" data-testid="ratings-controls" on:submit=|ev| ev.prevent_default()>
+            <label>"Method"
+                <select data-testid="ratings-method" on:change=on_method>
+                    <option value="bt" selected=true>"Bradley–Terry (MLE)"</option>
+                    <option value="elo">"Online Elo (K=4)"</option>
+                </select>
+            </label>
+            <label>"Ties"
+                <select data-testid="ratings-ties" on:change=on_ties>
+                    <option value="half" selected=true>"half a win each"</option>
+                    <option value="drop">"dropped"</option>
+                    <option value="davidson">"Davidson tie model"</option>
+                </select>
+            </label>
+            <label>"Intervals"
+                <select data-testid="ratings-ci" on:change=on_ci>
+                    <option value="bootstrap" selected=true>"bootstrap"</option>
+                    <option value="sandwich">"sandwich (closed form)"</option>
+                    <option value="none">"none"</option>
+                </select>
+            </label>
+            <label>"Rounds"
+                <input type="number" min="10" max="10000" step="10" data-testid="ratings-rounds"
+                    prop:value=move || settings.with(|s| s.bootstrap_rounds.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(&|s| s.bootstrap_rounds = n.clamp(10, 10_000)); } }/>
+            </label>
+            <label>"Seed"
+                <input type="number" min="0" data-testid="ratings-seed"
+                    prop:value=move || settings.with(|s| s.seed.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { edit(&|s| s.seed = n); } }/>
+            </label>
+            <label>"Language"
+                <select data-testid="ratings-language" on:change=on_language>
+                    <option value="">"all"</option>
+                    {language_options}
+                </select>
+            </label>
+            <label>"Battles"
+                <select data-testid="ratings-anony" on:change=on_anony>
+                    <option value="">"all"</option>
+                    <option value="true">"anonymous only"</option>
+                    <option value="false">"named only"</option>
+                </select>
+            </label>
+            <label>"Min votes"
+                <input type="number" min="0" data-testid="ratings-min-votes"
+                    prop:value=move || settings.with(|s| s.filters.min_votes.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { edit(&|s| s.filters.min_votes = n); } }/>
+            </label>
+            <label class="check"><input type="checkbox" data-testid="ratings-exclude-ties"
+                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.exclude_ties = c); }/>"exclude ties"</label>
+            <label class="check"><input type="checkbox" data-testid="ratings-style-control"
+                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.style_control = c); }/>"style control"</label>
+            <label class="check"><input type="checkbox" data-testid="ratings-fastchat"
+                on:change=move |ev| { let c = checked(&ev); edit(&|s| { s.anchor = if c { RatingsSettings::default().with_fastchat_preset().anchor } else { None }; }); }/>"FastChat anchor"</label>
+            <label class="check"><input type="checkbox" data-testid="ratings-legacy"
+                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.legacy_l2 = c); }/>"2023–24 L2 method"</label>
+            <label>"Compare with"
+                <select data-testid="ratings-compare" on:change=on_compare>
+                    <option value="">"—"</option>
+                    {move || facets.get().map(|f| f.languages.iter().take(40).map(|(l, _)| view! { <option value=l.clone()>{format!("{l} only")}</option> }).collect_view())}
+                </select>
+            </label>
+        </form>
+    }
+}

@@ -1,0 +1,122 @@
+//! The ratings view: a leaderboard with honest uncertainty from every loaded battle log and
+//! pair-count file, its charts, and how it moves under another filter set.
+
+mod controls;
+mod specs;
+mod tables;
+
+use benchlens_engine::ratings::RatingsSettings;
+use benchlens_engine::DatasetKind;
+use leptos::prelude::*;
+
+use crate::charts::ChartCanvas;
+use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
+use crate::state::use_app_state;
+use crate::views::{use_analysis, AnalysisState};
+
+pub use controls::RatingsControls;
+
+/// Settings of this view (and, later, of the share link).
+#[derive(Clone, Copy)]
+pub struct RatingsViewState {
+    pub settings: RwSignal<RatingsSettings>,
+    /// When set, the same analysis with these languages only, for the Δ-rank comparison.
+    pub compare_language: RwSignal<Option<String>>,
+}
+
+/// The whole view.
+#[component]
+pub fn RatingsView() -> impl IntoView {
+    let app = use_app_state();
+    let view_state = RatingsViewState {
+        settings: RwSignal::new(RatingsSettings {
+            bootstrap_rounds: 1000,
+            ..RatingsSettings::default()
+        }),
+        compare_language: RwSignal::new(None),
+    };
+    provide_context(view_state);
+    let request = Memo::new(move |_| {
+        let ids: Vec<u32> = app.datasets.with(|d| {
+            d.iter()
+                .filter(|e| {
+                    matches!(e.summary.kind, DatasetKind::BattleLog | DatasetKind::PairCounts)
+                })
+                .filter(|e| !e.summary.failed())
+                .map(|e| e.id)
+                .collect()
+        });
+        if ids.is_empty() {
+            return Err("Load a battle log (FastChat clean_battle JSON/JSONL/CSV) or a pair-count file to see ratings.".to_string());
+        }
+        let settings = view_state.settings.get();
+        let compare_with = view_state.compare_language.get().map(|lang| {
+            let mut other = settings.clone();
+            other.filters.languages = vec![lang];
+            other
+        });
+        Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with })
+    });
+    let analysis = use_analysis(request);
+    let outcome = Memo::new(move |_| match analysis.get() {
+        AnalysisState::Done(r) => match *r {
+            AnalysisResult::Ratings(o) => Some(*o),
+            _ => None,
+        },
+        _ => None,
+    });
+    view! {
+        <section class="view ratings-view" data-testid="ratings-view">
+            <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets))/>
+            {move || match analysis.get() {
+                AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
+                AnalysisState::Running => view! { <p class="busy" data-testid="ratings-busy">"Computing ratings in the worker…"</p> }.into_any(),
+                AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="ratings-error">{e}</p> }.into_any(),
+                AnalysisState::Done(_) => ().into_any(),
+            }}
+            <Show when=move || outcome.with(Option::is_some)>
+                <RatingsResults outcome=Signal::derive(move || outcome.get())/>
+            </Show>
+        </section>
+    }
+}
+
+/// Tables and charts of one rating run.
+#[component]
+fn RatingsResults(
+    /// The finished run.
+    outcome: Signal<Option<RatingsOutcome>>,
+) -> impl IntoView {
+    let forest = Signal::derive(move || outcome.get().map(|o| specs::forest(&o.result)));
+    let wins = Signal::derive(move || outcome.get().map(|o| specs::win_fraction(&o.result)));
+    let counts = Signal::derive(move || outcome.get().map(|o| specs::battle_counts(&o.result)));
+    let predicted = Signal::derive(move || outcome.get().map(|o| specs::predicted(&o.result)));
+    let slope =
+        Signal::derive(move || outcome.get().and_then(|o| o.comparison.as_ref().map(specs::slope)));
+    view! {
+        <tables::Notes outcome=outcome/>
+        <div class="panel">
+            <h2>"Leaderboard"</h2>
+            <tables::Leaderboard outcome=outcome/>
+        </div>
+        <Show when=move || outcome.with(|o| o.as_ref().is_some_and(|o| o.result.style.is_some()))>
+            <div class="panel"><h2>"Style control"</h2><tables::StyleTable outcome=outcome/></div>
+        </Show>
+        <Show when=move || slope.with(Option::is_some)>
+            <div class="panel">
+                <h2>"Rank shift"</h2>
+                <tables::DeltaRank outcome=outcome/>
+                <ChartCanvas spec=slope testid="chart-slope" label="Rank under each filter set, joined per model"/>
+            </div>
+        </Show>
+        <div class="panel">
+            <h2>"Ratings with 95% intervals"</h2>
+            <ChartCanvas spec=forest testid="chart-forest" label="Forest plot of ratings with confidence intervals"/>
+        </div>
+        <div class="panel grid2">
+            <ChartCanvas spec=wins testid="chart-win-fraction" label="Observed win fraction of row model over column model, ties excluded"/>
+            <ChartCanvas spec=predicted testid="chart-predicted" label="Predicted win rate of row model over column model"/>
+            <ChartCanvas spec=counts testid="chart-battle-counts" label="Battles between each pair of models"/>
+        </div>
+    }
+}

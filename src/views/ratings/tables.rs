@@ -1,0 +1,183 @@
+//! The ratings view's tables: notes and warnings, the sortable leaderboard, style coefficients
+//! and the Δ-rank comparison.
+
+use leptos::prelude::*;
+
+use crate::format;
+use crate::jobs::analysis::RatingsOutcome;
+
+fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
+    v.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("{x:.decimals$}"))
+}
+
+/// Components, filters and warnings: what the numbers rest on.
+#[component]
+pub fn Notes(
+    /// The finished run.
+    outcome: Signal<Option<RatingsOutcome>>,
+) -> impl IntoView {
+    move || {
+        outcome.get().map(|o| {
+            let r = &o.result;
+            let mut notes = vec![format!(
+                "{} battles rated{}",
+                format::count(r.battles_used),
+                if r.filter.total > 0 && r.filter.kept < r.filter.total {
+                    format!(
+                        " of {} (filters removed {})",
+                        format::count(r.filter.total),
+                        format::count(r.filter.total - r.filter.kept)
+                    )
+                } else {
+                    String::new()
+                }
+            )];
+            for c in &r.components {
+                if !c.never_lose.is_empty() {
+                    notes.push(format!(
+                        "Never lost: {} (no finite rating without a prior; see 'prior games').",
+                        c.never_lose.join(", ")
+                    ));
+                }
+                if !c.never_win.is_empty() {
+                    notes.push(format!("Never won: {}.", c.never_win.join(", ")));
+                }
+                if c.failed_replicates > 0 {
+                    notes.push(format!(
+                        "{} bootstrap replicates had no finite fit and were left out.",
+                        c.failed_replicates
+                    ));
+                }
+            }
+            let warnings = r
+                .warnings
+                .iter()
+                .map(|w| view! { <li class="warning">{w.clone()}</li> })
+                .collect_view();
+            let notes = notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view();
+            view! { <ul class="notes" data-testid="ratings-notes">{notes}{warnings}</ul> }
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Rank,
+    Model,
+    Rating,
+    Battles,
+}
+
+/// Rank (UB), model, rating, −/+ CI, battles; click a header to sort.
+#[component]
+pub fn Leaderboard(
+    /// The finished run.
+    outcome: Signal<Option<RatingsOutcome>>,
+) -> impl IntoView {
+    let (sort, set_sort) = signal((SortKey::Rank, false));
+    let header = move |key: SortKey, label: &'static str, testid: &'static str| {
+        view! {
+            <th data-testid=testid class="sortable" on:click=move |_| set_sort.update(|s| {
+                *s = if s.0 == key { (key, !s.1) } else { (key, false) };
+            })>{label}{move || if sort.get().0 == key { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}</th>
+        }
+    };
+    let rows = move || {
+        let Some(o) = outcome.get() else { return Vec::new() };
+        let mut rows = o.result.ratings.clone();
+        let (key, reverse) = sort.get();
+        rows.sort_by(|a, b| {
+            let ord = match key {
+                SortKey::Rank => a
+                    .component
+                    .cmp(&b.component)
+                    .then(a.rank_ub.cmp(&b.rank_ub))
+                    .then(b.rating.total_cmp(&a.rating)),
+                SortKey::Model => a.model.cmp(&b.model),
+                SortKey::Rating => b.rating.total_cmp(&a.rating),
+                SortKey::Battles => b.battles.cmp(&a.battles),
+            };
+            if reverse {
+                ord.reverse()
+            } else {
+                ord
+            }
+        });
+        let multi = o.result.components.len() > 1;
+        rows.into_iter()
+            .map(|m| {
+                let minus = m.lower.map(|l| m.rating - l);
+                let plus = m.upper.map(|u| u - m.rating);
+                view! {
+                    <tr data-testid="leaderboard-row">
+                        <td class="num">{m.rank_ub}</td>
+                        <td class="model">{m.model.clone()}{multi.then(|| view! { <span class="badge">{format!("group {}", m.component + 1)}</span> })}</td>
+                        <td class="num">{format!("{:.1}", m.rating)}</td>
+                        <td class="num">{fmt_opt(minus.map(|x| -x), 1)}</td>
+                        <td class="num">{plus.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("+{x:.1}"))}</td>
+                        <td class="num">{format::count(m.battles)}</td>
+                    </tr>
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <table class="data" data-testid="leaderboard">
+            <thead><tr>
+                {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
+                {header(SortKey::Model, "Model", "sort-model")}
+                {header(SortKey::Rating, "Rating", "sort-rating")}
+                <th>"−CI"</th><th>"+CI"</th>
+                {header(SortKey::Battles, "Battles", "sort-battles")}
+            </tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// Style coefficients with intervals and each model's rank change.
+#[component]
+pub fn StyleTable(
+    /// The finished run.
+    outcome: Signal<Option<RatingsOutcome>>,
+) -> impl IntoView {
+    move || {
+        outcome.get().and_then(|o| o.result.style).map(|style| {
+            let coefs = style
+                .coefficients
+                .iter()
+                .map(|c| view! { <tr><td>{c.feature.clone()}</td><td class="num">{format!("{:.4}", c.coefficient)}</td><td class="num">{fmt_opt(c.lower, 4)}</td><td class="num">{fmt_opt(c.upper, 4)}</td></tr> })
+                .collect_view();
+            let changes = style
+                .rank_changes
+                .iter()
+                .map(|c| view! { <tr><td>{c.model.clone()}</td><td class="num">{c.raw_rank}</td><td class="num">{c.style_rank}</td><td class="num">{format!("{:+}", c.rank_change)}</td><td class="num">{format!("{:.1}", c.raw_rating)}</td><td class="num">{format!("{:.1}", c.style_rating)}</td></tr> })
+                .collect_view();
+            view! {
+                <table class="data" data-testid="style-coefficients"><thead><tr><th>"Feature"</th><th>"Coefficient"</th><th>"Lower"</th><th>"Upper"</th></tr></thead><tbody>{coefs}</tbody></table>
+                <table class="data" data-testid="style-rank-changes"><thead><tr><th>"Model"</th><th>"Raw rank"</th><th>"Style-controlled rank"</th><th>"Δ"</th><th>"Raw rating"</th><th>"Controlled rating"</th></tr></thead><tbody>{changes}</tbody></table>
+            }
+        })
+    }
+}
+
+/// Rank under both filter sets and the difference.
+#[component]
+pub fn DeltaRank(
+    /// The finished run.
+    outcome: Signal<Option<RatingsOutcome>>,
+) -> impl IntoView {
+    move || {
+        outcome.get().and_then(|o| o.comparison).map(|c| {
+            let rows = c
+                .rows
+                .iter()
+                .map(|r| {
+                    let opt = |v: Option<u32>| v.map_or("—".to_string(), |x| x.to_string());
+                    view! { <tr data-testid="delta-row"><td>{r.model.clone()}</td><td class="num">{opt(r.rank_a)}</td><td class="num">{opt(r.rank_b)}</td><td class="num">{r.delta_rank.map_or("—".into(), |d| format!("{d:+}"))}</td></tr> }
+                })
+                .collect_view();
+            view! { <table class="data" data-testid="delta-rank"><thead><tr><th>"Model"</th><th>"Rank, all"</th><th>"Rank, subset"</th><th>"Δ"</th></tr></thead><tbody>{rows}</tbody></table> }
+        })
+    }
+}

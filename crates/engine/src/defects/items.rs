@@ -426,22 +426,34 @@ fn split_tqa(cell: &str) -> Vec<String> {
 /// decided for the whole file (a 0 anywhere means 0-based; a key equal to the option count with no
 /// 0 means 1-based).
 fn resolve_keys(items: &mut [Item]) -> KeyStyle {
-    let mut letters = 0usize;
+    // Count the keys each reading makes valid; the file gets the reading that explains most.
+    let (mut letters, mut texts) = (0usize, 0usize);
     let mut ints = Vec::new();
     for it in items.iter() {
         let k = key_token(&it.key_text);
-        if k.len() == 1 && k.as_bytes()[0].is_ascii_alphabetic() {
+        let b = k.as_bytes();
+        if b.len() == 1
+            && b[0].is_ascii_alphabetic()
+            && usize::from(b[0].to_ascii_uppercase() - b'A') < it.options.len()
+        {
             letters += 1;
         } else if let Ok(n) = k.parse::<i64>() {
             ints.push((n, it.options.len() as i64));
+        } else if !k.is_empty() {
+            let want = super::text::normalize(&it.key_text);
+            texts += usize::from(it.options.iter().any(|o| super::text::normalize(o) == want));
         }
     }
     let style = if letters == 0 && ints.is_empty() {
-        if items.iter().any(|i| !i.key_text.is_empty()) {
+        if texts > 0 {
             KeyStyle::OptionText
+        } else if items.iter().any(|i| !i.key_text.is_empty()) {
+            KeyStyle::Letter
         } else {
             KeyStyle::None
         }
+    } else if texts > letters.max(ints.len()) {
+        KeyStyle::OptionText
     } else if letters >= ints.len() {
         KeyStyle::Letter
     } else if ints.iter().any(|&(n, _)| n == 0) {
@@ -553,6 +565,27 @@ mod tests {
         s.add_table("g.csv", &t, None, None, None);
         assert_eq!(s.files[0].key_style, KeyStyle::OneBased);
         assert_eq!(s.items[0].key, Some(1));
+    }
+
+    #[test]
+    fn reads_choice_columns_and_text_keys() {
+        let t = table(
+            &["question", "choice0", "choice1", "choice2", "choice3", "answer"],
+            &[&["Q1", "a", "b", "c", "d", "0"], &["Q2", "a", "b", "c", "d", "3"]],
+        );
+        let mut s = ItemSet::default();
+        s.add_table("export.csv", &t, None, None, None);
+        assert_eq!(s.files[0].layout, Layout::OptionColumns);
+        assert_eq!(s.items[1].key, Some(3));
+        let t = table(
+            &["prompt", "options", "target"],
+            &[&["Q", "[\"red\", \"blue\"]", "blue"], &["Q2", "[\"x\", \"y\"]", "x"]],
+        );
+        let mut s = ItemSet::default();
+        s.add_table("gen.jsonl", &t, None, None, None);
+        assert_eq!(s.files[0].key_style, KeyStyle::OptionText);
+        assert_eq!(s.items[0].key, Some(1));
+        assert_eq!(s.items[1].key, Some(0));
     }
 
     #[test]

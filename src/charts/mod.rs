@@ -4,6 +4,7 @@
 pub mod forest;
 pub mod heatmap;
 pub mod slope;
+pub mod stacked;
 
 use leptos::prelude::*;
 use plotters::coord::Shift;
@@ -17,6 +18,7 @@ pub enum ChartSpec {
     Forest(forest::Forest),
     Heatmap(heatmap::Heatmap),
     Slope(slope::Slope),
+    Stacked(stacked::StackedBars),
 }
 
 impl ChartSpec {
@@ -26,6 +28,7 @@ impl ChartSpec {
             Self::Forest(c) => c.size(),
             Self::Heatmap(c) => c.size(),
             Self::Slope(c) => c.size(),
+            Self::Stacked(c) => c.size(),
         }
     }
 
@@ -40,6 +43,7 @@ impl ChartSpec {
             Self::Forest(c) => c.draw(root, scale),
             Self::Heatmap(c) => c.draw(root, scale),
             Self::Slope(c) => c.draw(root, scale),
+            Self::Stacked(c) => c.draw(root, scale),
         }
     }
 

@@ -19,12 +19,15 @@ pub enum AnalysisRequest {
         settings: RatingsSettings,
         compare_with: Option<RatingsSettings>,
     },
+    /// Defect checks on the benchmark-items datasets (see `super::defects`).
+    Defects(Box<super::defects::DefectsRequest>),
 }
 
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisResult {
     Ratings(Box<RatingsOutcome>),
+    Defects(Box<super::defects::DefectsAnswer>),
 }
 
 /// A rating run and what the filter controls can offer.
@@ -60,6 +63,9 @@ pub fn run(
         AnalysisRequest::Ratings { datasets: ids, settings, compare_with } => {
             rate(datasets, ids, settings, compare_with.as_ref())
                 .map(|o| AnalysisResult::Ratings(Box::new(o)))
+        }
+        AnalysisRequest::Defects(r) => {
+            super::defects::run(datasets, r).map(|a| AnalysisResult::Defects(Box::new(a)))
         }
     }
 }

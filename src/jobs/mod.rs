@@ -3,6 +3,7 @@
 
 pub mod analysis;
 mod codec;
+pub mod defects;
 pub mod protocol;
 
 use std::cell::RefCell;

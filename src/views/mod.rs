@@ -1,6 +1,7 @@
 //! One folder per analysis view; this file holds the tab bar and the shared "run an analysis
 //! when its inputs change" helper.
 
+pub mod defects;
 pub mod ratings;
 
 use leptos::prelude::*;
@@ -15,17 +16,19 @@ use crate::state::use_app_state;
 pub enum View {
     Data,
     Ratings,
+    Defects,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 2] = [View::Data, View::Ratings];
+    pub const ALL: [View; 3] = [View::Data, View::Ratings, View::Defects];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
         match self {
             View::Data => "Data",
             View::Ratings => "Ratings",
+            View::Defects => "Defects",
         }
     }
 
@@ -34,6 +37,7 @@ impl View {
         match self {
             View::Data => "data",
             View::Ratings => "ratings",
+            View::Defects => "defects",
         }
     }
 }

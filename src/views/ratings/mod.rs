@@ -61,6 +61,7 @@ pub fn RatingsView() -> impl IntoView {
     let outcome = Memo::new(move |_| match analysis.get() {
         AnalysisState::Done(r) => match *r {
             AnalysisResult::Ratings(o) => Some(*o),
+            _ => None,
         },
         _ => None,
     });

@@ -101,7 +101,7 @@ pub fn FlagTable(
                         let item = r.item;
                         let selected = move || vs.selected.get() == Some(item);
                         view! {
-                            <tr data-testid="flag-row" class:selected=selected class=format!("sev-{}", r.severity.id())
+                            <tr data-testid="flag-row" class:selected=selected
                                 on:click=move |_| vs.selected.set(Some(item))>
                                 <td><span class=format!("sev-dot {}", r.severity.id())></span>{r.check.id().replace('_', " ")}</td>
                                 <td class=format!("sev {}", r.severity.id())>{r.severity.id()}</td>
@@ -126,11 +126,11 @@ pub fn FlagTable(
     let matching = move || overview.with(|o| o.as_ref().map_or(0, |o| o.matching));
     view! {
         <p class="pager" data-testid="defects-pager">
-            <button type="button" data-testid="defects-prev" disabled=move || page() == 0
+            <button type="button" data-testid="defects-prev" disabled=move || { page() == 0 }
                 on:click=move |_| vs.page.set(page().saturating_sub(1))>"← previous"</button>
             <span data-testid="defects-matching">{move || format!("{} flags", crate::format::count(matching() as u64))}</span>
             <span data-testid="defects-page">{move || format!("page {} of {}", page() + 1, pages())}</span>
-            <button type="button" data-testid="defects-next" disabled=move || page() + 1 >= pages()
+            <button type="button" data-testid="defects-next" disabled=move || { page() + 1 >= pages() }
                 on:click=move |_| vs.page.set(page() + 1)>"next →"</button>
         </p>
         <table class="data flags" data-testid="defects-table">
@@ -198,7 +198,7 @@ pub fn ItemPanel() -> impl IntoView {
             let cells = votes
                 .iter()
                 .enumerate()
-                .map(|(i, v)| view! { <span class="vote" class:key=d.key == Some(i)>{format!("{}: {v}", letter(i))}</span> })
+                .map(|(i, v)| view! { <span class="vote" class:key={d.key == Some(i)}>{format!("{}: {v}", letter(i))}</span> })
                 .collect_view();
             view! { <p class="votes" data-testid="item-votes">{format!("{models} models answered: ")}{cells}</p> }
         });

@@ -86,7 +86,7 @@ pub fn Positions(
                         .collect_view();
                     let pooled = p.scope == "all";
                     view! {
-                        <tr data-testid="position-row" class:pooled=pooled class:significant=p.p_value < 0.05>
+                        <tr data-testid="position-row" class:pooled=pooled class:significant={p.p_value < 0.05}>
                             <td>{p.scope.clone()}</td><td class="num">{format::count(p.n)}</td>{cells}
                             <td class="num">{format!("{:.2}", p.chi2)}</td><td class="num">{p.df}</td><td class="num">{fmt_p(p.p_value)}</td>
                         </tr>
@@ -97,7 +97,7 @@ pub fn Positions(
                 .longest
                 .iter()
                 .map(|l| view! {
-                    <tr data-testid="longest-row" class:pooled=l.scope == "all" class:significant=l.p_value < 0.05>
+                    <tr data-testid="longest-row" class:pooled={l.scope == "all"} class:significant={l.p_value < 0.05}>
                         <td>{l.scope.clone()}</td><td class="num">{format::count(l.n)}</td><td class="num">{format::count(l.key_longest)}</td>
                         <td class="num">{format!("{:.1}%", 100.0 * l.rate)}</td><td class="num">{format!("{:.1}%", 100.0 * l.chance)}</td>
                         <td class="num">{format!("{:+.2}", l.z)}</td><td class="num">{fmt_p(l.p_value)}</td>

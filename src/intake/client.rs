@@ -179,7 +179,7 @@ pub fn analyse(
         let job = c.next_job;
         c.next_job += 1;
         c.pending.insert(job, Box::new(done));
-        c.bridge.send(Request::Analyse { job, request });
+        c.bridge.send(Request::Analyse { job, request: Box::new(request) });
         job
     })
 }

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::protocol::JobId;
 
 /// Page → worker: what to compute, on which datasets.
+// Sent once per analysis through the worker bridge: variant size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisRequest {
     /// Rate every battle log and pair-count dataset among `datasets` as one input; with

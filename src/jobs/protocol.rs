@@ -11,6 +11,8 @@ use super::analysis::{AnalysisRequest, AnalysisResult};
 pub type JobId = u32;
 
 /// Page → worker.
+// Sent once per message through the worker bridge: variant size does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Request {
     /// Parse a file (or any Blob) in chunks.
@@ -28,7 +30,7 @@ pub enum Request {
     /// Forget a dataset.
     Remove { dataset: JobId },
     /// Run an analysis on datasets the worker holds.
-    Analyse { job: JobId, request: AnalysisRequest },
+    Analyse { job: JobId, request: Box<AnalysisRequest> },
 }
 
 /// Worker → page.

@@ -140,11 +140,40 @@ fn scope_label(s: Scope) -> &'static str {
     }
 }
 
-/// One side of a near-duplicate pair: shared tokens plain, its own tokens marked.
+/// Words of a long shared run kept on each side of a change.
+const CONTEXT_WORDS: usize = 14;
+
+/// A shared run, shortened to the words next to the changes ("… 312 shared words …").
+fn elide(text: &str, first: bool, last: bool) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let keep_head = if first { 0 } else { CONTEXT_WORDS };
+    let keep_tail = if last { 0 } else { CONTEXT_WORDS };
+    if words.len() <= keep_head + keep_tail + 4 {
+        return text.to_owned();
+    }
+    let hidden = words.len() - keep_head - keep_tail;
+    let mut out = words[..keep_head].join(" ");
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(&format!("[… {hidden} shared words …]"));
+    if keep_tail > 0 {
+        out.push(' ');
+        out.push_str(&words[words.len() - keep_tail..].join(" "));
+    }
+    out
+}
+
+/// One side of a near-duplicate pair: shared tokens plain (long runs elided), its own tokens
+/// marked.
 fn diff_side(diff: &[DiffOp], left: bool) -> impl IntoView {
+    let n = diff.len();
     diff.iter()
-        .filter_map(|op| match (op, left) {
-            (DiffOp::Same(t), _) => Some(view! { <span>{format!("{t} ")}</span> }.into_any()),
+        .enumerate()
+        .filter_map(|(k, op)| match (op, left) {
+            (DiffOp::Same(t), _) => {
+                Some(view! { <span>{elide(t, k == 0, k + 1 == n)}</span> }.into_any())
+            }
             (DiffOp::Removed(t), true) => {
                 Some(view! { <mark class="del">{t.clone()}</mark> }.into_any())
             }

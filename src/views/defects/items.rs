@@ -105,7 +105,7 @@ pub fn FlagTable(
                                 on:click=move |_| vs.selected.set(Some(item))>
                                 <td><span class=format!("sev-dot {}", r.severity.id())></span>{r.check.id().replace('_', " ")}</td>
                                 <td class=format!("sev {}", r.severity.id())>{r.severity.id()}</td>
-                                <td>{r.subject.clone()}</td>
+                                <td class="subject">{r.subject.clone()}</td>
                                 <td class="num" title=r.file.clone()>{r.row}</td>
                                 <td class="question">
                                     <div class="clamp">{highlighted(&r.question, Field::Question, &r.evidence)}</div>

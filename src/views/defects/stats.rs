@@ -105,7 +105,7 @@ pub fn Positions(
                 })
                 .collect_view();
             view! {
-                <div class="panel grid2 stats-panel">
+                <div class="panel stats-panel">
                     <div>
                         <h2>"Answer-key position (χ² against uniform)"</h2>
                         <div class="scroll">
@@ -148,7 +148,7 @@ fn elide(text: &str, first: bool, last: bool) -> String {
     let words: Vec<&str> = text.split(' ').collect();
     let keep_head = if first { 0 } else { CONTEXT_WORDS };
     let keep_tail = if last { 0 } else { CONTEXT_WORDS };
-    if words.len() <= keep_head + keep_tail + 4 {
+    if (first && last) || words.len() <= keep_head + keep_tail + 4 {
         return text.to_owned();
     }
     let hidden = words.len() - keep_head - keep_tail;

@@ -39,8 +39,6 @@ async function download(page, testid) {
 
 test('MMLU test split: the documented defects, statistics, review and exports', async ({ page }) => {
   test.setTimeout(300_000);
-  const t0 = Date.now();
-  const step = (m) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('./');
@@ -49,7 +47,6 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await expect(page.getByTestId('dataset-card')).toHaveCount(57, { timeout: 90_000 });
   await page.getByTestId('tab-defects').click();
 
-  step('const headline');
   const headline = page.getByTestId('defects-headline');
   await expect(headline).toContainText('14,079 items in 57 files: 167 items with an error or suspect flag');
   await expect(headline).toContainText('1,211 flags');
@@ -59,11 +56,9 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await expect(page.getByTestId('count-check-duplicate_options')).toHaveText('duplicate options 9');
   await expect(page.getByTestId('count-check-encoding')).toHaveText('encoding 113');
 
-  step('const chart =');
   const chart = await canvasInk(page, 'chart-defects-subjects');
   expect(chart.ink).toBeGreaterThan(3000);
 
-  step('// Statistics');
   // Statistics: pooled key positions with χ², longest option against chance, duplicates.
   const pooled = page.getByTestId('position-row').filter({ hasText: /^all/ });
   await expect(pooled).toContainText('3,231');
@@ -78,14 +73,11 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await expect(page.getByTestId('near-heading')).toContainText('16 pairs');
   await expect(page.getByTestId('near-pair').first().locator('mark')).not.toHaveCount(0);
 
-  step('// Table:');
   // Table: paged, filtered by check and subject, evidence in <mark> nodes.
   await expect(page.getByTestId('defects-matching')).toHaveText('1,211 flags');
   await expect(page.getByTestId('flag-row')).toHaveCount(25);
-  step("await page.getByTestId('defect");
   await page.getByTestId('defects-next').click();
   await expect(page.getByTestId('defects-page')).toHaveText('page 2 of 49');
-  step("await page.getByTestId('defect");
   await page.getByTestId('defects-filter-check').selectOption('lost_context');
   await expect(page.getByTestId('defects-matching')).toHaveText('19 flags');
   await expect(page.getByTestId('defects-page')).toHaveText('page 1 of 1');
@@ -102,7 +94,6 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await page.getByTestId('defects-sev-warning').uncheck();
   await expect(page.getByTestId('defects-matching')).toHaveText('167 flags');
 
-  step('// Detail panel');
   // Detail panel and marks (kept in local storage).
   await page.getByTestId('defects-filter-check').selectOption('lost_context');
   await page.getByTestId('flag-row').first().click();
@@ -113,7 +104,6 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   expect(Object.values(stored)).toEqual(['confirmed_broken']);
   expect(Object.keys(stored)[0]).toMatch(/^business_ethics_test\.csv:\d+:[0-9a-f]{16}$/);
 
-  step('// Exports:');
   // Exports: the cleaned business_ethics file drops its 15 error rows (CLI --export: 85 kept).
   await page.getByTestId('export-file').selectOption({ label: 'business_ethics_test.csv (100 rows)' });
   await page.getByTestId('export-prepare').click();
@@ -133,7 +123,6 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   const marks = JSON.parse((await download(page, 'export-marks')).text);
   expect(marks).toHaveLength(1);
   expect(marks[0].mark).toBe('confirmed_broken');
-  step('// Flag-column');
   // Flag-column mode keeps every row and adds the column.
   await page.getByTestId('export-mode').selectOption('flag_column');
   await page.getByTestId('export-prepare').click();
@@ -145,7 +134,6 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await page.getByTestId('defects-sev-warning').check();
   await page.screenshot({ path: 'test-results/defects.png', fullPage: true });
 
-  step('// Turning');
   // Turning a check off re-runs without it.
   await page.getByTestId('defects-check-lost_context').uncheck();
   await expect(headline).toContainText('1,192 flags');

@@ -70,7 +70,10 @@ pub fn Positions(
     overview: Signal<Option<DefectsOverview>>,
 ) -> impl IntoView {
     move || {
-        overview.get().map(|o| {
+        overview.get().map(|mut o| {
+            // Pooled rows first: they are the headline.
+            o.positions.sort_by_key(|p| p.scope != "all");
+            o.longest.sort_by_key(|l| l.scope != "all");
             let width = o.positions.iter().map(|p| p.counts.len()).max().unwrap_or(0);
             let heads = (0..width).map(|i| view! { <th class="num">{letter(i)}</th> }).collect_view();
             let rows = o

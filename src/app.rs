@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::intake::{self, DatasetPanel, IntakeBar, ProgressList};
 use crate::state::AppState;
+use crate::views::defects::DefectsView;
 use crate::views::judge::JudgeView;
 use crate::views::ratings::RatingsView;
 use crate::views::scaling::ScalingView;
@@ -45,6 +46,9 @@ pub fn App() -> impl IntoView {
                 </Show>
                 <Show when=move || state.view.get() == View::Scaling>
                     <ScalingView/>
+                </Show>
+                <Show when=move || state.view.get() == View::Defects>
+                    <DefectsView/>
                 </Show>
             </main>
             <div class="drop-overlay" aria-hidden="true">"Drop files or folders to load them"</div>

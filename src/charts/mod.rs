@@ -5,6 +5,7 @@ pub mod forest;
 pub mod heatmap;
 pub mod scatter;
 pub mod slope;
+pub mod stacked;
 pub mod xy;
 
 use leptos::prelude::*;
@@ -21,6 +22,7 @@ pub enum ChartSpec {
     Scatter(scatter::Scatter),
     Slope(slope::Slope),
     Xy(xy::XyPlot),
+    Stacked(stacked::StackedBars),
 }
 
 impl ChartSpec {
@@ -32,6 +34,7 @@ impl ChartSpec {
             Self::Scatter(c) => c.size(),
             Self::Slope(c) => c.size(),
             Self::Xy(c) => c.size(),
+            Self::Stacked(c) => c.size(),
         }
     }
 
@@ -48,6 +51,7 @@ impl ChartSpec {
             Self::Scatter(c) => c.draw(root, scale),
             Self::Slope(c) => c.draw(root, scale),
             Self::Xy(c) => c.draw(root, scale),
+            Self::Stacked(c) => c.draw(root, scale),
         }
     }
 

@@ -134,6 +134,18 @@ pub fn reparse(state: AppState, dataset: JobId, kind: DatasetKind) {
     );
 }
 
+/// The Blob a dataset was read from (pasted text as a new Blob), so an export can be written
+/// from the original bytes in the input's own format.
+pub fn source_blob(dataset: JobId) -> Option<web_sys::Blob> {
+    match with_client(|c| c.sources.get(&dataset).cloned()).flatten()? {
+        Source::Blob(blob) => Some(blob),
+        Source::Text(text) => {
+            let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+            web_sys::Blob::new_with_str_sequence(&parts).ok()
+        }
+    }
+}
+
 /// Asks the worker to stop a parse.
 pub fn cancel(state: AppState, job: JobId) {
     with_client(|c| c.bridge.send(Request::Cancel { job }));

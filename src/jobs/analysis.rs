@@ -29,6 +29,8 @@ pub enum AnalysisRequest {
     JudgeAnswers { dataset: JobId, row: u32 },
     /// Scaling-law fit, per-model allocation and score trend on one scaling table.
     Scaling(Box<super::scaling::ScalingRequest>),
+    /// Defect checks on the benchmark-items datasets (see `super::defects`).
+    Defects(Box<super::defects::DefectsRequest>),
 }
 
 /// Worker → page.
@@ -38,6 +40,7 @@ pub enum AnalysisResult {
     Judge(Box<super::judge::JudgeOutcome>),
     JudgeAnswers(Box<super::judge::AnswerPair>),
     Scaling(Box<super::scaling::ScalingOutcome>),
+    Defects(Box<super::defects::DefectsAnswer>),
 }
 
 /// A rating run and what the filter controls can offer.
@@ -88,6 +91,9 @@ pub fn run(
         }
         AnalysisRequest::Scaling(req) => {
             super::scaling::analyse(datasets, req).map(|o| AnalysisResult::Scaling(Box::new(o)))
+        }
+        AnalysisRequest::Defects(r) => {
+            super::defects::run(datasets, r).map(|a| AnalysisResult::Defects(Box::new(a)))
         }
     }
 }

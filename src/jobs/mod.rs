@@ -3,6 +3,7 @@
 
 pub mod analysis;
 mod codec;
+pub mod defects;
 pub mod judge;
 pub mod protocol;
 pub mod scaling;

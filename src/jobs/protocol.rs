@@ -11,8 +11,6 @@ use super::analysis::{AnalysisRequest, AnalysisResult};
 pub type JobId = u32;
 
 /// Page → worker.
-// One message at a time over postMessage: variant sizes do not matter.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Request {
     /// Parse a file (or any Blob) in chunks.

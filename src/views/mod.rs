@@ -1,6 +1,7 @@
 //! One folder per analysis view; this file holds the tab bar and the shared "run an analysis
 //! when its inputs change" helper.
 
+pub mod defects;
 pub mod judge;
 pub mod ratings;
 pub mod scaling;
@@ -19,11 +20,13 @@ pub enum View {
     Ratings,
     Judge,
     Scaling,
+    Defects,
 }
 
 impl View {
     /// Every view, in tab order.
-    pub const ALL: [View; 4] = [View::Data, View::Ratings, View::Scaling, View::Judge];
+    pub const ALL: [View; 5] =
+        [View::Data, View::Ratings, View::Scaling, View::Defects, View::Judge];
 
     /// Tab label.
     pub fn label(self) -> &'static str {
@@ -32,6 +35,7 @@ impl View {
             View::Ratings => "Ratings",
             View::Judge => "Judge",
             View::Scaling => "Scaling",
+            View::Defects => "Defects",
         }
     }
 
@@ -42,6 +46,7 @@ impl View {
             View::Ratings => "ratings",
             View::Judge => "judge",
             View::Scaling => "scaling",
+            View::Defects => "defects",
         }
     }
 }

@@ -1,0 +1,164 @@
+// Defects view: every check on the real MMLU test split (numbers from
+// `benchlens defects samples/mmlu/test/*.csv`), the per-subject chart, statistics, duplicates,
+// the filterable flagged-items table with evidence, marks in local storage, and exports that parse.
+// Then MMLU-Redux with 14 models' answers for the disagreement check and its k-of-m threshold.
+const fs = require('fs');
+const { test, expect } = require('@playwright/test');
+
+async function canvasInk(page, testid) {
+  return page.getByTestId(testid).evaluate((c) => {
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
+    return { ink, width: c.width, height: c.height };
+  });
+}
+
+// RFC 4180 records (quoted fields may hold commas and newlines).
+function csvRecords(text) {
+  const rows = [];
+  let row = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field.replace(/\r$/, '')); rows.push(row); row = []; field = ''; } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  return rows;
+}
+
+async function download(page, testid) {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).click()]);
+  return { name: dl.suggestedFilename(), text: fs.readFileSync(await dl.path(), 'utf8') };
+}
+
+test('MMLU test split: the documented defects, statistics, review and exports', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  await page.evaluate(() => localStorage.removeItem('benchlens.defects.marks'));
+  await page.getByTestId('sample-menu').selectOption('mmlu-test');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(57, { timeout: 90_000 });
+  await page.getByTestId('tab-defects').click();
+
+  const headline = page.getByTestId('defects-headline');
+  await expect(headline).toContainText('14,079 items in 57 files: 167 items with an error or suspect flag');
+  await expect(headline).toContainText('1,211 flags');
+  await expect(page.getByTestId('count-error')).toHaveText('167 error');
+  await expect(page.getByTestId('count-warning')).toHaveText('1,044 warning');
+  await expect(page.getByTestId('count-check-lost_context')).toHaveText('lost context 19');
+  await expect(page.getByTestId('count-check-duplicate_options')).toHaveText('duplicate options 9');
+  await expect(page.getByTestId('count-check-encoding')).toHaveText('encoding 113');
+
+  const chart = await canvasInk(page, 'chart-defects-subjects');
+  expect(chart.ink).toBeGreaterThan(3000);
+
+  // Statistics: pooled key positions with χ², longest option against chance, duplicates.
+  const pooled = page.getByTestId('position-row').filter({ hasText: /^all/ });
+  await expect(pooled).toContainText('3,231');
+  await expect(pooled).toContainText('3,789');
+  await expect(pooled).toContainText('46.35');
+  await expect(pooled).toContainText('4.8e-10');
+  await expect(page.getByTestId('position-row')).toHaveCount(58);
+  const longest = page.getByTestId('longest-row').filter({ hasText: /^all/ });
+  await expect(longest).toContainText('35.9%');
+  await expect(longest).toContainText('32.3%');
+  await expect(page.getByTestId('dup-heading')).toHaveText('Exact duplicates: 136 groups (136 pairs)');
+  await expect(page.getByTestId('near-heading')).toContainText('16 pairs');
+  await expect(page.getByTestId('near-pair').first().locator('mark')).not.toHaveCount(0);
+
+  // Table: paged, filtered by check and subject, evidence in <mark> nodes.
+  await expect(page.getByTestId('defects-matching')).toHaveText('1,211 flags');
+  await expect(page.getByTestId('flag-row')).toHaveCount(25);
+  await page.getByTestId('defects-next').click();
+  await expect(page.getByTestId('defects-page')).toHaveText('page 2 of 49');
+  await page.getByTestId('defects-filter-check').selectOption('lost_context');
+  await expect(page.getByTestId('defects-matching')).toHaveText('19 flags');
+  await expect(page.getByTestId('defects-page')).toHaveText('page 1 of 1');
+  await expect(page.getByTestId('flag-row')).toHaveCount(19);
+  await expect(page.getByTestId('flag-row').first().getByTestId('evidence')).not.toHaveCount(0);
+  await page.getByTestId('defects-filter-subject').selectOption('high_school_psychology');
+  await expect(page.getByTestId('flag-row')).toHaveCount(5);
+  await page.getByTestId('defects-filter-subject').selectOption('');
+  await page.getByTestId('defects-filter-check').selectOption('');
+  await page.getByTestId('defects-search').fill('Ã');
+  await expect(page.getByTestId('defects-matching')).toHaveText('4 flags');
+  await page.getByTestId('defects-search').fill('');
+  // Severity filter: errors only.
+  await page.getByTestId('defects-sev-warning').uncheck();
+  await expect(page.getByTestId('defects-matching')).toHaveText('167 flags');
+
+  // Detail panel and marks (kept in local storage).
+  await page.getByTestId('defects-filter-check').selectOption('lost_context');
+  await page.getByTestId('flag-row').first().click();
+  await expect(page.getByTestId('item-question')).not.toBeEmpty();
+  await page.getByTestId('mark-broken').click();
+  await expect(page.getByTestId('flag-row').first().getByTestId('mark-badge')).toHaveText('confirmed broken');
+  const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('benchlens.defects.marks')));
+  expect(Object.values(stored)).toEqual(['confirmed_broken']);
+  expect(Object.keys(stored)[0]).toMatch(/^business_ethics_test\.csv:\d+:[0-9a-f]{16}$/);
+
+  // Exports: the cleaned business_ethics file drops its 15 error rows (CLI --export: 85 kept).
+  await page.getByTestId('export-file').selectOption({ label: 'business_ethics_test.csv (100 rows)' });
+  await page.getByTestId('export-prepare').click();
+  await expect(page.getByTestId('export-cleaned')).toContainText('85 rows kept of 100');
+  const cleaned = await download(page, 'export-cleaned');
+  expect(cleaned.name).toBe('business_ethics_test.cleaned.csv');
+  const records = csvRecords(cleaned.text);
+  expect(records).toHaveLength(85);
+  expect(records.every((r) => r.length === 6)).toBe(true);
+  const report = await download(page, 'export-report-csv');
+  const rows = csvRecords(report.text);
+  expect(rows[0]).toEqual(['file', 'row', 'subject', 'check', 'severity', 'reason', 'score']);
+  expect(rows).toHaveLength(1212);
+  expect(rows.filter((r) => r[3] === 'lost_context')).toHaveLength(19);
+  const json = JSON.parse((await download(page, 'export-report-json')).text);
+  expect(json).toHaveLength(1211);
+  const marks = JSON.parse((await download(page, 'export-marks')).text);
+  expect(marks).toHaveLength(1);
+  expect(marks[0].mark).toBe('confirmed_broken');
+  // Flag-column mode keeps every row and adds the column.
+  await page.getByTestId('export-mode').selectOption('flag_column');
+  await page.getByTestId('export-prepare').click();
+  const flagged = csvRecords((await download(page, 'export-cleaned')).text);
+  expect(flagged).toHaveLength(100);
+  expect(flagged.filter((r) => r[6] && r[6].includes('lost_context'))).toHaveLength(14);
+
+  await page.getByTestId('defects-filter-check').selectOption('');
+  await page.getByTestId('defects-sev-warning').check();
+  await page.screenshot({ path: 'test-results/defects.png', fullPage: true });
+
+  // Turning a check off re-runs without it.
+  await page.getByTestId('defects-check-lost_context').uncheck();
+  await expect(headline).toContainText('1,192 flags');
+  await expect(page.getByTestId('count-check-lost_context')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('MMLU-Redux with 14 models: disagreement flags follow the k-of-m threshold', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  await page.getByTestId('sample-menu').selectOption('mmlu-redux');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(58, { timeout: 90_000 });
+  await page.getByTestId('tab-defects').click();
+  await expect(page.getByTestId('defects-headline')).toContainText('2,900 items in 29 files');
+  await expect(page.getByTestId('defects-predictions')).toContainText('14 models');
+  await expect(page.getByTestId('count-suspect')).toHaveText('320 suspect');
+  await expect(page.getByTestId('count-error')).toHaveText('20 error');
+  await page.getByTestId('defects-min-agree').fill('10');
+  await page.getByTestId('defects-min-agree').blur();
+  await expect(page.getByTestId('count-suspect')).toHaveText('161 suspect');
+  await page.getByTestId('defects-filter-check').selectOption('model_disagreement');
+  await page.getByTestId('flag-row').first().click();
+  await expect(page.getByTestId('item-votes')).toContainText('14 models answered');
+  expect((await canvasInk(page, 'chart-defects-subjects')).ink).toBeGreaterThan(2000);
+  await page.screenshot({ path: 'test-results/defects-redux.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

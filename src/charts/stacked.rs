@@ -1,0 +1,163 @@
+//! Stacked horizontal bars: one row per category (e.g. subject), one coloured segment per series
+//! (e.g. check), with a legend on top and a note (e.g. "14 / 100") after each bar.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::{Deserialize, Serialize};
+
+use super::theme::{px, FONT, GRID, INK, MUTED};
+
+/// One bar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackedRow {
+    pub label: String,
+    /// One value per series (same order as [`StackedBars::series`]).
+    pub values: Vec<f64>,
+    /// Text after the bar.
+    pub note: String,
+}
+
+/// Bars top to bottom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StackedBars {
+    pub rows: Vec<StackedRow>,
+    /// Series names with their colour index in [`PALETTE`].
+    pub series: Vec<(String, usize)>,
+    pub x_label: String,
+}
+
+/// Distinct, print-safe colours (Tableau 20 order, darker first).
+pub const PALETTE: [RGBColor; 18] = [
+    RGBColor(214, 39, 40),
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(188, 189, 34),
+    RGBColor(23, 190, 207),
+    RGBColor(174, 199, 232),
+    RGBColor(255, 187, 120),
+    RGBColor(152, 223, 138),
+    RGBColor(255, 152, 150),
+    RGBColor(197, 176, 213),
+    RGBColor(196, 156, 148),
+    RGBColor(219, 219, 141),
+    RGBColor(158, 218, 229),
+];
+
+const WIDTH: u32 = 960;
+const ROW_PX: u32 = 18;
+const LABEL_CHARS: usize = 36;
+
+impl StackedBars {
+    fn legend_lines(&self) -> u32 {
+        // Entries are laid out in rows of four.
+        self.series.len().div_ceil(4).max(1) as u32
+    }
+
+    /// CSS size.
+    pub fn size(&self) -> (u32, u32) {
+        (WIDTH, 20 + 20 * self.legend_lines() + 44 + ROW_PX * self.rows.len().max(1) as u32)
+    }
+
+    /// Paints it.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        s: f64,
+    ) -> Result<(), String> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        // Legend.
+        let legend_h = 12.0 + 20.0 * f64::from(self.legend_lines());
+        let font = (FONT, px(12.0, s)).into_font().color(&INK);
+        for (k, (name, colour)) in self.series.iter().enumerate() {
+            let x = 10.0 + (k % 4) as f64 * 235.0;
+            let y = 10.0 + (k / 4) as f64 * 20.0;
+            let c = PALETTE[colour % PALETTE.len()];
+            root.draw(&Rectangle::new(
+                [(px(x, s), px(y + 2.0, s)), (px(x + 12.0, s), px(y + 14.0, s))],
+                c.filled(),
+            ))
+            .map_err(err)?;
+            root.draw(&Text::new(
+                name.clone(),
+                (px(x + 18.0, s), px(y + 8.0, s)),
+                font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
+            ))
+            .map_err(err)?;
+        }
+        let body = root.margin(px(legend_h, s), 0, 0, 0);
+        let max = self
+            .rows
+            .iter()
+            .map(|r| r.values.iter().filter(|v| v.is_finite()).sum::<f64>())
+            .fold(0.0f64, f64::max)
+            .max(1e-9);
+        let n = self.rows.len();
+        let longest = self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4);
+        let mut chart = ChartBuilder::on(&body)
+            .margin_left(px(6.0, s))
+            .margin_right(px(70.0, s))
+            .margin_top(px(4.0, s))
+            .margin_bottom(px(6.0, s))
+            .x_label_area_size(px(34.0, s))
+            .y_label_area_size(px(14.0 + 6.7 * longest.min(LABEL_CHARS) as f64, s))
+            .build_cartesian_2d(0f64..max * 1.04, 0f64..n as f64)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(0)
+            .light_line_style(WHITE)
+            .x_labels(12)
+            .bold_line_style(GRID)
+            .axis_style(MUTED)
+            .x_desc(self.x_label.as_str())
+            .x_label_formatter(&|v| format!("{v:.0}%"))
+            .label_style((FONT, px(12.0, s)).into_font().color(&INK))
+            .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let label_font =
+            (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
+        let note_font =
+            (FONT, px(11.0, s)).into_font().color(&MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+        for (i, row) in self.rows.iter().enumerate() {
+            let y = n as f64 - i as f64 - 0.5;
+            let (x0, yc) = chart.backend_coord(&(0.0, y));
+            let mut text: String = row.label.chars().take(LABEL_CHARS).collect();
+            if row.label.chars().count() > LABEL_CHARS {
+                text.pop();
+                text.push('…');
+            }
+            root.draw(&Text::new(text, (x0 - px(6.0, s), yc), label_font.clone())).map_err(err)?;
+            let mut start = 0.0;
+            for (k, v) in row.values.iter().enumerate() {
+                if !v.is_finite() || *v <= 0.0 {
+                    continue;
+                }
+                let colour = self.series.get(k).map_or(0, |c| c.1);
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(start, y - 0.36), (start + v, y + 0.36)],
+                        PALETTE[colour % PALETTE.len()].filled(),
+                    )))
+                    .map_err(|e| e.to_string())?;
+                start += v;
+            }
+            if !row.note.is_empty() {
+                let (xe, _) = chart.backend_coord(&(start, y));
+                root.draw(&Text::new(row.note.clone(), (xe + px(5.0, s), yc), note_font.clone()))
+                    .map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,253 @@
+//! Run summary, answer-position and longest-option statistics, exact and near duplicates.
+
+use benchlens_engine::defects::checks::letter;
+use benchlens_engine::defects::duplicates::{DiffOp, Scope};
+use leptos::prelude::*;
+
+use crate::format;
+use crate::jobs::defects::DefectsOverview;
+
+/// p-values: three decimals, or scientific notation when small.
+pub fn fmt_p(p: f64) -> String {
+    if !p.is_finite() {
+        String::new()
+    } else if p < 0.001 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// Counts of items, flags and severities, plus loader and prediction warnings.
+#[component]
+pub fn Summary(
+    /// The latest overview.
+    overview: Signal<Option<DefectsOverview>>,
+) -> impl IntoView {
+    move || {
+        overview.get().map(|o| {
+            let sev = o
+                .by_severity
+                .iter()
+                .map(|(s, n)| view! { <span class=format!("chip {}", s.id()) data-testid=format!("count-{}", s.id())>{format!("{} {}", format::count(*n), s.id())}</span> })
+                .collect_view();
+            let checks = o
+                .by_check
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(c, n)| view! { <span class="chip" data-testid=format!("count-check-{}", c.id())>{format!("{} {}", c.id().replace('_', " "), format::count(*n))}</span> })
+                .collect_view();
+            let preds = o.predictions.as_ref().map(|p| {
+                view! { <li data-testid="defects-predictions">{format!(
+                    "Model disagreement from {} models ({}), matched to {} items{}; k = {}.",
+                    p.models.len(), p.models.join(", "), format::count(p.matched_items as u64),
+                    if p.unmatched > 0 { format!(", {} answers unmatched", format::count(p.unmatched as u64)) } else { String::new() },
+                    p.min_agree.map_or("⌈m/2⌉ (at least 2)".to_string(), |k| k.to_string()),
+                )}</li> }
+            });
+            let warnings = o.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
+            view! {
+                <ul class="notes" data-testid="defects-summary">
+                    <li data-testid="defects-headline">{format!(
+                        "{} items in {} files: {} items with an error or suspect flag ({:.1}%), {} flags in all.",
+                        format::count(o.items as u64), o.files.len(), format::count(o.flagged_items as u64),
+                        100.0 * o.flagged_items as f64 / o.items.max(1) as f64, format::count(o.flags as u64),
+                    )}</li>
+                    <li class="chips">{sev}</li>
+                    <li class="chips">{checks}</li>
+                    {preds}
+                    {warnings}
+                </ul>
+            }
+        })
+    }
+}
+
+/// Key position per file with the χ² test, and how often the key is the longest option.
+#[component]
+pub fn Positions(
+    /// The latest overview.
+    overview: Signal<Option<DefectsOverview>>,
+) -> impl IntoView {
+    move || {
+        overview.get().map(|mut o| {
+            // Pooled rows first: they are the headline.
+            o.positions.sort_by_key(|p| p.scope != "all");
+            o.longest.sort_by_key(|l| l.scope != "all");
+            let width = o.positions.iter().map(|p| p.counts.len()).max().unwrap_or(0);
+            let heads = (0..width).map(|i| view! { <th class="num">{letter(i)}</th> }).collect_view();
+            let rows = o
+                .positions
+                .iter()
+                .map(|p| {
+                    let cells = (0..width)
+                        .map(|i| {
+                            let c = p.counts.get(i).copied();
+                            let share = c.map(|c| 100.0 * c as f64 / p.n.max(1) as f64);
+                            view! { <td class="num">{c.map(|c| format!("{} ({:.0}%)", format::count(c), share.unwrap_or(0.0)))}</td> }
+                        })
+                        .collect_view();
+                    let pooled = p.scope == "all";
+                    view! {
+                        <tr data-testid="position-row" class:pooled=pooled class:significant={p.p_value < 0.05}>
+                            <td>{p.scope.clone()}</td><td class="num">{format::count(p.n)}</td>{cells}
+                            <td class="num">{format!("{:.2}", p.chi2)}</td><td class="num">{p.df}</td><td class="num">{fmt_p(p.p_value)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let longest = o
+                .longest
+                .iter()
+                .map(|l| view! {
+                    <tr data-testid="longest-row" class:pooled={l.scope == "all"} class:significant={l.p_value < 0.05}>
+                        <td>{l.scope.clone()}</td><td class="num">{format::count(l.n)}</td><td class="num">{format::count(l.key_longest)}</td>
+                        <td class="num">{format!("{:.1}%", 100.0 * l.rate)}</td><td class="num">{format!("{:.1}%", 100.0 * l.chance)}</td>
+                        <td class="num">{format!("{:+.2}", l.z)}</td><td class="num">{fmt_p(l.p_value)}</td>
+                    </tr>
+                })
+                .collect_view();
+            view! {
+                <div class="panel stats-panel">
+                    <div>
+                        <h2>"Answer-key position (χ² against uniform)"</h2>
+                        <div class="scroll">
+                            <table class="data" data-testid="positions-table">
+                                <thead><tr><th>"File"</th><th class="num">"Items"</th>{heads}<th class="num">"χ²"</th><th class="num">"df"</th><th class="num">"p"</th></tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    </div>
+                    <div>
+                        <h2>"Key is the longest option"</h2>
+                        <div class="scroll">
+                            <table class="data" data-testid="longest-table">
+                                <thead><tr><th>"File"</th><th class="num">"Items"</th><th class="num">"Key longest"</th><th class="num">"Rate"</th><th class="num">"Chance"</th><th class="num">"z"</th><th class="num">"p"</th></tr></thead>
+                                <tbody>{longest}</tbody>
+                            </table>
+                        </div>
+                    </div>
+                    <p class="hint">"Rows with p < 0.05 are tinted; “all” pools the files with the same option count."</p>
+                </div>
+            }
+        })
+    }
+}
+
+fn scope_label(s: Scope) -> &'static str {
+    match s {
+        Scope::WithinFile => "within file",
+        Scope::AcrossFiles => "across files",
+        Scope::AcrossSubjects => "across subjects",
+        Scope::AcrossSplits => "across splits",
+    }
+}
+
+/// Words of a long shared run kept on each side of a change.
+const CONTEXT_WORDS: usize = 14;
+
+/// A shared run, shortened to the words next to the changes ("… 312 shared words …").
+fn elide(text: &str, first: bool, last: bool) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let keep_head = if first { 0 } else { CONTEXT_WORDS };
+    let keep_tail = if last { 0 } else { CONTEXT_WORDS };
+    if (first && last) || words.len() <= keep_head + keep_tail + 4 {
+        return text.to_owned();
+    }
+    let hidden = words.len() - keep_head - keep_tail;
+    let mut out = words[..keep_head].join(" ");
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push_str(&format!("[… {hidden} shared words …]"));
+    if keep_tail > 0 {
+        out.push(' ');
+        out.push_str(&words[words.len() - keep_tail..].join(" "));
+    }
+    out
+}
+
+/// One side of a near-duplicate pair: shared tokens plain (long runs elided), its own tokens
+/// marked.
+fn diff_side(diff: &[DiffOp], left: bool) -> impl IntoView {
+    let n = diff.len();
+    diff.iter()
+        .enumerate()
+        .filter_map(|(k, op)| match (op, left) {
+            (DiffOp::Same(t), _) => {
+                Some(view! { <span>{elide(t, k == 0, k + 1 == n)}</span> }.into_any())
+            }
+            (DiffOp::Removed(t), true) => {
+                Some(view! { <mark class="del">{t.clone()}</mark> }.into_any())
+            }
+            (DiffOp::Added(t), false) => {
+                Some(view! { <mark class="ins">{t.clone()}</mark> }.into_any())
+            }
+            _ => None,
+        })
+        .flat_map(|v| [v, " ".into_any()])
+        .collect_view()
+}
+
+/// Exact-duplicate groups and near-duplicate pairs side by side with their token diff.
+#[component]
+pub fn Duplicates(
+    /// The latest overview.
+    overview: Signal<Option<DefectsOverview>>,
+) -> impl IntoView {
+    move || {
+        overview.get().map(|o| {
+            let n_groups = o.duplicate_groups.len();
+            let pairs: usize = o.duplicate_groups.iter().map(|g| g.members.len() * (g.members.len() - 1) / 2).sum();
+            let groups = o
+                .duplicate_groups
+                .iter()
+                .take(200)
+                .map(|g| {
+                    let scopes = g.scopes.iter().map(|s| scope_label(*s)).collect::<Vec<_>>().join(", ");
+                    let q: String = g.question.chars().take(160).collect();
+                    let more = if g.question.chars().count() > 160 { "…" } else { "" };
+                    view! {
+                        <tr data-testid="dup-group">
+                            <td>{g.members.join("; ")}</td>
+                            <td>{scopes}</td>
+                            <td class:error=g.key_conflict>{if g.key_conflict { "keys differ" } else { "same key" }}</td>
+                            <td class="question">{q}{more}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            let near = o
+                .near_duplicates
+                .iter()
+                .take(100)
+                .map(|p| view! {
+                    <div class="near-pair" data-testid="near-pair">
+                        <p class="hint">{format!("Jaccard {:.3}", p.jaccard)}</p>
+                        <div class="side-by-side">
+                            <div><b>{p.a.clone()}</b><p class="tokens">{diff_side(&p.diff, true)}</p></div>
+                            <div><b>{p.b.clone()}</b><p class="tokens">{diff_side(&p.diff, false)}</p></div>
+                        </div>
+                    </div>
+                })
+                .collect_view();
+            view! {
+                <div class="panel">
+                    <h2 data-testid="dup-heading">{format!("Exact duplicates: {n_groups} groups ({pairs} pairs)")}</h2>
+                    {(n_groups > 200).then(|| view! { <p class="hint">"The first 200 groups are shown; the flag report lists them all."</p> })}
+                    <div class="scroll">
+                        <table class="data" data-testid="dup-table">
+                            <thead><tr><th>"Members"</th><th>"Scope"</th><th>"Keys"</th><th>"Question"</th></tr></thead>
+                            <tbody>{groups}</tbody>
+                        </table>
+                    </div>
+                </div>
+                <div class="panel">
+                    <h2 data-testid="near-heading">{format!("Near-duplicates: {} pairs (Jaccard ≥ 0.9 over word 3-grams)", o.near_duplicates.len())}</h2>
+                    <p class="hint">"Tokens only in the left item are struck through; tokens only in the right item are highlighted."</p>
+                    {near}
+                </div>
+            }
+        })
+    }
+}

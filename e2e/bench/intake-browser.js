@@ -3,33 +3,23 @@
 // script serves it). For each file: time from handing it to the page until its dataset card
 // appears, the worker's throughput, and the peak resident memory of all Chromium processes.
 const { chromium } = require('playwright-core');
-const { spawn, execSync } = require('child_process');
+const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
 const PORT = 8139;
 const DIST = path.resolve(__dirname, '../../dist');
 
-function rssOfTree(rootPid) {
-  // Sum VmRSS over the browser process and all its descendants.
-  const children = {};
+function browserRss() {
+  // Sum VmRSS over every process of the Playwright-launched Chromium (its profile dir marks them).
+  let total = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      (children[ppid] ||= []).push(Number(pid));
-    } catch { /* process ended */ }
-  }
-  let total = 0;
-  const stack = [rootPid];
-  while (stack.length) {
-    const pid = stack.pop();
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const m = status.match(/VmRSS:\s+(\d+) kB/);
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes('playwright_chromiumdev_profile')) continue;
+      const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
       if (m) total += Number(m[1]) * 1024;
-    } catch { /* gone */ }
-    stack.push(...(children[pid] || []));
+    } catch { /* process ended */ }
   }
   return total;
 }
@@ -43,22 +33,21 @@ async function main() {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  const browserPid = Number(execSync(`pgrep -n -f -- "--remote-debugging-pipe"`).toString().trim());
   try {
     for (const file of files) {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${PORT}/`);
       await page.getByTestId('dataset-panel').waitFor();
-      const base = rssOfTree(browserPid);
+      const base = browserRss();
       let peak = base;
-      const timer = setInterval(() => { peak = Math.max(peak, rssOfTree(browserPid)); }, 100);
+      const timer = setInterval(() => { peak = Math.max(peak, browserRss()); }, 100);
       const bytes = fs.statSync(file).size;
       const t0 = Date.now();
       await page.getByTestId('file-input').setInputFiles(file);
       await page.getByTestId('dataset-card').first().waitFor({ timeout: 600_000 });
       const seconds = (Date.now() - t0) / 1000;
       clearInterval(timer);
-      peak = Math.max(peak, rssOfTree(browserPid));
+      peak = Math.max(peak, browserRss());
       const facts = await page.getByTestId('dataset-facts').first().innerText();
       console.log(JSON.stringify({
         file: path.basename(file), bytes, seconds, mb_per_s: +(bytes / 1e6 / seconds).toFixed(1),

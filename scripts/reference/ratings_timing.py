@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Times a straightforward Python pipeline on a battle file, for the ratio in
-docs/benchmarks/ratings.md: json.load + DataFrame (as FastChat's elo_analysis loads
+BENCHMARKS.md: json.load + DataFrame (as FastChat's elo_analysis loads
 clean_battle files), unique (a, b, outcome) rows with numpy, a Bradley-Terry fit with SciPy's
 L-BFGS-B (as FastChat's fit_bt, tol 1e-6) and a multinomial bootstrap of the unique-row counts.
 This is our own code following the published method, not FastChat's.

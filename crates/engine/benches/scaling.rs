@@ -1,6 +1,6 @@
 //! Scaling-law fit timings on 250 synthetic runs (Epoch AI's law, 1 % noise): one fit with
 //! variable-projection starts, a 1,000-round bootstrap, and the 4,500-start full grid.
-//! Results and the command are in docs/benchmarks/scaling.md.
+//! Results and the command are in BENCHMARKS.md.
 
 use benchlens_engine::scaling::bootstrap::bootstrap;
 use benchlens_engine::scaling::fit::fit_points;

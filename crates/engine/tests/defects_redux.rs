@@ -1,4 +1,4 @@
-//! Re-derives the quality numbers of docs/benchmarks/defects.md on MMLU-Redux
+//! Re-derives the quality numbers of BENCHMARKS.md on MMLU-Redux
 //! (`shared/data/mmlu-redux-dev`: 29 subjects × 100 expert-labelled items and 14 models' answers).
 //! Same numbers as `benchlens defects <labels> --predictions <predictions> --evaluate error_type`.
 

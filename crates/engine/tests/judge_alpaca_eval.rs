@@ -112,7 +112,7 @@ fn length_controlled_matches_independent_python_fit() {
 fn length_controlled_against_published() {
     // The published LC uses a downloaded instruction-difficulty table and the baseline's own
     // verbose/concise annotations (not in shared/); benchlens estimates difficulty from the
-    // loaded files and regularises towards the other loaded models. docs/benchmarks/judge.md
+    // loaded files and regularises towards the other loaded models. BENCHMARKS.md
     // records every deviation and why. What must hold regardless: LC reorders the models as
     // the published LC does (Spearman ≥ 0.95), the verbose/default/concise variants keep their
     // published order, length control helps every model here (all are shorter than the

@@ -1,5 +1,5 @@
 //! Scores the flags against expert labels (MMLU-Redux's `error_type`), so the precision and
-//! recall quoted in docs/benchmarks/defects.md can be re-derived with one command. Labels come
+//! recall quoted in BENCHMARKS.md can be re-derived with one command. Labels come
 //! in many spellings (`OK`, `ok `, `Wrong groundtruth`, `wrong_groundtruth`): they are
 //! normalised before counting.
 

@@ -121,3 +121,25 @@ test('cancel a long parse', async ({ page }) => {
     fs.rmSync(file, { force: true });
   }
 });
+
+test('an unrecognised file becomes a battle log once its columns are mapped', async ({ page }) => {
+  const errors = await openApp(page);
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'games.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('player_1,player_2,result\nx,y,model_a\ny,z,model_a\nz,x,model_a\n'),
+  });
+  const c = card(page, 'games.csv');
+  await expect(c).toHaveAttribute('data-kind', 'unknown');
+  const mapper = c.getByTestId('map-columns');
+  await mapper.getByTestId('map-kind').selectOption('battle_log');
+  await mapper.getByTestId('map-model_a').selectOption('player_1');
+  await mapper.getByTestId('map-model_b').selectOption('player_2');
+  await mapper.getByTestId('map-winner').selectOption('result');
+  await mapper.getByTestId('map-apply').click();
+  await expect(card(page, 'games.csv')).toHaveAttribute('data-kind', 'battle_log');
+  await expect(card(page, 'games.csv').getByTestId('dataset-facts')).toContainText('3 rows');
+  await page.getByTestId('tab-ratings').click();
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(3);
+  expect(errors).toEqual([]);
+});

@@ -35,3 +35,19 @@ test('GenAI-Arena battles give a leaderboard per comparison graph', async ({ pag
   await page.screenshot({ path: 'test-results/ratings.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('a model that never loses is reported, and a weak prior rates it', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'unbeaten.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('model_a,model_b,winner\nx,y,model_a\ny,z,model_a\nz,y,tie\nx,z,model_a\n'),
+  });
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await page.getByTestId('tab-ratings').click();
+  await expect(page.getByTestId('ratings-error')).toContainText('never lost');
+  await page.getByTestId('ratings-prior').fill('1');
+  await page.getByTestId('ratings-prior').dispatchEvent('change');
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(3);
+  await expect(page.getByTestId('leaderboard-row').first()).toContainText('x');
+});

@@ -21,8 +21,9 @@ struct Client {
     /// Where each pending analysis result goes.
     pending: BTreeMap<JobId, AnalysisCallback>,
     next_job: JobId,
-    /// Source of each dataset and running job, for re-parsing.
-    sources: BTreeMap<JobId, Source>,
+    /// Source of each dataset and running job, with the options it was parsed with, for
+    /// re-parsing.
+    sources: BTreeMap<JobId, (Source, LoadOptions)>,
 }
 
 #[derive(Clone)]
@@ -78,7 +79,7 @@ fn start_job(
             c.next_job += 1;
             j
         });
-        c.sources.insert(job, source.clone());
+        c.sources.insert(job, (source.clone(), options.clone()));
         let request = match source {
             Source::Blob(blob) => Request::Parse { job, name: name.to_owned(), blob, options },
             Source::Text(text) => Request::ParseText { job, name: name.to_owned(), text, options },
@@ -119,10 +120,16 @@ pub fn submit_text(state: AppState, name: &str, text: String) {
 
 /// Re-parses a loaded dataset as another kind (same id, replaced in place).
 pub fn reparse(state: AppState, dataset: JobId, kind: DatasetKind) {
-    let Some(source) = with_client(|c| c.sources.get(&dataset).cloned()).flatten() else { return };
+    reparse_with(state, dataset, LoadOptions { kind: Some(kind), ..LoadOptions::default() });
+}
+
+/// Re-parses a loaded dataset with explicit options (kind and column mapping).
+pub fn reparse_with(state: AppState, dataset: JobId, options: LoadOptions) {
+    let Some((source, _)) = with_client(|c| c.sources.get(&dataset).cloned()).flatten() else {
+        return;
+    };
     let entry = state.datasets.with_untracked(|d| d.iter().find(|e| e.id == dataset).cloned());
     let Some(entry) = entry else { return };
-    let options = LoadOptions { kind: Some(kind), ..LoadOptions::default() };
     start_job(
         state,
         &entry.summary.name,
@@ -137,13 +144,44 @@ pub fn reparse(state: AppState, dataset: JobId, kind: DatasetKind) {
 /// The Blob a dataset was read from (pasted text as a new Blob), so an export can be written
 /// from the original bytes in the input's own format.
 pub fn source_blob(dataset: JobId) -> Option<web_sys::Blob> {
-    match with_client(|c| c.sources.get(&dataset).cloned()).flatten()? {
+    match with_client(|c| c.sources.get(&dataset).map(|(s, _)| s.clone())).flatten()? {
         Source::Blob(blob) => Some(blob),
         Source::Text(text) => {
             let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
             web_sys::Blob::new_with_str_sequence(&parts).ok()
         }
     }
+}
+
+/// Applies the column-mapping form: `mapping` pairs a column as currently shown with the name
+/// the kind expects. Earlier renames are composed, since the file still has its own names.
+pub fn apply_mapping(
+    state: AppState,
+    dataset: JobId,
+    kind: DatasetKind,
+    mapping: Vec<(String, String)>,
+) {
+    let previous = with_client(|c| c.sources.get(&dataset).map(|(_, o)| o.rename.clone()))
+        .flatten()
+        .unwrap_or_default();
+    let original_of = |shown: &str| {
+        previous
+            .iter()
+            .find(|(_, to)| to == shown)
+            .map_or(shown.to_owned(), |(from, _)| from.clone())
+    };
+    let rename = mapping
+        .into_iter()
+        .filter(|(shown, target)| {
+            !target.is_empty() && shown != target || previous.iter().any(|(_, to)| to == shown)
+        })
+        .map(|(shown, target)| (original_of(&shown), target))
+        .collect();
+    reparse_with(
+        state,
+        dataset,
+        LoadOptions { kind: Some(kind), rename, ..LoadOptions::default() },
+    );
 }
 
 /// Asks the worker to stop a parse.

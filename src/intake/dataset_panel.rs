@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::format;
 use crate::intake::client;
+use crate::intake::mapping::ColumnMapper;
 use crate::state::{use_app_state, DatasetEntry};
 
 /// All loaded datasets, in load order.
@@ -100,6 +101,7 @@ pub fn DatasetCard(
             </header>
             <p class="facts" data-testid="dataset-facts">{facts.join(" · ")}<span class="origin">{format!(" · {}", entry.origin)}</span></p>
             <ul class="warnings">{warnings}</ul>
+            {(!failed || !s.columns.is_empty()).then(|| view! { <ColumnMapper id=id columns=s.columns.clone() kind=s.kind/> })}
             {(!s.preview.is_empty()).then(|| view! {
                 <div class="preview"><table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>
             })}

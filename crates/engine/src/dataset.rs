@@ -71,6 +71,25 @@ impl DatasetKind {
         }
     }
 
+    /// The column names analyses look for in this kind (required ones first); the
+    /// column-mapping form offers one picker per name.
+    pub fn expected_columns(self) -> &'static [&'static str] {
+        match self {
+            Self::BattleLog => {
+                &["model_a", "model_b", "winner", "language", "tstamp", "turn", "anony", "judge"]
+            }
+            Self::PairCounts => &["model_a", "model_b", "wins_a", "wins_b", "ties"],
+            Self::BenchmarkItems => &["question", "choices", "answer", "subject"],
+            Self::ModelPredictions => &["question", "model", "answer"],
+            Self::ScalingTable => &["model", "params", "tokens", "compute", "loss"],
+            Self::JudgeAnnotations => {
+                &["instruction", "output_1", "generator_1", "output_2", "generator_2", "preference"]
+            }
+            Self::Leaderboard => &["model", "win_rate"],
+            Self::Unknown => &[],
+        }
+    }
+
     /// Inverse of [`DatasetKind::id`].
     pub fn from_id(id: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.id() == id)

@@ -123,6 +123,11 @@ pub fn RatingsControls(
                     prop:value=move || settings.with(|s| s.filters.min_votes.to_string())
                     on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { edit(&|s| s.filters.min_votes = n); } }/>
             </label>
+            <label title="Weak prior: this many virtual ties against the average model, so models that never lose or never win get a finite rating">"Prior games"
+                <input type="number" min="0" step="0.5" data-testid="ratings-prior"
+                    prop:value=move || settings.with(|s| s.prior_games.to_string())
+                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<f64>() { if n.is_finite() && n >= 0.0 { edit(&|s| s.prior_games = n); } } }/>
+            </label>
             <label class="check"><input type="checkbox" data-testid="ratings-exclude-ties"
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.exclude_ties = c); }/>"exclude ties"</label>
             <label class="check"><input type="checkbox" data-testid="ratings-style-control"

@@ -40,8 +40,16 @@ enum Splitter {
 // One value per loaded file, moved rarely: boxing would buy nothing.
 #[allow(clippy::large_enum_variant)]
 enum Sink {
-    Battles { builder: BattleBuilder, csv: Option<BattleColumns> },
-    Table { table: Table, json_columns: HashMap<String, usize> },
+    Battles {
+        builder: BattleBuilder,
+        /// Column positions when records arrive as rows (CSV, or JSON with mapped columns).
+        csv: Option<BattleColumns>,
+        json_columns: HashMap<String, usize>,
+    },
+    Table {
+        table: Table,
+        json_columns: HashMap<String, usize>,
+    },
 }
 
 /// Column positions of battle fields in a CSV header.
@@ -237,6 +245,17 @@ impl StreamLoader {
                 (Vec::new(), Vec::new(), false, Splitter::Document(Vec::new()), false)
             }
         };
+        let original = columns.clone();
+        let columns: Vec<String> = columns
+            .into_iter()
+            .map(|c| {
+                self.options
+                    .rename
+                    .iter()
+                    .find(|(from, _)| *from == c)
+                    .map_or(c, |(_, to)| to.clone())
+            })
+            .collect();
         let guess = match self.options.kind {
             Some(kind) => KindGuess { kind, confidence: 1.0, reason: "chosen by the user".into() },
             None if format == Format::JsonObject => KindGuess {
@@ -250,7 +269,7 @@ impl StreamLoader {
         self.summary.kind_confidence = guess.confidence;
         self.summary.kind_reason = guess.reason;
         self.summary.columns = columns.clone();
-        let sink = match self.make_sink(guess.kind, &columns, format) {
+        let sink = match self.make_sink(guess.kind, &columns, &original, format) {
             Ok(sink) => sink,
             Err(message) => {
                 self.fail(message);
@@ -275,10 +294,15 @@ impl StreamLoader {
         &self,
         kind: DatasetKind,
         columns: &[String],
+        original: &[String],
         format: Format,
     ) -> Result<Sink, String> {
+        // JSON records are looked up by their own keys, cells land under the (renamed) columns.
+        let json_columns: HashMap<String, usize> =
+            original.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
         if kind == DatasetKind::BattleLog {
-            let csv = if format == Format::Csv {
+            // Mapped JSON records take the row path too: the fast path reads fixed field names.
+            let csv = if format == Format::Csv || !self.options.rename.is_empty() {
                 let find = |names: &[&str]| {
                     columns
                         .iter()
@@ -305,9 +329,8 @@ impl StreamLoader {
             } else {
                 None
             };
-            return Ok(Sink::Battles { builder: BattleBuilder::new(), csv });
+            return Ok(Sink::Battles { builder: BattleBuilder::new(), csv, json_columns });
         }
-        let json_columns = columns.iter().enumerate().map(|(i, c)| (c.clone(), i)).collect();
         Ok(Sink::Table { table: Table::new(columns.to_vec()), json_columns })
     }
 
@@ -354,6 +377,28 @@ impl StreamLoader {
 
     fn on_json(&mut self, sink: &mut Sink, decoder: &mut FieldDecoder, r: RawJson<'_>) {
         match sink {
+            Sink::Battles { builder, csv: Some(cols), json_columns } => {
+                let Ok(Value::Object(map)) = parse_json(r.bytes, decoder, r.line) else {
+                    self.skipped += 1;
+                    self.warnings.add(
+                        Severity::Warning,
+                        Some(r.line),
+                        None,
+                        "invalid JSON",
+                        || "not a JSON object".into(),
+                    );
+                    return;
+                };
+                let mut pairs = Vec::with_capacity(map.len());
+                flatten(&map, &mut pairs);
+                let mut cells = vec![Cow::Borrowed(""); json_columns.len()];
+                for (key, text) in pairs {
+                    if let Some(&i) = json_columns.get(&key) {
+                        cells[i] = Cow::Owned(text);
+                    }
+                }
+                self.push_battle_cells(builder, cols, &cells, r.line);
+            }
             Sink::Battles { builder, .. } => match builder.push_json(r.bytes) {
                 Ok(()) => {
                     self.rows += 1;
@@ -466,48 +511,51 @@ impl StreamLoader {
         }
         match ctx.sink {
             Sink::Table { table, .. } => self.accept_cells(table, &cells, r.line),
-            Sink::Battles { builder, csv } => {
+            Sink::Battles { builder, csv, .. } => {
                 let Some(cols) = csv.as_ref() else { return };
-                let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.as_ref());
-                let fields = CsvBattleFields {
-                    model_a: get(Some(cols.model_a)).unwrap_or(""),
-                    model_b: get(Some(cols.model_b)).unwrap_or(""),
-                    winner: get(Some(cols.winner)).unwrap_or(""),
-                    judge: get(cols.judge),
-                    turn: get(cols.turn),
-                    anony: get(cols.anony),
-                    language: get(cols.language),
-                    tstamp: get(cols.tstamp),
-                };
-                match builder.push_fields(&fields) {
-                    Ok(()) => {
-                        self.rows += 1;
-                        if self.preview.len() < PREVIEW_ROWS {
-                            self.preview.push(cells.iter().map(|c| c.to_string()).collect());
-                        }
-                    }
-                    Err(e) => {
-                        self.skipped += 1;
-                        let (field, message) = match e {
-                            crate::battles::BattleRowError::Field { field, problem } => {
-                                (Some(field), problem)
-                            }
-                            other @ crate::battles::BattleRowError::Json(_) => {
-                                (None, other.to_string())
-                            }
-                        };
-                        self.warnings.add(
-                            Severity::Warning,
-                            Some(r.line),
-                            field,
-                            &message.clone(),
-                            || message,
-                        );
-                    }
-                }
+                self.push_battle_cells(builder, cols, &cells, r.line);
             }
         }
         let _ = ctx.columns;
+    }
+
+    fn push_battle_cells(
+        &mut self,
+        builder: &mut BattleBuilder,
+        cols: &BattleColumns,
+        cells: &[Cow<'_, str>],
+        line: u64,
+    ) {
+        let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.as_ref());
+        let fields = CsvBattleFields {
+            model_a: get(Some(cols.model_a)).unwrap_or(""),
+            model_b: get(Some(cols.model_b)).unwrap_or(""),
+            winner: get(Some(cols.winner)).unwrap_or(""),
+            judge: get(cols.judge),
+            turn: get(cols.turn),
+            anony: get(cols.anony),
+            language: get(cols.language),
+            tstamp: get(cols.tstamp),
+        };
+        match builder.push_fields(&fields) {
+            Ok(()) => {
+                self.rows += 1;
+                if self.preview.len() < PREVIEW_ROWS {
+                    self.preview.push(cells.iter().map(|c| c.to_string()).collect());
+                }
+            }
+            Err(e) => {
+                self.skipped += 1;
+                let (field, message) = match e {
+                    crate::battles::BattleRowError::Field { field, problem } => {
+                        (Some(field), problem)
+                    }
+                    other @ crate::battles::BattleRowError::Json(_) => (None, other.to_string()),
+                };
+                self.warnings
+                    .add(Severity::Warning, Some(line), field, &message.clone(), || message);
+            }
+        }
     }
 
     fn close(&mut self, mut running: Running) -> Dataset {

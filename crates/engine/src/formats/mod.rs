@@ -27,6 +27,10 @@ pub struct LoadOptions {
     pub delimiter: Option<u8>,
     /// Whether a CSV has a header row instead of detecting it.
     pub header: Option<bool>,
+    /// Column renames (file's name → the name benchlens expects, e.g. `player_1` → `model_a`),
+    /// from the column-mapping form. Applied before kind detection.
+    #[serde(default)]
+    pub rename: Vec<(String, String)>,
 }
 
 /// Loads a whole in-memory file.

@@ -51,3 +51,26 @@ test('a model that never loses is reported, and a weak prior rates it', async ({
   await expect(page.getByTestId('leaderboard-row')).toHaveCount(3);
   await expect(page.getByTestId('leaderboard-row').first()).toContainText('x');
 });
+
+test('synthetic arena: English only moves ranks, style control reports coefficients', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  await page.getByTestId('sample-menu').selectOption('synthetic-arena');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await expect(page.getByTestId('dataset-facts')).toContainText('synthetic');
+  await page.getByTestId('tab-ratings').click();
+  await page.getByTestId('ratings-ci').selectOption('sandwich');
+  await expect(page.getByTestId('leaderboard-row').first()).toContainText('quartz-22b');
+  await page.getByTestId('ratings-compare').selectOption('English');
+  await expect(page.getByTestId('delta-row').first()).toBeVisible();
+  const deltas = await page.getByTestId('delta-row').locator('td:nth-child(4)').allInnerTexts();
+  expect(deltas.filter((d) => d !== '0' && d !== '+0' && d !== '—').length).toBeGreaterThan(2);
+  await page.getByTestId('ratings-compare').selectOption('');
+  await page.getByTestId('ratings-ci').selectOption('none');
+  await page.getByTestId('ratings-style-control').check();
+  await expect(page.getByTestId('style-coefficients')).toBeVisible();
+  await expect(page.getByTestId('style-coefficients').locator('tbody tr')).toHaveCount(4);
+  await page.screenshot({ path: 'test-results/ratings-synthetic.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

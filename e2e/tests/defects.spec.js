@@ -5,15 +5,7 @@
 const fs = require('fs');
 const { test, expect } = require('@playwright/test');
 
-async function canvasInk(page, testid) {
-  return page.getByTestId(testid).evaluate((c) => {
-    const ctx = c.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
-    return { ink, width: c.width, height: c.height };
-  });
-}
+const { canvasInk } = require('../support/charts');
 
 // RFC 4180 records (quoted fields may hold commas and newlines).
 function csvRecords(text) {

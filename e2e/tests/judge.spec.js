@@ -9,15 +9,7 @@ const path = require('path');
 
 const FIXTURES = path.resolve(__dirname, '../../crates/engine/tests/fixtures/judge');
 
-async function canvasInk(page, testid) {
-  return page.getByTestId(testid).evaluate((c) => {
-    const ctx = c.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
-    return { ink, width: c.width, height: c.height };
-  });
-}
+const { canvasInk } = require('../support/charts');
 
 function row(page, model) {
   return page.locator(`[data-testid="judge-row"][data-model="${model}"]`);

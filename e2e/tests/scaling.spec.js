@@ -5,15 +5,7 @@
 // controls that re-run the analysis in the worker.
 const { test, expect } = require('@playwright/test');
 
-async function canvasInk(page, testid) {
-  return page.getByTestId(testid).evaluate((c) => {
-    const ctx = c.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) ink++;
-    return { ink, width: c.width, height: c.height };
-  });
-}
+const { canvasInk } = require('../support/charts');
 
 test('models.csv: over-training under each published law, score outliers, sources', async ({ page }) => {
   const errors = [];

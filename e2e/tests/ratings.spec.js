@@ -58,6 +58,9 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   await expect(page.getByTestId('delta-row').first()).toBeVisible();
   const deltas = await page.getByTestId('delta-row').locator('td:nth-child(4)').allInnerTexts();
   expect(deltas.filter((d) => d !== '0' && d !== '+0' && d !== '—').length).toBeGreaterThan(2);
+  // Per-language ranks and the monthly trajectory come with a multi-language, multi-month log.
+  await expect(page.getByTestId('language-ranks')).toContainText('English');
+  expect((await canvasInk(page, 'chart-monthly')).ink).toBeGreaterThan(500);
   await page.getByTestId('ratings-compare').selectOption('');
   await page.getByTestId('ratings-ci').selectOption('none');
   await page.getByTestId('ratings-style-control').check();

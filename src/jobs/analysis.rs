@@ -49,6 +49,12 @@ pub struct RatingsOutcome {
     pub result: RatingsResult,
     pub comparison: Option<ratings::compare::Comparison>,
     pub facets: BattleFacets,
+    /// Each model's rank per language (when the log has several languages).
+    #[serde(default)]
+    pub languages: Option<ratings::compare::LanguageOverview>,
+    /// Cumulative Bradley–Terry at the end of each month (when the log spans several months).
+    #[serde(default)]
+    pub monthly: Vec<ratings::history::MonthlyRatings>,
 }
 
 /// Values present in the battle logs, for the filter controls.
@@ -141,7 +147,25 @@ fn rate(
         None => None,
     };
     let facets = merged.as_deref().map(facets).unwrap_or_default();
-    Ok(RatingsOutcome { result, comparison, facets })
+    // Intervals are not needed for ranks per language or month: skip the bootstrap there.
+    let quick =
+        RatingsSettings { ci: ratings::CiMethod::None, style_control: false, ..settings.clone() };
+    let languages = match merged.as_deref() {
+        Some(b) if facets.languages.len() >= 2 && !settings.legacy_l2 => {
+            ratings::compare::ranks_by_language(b, &quick, &[], 100).ok()
+        }
+        _ => None,
+    };
+    let spans_months = facets.date_range.is_some_and(|(lo, hi)| hi - lo > 40.0 * 86_400.0);
+    let monthly = match merged.as_deref() {
+        Some(b)
+            if spans_months && settings.method == ratings::Method::Bt && !settings.legacy_l2 =>
+        {
+            ratings::history::monthly(b, &quick).map(|(m, _)| m).unwrap_or_default()
+        }
+        _ => Vec::new(),
+    };
+    Ok(RatingsOutcome { result, comparison, facets, languages, monthly })
 }
 
 fn facets(b: &Battles) -> BattleFacets {

@@ -93,6 +93,7 @@ fn RatingsResults(
     let predicted = Signal::derive(move || outcome.get().map(|o| specs::predicted(&o.result)));
     let slope =
         Signal::derive(move || outcome.get().and_then(|o| o.comparison.as_ref().map(specs::slope)));
+    let monthly = Signal::derive(move || outcome.get().and_then(|o| specs::monthly(&o.monthly)));
     view! {
         <tables::Notes outcome=outcome/>
         <div class="panel">
@@ -107,6 +108,15 @@ fn RatingsResults(
                 <h2>"Rank shift"</h2>
                 <tables::DeltaRank outcome=outcome/>
                 <ChartCanvas spec=slope testid="chart-slope" label="Rank under each filter set, joined per model"/>
+            </div>
+        </Show>
+        <Show when=move || outcome.with(|o| o.as_ref().is_some_and(|o| o.languages.is_some()))>
+            <div class="panel"><h2>"Rank per language"</h2><tables::LanguageRanks outcome=outcome/></div>
+        </Show>
+        <Show when=move || monthly.with(Option::is_some)>
+            <div class="panel">
+                <h2>"Ratings over time"</h2>
+                <ChartCanvas spec=monthly testid="chart-monthly" label="Cumulative Bradley–Terry rating at the end of each month"/>
             </div>
         </Show>
         <div class="panel">

@@ -7,7 +7,9 @@ use benchlens_engine::ratings::RatingsResult;
 use crate::charts::forest::{Forest, ForestRow};
 use crate::charts::heatmap::Heatmap;
 use crate::charts::slope::Slope;
+use crate::charts::xy::{LegendAt, XyAxis, XyPlot, XySeries};
 use crate::charts::ChartSpec;
+use benchlens_engine::ratings::history::MonthlyRatings;
 
 /// Models in leaderboard order (the result is sorted by rating).
 fn order(r: &RatingsResult) -> Vec<String> {
@@ -105,4 +107,44 @@ pub fn slope(c: &Comparison) -> ChartSpec {
         right_title: "comparison subset".into(),
         rows: c.rows.iter().map(|r| (r.model.clone(), r.rank_a, r.rank_b)).collect(),
     })
+}
+
+/// Cumulative monthly Bradley–Terry of the models leading at the end, one line each.
+pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
+    let last = months.last()?;
+    // As many lines as the palette has distinct colours.
+    let leaders: Vec<&String> = last.ratings.iter().take(6).map(|(m, _)| m).collect();
+    let series = leaders
+        .iter()
+        .enumerate()
+        .map(|(i, model)| XySeries::Line {
+            legend: Some((*model).clone()),
+            colour: i,
+            width: 2.0,
+            opacity: 1.0,
+            points: months
+                .iter()
+                .enumerate()
+                .filter_map(|(k, m)| {
+                    m.ratings
+                        .iter()
+                        .find(|(name, _)| name == *model)
+                        .map(|(_, r)| ((k + 1) as f64, *r))
+                })
+                .collect(),
+            end_label: None,
+            label_start: false,
+        })
+        .collect();
+    Some(ChartSpec::Xy(XyPlot {
+        x: XyAxis {
+            label: format!("month (1 = {}, {} = {})", months[0].month, months.len(), last.month),
+            log: false,
+        },
+        y: XyAxis { label: "rating (cumulative Bradley–Terry)".into(), log: false },
+        series,
+        legend: LegendAt::LowerLeft,
+        width: 760,
+        height: 380,
+    }))
 }

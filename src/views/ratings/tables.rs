@@ -181,3 +181,34 @@ pub fn DeltaRank(
         })
     }
 }
+
+/// Each model's Rank (UB) per language, rated on that language's battles alone.
+#[component]
+pub fn LanguageRanks(
+    /// The finished run.
+    outcome: Signal<Option<RatingsOutcome>>,
+) -> impl IntoView {
+    move || {
+        outcome.get().and_then(|o| o.languages).map(|l| {
+            let head = l
+                .languages
+                .iter()
+                .zip(&l.battles)
+                .map(|(lang, n)| view! { <th class="num" title=format!("{n} battles")>{lang.clone()}</th> })
+                .collect_view();
+            let rows = l
+                .models
+                .iter()
+                .zip(&l.ranks)
+                .map(|(model, ranks)| {
+                    let cells = ranks
+                        .iter()
+                        .map(|r| view! { <td class="num">{r.map_or("—".to_string(), |x| x.to_string())}</td> })
+                        .collect_view();
+                    view! { <tr><td>{model.clone()}</td>{cells}</tr> }
+                })
+                .collect_view();
+            view! { <table class="data" data-testid="language-ranks"><thead><tr><th>"Model"</th>{head}</tr></thead><tbody>{rows}</tbody></table> }
+        })
+    }
+}

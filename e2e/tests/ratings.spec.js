@@ -69,3 +69,28 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   await page.screenshot({ path: 'test-results/ratings-synthetic.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('battle filters: excluded models, turns, dates, dedup', async ({ page }) => {
+  await page.goto('./');
+  await page.getByTestId('sample-menu').selectOption('synthetic-arena');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await page.getByTestId('tab-ratings').click();
+  await page.getByTestId('ratings-ci').selectOption('none');
+  const rows = page.getByTestId('leaderboard-row');
+  await expect(rows).toHaveCount(40);
+  await page.getByTestId('ratings-exclude-models').selectOption(['atlas-mini', 'zephyr-30b']);
+  await expect(rows).toHaveCount(38);
+  const notes = page.getByTestId('ratings-notes');
+  await expect(notes).toContainText('filters removed');
+  const before = await notes.innerText();
+  await page.getByTestId('ratings-turn-max').fill('1');
+  await page.getByTestId('ratings-turn-max').dispatchEvent('change');
+  await expect(notes).not.toHaveText(before);
+  const afterTurns = await notes.innerText();
+  await page.getByTestId('ratings-date-from').fill('2024-01-01');
+  await page.getByTestId('ratings-date-from').dispatchEvent('change');
+  await expect(notes).not.toHaveText(afterTurns);
+  const afterDates = await notes.innerText();
+  await page.getByTestId('ratings-dedup').check();
+  await expect(notes).not.toHaveText(afterDates);
+});

@@ -1,6 +1,6 @@
 //! Method, tie rule, intervals and filters of the ratings view.
 
-use benchlens_engine::ratings::{CiMethod, Method, RatingsSettings, TieRule};
+use benchlens_engine::ratings::{dates, CiMethod, Method, RatingsSettings, TieRule};
 use leptos::prelude::*;
 
 use super::RatingsViewState;
@@ -136,6 +136,46 @@ pub fn RatingsControls(
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| { s.anchor = if c { RatingsSettings::default().with_fastchat_preset().anchor } else { None }; }); }/>"FastChat anchor"</label>
             <label class="check"><input type="checkbox" data-testid="ratings-legacy"
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.legacy_l2 = c); }/>"2023–24 L2 method"</label>
+            <label>"Turns"
+                <span class="range">
+                    <input type="number" min="1" data-testid="ratings-turn-min" placeholder="min"
+                        on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_min = v); }/>
+                    <input type="number" min="1" data-testid="ratings-turn-max" placeholder="max"
+                        on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_max = v); }/>
+                </span>
+            </label>
+            <label title="UTC days; the end day is included">"Dates"
+                <span class="range">
+                    <input type="date" data-testid="ratings-date-from"
+                        on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)); edit(&|s| s.filters.date_from = v); }/>
+                    <input type="date" data-testid="ratings-date-to"
+                        on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)).map(|t| t + 86_400.0); edit(&|s| s.filters.date_to = v); }/>
+                </span>
+            </label>
+            <label>"Category"
+                <select data-testid="ratings-category" on:change=move |ev| {
+                    let v = select_value(&ev);
+                    edit(&|s| s.filters.categories = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
+                }>
+                    <option value="">"all"</option>
+                    {move || facets.get().map(|f| f.categories.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view())}
+                </select>
+            </label>
+            <label title="Ctrl/Cmd-click to pick several">"Exclude models"
+                <select multiple=true size="3" data-testid="ratings-exclude-models" on:change=move |ev| {
+                    let select: web_sys::HtmlSelectElement = event_target(&ev);
+                    let options = select.selected_options();
+                    let picked: Vec<String> = (0..options.length())
+                        .filter_map(|i| options.item(i))
+                        .filter_map(|o| o.get_attribute("value"))
+                        .collect();
+                    edit(&|s| s.filters.exclude_models = picked.clone());
+                }>
+                    {move || facets.get().map(|f| f.models.iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view())}
+                </select>
+            </label>
+            <label class="check"><input type="checkbox" data-testid="ratings-dedup"
+                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.dedup_sampled = c); }/>"deduplicated (sampled) only"</label>
             <label>"Compare with"
                 <select data-testid="ratings-compare" on:change=on_compare>
                     <option value="">"—"</option>

@@ -93,4 +93,8 @@ test('battle filters: excluded models, turns, dates, dedup', async ({ page }) =>
   const afterDates = await notes.innerText();
   await page.getByTestId('ratings-dedup').check();
   await expect(notes).not.toHaveText(afterDates);
+  // Online Elo draws its trajectory.
+  await page.getByTestId('ratings-method').selectOption('elo');
+  await expect(page.getByTestId('chart-elo')).toBeVisible();
+  expect((await canvasInk(page, 'chart-elo')).ink).toBeGreaterThan(500);
 });

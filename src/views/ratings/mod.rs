@@ -94,6 +94,9 @@ fn RatingsResults(
     let slope =
         Signal::derive(move || outcome.get().and_then(|o| o.comparison.as_ref().map(specs::slope)));
     let monthly = Signal::derive(move || outcome.get().and_then(|o| specs::monthly(&o.monthly)));
+    let elo = Signal::derive(move || {
+        outcome.get().and_then(|o| o.result.elo_history.as_ref().and_then(specs::elo_trajectory))
+    });
     view! {
         <tables::Notes outcome=outcome/>
         <div class="panel">
@@ -112,6 +115,12 @@ fn RatingsResults(
         </Show>
         <Show when=move || outcome.with(|o| o.as_ref().is_some_and(|o| o.languages.is_some()))>
             <div class="panel"><h2>"Rank per language"</h2><tables::LanguageRanks outcome=outcome/></div>
+        </Show>
+        <Show when=move || elo.with(Option::is_some)>
+            <div class="panel">
+                <h2>"Online Elo over the battles"</h2>
+                <ChartCanvas spec=elo testid="chart-elo" label="Online Elo rating of the leading models as battles are processed"/>
+            </div>
         </Show>
         <Show when=move || monthly.with(Option::is_some)>
             <div class="panel">

@@ -9,6 +9,7 @@ use crate::charts::heatmap::Heatmap;
 use crate::charts::slope::Slope;
 use crate::charts::xy::{LegendAt, XyAxis, XyPlot, XySeries};
 use crate::charts::ChartSpec;
+use benchlens_engine::ratings::elo::EloHistory;
 use benchlens_engine::ratings::history::MonthlyRatings;
 
 /// Models in leaderboard order (the result is sorted by rating).
@@ -142,6 +143,47 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
             log: false,
         },
         y: XyAxis { label: "rating (cumulative Bradley–Terry)".into(), log: false },
+        series,
+        legend: LegendAt::LowerLeft,
+        width: 760,
+        height: 380,
+    }))
+}
+
+/// The online Elo trajectory of the six models rated highest at the end.
+pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
+    let last = history.snapshots.last()?;
+    let mut order: Vec<usize> = (0..history.models.len())
+        .filter(|&i| last.ratings.get(i).is_some_and(|r| r.is_finite()))
+        .collect();
+    order.sort_by(|&a, &b| {
+        last.ratings[b]
+            .total_cmp(&last.ratings[a])
+            .then_with(|| history.models[a].cmp(&history.models[b]))
+    });
+    let series = order
+        .iter()
+        .take(6)
+        .enumerate()
+        .map(|(colour, &m)| XySeries::Line {
+            legend: Some(history.models[m].clone()),
+            colour,
+            width: 2.0,
+            opacity: 1.0,
+            points: history
+                .snapshots
+                .iter()
+                .filter_map(|s| {
+                    s.ratings.get(m).filter(|r| r.is_finite()).map(|r| (s.battles as f64, *r))
+                })
+                .collect(),
+            end_label: None,
+            label_start: false,
+        })
+        .collect();
+    Some(ChartSpec::Xy(XyPlot {
+        x: XyAxis { label: "battles processed (timestamp order)".into(), log: false },
+        y: XyAxis { label: "online Elo rating".into(), log: false },
         series,
         legend: LegendAt::LowerLeft,
         width: 760,

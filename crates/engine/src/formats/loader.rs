@@ -71,7 +71,6 @@ struct Running {
     /// CSV: skip the header row when it reaches the splitter.
     skip_first_row: bool,
     width: usize,
-    columns: Vec<String>,
 }
 
 /// Incremental loader; the browser worker and `load_bytes` both drive it.
@@ -276,14 +275,8 @@ impl StreamLoader {
                 return;
             }
         };
-        self.running = Some(Running {
-            splitter,
-            sink,
-            decoder,
-            skip_first_row,
-            width: columns.len(),
-            columns,
-        });
+        self.running =
+            Some(Running { splitter, sink, decoder, skip_first_row, width: columns.len() });
         // The BOM is not data.
         if bom > 0 {
             self.prefix_skip = bom;
@@ -350,7 +343,6 @@ impl StreamLoader {
                     decoder: &mut running.decoder,
                     skip_first_row: &mut running.skip_first_row,
                     width: running.width,
-                    columns: &running.columns,
                 };
                 let mut on_row = |r: RawRow<'_>| self.on_row(ctx, r);
                 splitter.feed(chunk, &mut on_row).map_err(|e| e.to_string())
@@ -378,25 +370,10 @@ impl StreamLoader {
     fn on_json(&mut self, sink: &mut Sink, decoder: &mut FieldDecoder, r: RawJson<'_>) {
         match sink {
             Sink::Battles { builder, csv: Some(cols), json_columns } => {
-                let Ok(Value::Object(map)) = parse_json(r.bytes, decoder, r.line) else {
-                    self.skipped += 1;
-                    self.warnings.add(
-                        Severity::Warning,
-                        Some(r.line),
-                        None,
-                        "invalid JSON",
-                        || "not a JSON object".into(),
-                    );
+                let Some(cells) = self.json_cells(r.bytes, decoder, r.line, json_columns) else {
                     return;
                 };
-                let mut pairs = Vec::with_capacity(map.len());
-                flatten(&map, &mut pairs);
-                let mut cells = vec![Cow::Borrowed(""); json_columns.len()];
-                for (key, text) in pairs {
-                    if let Some(&i) = json_columns.get(&key) {
-                        cells[i] = Cow::Owned(text);
-                    }
-                }
+                let cells: Vec<Cow<'_, str>> = cells.into_iter().map(Cow::Owned).collect();
                 self.push_battle_cells(builder, cols, &cells, r.line);
             }
             Sink::Battles { builder, .. } => match builder.push_json(r.bytes) {
@@ -427,49 +404,54 @@ impl StreamLoader {
                 }
             },
             Sink::Table { table, json_columns } => {
-                let value = match parse_json(r.bytes, decoder, r.line) {
-                    Ok(v) => v,
-                    Err(message) => {
-                        self.skipped += 1;
-                        self.warnings.add(
-                            Severity::Warning,
-                            Some(r.line),
-                            None,
-                            "invalid JSON",
-                            || format!("invalid JSON: {message}"),
-                        );
-                        return;
-                    }
-                };
-                let Value::Object(map) = value else {
-                    self.skipped += 1;
-                    self.warnings.add(
-                        Severity::Warning,
-                        Some(r.line),
-                        None,
-                        "not an object",
-                        || "expected a JSON object (a record with named fields)".into(),
-                    );
+                let Some(cells) = self.json_cells(r.bytes, decoder, r.line, json_columns) else {
                     return;
                 };
-                let mut pairs = Vec::with_capacity(map.len());
-                flatten(&map, &mut pairs);
-                let mut cells = vec![String::new(); table.n_cols()];
-                for (key, text) in pairs {
-                    match json_columns.get(&key) {
-                        Some(&i) => cells[i] = text,
-                        None => self.warnings.add(
-                            Severity::Info,
-                            Some(r.line),
-                            Some(&key),
-                            "new field",
-                            || "field not present in the first records; ignored".into(),
-                        ),
-                    }
-                }
                 self.accept_row(table, cells, r.line);
             }
         }
+    }
+
+    /// One JSON record as cells in column order; `None` (counted and reported) when it is not
+    /// a JSON object. Keys outside the columns are reported once and ignored.
+    fn json_cells(
+        &mut self,
+        bytes: &[u8],
+        decoder: &mut FieldDecoder,
+        line: u64,
+        json_columns: &HashMap<String, usize>,
+    ) -> Option<Vec<String>> {
+        let map = match parse_json(bytes, decoder, line) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => {
+                self.skipped += 1;
+                self.warnings.add(Severity::Warning, Some(line), None, "not an object", || {
+                    "expected a JSON object (a record with named fields)".into()
+                });
+                return None;
+            }
+            Err(message) => {
+                self.skipped += 1;
+                self.warnings.add(Severity::Warning, Some(line), None, "invalid JSON", || {
+                    format!("invalid JSON: {message}")
+                });
+                return None;
+            }
+        };
+        let mut pairs = Vec::with_capacity(map.len());
+        flatten(&map, &mut pairs);
+        let mut cells = vec![String::new(); json_columns.len()];
+        for (key, text) in pairs {
+            match json_columns.get(&key) {
+                Some(&i) => cells[i] = text,
+                None => {
+                    self.warnings.add(Severity::Info, Some(line), Some(&key), "new field", || {
+                        "field not present in the first records; ignored".into()
+                    })
+                }
+            }
+        }
+        Some(cells)
     }
 
     fn accept_row(&mut self, table: &mut Table, cells: Vec<String>, line: u64) {
@@ -516,7 +498,6 @@ impl StreamLoader {
                 self.push_battle_cells(builder, cols, &cells, r.line);
             }
         }
-        let _ = ctx.columns;
     }
 
     fn push_battle_cells(
@@ -573,7 +554,6 @@ impl StreamLoader {
                     decoder: &mut running.decoder,
                     skip_first_row: &mut running.skip_first_row,
                     width: running.width,
-                    columns: &running.columns,
                 };
                 let mut on_row = |r: RawRow<'_>| self.on_row(ctx, r);
                 splitter.feed(&[], &mut on_row).map_err(|e| e.to_string())
@@ -691,7 +671,6 @@ struct RowContext<'a> {
     decoder: &'a mut FieldDecoder,
     skip_first_row: &'a mut bool,
     width: usize,
-    columns: &'a [String],
 }
 
 fn lookup(pairs: &[(String, String)], key: &str) -> String {

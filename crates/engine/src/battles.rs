@@ -267,6 +267,31 @@ fn sum_values(map: &Option<SumOfValues>) -> f32 {
     map.as_ref().map_or(f32::NAN, |m| m.0 as f32)
 }
 
+/// The first battle field that is missing or of the wrong JSON type, as a located error.
+fn field_type_error(bytes: &[u8]) -> Option<BattleRowError> {
+    let serde_json::Value::Object(map) = serde_json::from_slice(bytes).ok()? else { return None };
+    for field in ["model_a", "model_b", "winner"] {
+        if !map.contains_key(field) {
+            return Some(BattleRowError::Field { field, problem: "missing".into() });
+        }
+    }
+    let check = |field: &'static str, what: &str, ok: fn(&serde_json::Value) -> bool| {
+        let v = map.get(field)?;
+        (!ok(v)).then(|| BattleRowError::Field {
+            field,
+            problem: format!("expected {what}, found {v}"),
+        })
+    };
+    check("model_a", "a string", |v| v.is_string())
+        .or_else(|| check("model_b", "a string", |v| v.is_string()))
+        .or_else(|| check("winner", "a string", |v| v.is_string()))
+        .or_else(|| check("tstamp", "a number", |v| v.is_number() || v.is_null()))
+        .or_else(|| check("turn", "a number", |v| v.is_number() || v.is_null()))
+        .or_else(|| check("anony", "true or false", |v| v.is_boolean() || v.is_null()))
+        .or_else(|| check("language", "a string", |v| v.is_string() || v.is_null()))
+        .or_else(|| check("judge", "a string", |v| v.is_string() || v.is_null()))
+}
+
 /// Column values of one CSV battle row, by field name.
 pub struct CsvBattleFields<'a> {
     pub model_a: &'a str,
@@ -310,6 +335,10 @@ impl BattleBuilder {
     /// The reference path: serde validates everything and words the errors.
     fn push_json_serde(&mut self, bytes: &[u8]) -> Result<(), BattleRowError> {
         let raw: RawBattle<'_> = serde_json::from_slice(bytes).map_err(|e| {
+            // serde does not say which field had the wrong type: find it, so the message can.
+            if let Some(err) = field_type_error(bytes) {
+                return err;
+            }
             let msg = e.to_string();
             // serde names the missing field; keep its words, drop the column noise.
             match msg.find(" at line") {
@@ -605,6 +634,21 @@ mod tests {
         assert_eq!(battles.len(), 1);
         assert_eq!(battles.unknown_winners, vec![("???".into(), 1), ("draw".into(), 2)]);
         assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn wrong_type_names_its_field() {
+        let mut b = BattleBuilder::new();
+        let err = b
+            .push_json(br#"{"model_a":"x","model_b":"y","winner":"tie","tstamp":"soon"}"#)
+            .expect_err("tstamp is text");
+        assert_eq!(
+            err,
+            BattleRowError::Field {
+                field: "tstamp",
+                problem: "expected a number, found \"soon\"".into()
+            }
+        );
     }
 
     #[test]

@@ -391,17 +391,7 @@ impl StreamLoader {
                         }
                     }
                 }
-                Err(e) => {
-                    self.skipped += 1;
-                    let message = e.to_string();
-                    self.warnings.add(
-                        Severity::Warning,
-                        Some(r.line),
-                        None,
-                        &message.clone(),
-                        || message,
-                    );
-                }
+                Err(e) => self.battle_row_error(e, r.line),
             },
             Sink::Table { table, json_columns } => {
                 let Some(cells) = self.json_cells(r.bytes, decoder, r.line, json_columns) else {
@@ -525,18 +515,18 @@ impl StreamLoader {
                     self.preview.push(cells.iter().map(|c| c.to_string()).collect());
                 }
             }
-            Err(e) => {
-                self.skipped += 1;
-                let (field, message) = match e {
-                    crate::battles::BattleRowError::Field { field, problem } => {
-                        (Some(field), problem)
-                    }
-                    other @ crate::battles::BattleRowError::Json(_) => (None, other.to_string()),
-                };
-                self.warnings
-                    .add(Severity::Warning, Some(line), field, &message.clone(), || message);
-            }
+            Err(e) => self.battle_row_error(e, line),
         }
+    }
+
+    /// Counts a skipped battle and reports why, under its field when there is one.
+    fn battle_row_error(&mut self, e: crate::battles::BattleRowError, line: u64) {
+        self.skipped += 1;
+        let (field, message) = match e {
+            crate::battles::BattleRowError::Field { field, problem } => (Some(field), problem),
+            other @ crate::battles::BattleRowError::Json(_) => (None, other.to_string()),
+        };
+        self.warnings.add(Severity::Warning, Some(line), field, &message.clone(), || message);
     }
 
     fn close(&mut self, mut running: Running) -> Dataset {

@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 
 use crate::intake::{self, DatasetPanel, IntakeBar, ProgressList};
+use crate::share::link::{CopyLink, ShareNotes};
+use crate::share::{self, ShareContext, ViewStates};
 use crate::state::AppState;
-use crate::views::defects::DefectsView;
-use crate::views::judge::JudgeView;
-use crate::views::ratings::RatingsView;
-use crate::views::scaling::ScalingView;
+use crate::views::defects::{DefectsView, DefectsViewState};
+use crate::views::judge::{JudgeView, JudgeViewState};
+use crate::views::ratings::{RatingsView, RatingsViewState};
+use crate::views::scaling::{ScalingView, ScalingViewState};
 use crate::views::{View, ViewTabs};
 
 /// The application root.
@@ -16,6 +18,19 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     intake::client::init(state);
+    let views = ViewStates {
+        ratings: RatingsViewState::new(),
+        scaling: ScalingViewState::new(),
+        defects: DefectsViewState::new(state),
+        judge: JudgeViewState::new(),
+    };
+    provide_context(views.ratings);
+    provide_context(views.scaling);
+    provide_context(views.defects);
+    provide_context(views.judge);
+    let share = ShareContext::new();
+    provide_context(share);
+    share::sync::install(state, views, share);
     let (dragging, set_dragging) = signal(false);
     view! {
         <div class="app"
@@ -31,8 +46,10 @@ pub fn App() -> impl IntoView {
                 <h1>"benchlens"</h1>
                 <p class="tagline">"LLM evaluation data, analysed in your browser"</p>
                 <nav class="tabs"><ViewTabs/></nav>
+                <CopyLink/>
             </header>
             <main>
+                <ShareNotes/>
                 <IntakeBar/>
                 <ProgressList/>
                 <Show when=move || state.view.get() == View::Data>

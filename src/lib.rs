@@ -8,5 +8,6 @@ pub mod charts;
 pub mod format;
 pub mod intake;
 pub mod jobs;
+pub mod share;
 pub mod state;
 pub mod views;

@@ -72,3 +72,94 @@ fn number_formats() {
     assert_eq!(format::duration(125.0), "2 min 5 s");
     assert_eq!(format::duration(f64::NAN), "—");
 }
+
+mod share_links {
+    use benchlens::share::location::{read, write};
+    use benchlens::share::{DataSource, ShareState, SharedDataset, SHARE_VERSION};
+    use benchlens::views::ratings::RatingsShare;
+    use benchlens::views::View;
+    use benchlens_engine::dataset::DatasetKind;
+    use benchlens_engine::formats::LoadOptions;
+    use benchlens_engine::ratings::{RatingsSettings, TieRule};
+    use wasm_bindgen_test::*;
+
+    fn dataset(source: DataSource) -> SharedDataset {
+        SharedDataset { source, options: LoadOptions::default() }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_written_link_reads_back_to_the_same_state() {
+        let state = ShareState {
+            v: SHARE_VERSION,
+            view: Some(View::Ratings),
+            data: vec![
+                dataset(DataSource::Sample {
+                    set: "genai-arena".into(),
+                    file: "battles/genai-arena-clean-battle-20240220.json".into(),
+                }),
+                SharedDataset {
+                    source: DataSource::Url { url: "https://example.org/b.csv?x=1&y=2".into() },
+                    options: LoadOptions {
+                        kind: Some(DatasetKind::PairCounts),
+                        ..LoadOptions::default()
+                    },
+                },
+                dataset(DataSource::Inline { name: "m.csv".into(), text: "a,b\n1,\"2\"\n".into() }),
+                dataset(DataSource::Local { name: "private.json".into() }),
+            ],
+            ratings: Some(RatingsShare {
+                settings: RatingsSettings {
+                    seed: 7,
+                    ties: TieRule::Drop,
+                    ..RatingsSettings::default()
+                },
+                compare_language: Some("English".into()),
+            }),
+            ..ShareState::default()
+        };
+        let href = write("http://127.0.0.1:9/app/", &state);
+        assert!(
+            href.starts_with("http://127.0.0.1:9/app/?view=ratings&sample=genai-arena&data="),
+            "{href}"
+        );
+        assert!(href.contains("&kind=pair_counts&"), "{href}");
+        assert!(href.contains("ties=drop") && href.contains("seed=7"), "{href}");
+        let back = read(&href).expect("a link");
+        assert_eq!(back.notes, Vec::<String>::new());
+        assert_eq!(back.state, state);
+    }
+
+    #[wasm_bindgen_test]
+    fn hand_written_parameters_are_read_and_override_the_fragment() {
+        let link =
+            read("http://h/?view=ratings&sample=genai-arena&seed=9&ties=davidson").expect("a link");
+        assert_eq!(link.state.view, Some(View::Ratings));
+        assert_eq!(link.state.data.len(), 1);
+        let ratings = link.state.ratings.expect("ratings");
+        assert_eq!((ratings.settings.seed, ratings.settings.ties), (9, TieRule::Davidson));
+        let with_fragment = ShareState {
+            ratings: Some(RatingsShare {
+                settings: RatingsSettings { seed: 3, ..RatingsSettings::default() },
+                compare_language: None,
+            }),
+            ..ShareState::default()
+        };
+        let token = benchlens_engine::share::encode(&with_fragment).expect("token");
+        let read_back = read(&format!("http://h/?seed=11#s={token}")).expect("a link");
+        assert_eq!(read_back.state.ratings.expect("ratings").settings.seed, 11);
+    }
+
+    #[wasm_bindgen_test]
+    fn bad_links_say_what_was_wrong() {
+        let link = read("http://h/?view=nope&data=ftp://x/y.csv&kind=battle_log&sample=zzz#s=%%%")
+            .expect("a link");
+        let notes = link.notes.join("\n");
+        assert!(notes.contains("could not be read"), "{notes}");
+        assert!(notes.contains("view=nope"), "{notes}");
+        assert!(notes.contains("only http and https"), "{notes}");
+        assert!(notes.contains("kind=battle_log"), "{notes}");
+        assert!(notes.contains("sample=zzz"), "{notes}");
+        assert!(link.state.data.is_empty());
+        assert!(read("http://h/").is_none());
+    }
+}

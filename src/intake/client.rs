@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::protocol::{JobId, Request, Response};
 use crate::jobs::{IntakeWorker, JsCodec};
+use crate::share::DataSource;
 use crate::state::{AppState, DatasetEntry, JobEntry, JobStatus};
 
 type AnalysisCallback = Box<dyn FnOnce(Result<AnalysisResult, String>)>;
@@ -24,6 +25,10 @@ struct Client {
     /// Source of each dataset and running job, with the options it was parsed with, for
     /// re-parsing.
     sources: BTreeMap<JobId, (Source, LoadOptions)>,
+    /// Where each dataset (loaded, parsing or still downloading) came from, in load order: what
+    /// a share link says to load. Kept apart from `sources`, which exists only once the bytes
+    /// are here.
+    provenance: BTreeMap<JobId, (DataSource, LoadOptions)>,
 }
 
 #[derive(Clone)]
@@ -56,6 +61,7 @@ pub fn init(state: AppState) {
             pending: BTreeMap::new(),
             next_job: 1,
             sources: BTreeMap::new(),
+            provenance: BTreeMap::new(),
         });
     });
 }
@@ -64,6 +70,7 @@ fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
     CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn start_job(
     state: AppState,
     name: &str,
@@ -72,6 +79,7 @@ fn start_job(
     source: Source,
     options: LoadOptions,
     reuse: Option<JobId>,
+    provenance: Option<DataSource>,
 ) {
     let Some(job) = with_client(|c| {
         let job = reuse.unwrap_or_else(|| {
@@ -80,6 +88,16 @@ fn start_job(
             j
         });
         c.sources.insert(job, (source.clone(), options.clone()));
+        match provenance {
+            Some(p) => {
+                c.provenance.insert(job, (p, options.clone()));
+            }
+            None => {
+                if let Some(entry) = c.provenance.get_mut(&job) {
+                    entry.1 = options.clone();
+                }
+            }
+        }
         let request = match source {
             Source::Blob(blob) => Request::Parse { job, name: name.to_owned(), blob, options },
             Source::Text(text) => Request::ParseText { job, name: name.to_owned(), text, options },
@@ -106,16 +124,141 @@ fn start_job(
     });
 }
 
-/// Parses a File or Blob in the worker.
+/// Parses a File or Blob the user dropped or picked in the worker.
 pub fn submit_blob(state: AppState, name: &str, blob: web_sys::Blob, origin: &str) {
     let size = blob.size();
-    start_job(state, name, origin, size, Source::Blob(blob), LoadOptions::default(), None);
+    let local = DataSource::Local { name: name.to_owned() };
+    start_job(
+        state,
+        name,
+        origin,
+        size,
+        Source::Blob(blob),
+        LoadOptions::default(),
+        None,
+        Some(local),
+    );
 }
 
 /// Parses pasted text in the worker.
 pub fn submit_text(state: AppState, name: &str, text: String) {
     let size = text.len() as f64;
-    start_job(state, name, "pasted", size, Source::Text(text), LoadOptions::default(), None);
+    let local = DataSource::Local { name: name.to_owned() };
+    start_job(
+        state,
+        name,
+        "pasted",
+        size,
+        Source::Text(text),
+        LoadOptions::default(),
+        None,
+        Some(local),
+    );
+}
+
+/// Holds a place (and a job id, so load order is fixed now) for a file still to be downloaded;
+/// the row shows the download's progress until [`submit_reserved`] hands the bytes over.
+pub fn reserve(
+    state: AppState,
+    name: &str,
+    origin: &str,
+    source: DataSource,
+    options: LoadOptions,
+) -> Option<JobId> {
+    let job = with_client(|c| {
+        let j = c.next_job;
+        c.next_job += 1;
+        c.provenance.insert(j, (source, options));
+        j
+    })?;
+    let now = now_ms();
+    state.jobs.update(|jobs| {
+        jobs.push(JobEntry {
+            id: job,
+            name: name.to_owned(),
+            origin: origin.to_owned(),
+            bytes_total: 0.0,
+            bytes_done: 0.0,
+            rows: 0.0,
+            started_ms: now,
+            updated_ms: now,
+            status: JobStatus::Running,
+        });
+    });
+    Some(job)
+}
+
+/// Download progress of a reserved job.
+pub fn download_progress(state: AppState, job: JobId, bytes_done: f64, bytes_total: f64) {
+    let now = now_ms();
+    state.jobs.update(|jobs| {
+        if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+            j.bytes_done = bytes_done;
+            j.bytes_total = bytes_total;
+            j.updated_ms = now;
+        }
+    });
+}
+
+/// A reserved job's download failed: the row says why and the link keeps the entry.
+pub fn download_failed(state: AppState, job: JobId, message: String) {
+    state.jobs.update(|jobs| {
+        if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+            j.status = JobStatus::Failed(message);
+        }
+    });
+}
+
+/// Parses the downloaded bytes of a reserved job.
+pub fn submit_reserved(state: AppState, job: JobId, name: &str, blob: web_sys::Blob) {
+    let running = state
+        .jobs
+        .with_untracked(|jobs| jobs.iter().any(|j| j.id == job && j.status == JobStatus::Running));
+    if !running {
+        return;
+    }
+    let Some((_, options)) = with_client(|c| c.provenance.get(&job).cloned()).flatten() else {
+        return;
+    };
+    let origin = state
+        .jobs
+        .with_untracked(|jobs| jobs.iter().find(|j| j.id == job).map(|j| j.origin.clone()))
+        .unwrap_or_default();
+    let size = blob.size();
+    start_job(state, name, &origin, size, Source::Blob(blob), options, Some(job), None);
+}
+
+/// Parses text that arrived inside a share link, as if it had been pasted.
+pub fn submit_inline(state: AppState, job: JobId, name: &str, text: String) {
+    let Some((_, options)) = with_client(|c| c.provenance.get(&job).cloned()).flatten() else {
+        return;
+    };
+    let size = text.len() as f64;
+    start_job(
+        state,
+        name,
+        "inline in the link",
+        size,
+        Source::Text(text),
+        options,
+        Some(job),
+        None,
+    );
+}
+
+/// Every dataset's origin and options in load order, for the share link.
+pub fn provenance() -> Vec<(JobId, DataSource, LoadOptions)> {
+    with_client(|c| c.provenance.iter().map(|(id, (s, o))| (*id, s.clone(), o.clone())).collect())
+        .unwrap_or_default()
+}
+
+/// Replaces how a dataset is described in the share link (embedding a local file's text).
+pub fn set_provenance(dataset: JobId, source: DataSource) {
+    with_client(|c| {
+        if let Some(entry) = c.provenance.get_mut(&dataset) {
+            entry.0 = source;
+        }
+    });
 }
 
 /// Re-parses a loaded dataset as another kind (same id, replaced in place).
@@ -138,6 +281,7 @@ pub fn reparse_with(state: AppState, dataset: JobId, options: LoadOptions) {
         source,
         options,
         Some(dataset),
+        None,
     );
 }
 
@@ -186,6 +330,17 @@ pub fn apply_mapping(
 
 /// Asks the worker to stop a parse.
 pub fn cancel(state: AppState, job: JobId) {
+    // Still downloading: nothing in the worker yet; the bytes will be ignored on arrival.
+    let downloading = with_client(|c| !c.sources.contains_key(&job)).unwrap_or(false);
+    if downloading {
+        with_client(|c| c.provenance.remove(&job));
+        state.jobs.update(|jobs| {
+            if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
+                j.status = JobStatus::Cancelled;
+            }
+        });
+        return;
+    }
     with_client(|c| c.bridge.send(Request::Cancel { job }));
     state.jobs.update(|jobs| {
         if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
@@ -198,6 +353,7 @@ pub fn cancel(state: AppState, job: JobId) {
 pub fn remove(state: AppState, dataset: JobId) {
     with_client(|c| {
         c.sources.remove(&dataset);
+        c.provenance.remove(&dataset);
         c.bridge.send(Request::Remove { dataset });
     });
     state.datasets.update(|d| d.retain(|e| e.id != dataset));
@@ -206,6 +362,10 @@ pub fn remove(state: AppState, dataset: JobId) {
 /// Hides a finished job's row.
 pub fn dismiss(state: AppState, job: JobId) {
     state.jobs.update(|jobs| jobs.retain(|j| j.id != job));
+    // A dismissed failure that never became a dataset leaves the share link too.
+    if !state.datasets.with_untracked(|d| d.iter().any(|e| e.id == job)) {
+        with_client(|c| c.provenance.remove(&job));
+    }
 }
 
 /// Runs an analysis in the worker; `done` gets its result. Returns the job id.
@@ -250,12 +410,20 @@ fn handle(state: AppState, response: Response) {
                 let entry = DatasetEntry { id: job, summary: *summary, origin };
                 match d.iter_mut().find(|e| e.id == job) {
                     Some(existing) => *existing = entry,
-                    None => d.push(entry),
+                    None => {
+                        // Load order, not finish order: analyses read datasets in this order,
+                        // and a shared link must give the receiver the same order.
+                        d.push(entry);
+                        d.sort_by_key(|e| e.id);
+                    }
                 }
             });
         }
         Response::Cancelled { job } => {
-            with_client(|c| c.sources.remove(&job));
+            with_client(|c| {
+                c.sources.remove(&job);
+                c.provenance.remove(&job);
+            });
             state.jobs.update(|jobs| {
                 if let Some(j) = jobs.iter_mut().find(|j| j.id == job) {
                     j.status = JobStatus::Cancelled;

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use crate::format;
 use crate::intake::client;
 use crate::intake::mapping::ColumnMapper;
+use crate::share::link::{embeddable, EmbedToggle};
+use crate::share::DataSource;
 use crate::state::{use_app_state, DatasetEntry};
 
 /// All loaded datasets, in load order.
@@ -91,6 +93,12 @@ pub fn DatasetCard(
             view! { <tr>{cells}</tr> }
         })
         .collect_view();
+    // Only files the sender holds locally can be embedded; samples and URLs are links already.
+    let local = client::provenance().into_iter().any(|(i, src, _)| {
+        i == id && matches!(src, DataSource::Local { .. } | DataSource::Inline { .. })
+    });
+    let embed = (local && !failed && embeddable(s.bytes, &s.encoding))
+        .then(|| view! { <EmbedToggle id=id/> });
     let confidence = format!("{:.0}% sure: {}", s.kind_confidence * 100.0, s.kind_reason);
     view! {
         <article class="dataset-card" class:failed=failed data-testid="dataset-card" data-kind=s.kind.id()>
@@ -99,7 +107,7 @@ pub fn DatasetCard(
                 <select class="kind" data-testid="dataset-kind" title=confidence on:change=on_kind>{kind_options}</select>
                 <button class="remove" data-testid="remove-dataset" title="Remove" on:click=move |_| client::remove(state, id)>"×"</button>
             </header>
-            <p class="facts" data-testid="dataset-facts">{facts.join(" · ")}<span class="origin">{format!(" · {}", entry.origin)}</span></p>
+            <p class="facts" data-testid="dataset-facts">{facts.join(" · ")}<span class="origin" data-testid="dataset-origin">{format!(" · {}", entry.origin)}</span>{embed}</p>
             <ul class="warnings">{warnings}</ul>
             {(!failed || !s.columns.is_empty()).then(|| view! { <ColumnMapper id=id columns=s.columns.clone() kind=s.kind/> })}
             {(!s.preview.is_empty()).then(|| view! {

@@ -4,6 +4,7 @@
 pub mod client;
 pub mod dataset_panel;
 pub mod drop;
+pub mod fetch;
 pub mod mapping;
 pub mod progress;
 pub mod samples;

@@ -1,13 +1,13 @@
 //! The "Try sample data" menu: bundled real data sets, listed in `samples/index.json` (compiled
 //! in, so the menu needs no request) and fetched from the page's own origin when chosen.
 
+use benchlens_engine::formats::LoadOptions;
 use leptos::prelude::*;
 use serde::Deserialize;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use crate::intake::client;
-use crate::state::use_app_state;
+use crate::intake::fetch;
+use crate::share::DataSource;
+use crate::state::{use_app_state, AppState};
 
 /// One entry of the menu.
 #[derive(Debug, Clone, Deserialize)]
@@ -31,22 +31,15 @@ pub fn sample_sets() -> Vec<SampleSet> {
         .unwrap_or_default()
 }
 
-async fn fetch_blob(path: &str) -> Result<web_sys::Blob, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(path))
-        .await
-        .map_err(|_| format!("{path}: the request failed (offline?)"))?;
-    let response: web_sys::Response =
-        response.dyn_into().map_err(|_| "not a response".to_string())?;
-    if !response.ok() {
-        return Err(format!("{path}: HTTP {}", response.status()));
+/// Loads every file of a sample set, in the set's order.
+pub fn load_sample_files(state: AppState, set: &SampleSet, files: &[String]) {
+    for file in files {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        let source = DataSource::Sample { set: set.id.clone(), file: file.clone() };
+        let origin = format!("sample: {}", set.label);
+        let url = format!("samples/{file}");
+        fetch::download(state, name, &origin, source, LoadOptions::default(), url);
     }
-    let blob = response.blob().map_err(|_| format!("{path}: no body"))?;
-    JsFuture::from(blob)
-        .await
-        .map_err(|_| format!("{path}: download interrupted"))?
-        .dyn_into()
-        .map_err(|_| "not a blob".into())
 }
 
 /// A select menu that loads a bundled sample set into the worker.
@@ -54,7 +47,6 @@ async fn fetch_blob(path: &str) -> Result<web_sys::Blob, String> {
 pub fn SampleMenu() -> impl IntoView {
     let state = use_app_state();
     let sets = sample_sets();
-    let (error, set_error) = signal(None::<String>);
     let options = sets
         .iter()
         .map(|s| view! { <option value=s.id.clone() title=format!("{} — {}", s.source, s.licence)>{s.label.clone()}</option> })
@@ -64,18 +56,7 @@ pub fn SampleMenu() -> impl IntoView {
         let id = select.value();
         select.set_value("");
         let Some(set) = sample_sets().into_iter().find(|s| s.id == id) else { return };
-        set_error.set(None);
-        leptos::task::spawn_local(async move {
-            for file in &set.files {
-                match fetch_blob(&format!("samples/{file}")).await {
-                    Ok(blob) => {
-                        let name = file.rsplit('/').next().unwrap_or(file);
-                        client::submit_blob(state, name, blob, &format!("sample: {}", set.label));
-                    }
-                    Err(e) => set_error.set(Some(e)),
-                }
-            }
-        });
+        load_sample_files(state, &set, &set.files);
     };
     view! {
         <label class="sample-menu">
@@ -84,8 +65,5 @@ pub fn SampleMenu() -> impl IntoView {
                 {options}
             </select>
         </label>
-        <Show when=move || error.get().is_some()>
-            <span class="error" role="alert">{move || error.get().unwrap_or_default()}</span>
-        </Show>
     }
 }

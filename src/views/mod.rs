@@ -39,6 +39,11 @@ impl View {
         }
     }
 
+    /// The view with this [`View::id`].
+    pub fn from_id(id: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.id() == id)
+    }
+
     /// Stable id (URL, test ids).
     pub fn id(self) -> &'static str {
         match self {

@@ -12,6 +12,7 @@ pub mod formats;
 pub mod judge;
 pub mod ratings;
 pub mod scaling;
+pub mod share;
 pub mod stats;
 pub mod table;
 

@@ -6,6 +6,7 @@ mod controls;
 mod export;
 mod items;
 mod marks;
+mod share;
 mod specs;
 mod stats;
 
@@ -18,11 +19,13 @@ use crate::jobs::defects::{
     pick_datasets, DefectsAnswer, DefectsAsk, DefectsInput, DefectsOverview, DefectsRequest,
     SortBy, TableQuery,
 };
-use crate::state::use_app_state;
+use crate::state::AppState;
 use crate::views::{use_analysis, AnalysisState};
 
 /// Rows per page of the flagged-items table.
 pub const PAGE_SIZE: usize = 25;
+
+pub use share::DefectsShare;
 
 /// Settings and filters of this view.
 #[derive(Clone, Copy)]
@@ -61,39 +64,46 @@ pub fn answer(state: &AnalysisState) -> Option<DefectsAnswer> {
     }
 }
 
+impl DefectsViewState {
+    /// Defaults: every check, the engine's threshold, all severities; the run's input follows
+    /// the loaded datasets.
+    pub fn new(app: AppState) -> Self {
+        let checks = RwSignal::new(CheckId::ALL.to_vec());
+        let min_agree = RwSignal::new(None::<usize>);
+        let input = Memo::new(move |_| {
+            let (benchmarks, predictions) =
+                app.datasets.with(|d| pick_datasets(d.iter().map(|e| (e.id, &e.summary))));
+            if benchmarks.is_empty() {
+                return Err("Load benchmark items (MMLU CSVs, a choices-list export, TruthfulQA.csv) to check them for defects; model-prediction files add the disagreement check.".to_string());
+            }
+            let chosen = checks.get();
+            if chosen.is_empty() {
+                return Err("Select at least one check.".to_string());
+            }
+            let checks = if chosen.len() == CheckId::ALL.len() { Vec::new() } else { chosen };
+            let settings = Settings { checks, min_agree: min_agree.get(), ..Settings::default() };
+            Ok(DefectsInput { benchmarks, predictions, settings })
+        });
+        Self {
+            checks,
+            min_agree,
+            severities: RwSignal::new(vec![Severity::Error, Severity::Suspect, Severity::Warning]),
+            check_filter: RwSignal::new(None),
+            subject: RwSignal::new(None),
+            search: RwSignal::new(String::new()),
+            sort: RwSignal::new((SortBy::Suspicion, false)),
+            page: RwSignal::new(0),
+            selected: RwSignal::new(None),
+            input,
+        }
+    }
+}
+
 /// The whole view.
 #[component]
 pub fn DefectsView() -> impl IntoView {
-    let app = use_app_state();
-    let checks = RwSignal::new(CheckId::ALL.to_vec());
-    let min_agree = RwSignal::new(None::<usize>);
-    let input = Memo::new(move |_| {
-        let (benchmarks, predictions) =
-            app.datasets.with(|d| pick_datasets(d.iter().map(|e| (e.id, &e.summary))));
-        if benchmarks.is_empty() {
-            return Err("Load benchmark items (MMLU CSVs, a choices-list export, TruthfulQA.csv) to check them for defects; model-prediction files add the disagreement check.".to_string());
-        }
-        let chosen = checks.get();
-        if chosen.is_empty() {
-            return Err("Select at least one check.".to_string());
-        }
-        let checks = if chosen.len() == CheckId::ALL.len() { Vec::new() } else { chosen };
-        let settings = Settings { checks, min_agree: min_agree.get(), ..Settings::default() };
-        Ok(DefectsInput { benchmarks, predictions, settings })
-    });
-    let vs = DefectsViewState {
-        checks,
-        min_agree,
-        severities: RwSignal::new(vec![Severity::Error, Severity::Suspect, Severity::Warning]),
-        check_filter: RwSignal::new(None),
-        subject: RwSignal::new(None),
-        search: RwSignal::new(String::new()),
-        sort: RwSignal::new((SortBy::Suspicion, false)),
-        page: RwSignal::new(0),
-        selected: RwSignal::new(None),
-        input,
-    };
-    provide_context(vs);
+    let vs = expect_context::<DefectsViewState>();
+    let input = vs.input;
     marks::provide_marks();
     let overview_request = Memo::new(move |_| {
         let input = input.get()?;

@@ -27,6 +27,49 @@ pub struct JudgeViewState {
     pub drill_pick: RwSignal<Option<usize>>,
 }
 
+impl JudgeViewState {
+    /// Defaults: the engine's (Arena-Hard `>>` weight 3, its 90 % intervals).
+    pub fn new() -> Self {
+        Self {
+            settings: RwSignal::new(JudgeSettings::default()),
+            drill_model: RwSignal::new(None),
+            drill_pick: RwSignal::new(None),
+        }
+    }
+
+    /// The current settings and drill-down (tracked: a change rewrites the link).
+    pub fn snapshot(&self) -> JudgeShare {
+        JudgeShare {
+            settings: self.settings.get(),
+            drill_model: self.drill_model.get(),
+            drill_pick: self.drill_pick.get(),
+        }
+    }
+
+    /// Applies a link's settings.
+    pub fn restore(&self, share: JudgeShare) {
+        self.settings.set(share.settings);
+        self.drill_model.set(share.drill_model);
+        self.drill_pick.set(share.drill_pick);
+    }
+}
+
+impl Default for JudgeViewState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The judge view's part of a share link.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JudgeShare {
+    pub settings: JudgeSettings,
+    #[serde(default)]
+    pub drill_model: Option<String>,
+    #[serde(default)]
+    pub drill_pick: Option<usize>,
+}
+
 /// The AlpacaEval parts of an outcome, borrowed together.
 pub struct AlpacaView<'a> {
     pub baseline: &'a str,
@@ -60,12 +103,7 @@ pub fn kind_label(k: JudgeKind) -> &'static str {
 #[component]
 pub fn JudgeView() -> impl IntoView {
     let app = use_app_state();
-    let vs = JudgeViewState {
-        settings: RwSignal::new(JudgeSettings::default()),
-        drill_model: RwSignal::new(None),
-        drill_pick: RwSignal::new(None),
-    };
-    provide_context(vs);
+    let vs = expect_context::<JudgeViewState>();
     let request = Memo::new(move |_| {
         let (ids, boards): (Vec<u32>, Vec<u32>) = app.datasets.with(|d| {
             let usable = || d.iter().filter(|e| !e.summary.failed());

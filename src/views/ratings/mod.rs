@@ -2,6 +2,7 @@
 //! pair-count file, its charts, and how it moves under another filter set.
 
 mod controls;
+mod share;
 mod specs;
 mod tables;
 
@@ -15,8 +16,10 @@ use crate::state::use_app_state;
 use crate::views::{use_analysis, AnalysisState};
 
 pub use controls::RatingsControls;
+pub use share::RatingsShare;
 
-/// Settings of this view (and, later, of the share link).
+/// Settings of this view, held by the app (so they survive switching views and go into the
+/// share link).
 #[derive(Clone, Copy)]
 pub struct RatingsViewState {
     pub settings: RwSignal<RatingsSettings>,
@@ -24,18 +27,30 @@ pub struct RatingsViewState {
     pub compare_language: RwSignal<Option<String>>,
 }
 
+impl RatingsViewState {
+    /// Defaults: the CLI's.
+    pub fn new() -> Self {
+        Self {
+            settings: RwSignal::new(RatingsSettings {
+                bootstrap_rounds: 1000,
+                ..RatingsSettings::default()
+            }),
+            compare_language: RwSignal::new(None),
+        }
+    }
+}
+
+impl Default for RatingsViewState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The whole view.
 #[component]
 pub fn RatingsView() -> impl IntoView {
     let app = use_app_state();
-    let view_state = RatingsViewState {
-        settings: RwSignal::new(RatingsSettings {
-            bootstrap_rounds: 1000,
-            ..RatingsSettings::default()
-        }),
-        compare_language: RwSignal::new(None),
-    };
-    provide_context(view_state);
+    let view_state = expect_context::<RatingsViewState>();
     let request = Memo::new(move |_| {
         let ids: Vec<u32> = app.datasets.with(|d| {
             d.iter()

@@ -3,8 +3,11 @@
 //! the score-vs-compute trend with its outliers.
 
 mod controls;
+mod share;
 mod specs;
 mod tables;
+
+pub use share::ScalingShare;
 
 use benchlens_engine::scaling::objective::DEFAULT_HUBER_DELTA;
 use benchlens_engine::scaling::{ColumnChoice, FitSettings, LossKind};
@@ -20,7 +23,7 @@ use crate::views::{use_analysis, AnalysisState};
 
 /// Robust loss of the fit, as chosen in the form (δ is kept apart so switching back to Huber
 /// restores it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LossChoice {
     Huber,
     L2,
@@ -46,7 +49,8 @@ pub struct ScalingViewState {
 }
 
 impl ScalingViewState {
-    fn new() -> Self {
+    /// Defaults: the CLI's.
+    pub fn new() -> Self {
         Self {
             dataset: RwSignal::new(None),
             columns: RwSignal::new(ColumnChoice::default()),
@@ -73,12 +77,17 @@ impl ScalingViewState {
     }
 }
 
+impl Default for ScalingViewState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The whole view.
 #[component]
 pub fn ScalingView() -> impl IntoView {
     let app = use_app_state();
-    let vs = ScalingViewState::new();
-    provide_context(vs);
+    let vs = expect_context::<ScalingViewState>();
     // Every scaling table loaded: (id, file name).
     let tables = Memo::new(move |_| {
         app.datasets.with(|d| {
@@ -93,10 +102,11 @@ pub fn ScalingView() -> impl IntoView {
         let want = vs.dataset.get();
         want.filter(|id| t.iter().any(|(i, _)| i == id)).or_else(|| t.first().map(|(i, _)| *i))
     });
-    // A different table: its columns are not the old one's.
+    // A different table: its columns are not the old one's. The first table to arrive is not
+    // a change (a share link's column choices must survive its data loading).
     Effect::new(move |prev: Option<Option<JobId>>| {
         let now = chosen.get();
-        if prev.is_some_and(|p| p != now) {
+        if prev.flatten().is_some_and(|p| Some(p) != now) {
             vs.columns.set(ColumnChoice::default());
             vs.table_columns.set(Vec::new());
             vs.target_loss.set(None);

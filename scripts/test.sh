@@ -20,5 +20,7 @@ step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p b
 step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
 step "component tests in headless Chromium" cargo test --target wasm32-unknown-unknown -p benchlens --test components --locked
 step "release build" trunk build --release --offline
+# The same build as a GitHub Pages project site, served under /benchlens/ by the share tests.
+step "release build under /benchlens/" trunk build --release --offline --public-url /benchlens/ --dist dist-subpath
 step "Playwright" bash -c 'cd e2e && npx playwright test'
 printf '\n\033[1mall checks passed\033[0m\n'

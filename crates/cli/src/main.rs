@@ -12,6 +12,7 @@ mod judge;
 mod output;
 mod ratings;
 mod scaling;
+mod share;
 mod synth;
 mod synth_battles;
 mod synth_runs;
@@ -41,6 +42,8 @@ enum Command {
     Judge(judge::JudgeArgs),
     /// Generate seeded synthetic data sets (samples, tests, benchmarks).
     Synth(synth::SynthArgs),
+    /// Decode or encode the state a share link carries.
+    Share(share::ShareArgs),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         Command::Defects(args) => defects::run(&args),
         Command::Judge(args) => judge::run(&args),
         Command::Synth(args) => synth::run(&args),
+        Command::Share(args) => share::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

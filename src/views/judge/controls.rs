@@ -37,6 +37,8 @@ pub fn JudgeControls(
     });
     let has_answers =
         Memo::new(move |_| outcome.with(|o| o.as_ref().is_some_and(|o| o.has_answer_files)));
+    let style_is =
+        move |want: Option<StyleControl>| settings.with(|s| s.arena_hard.style_control == want);
 
     let benchmark = move || {
         let found = kinds.get();
@@ -170,10 +172,10 @@ pub fn JudgeControls(
                             _ => None,
                         });
                     }>
-                        <option value="">"none"</option>
-                        <option value="length">"length"</option>
-                        <option value="markdown">"markdown"</option>
-                        <option value="both">"length + markdown"</option>
+                        <option value="" selected=move || style_is(None)>"none"</option>
+                        <option value="length" selected=move || style_is(Some(StyleControl::Length))>"length"</option>
+                        <option value="markdown" selected=move || style_is(Some(StyleControl::Markdown))>"markdown"</option>
+                        <option value="both" selected=move || style_is(Some(StyleControl::LengthAndMarkdown))>"length + markdown"</option>
                     </select>
                 </label>
             </Show>

@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCHLENS_SKIP_BROWSER=1 scripts/setup.sh
 source scripts/env.sh
-exec trunk serve --offline --release --address 127.0.0.1 --port "${PORT:-8080}"
+exec trunk serve --offline --release --no-autoreload --address 127.0.0.1 --port "${PORT:-8080}"

@@ -174,3 +174,33 @@ test('a build served under /benchlens/ loads its assets and samples from there',
     await site.close();
   }
 });
+
+test('a strict Content-Security-Policy is in force and nothing on the page violates it', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  await page.goto('./');
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(policy).toContain("default-src 'self'");
+  expect(policy).toContain("object-src 'none'");
+  expect(policy).not.toContain("script-src 'self' 'unsafe-inline'");
+  await page.getByTestId('sample-menu').selectOption('genai-arena');
+  await page.getByTestId('tab-ratings').click();
+  await expect(page.getByTestId('leaderboard-row').first()).toBeVisible();
+  for (const tab of ['scaling', 'defects', 'judge', 'data']) {
+    await page.getByTestId(`tab-${tab}`).click();
+  }
+  // An inline script injected by hostile data would be refused.
+  const blocked = await page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__injected = true';
+    document.body.appendChild(s);
+    return window.__injected === true;
+  });
+  expect(blocked).toBe(false);
+  const violations = await page.evaluate(() => window.__cspViolations);
+  expect(violations.filter((v) => !v.startsWith('script-src-elem inline'))).toEqual([]);
+});

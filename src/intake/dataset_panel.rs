@@ -48,7 +48,7 @@ pub fn DatasetCard(
     };
     let mut facts = vec![
         format!("{} rows", format::count(s.rows)),
-        format!("{} columns", s.columns.len()),
+        format!("{} columns", format::count(s.columns.len() as u64)),
         format::bytes(s.bytes as f64),
     ];
     if let Some(f) = s.format {

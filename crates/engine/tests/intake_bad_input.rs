@@ -149,3 +149,24 @@ fn forced_kind_that_does_not_fit_says_what_is_missing() {
     assert!(p.summary.failed());
     assert!(messages(&p)[0].contains("`model_a` is missing"), "{:?}", messages(&p));
 }
+
+#[test]
+fn an_unclosed_quote_is_named_as_the_cause() {
+    let p = load("quotes.csv", b"a,b,c\n1,\"2,3\n4,5,6\n7,8,9\n");
+    let all = messages(&p).join("\n");
+    assert!(all.contains("quotes.csv:2:"), "{all}");
+    assert!(all.contains("never closed"), "{all}");
+    // A short row without a quote keeps the plain message.
+    let short = messages(&load("short.csv", b"a,b,c\n1,2\n")).join("\n");
+    assert!(short.contains("missing ones left empty") && !short.contains("quote"), "{short}");
+}
+
+#[test]
+fn a_file_without_line_breaks_is_called_out_and_its_preview_stays_small() {
+    let bytes = vec![b'x'; 20 << 20];
+    let p = load("one-line.csv", &bytes);
+    let all = messages(&p).join("\n");
+    assert!(all.contains("one-line.csv:1: one row of 21 MB"), "{all}");
+    let longest = p.summary.preview.iter().flatten().map(|c| c.chars().count()).max();
+    assert_eq!(longest, Some(benchlens_engine::formats::loader::PREVIEW_CELL_CHARS + 1));
+}

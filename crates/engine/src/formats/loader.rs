@@ -25,6 +25,21 @@ use super::LoadOptions;
 pub const SNIFF_BYTES: usize = 256 * 1024;
 /// Rows shown in the dataset panel.
 pub const PREVIEW_ROWS: usize = 5;
+
+/// Longest preview cell, in characters: the preview crosses to the page and into the DOM, and
+/// one 100 MB cell must not go with it.
+pub const PREVIEW_CELL_CHARS: usize = 2_000;
+
+/// A CSV row longer than this is almost surely not a row of a table (a file without line
+/// breaks, or an unclosed quote); loading continues, with a warning.
+const LONG_ROW_BYTES: usize = 16 << 20;
+
+fn preview_cell(text: &str) -> String {
+    match text.char_indices().nth(PREVIEW_CELL_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
 /// A JSON object (not array, not lines) must be parsed whole; refuse absurd ones.
 const MAX_JSON_OBJECT_BYTES: usize = 512 << 20;
 
@@ -385,7 +400,11 @@ impl StreamLoader {
                                 .summary
                                 .columns
                                 .iter()
-                                .map(|c| map.get(c).map(cell_text).unwrap_or_default())
+                                .map(|c| {
+                                    map.get(c)
+                                        .map(|v| preview_cell(&cell_text(v)))
+                                        .unwrap_or_default()
+                                })
                                 .collect();
                             self.preview.push(row);
                         }
@@ -453,7 +472,7 @@ impl StreamLoader {
         if table.push_row(cells.iter().map(|c| c.as_ref()), line) {
             self.rows += 1;
             if self.preview.len() < PREVIEW_ROWS {
-                self.preview.push(cells.iter().map(|c| c.to_string()).collect());
+                self.preview.push(cells.iter().map(|c| preview_cell(c)).collect());
             }
         } else {
             self.skipped += 1;
@@ -467,13 +486,32 @@ impl StreamLoader {
         if std::mem::take(ctx.skip_first_row) {
             return;
         }
+        let row_bytes: usize = r.fields.iter().map(|f| f.len()).sum();
+        if row_bytes > LONG_ROW_BYTES {
+            self.warnings.add(Severity::Warning, Some(r.line), None, "huge row", || {
+                format!(
+                    "one row of {:.0} MB: this does not look like a table of records (no line breaks, or a quote that never closes?)",
+                    row_bytes as f64 / 1e6
+                )
+            });
+        }
         let mut cells: Vec<Cow<'_, str>> =
             r.fields.iter().map(|f| ctx.decoder.decode(f, r.line)).collect();
         if cells.len() != ctx.width {
             let (found, want) = (cells.len(), ctx.width);
-            let class = if found < want { "short row" } else { "long row" };
+            // A quote that never closes swallows the following lines into one field: say so,
+            // since "row has 2 fields" alone hides the cause.
+            let spanned: usize =
+                r.fields.iter().map(|f| memchr::memchr_iter(b'\n', f).count()).sum();
+            let class = match (spanned > 0, found < want) {
+                (true, _) => "unbalanced quote",
+                (false, true) => "short row",
+                (false, false) => "long row",
+            };
             self.warnings.add(Severity::Warning, Some(r.line), None, class, || {
-                if found < want {
+                if spanned > 0 {
+                    format!("row has {found} fields, expected {want}: a quoted field runs over the next {spanned} line(s), so a quote is probably never closed (unbalanced quotes); fix the quote and reload")
+                } else if found < want {
                     format!("row has {found} fields, expected {want}: missing ones left empty")
                 } else {
                     format!("row has {found} fields, expected {want}: extra ones dropped (unbalanced quotes or a stray delimiter?)")
@@ -512,7 +550,7 @@ impl StreamLoader {
             Ok(()) => {
                 self.rows += 1;
                 if self.preview.len() < PREVIEW_ROWS {
-                    self.preview.push(cells.iter().map(|c| c.to_string()).collect());
+                    self.preview.push(cells.iter().map(|c| preview_cell(c)).collect());
                 }
             }
             Err(e) => self.battle_row_error(e, line),

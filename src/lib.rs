@@ -11,3 +11,14 @@ pub mod jobs;
 pub mod share;
 pub mod state;
 pub mod views;
+
+/// Makes this module's linear memory readable as `globalThis.__benchlensWasmMemory`, for the
+/// memory benchmark (`e2e/bench/intake-browser.js`): Chromium's performance APIs report the JS
+/// heap but not a worker's wasm memory.
+pub fn expose_wasm_memory() {
+    let _ = js_sys::Reflect::set(
+        &js_sys::global(),
+        &wasm_bindgen::JsValue::from_str("__benchlensWasmMemory"),
+        &wasm_bindgen::memory(),
+    );
+}

@@ -4,5 +4,6 @@ use gloo_worker::Registrable;
 
 fn main() {
     console_error_panic_hook::set_once();
+    benchlens::expose_wasm_memory();
     benchlens::jobs::IntakeWorker::registrar().encoding::<benchlens::jobs::JsCodec>().register();
 }

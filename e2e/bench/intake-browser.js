@@ -1,7 +1,11 @@
 // Browser-worker intake benchmark (not a test: prints numbers, asserts nothing).
-// Usage: node e2e/bench/intake-browser.js FILE [FILE...]   (serve dist/ first is not needed: this
-// script serves it). For each file: time from handing it to the page until its dataset card
-// appears, the worker's throughput, and the peak resident memory of all Chromium processes.
+// Usage: node e2e/bench/intake-browser.js [--view ratings|defects] FILE [FILE...]   (this script
+// serves dist/ itself). For each file: time from handing it to the page until its dataset card
+// appears, the worker's throughput, then (with --view) the time until that view's first result
+// (leaderboard row / flagged item). Memory, sampled every 100 ms: the JS heap of the page and
+// of its worker (Chromium's Runtime.getHeapUsage over CDP), the wasm linear memory of both
+// (exposed by the app as globalThis.__benchlensWasmMemory), and, as an upper bound, the
+// resident memory of every Chromium process.
 const { chromium } = require('playwright-core');
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -24,9 +28,32 @@ function browserRss() {
   return total;
 }
 
+// JS heap + wasm memory of the page and of each of its workers, in bytes.
+async function appMemory(page, cdp) {
+  let total = 0;
+  try { total += (await cdp.send('Runtime.getHeapUsage')).usedSize; } catch { /* closed */ }
+  try { total += await page.evaluate(() => globalThis.__benchlensWasmMemory?.buffer.byteLength || 0); } catch { /* navigating */ }
+  for (const worker of page.workers()) {
+    try {
+      total += await worker.evaluate(() => globalThis.__benchlensWasmMemory?.buffer.byteLength || 0);
+      // A worker's JS heap, as the page's: the worker's own `performance.memory` when exposed.
+      total += await worker.evaluate(() => (self.performance && self.performance.memory ? self.performance.memory.usedJSHeapSize : 0));
+    } catch { /* worker busy or gone */ }
+  }
+  return total;
+}
+
+const RESULT = {
+  ratings: { tab: 'tab-ratings', ready: 'leaderboard-row' },
+  defects: { tab: 'tab-defects', ready: 'flag-row' },
+};
+
 async function main() {
-  const files = process.argv.slice(2);
-  if (!files.length) throw new Error('usage: node e2e/bench/intake-browser.js FILE...');
+  const args = process.argv.slice(2);
+  let view = null;
+  if (args[0] === '--view') { view = RESULT[args[1]]; args.splice(0, 2); if (!view) throw new Error('--view ratings|defects'); }
+  const files = args;
+  if (!files.length) throw new Error('usage: node e2e/bench/intake-browser.js [--view ratings|defects] FILE...');
   const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', DIST], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 800));
   const browser = await chromium.launch({
@@ -38,19 +65,39 @@ async function main() {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${PORT}/`);
       await page.getByTestId('dataset-panel').waitFor();
+      const cdp = await page.context().newCDPSession(page);
       const base = browserRss();
+      const appBase = await appMemory(page, cdp);
       let peak = base;
-      const timer = setInterval(() => { peak = Math.max(peak, browserRss()); }, 100);
+      let appPeak = appBase;
+      let sampling = false;
+      const timer = setInterval(async () => {
+        peak = Math.max(peak, browserRss());
+        if (sampling) return;
+        sampling = true;
+        appPeak = Math.max(appPeak, await appMemory(page, cdp));
+        sampling = false;
+      }, 100);
       const bytes = fs.statSync(file).size;
       const t0 = Date.now();
       await page.getByTestId('file-input').setInputFiles(file);
-      await page.getByTestId('dataset-card').first().waitFor({ timeout: 600_000 });
+      await page.getByTestId('dataset-card').first().waitFor({ timeout: 900_000 });
       const seconds = (Date.now() - t0) / 1000;
+      let resultSeconds = null;
+      if (view) {
+        await page.getByTestId(view.tab).click();
+        await page.getByTestId(view.ready).first().waitFor({ timeout: 900_000 });
+        resultSeconds = (Date.now() - t0) / 1000;
+      }
       clearInterval(timer);
       peak = Math.max(peak, browserRss());
+      appPeak = Math.max(appPeak, await appMemory(page, cdp));
+      await page.getByTestId('tab-data').click();
       const facts = await page.getByTestId('dataset-facts').first().innerText();
       console.log(JSON.stringify({
         file: path.basename(file), bytes, seconds, mb_per_s: +(bytes / 1e6 / seconds).toFixed(1),
+        first_result_s: resultSeconds,
+        app_memory_peak_mb: Math.round(appPeak / 1e6),
         browser_rss_before_mb: Math.round(base / 1e6), browser_rss_peak_mb: Math.round(peak / 1e6), facts,
       }));
       await page.close();

@@ -331,12 +331,12 @@ fn answer_index(answer: &str, options: &[String]) -> Option<usize> {
 
 /// Models that answered but did not choose the key.
 pub fn missing(v: &ItemVotes, key: Option<usize>) -> u32 {
-    v.models - key.and_then(|k| v.votes.get(k).copied()).unwrap_or(0)
+    v.models.saturating_sub(key.and_then(|k| v.votes.get(k).copied()).unwrap_or(0))
 }
 
 /// The share of answering models that must miss the key when neither threshold is set. Chosen by
 /// leave-one-subject-out cross-validation on MMLU-Redux (14 models): every fold picked
-/// "all of them" (BENCHMARKS.md, "Choosing the default"); lower shares add many more hard items
+/// "all of them" (BENCHMARKS.md, "Rules + predictions"); lower shares add many more hard items
 /// that models get wrong together than wrong keys.
 pub const DEFAULT_MIN_MISS_SHARE: f64 = 1.0;
 

@@ -113,9 +113,17 @@ fn lost_symbols(text: &str) -> Vec<(usize, usize, Garbage)> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let digits_from = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-    for (i, c) in text.char_indices() {
-        match c {
-            'x' | '×' | '*' => {
+    // Bytes, not chars: every text passes here, and the signs are ASCII or start with 0xC3
+    // (× is C3 97), so each hit is on a char boundary.
+    for (i, &byte) in b.iter().enumerate() {
+        let sign_len = match byte {
+            b'x' | b'*' => 1,
+            0xC3 if b.get(i + 1) == Some(&0x97) => 2,
+            b'?' => 0,
+            _ => continue,
+        };
+        match sign_len {
+            1 | 2 => {
                 // Mantissa: digits '.' digits ending right before (an optional space and) the sign.
                 let before = text[..i].strip_suffix([' ', '\u{a0}']).unwrap_or(&text[..i]);
                 let frac = before.bytes().rev().take_while(u8::is_ascii_digit).count();
@@ -127,7 +135,7 @@ fn lost_symbols(text: &str) -> Vec<(usize, usize, Garbage)> {
                 if !decimal {
                     continue;
                 }
-                let after = i + c.len_utf8();
+                let after = i + sign_len;
                 let rest = &text[after..];
                 let start = after + (rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len());
                 if !text[start..].starts_with("10") {
@@ -145,7 +153,7 @@ fn lost_symbols(text: &str) -> Vec<(usize, usize, Garbage)> {
                     out.push((m0, start + n, Garbage::LostSuperscript));
                 }
             }
-            '?' => {
+            _ => {
                 let prev_word = text[..i]
                     .strip_suffix(' ')
                     .and_then(|p| p.chars().next_back())
@@ -157,7 +165,6 @@ fn lost_symbols(text: &str) -> Vec<(usize, usize, Garbage)> {
                     out.push((i, i + 1, Garbage::QuestionMarkSymbol));
                 }
             }
-            _ => {}
         }
     }
     out

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use benchlens_engine::dataset::ParsedFile;
 use benchlens_engine::defects::disagreement::PredictionTable;
-use benchlens_engine::defects::evaluation::{evaluate, Evaluation};
+use benchlens_engine::defects::evaluation::{evaluate, EvalRow, Evaluation};
 use benchlens_engine::defects::export::{export, ExportMode, Flagged};
 use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings};
 use benchlens_engine::formats::{self, LoadOptions};
@@ -28,9 +28,14 @@ pub struct DefectsArgs {
     /// Comma-separated check ids to run (default: all). E.g. lost_context,duplicate_options.
     #[arg(long, value_delimiter = ',')]
     pub checks: Vec<String>,
-    /// k in the k-of-m disagreement rule (default: half the models that answered, rounded up).
+    /// k in the k-of-m disagreement rule: flag when at least K models agree on one non-key
+    /// answer. Given alone, it replaces the default rule (see --min-miss-share).
     #[arg(long)]
     pub min_agree: Option<usize>,
+    /// Flag when at least this share (0–1) of the answering models miss the key. Default: 1 (no
+    /// model chose the key) unless --min-agree is given; with both, both must hold.
+    #[arg(long, value_name = "SHARE")]
+    pub min_miss_share: Option<f64>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutputFormat,
     /// Score the flags against this expert-label column (e.g. error_type) and print precision
@@ -55,7 +60,14 @@ pub enum ExportModeArg {
 }
 
 pub fn run(args: &DefectsArgs) -> Result<(), String> {
-    let mut settings = Settings { min_agree: args.min_agree, ..Settings::default() };
+    if let Some(s) = args.min_miss_share.filter(|s| !(0.0..=1.0).contains(s)) {
+        return Err(format!("--min-miss-share must be between 0 and 1, got {s}"));
+    }
+    let mut settings = Settings {
+        min_agree: args.min_agree,
+        min_miss_share: args.min_miss_share,
+        ..Settings::default()
+    };
     for c in &args.checks {
         let id = CheckId::from_id(c).ok_or_else(|| {
             let all: Vec<&str> = CheckId::ALL.iter().map(|c| c.id()).collect();
@@ -142,9 +154,22 @@ fn print_evaluation(e: &Evaluation, format: OutputFormat) -> Result<(), String> 
         e.non_ok,
         e.labels.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
     );
+    // The flags as run, then each disagreement statistic swept (combined with the error rules)
+    // and cross-validated over subjects.
+    let mut rows: Vec<(&EvalRow, String)> = e.rows.iter().map(|r| (r, String::new())).collect();
+    for s in &e.sweeps {
+        for (t, r) in &s.rows {
+            let note = if *t == s.best { "best in-sample".to_owned() } else { String::new() };
+            rows.push((r, note));
+        }
+        let choices: Vec<String> =
+            s.fold_choices.iter().map(|(t, n)| format!("{} x{n}", format_score(*t))).collect();
+        rows.push((&s.cross_validated, format!("threshold per fold: {}", choices.join(", "))));
+    }
+    header.push("note");
     print_csv(
         &header,
-        e.rows.iter().map(|r| {
+        rows.into_iter().map(|(r, note)| {
             let mut row = vec![
                 r.name.clone(),
                 r.flagged.to_string(),
@@ -159,6 +184,7 @@ fn print_evaluation(e: &Evaluation, format: OutputFormat) -> Result<(), String> 
                 row.push(format!("{hit}/{total}"));
             }
             row.push(r.by_label.get("ok").copied().unwrap_or(0).to_string());
+            row.push(note);
             row
         }),
     )

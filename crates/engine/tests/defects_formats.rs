@@ -79,7 +79,7 @@ fn semicolon_letters_and_predictions() {
     let d = r.disagreement.as_ref().expect("predictions");
     assert_eq!((d.matched_items, d.unmatched), (2, 1));
     let suspect = r.flags.iter().find(|f| f.check == CheckId::ModelDisagreement).expect("flag");
-    assert_eq!(suspect.reason, "3 of 3 models answer A, the key is C");
+    assert_eq!(suspect.reason, "3 of 3 models miss the key C; 3 answer A");
     assert_eq!(r.ranking[0].item, 0);
 }
 

@@ -16,9 +16,13 @@ use super::{checks, CheckId, Flag, ItemSet, Severity};
 pub struct Settings {
     /// Checks to run; empty means all.
     pub checks: Vec<CheckId>,
-    /// k in the k-of-m disagreement rule; None = half the models that answered, rounded up
-    /// (at least 2).
+    /// k in the k-of-m disagreement rule (at least k models agree on one non-key answer); None =
+    /// no such condition. See [`disagreement::rule_fires`].
     pub min_agree: Option<usize>,
+    /// Share of the answering models that must miss the key; None = no such condition, unless
+    /// `min_agree` is None too, in which case [`disagreement::DEFAULT_MIN_MISS_SHARE`] applies.
+    #[serde(default)]
+    pub min_miss_share: Option<f64>,
     pub near: NearSettings,
     /// Items at or above this combined suspicion count as flagged in summaries (default 0.5: any
     /// error or suspect flag reaches it, warnings alone do not).
@@ -30,6 +34,7 @@ impl Default for Settings {
         Self {
             checks: Vec::new(),
             min_agree: None,
+            min_miss_share: None,
             near: NearSettings::default(),
             suspicion_threshold: 0.5,
         }
@@ -58,8 +63,8 @@ pub struct SubjectShare {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ranked {
     pub item: usize,
-    /// 1 − Π(1 − w) over the item's flags: error 0.9, suspect its agreement share, warning 0.15,
-    /// plus half the positive confident-learning margin.
+    /// 1 − Π(1 − w) over the item's flags: error 0.9, suspect its agreement share (at least 0.5),
+    /// warning 0.15, plus half the positive confident-learning margin.
     pub suspicion: f64,
 }
 
@@ -129,14 +134,19 @@ pub fn analyze(items: ItemSet, predictions: &[PredictionTable], settings: &Setti
     }
     let disagreement = (!predictions.is_empty()).then(|| disagreement::tally(&items, predictions));
     if let (Some(d), true) = (&disagreement, enabled(CheckId::ModelDisagreement)) {
-        for v in d.items.iter().filter(|v| disagreement::rule_fires(v, settings.min_agree)) {
+        for v in d.items.iter() {
+            let key = items.items[v.item].key;
+            if !disagreement::rule_fires(v, key, settings.min_agree, settings.min_miss_share) {
+                continue;
+            }
             let Some((j, c)) = v.top_other else { continue };
-            let key = items.items[v.item].key.map_or("none".to_owned(), checks::letter);
+            let miss = disagreement::missing(v, key);
+            let key = key.map_or("none".to_owned(), checks::letter);
             let mut f = Flag::new(
                 v.item,
                 CheckId::ModelDisagreement,
                 format!(
-                    "{c} of {} models answer {}, the key is {key}",
+                    "{miss} of {} models miss the key {key}; {c} answer {}",
                     v.models,
                     checks::letter(j)
                 ),
@@ -175,7 +185,9 @@ fn rank(set: &ItemSet, flags: &[Flag], d: Option<&Disagreement>) -> Vec<Ranked> 
     for f in flags {
         let w = match f.severity {
             Severity::Error => 0.9,
-            Severity::Suspect => f.score,
+            // At least 0.5, so the default threshold counts every suspect item; the agreeing
+            // share then ranks them (a bloc of models on one answer before a scatter).
+            Severity::Suspect => f.score.max(0.5),
             Severity::Warning => 0.15,
         };
         keep[f.item] *= 1.0 - w.clamp(0.0, 1.0);

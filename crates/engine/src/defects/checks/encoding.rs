@@ -3,6 +3,11 @@
 //! replacement character U+FFFD, stray byte-order marks, and control characters (C0 other than
 //! tab/newline, and C1, which is what survives when a UTF-8 lead byte is lost: "\x80\x94").
 //! A reader sees noise where a character should be, so these are errors.
+//!
+//! Two losses of the same kind leave valid characters behind, so they are found by pattern
+//! instead: a superscript exponent flattened into the digits ("9.3 x 1013 meters" for
+//! 9.3 × 10¹³, which reads as a different number), and a `?` that an export substituted for a
+//! symbol it could not encode ("fasting blood glucose ? 140 mg/dl" for ≥).
 
 use super::{flag, span};
 use crate::defects::items::Item;
@@ -18,6 +23,10 @@ pub enum Garbage {
     ReplacementChar,
     ByteOrderMark,
     ControlChar,
+    /// "9.3 x 1013": a power of ten whose exponent lost its superscript.
+    LostSuperscript,
+    /// "glucose ? 140": a symbol replaced by `?` when the text was exported.
+    QuestionMarkSymbol,
 }
 
 impl Garbage {
@@ -28,14 +37,16 @@ impl Garbage {
             Self::ReplacementChar => "replacement character U+FFFD",
             Self::ByteOrderMark => "stray byte-order mark",
             Self::ControlChar => "control characters",
+            Self::LostSuperscript => "lost superscript (a power of ten printed as \"x 1013\")",
+            Self::QuestionMarkSymbol => "a symbol replaced by \"?\"",
         }
     }
 }
 
 /// Byte ranges of garbage in `text`, with their kind, in text order.
 pub fn garbage_spans(text: &str) -> Vec<(usize, usize, Garbage)> {
-    let mut out: Vec<(usize, usize, Garbage)> = Vec::new();
-    // Fast path: printable ASCII (plus tab and line breaks) holds no garbage.
+    let mut out: Vec<(usize, usize, Garbage)> = lost_symbols(text);
+    // Fast path: printable ASCII (plus tab and line breaks) holds no other garbage.
     if text.bytes().all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\n' | b'\t' | b'\r')) {
         return out;
     }
@@ -87,6 +98,75 @@ pub fn garbage_spans(text: &str) -> Vec<(usize, usize, Garbage)> {
             None => k += 1,
         }
     }
+    out.sort_by_key(|&(s, e, _)| (s, e));
+    out
+}
+
+/// Lost superscripts and `?`-for-symbol substitutions (byte ranges, text order).
+///
+/// A flattened exponent needs a decimal mantissa, a multiplication sign and "10" followed by one
+/// or two digits that do not start with 0 ("2.2x1011", "1.569 x 108", "5.0 × 103"): plain
+/// products such as "3 x 105" or "1.5 x 100" do not fire. A `?` counts as a lost symbol only
+/// with a space on each side, after a word and before a digit ("glucose ? 140"), a spacing
+/// ordinary questions never use.
+fn lost_symbols(text: &str) -> Vec<(usize, usize, Garbage)> {
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    let digits_from = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    // Bytes, not chars: every text passes here, and the signs are ASCII or start with 0xC3
+    // (× is C3 97), so each hit is on a char boundary.
+    for (i, &byte) in b.iter().enumerate() {
+        let sign_len = match byte {
+            b'x' | b'*' => 1,
+            0xC3 if b.get(i + 1) == Some(&0x97) => 2,
+            b'?' => 0,
+            _ => continue,
+        };
+        match sign_len {
+            1 | 2 => {
+                // Mantissa: digits '.' digits ending right before (an optional space and) the sign.
+                let before = text[..i].strip_suffix([' ', '\u{a0}']).unwrap_or(&text[..i]);
+                let frac = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+                let head = &before[..before.len() - frac];
+                let decimal = frac > 0
+                    && head
+                        .strip_suffix('.')
+                        .is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit()));
+                if !decimal {
+                    continue;
+                }
+                let after = i + sign_len;
+                let rest = &text[after..];
+                let start = after + (rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len());
+                if !text[start..].starts_with("10") {
+                    continue;
+                }
+                let n = digits_from(start);
+                let next = b.get(start + n).copied();
+                let exp_ok = (3..=4).contains(&n) && b[start + 2] != b'0';
+                // "x 101.5" is a product with a decimal, not an exponent.
+                let continues =
+                    next == Some(b'.') && b.get(start + n + 1).is_some_and(u8::is_ascii_digit);
+                if exp_ok && !continues {
+                    let m0 = before.len() - frac - 1;
+                    let m0 = m0 - before[..m0].bytes().rev().take_while(u8::is_ascii_digit).count();
+                    out.push((m0, start + n, Garbage::LostSuperscript));
+                }
+            }
+            _ => {
+                let prev_word = text[..i]
+                    .strip_suffix(' ')
+                    .and_then(|p| p.chars().next_back())
+                    .is_some_and(char::is_alphanumeric);
+                let next_digit = text[i + 1..]
+                    .strip_prefix(' ')
+                    .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()));
+                if prev_word && next_digit {
+                    out.push((i, i + 1, Garbage::QuestionMarkSymbol));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -127,7 +207,12 @@ pub(super) fn check(idx: usize, item: &Item) -> Option<Flag> {
     Some(flag(
         idx,
         CheckId::Encoding,
-        format!("{} ({} places, first {sample:?})", what.join(", "), evidence.len()),
+        format!(
+            "{} ({} place{}, first {sample:?})",
+            what.join(", "),
+            evidence.len(),
+            if evidence.len() == 1 { "" } else { "s" }
+        ),
         evidence,
     ))
 }
@@ -158,5 +243,35 @@ mod tests {
         assert!(kinds("café, naïve, Ångström, São Paulo, ÕIGUS").is_empty());
         assert!(kinds("√2 + √3 = x, 30°C, line\nbreak\ttab").is_empty());
         assert!(kinds("Â is a letter; Ã too").is_empty());
+    }
+
+    #[test]
+    fn lost_superscripts_and_question_marks() {
+        // MMLU astronomy (both labelled bad_options_clarity by MMLU-Redux) and professional
+        // medicine: 10^13, 10^11, 10^3 printed flat.
+        assert_eq!(kinds("9.3 x 1013 meters"), [Garbage::LostSuperscript]);
+        assert_eq!(kinds("2.2x1011 kg"), [Garbage::LostSuperscript]);
+        assert_eq!(kinds("2.2x1014kg"), [Garbage::LostSuperscript]);
+        assert_eq!(kinds("Leukocyte count 5.0\u{a0}×\u{a0}103/mm3"), [Garbage::LostSuperscript]);
+        let (s, e, _) = garbage_spans("about 1.569 x 108 T-1")[0];
+        assert_eq!(&"about 1.569 x 108 T-1"[s..e], "1.569 x 108");
+        // Look-alikes: products, proper notation, and exponents that start with 0.
+        for ok in [
+            "3 x 105 = 315",
+            "1.5 x 100 = 150",
+            "9.3 x 10^13 m",
+            "9.3 x 10 m",
+            "2.5 x 101.5",
+            "1.2 x 10000",
+            "box 1013",
+            "6.02 × 10²³",
+        ] {
+            assert!(kinds(ok).is_empty(), "{ok}");
+        }
+        // nutrition (MMLU-Redux bad_options_clarity): "≥" exported as "?".
+        assert_eq!(kinds("fasting blood glucose ? 140 mg/dl"), [Garbage::QuestionMarkSymbol]);
+        for ok in ["Is x > 3? 4 is.", "What is 2 + 2 ? ", "Which? 1, 2", "(?) 3"] {
+            assert!(kinds(ok).is_empty(), "{ok}");
+        }
     }
 }

@@ -42,6 +42,7 @@ pub(super) fn dangling_hint(w: &[u8]) -> bool {
         b"question"
             | b"questions"
             | b"problem"
+            | b"number"
             | b"above"
             | b"below"
             | b"shown"
@@ -195,6 +196,21 @@ fn dangling(idx: usize, item: &Item) -> Option<Flag> {
                 CheckId::DanglingReference,
                 format!("refers to another item: {:?}", &q[*s..end]),
                 vec![span(q, Field::Question, *s, end)],
+            ));
+        }
+        // "The basis for the answer in number 1 is": an answer to another item, by its number.
+        if word == "number"
+            && same_line_next
+            && next.is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            && matches!(prev, Some("in") | Some("to") | Some("for"))
+            && matches!(prev2, Some("answer") | Some("answers"))
+        {
+            let (start, end) = (w[k - 2].0, w[k + 1].1);
+            return Some(flag(
+                idx,
+                CheckId::DanglingReference,
+                format!("refers to another item: {:?}", &q[start..end]),
+                vec![span(q, Field::Question, start, end)],
             ));
         }
         // "In this chapter's Senior View…": material from the textbook the item came from.
@@ -388,6 +404,18 @@ mod tests {
         );
         assert!(ids(&item("The graph of y = x^2 is a", &["line", "parabola", "circle", "dot"]))
             .is_empty());
+        // MMLU high_school_microeconomics 219 (MMLU-Redux: bad_question_clarity).
+        assert_eq!(
+            ids(&item("The basis for the answer in number 1 is", &["a", "b", "c", "d"])),
+            [CheckId::DanglingReference]
+        );
+        for ok in [
+            "The answer is a number 1 more than x. Which?",
+            "Add 3 to number 4. What is the answer in total?",
+            "What is the answer in number theory to question ten?",
+        ] {
+            assert!(ids(&item(ok, &["a", "b", "c", "d"])).is_empty(), "{ok}");
+        }
         assert!(ids(&item("What happens to the image formed by a mirror?", &["a", "b"])).is_empty());
         assert!(ids(&item(
             "Use the figures below.\n1848: x. Answer the questions.\n1848",

@@ -40,13 +40,13 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await page.getByTestId('tab-defects').click();
 
   const headline = page.getByTestId('defects-headline');
-  await expect(headline).toContainText('14,079 items in 57 files: 167 items with an error or suspect flag');
-  await expect(headline).toContainText('1,211 flags');
-  await expect(page.getByTestId('count-error')).toHaveText('167 error');
+  await expect(headline).toContainText('14,079 items in 57 files: 172 items with an error or suspect flag');
+  await expect(headline).toContainText('1,217 flags');
+  await expect(page.getByTestId('count-error')).toHaveText('173 error');
   await expect(page.getByTestId('count-warning')).toHaveText('1,044 warning');
   await expect(page.getByTestId('count-check-lost_context')).toHaveText('lost context 19');
   await expect(page.getByTestId('count-check-duplicate_options')).toHaveText('duplicate options 9');
-  await expect(page.getByTestId('count-check-encoding')).toHaveText('encoding 113');
+  await expect(page.getByTestId('count-check-encoding')).toHaveText('encoding 118');
 
   const chart = await canvasInk(page, 'chart-defects-subjects');
   expect(chart.ink).toBeGreaterThan(3000);
@@ -66,7 +66,7 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await expect(page.getByTestId('near-pair').first().locator('mark')).not.toHaveCount(0);
 
   // Table: paged, filtered by check and subject, evidence in <mark> nodes.
-  await expect(page.getByTestId('defects-matching')).toHaveText('1,211 flags');
+  await expect(page.getByTestId('defects-matching')).toHaveText('1,217 flags');
   await expect(page.getByTestId('flag-row')).toHaveCount(25);
   await page.getByTestId('defects-next').click();
   await expect(page.getByTestId('defects-page')).toHaveText('page 2 of 49');
@@ -84,7 +84,7 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await page.getByTestId('defects-search').fill('');
   // Severity filter: errors only.
   await page.getByTestId('defects-sev-warning').uncheck();
-  await expect(page.getByTestId('defects-matching')).toHaveText('167 flags');
+  await expect(page.getByTestId('defects-matching')).toHaveText('173 flags');
 
   // Detail panel and marks (kept in local storage).
   await page.getByTestId('defects-filter-check').selectOption('lost_context');
@@ -128,12 +128,12 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
 
   // Turning a check off re-runs without it.
   await page.getByTestId('defects-check-lost_context').uncheck();
-  await expect(headline).toContainText('1,192 flags');
+  await expect(headline).toContainText('1,198 flags');
   await expect(page.getByTestId('count-check-lost_context')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 
-test('MMLU-Redux with 14 models: disagreement flags follow the k-of-m threshold', async ({ page }) => {
+test('MMLU-Redux with 14 models: disagreement flags by default when no model chose the key, and by k-of-m on request', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto('./');
@@ -142,8 +142,8 @@ test('MMLU-Redux with 14 models: disagreement flags follow the k-of-m threshold'
   await page.getByTestId('tab-defects').click();
   await expect(page.getByTestId('defects-headline')).toContainText('2,900 items in 29 files');
   await expect(page.getByTestId('defects-predictions')).toContainText('14 models');
-  await expect(page.getByTestId('count-suspect')).toHaveText('320 suspect');
-  await expect(page.getByTestId('count-error')).toHaveText('20 error');
+  await expect(page.getByTestId('count-suspect')).toHaveText('93 suspect');
+  await expect(page.getByTestId('count-error')).toHaveText('25 error');
   await page.getByTestId('defects-min-agree').fill('10');
   await page.getByTestId('defects-min-agree').blur();
   await expect(page.getByTestId('count-suspect')).toHaveText('161 suspect');

@@ -81,7 +81,7 @@ pub fn RunControls(
             </fieldset>
             <div class="side">
                 <label>"Models that must agree (k of m)"
-                    <input type="number" min="1" max="100" placeholder="⌈m/2⌉" data-testid="defects-min-agree"
+                    <input type="number" min="1" max="100" placeholder="off" data-testid="defects-min-agree"
                         prop:value=move || vs.min_agree.get().map_or(String::new(), |k| k.to_string())
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
@@ -90,7 +90,7 @@ pub fn RunControls(
                         }/>
                 </label>
                 <span class="hint">{move || match models() {
-                    Some(m) => format!("{m} models' answers loaded; blank = ⌈m/2⌉ (at least 2)"),
+                    Some(m) => format!("{m} models' answers loaded; blank: flag an item when no model chose its key; k: when k models agree on one other answer"),
                     None => "no model predictions loaded".to_string(),
                 }}</span>
                 <div class="severities"><span class="hint">"Show severities"</span>{severity_boxes}</div>

@@ -39,10 +39,10 @@ pub fn Summary(
                 .collect_view();
             let preds = o.predictions.as_ref().map(|p| {
                 view! { <li data-testid="defects-predictions">{format!(
-                    "Model disagreement from {} models ({}), matched to {} items{}; k = {}.",
+                    "Model disagreement from {} models ({}), matched to {} items{}; {}.",
                     p.models.len(), p.models.join(", "), format::count(p.matched_items as u64),
                     if p.unmatched > 0 { format!(", {} answers unmatched", format::count(p.unmatched as u64)) } else { String::new() },
-                    p.min_agree.map_or("⌈m/2⌉ (at least 2)".to_string(), |k| k.to_string()),
+                    p.min_agree.map_or("flagged when no model chose the key".to_string(), |k| format!("flagged when {k} models agree on one other answer")),
                 )}</li> }
             });
             let warnings = o.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();

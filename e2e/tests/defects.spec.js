@@ -108,10 +108,10 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   const report = await download(page, 'export-report-csv');
   const rows = csvRecords(report.text);
   expect(rows[0]).toEqual(['file', 'row', 'subject', 'check', 'severity', 'reason', 'score']);
-  expect(rows).toHaveLength(1212);
+  expect(rows).toHaveLength(1218);
   expect(rows.filter((r) => r[3] === 'lost_context')).toHaveLength(19);
   const json = JSON.parse((await download(page, 'export-report-json')).text);
-  expect(json).toHaveLength(1211);
+  expect(json).toHaveLength(1217);
   const marks = JSON.parse((await download(page, 'export-marks')).text);
   expect(marks).toHaveLength(1);
   expect(marks[0].mark).toBe('confirmed_broken');

@@ -117,6 +117,11 @@ pub struct GroupView {
     pub question: String,
 }
 
+/// Duplicate groups carried to the page with each overview.
+pub const SHOWN_DUPLICATE_GROUPS: usize = 200;
+/// Near-duplicate pairs carried to the page with each overview.
+pub const SHOWN_NEAR_DUPLICATES: usize = 100;
+
 /// A near-duplicate pair with its token diff.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NearView {
@@ -159,8 +164,14 @@ pub struct DefectsOverview {
     pub subjects: Vec<SubjectShare>,
     pub positions: Vec<PositionStats>,
     pub longest: Vec<LongestStats>,
+    /// The first [`SHOWN_DUPLICATE_GROUPS`] groups (every overview crosses to the page; a file
+    /// of near-copies has hundreds of thousands of pairs, which the page never shows at once).
     pub duplicate_groups: Vec<GroupView>,
+    pub duplicate_groups_total: usize,
+    pub duplicate_pairs_total: usize,
+    /// The first [`SHOWN_NEAR_DUPLICATES`] pairs.
     pub near_duplicates: Vec<NearView>,
+    pub near_duplicates_total: usize,
     pub predictions: Option<PredictionsSummary>,
     pub warnings: Vec<String>,
     /// The filtered, sorted page.
@@ -397,6 +408,7 @@ fn overview(c: &Cached, q: &TableQuery) -> DefectsOverview {
     let duplicate_groups = r
         .duplicate_groups
         .iter()
+        .take(SHOWN_DUPLICATE_GROUPS)
         .map(|g| GroupView {
             members: g.items.iter().map(|&i| locate(&r.items, i)).collect(),
             subjects: {
@@ -413,6 +425,7 @@ fn overview(c: &Cached, q: &TableQuery) -> DefectsOverview {
     let near_duplicates = r
         .near_duplicates
         .iter()
+        .take(SHOWN_NEAR_DUPLICATES)
         .map(|p| NearView {
             a: locate(&r.items, p.a),
             b: locate(&r.items, p.b),
@@ -444,7 +457,14 @@ fn overview(c: &Cached, q: &TableQuery) -> DefectsOverview {
         positions: r.positions.clone(),
         longest: r.longest.clone(),
         duplicate_groups,
+        duplicate_groups_total: r.duplicate_groups.len(),
+        duplicate_pairs_total: r
+            .duplicate_groups
+            .iter()
+            .map(|g| g.items.len() * g.items.len().saturating_sub(1) / 2)
+            .sum(),
         near_duplicates,
+        near_duplicates_total: r.near_duplicates.len(),
         predictions,
         warnings: c.warnings.clone(),
         rows,

@@ -5,7 +5,7 @@ use benchlens_engine::defects::duplicates::{DiffOp, Scope};
 use leptos::prelude::*;
 
 use crate::format;
-use crate::jobs::defects::DefectsOverview;
+use crate::jobs::defects::{DefectsOverview, SHOWN_DUPLICATE_GROUPS, SHOWN_NEAR_DUPLICATES};
 
 /// p-values: three decimals, or scientific notation when small.
 pub fn fmt_p(p: f64) -> String {
@@ -197,12 +197,11 @@ pub fn Duplicates(
 ) -> impl IntoView {
     move || {
         overview.get().map(|o| {
-            let n_groups = o.duplicate_groups.len();
-            let pairs: usize = o.duplicate_groups.iter().map(|g| g.members.len() * (g.members.len() - 1) / 2).sum();
+            let n_groups = o.duplicate_groups_total;
+            let pairs = o.duplicate_pairs_total;
             let groups = o
                 .duplicate_groups
                 .iter()
-                .take(200)
                 .map(|g| {
                     let scopes = g.scopes.iter().map(|s| scope_label(*s)).collect::<Vec<_>>().join(", ");
                     let q: String = g.question.chars().take(160).collect();
@@ -220,7 +219,6 @@ pub fn Duplicates(
             let near = o
                 .near_duplicates
                 .iter()
-                .take(100)
                 .map(|p| view! {
                     <div class="near-pair" data-testid="near-pair">
                         <p class="hint">{format!("Jaccard {:.3}", p.jaccard)}</p>
@@ -234,7 +232,7 @@ pub fn Duplicates(
             view! {
                 <div class="panel">
                     <h2 data-testid="dup-heading">{format!("Exact duplicates: {n_groups} groups ({pairs} pairs)")}</h2>
-                    {(n_groups > 200).then(|| view! { <p class="hint">"The first 200 groups are shown; the flag report lists them all."</p> })}
+                    {(n_groups > SHOWN_DUPLICATE_GROUPS).then(|| view! { <p class="hint">{format!("The first {SHOWN_DUPLICATE_GROUPS} groups are shown; the flag report (and `benchlens defects`) lists them all.")}</p> })}
                     <div class="scroll">
                         <table class="data" data-testid="dup-table">
                             <thead><tr><th>"Members"</th><th>"Scope"</th><th>"Keys"</th><th>"Question"</th></tr></thead>
@@ -243,7 +241,8 @@ pub fn Duplicates(
                     </div>
                 </div>
                 <div class="panel">
-                    <h2 data-testid="near-heading">{format!("Near-duplicates: {} pairs (Jaccard ≥ 0.9 over word 3-grams)", o.near_duplicates.len())}</h2>
+                    <h2 data-testid="near-heading">{format!("Near-duplicates: {} pairs (Jaccard ≥ 0.9 over word 3-grams)", format::count(o.near_duplicates_total as u64))}</h2>
+                    {(o.near_duplicates_total > SHOWN_NEAR_DUPLICATES).then(|| view! { <p class="hint">{format!("The first {SHOWN_NEAR_DUPLICATES} pairs in file order are shown; the flag report lists them all.")}</p> })}
                     <p class="hint">"Tokens only in the left item are struck through; tokens only in the right item are highlighted."</p>
                     {near}
                 </div>

@@ -82,7 +82,8 @@ pub mod theme {
     }
 }
 
-/// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens.
+/// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens, with PNG and SVG
+/// export buttons (`{testid}-png`, `{testid}-svg`).
 #[component]
 pub fn ChartCanvas(
     /// What to draw; nothing is drawn while `None`.
@@ -96,6 +97,11 @@ pub fn ChartCanvas(
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let (error, set_error) = signal(None::<String>);
+    // The view's report draws this chart from its spec (as SVG) while it is on the page.
+    if let Some(registry) = use_context::<crate::export::ExportRegistry>() {
+        let id = registry.register(testid, spec);
+        on_cleanup(move || registry.unregister(id));
+    }
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
         let Some(chart) = spec.get() else { return };
@@ -116,7 +122,8 @@ pub fn ChartCanvas(
         set_error.set(outcome.err());
     });
     view! {
-        <figure class="chart">
+        <figure class="chart" data-export-chart=testid>
+            <crate::export::ChartExportBar spec=spec testid=testid/>
             <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
             <Show when=move || error.get().is_some()>
                 <figcaption class="error">{move || error.get().unwrap_or_default()}</figcaption>

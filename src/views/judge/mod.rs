@@ -66,6 +66,7 @@ pub fn JudgeView() -> impl IntoView {
         drill_pick: RwSignal::new(None),
     };
     provide_context(vs);
+    crate::export::provide_export_registry();
     let request = Memo::new(move |_| {
         let (ids, boards): (Vec<u32>, Vec<u32>) = app.datasets.with(|d| {
             let usable = || d.iter().filter(|e| !e.summary.failed());
@@ -117,6 +118,7 @@ pub fn JudgeView() -> impl IntoView {
     view! {
         <section class="view judge-view" data-testid="judge-view">
             <controls::JudgeControls outcome=outcome_signal/>
+            <crate::export::ReportButton view=crate::views::View::Judge settings=others::report_settings()/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty" data-testid="judge-empty">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="judge-busy">"Computing in the worker…"</p> }.into_any(),

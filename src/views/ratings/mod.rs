@@ -36,6 +36,7 @@ pub fn RatingsView() -> impl IntoView {
         compare_language: RwSignal::new(None),
     };
     provide_context(view_state);
+    crate::export::provide_export_registry();
     let request = Memo::new(move |_| {
         let ids: Vec<u32> = app.datasets.with(|d| {
             d.iter()
@@ -68,6 +69,7 @@ pub fn RatingsView() -> impl IntoView {
     view! {
         <section class="view ratings-view" data-testid="ratings-view">
             <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets))/>
+            <crate::export::ReportButton view=crate::views::View::Ratings settings=tables::report_settings()/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="ratings-busy">"Computing ratings in the worker…"</p> }.into_any(),

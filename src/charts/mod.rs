@@ -63,7 +63,43 @@ impl ChartSpec {
             self.draw(&root, 1.0)?;
             root.present().map_err(|e| e.to_string())?;
         }
-        Ok(out)
+        // plotters' SVG backend writes `font-size` as the font's size / 1.24 while the canvas
+        // backend paints it at its size: scale back so the SVG matches the canvas and the PNG.
+        Ok(scale_font_sizes(&out, 1.24))
+    }
+}
+
+/// Every `font-size="N"` attribute of an SVG document multiplied by `factor`.
+fn scale_font_sizes(svg: &str, factor: f64) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(at + KEY.len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        match tail[..end].parse::<f64>() {
+            Ok(size) if size.is_finite() => {
+                let scaled = format!("{:.2}", size * factor);
+                out.push_str(scaled.trim_end_matches('0').trim_end_matches('.'));
+            }
+            _ => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn svg_font_sizes_match_the_canvas() {
+        let svg = "<text font-size=\"10.483870967741936\">a</text><text font-size=\"x\">b</text>";
+        assert_eq!(
+            super::scale_font_sizes(svg, 1.24),
+            "<text font-size=\"13\">a</text><text font-size=\"x\">b</text>"
+        );
     }
 }
 

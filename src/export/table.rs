@@ -140,7 +140,12 @@ impl TableData {
                 (0..width)
                     .map(|c| match row.get(c) {
                         Some(Some(cell)) => Cell {
-                            text: collapse(&cell.text),
+                            // A text cell's data-value is its clean text (a model name without
+                            // its badge, a whole instruction): show that in copies too.
+                            text: match (&cell.value, cell.numeric) {
+                                (Some(v), false) => collapse(v),
+                                _ => collapse(&cell.text),
+                            },
                             value: cell.value.clone().unwrap_or_else(|| collapse(&cell.text)),
                             numeric: cell.numeric,
                         },

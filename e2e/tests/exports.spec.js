@@ -265,3 +265,28 @@ test('scaling: every table and chart on the view exports', async ({ page, contex
   await page.screenshot({ path: 'test-results/exports-scaling.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('defects: flag table, statistics and duplicates export; report lists every file', async ({ page, context }) => {
+  const errors = watchErrors(page);
+  await page.goto('./');
+  await page.getByTestId('sample-menu').selectOption('mmlu-dev');
+  const files = 57;
+  await expect(page.getByTestId('dataset-card')).toHaveCount(files, { timeout: 60_000 });
+  await page.getByTestId('tab-defects').click();
+  await expect(page.getByTestId('flag-row').first()).toBeVisible({ timeout: 60_000 });
+  const tables = await page.locator('[data-export-table]').evaluateAll(
+    (els) => els.map((e) => e.getAttribute('data-export-table')),
+  );
+  expect(tables).toEqual(['defects-table', 'positions-table', 'longest-table', 'dup-table']);
+  for (const t of tables) await checkTable(page, t);
+  const flags = (await checkTable(page, 'defects-table')).records;
+  expect(typeof flags[0].Suspicion).toBe('number');
+  // The question without its options and evidence marks; the reason without a mark badge.
+  expect(flags[0]['Question and options (key ✓, evidence highlighted)']).not.toContain('✓ key');
+  const positions = (await checkTable(page, 'positions-table')).records;
+  expect(positions[0].File).toBe('all');
+  expect(Number.isInteger(positions[0].Items)).toBe(true);
+  await checkChart(page, 'chart-defects-subjects');
+  await checkReport(page, context, 'defects', files, tables);
+  expect(errors).toEqual([]);
+});

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod charts;
+pub mod export;
 pub mod format;
 pub mod intake;
 pub mod jobs;

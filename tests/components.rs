@@ -163,3 +163,81 @@ mod share_links {
         assert!(read("http://h/").is_none());
     }
 }
+
+/// A table as the views write it (two header rows with spans, a rowspan in the body, a rounded
+/// cell with its full value, a model name with a badge) reads back as flat columns and full
+/// values, in CSV, JSON and the report's static copy.
+#[wasm_bindgen_test]
+fn export_table_reads_spans_and_full_values_from_the_page() {
+    use benchlens::export::dom::read_table;
+    use benchlens::export::ExportTable;
+    let host = host();
+    let _handle = leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <ExportTable testid="t">
+                <table data-testid="t">
+                    <thead>
+                        <tr><th></th><th class="group" colspan="2">"Win rate (%)"</th></tr>
+                        <tr><th>"Model ▼"</th><th class="num">"win rate"</th><th class="num">"± SE"</th></tr>
+                    </thead>
+                    <tbody>
+                        <tr><td data-value="a, \"b\"">"a, \"b\""<span class="badge">"baseline"</span></td>
+                            <td class="num" data-value="15.733512">"15.73"</td><td class="num" rowspan="2">"1,120"</td></tr>
+                        <tr><td>"<img src=x>"</td><td class="num">"—"</td></tr>
+                    </tbody>
+                </table>
+            </ExportTable>
+        }
+    });
+    assert!(host.query_selector("[data-testid=t-csv]").ok().flatten().is_some());
+    assert!(host.query_selector("[data-testid=t-json]").ok().flatten().is_some());
+    let table = host.query_selector("table").ok().flatten().expect("table");
+    let data = read_table(&table);
+    assert_eq!(data.columns, ["Model", "Win rate (%) / win rate", "Win rate (%) / ± SE"]);
+    assert_eq!(
+        data.to_csv(),
+        "Model,Win rate (%) / win rate,Win rate (%) / ± SE\r\n\"a, \"\"b\"\"\",15.733512,\"1,120\"\r\n<img src=x>,—,\"1,120\"\r\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(&data.to_json()).expect("json");
+    assert_eq!(json[0]["Win rate (%) / win rate"], serde_json::json!(15.733512));
+    assert_eq!(json[1]["Win rate (%) / ± SE"], serde_json::json!(1120.0));
+    assert_eq!(json[1]["Win rate (%) / win rate"], serde_json::Value::Null);
+    let html = data.to_html();
+    assert!(html.contains("&lt;img src=x&gt;") && !html.contains("<img"), "{html}");
+}
+
+#[wasm_bindgen_test]
+fn export_names_and_report_are_safe() {
+    use benchlens::export::html::{Block, Provenance, Report};
+    use benchlens::export::table::csv_field;
+    use benchlens::export::{file_name, ExportFormat};
+    assert_eq!(
+        file_name("ratings", "chart-forest", ExportFormat::Svg),
+        "benchlens-ratings-forest.svg"
+    );
+    assert_eq!(csv_field("x\"y"), "\"x\"\"y\"");
+    let report = Report {
+        view: "Judge".into(),
+        generated: "now".into(),
+        url: "http://127.0.0.1/#a&b".into(),
+        settings: "{}".into(),
+        datasets: vec![Provenance {
+            name: "<script>x</script>".into(),
+            kind: "k".into(),
+            format: "CSV".into(),
+            rows: 1,
+            bytes: 2,
+            origin: "dropped".into(),
+        }],
+        blocks: vec![Block::Notes(vec!["<b>n</b>".into()])],
+    };
+    let html = report.render();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(html.contains("href=\"http://127.0.0.1/#a&amp;b\""));
+    // Parsed by the browser, user text makes no elements.
+    let doc = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let holder = doc.create_element("div").expect("div");
+    holder.set_inner_html(&html);
+    assert_eq!(holder.query_selector_all("script, b").expect("query").length(), 0);
+    assert_eq!(holder.query_selector_all("#provenance tbody tr").expect("query").length(), 1);
+}

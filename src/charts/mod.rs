@@ -63,7 +63,43 @@ impl ChartSpec {
             self.draw(&root, 1.0)?;
             root.present().map_err(|e| e.to_string())?;
         }
-        Ok(out)
+        // plotters' SVG backend writes `font-size` as the font's size / 1.24 while the canvas
+        // backend paints it at its size: scale back so the SVG matches the canvas and the PNG.
+        Ok(scale_font_sizes(&out, 1.24))
+    }
+}
+
+/// Every `font-size="N"` attribute of an SVG document multiplied by `factor`.
+fn scale_font_sizes(svg: &str, factor: f64) -> String {
+    const KEY: &str = "font-size=\"";
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(at + KEY.len());
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        match tail[..end].parse::<f64>() {
+            Ok(size) if size.is_finite() => {
+                let scaled = format!("{:.2}", size * factor);
+                out.push_str(scaled.trim_end_matches('0').trim_end_matches('.'));
+            }
+            _ => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn svg_font_sizes_match_the_canvas() {
+        let svg = "<text font-size=\"10.483870967741936\">a</text><text font-size=\"x\">b</text>";
+        assert_eq!(
+            super::scale_font_sizes(svg, 1.24),
+            "<text font-size=\"13\">a</text><text font-size=\"x\">b</text>"
+        );
     }
 }
 
@@ -82,7 +118,8 @@ pub mod theme {
     }
 }
 
-/// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens.
+/// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens, with PNG and SVG
+/// export buttons (`{testid}-png`, `{testid}-svg`).
 #[component]
 pub fn ChartCanvas(
     /// What to draw; nothing is drawn while `None`.
@@ -96,6 +133,11 @@ pub fn ChartCanvas(
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let (error, set_error) = signal(None::<String>);
+    // The view's report draws this chart from its spec (as SVG) while it is on the page.
+    if let Some(registry) = use_context::<crate::export::ExportRegistry>() {
+        let id = registry.register(testid, spec);
+        on_cleanup(move || registry.unregister(id));
+    }
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
         let Some(chart) = spec.get() else { return };
@@ -116,7 +158,8 @@ pub fn ChartCanvas(
         set_error.set(outcome.err());
     });
     view! {
-        <figure class="chart">
+        <figure class="chart" data-export-chart=testid>
+            <crate::export::ChartExportBar spec=spec testid=testid/>
             <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
             <Show when=move || error.get().is_some()>
                 <figcaption class="error">{move || error.get().unwrap_or_default()}</figcaption>

@@ -10,6 +10,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::marks::{export_json, use_marks};
 use super::{request, DefectsViewState};
+use crate::export::download::object_url;
 use crate::intake::client;
 use crate::jobs::analysis::AnalysisResult;
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, ExportPlan};
@@ -21,16 +22,6 @@ struct Download {
     file: String,
     label: String,
     testid: &'static str,
-}
-
-fn object_url(bytes: &[u8], mime: &str) -> Result<String, String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &bag)
-        .map_err(|_| "the browser could not make a file".to_string())?;
-    web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser could not make a download link".to_string())
 }
 
 async fn read_bytes(blob: web_sys::Blob) -> Result<Vec<u8>, String> {

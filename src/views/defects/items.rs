@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use super::marks::{use_marks, Mark};
 use super::{answer, request, DefectsViewState, PAGE_SIZE};
+use crate::export::{full, ExportTable};
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, SortBy};
 use crate::views::{use_analysis, AnalysisState};
 
@@ -107,12 +108,12 @@ pub fn FlagTable(
                                 <td class=format!("sev {}", r.severity.id())>{r.severity.id()}</td>
                                 <td class="subject">{r.subject.clone()}</td>
                                 <td class="num" title=r.file.clone()>{r.row}</td>
-                                <td class="question">
+                                <td class="question" data-value=r.question.clone()>
                                     <div class="clamp">{highlighted(&r.question, Field::Question, &r.evidence)}</div>
                                     {options_list(&r.options, r.key, &r.evidence)}
                                 </td>
-                                <td class="reason">{r.reason.clone()}{mark_badge(r.mark_key.clone())}</td>
-                                <td class="num">{format!("{:.2}", r.suspicion)}</td>
+                                <td class="reason" data-value=r.reason.clone()>{r.reason.clone()}{mark_badge(r.mark_key.clone())}</td>
+                                <td class="num" data-value=full(r.suspicion)>{format!("{:.2}", r.suspicion)}</td>
                             </tr>
                         }
                     })
@@ -133,6 +134,7 @@ pub fn FlagTable(
             <button type="button" data-testid="defects-next" disabled=move || { page() + 1 >= pages() }
                 on:click=move |_| vs.page.set(page() + 1)>"next →"</button>
         </p>
+        <ExportTable testid="defects-table">
         <table class="data flags" data-testid="defects-table">
             <thead><tr>
                 {header(SortBy::Check, "Check", "sort-check")}
@@ -145,6 +147,7 @@ pub fn FlagTable(
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </ExportTable>
     }
 }
 

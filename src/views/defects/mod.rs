@@ -105,6 +105,7 @@ pub fn DefectsView() -> impl IntoView {
     let vs = expect_context::<DefectsViewState>();
     let input = vs.input;
     marks::provide_marks();
+    crate::export::provide_export_registry();
     let overview_request = Memo::new(move |_| {
         let input = input.get()?;
         let (sort, descending) = vs.sort.get();
@@ -138,6 +139,7 @@ pub fn DefectsView() -> impl IntoView {
     view! {
         <section class="view defects-view" data-testid="defects-view">
             <controls::RunControls overview=overview/>
+            <crate::export::ReportButton view=crate::views::View::Defects settings=stats::report_settings()/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty" data-testid="defects-waiting">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="defects-busy">"Checking items in the worker…"</p> }.into_any(),

@@ -4,6 +4,7 @@ use benchlens_engine::defects::checks::letter;
 use benchlens_engine::defects::duplicates::{DiffOp, Scope};
 use leptos::prelude::*;
 
+use crate::export::{full, ExportTable};
 use crate::format;
 use crate::jobs::defects::{DefectsOverview, SHOWN_DUPLICATE_GROUPS, SHOWN_NEAR_DUPLICATES};
 
@@ -84,14 +85,14 @@ pub fn Positions(
                         .map(|i| {
                             let c = p.counts.get(i).copied();
                             let share = c.map(|c| 100.0 * c as f64 / p.n.max(1) as f64);
-                            view! { <td class="num">{c.map(|c| format!("{} ({:.0}%)", format::count(c), share.unwrap_or(0.0)))}</td> }
+                            view! { <td class="num" data-value=c.map(|c| c.to_string())>{c.map(|c| format!("{} ({:.0}%)", format::count(c), share.unwrap_or(0.0)))}</td> }
                         })
                         .collect_view();
                     let pooled = p.scope == "all";
                     view! {
                         <tr data-testid="position-row" class:pooled=pooled class:significant={p.p_value < 0.05}>
-                            <td>{p.scope.clone()}</td><td class="num">{format::count(p.n)}</td>{cells}
-                            <td class="num">{format!("{:.2}", p.chi2)}</td><td class="num">{p.df}</td><td class="num">{fmt_p(p.p_value)}</td>
+                            <td>{p.scope.clone()}</td><td class="num" data-value=p.n.to_string()>{format::count(p.n)}</td>{cells}
+                            <td class="num" data-value=full(p.chi2)>{format!("{:.2}", p.chi2)}</td><td class="num">{p.df}</td><td class="num" data-value=full(p.p_value)>{fmt_p(p.p_value)}</td>
                         </tr>
                     }
                 })
@@ -101,9 +102,9 @@ pub fn Positions(
                 .iter()
                 .map(|l| view! {
                     <tr data-testid="longest-row" class:pooled={l.scope == "all"} class:significant={l.p_value < 0.05}>
-                        <td>{l.scope.clone()}</td><td class="num">{format::count(l.n)}</td><td class="num">{format::count(l.key_longest)}</td>
-                        <td class="num">{format!("{:.1}%", 100.0 * l.rate)}</td><td class="num">{format!("{:.1}%", 100.0 * l.chance)}</td>
-                        <td class="num">{format!("{:+.2}", l.z)}</td><td class="num">{fmt_p(l.p_value)}</td>
+                        <td>{l.scope.clone()}</td><td class="num" data-value=l.n.to_string()>{format::count(l.n)}</td><td class="num" data-value=l.key_longest.to_string()>{format::count(l.key_longest)}</td>
+                        <td class="num" data-value=full(100.0 * l.rate)>{format!("{:.1}%", 100.0 * l.rate)}</td><td class="num" data-value=full(100.0 * l.chance)>{format!("{:.1}%", 100.0 * l.chance)}</td>
+                        <td class="num" data-value=full(l.z)>{format!("{:+.2}", l.z)}</td><td class="num" data-value=full(l.p_value)>{fmt_p(l.p_value)}</td>
                     </tr>
                 })
                 .collect_view();
@@ -111,21 +112,25 @@ pub fn Positions(
                 <div class="panel stats-panel">
                     <div>
                         <h2>"Answer-key position (χ² against uniform)"</h2>
+                        <ExportTable testid="positions-table">
                         <div class="scroll">
                             <table class="data" data-testid="positions-table">
                                 <thead><tr><th>"File"</th><th class="num">"Items"</th>{heads}<th class="num">"χ²"</th><th class="num">"df"</th><th class="num">"p"</th></tr></thead>
                                 <tbody>{rows}</tbody>
                             </table>
                         </div>
+                        </ExportTable>
                     </div>
                     <div>
                         <h2>"Key is the longest option"</h2>
+                        <ExportTable testid="longest-table">
                         <div class="scroll">
                             <table class="data" data-testid="longest-table">
-                                <thead><tr><th>"File"</th><th class="num">"Items"</th><th class="num">"Key longest"</th><th class="num">"Rate"</th><th class="num">"Chance"</th><th class="num">"z"</th><th class="num">"p"</th></tr></thead>
+                                <thead><tr><th>"File"</th><th class="num">"Items"</th><th class="num">"Key longest"</th><th class="num">"Rate (%)"</th><th class="num">"Chance (%)"</th><th class="num">"z"</th><th class="num">"p"</th></tr></thead>
                                 <tbody>{longest}</tbody>
                             </table>
                         </div>
+                        </ExportTable>
                     </div>
                     <p class="hint">"Rows with p < 0.05 are tinted; “all” pools the files with the same option count."</p>
                 </div>
@@ -211,7 +216,7 @@ pub fn Duplicates(
                             <td>{g.members.join("; ")}</td>
                             <td>{scopes}</td>
                             <td class:error=g.key_conflict>{if g.key_conflict { "keys differ" } else { "same key" }}</td>
-                            <td class="question">{q}{more}</td>
+                            <td class="question" data-value=g.question.clone()>{q}{more}</td>
                         </tr>
                     }
                 })
@@ -233,12 +238,14 @@ pub fn Duplicates(
                 <div class="panel">
                     <h2 data-testid="dup-heading">{format!("Exact duplicates: {n_groups} groups ({pairs} pairs)")}</h2>
                     {(n_groups > SHOWN_DUPLICATE_GROUPS).then(|| view! { <p class="hint">{format!("The first {SHOWN_DUPLICATE_GROUPS} groups are shown; the flag report (and `benchlens defects`) lists them all.")}</p> })}
+                    <ExportTable testid="dup-table">
                     <div class="scroll">
                         <table class="data" data-testid="dup-table">
                             <thead><tr><th>"Members"</th><th>"Scope"</th><th>"Keys"</th><th>"Question"</th></tr></thead>
                             <tbody>{groups}</tbody>
                         </table>
                     </div>
+                    </ExportTable>
                 </div>
                 <div class="panel">
                     <h2 data-testid="near-heading">{format!("Near-duplicates: {} pairs (Jaccard ≥ 0.9 over word 3-grams)", format::count(o.near_duplicates_total as u64))}</h2>
@@ -249,4 +256,24 @@ pub fn Duplicates(
             }
         })
     }
+}
+
+/// The view's settings as JSON, for the report.
+pub fn report_settings() -> Signal<serde_json::Value> {
+    let vs = use_context::<super::DefectsViewState>();
+    Signal::derive(move || {
+        let Some(vs) = vs else { return serde_json::Value::Null };
+        let (sort, descending) = vs.sort.get();
+        serde_json::json!({
+            "checks": vs.checks.get(),
+            "min_agree": vs.min_agree.get(),
+            "shown_severities": vs.severities.get(),
+            "check_filter": vs.check_filter.get(),
+            "subject": vs.subject.get(),
+            "search": vs.search.get(),
+            "sort": sort,
+            "descending": descending,
+            "page": vs.page.get() + 1,
+        })
+    })
 }

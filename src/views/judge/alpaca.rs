@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{alpaca_of, drill, fmt, specs, AlpacaView};
 use crate::charts::ChartCanvas;
+use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::{JudgeOutcome, PublishedRow};
 
@@ -181,7 +182,7 @@ fn delta_cell(
         }
     });
     let title = d.map_or(String::new(), |d| format!("ours − published = {d:e}"));
-    view! { <td class=class title=title data-testid=testid>{text}</td> }
+    view! { <td class=class title=title data-testid=testid data-value=full_opt(d)>{text}</td> }
 }
 
 /// Model, win rate ± SE, discrete, LC ± SE, average length, n; the published values and
@@ -236,24 +237,24 @@ fn Leaderboard(
                     let len = raw.map_or(f64::NAN, |r| r.avg_length as f64);
                     let pub_cells = |ours: f64, theirs: Option<f64>, decimals: usize, pid: &'static str, did: &'static str| {
                         published.map(|_| view! {
-                            <td class="num published" data-testid=pid>{fmt(theirs, decimals)}</td>
+                            <td class="num published" data-testid=pid data-value=full_opt(theirs)>{fmt(theirs, decimals)}</td>
                             {delta_cell(ours, theirs, decimals, did)}
                         })
                     };
                     view! {
                         <tr data-testid="judge-row" data-model=m.model.clone()>
-                            <td class="model">{m.model.clone()}{(m.model == a.baseline).then(|| view! { <span class="badge">"baseline"</span> })}</td>
-                            <td class="num" data-testid="cell-wr">{fmt(Some(wr), 2)}</td>
-                            <td class="num se" data-testid="cell-se">{fmt(raw.map(|r| r.standard_error), 2)}</td>
+                            <td class="model" data-value=m.model.clone()>{m.model.clone()}{(m.model == a.baseline).then(|| view! { <span class="badge">"baseline"</span> })}</td>
+                            <td class="num" data-testid="cell-wr" data-value=full(wr)>{fmt(Some(wr), 2)}</td>
+                            <td class="num se" data-testid="cell-se" data-value=full_opt(raw.map(|r| r.standard_error))>{fmt(raw.map(|r| r.standard_error), 2)}</td>
                             {pub_cells(wr, p.and_then(|p| p.win_rate), 2, "cell-pub-wr", "cell-delta-wr")}
-                            <td class="num" data-testid="cell-discrete">{fmt(Some(disc), 2)}</td>
+                            <td class="num" data-testid="cell-discrete" data-value=full(disc)>{fmt(Some(disc), 2)}</td>
                             {pub_cells(disc, p.and_then(|p| p.discrete_win_rate), 2, "cell-pub-discrete", "cell-delta-discrete")}
-                            <td class="num strong" data-testid="cell-lc">{fmt(Some(m.lc_win_rate), 2)}</td>
-                            <td class="num se" data-testid="cell-lc-se">{fmt(Some(m.lc_standard_error), 2)}</td>
+                            <td class="num strong" data-testid="cell-lc" data-value=full(m.lc_win_rate)>{fmt(Some(m.lc_win_rate), 2)}</td>
+                            <td class="num se" data-testid="cell-lc-se" data-value=full(m.lc_standard_error)>{fmt(Some(m.lc_standard_error), 2)}</td>
                             {pub_cells(m.lc_win_rate, p.and_then(|p| p.lc_win_rate), 2, "cell-pub-lc", "cell-delta-lc")}
-                            <td class="num" data-testid="cell-len">{fmt(Some(len), 0)}</td>
+                            <td class="num" data-testid="cell-len" data-value=full(len)>{fmt(Some(len), 0)}</td>
                             {pub_cells(len, p.and_then(|p| p.avg_length), 0, "cell-pub-len", "cell-delta-len")}
-                            <td class="num" data-testid="cell-n">{raw.map_or(String::new(), |r| format::count(r.n))}</td>
+                            <td class="num" data-testid="cell-n" data-value=raw.map(|r| r.n.to_string())>{raw.map_or(String::new(), |r| format::count(r.n))}</td>
                         </tr>
                     }
                 })
@@ -271,6 +272,7 @@ fn Leaderboard(
             .then(|| view! { <th class="num published">"published"</th><th class="num">"Δ"</th> })
     };
     view! {
+        <ExportTable testid="judge-leaderboard">
         <table class="data judge-leaderboard" data-testid="judge-leaderboard">
             <thead>
                 <tr>
@@ -298,6 +300,7 @@ fn Leaderboard(
             </thead>
             <tbody>{rows}</tbody>
         </table>
+        </ExportTable>
     }
 }
 
@@ -355,11 +358,11 @@ fn LengthTable(
                                     <td>{variant}</td>
                                     <td class="model">{m.model.clone()}</td>
                                     <td class="num">{raw.map_or(String::new(), |r| r.avg_length.to_string())}</td>
-                                    <td class="num">{vs_base.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:+.0}"))}</td>
-                                    <td class="num">{fmt(Some(m.win_rate), 2)}</td>
-                                    <td class="num strong">{fmt(Some(m.lc_win_rate), 2)}</td>
-                                    <td class="num" class:gain={gain > 0.0}>{if gain.is_finite() { format!("{gain:+.2}") } else { String::new() }}</td>
-                                    <td class="num" data-testid="cell-length-coef">{fmt(Some(m.length_coef), 3)}</td>
+                                    <td class="num" data-value=full_opt(vs_base)>{vs_base.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:+.0}"))}</td>
+                                    <td class="num" data-value=full(m.win_rate)>{fmt(Some(m.win_rate), 2)}</td>
+                                    <td class="num strong" data-value=full(m.lc_win_rate)>{fmt(Some(m.lc_win_rate), 2)}</td>
+                                    <td class="num" class:gain={gain > 0.0} data-value=full(gain)>{if gain.is_finite() { format!("{gain:+.2}") } else { String::new() }}</td>
+                                    <td class="num" data-testid="cell-length-coef" data-value=full(m.length_coef)>{fmt(Some(m.length_coef), 3)}</td>
                                 </tr>
                             }
                         })
@@ -368,6 +371,7 @@ fn LengthTable(
                 })
                 .collect_view();
             Some(view! {
+                <ExportTable testid="judge-length-table">
                 <table class="data length-table" data-testid="judge-length-table">
                     <thead><tr>
                         <th>"Base model"</th><th>"Variant"</th><th>"Model"</th>
@@ -377,6 +381,7 @@ fn LengthTable(
                     </tr></thead>
                     {bodies}
                 </table>
+                </ExportTable>
             })
         })
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::{alpaca_of, fmt, JudgeViewState};
+use crate::export::{full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
@@ -26,6 +27,8 @@ struct Row {
     /// Index into the judgments.
     judgment: usize,
     instruction_index: u32,
+    /// The whole instruction (exports), and its first characters (the table).
+    instruction: String,
     snippet: String,
     preference: Option<f64>,
     predicted: Option<f64>,
@@ -96,13 +99,15 @@ pub fn DrillDown(
                         .instructions
                         .get(j.instruction as usize)
                         .map_or("", String::as_str);
-                    let mut snippet: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let instruction = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    let mut snippet = instruction.clone();
                     if snippet.chars().count() > SNIPPET {
                         snippet = snippet.chars().take(SNIPPET - 1).collect::<String>() + "…";
                     }
                     Row {
                         judgment: k,
                         instruction_index: j.instruction,
+                        instruction,
                         snippet,
                         preference: j.preference,
                         predicted: a
@@ -180,11 +185,11 @@ pub fn DrillDown(
                         on:click=move |_| choose()
                         on:keydown=move |ev: leptos::ev::KeyboardEvent| { if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); choose(); } }>
                         <td class="num muted">{r.instruction_index + 1}</td>
-                        <td class="instruction">{r.snippet.clone()}</td>
-                        <td class="num" style=shade(r.preference) data-testid="drill-pref">{fmt(r.preference, 3)}</td>
-                        <td class="num" style=shade(r.predicted) data-testid="drill-pred">{fmt(r.predicted, 3)}</td>
-                        <td class="num">{format::count(u64::from(r.model_len))}</td>
-                        <td class="num">{format::count(u64::from(r.baseline_len))}</td>
+                        <td class="instruction" data-value=r.instruction.clone()>{r.snippet.clone()}</td>
+                        <td class="num" style=shade(r.preference) data-testid="drill-pref" data-value=full_opt(r.preference)>{fmt(r.preference, 3)}</td>
+                        <td class="num" style=shade(r.predicted) data-testid="drill-pred" data-value=full_opt(r.predicted)>{fmt(r.predicted, 3)}</td>
+                        <td class="num" data-value=r.model_len.to_string()>{format::count(u64::from(r.model_len))}</td>
+                        <td class="num" data-value=r.baseline_len.to_string()>{format::count(u64::from(r.baseline_len))}</td>
                         <td class="num" data-testid="drill-dlen">{format!("{:+}", r.length_diff())}</td>
                     </tr>
                 }
@@ -212,6 +217,7 @@ pub fn DrillDown(
                     rows.with(Vec::len), baseline.get()
                 )}</p>
             </div>
+            <ExportTable testid="drill-table">
             <div class="scroll-table">
                 <table class="data drill-table" data-testid="drill-table">
                     <thead><tr>
@@ -226,6 +232,7 @@ pub fn DrillDown(
                     <tbody>{body}</tbody>
                 </table>
             </div>
+            </ExportTable>
             {move || match answers.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy">"Fetching the answers…"</p> }.into_any(),

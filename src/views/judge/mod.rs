@@ -104,6 +104,7 @@ pub fn kind_label(k: JudgeKind) -> &'static str {
 pub fn JudgeView() -> impl IntoView {
     let app = use_app_state();
     let vs = expect_context::<JudgeViewState>();
+    crate::export::provide_export_registry();
     let request = Memo::new(move |_| {
         let (ids, boards): (Vec<u32>, Vec<u32>) = app.datasets.with(|d| {
             let usable = || d.iter().filter(|e| !e.summary.failed());
@@ -155,6 +156,7 @@ pub fn JudgeView() -> impl IntoView {
     view! {
         <section class="view judge-view" data-testid="judge-view">
             <controls::JudgeControls outcome=outcome_signal/>
+            <crate::export::ReportButton view=crate::views::View::Judge settings=others::report_settings()/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty" data-testid="judge-empty">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="judge-busy">"Computing in the worker…"</p> }.into_any(),

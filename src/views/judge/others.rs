@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{fmt, specs};
 use crate::charts::ChartCanvas;
+use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
 
@@ -66,15 +67,15 @@ pub fn ArenaHardResults(
                     let baseline = m.model == r.baseline;
                     view! {
                         <tr data-testid="judge-row" data-model=m.model.clone()>
-                            <td class="model">{m.model.clone()}{baseline.then(|| view! { <span class="badge">"baseline"</span> })}</td>
-                            <td class="num strong" data-testid="cell-score">{fmt(Some(m.score), 1)}</td>
-                            <td class="num" data-testid="cell-lower">{fmt(Some(m.lower), 1)}</td>
-                            <td class="num" data-testid="cell-upper">{fmt(Some(m.upper), 1)}</td>
-                            <td class="num">{fmt(m.rating, 0)}</td>
-                            <td class="num">{format::count(m.questions)}</td>
-                            <td class="num">{format::count(m.wins)}</td>
-                            <td class="num">{format::count(m.ties)}</td>
-                            <td class="num">{format::count(m.losses)}</td>
+                            <td class="model" data-value=m.model.clone()>{m.model.clone()}{baseline.then(|| view! { <span class="badge">"baseline"</span> })}</td>
+                            <td class="num strong" data-testid="cell-score" data-value=full(m.score)>{fmt(Some(m.score), 1)}</td>
+                            <td class="num" data-testid="cell-lower" data-value=full(m.lower)>{fmt(Some(m.lower), 1)}</td>
+                            <td class="num" data-testid="cell-upper" data-value=full(m.upper)>{fmt(Some(m.upper), 1)}</td>
+                            <td class="num" data-value=full_opt(m.rating)>{fmt(m.rating, 0)}</td>
+                            <td class="num" data-value=full(m.questions as f64)>{format::count(m.questions)}</td>
+                            <td class="num" data-value=full(m.wins as f64)>{format::count(m.wins)}</td>
+                            <td class="num" data-value=full(m.ties as f64)>{format::count(m.ties)}</td>
+                            <td class="num" data-value=full(m.losses as f64)>{format::count(m.losses)}</td>
                         </tr>
                     }
                 })
@@ -86,18 +87,21 @@ pub fn ArenaHardResults(
                     .enumerate()
                     .map(|(i, f)| view! {
                         <tr><td>{f.clone()}</td>
-                            <td class="num">{fmt(s.coefficients.get(i).copied(), 3)}</td>
-                            <td class="num">{fmt(s.lower.get(i).copied(), 3)}</td>
-                            <td class="num">{fmt(s.upper.get(i).copied(), 3)}</td></tr>
+                            <td class="num" data-value=full_opt(s.coefficients.get(i).copied())>{fmt(s.coefficients.get(i).copied(), 3)}</td>
+                            <td class="num" data-value=full_opt(s.lower.get(i).copied())>{fmt(s.lower.get(i).copied(), 3)}</td>
+                            <td class="num" data-value=full_opt(s.upper.get(i).copied())>{fmt(s.upper.get(i).copied(), 3)}</td></tr>
                     })
                     .collect_view();
+                let lower = format!("{} lower", level(r.ci_level));
                 view! {
                     <div class="panel">
                         <h2>"Style coefficients"</h2>
+                        <ExportTable testid="judge-style-table">
                         <table class="data" data-testid="judge-style-table"><thead><tr>
                             <th>"Feature"</th><th class="num">"Coefficient"</th>
-                            <th class="num">{format!("{} lower", level(r.ci_level))}</th><th class="num">"upper"</th>
+                            <th class="num">{lower}</th><th class="num">"upper"</th>
                         </tr></thead><tbody>{rows}</tbody></table>
+                        </ExportTable>
                     </div>
                 }
             });
@@ -106,6 +110,7 @@ pub fn ArenaHardResults(
                 <ul class="notes" data-testid="judge-notes">{notes}{warnings}</ul>
                 <div class="panel">
                     <h2>"Arena-Hard-Auto leaderboard"</h2>
+                    <ExportTable testid="judge-leaderboard">
                     <table class="data" data-testid="judge-leaderboard">
                         <thead>
                             <tr><th></th><th></th><th class="group" colspan="2" data-testid="judge-interval-level">{format!("{interval} interval")}</th><th></th><th></th><th class="group" colspan="3">"Weighted score rows"</th></tr>
@@ -115,6 +120,7 @@ pub fn ArenaHardResults(
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
+                    </ExportTable>
                 </div>
                 {style}
             })
@@ -153,12 +159,12 @@ pub fn MtBenchResults(
             let cell = |model: &str, turn: Option<u32>| {
                 let row = r.rows.iter().find(|m| m.model == model && m.turn == turn);
                 let mean = fmt(row.map(|m| m.mean), 2);
-                let ci = row
-                    .filter(|m| m.lower.is_finite() && m.upper.is_finite())
-                    .map_or(String::new(), |m| format!("{:.2} – {:.2}", m.lower, m.upper));
+                let finite = row.filter(|m| m.lower.is_finite() && m.upper.is_finite());
+                let ci = finite.map_or(String::new(), |m| format!("{:.2} – {:.2}", m.lower, m.upper));
+                let ci_full = finite.map_or(String::new(), |m| format!("{} – {}", m.lower, m.upper));
                 view! {
-                    <td class="num strong">{mean}</td>
-                    <td class="num se">{ci}</td>
+                    <td class="num strong" data-value=full_opt(row.map(|m| m.mean))>{mean}</td>
+                    <td class="num se" data-value=ci_full>{ci}</td>
                 }
             };
             let rows = models
@@ -171,7 +177,7 @@ pub fn MtBenchResults(
                             <td class="model">{model.to_string()}</td>
                             {cell(model, None)}
                             {per_turn}
-                            <td class="num">{format::count(n)}</td>
+                            <td class="num" data-value=full(n as f64)>{format::count(n)}</td>
                         </tr>
                     }
                 })
@@ -186,6 +192,7 @@ pub fn MtBenchResults(
                 </ul>
                 <div class="panel">
                     <h2>"MT-Bench scores"</h2>
+                    <ExportTable testid="judge-leaderboard">
                     <table class="data" data-testid="judge-leaderboard">
                         <thead>
                             <tr><th></th><th class="group" colspan="2">"All turns"</th>{turn_groups}<th></th></tr>
@@ -193,6 +200,7 @@ pub fn MtBenchResults(
                         </thead>
                         <tbody>{rows}</tbody>
                     </table>
+                    </ExportTable>
                 </div>
             })
         })
@@ -204,4 +212,16 @@ pub fn MtBenchResults(
             <ChartCanvas spec=forest testid="chart-judge-forest" label="Forest plot of MT-Bench mean scores with intervals"/>
         </div>
     }
+}
+
+/// The view's settings as JSON, for the report.
+pub fn report_settings() -> Signal<serde_json::Value> {
+    let vs = use_context::<super::JudgeViewState>();
+    Signal::derive(move || match vs {
+        Some(vs) => serde_json::json!({
+            "settings": vs.settings.get(),
+            "drill_model": vs.drill_model.get(),
+        }),
+        None => serde_json::Value::Null,
+    })
 }

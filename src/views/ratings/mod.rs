@@ -51,6 +51,7 @@ impl Default for RatingsViewState {
 pub fn RatingsView() -> impl IntoView {
     let app = use_app_state();
     let view_state = expect_context::<RatingsViewState>();
+    crate::export::provide_export_registry();
     let request = Memo::new(move |_| {
         let ids: Vec<u32> = app.datasets.with(|d| {
             d.iter()
@@ -83,6 +84,7 @@ pub fn RatingsView() -> impl IntoView {
     view! {
         <section class="view ratings-view" data-testid="ratings-view">
             <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets))/>
+            <crate::export::ReportButton view=crate::views::View::Ratings settings=tables::report_settings()/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="ratings-busy">"Computing ratings in the worker…"</p> }.into_any(),

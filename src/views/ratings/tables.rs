@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
 
@@ -111,17 +112,18 @@ pub fn Leaderboard(
                 view! {
                     <tr data-testid="leaderboard-row">
                         <td class="num">{m.rank_ub}</td>
-                        <td class="model">{m.model.clone()}{multi.then(|| view! { <span class="badge">{format!("group {}", m.component + 1)}</span> })}</td>
-                        <td class="num">{format!("{:.1}", m.rating)}</td>
-                        <td class="num">{fmt_opt(minus.map(|x| -x), 1)}</td>
-                        <td class="num">{plus.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("+{x:.1}"))}</td>
-                        <td class="num">{format::count(m.battles)}</td>
+                        <td class="model" data-value=m.model.clone()>{m.model.clone()}{multi.then(|| view! { <span class="badge">{format!("group {}", m.component + 1)}</span> })}</td>
+                        <td class="num" data-value=full(m.rating)>{format!("{:.1}", m.rating)}</td>
+                        <td class="num" data-value=full_opt(minus.map(|x| -x))>{fmt_opt(minus.map(|x| -x), 1)}</td>
+                        <td class="num" data-value=full_opt(plus)>{plus.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("+{x:.1}"))}</td>
+                        <td class="num" data-value=m.battles.to_string()>{format::count(m.battles)}</td>
                     </tr>
                 }
             })
             .collect::<Vec<_>>()
     };
     view! {
+        <ExportTable testid="leaderboard">
         <table class="data" data-testid="leaderboard">
             <thead><tr>
                 {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
@@ -132,6 +134,7 @@ pub fn Leaderboard(
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </ExportTable>
     }
 }
 
@@ -146,16 +149,16 @@ pub fn StyleTable(
             let coefs = style
                 .coefficients
                 .iter()
-                .map(|c| view! { <tr><td>{c.feature.clone()}</td><td class="num">{format!("{:.4}", c.coefficient)}</td><td class="num">{fmt_opt(c.lower, 4)}</td><td class="num">{fmt_opt(c.upper, 4)}</td></tr> })
+                .map(|c| view! { <tr><td>{c.feature.clone()}</td><td class="num" data-value=full(c.coefficient)>{format!("{:.4}", c.coefficient)}</td><td class="num" data-value=full_opt(c.lower)>{fmt_opt(c.lower, 4)}</td><td class="num" data-value=full_opt(c.upper)>{fmt_opt(c.upper, 4)}</td></tr> })
                 .collect_view();
             let changes = style
                 .rank_changes
                 .iter()
-                .map(|c| view! { <tr><td>{c.model.clone()}</td><td class="num">{c.raw_rank}</td><td class="num">{c.style_rank}</td><td class="num">{format!("{:+}", c.rank_change)}</td><td class="num">{format!("{:.1}", c.raw_rating)}</td><td class="num">{format!("{:.1}", c.style_rating)}</td></tr> })
+                .map(|c| view! { <tr><td>{c.model.clone()}</td><td class="num">{c.raw_rank}</td><td class="num">{c.style_rank}</td><td class="num">{format!("{:+}", c.rank_change)}</td><td class="num" data-value=full(c.raw_rating)>{format!("{:.1}", c.raw_rating)}</td><td class="num" data-value=full(c.style_rating)>{format!("{:.1}", c.style_rating)}</td></tr> })
                 .collect_view();
             view! {
-                <table class="data" data-testid="style-coefficients"><thead><tr><th>"Feature"</th><th>"Coefficient"</th><th>"Lower"</th><th>"Upper"</th></tr></thead><tbody>{coefs}</tbody></table>
-                <table class="data" data-testid="style-rank-changes"><thead><tr><th>"Model"</th><th>"Raw rank"</th><th>"Style-controlled rank"</th><th>"Δ"</th><th>"Raw rating"</th><th>"Controlled rating"</th></tr></thead><tbody>{changes}</tbody></table>
+                <ExportTable testid="style-coefficients"><table class="data" data-testid="style-coefficients"><thead><tr><th>"Feature"</th><th>"Coefficient"</th><th>"Lower"</th><th>"Upper"</th></tr></thead><tbody>{coefs}</tbody></table></ExportTable>
+                <ExportTable testid="style-rank-changes"><table class="data" data-testid="style-rank-changes"><thead><tr><th>"Model"</th><th>"Raw rank"</th><th>"Style-controlled rank"</th><th>"Δ"</th><th>"Raw rating"</th><th>"Controlled rating"</th></tr></thead><tbody>{changes}</tbody></table></ExportTable>
             }
         })
     }
@@ -177,7 +180,7 @@ pub fn DeltaRank(
                     view! { <tr data-testid="delta-row"><td>{r.model.clone()}</td><td class="num">{opt(r.rank_a)}</td><td class="num">{opt(r.rank_b)}</td><td class="num">{r.delta_rank.map_or("—".into(), |d| format!("{d:+}"))}</td></tr> }
                 })
                 .collect_view();
-            view! { <table class="data" data-testid="delta-rank"><thead><tr><th>"Model"</th><th>"Rank, all"</th><th>"Rank, subset"</th><th>"Δ"</th></tr></thead><tbody>{rows}</tbody></table> }
+            view! { <ExportTable testid="delta-rank"><table class="data" data-testid="delta-rank"><thead><tr><th>"Model"</th><th>"Rank, all"</th><th>"Rank, subset"</th><th>"Δ"</th></tr></thead><tbody>{rows}</tbody></table></ExportTable> }
         })
     }
 }
@@ -208,7 +211,19 @@ pub fn LanguageRanks(
                     view! { <tr><td>{model.clone()}</td>{cells}</tr> }
                 })
                 .collect_view();
-            view! { <table class="data" data-testid="language-ranks"><thead><tr><th>"Model"</th>{head}</tr></thead><tbody>{rows}</tbody></table> }
+            view! { <ExportTable testid="language-ranks"><table class="data" data-testid="language-ranks"><thead><tr><th>"Model"</th>{head}</tr></thead><tbody>{rows}</tbody></table></ExportTable> }
         })
     }
+}
+
+/// The view's settings as JSON, for the report.
+pub fn report_settings() -> Signal<serde_json::Value> {
+    let vs = use_context::<super::RatingsViewState>();
+    Signal::derive(move || match vs {
+        Some(vs) => serde_json::json!({
+            "settings": vs.settings.get(),
+            "compare_language": vs.compare_language.get(),
+        }),
+        None => serde_json::Value::Null,
+    })
 }

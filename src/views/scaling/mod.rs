@@ -88,6 +88,7 @@ impl Default for ScalingViewState {
 pub fn ScalingView() -> impl IntoView {
     let app = use_app_state();
     let vs = expect_context::<ScalingViewState>();
+    crate::export::provide_export_registry();
     // Every scaling table loaded: (id, file name).
     let tables = Memo::new(move |_| {
         app.datasets.with(|d| {
@@ -151,6 +152,7 @@ pub fn ScalingView() -> impl IntoView {
     view! {
         <section class="view scaling-view" data-testid="scaling-view">
             <controls::InputControls tables=tables chosen=chosen outcome=shown/>
+            <crate::export::ReportButton view=crate::views::View::Scaling settings=tables::report_settings()/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="scaling-busy">{format!("Fitting in the worker ({} bootstrap rounds)…", rounds())}</p> }.into_any(),

@@ -6,6 +6,7 @@ use benchlens_engine::scaling::allocation::AllocationLaw;
 use leptos::prelude::*;
 
 use crate::charts::xy::si;
+use crate::export::{full, full_opt, ExportTable};
 use crate::jobs::scaling::ScalingOutcome;
 
 fn sig(v: f64, digits: usize) -> String {
@@ -97,12 +98,13 @@ pub fn FitTable(
                 let ci = f.ci.get(key).copied();
                 let lo = ci.map_or(String::new(), |c| sig(c[0], 4));
                 let hi = ci.map_or(String::new(), |c| sig(c[1], 4));
+                let (lo_full, hi_full) = (full_opt(ci.map(|c| c[0])), full_opt(ci.map(|c| c[1])));
                 view! {
                     <tr data-testid=format!("scaling-param-{key}")>
                         <td>{label}</td>
-                        <td class="num" data-testid="value">{sig(v, 4)}</td>
-                        <td class="num">{lo}</td>
-                        <td class="num">{hi}</td>
+                        <td class="num" data-testid="value" data-value=full(v)>{sig(v, 4)}</td>
+                        <td class="num" data-value=lo_full>{lo}</td>
+                        <td class="num" data-value=hi_full>{hi}</td>
                     </tr>
                 }
             })
@@ -147,10 +149,12 @@ pub fn FitTable(
             view! { <ul class="notes flags" data-testid="scaling-flags">{items}</ul> }.into_any()
         };
         Some(view! {
+            <ExportTable testid="scaling-params">
             <table class="data params" data-testid="scaling-params">
                 <thead><tr><th>"parameter"</th><th class="num">"estimate"</th><th class="num">"95% CI low"</th><th class="num">"95% CI high"</th></tr></thead>
                 <tbody>{body}</tbody>
             </table>
+            </ExportTable>
             <p class="meta" data-testid="scaling-fit-meta">{meta}</p>
             {flags}
         }.into_any())
@@ -238,22 +242,23 @@ pub fn ModelsTableView(
                         let over = f.over_training.map_or("—".to_string(), |x| format!("{}{}×", sig(x, 3), plus));
                         let title = f.over_training_ci.map(|c| format!("95% CI {}× – {}×", sig(c[0], 3), sig(c[1], 3)));
                         view! {
-                            <td class="num">{f.optimal_tokens.map_or("—".to_string(), si)}</td>
-                            <td class="num over" class:hi=f.over_training.is_some_and(|x| x > 1.0) title=title data-testid=format!("over-{}", f.fit)>{over}</td>
+                            <td class="num" data-value=full_opt(f.optimal_tokens)>{f.optimal_tokens.map_or("—".to_string(), si)}</td>
+                            <td class="num over" data-value=full_opt(f.over_training) class:hi=f.over_training.is_some_and(|x| x > 1.0) title=title data-testid=format!("over-{}", f.fit)>{over}</td>
                         }
                     })
                     .collect_view();
                 view! {
                     <tr data-testid="scaling-model-row">
-                        <td class="model">{m.name.clone()}{m.tokens_lower_bound.then(|| view! { <span class="badge" title="token count is a lower bound">"≥"</span> })}</td>
-                        <td class="num">{m.params.map_or("—".to_string(), si)}</td>
-                        <td class="num">{m.tokens.map_or("—".to_string(), |t| format!("{}{plus}", si(t)))}</td>
+                        <td class="model" data-value=m.name.clone()>{m.name.clone()}{m.tokens_lower_bound.then(|| view! { <span class="badge" title="token count is a lower bound">"≥"</span> })}</td>
+                        <td class="num" data-value=full_opt(m.params)>{m.params.map_or("—".to_string(), si)}</td>
+                        <td class="num" data-value=full_opt(m.tokens)>{m.tokens.map_or("—".to_string(), |t| format!("{}{plus}", si(t)))}</td>
                         {cells}
                     </tr>
                 }
             })
             .collect_view();
         Some(view! {
+            <ExportTable testid="scaling-models">
             <div class="table-scroll">
                 <table class="data models" data-testid="scaling-models">
                     <thead>
@@ -266,6 +271,7 @@ pub fn ModelsTableView(
                     <tbody>{body}</tbody>
                 </table>
             </div>
+            </ExportTable>
         })
     }
 }
@@ -310,23 +316,25 @@ pub fn InferenceTable(
                 let mine = p.inference_tokens == inf.chosen;
                 view! {
                     <tr class:chosen=mine data-testid=if mine { "scaling-inference-chosen" } else { "scaling-inference-row" }>
-                        <td class="num">{if p.inference_tokens == 0.0 { "0 (training only)".to_string() } else { si(p.inference_tokens) }}</td>
-                        <td class="num">{si(p.params)}</td>
-                        <td class="num">{si(p.tokens)}</td>
-                        <td class="num">{sig(p.tokens / p.params, 3)}</td>
-                        <td class="num">{format!("{:.3e}", p.training_flops)}</td>
-                        <td class="num">{format!("{:.3e}", p.total_flops)}</td>
-                        <td class="num">{format!("{:.3e}", p.chinchilla_total_flops)}</td>
+                        <td class="num" data-value=full(p.inference_tokens)>{if p.inference_tokens == 0.0 { "0 (training only)".to_string() } else { si(p.inference_tokens) }}</td>
+                        <td class="num" data-value=full(p.params)>{si(p.params)}</td>
+                        <td class="num" data-value=full(p.tokens)>{si(p.tokens)}</td>
+                        <td class="num" data-value=full(p.tokens / p.params)>{sig(p.tokens / p.params, 3)}</td>
+                        <td class="num" data-value=full(p.training_flops)>{format!("{:.3e}", p.training_flops)}</td>
+                        <td class="num" data-value=full(p.total_flops)>{format!("{:.3e}", p.total_flops)}</td>
+                        <td class="num" data-value=full(p.chinchilla_total_flops)>{format!("{:.3e}", p.chinchilla_total_flops)}</td>
                     </tr>
                 }
             })
             .collect_view();
         Some(view! {
             <p class="meta" data-testid="scaling-inference-summary">{summary}</p>
+            <ExportTable testid="scaling-inference">
             <table class="data" data-testid="scaling-inference">
                 <thead><tr><th class="num">"inference tokens"</th><th class="num">"best N"</th><th class="num">"best D"</th><th class="num">"D / N"</th><th class="num">"training FLOPs"</th><th class="num">"total FLOPs"</th><th class="num">"total, Chinchilla-optimal"</th></tr></thead>
                 <tbody>{body}</tbody>
             </table>
+            </ExportTable>
         }.into_any())
     }
 }
@@ -371,20 +379,22 @@ pub fn OutlierTable(
             .map(|p| view! {
                 <tr data-testid="scaling-outlier-row">
                     <td class="model">{p.name.clone()}</td>
-                    <td class="num">{format!("{:.3e}{}", p.compute, if p.compute_lower_bound { "+" } else { "" })}</td>
-                    <td class="num">{sig(p.score, 3)}</td>
-                    <td class="num">{sig(p.predicted, 3)}</td>
-                    <td class="num">{format!("{:+.1}", p.residual)}</td>
-                    <td class="num" data-testid="z">{format!("{:+.2}", p.z)}</td>
+                    <td class="num" data-value=full(p.compute)>{format!("{:.3e}{}", p.compute, if p.compute_lower_bound { "+" } else { "" })}</td>
+                    <td class="num" data-value=full(p.score)>{sig(p.score, 3)}</td>
+                    <td class="num" data-value=full(p.predicted)>{sig(p.predicted, 3)}</td>
+                    <td class="num" data-value=full(p.residual)>{format!("{:+.1}", p.residual)}</td>
+                    <td class="num" data-testid="z" data-value=full(p.z)>{format!("{:+.2}", p.z)}</td>
                     <td>{if p.outlier.as_deref() == Some("high") { "above trend" } else { "below trend" }}</td>
                 </tr>
             })
             .collect_view();
         Some(view! {
+            <ExportTable testid="scaling-outliers">
             <table class="data" data-testid="scaling-outliers">
-                <thead><tr><th>"outlier"</th><th class="num">"6ND"</th><th class="num">"score"</th><th class="num">"trend"</th><th class="num">"residual"</th><th class="num">"robust z"</th><th></th></tr></thead>
+                <thead><tr><th>"outlier"</th><th class="num">"6ND"</th><th class="num">"score"</th><th class="num">"trend"</th><th class="num">"residual"</th><th class="num">"robust z"</th><th><span class="visually-hidden">"direction"</span></th></tr></thead>
                 <tbody>{body}</tbody>
             </table>
+            </ExportTable>
         }.into_any())
     }
 }
@@ -419,4 +429,26 @@ pub fn Sources(
             </details>
         })
     }
+}
+
+/// The view's settings as JSON, for the report.
+pub fn report_settings() -> Signal<serde_json::Value> {
+    let vs = use_context::<super::ScalingViewState>();
+    let app = use_context::<crate::state::AppState>();
+    Signal::derive(move || {
+        let Some(vs) = vs else { return serde_json::Value::Null };
+        let table = vs.dataset.get().and_then(|id| {
+            app.and_then(|a| {
+                a.datasets.with(|d| d.iter().find(|e| e.id == id).map(|e| e.summary.name.clone()))
+            })
+        });
+        serde_json::json!({
+            "table": table,
+            "columns": vs.columns.get(),
+            "fit": vs.fit_settings(),
+            "inference_law": vs.inference_law.get(),
+            "target_loss": vs.target_loss.get(),
+            "inference_tokens": vs.inference_tokens.get(),
+        })
+    })
 }

@@ -1,0 +1,186 @@
+//! Exports: every results table as CSV and JSON, every chart as PNG (drawn at 2×) and SVG (the
+//! same chart code on plotters' SVG backend), and a one-file HTML report of the current view.
+//!
+//! Pure parts (CSV quoting, JSON records, the report's HTML, file names) are plain functions with
+//! native tests; the browser parts read the page, draw offscreen and hand a Blob to the browser.
+
+pub mod dom;
+pub mod download;
+pub mod html;
+pub mod table;
+mod ui;
+
+use leptos::prelude::*;
+
+use crate::charts::ChartSpec;
+
+pub use table::{full, full_opt};
+pub use ui::{ChartExportBar, ExportTable, ReportButton};
+
+/// What a download is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+    Png,
+    Svg,
+    Html,
+}
+
+impl ExportFormat {
+    /// File extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Png => "png",
+            Self::Svg => "svg",
+            Self::Html => "html",
+        }
+    }
+
+    /// MIME type of the Blob.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Csv => "text/csv;charset=utf-8",
+            Self::Json => "application/json",
+            Self::Png => "image/png",
+            Self::Svg => "image/svg+xml",
+            Self::Html => "text/html;charset=utf-8",
+        }
+    }
+
+    /// Button label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Csv => "CSV",
+            Self::Json => "JSON",
+            Self::Png => "PNG",
+            Self::Svg => "SVG",
+            Self::Html => "HTML",
+        }
+    }
+}
+
+/// Lower-case ASCII letters and digits, other runs turned into one `-`, trimmed.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// `benchlens-{view}-{what}.{ext}` from a view id and a table or chart test id ("chart-" and a
+/// repeated view prefix dropped): `("ratings", "chart-forest", Svg)` →
+/// `benchlens-ratings-forest.svg`.
+pub fn file_name(view: &str, testid: &str, format: ExportFormat) -> String {
+    let view = slug(view);
+    let what = slug(testid);
+    let what = what.strip_prefix("chart-").unwrap_or(&what);
+    let what = what.strip_prefix(&format!("{view}-")).unwrap_or(what);
+    let stem = [view.as_str(), what].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>();
+    if stem.is_empty() {
+        format!("benchlens.{}", format.extension())
+    } else {
+        format!("benchlens-{}.{}", stem.join("-"), format.extension())
+    }
+}
+
+/// The id of the view on screen ("ratings"…), or "" outside the app.
+pub fn current_view_id() -> &'static str {
+    use_context::<crate::state::AppState>().map_or("", |s| s.view.get_untracked().id())
+}
+
+/// A registered chart: registration id, test id, its spec.
+type Entry = (u64, &'static str, Signal<Option<ChartSpec>>);
+
+/// Charts of one view, so the report can draw each as SVG from its spec (not a screenshot).
+/// Each [`crate::charts::ChartCanvas`] registers its spec under its test id while mounted.
+#[derive(Clone, Copy)]
+pub struct ExportRegistry {
+    charts: StoredValue<Vec<Entry>>,
+    next: StoredValue<u64>,
+}
+
+impl ExportRegistry {
+    fn new() -> Self {
+        Self { charts: StoredValue::new(Vec::new()), next: StoredValue::new(0) }
+    }
+
+    /// Adds a chart; the id returned unregisters it.
+    pub fn register(&self, testid: &'static str, spec: Signal<Option<ChartSpec>>) -> u64 {
+        let id = self.next.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        let id = id.unwrap_or(0);
+        self.charts.try_update_value(|c| c.push((id, testid, spec)));
+        id
+    }
+
+    /// Removes a chart (when its canvas leaves the page).
+    pub fn unregister(&self, id: u64) {
+        self.charts.try_update_value(|c| c.retain(|(i, _, _)| *i != id));
+    }
+
+    /// The current spec of the chart with this test id (the latest registered, if several).
+    pub fn spec(&self, testid: &str) -> Option<ChartSpec> {
+        let signal = self.charts.try_with_value(|c| {
+            c.iter().rev().find(|(_, t, _)| *t == testid).map(|(_, _, s)| *s)
+        })??;
+        signal.try_get_untracked().flatten()
+    }
+}
+
+/// Gives the view's charts a registry; call once at the top of a view component.
+pub fn provide_export_registry() {
+    provide_context(ExportRegistry::new());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_say_what_they_hold() {
+        assert_eq!(
+            file_name("ratings", "chart-forest", ExportFormat::Svg),
+            "benchlens-ratings-forest.svg"
+        );
+        assert_eq!(
+            file_name("judge", "chart-judge-forest", ExportFormat::Png),
+            "benchlens-judge-forest.png"
+        );
+        assert_eq!(
+            file_name("ratings", "leaderboard", ExportFormat::Csv),
+            "benchlens-ratings-leaderboard.csv"
+        );
+        assert_eq!(
+            file_name("scaling", "scaling-params", ExportFormat::Json),
+            "benchlens-scaling-params.json"
+        );
+        assert_eq!(
+            file_name("defects", "report", ExportFormat::Html),
+            "benchlens-defects-report.html"
+        );
+        assert_eq!(file_name("", "chart-x", ExportFormat::Png), "benchlens-x.png");
+        assert_eq!(file_name("", "", ExportFormat::Png), "benchlens.png");
+    }
+
+    #[test]
+    fn slugs_are_plain_ascii() {
+        assert_eq!(slug("Rank (UB) — all"), "rank-ub-all");
+        assert_eq!(slug("--x__y--"), "x-y");
+        assert_eq!(slug("Ünïcode"), "n-code");
+        assert_eq!(ExportFormat::Png.extension(), "png");
+        assert_eq!(ExportFormat::Svg.mime(), "image/svg+xml");
+    }
+}

@@ -104,11 +104,13 @@ test('a long bootstrap shows progress, Cancel stops it at once, and the page sta
   await expect.poll(done).toBeGreaterThan(50);
   const first = await done();
   await expect.poll(done).toBeGreaterThan(first);
+  await page.screenshot({ path: 'test-results/ratings-progress.png', clip: { x: 0, y: 150, width: 1280, height: 330 } });
   await page.getByTestId('ratings-cancel').click();
   const cancelled = page.getByTestId('ratings-cancelled');
   await expect(cancelled).toBeVisible({ timeout: 3_000 });
   await expect(cancelled).toContainText(/Cancelled at bootstrap \d+\/10000/);
   await expect(page.getByTestId('ratings-progress')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/ratings-cancelled.png', clip: { x: 0, y: 150, width: 1280, height: 330 } });
   const latency = Number(await cancelled.getAttribute('data-latency-ms'));
   console.log(`cancel latency: ${latency} ms (click to the worker's answer)`);
   expect(latency).toBeLessThan(500);

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use benchlens_engine::progress::Ticker;
+use benchlens_engine::progress::{Tick, Ticker};
 use benchlens_engine::scaling::approach2::{approach2, Approach2};
 use benchlens_engine::scaling::inference::{default_demands, inference_curve, InferencePoint};
 use benchlens_engine::scaling::law::fit_law_async;
@@ -110,6 +110,10 @@ pub async fn analyse(
     } else {
         (None, None)
     };
+    if ticker.ask("tables", 0, 1) == Tick::Stop {
+        // Cancelled: the page does not want the tables of a stopped fit.
+        return Err("cancelled".to_owned());
+    }
     let approach2 = Some(approach2(&data)).filter(|a| !a.groups.is_empty());
     let mut fits: Vec<FitChoice> =
         ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();

@@ -156,7 +156,8 @@ pub fn ticker(
         if cancelled.borrow().contains(&job) {
             return Tick::Stop;
         }
-        if now - last_report >= REPORT_MS || done == 0 {
+        // Single-step checks ("tables" 0/1) are not progress worth showing.
+        if total > 1 && (now - last_report >= REPORT_MS || done == 0) {
             last_report = now;
             scope.respond(
                 who,

@@ -133,6 +133,27 @@ fn a_stop_in_the_full_grid_cancels_the_scaling_fit() {
     assert_eq!(out.err(), Some(benchlens_engine::scaling::ScalingError::Cancelled));
 }
 
+#[test]
+fn a_stop_in_the_bootstrap_that_is_confirmed_cancels_the_scaling_fit() {
+    let runs = generate(&SyntheticSpec { n: 40, seed: 3, ..SyntheticSpec::default() });
+    let data = extract(&runs_table(&runs), &ColumnChoice::default()).expect("columns");
+    let settings = FitSettings { bootstrap: 50, ..FitSettings::default() };
+    // Stop after 5 rounds and say stop again when asked about the intervals: no fit.
+    let mut ticker = Ticker::new(|stage, done, _| match stage {
+        "bootstrap" if done < 5 => Tick::Continue,
+        _ => Tick::Stop,
+    });
+    let (out, _) = drive(fit_law_async(&data, &settings, &mut ticker));
+    assert_eq!(out.err(), Some(benchlens_engine::scaling::ScalingError::Cancelled));
+    // Only the bootstrap answers stop: the rounds done make the intervals (as the sync API).
+    let mut ticker = Ticker::new(|stage, done, _| match stage {
+        "bootstrap" if done >= 5 => Tick::Stop,
+        _ => Tick::Continue,
+    });
+    let (out, _) = drive(fit_law_async(&data, &settings, &mut ticker));
+    assert_eq!(out.map(|f| f.bootstrap_rounds).ok(), Some(5));
+}
+
 /// Timing, not a check (`cargo test --release --test progress_pausing -- --ignored --nocapture`):
 /// a 2,000-round bootstrap straight through, and pausing before every round (the worker pauses
 /// only every ≈ 40 ms, i.e. every ≈ 50–100 rounds here).

@@ -117,7 +117,8 @@ pub fn fit_law_with_progress(
 /// [`fit_law`] as a computation that can pause (see [`crate::progress`]): the ticker hears the
 /// full-grid starts ("grid starts", stopping there fails with [`ScalingError::Cancelled`]) and
 /// the bootstrap rounds ("bootstrap", stopping there keeps the rounds done, as
-/// [`fit_law_with_progress`]). Same numbers however often it pauses.
+/// [`fit_law_with_progress`], unless the ticker also says stop when asked about "intervals"
+/// right after: then [`ScalingError::Cancelled`]). Same numbers however often it pauses.
 pub async fn fit_law_async(
     data: &ScalingData,
     settings: &FitSettings,
@@ -243,6 +244,12 @@ pub async fn fit_law_async(
     } else {
         BootstrapDraws::default()
     };
+    // After a stopped bootstrap the intervals come from the rounds done; a caller that still
+    // answers "stop" at this point (the worker: the user cancelled) gets no fit rather than
+    // waiting for those tables.
+    if draws.cancelled && ticker.ask("intervals", 0, 1) == Tick::Stop {
+        return Err(ScalingError::Cancelled);
+    }
     if draws.failed > 0 {
         flags.push(Flag::new(
             "bootstrap_failures",

@@ -3,6 +3,7 @@
 const { test, expect } = require('@playwright/test');
 
 const { canvasInk } = require('../support/charts');
+const { tick } = require('../support/checklist');
 
 test('GenAI-Arena battles give a leaderboard per comparison graph', async ({ page }) => {
   const errors = [];
@@ -78,7 +79,7 @@ test('battle filters: excluded models, turns, dates, dedup', async ({ page }) =>
   await page.getByTestId('ratings-ci').selectOption('none');
   const rows = page.getByTestId('leaderboard-row');
   await expect(rows).toHaveCount(40);
-  await page.getByTestId('ratings-exclude-models').selectOption(['atlas-mini', 'zephyr-30b']);
+  await tick(page, 'ratings-exclude-models', ['atlas-mini', 'zephyr-30b']);
   await expect(rows).toHaveCount(38);
   const notes = page.getByTestId('ratings-notes');
   await expect(notes).toContainText('filters removed');

@@ -15,12 +15,32 @@ use crate::jobs::{IntakeWorker, JsCodec};
 use crate::share::DataSource;
 use crate::state::{AppState, DatasetEntry, JobEntry, JobStatus};
 
-type AnalysisCallback = Box<dyn FnOnce(Result<AnalysisResult, String>)>;
+/// How far a running analysis is: `done` of `total` units of `stage` ("bootstrap", rounds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnalysisProgress {
+    pub stage: String,
+    pub done: f64,
+    pub total: f64,
+}
+
+/// How an analysis ended.
+#[derive(Debug, Clone)]
+pub enum AnalysisEnd {
+    Finished(Result<AnalysisResult, String>),
+    /// Stopped by [`cancel_analysis`].
+    Cancelled,
+}
+
+/// Where a pending analysis's progress and end go.
+struct Pending {
+    done: Box<dyn FnOnce(AnalysisEnd)>,
+    progress: Option<std::rc::Rc<dyn Fn(AnalysisProgress)>>,
+}
 
 struct Client {
     bridge: WorkerBridge<IntakeWorker>,
     /// Where each pending analysis result goes.
-    pending: BTreeMap<JobId, AnalysisCallback>,
+    pending: BTreeMap<JobId, Pending>,
     next_job: JobId,
     /// Source of each dataset and running job, with the options it was parsed with, for
     /// re-parsing.
@@ -373,20 +393,66 @@ pub fn analyse(
     request: AnalysisRequest,
     done: impl FnOnce(Result<AnalysisResult, String>) + 'static,
 ) -> Option<JobId> {
+    let done = move |end: AnalysisEnd| match end {
+        AnalysisEnd::Finished(result) => done(result),
+        AnalysisEnd::Cancelled => done(Err("cancelled".to_owned())),
+    };
+    submit_analysis(request, Pending { done: Box::new(done), progress: None })
+}
+
+/// Runs an analysis in the worker; `progress` hears how far its long parts are (bootstrap
+/// rounds, grid starts; a few times a second), `done` how it ended. Returns the job id, for
+/// [`cancel_analysis`].
+pub fn analyse_tracked(
+    request: AnalysisRequest,
+    progress: impl Fn(AnalysisProgress) + 'static,
+    done: impl FnOnce(AnalysisEnd) + 'static,
+) -> Option<JobId> {
+    submit_analysis(
+        request,
+        Pending { done: Box::new(done), progress: Some(std::rc::Rc::new(progress)) },
+    )
+}
+
+fn submit_analysis(request: AnalysisRequest, pending: Pending) -> Option<JobId> {
     with_client(|c| {
         let job = c.next_job;
         c.next_job += 1;
-        c.pending.insert(job, Box::new(done));
+        c.pending.insert(job, pending);
         c.bridge.send(Request::Analyse { job, request: Box::new(request) });
         job
     })
 }
 
+/// Asks the worker to stop an analysis at its next pause; its `done` then hears
+/// [`AnalysisEnd::Cancelled`] (or the result, if it finished first).
+pub fn cancel_analysis(job: JobId) {
+    with_client(|c| {
+        if c.pending.contains_key(&job) {
+            c.bridge.send(Request::Cancel { job });
+        }
+    });
+}
+
 fn handle(state: AppState, response: Response) {
     match response {
         Response::Analysed { job, result } => {
-            if let Some(done) = with_client(|c| c.pending.remove(&job)).flatten() {
-                done(result);
+            if let Some(p) = with_client(|c| c.pending.remove(&job)).flatten() {
+                (p.done)(AnalysisEnd::Finished(result));
+            }
+        }
+        Response::AnalysisProgress { job, stage, done, total } => {
+            let progress =
+                with_client(|c| c.pending.get(&job).and_then(|p| p.progress.clone())).flatten();
+            if let Some(progress) = progress {
+                progress(AnalysisProgress { stage, done, total });
+            }
+        }
+        Response::Cancelled { job }
+            if with_client(|c| c.pending.contains_key(&job)) == Some(true) =>
+        {
+            if let Some(p) = with_client(|c| c.pending.remove(&job)).flatten() {
+                (p.done)(AnalysisEnd::Cancelled);
             }
         }
         Response::Progress { job, bytes_done, bytes_total, rows } => {

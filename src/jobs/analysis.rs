@@ -1,9 +1,8 @@
 //! Analyses the worker runs on the datasets it holds. Each capability adds one request and one
 //! result variant; the functions here only gather inputs and call the engine.
 
-use std::collections::BTreeMap;
-
 use benchlens_engine::judge::JudgeSettings;
+use benchlens_engine::progress::Ticker;
 use benchlens_engine::ratings::{self, RatingsInput, RatingsResult, RatingsSettings};
 use benchlens_engine::{Battles, DatasetKind, ParsedFile};
 use serde::{Deserialize, Serialize};
@@ -65,6 +64,12 @@ pub struct BattleFacets {
     pub models: Vec<String>,
     pub categories: Vec<String>,
     pub judges: usize,
+    /// (judge, battles), most battles first; at most [`MAX_JUDGES_LISTED`].
+    #[serde(default)]
+    pub judge_counts: Vec<(String, u64)>,
+    /// Battles of each model, in `models` order.
+    #[serde(default)]
+    pub model_battles: Vec<u64>,
     pub max_turn: u32,
     /// Unix seconds of the first and last battle, when timestamps exist.
     pub date_range: Option<(f64, f64)>,
@@ -73,14 +78,20 @@ pub struct BattleFacets {
     pub has_anony: bool,
 }
 
-/// Runs one analysis.
-pub fn run(
-    datasets: &BTreeMap<JobId, ParsedFile>,
+/// Judges listed for the judge filter (a big log has hundreds of thousands).
+pub const MAX_JUDGES_LISTED: usize = 2_000;
+
+/// Runs one analysis; the long ones (bootstraps, full-grid starts) tell `ticker` how far they
+/// are and pause or stop when it says so.
+pub async fn run(
+    datasets: &super::Datasets,
     request: &AnalysisRequest,
+    ticker: &mut Ticker<'_>,
 ) -> Result<AnalysisResult, String> {
     match request {
         AnalysisRequest::Ratings { datasets: ids, settings, compare_with } => {
-            rate(datasets, ids, settings, compare_with.as_ref())
+            rate(datasets, ids, settings, compare_with.as_ref(), ticker)
+                .await
                 .map(|o| AnalysisResult::Ratings(Box::new(o)))
         }
         AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => {
@@ -95,22 +106,24 @@ pub fn run(
             super::judge::answers(datasets, *dataset, *row)
                 .map(|a| AnalysisResult::JudgeAnswers(Box::new(a)))
         }
-        AnalysisRequest::Scaling(req) => {
-            super::scaling::analyse(datasets, req).map(|o| AnalysisResult::Scaling(Box::new(o)))
-        }
+        AnalysisRequest::Scaling(req) => super::scaling::analyse(datasets, req, ticker)
+            .await
+            .map(|o| AnalysisResult::Scaling(Box::new(o))),
         AnalysisRequest::Defects(r) => {
             super::defects::run(datasets, r).map(|a| AnalysisResult::Defects(Box::new(a)))
         }
     }
 }
 
-fn rate(
-    datasets: &BTreeMap<JobId, ParsedFile>,
+async fn rate(
+    datasets: &super::Datasets,
     ids: &[JobId],
     settings: &RatingsSettings,
     compare_with: Option<&RatingsSettings>,
+    ticker: &mut Ticker<'_>,
 ) -> Result<RatingsOutcome, String> {
-    let chosen: Vec<&ParsedFile> = ids.iter().filter_map(|id| datasets.get(id)).collect();
+    let chosen: Vec<&ParsedFile> =
+        ids.iter().filter_map(|id| datasets.get(id)).map(|p| &**p).collect();
     let logs: Vec<&Battles> = chosen.iter().filter_map(|p| p.battles()).collect();
     let mut notes = Vec::new();
     let merged = match logs.len() {
@@ -138,14 +151,25 @@ fn rate(
     if input.battles.is_none() && input.pair_counts.is_none() {
         return Err("load a battle log or a pair-count file first".into());
     }
-    let mut result = ratings::rate(input, settings).map_err(|e| e.to_string())?;
-    result.warnings.splice(0..0, notes);
+    let mut result =
+        ratings::rate_async(input, settings, ticker).await.map_err(|e| e.to_string())?;
     let comparison = match compare_with {
         Some(other) => {
-            Some(ratings::compare::compare(input, settings, other).map_err(|e| e.to_string())?)
+            // The second filter set's bootstrap, reported as such.
+            let mut second = Ticker::new(|stage, done, total| {
+                ticker.ask(
+                    if stage == "bootstrap" { "comparison bootstrap" } else { stage },
+                    done,
+                    total,
+                )
+            });
+            let b =
+                ratings::rate_async(input, other, &mut second).await.map_err(|e| e.to_string())?;
+            Some(ratings::compare::line_up(result.clone(), b))
         }
         None => None,
     };
+    result.warnings.splice(0..0, notes);
     let facets = merged.as_deref().map(facets).unwrap_or_default();
     // Intervals are not needed for ranks per language or month: skip the bootstrap there.
     let quick =
@@ -183,8 +207,32 @@ fn facets(b: &Battles) -> BattleFacets {
         .map(|(name, n)| (name.clone(), n))
         .collect();
     languages.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-    let mut models = b.models.clone();
+    let mut per_model = vec![0u64; b.models.len()];
+    for (&x, &y) in b.model_a.iter().zip(&b.model_b) {
+        for m in [x, y] {
+            if let Some(c) = per_model.get_mut(m as usize) {
+                *c += 1;
+            }
+        }
+    }
+    let mut models: Vec<(String, u64)> = b.models.iter().cloned().zip(per_model).collect();
     models.sort();
+    let (models, model_battles) = models.into_iter().unzip();
+    let mut per_judge = vec![0u64; b.judges.len()];
+    for &j in &b.judge {
+        if let Some(c) = per_judge.get_mut(j as usize) {
+            *c += 1;
+        }
+    }
+    let mut judge_counts: Vec<(String, u64)> = b
+        .judges
+        .iter()
+        .cloned()
+        .zip(per_judge)
+        .filter(|(name, n)| !name.is_empty() && *n > 0)
+        .collect();
+    judge_counts.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    judge_counts.truncate(MAX_JUDGES_LISTED);
     let mut categories = b.categories.clone();
     categories.sort();
     let times = b.tstamp.iter().copied().filter(|t| t.is_finite());
@@ -197,6 +245,8 @@ fn facets(b: &Battles) -> BattleFacets {
         models,
         categories,
         judges: b.judges.len().saturating_sub(1),
+        judge_counts,
+        model_battles,
         max_turn: b.turn.iter().copied().max().unwrap_or(0),
         date_range,
         battles: b.len() as u64,

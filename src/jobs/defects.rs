@@ -16,7 +16,7 @@ use benchlens_engine::defects::report::{locate, SubjectShare};
 use benchlens_engine::defects::statistics::{LongestStats, PositionStats};
 use benchlens_engine::defects::text::hash64;
 use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings, Severity, Span};
-use benchlens_engine::{DatasetKind, ParsedFile};
+use benchlens_engine::DatasetKind;
 use serde::{Deserialize, Serialize};
 
 use super::protocol::JobId;
@@ -242,7 +242,7 @@ thread_local! {
 }
 
 fn fingerprint(
-    datasets: &BTreeMap<JobId, ParsedFile>,
+    datasets: &super::Datasets,
     input: &DefectsInput,
 ) -> Vec<(JobId, u64, u64, DatasetKind)> {
     input
@@ -255,10 +255,7 @@ fn fingerprint(
         .collect()
 }
 
-fn report_for(
-    datasets: &BTreeMap<JobId, ParsedFile>,
-    input: &DefectsInput,
-) -> Result<Rc<Cached>, String> {
+fn report_for(datasets: &super::Datasets, input: &DefectsInput) -> Result<Rc<Cached>, String> {
     let key = (input.clone(), fingerprint(datasets, input));
     if let Some(c) = CACHE.with(|c| c.borrow().clone()).filter(|c| c.key == key) {
         return Ok(c);
@@ -311,10 +308,7 @@ pub fn mark_key(file: &str, row: usize, question: &str) -> String {
 }
 
 /// Answers one request of the defects view.
-pub fn run(
-    datasets: &BTreeMap<JobId, ParsedFile>,
-    request: &DefectsRequest,
-) -> Result<DefectsAnswer, String> {
+pub fn run(datasets: &super::Datasets, request: &DefectsRequest) -> Result<DefectsAnswer, String> {
     let c = report_for(datasets, &request.input)?;
     match &request.ask {
         DefectsAsk::Overview(q) => Ok(DefectsAnswer::Overview(Box::new(overview(&c, q)))),
@@ -542,7 +536,7 @@ struct ReportRecord<'a> {
 }
 
 fn export_plan(
-    datasets: &BTreeMap<JobId, ParsedFile>,
+    datasets: &super::Datasets,
     c: &Cached,
     dataset: JobId,
     severities: &[Severity],

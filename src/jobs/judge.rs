@@ -81,7 +81,7 @@ pub struct AnswerPair {
 /// Detects the benchmark of each judge file and runs the chosen one. `leaderboards` are
 /// published leaderboards to compare AlpacaEval results with.
 pub fn analyse(
-    datasets: &BTreeMap<JobId, ParsedFile>,
+    datasets: &super::Datasets,
     ids: &[JobId],
     leaderboards: &[JobId],
     settings: &JudgeSettings,
@@ -222,11 +222,7 @@ fn published(p: &ParsedFile, models: &[String]) -> Option<Published> {
 }
 
 /// The texts of one AlpacaEval judgment.
-pub fn answers(
-    datasets: &BTreeMap<JobId, ParsedFile>,
-    dataset: JobId,
-    row: u32,
-) -> Result<AnswerPair, String> {
+pub fn answers(datasets: &super::Datasets, dataset: JobId, row: u32) -> Result<AnswerPair, String> {
     let p = datasets.get(&dataset).ok_or("that file is no longer loaded")?;
     let t = p.table().ok_or("that file holds no table")?;
     let r = row as usize;

@@ -1,5 +1,7 @@
 //! The intake worker: reads Blobs in slices, feeds the engine's streaming loader, reports progress,
 //! honours Cancel between chunks, and keeps the parsed datasets so the page only holds summaries.
+//! Analyses run as pausable tasks (see [`tasks`]): they report progress and a Cancel message
+//! reaches them between bootstrap rounds.
 
 pub mod analysis;
 mod codec;
@@ -7,6 +9,7 @@ pub mod defects;
 pub mod judge;
 pub mod protocol;
 pub mod scaling;
+mod tasks;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,9 +31,13 @@ pub enum WorkerMsg {
     Failed { job: JobId, who: HandlerId, message: String },
 }
 
+/// The parsed datasets by id. Shared, so a running analysis keeps its inputs even if the page
+/// removes them meanwhile.
+pub type Datasets = BTreeMap<JobId, Rc<ParsedFile>>;
+
 /// Worker state: the datasets parsed so far and the jobs asked to stop.
 pub struct IntakeWorker {
-    datasets: BTreeMap<JobId, ParsedFile>,
+    datasets: Datasets,
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
 }
 
@@ -47,7 +54,7 @@ impl Worker for IntakeWorker {
         match msg {
             WorkerMsg::Loaded { job, who, parsed } => {
                 let summary = Box::new(parsed.summary.clone());
-                self.datasets.insert(job, *parsed);
+                self.datasets.insert(job, Rc::new(*parsed));
                 scope.respond(who, Response::Loaded { job, summary });
             }
             WorkerMsg::Cancelled { job, who } => {
@@ -81,8 +88,20 @@ impl Worker for IntakeWorker {
                 self.datasets.remove(&dataset);
             }
             Request::Analyse { job, request } => {
-                let result = analysis::run(&self.datasets, &request);
-                scope.respond(who, Response::Analysed { job, result });
+                // A snapshot of the datasets (shared, not copied) that the task owns.
+                let datasets = self.datasets.clone();
+                let cancelled = self.cancelled.clone();
+                let scope = scope.clone();
+                tasks::spawn(async move {
+                    let mut ticker = tasks::ticker(job, who, cancelled.clone(), scope.clone());
+                    let result = analysis::run(&datasets, &request, &mut ticker).await;
+                    let response = if cancelled.borrow_mut().remove(&job) {
+                        Response::Cancelled { job }
+                    } else {
+                        Response::Analysed { job, result }
+                    };
+                    scope.respond(who, response);
+                });
             }
         }
     }

@@ -23,7 +23,8 @@ pub enum Request {
     },
     /// Parse pasted text.
     ParseText { job: JobId, name: String, text: String, options: LoadOptions },
-    /// Stop a running parse at the next chunk boundary.
+    /// Stop a running parse at the next chunk boundary, or an analysis at its next pause (between
+    /// bootstrap rounds or grid starts).
     Cancel { job: JobId },
     /// Forget a dataset.
     Remove { dataset: JobId },
@@ -34,9 +35,33 @@ pub enum Request {
 /// Worker → page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Response {
-    Progress { job: JobId, bytes_done: f64, bytes_total: f64, rows: f64 },
-    Loaded { job: JobId, summary: Box<FileSummary> },
-    Cancelled { job: JobId },
-    Failed { job: JobId, message: String },
-    Analysed { job: JobId, result: Result<AnalysisResult, String> },
+    Progress {
+        job: JobId,
+        bytes_done: f64,
+        bytes_total: f64,
+        rows: f64,
+    },
+    Loaded {
+        job: JobId,
+        summary: Box<FileSummary>,
+    },
+    /// A parse or an analysis stopped on request.
+    Cancelled {
+        job: JobId,
+    },
+    Failed {
+        job: JobId,
+        message: String,
+    },
+    Analysed {
+        job: JobId,
+        result: Result<AnalysisResult, String>,
+    },
+    /// A long analysis is `done` of `total` units into `stage` (e.g. "bootstrap", rounds).
+    AnalysisProgress {
+        job: JobId,
+        stage: String,
+        done: f64,
+        total: f64,
+    },
 }

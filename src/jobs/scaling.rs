@@ -4,16 +4,17 @@
 //! inputs and calls `benchlens_engine::scaling`, the same calls `benchlens scaling fit` makes.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
+use benchlens_engine::progress::{Tick, Ticker};
+use benchlens_engine::scaling::approach2::{approach2, Approach2};
 use benchlens_engine::scaling::inference::{default_demands, inference_curve, InferencePoint};
+use benchlens_engine::scaling::law::fit_law_async;
 use benchlens_engine::scaling::models::{models_table, FitChoice, ModelsTable};
 use benchlens_engine::scaling::score_trend::{fit_score_trend, ScoreTrend, ScoreTrendSettings};
 use benchlens_engine::scaling::table::DetectedColumns;
 use benchlens_engine::scaling::{
-    extract, fit_law, ColumnChoice, FitSettings, LawFit, LawParams, ReferenceFit,
+    extract, ColumnChoice, FitSettings, LawFit, LawParams, ReferenceFit, ScalingData, ScalingError,
 };
-use benchlens_engine::ParsedFile;
 use serde::{Deserialize, Serialize};
 
 use super::protocol::JobId;
@@ -82,12 +83,16 @@ pub struct ScalingOutcome {
     /// Score vs compute, when the table has a score column.
     pub trend: Option<Result<ScoreTrend, String>>,
     pub sources: Vec<SourceRow>,
+    /// Chinchilla Approach 2, when the table holds isoFLOP groups (runs at one compute budget).
+    #[serde(default)]
+    pub approach2: Option<Approach2>,
 }
 
 /// Runs the scaling analysis on one dataset.
-pub fn analyse(
-    datasets: &BTreeMap<JobId, ParsedFile>,
+pub async fn analyse(
+    datasets: &super::Datasets,
     req: &ScalingRequest,
+    ticker: &mut Ticker<'_>,
 ) -> Result<ScalingOutcome, String> {
     let parsed = datasets
         .get(&req.dataset)
@@ -98,13 +103,18 @@ pub fn analyse(
         .ok_or_else(|| format!("{name}: this is a battle log, not a table of models or runs"))?;
     let data = extract(table, &req.columns).map_err(|e| format!("{name}: {e}"))?;
     let (fit, fit_error) = if data.columns.loss.is_some() {
-        match cached_fit(req, || fit_law(&data, &req.fit).map_err(|e| e.to_string())) {
+        match cached_fit(req, &data, ticker).await {
             Ok(f) => (Some(f), None),
             Err(e) => (None, Some(e)),
         }
     } else {
         (None, None)
     };
+    if ticker.ask("tables", 0, 1) == Tick::Stop {
+        // Cancelled: the page does not want the tables of a stopped fit.
+        return Err("cancelled".to_owned());
+    }
+    let approach2 = Some(approach2(&data)).filter(|a| !a.groups.is_empty());
     let mut fits: Vec<FitChoice> =
         ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();
     if let Some(f) = &fit {
@@ -167,6 +177,7 @@ pub fn analyse(
         models,
         inference,
         trend,
+        approach2,
         sources,
     })
 }
@@ -180,9 +191,10 @@ thread_local! {
     static LAST_FIT: RefCell<Option<(FitKey, Result<LawFit, String>)>> = const { RefCell::new(None) };
 }
 
-fn cached_fit(
+async fn cached_fit(
     req: &ScalingRequest,
-    compute: impl FnOnce() -> Result<LawFit, String>,
+    data: &ScalingData,
+    ticker: &mut Ticker<'_>,
 ) -> Result<LawFit, String> {
     let key: FitKey = (req.dataset, req.columns.clone(), req.fit.clone());
     if let Some(hit) =
@@ -190,8 +202,17 @@ fn cached_fit(
     {
         return hit;
     }
-    let result = compute();
-    LAST_FIT.with(|c| *c.borrow_mut() = Some((key, result.clone())));
+    let result = fit_law_async(data, &req.fit, ticker).await;
+    // A cancelled fit (stopped in the grid, or with fewer bootstrap rounds than asked) is not the
+    // answer to these settings: never reuse it.
+    let complete = match &result {
+        Ok(f) => f.bootstrap_rounds == req.fit.bootstrap || req.fit.bootstrap == 0,
+        Err(e) => *e != ScalingError::Cancelled,
+    };
+    let result = result.map_err(|e| e.to_string());
+    if complete {
+        LAST_FIT.with(|c| *c.borrow_mut() = Some((key, result.clone())));
+    }
     result
 }
 

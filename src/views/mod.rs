@@ -4,12 +4,12 @@
 pub mod defects;
 pub mod judge;
 pub mod ratings;
+pub mod run;
 pub mod scaling;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::intake::client;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::state::use_app_state;
 
@@ -81,26 +81,8 @@ pub enum AnalysisState {
     Failed(String),
 }
 
-/// Re-runs the analysis in the worker whenever `request` changes; stale answers are dropped.
+/// Re-runs the analysis in the worker whenever `request` changes; the run in flight is cancelled
+/// and stale answers are dropped (see [`run::use_tracked_analysis`] for progress and Cancel).
 pub fn use_analysis(request: Memo<Result<AnalysisRequest, String>>) -> ReadSignal<AnalysisState> {
-    let (state, set_state) = signal(AnalysisState::Waiting(String::new()));
-    let latest = StoredValue::new(0u32);
-    Effect::new(move |_| match request.get() {
-        Err(why) => set_state.set(AnalysisState::Waiting(why)),
-        Ok(req) => {
-            set_state.set(AnalysisState::Running);
-            let token = latest.get_value().wrapping_add(1);
-            latest.set_value(token);
-            client::analyse(req, move |result| {
-                if latest.get_value() != token {
-                    return;
-                }
-                set_state.set(match result {
-                    Ok(r) => AnalysisState::Done(Box::new(r)),
-                    Err(e) => AnalysisState::Failed(e),
-                });
-            });
-        }
-    });
-    state
+    run::use_tracked_analysis(request).state
 }

@@ -10,6 +10,7 @@ pub mod dataset;
 pub mod defects;
 pub mod formats;
 pub mod judge;
+pub mod progress;
 pub mod ratings;
 pub mod scaling;
 pub mod share;

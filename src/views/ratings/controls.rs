@@ -3,6 +3,7 @@
 use benchlens_engine::ratings::{dates, CiMethod, Method, RatingsSettings, TieRule};
 use leptos::prelude::*;
 
+use super::checklist::{Checklist, FilterList};
 use super::RatingsViewState;
 use crate::jobs::analysis::BattleFacets;
 
@@ -45,10 +46,6 @@ pub fn RatingsControls(
             }
         });
     };
-    let on_language = move |ev: leptos::ev::Event| {
-        let v = select_value(&ev);
-        edit(&|s| s.filters.languages = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
-    };
     let on_compare = move |ev: leptos::ev::Event| {
         let v = select_value(&ev);
         vs.compare_language.set(if v.is_empty() { None } else { Some(v) });
@@ -63,15 +60,32 @@ pub fn RatingsControls(
             }
         });
     };
-    let language_options = move || {
-        facets.get().map(|f| {
-            f.languages
-                .iter()
-                .take(40)
-                .map(|(l, n)| view! { <option value=l.clone()>{format!("{l} ({n})")}</option> })
-                .collect_view()
+    // The last facets seen: the lists stay put (and keep focus) while the next run computes.
+    let known = Memo::new(move |prev: Option<&Option<BattleFacets>>| {
+        facets.get().or_else(|| prev.cloned().flatten())
+    });
+    let languages = Signal::derive(move || {
+        known.with(|f| f.as_ref().map(|f| f.languages.clone()).unwrap_or_default())
+    });
+    let judges = Signal::derive(move || {
+        known.with(|f| f.as_ref().map(|f| f.judge_counts.clone()).unwrap_or_default())
+    });
+    let models = Signal::derive(move || {
+        known.with(|f| {
+            f.as_ref()
+                .map(|f| {
+                    let n = |i: usize| f.model_battles.get(i).copied().unwrap_or(0);
+                    f.models.iter().enumerate().map(|(i, m)| (m.clone(), n(i))).collect()
+                })
+                .unwrap_or_default()
         })
-    };
+    });
+    let language_list = FilterList { get: |f| &f.languages, get_mut: |f| &mut f.languages };
+    let judge_list = FilterList { get: |f| &f.judges, get_mut: |f| &mut f.judges };
+    let include_list =
+        FilterList { get: |f| &f.include_models, get_mut: |f| &mut f.include_models };
+    let exclude_list =
+        FilterList { get: |f| &f.exclude_models, get_mut: |f| &mut f.exclude_models };
     let checked = move |ev: &leptos::ev::Event| event_target_checked(ev);
     view! {
         <form class="controls" data-testid="ratings-controls" on:submit=|ev| ev.prevent_default()>
@@ -105,12 +119,8 @@ pub fn RatingsControls(
                     prop:value=move || settings.with(|s| s.seed.to_string())
                     on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { edit(&|s| s.seed = n); } }/>
             </label>
-            <label>"Language"
-                <select data-testid="ratings-language" on:change=on_language>
-                    <option value="">"all"</option>
-                    {language_options}
-                </select>
-            </label>
+            <Checklist label="Languages" testid="ratings-languages" empty="all" options=languages settings=settings list=language_list/>
+            <Checklist label="Judges" testid="ratings-judges" empty="all" options=judges settings=settings list=judge_list/>
             <label>"Battles"
                 <select data-testid="ratings-anony" on:change=on_anony>
                     <option value="">"all"</option>
@@ -158,28 +168,17 @@ pub fn RatingsControls(
                     edit(&|s| s.filters.categories = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
                 }>
                     <option value="">"all"</option>
-                    {move || facets.get().map(|f| f.categories.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view())}
+                    {move || known.get().map(|f| f.categories.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view())}
                 </select>
             </label>
-            <label title="Ctrl/Cmd-click to pick several">"Exclude models"
-                <select multiple=true size="3" data-testid="ratings-exclude-models" on:change=move |ev| {
-                    let select: web_sys::HtmlSelectElement = event_target(&ev);
-                    let options = select.selected_options();
-                    let picked: Vec<String> = (0..options.length())
-                        .filter_map(|i| options.item(i))
-                        .filter_map(|o| o.get_attribute("value"))
-                        .collect();
-                    edit(&|s| s.filters.exclude_models = picked.clone());
-                }>
-                    {move || facets.get().map(|f| f.models.iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view())}
-                </select>
-            </label>
+            <Checklist label="Only models" testid="ratings-include-models" empty="all" options=models settings=settings list=include_list/>
+            <Checklist label="Exclude models" testid="ratings-exclude-models" empty="none" options=models settings=settings list=exclude_list/>
             <label class="check"><input type="checkbox" data-testid="ratings-dedup"
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.dedup_sampled = c); }/>"deduplicated (sampled) only"</label>
             <label>"Compare with"
                 <select data-testid="ratings-compare" on:change=on_compare>
                     <option value="">"—"</option>
-                    {move || facets.get().map(|f| f.languages.iter().take(40).map(|(l, _)| view! { <option value=l.clone()>{format!("{l} only")}</option> }).collect_view())}
+                    {move || known.get().map(|f| f.languages.iter().take(40).map(|(l, _)| view! { <option value=l.clone()>{format!("{l} only")}</option> }).collect_view())}
                 </select>
             </label>
         </form>

@@ -1,6 +1,7 @@
 //! The ratings view: a leaderboard with honest uncertainty from every loaded battle log and
 //! pair-count file, its charts, and how it moves under another filter set.
 
+mod checklist;
 mod controls;
 mod share;
 mod specs;
@@ -13,7 +14,8 @@ use leptos::prelude::*;
 use crate::charts::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
 use crate::state::use_app_state;
-use crate::views::{use_analysis, AnalysisState};
+use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
+use crate::views::AnalysisState;
 
 pub use controls::RatingsControls;
 pub use share::RatingsShare;
@@ -73,7 +75,8 @@ pub fn RatingsView() -> impl IntoView {
         });
         Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with })
     });
-    let analysis = use_analysis(request);
+    let run = use_tracked_analysis(request);
+    let analysis = run.state;
     let outcome = Memo::new(move |_| match analysis.get() {
         AnalysisState::Done(r) => match *r {
             AnalysisResult::Ratings(o) => Some(*o),
@@ -91,6 +94,7 @@ pub fn RatingsView() -> impl IntoView {
                 AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="ratings-error">{e}</p> }.into_any(),
                 AnalysisState::Done(_) => ().into_any(),
             }}
+            <AnalysisProgressBar run=run testid="ratings"/>
             <Show when=move || outcome.with(Option::is_some)>
                 <RatingsResults outcome=Signal::derive(move || outcome.get())/>
             </Show>

@@ -2,6 +2,7 @@
 //! loss column, and always the published laws applied per model, the inference-aware optimum and
 //! the score-vs-compute trend with its outliers.
 
+mod approach2;
 mod controls;
 mod share;
 mod specs;
@@ -19,7 +20,8 @@ use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::{ScalingOutcome, ScalingRequest};
 use crate::state::use_app_state;
-use crate::views::{use_analysis, AnalysisState};
+use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
+use crate::views::AnalysisState;
 
 /// Robust loss of the fit, as chosen in the form (δ is kept apart so switching back to Huber
 /// restores it).
@@ -127,7 +129,8 @@ pub fn ScalingView() -> impl IntoView {
             inference_tokens: vs.inference_tokens.get(),
         })))
     });
-    let analysis = use_analysis(request);
+    let run = use_tracked_analysis(request);
+    let analysis = run.state;
     let outcome = Memo::new(move |_| match analysis.get() {
         AnalysisState::Done(r) => match *r {
             AnalysisResult::Scaling(o) => Some(*o),
@@ -159,6 +162,7 @@ pub fn ScalingView() -> impl IntoView {
                 AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="scaling-error">{e}</p> }.into_any(),
                 AnalysisState::Done(_) => ().into_any(),
             }}
+            <AnalysisProgressBar run=run testid="scaling"/>
             <Show when=move || shown.with(Option::is_some)>
                 <ScalingResults outcome=Signal::derive(move || shown.get())/>
             </Show>
@@ -200,6 +204,7 @@ fn ScalingResults(
                 <ChartCanvas spec=tpp testid="chart-scaling-tpp" label="Compute-optimal tokens per parameter against compute, with bootstrap band"/>
             </div>
         </Show>
+        <approach2::Approach2Panel outcome=outcome/>
         <div class="panel">
             <h2>{move || if has_loss() { "Each run under each law" } else { "Released models under each law" }}</h2>
             <p class="caption">"Compute-optimal tokens for each model's size, D_opt(N), and the over-training factor D / D_opt(N). The published fits disagree by 3× or more: the choice of law matters."</p>

@@ -10,6 +10,7 @@ use rand_distr::{Binomial, Distribution};
 
 use super::aggregate::Aggregate;
 use super::plan::{ComponentFit, Plan};
+use crate::progress::Ticker;
 use crate::stats;
 
 /// Replicate ratings per global model (successful draws only) and failures per component.
@@ -20,19 +21,29 @@ pub(crate) struct Replicates {
 }
 
 /// Runs replicates while `draw` fills new counts (it returns false when there are no more).
-pub(crate) fn run(
+/// At most `total` rounds; `ticker` hears (rounds done, `total`) before each round. None when it
+/// stopped the run.
+pub(crate) async fn run(
     plan: &Plan,
     agg: &Aggregate,
     full: &[Option<ComponentFit>],
     mut draw: impl FnMut(&mut Vec<u64>) -> bool,
-) -> Replicates {
+    total: u64,
+    ticker: &mut Ticker<'_>,
+) -> Option<Replicates> {
     let mut out = Replicates {
         ratings: vec![Vec::new(); agg.models.len()],
         failed: vec![0; plan.comps.len()],
         rounds: 0,
     };
     let mut counts = Vec::with_capacity(agg.rows.len());
-    while draw(&mut counts) {
+    while u64::from(out.rounds) < total {
+        if !ticker.tick("bootstrap", u64::from(out.rounds), total).await {
+            return None;
+        }
+        if !draw(&mut counts) {
+            break;
+        }
         out.rounds += 1;
         let tallies = agg.tallies_with(&counts);
         for (c, comp) in plan.comps.iter().enumerate() {
@@ -48,7 +59,7 @@ pub(crate) fn run(
             }
         }
     }
-    out
+    Some(out)
 }
 
 /// One multinomial(total, counts / Σ counts) draw by conditional binomials, as numpy's

@@ -37,8 +37,11 @@ pub fn compare(
     a: &RatingsSettings,
     b: &RatingsSettings,
 ) -> Result<Comparison, RatingsError> {
-    let ra = rate(input, a)?;
-    let rb = rate(input, b)?;
+    Ok(line_up(rate(input, a)?, rate(input, b)?))
+}
+
+/// Lines up two finished analyses of the same input (what [`compare`] does after rating both).
+pub fn line_up(ra: RatingsResult, rb: RatingsResult) -> Comparison {
     let mut models: Vec<&str> =
         ra.ratings.iter().chain(&rb.ratings).map(|r| r.model.as_str()).collect();
     models.sort();
@@ -67,7 +70,7 @@ pub fn compare(
             .cmp(&y.rank_a.unwrap_or(u32::MAX))
             .then_with(|| x.model.cmp(&y.model))
     });
-    Ok(Comparison { a: ra, b: rb, rows })
+    Comparison { a: ra, b: rb, rows }
 }
 
 /// Each model's Rank (UB) in each language.

@@ -7,6 +7,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::battles::{Battles, Outcome};
+use crate::progress::Ticker;
 use crate::stats;
 
 use super::aggregate::Aggregate;
@@ -132,11 +133,11 @@ pub(crate) fn with_history(
 /// Bootstrap of online Elo as FastChat does it (`battles.sample(frac=1, replace=True)`): each
 /// round replays as many battles as the selection holds, drawn with replacement, in draw order.
 /// Returns per-model replicate ratings (log model ids; only models drawn in a round count).
-pub(crate) fn bootstrap(
+pub(crate) async fn bootstrap(
     battles: &Battles,
     selection: &[u32],
     s: &RatingsSettings,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    ticker: &mut Ticker<'_>,
 ) -> Result<Vec<Vec<f64>>, RatingsError> {
     let m = battles.models.len();
     let mut out = vec![Vec::new(); m];
@@ -147,7 +148,7 @@ pub(crate) fn bootstrap(
     let n = selection.len();
     let mut draw = Vec::with_capacity(n);
     for round in 0..s.bootstrap_rounds {
-        if !progress(round, s.bootstrap_rounds) {
+        if !ticker.tick("bootstrap", u64::from(round), u64::from(s.bootstrap_rounds)).await {
             return Err(RatingsError::Cancelled);
         }
         draw.clear();
@@ -163,13 +164,13 @@ pub(crate) fn bootstrap(
 }
 
 /// Online Elo on the selected battles, with bootstrap intervals and the trajectory.
-pub(crate) fn rate(
+pub(crate) async fn rate(
     battles: &Battles,
     selection: &[u32],
     filter: FilterReport,
     s: &RatingsSettings,
     mut warnings: Vec<String>,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
     let order = time_order(battles, selection);
     let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
@@ -189,7 +190,7 @@ pub(crate) fn rate(
         }
     }
     let replicates = match s.ci {
-        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s, progress)?),
+        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s, ticker).await?),
         _ => None,
     };
     let per_model = agg.battles_per_model();

@@ -1,6 +1,7 @@
 //! Ratings over time: Bradley–Terry refitted on all battles up to the end of each calendar month
 //! (UTC), the "monthly BT" line next to the online Elo trajectory.
 
+use crate::progress::{block_on, Ticker};
 use serde::{Deserialize, Serialize};
 
 use crate::battles::Battles;
@@ -49,7 +50,9 @@ pub fn monthly(
         let month = dates::month_label(boundary - 1.0);
         let (agg, _) = Aggregate::from_battles(battles, &timed[..end], s.ties);
         let mut month_warnings = Vec::new();
-        match rate_aggregate(&agg, &settings, None, &[], &mut month_warnings, &mut |_, _| true) {
+        let mut silent = Ticker::silent();
+        let fit = rate_aggregate(&agg, &settings, None, &[], &mut month_warnings, &mut silent);
+        match block_on(fit) {
             Ok(result) => {
                 let mut ratings: Vec<(String, f64)> =
                     result.ratings.into_iter().map(|r| (r.model, r.rating)).collect();

@@ -13,6 +13,7 @@ use super::results::{
 };
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
 use super::{bootstrap, sandwich, LOWER_Q, UPPER_Q};
+use crate::progress::Ticker;
 
 /// Self-battles the legacy fit sees, as (model, outcome): both copies of the duplicated data
 /// carry the row; a tie is a win in one copy and a loss in the other.
@@ -36,13 +37,13 @@ pub(crate) fn legacy_self_battles(
 
 /// Fits every component of `agg` and computes the intervals. `legacy_self` only matters with
 /// `legacy_l2` (see [`legacy::fit`]).
-pub(crate) fn rate_aggregate(
+pub(crate) async fn rate_aggregate(
     agg: &Aggregate,
     s: &RatingsSettings,
     draws: Option<&[Vec<u64>]>,
     legacy_self: &[(String, RowOutcome)],
     warnings: &mut Vec<String>,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
     if agg.rows.is_empty() {
         return Err(RatingsError::NoBattles("no battle between two different models".into()));
@@ -162,34 +163,23 @@ pub(crate) fn rate_aggregate(
             let rep = match draws {
                 Some(d) => {
                     let mut it = d.iter();
-                    bootstrap::run(&plan, agg, &fits, |out| match it.next() {
+                    let mut silent = Ticker::silent();
+                    let draw = |out: &mut Vec<u64>| match it.next() {
                         Some(v) => {
                             out.clone_from(v);
                             true
                         }
                         None => false,
-                    })
+                    };
+                    bootstrap::run(&plan, agg, &fits, draw, d.len() as u64, &mut silent).await
                 }
                 None => {
-                    let mut draw = bootstrap::seeded_draws(agg, s.bootstrap_rounds, s.seed);
-                    let (mut done, mut cancelled) = (0, false);
-                    let rep = bootstrap::run(&plan, agg, &fits, |out| {
-                        if done >= s.bootstrap_rounds {
-                            return false;
-                        }
-                        if !progress(done, s.bootstrap_rounds) {
-                            cancelled = true;
-                            return false;
-                        }
-                        done += 1;
-                        draw(out)
-                    });
-                    if cancelled {
-                        return Err(RatingsError::Cancelled);
-                    }
-                    rep
+                    let draw = bootstrap::seeded_draws(agg, s.bootstrap_rounds, s.seed);
+                    let total = u64::from(s.bootstrap_rounds);
+                    bootstrap::run(&plan, agg, &fits, draw, total, ticker).await
                 }
-            };
+            }
+            .ok_or(RatingsError::Cancelled)?;
             rounds = rep.rounds;
             for (c, &failed) in rep.failed.iter().enumerate() {
                 components[c].failed_replicates = failed;

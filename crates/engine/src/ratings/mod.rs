@@ -35,6 +35,7 @@ pub mod synthetic;
 use std::collections::BTreeMap;
 
 use crate::battles::Battles;
+use crate::progress::{block_on, Ticker};
 
 pub use aggregate::{Aggregate, PairTally, RowOutcome, UniqueRow};
 pub use error::RatingsError;
@@ -62,12 +63,25 @@ pub fn rate(input: RatingsInput<'_>, s: &RatingsSettings) -> Result<RatingsResul
 }
 
 /// [`rate`] that reports bootstrap progress as (rounds done, rounds) before each round and stops
-/// with [`RatingsError::Cancelled`] as soon as `progress` returns false: what the worker's
-/// progress bar and Cancel use.
+/// with [`RatingsError::Cancelled`] as soon as `progress` returns false.
 pub fn rate_with_progress(
     input: RatingsInput<'_>,
     s: &RatingsSettings,
     progress: &mut dyn FnMut(u32, u32) -> bool,
+) -> Result<RatingsResult, RatingsError> {
+    let mut ticker = Ticker::from_bool(|done, total| {
+        progress(u32::try_from(done).unwrap_or(u32::MAX), u32::try_from(total).unwrap_or(u32::MAX))
+    });
+    block_on(rate_async(input, s, &mut ticker))
+}
+
+/// [`rate`] as a computation that can pause between bootstrap rounds (see [`crate::progress`]):
+/// what the browser worker runs, so its progress bar moves and Cancel reaches a running
+/// bootstrap. Same numbers as [`rate`] however often it pauses.
+pub async fn rate_async(
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+    ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
     check_combination(input, s)?;
     let mut warnings = Vec::new();
@@ -75,13 +89,13 @@ pub fn rate_with_progress(
     if s.style_control {
         let battles =
             input.battles.ok_or_else(|| unsupported("style control needs a battle log"))?;
-        return style_control::rate(battles, &selection, filter, s, warnings, progress);
+        return style_control::rate(battles, &selection, filter, s, warnings, ticker).await;
     }
     match s.method {
         Method::Elo => {
             let battles =
                 input.battles.ok_or_else(|| unsupported("online Elo needs a battle log"))?;
-            elo::rate(battles, &selection, filter, s, warnings, progress)
+            elo::rate(battles, &selection, filter, s, warnings, ticker).await
         }
         Method::Bt => {
             let (agg, ties_dropped) =
@@ -90,7 +104,8 @@ pub fn rate_with_progress(
                 (true, Some(b)) => likelihood::legacy_self_battles(b, s),
                 _ => Vec::new(),
             };
-            let mut result = rate_aggregate(&agg, s, None, &legacy_self, &mut warnings, progress)?;
+            let mut result =
+                rate_aggregate(&agg, s, None, &legacy_self, &mut warnings, ticker).await?;
             result.ties_dropped = ties_dropped;
             result.filter = filter;
             result.warnings = warnings;
@@ -108,7 +123,9 @@ pub fn rate_with_draws(
     draws: &[Vec<u64>],
 ) -> Result<RatingsResult, RatingsError> {
     let mut warnings = Vec::new();
-    let mut result = rate_aggregate(agg, s, Some(draws), &[], &mut warnings, &mut |_, _| true)?;
+    let mut silent = Ticker::silent();
+    let fit = rate_aggregate(agg, s, Some(draws), &[], &mut warnings, &mut silent);
+    let mut result = block_on(fit)?;
     result.warnings = warnings;
     Ok(result)
 }

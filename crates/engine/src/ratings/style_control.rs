@@ -12,6 +12,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::battles::{style_index, Battles, Outcome};
+use crate::progress::Ticker;
 use crate::stats;
 
 use super::error::RatingsError;
@@ -278,13 +279,13 @@ fn rank_by_rating(ratings: &[f64]) -> Vec<u32> {
 }
 
 /// Style-controlled ratings with bootstrap intervals (or none).
-pub(crate) fn rate(
+pub(crate) async fn rate(
     battles: &Battles,
     selection: &[u32],
     filter: FilterReport,
     s: &RatingsSettings,
     mut warnings: Vec<String>,
-    progress: &mut dyn FnMut(u32, u32) -> bool,
+    ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
     let (names, rows, without, mean, std) = build_rows(battles, selection, s.ties);
     if rows.is_empty() {
@@ -326,7 +327,8 @@ pub(crate) fn rate(
         let n = rows.len();
         let mut counts = vec![0u32; n];
         for round in 0..s.bootstrap_rounds {
-            if !progress(round, s.bootstrap_rounds) {
+            let total = u64::from(s.bootstrap_rounds);
+            if !ticker.tick("style-control bootstrap", u64::from(round), total).await {
                 return Err(RatingsError::Cancelled);
             }
             counts.iter_mut().for_each(|c| *c = 0);
@@ -370,8 +372,7 @@ pub(crate) fn rate(
     };
     let mut raw_warnings = Vec::new();
     let raw =
-        super::rate_aggregate(&agg, &raw_settings, None, &[], &mut raw_warnings, &mut |_, _| true)
-            .ok();
+        super::rate_aggregate(&agg, &raw_settings, None, &[], &mut raw_warnings, ticker).await.ok();
     let tallies = agg.tallies();
     let comps = graph::components(m, &tallies);
     let mut comp_of = vec![0u32; m];

@@ -12,6 +12,7 @@ use super::fit::{objective_scale, polish, PointFit};
 use super::lbfgs::LbfgsOptions;
 use super::objective::{evaluate, LossKind, Points};
 use super::starts::{varpro_cells, BOOTSTRAP_EXPONENTS};
+use crate::progress::{block_on, Ticker};
 use crate::stats::{quantile_sorted, rng};
 
 /// Default number of rounds (the default; Epoch AI's replication also uses bootstrap CIs).
@@ -41,6 +42,23 @@ pub fn bootstrap(
     seed: u64,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> BootstrapDraws {
+    let mut ticker = Ticker::from_bool(|d, t| {
+        progress(usize::try_from(d).unwrap_or(usize::MAX), usize::try_from(t).unwrap_or(usize::MAX))
+    });
+    block_on(bootstrap_async(pts, loss, warm, rounds, seed, &mut ticker))
+}
+
+/// [`bootstrap`] as a computation that can pause after each round (see [`crate::progress`]);
+/// the ticker hears ("bootstrap", rounds done, rounds) after every round, and a stop keeps the
+/// rounds done.
+pub async fn bootstrap_async(
+    pts: &Points,
+    loss: LossKind,
+    warm: [f64; 5],
+    rounds: usize,
+    seed: u64,
+    ticker: &mut Ticker<'_>,
+) -> BootstrapDraws {
     let mut r = rng(seed);
     let n = pts.len();
     let mut resampled = pts.clone();
@@ -65,7 +83,7 @@ pub fn bootstrap(
             Some(f) if f.theta.iter().all(|v| v.is_finite()) => out.thetas.push(f.theta),
             _ => out.failed += 1,
         }
-        if !progress(round + 1, rounds) {
+        if !ticker.tick("bootstrap", round as u64 + 1, rounds as u64).await {
             out.cancelled = true;
             out.rounds = round + 1;
             break;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::lbfgs::{minimize, LbfgsOptions, Stop};
 use super::objective::{evaluate, LossKind, Points};
 use super::starts::{full_grid, varpro_cells, StartMode, VARPRO_EXPONENTS, VARPRO_POLISH};
+use crate::progress::{block_on, Ticker};
 
 /// Result of fitting one set of points.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -92,6 +93,20 @@ pub fn fit_points(
     extra: &[[f64; 5]],
     opts: &LbfgsOptions,
 ) -> Option<PointFit> {
+    block_on(fit_points_async(pts, loss, mode, extra, opts, &mut Ticker::silent())).flatten()
+}
+
+/// [`fit_points`] as a computation that can pause between grid starts (see
+/// [`crate::progress`]): with `full-grid`, the ticker hears ("grid starts", starts done, starts)
+/// before each start. None when it stopped the fit; Some(None) when no start gave a finite fit.
+pub async fn fit_points_async(
+    pts: &Points,
+    loss: LossKind,
+    mode: StartMode,
+    extra: &[[f64; 5]],
+    opts: &LbfgsOptions,
+    ticker: &mut Ticker<'_>,
+) -> Option<Option<PointFit>> {
     let scale = objective_scale(pts, loss);
     let starts: Vec<[f64; 5]> = match mode {
         StartMode::Varpro => varpro_cells(pts, loss, VARPRO_POLISH, VARPRO_EXPONENTS)
@@ -105,11 +120,13 @@ pub fn fit_points(
         // Two stages: every grid start with a loose stopping rule (most of the 4,500 starts sit in
         // degenerate corners and would otherwise crawl along plateaus for hundreds of iterations),
         // then the best few end points re-polished with the full rule.
-        let mut ends: Vec<PointFit> = starts
-            .iter()
-            .chain(extra)
-            .filter_map(|s| polish(pts, loss, *s, scale, &GRID_STAGE))
-            .collect();
+        let mut ends: Vec<PointFit> = Vec::with_capacity(tried);
+        for (i, s) in starts.iter().chain(extra).enumerate() {
+            if !ticker.tick("grid starts", i as u64, tried as u64).await {
+                return None;
+            }
+            ends.extend(polish(pts, loss, *s, scale, &GRID_STAGE));
+        }
         ends.sort_by(|a, b| a.objective.total_cmp(&b.objective));
         let mut best: Option<PointFit> = None;
         for e in ends.iter().take(GRID_REPOLISH) {
@@ -129,10 +146,10 @@ pub fn fit_points(
         }
         best
     };
-    best.map(|mut b| {
+    Some(best.map(|mut b| {
         b.starts = tried;
         b
-    })
+    }))
 }
 
 /// Stage-one stopping rule of the full grid: relative change 1e-8 once, at most 200 iterations.

@@ -6,14 +6,15 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::allocation::{at_compute, compute_grid, AllocationLaw, AllocationPoint};
-use super::bootstrap::{bootstrap, interval, BootstrapDraws, DEFAULT_ROUNDS};
-use super::fit::fit_points;
+use super::bootstrap::{bootstrap_async, interval, BootstrapDraws, DEFAULT_ROUNDS};
+use super::fit::fit_points_async;
 use super::flags::{count_flag, parameter_flags, Flag};
 use super::lbfgs::{LbfgsOptions, Stop};
 use super::objective::{log_prediction, LawParams, LossKind, Points};
 use super::starts::StartMode;
 use super::table::ScalingData;
 use super::ScalingError;
+use crate::progress::{block_on, Tick, Ticker};
 
 /// Settings of an Approach-3 fit (also the URL state of the scaling view).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,6 +96,34 @@ pub fn fit_law_with_progress(
     settings: &FitSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<LawFit, ScalingError> {
+    let mut ticker = Ticker::new(|stage, d, t| {
+        // The older callback follows the bootstrap only.
+        if stage != "bootstrap" {
+            return Tick::Continue;
+        }
+        let keep_going = progress(
+            usize::try_from(d).unwrap_or(usize::MAX),
+            usize::try_from(t).unwrap_or(usize::MAX),
+        );
+        if keep_going {
+            Tick::Continue
+        } else {
+            Tick::Stop
+        }
+    });
+    block_on(fit_law_async(data, settings, &mut ticker))
+}
+
+/// [`fit_law`] as a computation that can pause (see [`crate::progress`]): the ticker hears the
+/// full-grid starts ("grid starts", stopping there fails with [`ScalingError::Cancelled`]) and
+/// the bootstrap rounds ("bootstrap", stopping there keeps the rounds done, as
+/// [`fit_law_with_progress`], unless the ticker also says stop when asked about "intervals"
+/// right after: then [`ScalingError::Cancelled`]). Same numbers however often it pauses.
+pub async fn fit_law_async(
+    data: &ScalingData,
+    settings: &FitSettings,
+    ticker: &mut Ticker<'_>,
+) -> Result<LawFit, ScalingError> {
     if let LossKind::Huber { delta } = settings.loss {
         if !(delta > 0.0 && delta.is_finite()) {
             return Err(ScalingError::BadDelta(delta));
@@ -171,7 +200,9 @@ pub fn fit_law_with_progress(
     let l: Vec<f64> = kept.iter().map(|p| p.loss).collect();
     let pts = Points::new(&n, &d, &l);
     let opts = LbfgsOptions::default();
-    let best = fit_points(&pts, settings.loss, settings.starts, &[], &opts)
+    let best = fit_points_async(&pts, settings.loss, settings.starts, &[], &opts, ticker)
+        .await
+        .ok_or(ScalingError::Cancelled)?
         .ok_or(ScalingError::NoFiniteFit)?;
     let params = LawParams::from_theta(&best.theta);
     for p in usable.iter_mut() {
@@ -208,10 +239,17 @@ pub fn fit_law_with_progress(
     }
 
     let draws = if settings.bootstrap > 0 {
-        bootstrap(&pts, settings.loss, best.theta, settings.bootstrap, settings.seed, progress)
+        let (rounds, seed) = (settings.bootstrap, settings.seed);
+        bootstrap_async(&pts, settings.loss, best.theta, rounds, seed, ticker).await
     } else {
         BootstrapDraws::default()
     };
+    // After a stopped bootstrap the intervals come from the rounds done; a caller that still
+    // answers "stop" at this point (the worker: the user cancelled) gets no fit rather than
+    // waiting for those tables.
+    if draws.cancelled && ticker.ask("intervals", 0, 1) == Tick::Stop {
+        return Err(ScalingError::Cancelled);
+    }
     if draws.failed > 0 {
         flags.push(Flag::new(
             "bootstrap_failures",

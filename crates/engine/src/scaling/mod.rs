@@ -67,4 +67,6 @@ pub enum ScalingError {
     TooFewScores { usable: usize, needed: usize },
     #[error("invalid setting: {0}")]
     BadSetting(String),
+    #[error("cancelled")]
+    Cancelled,
 }

@@ -172,10 +172,10 @@ pub fn JudgeControls(
                             _ => None,
                         });
                     }>
-                        <option value="" selected=move || style_is(None)>"none"</option>
-                        <option value="length" selected=move || style_is(Some(StyleControl::Length))>"length"</option>
-                        <option value="markdown" selected=move || style_is(Some(StyleControl::Markdown))>"markdown"</option>
-                        <option value="both" selected=move || style_is(Some(StyleControl::LengthAndMarkdown))>"length + markdown"</option>
+                        <option value="" prop:selected=move || style_is(None)>"none"</option>
+                        <option value="length" prop:selected=move || style_is(Some(StyleControl::Length))>"length"</option>
+                        <option value="markdown" prop:selected=move || style_is(Some(StyleControl::Markdown))>"markdown"</option>
+                        <option value="both" prop:selected=move || style_is(Some(StyleControl::LengthAndMarkdown))>"length + markdown"</option>
                     </select>
                 </label>
             </Show>

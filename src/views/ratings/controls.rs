@@ -7,6 +7,12 @@ use super::checklist::{Checklist, FilterList};
 use super::RatingsViewState;
 use crate::jobs::analysis::BattleFacets;
 
+/// `YYYY-MM-DD` of a UTC timestamp, as a date input shows it.
+fn day_label(tstamp: f64) -> String {
+    let (y, m, d) = dates::civil_from_days((tstamp / 86_400.0).floor() as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 fn select_value(ev: &leptos::ev::Event) -> String {
     let select: web_sys::HtmlSelectElement = event_target(ev);
     select.value()
@@ -91,22 +97,22 @@ pub fn RatingsControls(
         <form class="controls" data-testid="ratings-controls" on:submit=|ev| ev.prevent_default()>
             <label>"Method"
                 <select data-testid="ratings-method" on:change=on_method>
-                    <option value="bt" selected=true>"Bradley–Terry (MLE)"</option>
-                    <option value="elo">"Online Elo (K=4)"</option>
+                    <option value="bt" prop:selected=move || settings.with(|s| s.method == Method::Bt)>"Bradley–Terry (MLE)"</option>
+                    <option value="elo" prop:selected=move || settings.with(|s| s.method == Method::Elo)>"Online Elo (K=4)"</option>
                 </select>
             </label>
             <label>"Ties"
                 <select data-testid="ratings-ties" on:change=on_ties>
-                    <option value="half" selected=true>"half a win each"</option>
-                    <option value="drop">"dropped"</option>
-                    <option value="davidson">"Davidson tie model"</option>
+                    <option value="half" prop:selected=move || settings.with(|s| s.ties == TieRule::Half)>"half a win each"</option>
+                    <option value="drop" prop:selected=move || settings.with(|s| s.ties == TieRule::Drop)>"dropped"</option>
+                    <option value="davidson" prop:selected=move || settings.with(|s| s.ties == TieRule::Davidson)>"Davidson tie model"</option>
                 </select>
             </label>
             <label>"Intervals"
                 <select data-testid="ratings-ci" on:change=on_ci>
-                    <option value="bootstrap" selected=true>"bootstrap"</option>
-                    <option value="sandwich">"sandwich (closed form)"</option>
-                    <option value="none">"none"</option>
+                    <option value="bootstrap" prop:selected=move || settings.with(|s| s.ci == CiMethod::Bootstrap)>"bootstrap"</option>
+                    <option value="sandwich" prop:selected=move || settings.with(|s| s.ci == CiMethod::Sandwich)>"sandwich (closed form)"</option>
+                    <option value="none" prop:selected=move || settings.with(|s| s.ci == CiMethod::None)>"none"</option>
                 </select>
             </label>
             <label>"Rounds"
@@ -123,9 +129,9 @@ pub fn RatingsControls(
             <Checklist label="Judges" testid="ratings-judges" empty="all" options=judges settings=settings list=judge_list/>
             <label>"Battles"
                 <select data-testid="ratings-anony" on:change=on_anony>
-                    <option value="">"all"</option>
-                    <option value="true">"anonymous only"</option>
-                    <option value="false">"named only"</option>
+                    <option value="" prop:selected=move || settings.with(|s| s.filters.anony.is_none())>"all"</option>
+                    <option value="true" prop:selected=move || settings.with(|s| s.filters.anony == Some(true))>"anonymous only"</option>
+                    <option value="false" prop:selected=move || settings.with(|s| s.filters.anony == Some(false))>"named only"</option>
                 </select>
             </label>
             <label>"Min votes"
@@ -139,26 +145,34 @@ pub fn RatingsControls(
                     on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<f64>() { if n.is_finite() && n >= 0.0 { edit(&|s| s.prior_games = n); } } }/>
             </label>
             <label class="check"><input type="checkbox" data-testid="ratings-exclude-ties"
+                prop:checked=move || settings.with(|s| s.filters.exclude_ties)
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.exclude_ties = c); }/>"exclude ties"</label>
             <label class="check"><input type="checkbox" data-testid="ratings-style-control"
+                prop:checked=move || settings.with(|s| s.style_control)
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.style_control = c); }/>"style control"</label>
             <label class="check"><input type="checkbox" data-testid="ratings-fastchat"
+                prop:checked=move || settings.with(|s| s.anchor.is_some() && s.anchor == RatingsSettings::default().with_fastchat_preset().anchor)
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| { s.anchor = if c { RatingsSettings::default().with_fastchat_preset().anchor } else { None }; }); }/>"FastChat anchor"</label>
             <label class="check"><input type="checkbox" data-testid="ratings-legacy"
+                prop:checked=move || settings.with(|s| s.legacy_l2)
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.legacy_l2 = c); }/>"2023–24 L2 method"</label>
             <label>"Turns"
                 <span class="range">
                     <input type="number" min="1" data-testid="ratings-turn-min" placeholder="min"
+                        prop:value=move || settings.with(|s| s.filters.turn_min.map(|t| t.to_string()).unwrap_or_default())
                         on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_min = v); }/>
                     <input type="number" min="1" data-testid="ratings-turn-max" placeholder="max"
+                        prop:value=move || settings.with(|s| s.filters.turn_max.map(|t| t.to_string()).unwrap_or_default())
                         on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_max = v); }/>
                 </span>
             </label>
             <label title="UTC days; the end day is included">"Dates"
                 <span class="range">
                     <input type="date" data-testid="ratings-date-from"
+                        prop:value=move || settings.with(|s| s.filters.date_from.map(day_label).unwrap_or_default())
                         on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)); edit(&|s| s.filters.date_from = v); }/>
                     <input type="date" data-testid="ratings-date-to"
+                        prop:value=move || settings.with(|s| s.filters.date_to.map(|t| day_label(t - 86_400.0)).unwrap_or_default())
                         on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)).map(|t| t + 86_400.0); edit(&|s| s.filters.date_to = v); }/>
                 </span>
             </label>
@@ -167,18 +181,25 @@ pub fn RatingsControls(
                     let v = select_value(&ev);
                     edit(&|s| s.filters.categories = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
                 }>
-                    <option value="">"all"</option>
-                    {move || known.get().map(|f| f.categories.iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view())}
+                    <option value="" prop:selected=move || settings.with(|s| s.filters.categories.is_empty())>"all"</option>
+                    {move || known.get().map(|f| f.categories.iter().map(|c| {
+                        let value = c.clone();
+                        view! { <option value=c.clone() prop:selected=move || settings.with(|s| s.filters.categories.first() == Some(&value))>{c.clone()}</option> }
+                    }).collect_view())}
                 </select>
             </label>
             <Checklist label="Only models" testid="ratings-include-models" empty="all" options=models settings=settings list=include_list/>
             <Checklist label="Exclude models" testid="ratings-exclude-models" empty="none" options=models settings=settings list=exclude_list/>
             <label class="check"><input type="checkbox" data-testid="ratings-dedup"
+                prop:checked=move || settings.with(|s| s.filters.dedup_sampled)
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.dedup_sampled = c); }/>"deduplicated (sampled) only"</label>
             <label>"Compare with"
                 <select data-testid="ratings-compare" on:change=on_compare>
-                    <option value="">"—"</option>
-                    {move || known.get().map(|f| f.languages.iter().take(40).map(|(l, _)| view! { <option value=l.clone()>{format!("{l} only")}</option> }).collect_view())}
+                    <option value="" prop:selected=move || vs.compare_language.with(Option::is_none)>"—"</option>
+                    {move || known.get().map(|f| f.languages.iter().take(40).map(|(l, _)| {
+                        let value = l.clone();
+                        view! { <option value=l.clone() prop:selected=move || vs.compare_language.with(|c| c.as_ref() == Some(&value))>{format!("{l} only")}</option> }
+                    }).collect_view())}
                 </select>
             </label>
         </form>

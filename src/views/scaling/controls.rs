@@ -145,9 +145,9 @@ pub fn FitControls() -> impl IntoView {
         <form class="controls" data-testid="scaling-fit-controls" on:submit=|ev| ev.prevent_default()>
             <label>"Loss on log residuals"
                 <select data-testid="scaling-loss" on:change=on_loss>
-                    <option value="huber" selected=true>"Huber"</option>
-                    <option value="l2">"L2 (least squares)"</option>
-                    <option value="l1">"L1"</option>
+                    <option value="huber" prop:selected=move || vs.loss.get() == LossChoice::Huber>"Huber"</option>
+                    <option value="l2" prop:selected=move || vs.loss.get() == LossChoice::L2>"L2 (least squares)"</option>
+                    <option value="l1" prop:selected=move || vs.loss.get() == LossChoice::L1>"L1"</option>
                 </select>
             </label>
             <label>"Huber δ"
@@ -167,8 +167,8 @@ pub fn FitControls() -> impl IntoView {
             </label>
             <label>"Starts"
                 <select data-testid="scaling-starts" on:change=on_starts>
-                    <option value="varpro" selected=true>"variable projection grid"</option>
-                    <option value="full-grid">"full 4,500-start grid (Hoffmann)"</option>
+                    <option value="varpro" prop:selected=move || fit.with(|f| f.starts == StartMode::Varpro)>"variable projection grid"</option>
+                    <option value="full-grid" prop:selected=move || fit.with(|f| f.starts == StartMode::FullGrid)>"full 4,500-start grid (Hoffmann)"</option>
                 </select>
             </label>
             <label>"Bootstrap rounds"

@@ -81,13 +81,15 @@ pub fn use_tracked_analysis(request: Memo<Result<AnalysisRequest, String>>) -> T
             Ok(req) => req,
         };
         set_state.set(AnalysisState::Running);
+        // Both callbacks may fire after the view is gone (the answer was on its way when the
+        // user switched views or went back): a disposed owner means "stale", never a panic.
         let on_progress = move |p: AnalysisProgress| {
-            if latest.get_value() == token {
+            if latest.try_get_value() == Some(token) {
                 set_progress.set(Some(p));
             }
         };
         let on_end = move |end: AnalysisEnd| {
-            if latest.get_value() != token {
+            if latest.try_get_value() != Some(token) {
                 return;
             }
             job.set_value(None);
@@ -114,6 +116,12 @@ pub fn use_tracked_analysis(request: Memo<Result<AnalysisRequest, String>>) -> T
             set_progress.set(None);
         };
         job.set_value(client::analyse_tracked(req, on_progress, on_end));
+    });
+    // The view is going away: its run in flight is of no use to anyone.
+    on_cleanup(move || {
+        if let Some(Some(running)) = job.try_get_value() {
+            client::cancel_analysis(running);
+        }
     });
     TrackedAnalysis { state, progress, cancelled, job, cancel_clicked, rerun }
 }

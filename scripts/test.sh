@@ -18,7 +18,12 @@ step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warn
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
 step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
+# Every fuzz target's body over its committed corpus plus seeded random inputs (stable, no cargo-fuzz).
+step "fuzz smoke pass" cargo test --release -p benchlens-fuzz --locked
+# Figures only, no timing assertions (BENCHMARKS.md, "Quick mode in the test command").
+step "benchmarks, quick mode" env BENCH_QUICK=1 cargo bench -p benchlens-engine --locked
 step "component tests in headless Chromium" cargo test --target wasm32-unknown-unknown -p benchlens --test components --locked
 step "release build" trunk build --release --offline
+step "wasm size budget" scripts/wasm-budget.sh
 step "Playwright" bash -c 'cd e2e && npx playwright test'
 printf '\n\033[1mall checks passed\033[0m\n'

@@ -37,7 +37,7 @@ proptest! {
     }
 
     /// `quantile` ignores input order and NaNs, and at a knot (q = k / (n − 1)) returns the k-th
-    /// order statistic exactly, as numpy's linear method does.
+    /// order statistic, as numpy's linear method does (up to the rounding of q · (n − 1)).
     #[test]
     fn quantile_ignores_order_and_nan_and_hits_order_statistics(
         v in values(),
@@ -52,7 +52,10 @@ proptest! {
         shuffled.reverse();
         shuffled.push(f64::NAN);
         let want = if s.len() == 1 { s[0] } else { s[k] };
-        prop_assert_eq!(quantile(&shuffled, q), want);
+        let got = quantile(&shuffled, q);
+        let span = s[s.len() - 1] - s[0];
+        prop_assert!((got - want).abs() <= 1e-12 * (1.0 + span), "{got} vs {want}");
+        prop_assert_eq!(quantile(&shuffled, q), quantile_sorted(&s, q), "order or NaN mattered");
     }
 
     /// Affine maps commute with percentiles: quantile(a·x + b) = a·quantile(x) + b for a > 0

@@ -18,8 +18,13 @@ step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warn
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
 step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
+# Every fuzz target's body over its committed corpus plus seeded random inputs (stable, no cargo-fuzz).
+step "fuzz smoke pass" cargo test --release -p benchlens-fuzz --locked
+# Figures only, no timing assertions (BENCHMARKS.md, "Quick mode in the test command").
+step "benchmarks, quick mode" env BENCH_QUICK=1 cargo bench -p benchlens-engine --locked
 step "component tests in headless Chromium" cargo test --target wasm32-unknown-unknown -p benchlens --test components --locked
 step "release build" trunk build --release --offline
+step "wasm size budget" scripts/wasm-budget.sh
 # The same build as a GitHub Pages project site, served under /benchlens/ by the share tests.
 step "release build under /benchlens/" trunk build --release --offline --public-url /benchlens/ --dist dist-subpath
 step "Playwright" bash -c 'cd e2e && npx playwright test'

@@ -13,19 +13,27 @@ use benchlens_engine::formats::{expand_paths, load_path, LoadOptions};
 use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
+mod quick;
+
+const MMLU_TEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mmlu/test");
+
 fn mmlu_files() -> Vec<ParsedFile> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mmlu/test"));
+    let dir = PathBuf::from(MMLU_TEST);
     let paths = expand_paths(&[dir]).expect("list mmlu/test");
     paths.iter().map(|p| load_path(p, &LoadOptions::default()).expect("load")).collect()
 }
 
 fn bench_wall(c: &mut Criterion) {
+    if !quick::have_data(MMLU_TEST) {
+        return;
+    }
     let parsed = mmlu_files();
     let items = ItemSet::from_parsed(&parsed, None);
     assert_eq!(items.items.len(), 14_079);
     let settings = Settings::default();
     let mut g = c.benchmark_group("defects");
     g.sample_size(20);
+    quick::configure(&mut g);
     g.bench_function("analyze_mmlu_test_14079", |b| {
         b.iter_batched(|| items.clone(), |set| analyze(set, &[], &settings), BatchSize::LargeInput)
     });
@@ -36,6 +44,10 @@ fn bench_wall(c: &mut Criterion) {
 }
 
 fn bench_cpu(c: &mut Criterion<ThreadCpu>) {
+    // Quick mode prints the wall-clock figure only; the CPU-time twin doubles the cost.
+    if quick::on() {
+        return;
+    }
     let parsed = mmlu_files();
     let items = ItemSet::from_parsed(&parsed, None);
     let settings = Settings::default();

@@ -4,6 +4,8 @@
 use benchlens_engine::formats::{load_bytes, LoadOptions};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+mod quick;
+
 /// A FastChat `clean_battle` JSON array of `n` battles (~650 bytes each, like the real dumps).
 pub fn battle_json(n: usize) -> Vec<u8> {
     let models = [
@@ -77,14 +79,15 @@ fn items_csv(n: usize) -> Vec<u8> {
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("intake");
     group.sample_size(10);
-    let json = battle_json(100_000);
+    quick::configure(&mut group);
+    let json = battle_json(quick::size(100_000, 10_000));
     group.throughput(Throughput::Bytes(json.len() as u64));
-    group.bench_function("battles_json_100k", |b| {
+    group.bench_function(quick::size("battles_json_100k", "battles_json_10k"), |b| {
         b.iter(|| load_bytes("battles.json", &json, &LoadOptions::default()))
     });
-    let csv = items_csv(200_000);
+    let csv = items_csv(quick::size(200_000, 20_000));
     group.throughput(Throughput::Bytes(csv.len() as u64));
-    group.bench_function("items_csv_200k", |b| {
+    group.bench_function(quick::size("items_csv_200k", "items_csv_20k"), |b| {
         b.iter(|| load_bytes("items.csv", &csv, &LoadOptions::default()))
     });
     group.finish();

@@ -17,18 +17,25 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+mod quick;
 use rand::Rng;
 
 use benchlens_engine::formats::{load_bytes, load_path, LoadOptions};
 use benchlens_engine::judge::{judge, JudgeKind, JudgeSettings, StyleControl};
 use benchlens_engine::Table;
 
-const FILES: usize = 50;
+/// Synthetic annotation files (quick mode: 5).
+fn files() -> usize {
+    quick::size(50, 3)
+}
+
+const ANNOTATIONS: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/alpaca-eval/annotations");
 const SEED: u64 = 2024;
 
 fn real_tables() -> Vec<Table> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/alpaca-eval/annotations");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
+    let mut paths: Vec<_> = std::fs::read_dir(ANNOTATIONS)
         .expect("annotations folder")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -43,12 +50,12 @@ fn real_tables() -> Vec<Table> {
         .collect()
 }
 
-/// 50 synthetic annotation files as JSON bytes.
+/// 50 synthetic annotation files as JSON bytes (3 in quick mode).
 fn synthetic_files(real: &[Table]) -> Vec<(String, Vec<u8>)> {
     let mut rng = benchlens_engine::stats::rng(SEED);
     let col = |t: &Table, name: &str| t.column_index(name).expect("column");
     let n = real[0].n_rows();
-    (0..FILES)
+    (0..files())
         .map(|k| {
             let model = format!("synthetic-model-{k:02}");
             let records: Vec<serde_json::Value> = (0..n)
@@ -111,10 +118,10 @@ fn arena_hard_tables() -> (Table, Table) {
             len
         };
     let labels = ["A>>B", "A>B", "A=B", "B>A", "B>>A"];
-    for q in 0..500 {
+    for q in 0..quick::size(500, 100) {
         let uid = format!("q{q}");
         let base_len = answer(&mut answers, &uid, "baseline", &mut rng);
-        for m in 0..50 {
+        for m in 0..quick::size(50, 10) {
             let model = format!("model-{m:02}");
             let len = answer(&mut answers, &uid, &model, &mut rng);
             let strength = (m as f64 - 25.0) / 15.0
@@ -148,20 +155,26 @@ fn arena_hard_tables() -> (Table, Table) {
 }
 
 fn bench(c: &mut Criterion) {
+    if !quick::have_data(ANNOTATIONS) {
+        return;
+    }
     let files = synthetic_files(&real_tables());
     let megabytes = files.iter().map(|f| f.1.len()).sum::<usize>() as f64 / 1e6;
     let tables = intake(&files);
     let judgments: usize = tables.iter().map(|t| t.1.n_rows()).sum();
-    eprintln!("{FILES} files, {judgments} judgments, {megabytes:.0} MB of JSON");
+    eprintln!("{} files, {judgments} judgments, {megabytes:.0} MB of JSON", files.len());
     let named: Vec<(&str, &Table)> = tables.iter().map(|(n, t)| (n.as_str(), t)).collect();
     let settings = JudgeSettings::default();
 
     let mut group = c.benchmark_group("judge");
     group.sample_size(10);
-    group.bench_function("judge_metrics_50_files", |b| {
+    quick::configure(&mut group);
+    group.bench_function(format!("judge_metrics_{}_files", files.len()), |b| {
         b.iter(|| black_box(judge(black_box(&named), &settings).expect("judge")))
     });
-    group.bench_function("judge_intake_50_files", |b| b.iter(|| black_box(intake(&files))));
+    group.bench_function(format!("judge_intake_{}_files", files.len()), |b| {
+        b.iter(|| black_box(intake(&files)))
+    });
 
     let (judgments, answers) = arena_hard_tables();
     let tables = [("judgments", &judgments), ("answers", &answers)];
@@ -171,7 +184,7 @@ fn bench(c: &mut Criterion) {
         ..JudgeSettings::default()
     };
     style.arena_hard.style_control = Some(StyleControl::LengthAndMarkdown);
-    group.bench_function("arena_hard_style_50_models", |b| {
+    group.bench_function(format!("arena_hard_style_{}_models", quick::size(50, 10)), |b| {
         b.iter(|| black_box(judge(black_box(&tables), &style).expect("arena-hard")))
     });
     group.finish();

@@ -11,24 +11,31 @@ use benchlens_engine::ratings::{
 };
 use criterion::{criterion_group, criterion_main, Criterion};
 
-const N: u64 = 1_000_000;
+mod quick;
+
+/// Battles (quick mode: 20k, see benches/quick).
+fn n() -> u64 {
+    quick::size(1_000_000, 20_000)
+}
 
 fn ratings(c: &mut Criterion) {
-    let (battles, _) = to_battles(SynthConfig { n: N, seed: 1 });
+    let (battles, _) = to_battles(SynthConfig { n: n(), seed: 1 });
     let all: Vec<u32> = (0..battles.len() as u32).collect();
-    let mut group = c.benchmark_group("ratings_1m");
+    let mut group = c.benchmark_group(quick::size("ratings_1m", "ratings_20k"));
     group
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(20));
+    quick::configure(&mut group);
 
     group.bench_function("aggregate", |b| {
         b.iter(|| black_box(Aggregate::from_battles(&battles, &all, TieRule::Half)))
     });
 
     let input = RatingsInput { battles: Some(&battles), pair_counts: None };
-    let bt_boot = RatingsSettings::default();
-    group.bench_function("aggregate_bt_bootstrap_1000", |b| {
+    let rounds = quick::size(1000, 50);
+    let bt_boot = RatingsSettings { bootstrap_rounds: rounds, ..RatingsSettings::default() };
+    group.bench_function(format!("aggregate_bt_bootstrap_{rounds}"), |b| {
         b.iter(|| black_box(rate(input, &bt_boot).expect("rates")))
     });
 
@@ -41,10 +48,10 @@ fn ratings(c: &mut Criterion) {
 
     let style = RatingsSettings {
         style_control: true,
-        bootstrap_rounds: 100,
+        bootstrap_rounds: quick::size(100, 5),
         ..RatingsSettings::default()
     };
-    group.bench_function("style_control_bootstrap_100", |b| {
+    group.bench_function(format!("style_control_bootstrap_{}", style.bootstrap_rounds), |b| {
         b.iter(|| black_box(rate(input, &style).expect("rates")))
     });
     group.finish();

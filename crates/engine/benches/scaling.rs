@@ -10,6 +10,8 @@ use benchlens_engine::scaling::synthetic::{generate, SyntheticSpec};
 use benchlens_engine::scaling::StartMode;
 use criterion::{criterion_group, criterion_main, Criterion};
 
+mod quick;
+
 fn points() -> Points {
     let runs = generate(&SyntheticSpec { n: 250, seed: 1, ..SyntheticSpec::default() });
     let n: Vec<f64> = runs.iter().map(|r| r.params).collect();
@@ -22,18 +24,30 @@ fn benches(c: &mut Criterion) {
     let pts = points();
     let loss = LossKind::default();
     let opts = LbfgsOptions::default();
-    c.bench_function("scaling/fit_varpro_250", |b| {
+    // A group named `scaling` keeps the id `scaling/fit_varpro_250` and takes quick settings.
+    let mut fast = c.benchmark_group("scaling");
+    quick::configure(&mut fast);
+    fast.bench_function("fit_varpro_250", |b| {
         b.iter(|| fit_points(&pts, loss, StartMode::Varpro, &[], &opts).expect("fit"))
     });
+    fast.finish();
     let best = fit_points(&pts, loss, StartMode::Varpro, &[], &opts).expect("fit");
     let mut slow = c.benchmark_group("scaling_slow");
     slow.sample_size(10);
-    slow.bench_function("bootstrap_1000_rounds_250", |b| {
-        b.iter(|| bootstrap(&pts, loss, best.theta, 1000, 0, &mut |_, _| true))
-    });
-    slow.bench_function("full_grid_4500_starts_250", |b| {
-        b.iter(|| fit_points(&pts, loss, StartMode::FullGrid, &[], &opts).expect("fit"))
-    });
+    quick::configure(&mut slow);
+    if quick::on() {
+        // A 1,000-round bootstrap or the 4,500-start grid takes seconds per iteration.
+        slow.bench_function("bootstrap_20_rounds_250", |b| {
+            b.iter(|| bootstrap(&pts, loss, best.theta, 20, 0, &mut |_, _| true))
+        });
+    } else {
+        slow.bench_function("bootstrap_1000_rounds_250", |b| {
+            b.iter(|| bootstrap(&pts, loss, best.theta, 1000, 0, &mut |_, _| true))
+        });
+        slow.bench_function("full_grid_4500_starts_250", |b| {
+            b.iter(|| fit_points(&pts, loss, StartMode::FullGrid, &[], &opts).expect("fit"))
+        });
+    }
     slow.finish();
 }
 

@@ -58,6 +58,11 @@ impl<'a> Cursor<'a> {
             if self.b[self.i] == b'\\' {
                 escaped = true;
                 self.i += 2;
+                // A record cut right after a backslash (a truncated file) ends inside the escape:
+                // not a string, and slicing past the end would panic.
+                if self.i > self.b.len() {
+                    return None;
+                }
             } else {
                 let s = &self.b[start..self.i];
                 self.i += 1;
@@ -332,6 +337,14 @@ mod tests {
         assert_eq!(s.style, Some([10.0, 20.0, 3.0, 0.0, 1.0, 0.0, 4.0, 0.0]));
         assert_eq!(s.dedup_sampled, Some(true));
         assert_eq!(s.category_tag, Some(r#"{"math_v0.1": {"math": true}}"#));
+    }
+
+    #[test]
+    fn record_cut_after_a_backslash_defers_instead_of_panicking() {
+        // Found by the battle_record fuzz target: the escape skip ran past the end.
+        for rec in [&br#"{"model_a": "a\"#[..], br#"{"x": ["\"#, br#"{"model_\"#] {
+            assert!(scan(rec).is_none(), "{}", String::from_utf8_lossy(rec));
+        }
     }
 
     #[test]

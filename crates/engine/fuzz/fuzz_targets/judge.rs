@@ -1,0 +1,4 @@
+//! libFuzzer entry for the `judge` body in benchlens-fuzz (the smoke test runs the same body).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| benchlens_fuzz::judge(data));

@@ -298,6 +298,7 @@ fn defects_inner(u: &mut Unstructured<'_>) -> Result<()> {
     let settings = defects::Settings {
         checks,
         min_agree: u.arbitrary::<Option<u8>>()?.map(|k| usize::from(k % 6)),
+        min_miss_share: if u.ratio(1, 3)? { Some(setting(u, 1.0)?) } else { None },
         near: NearSettings {
             threshold: if u.ratio(1, 4)? { setting(u, 0.9)? } else { 0.9 },
             bands: u.int_in_range(0usize..=16)?,

@@ -127,6 +127,11 @@ fn start_job(
     }) else {
         return;
     };
+    show_running(state, job, name, origin, bytes_total);
+}
+
+/// Puts (or puts back) a job's row in the progress list, as just started.
+fn show_running(state: AppState, job: JobId, name: &str, origin: &str, bytes_total: f64) {
     let now = now_ms();
     state.jobs.update(|jobs| {
         jobs.retain(|j| j.id != job);
@@ -191,20 +196,7 @@ pub fn reserve(
         c.provenance.insert(j, (source, options));
         j
     })?;
-    let now = now_ms();
-    state.jobs.update(|jobs| {
-        jobs.push(JobEntry {
-            id: job,
-            name: name.to_owned(),
-            origin: origin.to_owned(),
-            bytes_total: 0.0,
-            bytes_done: 0.0,
-            rows: 0.0,
-            started_ms: now,
-            updated_ms: now,
-            status: JobStatus::Running,
-        });
-    });
+    show_running(state, job, name, origin, 0.0);
     Some(job)
 }
 

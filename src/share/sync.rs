@@ -15,7 +15,7 @@ use super::{DataSource, ShareContext, ShareState, SharedDataset, ViewStates, SHA
 use crate::intake::samples::sample_sets;
 use crate::intake::{client, fetch};
 use crate::jobs::protocol::JobId;
-use crate::state::AppState;
+use crate::state::{AppState, JobStatus};
 use crate::views::defects::DefectsShare;
 use crate::views::judge::JudgeShare;
 use crate::views::ratings::RatingsShare;
@@ -35,6 +35,9 @@ struct Defaults {
 #[derive(Clone, Copy)]
 pub struct LinkBuilder {
     app: AppState,
+    /// Id and status of each job listed, so the link follows jobs starting, ending and being
+    /// cancelled but not their progress reports (which arrive every few megabytes).
+    job_ids: Memo<Vec<(JobId, JobStatus)>>,
     views: ViewStates,
     defaults: StoredValue<Defaults>,
     share: ShareContext,
@@ -45,7 +48,7 @@ impl LinkBuilder {
     pub fn state(&self) -> ShareState {
         self.share.revision.track();
         self.app.datasets.track();
-        self.app.jobs.track();
+        self.job_ids.track();
         let provenance = client::provenance();
         let ids: Vec<JobId> = provenance.iter().map(|(id, ..)| *id).collect();
         let data = provenance
@@ -106,7 +109,9 @@ pub fn install(app: AppState, views: ViewStates, share: ShareContext) {
         defects: views.defects.snapshot(),
         judge: views.judge.snapshot(),
     });
-    let builder = LinkBuilder { app, views, defaults: StoredValue::new(defaults), share };
+    let job_ids =
+        Memo::new(move |_| app.jobs.with(|j| j.iter().map(|j| (j.id, j.status.clone())).collect()));
+    let builder = LinkBuilder { app, job_ids, views, defaults: StoredValue::new(defaults), share };
     provide_context(builder);
     if let Some(link) = location::read(&current_href()) {
         apply(builder, link, true);
@@ -161,7 +166,7 @@ fn write_url(state: &ShareState, last_view: StoredValue<View>) {
 
 /// Applies a link: view, every view's settings, and (on load) its data.
 fn apply(builder: LinkBuilder, link: ReadLink, load_data: bool) {
-    let LinkBuilder { app, views, defaults, share } = builder;
+    let LinkBuilder { app, views, defaults, share, .. } = builder;
     let d = defaults.get_value();
     let state = link.state;
     if !link.notes.is_empty() {

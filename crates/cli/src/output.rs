@@ -10,8 +10,9 @@ use benchlens_engine::formats::{self, LoadOptions};
 /// stderr. Fails when the file cannot be read or holds nothing usable.
 #[allow(dead_code)] // until every analysis subcommand uses it
 pub fn load(path: &Path, options: &LoadOptions) -> Result<ParsedFile, String> {
-    let parsed =
-        formats::load_path(path, options).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Same rows, ids and warnings as the single-threaded intake; big battle logs load on every core.
+    let parsed = formats::load_path_parallel(path, options, formats::Parallelism::available())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     for w in &parsed.summary.warnings {
         if w.severity >= Severity::Warning {
             eprintln!("{}", w.render(&parsed.summary.name));

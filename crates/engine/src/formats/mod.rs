@@ -5,12 +5,16 @@
 pub mod encoding;
 pub mod kind;
 pub mod loader;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod parallel;
 mod records;
 pub mod sniff;
 pub mod split;
 mod warnings;
 
 pub use loader::StreamLoader;
+#[cfg(not(target_arch = "wasm32"))]
+pub use parallel::{load_path_parallel, Parallelism};
 
 use std::path::{Path, PathBuf};
 

@@ -83,6 +83,64 @@ impl JsonSplitter {
         }
     }
 
+    /// A splitter in the same mode that starts between two elements, as if the array's `[` and
+    /// an element plus its `,` had already been read: it takes a segment of the file that begins
+    /// at an element (parallel intake).
+    pub fn continuing(&self) -> Self {
+        let mut next = Self::new(self.lines_mode);
+        next.opened = !self.lines_mode;
+        next
+    }
+
+    /// True when everything fed so far ends exactly before an element: no element is open and,
+    /// in an array, the separator after the last element has been read. A segment boundary
+    /// chosen by guessing is confirmed by this.
+    pub fn at_element_boundary(&self) -> bool {
+        self.start.is_none()
+            && self.scan == self.buf.len()
+            && !self.closed
+            && (self.lines_mode || (self.opened && !self.after_element))
+    }
+
+    /// Where an element probably starts in `window` (a stretch of the file taken at an
+    /// arbitrary offset): an object opening after a closed one, with the array's `,` or a line
+    /// break between them. A guess (the bytes may sit inside a string or a nested array);
+    /// [`Self::at_element_boundary`] confirms it.
+    pub fn guess_element_start(&self, window: &[u8]) -> Option<usize> {
+        let ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        memchr::memchr_iter(b'{', window).find(|&open| {
+            let mut j = open;
+            let mut newline = false;
+            while j > 0 && ws(window[j - 1]) {
+                newline |= window[j - 1] == b'\n';
+                j -= 1;
+            }
+            if !self.lines_mode {
+                if j == 0 || window[j - 1] != b',' {
+                    return false;
+                }
+                j -= 1;
+                while j > 0 && ws(window[j - 1]) {
+                    j -= 1;
+                }
+            } else if !newline {
+                return false;
+            }
+            j > 0 && window[j - 1] == b'}'
+        })
+    }
+
+    /// Line breaks in everything fed so far.
+    pub fn newlines_fed(&self) -> u64 {
+        self.line - 1 + count_newlines(&self.buf[self.line_pos..])
+    }
+
+    /// Moves every line number by `offset`: a segment's splitter counts from its own start.
+    pub fn shift_lines(&mut self, offset: u64) {
+        self.line += offset;
+        self.start_line += offset;
+    }
+
     /// Line number at offset `pos` (which must not be before `line_pos`).
     fn line_at(&mut self, pos: usize) -> u64 {
         if pos > self.line_pos {

@@ -45,6 +45,33 @@ impl WarningSet {
         });
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
+    /// Adds the warnings of a later segment of the same file, its lines moved down by
+    /// `line_offset`. Keeps the first occurrence's line and the first-seen order, as if one set
+    /// had seen every row in order.
+    pub fn absorb(&mut self, later: WarningSet, line_offset: u64) {
+        let mut keys: Vec<Option<(Severity, Option<String>, String)>> =
+            vec![None; later.list.len()];
+        for (key, i) in later.index {
+            keys[i] = Some(key);
+        }
+        for (warning, key) in later.list.into_iter().zip(keys) {
+            let Some(key) = key else {
+                self.list.push(warning);
+                continue;
+            };
+            if let Some(&i) = self.index.get(&key) {
+                self.list[i].count += warning.count;
+            } else if self.list.len() >= MAX_DISTINCT {
+                self.overflow += warning.count;
+            } else {
+                self.index.insert(key, self.list.len());
+                self.list.push(Warning { line: warning.line.map(|l| l + line_offset), ..warning });
+            }
+        }
+        self.overflow += later.overflow;
+    }
+
     /// A file-level message.
     pub fn file(&mut self, severity: Severity, message: impl Into<String>) {
         self.list.push(Warning::file(severity, message));

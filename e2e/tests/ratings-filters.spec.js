@@ -88,6 +88,24 @@ test('judge and included-model filters give the CLI leaderboard for the same fil
   expect(errors).toEqual([]);
 });
 
+test('categories are a multi-select: two tags keep battles tagged with either, as the CLI does', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await openSyntheticArena(page);
+  await page.getByTestId('ratings-ci').selectOption('none');
+  const rows = page.getByTestId('leaderboard-row');
+  await expect(rows).toHaveCount(40);
+  // Each option shows how many battles carry the tag.
+  await page.getByTestId('ratings-categories-summary').click();
+  await expect(page.getByTestId('ratings-categories-option')).toHaveCount(2);
+  await page.getByTestId('ratings-categories-summary').click();
+  await tick(page, 'ratings-categories', ['math_v0.1.math', 'if_v0.1.if']);
+  await expect(page.getByTestId('ratings-categories-summary')).toContainText('math_v0.1.math, if_v0.1.if');
+  await expect(rows.first()).toContainText('xenon-123b');
+  expectSameAsCli(await leaderboard(page), cli('ratings-two-categories.csv'));
+  expect(errors).toEqual([]);
+});
+
 test('a long bootstrap shows progress, Cancel stops it at once, and the page stays usable', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -63,6 +63,9 @@ pub struct BattleFacets {
     pub languages: Vec<(String, u64)>,
     pub models: Vec<String>,
     pub categories: Vec<String>,
+    /// (category, battles tagged with it), sorted by name.
+    #[serde(default)]
+    pub category_counts: Vec<(String, u64)>,
     pub judges: usize,
     /// (judge, battles), most battles first; at most [`MAX_JUDGES_LISTED`].
     #[serde(default)]
@@ -235,6 +238,15 @@ fn facets(b: &Battles) -> BattleFacets {
     judge_counts.truncate(MAX_JUDGES_LISTED);
     let mut categories = b.categories.clone();
     categories.sort();
+    let mut per_category = vec![0u64; b.categories.len()];
+    for &bits in &b.category_bits {
+        for (i, c) in per_category.iter_mut().enumerate() {
+            *c += (bits >> i) & 1;
+        }
+    }
+    let mut category_counts: Vec<(String, u64)> =
+        b.categories.iter().cloned().zip(per_category).collect();
+    category_counts.sort();
     let times = b.tstamp.iter().copied().filter(|t| t.is_finite());
     let date_range = times.clone().fold(None, |acc: Option<(f64, f64)>, t| match acc {
         None => Some((t, t)),
@@ -244,6 +256,7 @@ fn facets(b: &Battles) -> BattleFacets {
         languages,
         models,
         categories,
+        category_counts,
         judges: b.judges.len().saturating_sub(1),
         judge_counts,
         model_battles,

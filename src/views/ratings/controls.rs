@@ -73,6 +73,9 @@ pub fn RatingsControls(
     let languages = Signal::derive(move || {
         known.with(|f| f.as_ref().map(|f| f.languages.clone()).unwrap_or_default())
     });
+    let categories = Signal::derive(move || {
+        known.with(|f| f.as_ref().map(|f| f.category_counts.clone()).unwrap_or_default())
+    });
     let judges = Signal::derive(move || {
         known.with(|f| f.as_ref().map(|f| f.judge_counts.clone()).unwrap_or_default())
     });
@@ -88,6 +91,7 @@ pub fn RatingsControls(
     });
     let language_list = FilterList { get: |f| &f.languages, get_mut: |f| &mut f.languages };
     let judge_list = FilterList { get: |f| &f.judges, get_mut: |f| &mut f.judges };
+    let category_list = FilterList { get: |f| &f.categories, get_mut: |f| &mut f.categories };
     let include_list =
         FilterList { get: |f| &f.include_models, get_mut: |f| &mut f.include_models };
     let exclude_list =
@@ -176,18 +180,7 @@ pub fn RatingsControls(
                         on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)).map(|t| t + 86_400.0); edit(&|s| s.filters.date_to = v); }/>
                 </span>
             </label>
-            <label>"Category"
-                <select data-testid="ratings-category" on:change=move |ev| {
-                    let v = select_value(&ev);
-                    edit(&|s| s.filters.categories = if v.is_empty() { Vec::new() } else { vec![v.clone()] });
-                }>
-                    <option value="" prop:selected=move || settings.with(|s| s.filters.categories.is_empty())>"all"</option>
-                    {move || known.get().map(|f| f.categories.iter().map(|c| {
-                        let value = c.clone();
-                        view! { <option value=c.clone() prop:selected=move || settings.with(|s| s.filters.categories.first() == Some(&value))>{c.clone()}</option> }
-                    }).collect_view())}
-                </select>
-            </label>
+            <Checklist label="Categories" testid="ratings-categories" empty="all" options=categories settings=settings list=category_list/>
             <Checklist label="Only models" testid="ratings-include-models" empty="all" options=models settings=settings list=include_list/>
             <Checklist label="Exclude models" testid="ratings-exclude-models" empty="none" options=models settings=settings list=exclude_list/>
             <label class="check"><input type="checkbox" data-testid="ratings-dedup"

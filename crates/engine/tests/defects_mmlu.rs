@@ -103,12 +103,17 @@ fn mmlu_encoding_garbage() {
         *by_subject.entry(r.items.subject_of(f.item)).or_default() += 1;
     }
     // Also flattened exponents ("9.3 x 1013": astronomy 91 and 120, college_chemistry 58,
-    // professional_medicine 264) and "≥" exported as "?" (nutrition 152).
+    // professional_medicine 264), "≥" exported as "?" (nutrition 152), and the five
+    // spreadsheet-mangled items pinned below.
     let want: BTreeMap<&str, usize> = [
         ("astronomy", 2),
+        ("clinical_knowledge", 1),
         ("college_chemistry", 1),
-        ("college_medicine", 2),
+        ("college_medicine", 3),
+        ("college_physics", 1),
+        ("high_school_physics", 1),
         ("management", 1),
+        ("medical_genetics", 1),
         ("miscellaneous", 7),
         ("nutrition", 1),
         ("professional_accounting", 8),
@@ -119,6 +124,43 @@ fn mmlu_encoding_garbage() {
     .into_iter()
     .collect();
     assert_eq!(by_subject, want);
+    // Ratios and fractions a spreadsheet turned into clock times and dates, each read by hand:
+    // CPR "ratio of" 2:25 / 15:02 / 1:05 / 30:02:00 (clinical_knowledge 55), A:T "ration of 3:2"
+    // as 3:02 / 1:01 / 2:03 (college_medicine 45), Wien's law "10:00 PM" for 10 μm
+    // (college_physics 81 = MMLU-Redux college_physics 66), force ratios 4:01 / 2:01 / 1:01 /
+    // 1:02 (high_school_physics 148), genes shared by first cousins 2-Jan … 16-Jan for 1/2 … 1/16
+    // (medical_genetics 49). Real times ("4:02 p.m.", "6:00 AM" in Honolulu, military time) and
+    // dates ("21-Mar", the first day of spring) are left alone.
+    let sheet: BTreeSet<(&str, usize)> = enc
+        .iter()
+        .filter(|f| f.reason.contains("spreadsheet"))
+        .map(|f| (r.items.subject_of(f.item), r.items.items[f.item].row + 1))
+        .collect();
+    assert_eq!(
+        sheet,
+        BTreeSet::from([
+            ("clinical_knowledge", 55),
+            ("college_medicine", 45),
+            ("college_physics", 81),
+            ("high_school_physics", 148),
+            ("medical_genetics", 49),
+        ])
+    );
+}
+
+#[test]
+fn mmlu_placeholder_option() {
+    // One option that is a bare number beside three sentences: high_school_biology 52 has "0"
+    // where an answer about island species was lost (MMLU-Redux high_school_biology 3,
+    // no_correct_answer). Nothing else in the test split, where numeric options are common.
+    let r = mmlu_test();
+    let hits: Vec<(&str, usize)> = r
+        .flags
+        .iter()
+        .filter(|f| f.check == CheckId::EmptyOption)
+        .map(|f| (r.items.subject_of(f.item), r.items.items[f.item].row + 1))
+        .collect();
+    assert_eq!(hits, [("high_school_biology", 52)]);
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Structural rules: empty options, unusable keys, a wrong option count for the file, and two
-//! options that are the same text. Any of these makes an item unanswerable or ambiguous as
-//! written, so they are errors.
+//! Structural rules: empty options (or a bare number standing where a sentence was lost),
+//! unusable keys, a wrong option count for the file, and two options that are the same text. Any
+//! of these makes an item unanswerable or ambiguous as written, so they are errors.
 
 use super::{flag, letter, whole_option};
 use crate::defects::items::Item;
@@ -17,6 +17,18 @@ pub(super) fn check(idx: usize, item: &Item, modal: usize, out: &mut Vec<Flag>) 
             CheckId::EmptyOption,
             format!("option {} is empty", names.join(", ")),
             empty.iter().map(|&i| whole_option(item, i)).collect(),
+        ));
+    } else if let Some(i) = placeholder_option(&item.options) {
+        out.push(flag(
+            idx,
+            CheckId::EmptyOption,
+            format!(
+                "option {} is only {:?} while every other option is a sentence: its text was \
+                 probably lost",
+                letter(i),
+                item.options[i].trim()
+            ),
+            vec![whole_option(item, i)],
         ));
     }
     if item.key.is_none() {
@@ -42,6 +54,41 @@ pub(super) fn check(idx: usize, item: &Item, modal: usize, out: &mut Vec<Flag>) 
     if let Some(f) = duplicate_options(idx, item) {
         out.push(f);
     }
+}
+
+/// The one option that is a bare number ("0", "12", "-1.5") when every other option is prose
+/// (at least three words of two or more letters): what is left when an option's text was lost,
+/// as in MMLU high_school_biology 52 ("0" beside three sentences about island species). Numeric
+/// options beside short or numeric ones ("4", "5 apples", "x + 1") never fire.
+pub(super) fn placeholder_option(options: &[String]) -> Option<usize> {
+    fn bare_number(s: &str) -> bool {
+        let s = s.trim();
+        let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+        let mut parts = s.splitn(2, ['.', ',']);
+        let int = parts.next().unwrap_or("");
+        let frac = parts.next();
+        !int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+    }
+    fn prose(s: &str) -> bool {
+        s.split(|c: char| !c.is_alphabetic()).filter(|w| w.chars().count() >= 2).count() >= 3
+    }
+    if options.len() < 3 {
+        return None;
+    }
+    let mut found = None;
+    for (i, o) in options.iter().enumerate() {
+        if bare_number(o) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(i);
+        } else if !prose(o) {
+            return None;
+        }
+    }
+    found
 }
 
 /// Two or more options equal after [`normalize`] (case folded for ordinary words only).
@@ -122,6 +169,47 @@ mod tests {
         let mut out = Vec::new();
         check(0, it, modal, &mut out);
         out.iter().map(|f| f.check).collect()
+    }
+
+    #[test]
+    fn bare_number_among_sentences_is_a_lost_option() {
+        // MMLU high_school_biology 52: "0" beside three sentences.
+        let lost = item(
+            &[
+                "0",
+                "common environments are inhabited by the same organisms.",
+                "the islands were originally part of the continent.",
+                "the island forms and mainland forms are converging.",
+            ],
+            Some(0),
+        );
+        assert_eq!(checks(&lost, 4), [CheckId::EmptyOption]);
+        let mut out = Vec::new();
+        check(7, &lost, 4, &mut out);
+        assert!(out[0].reason.contains("option A is only \"0\""), "{}", out[0].reason);
+        assert_eq!(placeholder_option(&lost.options), Some(0));
+        // Look-alikes: numeric answers, numbers with units or words, two bare numbers, short
+        // options, too few options to judge, and statement lists such as "1,2,3".
+        for opts in [
+            &["1", "2", "3", "4"][..],
+            &["4", "5 apples", "six apples in all", "none of the above are correct"],
+            &["12", "-1.5", "it cannot be determined here", "the value is not defined"],
+            &["0", "yes", "no", "maybe so"],
+            &["0", "the islands were originally part"],
+            &["1,2,3", "it depends on the context", "the answer is unknown here", "no idea at all"],
+        ] {
+            let it = item(opts, Some(0));
+            assert!(placeholder_option(&it.options).is_none(), "{opts:?}");
+        }
+        // A bare number beside three sentences still fires wherever it stands.
+        let last = ["none of these is right", "all of them are wrong", "some are partly true", "7"];
+        let it = item(&last, Some(0));
+        assert_eq!(placeholder_option(&it.options), Some(3));
+        // An empty option is reported as empty, not as a placeholder.
+        assert_eq!(
+            checks(&item(&["", "a b c", "d e f", "g h i"], Some(1)), 4),
+            [CheckId::EmptyOption]
+        );
     }
 
     #[test]

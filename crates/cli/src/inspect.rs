@@ -28,7 +28,8 @@ pub fn run(args: &InspectArgs) -> Result<(), String> {
     let mut summaries = Vec::new();
     for path in formats::expand_paths(&args.files).map_err(|e| e.to_string())? {
         let parsed =
-            formats::load_path(&path, &options).map_err(|e| format!("{}: {e}", path.display()))?;
+            formats::load_path_parallel(&path, &options, formats::Parallelism::available())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut value = serde_json::to_value(&parsed.summary).map_err(|e| e.to_string())?;
         if let serde_json::Value::Object(map) = &mut value {
             map.insert("path".into(), path.display().to_string().into());

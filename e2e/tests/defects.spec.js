@@ -40,13 +40,13 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await page.getByTestId('tab-defects').click();
 
   const headline = page.getByTestId('defects-headline');
-  await expect(headline).toContainText('14,079 items in 57 files: 172 items with an error or suspect flag');
-  await expect(headline).toContainText('1,217 flags');
-  await expect(page.getByTestId('count-error')).toHaveText('173 error');
+  await expect(headline).toContainText('14,079 items in 57 files: 178 items with an error or suspect flag');
+  await expect(headline).toContainText('1,223 flags');
+  await expect(page.getByTestId('count-error')).toHaveText('179 error');
   await expect(page.getByTestId('count-warning')).toHaveText('1,044 warning');
   await expect(page.getByTestId('count-check-lost_context')).toHaveText('lost context 19');
   await expect(page.getByTestId('count-check-duplicate_options')).toHaveText('duplicate options 9');
-  await expect(page.getByTestId('count-check-encoding')).toHaveText('encoding 118');
+  await expect(page.getByTestId('count-check-encoding')).toHaveText('encoding 123');
 
   const chart = await canvasInk(page, 'chart-defects-subjects');
   expect(chart.ink).toBeGreaterThan(3000);
@@ -66,7 +66,7 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await expect(page.getByTestId('near-pair').first().locator('mark')).not.toHaveCount(0);
 
   // Table: paged, filtered by check and subject, evidence in <mark> nodes.
-  await expect(page.getByTestId('defects-matching')).toHaveText('1,217 flags');
+  await expect(page.getByTestId('defects-matching')).toHaveText('1,223 flags');
   await expect(page.getByTestId('flag-row')).toHaveCount(25);
   await page.getByTestId('defects-next').click();
   await expect(page.getByTestId('defects-page')).toHaveText('page 2 of 49');
@@ -84,7 +84,7 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   await page.getByTestId('defects-search').fill('');
   // Severity filter: errors only.
   await page.getByTestId('defects-sev-warning').uncheck();
-  await expect(page.getByTestId('defects-matching')).toHaveText('173 flags');
+  await expect(page.getByTestId('defects-matching')).toHaveText('179 flags');
 
   // Detail panel and marks (kept in local storage).
   await page.getByTestId('defects-filter-check').selectOption('lost_context');
@@ -108,10 +108,10 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
   const report = await download(page, 'export-report-csv');
   const rows = csvRecords(report.text);
   expect(rows[0]).toEqual(['file', 'row', 'subject', 'check', 'severity', 'reason', 'score']);
-  expect(rows).toHaveLength(1218);
+  expect(rows).toHaveLength(1224);
   expect(rows.filter((r) => r[3] === 'lost_context')).toHaveLength(19);
   const json = JSON.parse((await download(page, 'export-report-json')).text);
-  expect(json).toHaveLength(1217);
+  expect(json).toHaveLength(1223);
   const marks = JSON.parse((await download(page, 'export-marks')).text);
   expect(marks).toHaveLength(1);
   expect(marks[0].mark).toBe('confirmed_broken');
@@ -128,7 +128,7 @@ test('MMLU test split: the documented defects, statistics, review and exports', 
 
   // Turning a check off re-runs without it.
   await page.getByTestId('defects-check-lost_context').uncheck();
-  await expect(headline).toContainText('1,198 flags');
+  await expect(headline).toContainText('1,204 flags');
   await expect(page.getByTestId('count-check-lost_context')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
@@ -143,7 +143,7 @@ test('MMLU-Redux with 14 models: disagreement flags by default when no model cho
   await expect(page.getByTestId('defects-headline')).toContainText('2,900 items in 29 files');
   await expect(page.getByTestId('defects-predictions')).toContainText('14 models');
   await expect(page.getByTestId('count-suspect')).toHaveText('93 suspect');
-  await expect(page.getByTestId('count-error')).toHaveText('25 error');
+  await expect(page.getByTestId('count-error')).toHaveText('27 error');
   await page.getByTestId('defects-min-agree').fill('10');
   await page.getByTestId('defects-min-agree').blur();
   await expect(page.getByTestId('count-suspect')).toHaveText('161 suspect');

@@ -22,6 +22,10 @@ fn error_note(error: ReadSignal<Option<String>>) -> impl IntoView {
 pub fn ExportTable(
     /// Test id of the table inside; names the buttons and the file.
     testid: &'static str,
+    /// What the buttons export when it is less than the whole result (a paged table), shown
+    /// next to them so nobody mistakes one page for everything.
+    #[prop(optional)]
+    scope: Option<&'static str>,
     /// The `<table>` (and anything that goes with it, e.g. a scroll box).
     children: Children,
 ) -> impl IntoView {
@@ -47,6 +51,7 @@ pub fn ExportTable(
         <div class="exportable" data-export-table=testid node_ref=holder>
             <div class="export-bar">
                 {error_note(error)}
+                {scope.map(|s| view! { <span class="export-scope" data-testid=format!("{testid}-scope")>{s}</span> })}
                 <button type="button" class="export" data-testid=format!("{testid}-csv")
                     title="Download this table as CSV (full-precision numbers)"
                     on:click=move |_| run(ExportFormat::Csv)>"CSV"</button>

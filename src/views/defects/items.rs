@@ -106,7 +106,7 @@ pub fn FlagTable(
                                 on:click=move |_| vs.selected.set(Some(item))>
                                 <td><span class=format!("sev-dot {}", r.severity.id())></span>{r.check.id().replace('_', " ")}</td>
                                 <td class=format!("sev {}", r.severity.id())>{r.severity.id()}</td>
-                                <td class="subject">{r.subject.clone()}</td>
+                                <td class="subject" data-value=r.subject.clone()>{r.subject.replace('_', "_\u{200B}")}</td>
                                 <td class="num" title=r.file.clone()>{r.row}</td>
                                 <td class="question" data-value=r.question.clone()>
                                     <div class="clamp">{highlighted(&r.question, Field::Question, &r.evidence)}</div>
@@ -134,7 +134,7 @@ pub fn FlagTable(
             <button type="button" data-testid="defects-next" disabled=move || { page() + 1 >= pages() }
                 on:click=move |_| vs.page.set(page() + 1)>"next →"</button>
         </p>
-        <ExportTable testid="defects-table">
+        <ExportTable testid="defects-table" scope="this page; every flag: Export below">
         <table class="data flags" data-testid="defects-table">
             <thead><tr>
                 {header(SortBy::Check, "Check", "sort-check")}

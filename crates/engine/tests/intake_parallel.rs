@@ -162,3 +162,48 @@ fn other_files_load_in_one_thread_unchanged() {
     }
     assert_same(&write_temp("battles.csv", &battles));
 }
+
+mod arbitrary_damage {
+    //! Whatever the bytes, parallel and one-thread intake agree: records are laid out three ways,
+    //! then bytes that matter to the splitter (brackets, commas, quotes, line breaks) are spliced
+    //! in at random places, and the file may be cut short.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn layout(rows: &[serde_json::Value], style: u8) -> String {
+        match style {
+            0 => serde_json::to_string_pretty(rows).expect("json"),
+            1 => rows.iter().map(|r| format!("{r}\n")).collect(),
+            _ => serde_json::to_string(rows).expect("json"),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn parallel_equals_sequential(
+            n in 400usize..900,
+            style in 0u8..3,
+            threads in 2usize..6,
+            damage in prop::collection::vec((0.0f64..1.0, prop::sample::select(vec![b'}', b'{', b',', b'"', b'\n', b']', b'[', b'\\', b'x'])), 0..4),
+            keep in prop_oneof![Just(1.0f64), 0.5f64..1.0],
+        ) {
+            let rows = records(n, |i| if i % 3 == 0 { "}, {\"a\": [1]}, {".to_owned() } else { String::new() });
+            let mut bytes = layout(&rows, style).into_bytes();
+            for (at, byte) in damage {
+                let pos = ((bytes.len() as f64) * at) as usize;
+                bytes.insert(pos.min(bytes.len()), byte);
+            }
+            bytes.truncate(((bytes.len() as f64) * keep) as usize);
+            let dir = std::env::temp_dir().join(format!("benchlens-parallel-prop-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join("case.json");
+            std::fs::write(&path, &bytes).expect("write");
+            let options = LoadOptions::default();
+            let sequential = load_path(&path, &options).expect("sequential");
+            let split = Parallelism { threads, min_segment_bytes: 4 << 10 };
+            let parallel = load_path_parallel(&path, &options, split).expect("parallel");
+            prop_assert_eq!(as_json(&parallel), as_json(&sequential));
+        }
+    }
+}

@@ -90,12 +90,14 @@ pub fn load_path_parallel(
     head?;
     for (segment, &from) in segments.into_iter().zip(&cuts) {
         let segment = segment?;
-        if loader.has_failed() {
-            break;
-        }
-        if segment.has_failed() || !loader.at_element_boundary() || !loader.absorb(segment) {
-            // The cut was a wrong guess, or the segment hit an error whose line only a
-            // sequential read words right: read on from here in this thread.
+        if loader.has_failed()
+            || segment.has_failed()
+            || !loader.at_element_boundary()
+            || !loader.absorb(segment)
+        {
+            // The cut was a wrong guess, or a segment hit an error whose line only a sequential
+            // read words right: read on from here in this thread. (A failed loader only counts
+            // the bytes, as the one-thread intake does.)
             feed_range(&mut file, &mut loader, from, size)?;
             break;
         }

@@ -1,8 +1,9 @@
 // Browser-worker intake benchmark (not a test: prints numbers, asserts nothing).
-// Usage: node e2e/bench/intake-browser.js [--view ratings|defects] FILE [FILE...]   (this script
-// serves dist/ itself). For each file: time from handing it to the page until its dataset card
-// appears, the worker's throughput, then (with --view) the time until that view's first result
-// (leaderboard row / flagged item). Memory, sampled every 100 ms: the JS heap of the page and
+// Usage: node e2e/bench/intake-browser.js [--view ratings|defects|judge] [--together] FILE [FILE...]
+// (this script serves dist/ itself). For each file: time from handing it to the page until its
+// dataset card appears, the worker's throughput, then (with --view) the time until that view's
+// first result (leaderboard row / flagged item / judge row with its LC win rate). With
+// --together every file is handed over at once (one multi-file pick), and timed as one input. Memory, sampled every 100 ms: the JS heap of the page and
 // of its worker (Chromium's Runtime.getHeapUsage over CDP), the wasm linear memory of both
 // (exposed by the app as globalThis.__benchlensWasmMemory), and, as an upper bound, the
 // resident memory of every Chromium process.
@@ -46,13 +47,16 @@ async function appMemory(page, cdp) {
 const RESULT = {
   ratings: { tab: 'tab-ratings', ready: 'leaderboard-row' },
   defects: { tab: 'tab-defects', ready: 'flag-row' },
+  judge: { tab: 'tab-judge', ready: 'cell-lc' },
 };
 
 async function main() {
   const args = process.argv.slice(2);
   let view = null;
-  if (args[0] === '--view') { view = RESULT[args[1]]; args.splice(0, 2); if (!view) throw new Error('--view ratings|defects'); }
-  const files = args;
+  if (args[0] === '--view') { view = RESULT[args[1]]; args.splice(0, 2); if (!view) throw new Error('--view ratings|defects|judge'); }
+  let together = false;
+  if (args[0] === '--together') { together = true; args.shift(); }
+  const files = together ? [args] : args;
   if (!files.length) throw new Error('usage: node e2e/bench/intake-browser.js [--view ratings|defects] FILE...');
   const server = spawn('python3', ['-m', 'http.server', String(PORT), '--bind', '127.0.0.1', '--directory', DIST], { stdio: 'ignore' });
   await new Promise((r) => setTimeout(r, 800));
@@ -78,10 +82,11 @@ async function main() {
         appPeak = Math.max(appPeak, await appMemory(page, cdp));
         sampling = false;
       }, 100);
-      const bytes = fs.statSync(file).size;
+      const picked = [].concat(file);
+      const bytes = picked.reduce((sum, f) => sum + fs.statSync(f).size, 0);
       const t0 = Date.now();
-      await page.getByTestId('file-input').setInputFiles(file);
-      await page.getByTestId('dataset-card').first().waitFor({ timeout: 900_000 });
+      await page.getByTestId('file-input').setInputFiles(picked);
+      await page.getByTestId('dataset-card').nth(picked.length - 1).waitFor({ timeout: 900_000 });
       const seconds = (Date.now() - t0) / 1000;
       let resultSeconds = null;
       if (view) {
@@ -95,7 +100,7 @@ async function main() {
       await page.getByTestId('tab-data').click();
       const facts = await page.getByTestId('dataset-facts').first().innerText();
       console.log(JSON.stringify({
-        file: path.basename(file), bytes, seconds, mb_per_s: +(bytes / 1e6 / seconds).toFixed(1),
+        file: picked.length === 1 ? path.basename(picked[0]) : `${picked.length} files`, bytes, seconds, mb_per_s: +(bytes / 1e6 / seconds).toFixed(1),
         first_result_s: resultSeconds,
         app_memory_peak_mb: Math.round(appPeak / 1e6),
         browser_rss_before_mb: Math.round(base / 1e6), browser_rss_peak_mb: Math.round(peak / 1e6), facts,

@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+#[cfg(not(target_arch = "wasm32"))]
+mod merge;
+
 /// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Outcome {
@@ -533,60 +536,6 @@ impl BattleBuilder {
             }
             None => b.style.push([f32::NAN; 8]),
         }
-    }
-
-    /// Appends the battles of `later`, built from the records that follow this builder's in the
-    /// same file (parallel intake splits a file into segments). The result equals one builder fed
-    /// every record in order: names keep first-appearance ids and categories their bit order.
-    pub fn absorb(&mut self, later: BattleBuilder) {
-        let other = later.battles;
-        let remap = |map: &mut HashMap<String, u32>, names: &mut Vec<String>, from: &[String]| {
-            from.iter().map(|n| intern(map, names, n)).collect::<Vec<u32>>()
-        };
-        let b = &mut self.battles;
-        let models = remap(&mut self.model_ids, &mut b.models, &other.models);
-        let languages = remap(&mut self.language_ids, &mut b.languages, &other.languages);
-        let judges = remap(&mut self.judge_ids, &mut b.judges, &other.judges);
-        let mut category_bit = Vec::with_capacity(other.categories.len());
-        for name in &other.categories {
-            let idx = match b.categories.iter().position(|c| c == name) {
-                Some(i) => Some(i),
-                None if b.categories.len() < 64 => {
-                    b.categories.push(name.clone());
-                    Some(b.categories.len() - 1)
-                }
-                None => {
-                    self.category_overflow = true;
-                    None
-                }
-            };
-            category_bit.push(idx.map_or(0u64, |i| 1u64 << i));
-        }
-        let ids = |table: &[u32], col: &[u32]| col.iter().map(|&i| table[i as usize]).collect();
-        b.model_a.extend::<Vec<u32>>(ids(&models, &other.model_a));
-        b.model_b.extend::<Vec<u32>>(ids(&models, &other.model_b));
-        b.language.extend::<Vec<u32>>(ids(&languages, &other.language));
-        b.judge.extend::<Vec<u32>>(ids(&judges, &other.judge));
-        b.category_bits.extend(other.category_bits.iter().map(|&bits| {
-            category_bit
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| bits & (1u64 << i) != 0)
-                .fold(0u64, |acc, (_, bit)| acc | bit)
-        }));
-        b.outcome.extend(other.outcome);
-        b.tstamp.extend(other.tstamp);
-        b.turn.extend(other.turn);
-        b.anony.extend(other.anony);
-        b.dedup_sampled.extend(other.dedup_sampled);
-        b.style.extend(other.style);
-        b.n_with_style += other.n_with_style;
-        b.self_battles += other.self_battles;
-        b.self_battle_rows.extend(other.self_battle_rows);
-        for (label, n) in later.unknown {
-            *self.unknown.entry(label).or_default() += n;
-        }
-        self.category_overflow |= later.category_overflow;
     }
 
     /// Finishes the log. Warnings describe rows that were dropped.

@@ -13,7 +13,7 @@ use benchlens_engine::defects::export::{export, ExportMode, Flagged};
 use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings};
 use benchlens_engine::formats::{self, LoadOptions};
 
-use crate::output::{load, print_csv, print_json, OutputFormat};
+use crate::output::{load_many, print_csv, print_json, OutputFormat};
 
 /// Arguments of `benchlens defects`.
 #[derive(clap::Args)]
@@ -76,10 +76,7 @@ pub fn run(args: &DefectsArgs) -> Result<(), String> {
         settings.checks.push(id);
     }
     let paths = formats::expand_paths(&args.files).map_err(|e| e.to_string())?;
-    let mut parsed = Vec::new();
-    for p in &paths {
-        parsed.push(load(p, &LoadOptions::default())?);
-    }
+    let parsed = load_many(&paths, &LoadOptions::default())?;
     let set = ItemSet::from_parsed(&parsed, args.evaluate.as_deref());
     for w in &set.warnings {
         eprintln!("benchlens: {w}");
@@ -88,8 +85,10 @@ pub fn run(args: &DefectsArgs) -> Result<(), String> {
         return Err("no benchmark items found in the given files".into());
     }
     let mut predictions = Vec::new();
-    for p in formats::expand_paths(&args.predictions).map_err(|e| e.to_string())? {
-        let f = load(&p, &LoadOptions::default())?;
+    let prediction_paths = formats::expand_paths(&args.predictions).map_err(|e| e.to_string())?;
+    for (p, f) in
+        prediction_paths.iter().zip(load_many(&prediction_paths, &LoadOptions::default())?)
+    {
         let table =
             f.table().ok_or_else(|| format!("{}: not a table of predictions", p.display()))?;
         predictions.push(

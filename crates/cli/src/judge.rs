@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use benchlens_engine::formats::{expand_paths, LoadOptions};
 use benchlens_engine::judge::{judge, JudgeKind, JudgeReport, JudgeSettings, StyleControl};
 
-use crate::output::{load, print_csv, print_json, OutputFormat};
+use crate::output::{load_many, print_csv, print_json, OutputFormat};
 
 /// Benchmark names on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -82,8 +82,7 @@ fn num(v: f64) -> String {
 pub fn run(args: &JudgeArgs) -> Result<(), String> {
     let paths = expand_paths(&args.files).map_err(|e| format!("cannot list the inputs: {e}"))?;
     let mut loaded = Vec::with_capacity(paths.len());
-    for path in &paths {
-        let parsed = load(path, &LoadOptions::default())?;
+    for (path, parsed) in paths.iter().zip(load_many(&paths, &LoadOptions::default())?) {
         let table = parsed.table().cloned().ok_or_else(|| {
             format!(
                 "{}: holds {} data, not judge annotations",

@@ -172,8 +172,7 @@ fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
 fn load_inputs(files: &[PathBuf]) -> Result<(Option<Battles>, Option<Aggregate>), String> {
     let mut logs = Vec::new();
     let mut counts: Option<Aggregate> = None;
-    for path in files {
-        let parsed = output::load(path, &LoadOptions::default())?;
+    for (path, parsed) in files.iter().zip(output::load_many(files, &LoadOptions::default())?) {
         match parsed.data {
             Dataset::Battles(b) => logs.push(b),
             Dataset::Table(t) if pair_counts::looks_like_pair_counts(&t) => {

@@ -162,3 +162,39 @@ fn elo_and_davidson_run_and_incompatible_options_are_explained() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("sandwich intervals need a likelihood"));
 }
+
+#[test]
+fn several_files_load_together_and_the_first_bad_one_is_named() {
+    // Files load several at a time; the output and the error must not depend on which finishes
+    // first: battles concatenate in the given order, and the first unusable file is the error.
+    let a =
+        temp_file("part-a.csv", "model_a,model_b,winner\nx,y,model_a\ny,z,model_a\nz,x,model_a\n");
+    let b = temp_file("part-b.csv", "model_a,model_b,winner\nx,y,model_b\ny,z,tie\nx,z,model_a\n");
+    let empty = temp_file("part-empty.csv", "");
+    let missing = a.with_file_name("part-missing.csv");
+    let together = stdout(&benchlens(&[
+        "ratings",
+        a.to_str().expect("path"),
+        b.to_str().expect("path"),
+        "--ci",
+        "none",
+    ]));
+    let whole = temp_file(
+        "whole.csv",
+        "model_a,model_b,winner\nx,y,model_a\ny,z,model_a\nz,x,model_a\nx,y,model_b\ny,z,tie\nx,z,model_a\n",
+    );
+    assert_eq!(
+        together,
+        stdout(&benchlens(&["ratings", whole.to_str().expect("path"), "--ci", "none"]))
+    );
+    let out = benchlens(&[
+        "ratings",
+        a.to_str().expect("path"),
+        empty.to_str().expect("path"),
+        missing.to_str().expect("path"),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("part-empty.csv"), "{err}");
+    assert!(!err.contains("part-missing.csv"), "{err}");
+}

@@ -240,8 +240,13 @@ fn facets(b: &Battles) -> BattleFacets {
     categories.sort();
     let mut per_category = vec![0u64; b.categories.len()];
     for &bits in &b.category_bits {
-        for (i, c) in per_category.iter_mut().enumerate() {
-            *c += (bits >> i) & 1;
+        // Only the set bits: most battles carry none or a few of up to 64 tags.
+        let mut rest = bits;
+        while rest != 0 {
+            if let Some(c) = per_category.get_mut(rest.trailing_zeros() as usize) {
+                *c += 1;
+            }
+            rest &= rest - 1;
         }
     }
     let mut category_counts: Vec<(String, u64)> =

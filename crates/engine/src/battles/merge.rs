@@ -33,18 +33,27 @@ impl BattleBuilder {
             };
             category_bit.push(idx.map_or(0u64, |i| 1u64 << i));
         }
-        let ids = |table: &[u32], col: &[u32]| col.iter().map(|&i| table[i as usize]).collect();
-        b.model_a.extend::<Vec<u32>>(ids(&models, &other.model_a));
-        b.model_b.extend::<Vec<u32>>(ids(&models, &other.model_b));
-        b.language.extend::<Vec<u32>>(ids(&languages, &other.language));
-        b.judge.extend::<Vec<u32>>(ids(&judges, &other.judge));
-        b.category_bits.extend(other.category_bits.iter().map(|&bits| {
-            category_bit
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| bits & (1u64 << i) != 0)
-                .fold(0u64, |acc, (_, bit)| acc | bit)
-        }));
+        let ids = |table: &[u32], col: &[u32]| -> Vec<u32> {
+            col.iter().map(|&i| table[i as usize]).collect()
+        };
+        b.model_a.extend(ids(&models, &other.model_a));
+        b.model_b.extend(ids(&models, &other.model_b));
+        b.language.extend(ids(&languages, &other.language));
+        b.judge.extend(ids(&judges, &other.judge));
+        // Segments of one file usually meet the same tags in the same order: then bits carry over.
+        if category_bit.iter().enumerate().all(|(i, &bit)| bit == 1u64 << i) {
+            b.category_bits.extend(other.category_bits);
+        } else {
+            b.category_bits.extend(other.category_bits.iter().map(|&bits| {
+                let mut out = 0u64;
+                let mut rest = bits;
+                while rest != 0 {
+                    out |= category_bit.get(rest.trailing_zeros() as usize).copied().unwrap_or(0);
+                    rest &= rest - 1;
+                }
+                out
+            }));
+        }
         b.outcome.extend(other.outcome);
         b.tstamp.extend(other.tstamp);
         b.turn.extend(other.turn);

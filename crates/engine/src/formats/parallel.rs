@@ -60,11 +60,11 @@ pub fn load_path_parallel(
         pos += n as u64;
     }
     let cuts = choose_cuts(&mut file, &loader, pos, size, parallelism)?;
-    let forks: Vec<StreamLoader> = cuts.iter().filter_map(|_| loader.fork()).collect();
-    if cuts.is_empty() || forks.len() != cuts.len() {
+    let forks: Option<Vec<StreamLoader>> = cuts.iter().map(|_| loader.fork()).collect();
+    let Some(forks) = forks.filter(|f| !f.is_empty()) else {
         feed_range(&mut file, &mut loader, pos, size)?;
         return Ok(loader.finish());
-    }
+    };
     let ends: Vec<u64> = cuts.iter().skip(1).copied().chain([size]).collect();
     let (head, segments) = std::thread::scope(|scope| {
         let handles: Vec<_> = forks
@@ -117,7 +117,7 @@ fn choose_cuts(
     let min_segment = parallelism.min_segment_bytes.max(1);
     let threads = (size / min_segment).min(parallelism.threads as u64).max(1);
     let mut cuts = Vec::new();
-    if threads < 2 || loader.fork().is_none() {
+    if threads < 2 || !loader.can_split() {
         return Ok(cuts);
     }
     let mut window = vec![0u8; WINDOW_BYTES];

@@ -13,6 +13,22 @@ use super::{CheckId, Field, Flag, ItemSet, Span};
 use crate::defects::items::Item;
 
 pub use encoding::garbage_spans;
+
+/// An item for the rules' unit tests: question, options, key A, nothing else.
+#[cfg(test)]
+fn test_item(question: &str, options: &[&str], key: Option<usize>) -> Item {
+    Item {
+        file: 0,
+        row: 0,
+        id: None,
+        question: question.into(),
+        options: options.iter().map(|s| (*s).to_owned()).collect(),
+        key,
+        key_text: "A".into(),
+        tqa: None,
+        label: None,
+    }
+}
 pub use lost_context::{is_statement_combination, lost_context};
 
 /// Runs every enabled per-item check over all items, appending flags in item order.

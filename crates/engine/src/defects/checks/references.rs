@@ -337,17 +337,7 @@ mod tests {
     use super::*;
 
     fn item(q: &str, opts: &[&str]) -> Item {
-        Item {
-            file: 0,
-            row: 0,
-            id: None,
-            question: q.into(),
-            options: opts.iter().map(|s| (*s).to_owned()).collect(),
-            key: Some(0),
-            key_text: "A".into(),
-            tqa: None,
-            label: None,
-        }
+        crate::defects::checks::test_item(q, opts, Some(0))
     }
 
     fn ids(it: &Item) -> Vec<CheckId> {

@@ -152,17 +152,7 @@ mod tests {
     use super::*;
 
     fn item(opts: &[&str], key: Option<usize>) -> Item {
-        Item {
-            file: 0,
-            row: 0,
-            id: None,
-            question: "Q?".into(),
-            options: opts.iter().map(|s| (*s).to_owned()).collect(),
-            key,
-            key_text: "A".into(),
-            tqa: None,
-            label: None,
-        }
+        crate::defects::checks::test_item("Q?", opts, key)
     }
 
     fn checks(it: &Item, modal: usize) -> Vec<CheckId> {

@@ -296,17 +296,7 @@ mod tests {
     use super::*;
 
     fn item(q: &str) -> Item {
-        Item {
-            file: 0,
-            row: 0,
-            id: None,
-            question: q.into(),
-            options: vec!["a".into(), "b".into()],
-            key: Some(0),
-            key_text: "A".into(),
-            tqa: None,
-            label: None,
-        }
+        crate::defects::checks::test_item(q, &["a", "b"], Some(0))
     }
 
     fn ids(q: &str) -> Vec<CheckId> {

@@ -25,6 +25,11 @@ impl StreamLoader {
         }
     }
 
+    /// True when this file can be cut into segments (a JSON battle log read by the fast path).
+    pub(crate) fn can_split(&self) -> bool {
+        self.battle_json_splitter().is_some()
+    }
+
     /// Where an element probably starts in `window`; `None` when this file cannot be split.
     pub(crate) fn guess_element_start(&self, window: &[u8]) -> Option<usize> {
         self.battle_json_splitter()?.guess_element_start(window)

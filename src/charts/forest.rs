@@ -5,7 +5,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use super::theme::{px, ACCENT, FONT, GRID, INK, MUTED};
+use super::theme::{px, tick_label, ACCENT, FONT, GRID, INK, LIGHT_LINES, MUTED};
 
 /// One row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,8 +63,10 @@ impl Forest {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(0)
-            .light_line_style(GRID)
+            .light_line_style(GRID.mix(0.5))
             .bold_line_style(GRID)
+            .max_light_lines(LIGHT_LINES)
+            .x_label_formatter(&|v| tick_label(*v, hi - lo + 2.0 * pad))
             .axis_style(MUTED)
             .x_desc(self.x_label.as_str())
             .label_style((FONT, px(12.0, s)).into_font().color(&INK))

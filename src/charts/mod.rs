@@ -116,6 +116,47 @@ pub mod theme {
     pub fn px(v: f64, scale: f64) -> i32 {
         (v * scale).round() as i32
     }
+
+    /// Label of a tick at `v` on a linear axis spanning `span`: as many decimals as the tick
+    /// step can need and no trailing zeros ("750", "2.5", "0.05"), never "750.0". Plotters steps
+    /// by 1, 2 or 5 × 10^k with at most a dozen ticks, so the step has at most two decimal
+    /// places more than the span's leading digit.
+    pub fn tick_label(v: f64, span: f64) -> String {
+        let lead = if span > 0.0 && span.is_finite() { span.log10().floor() as i32 } else { 0 };
+        let digits = (2 - lead).clamp(0, 12) as usize;
+        let text = format!("{v:.digits$}");
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            text
+        };
+        // "-0" after rounding a tiny negative.
+        if text == "-0" {
+            "0".into()
+        } else {
+            text
+        }
+    }
+
+    /// Unlabelled grid lines between two labelled ones on a linear axis: one, halfway. Plotters
+    /// draws up to ten by default, which turns a plot into graph paper.
+    pub const LIGHT_LINES: usize = 1;
+
+    #[cfg(test)]
+    mod tests {
+        use super::tick_label;
+
+        #[test]
+        fn tick_labels_have_no_trailing_zeros() {
+            assert_eq!(tick_label(750.0, 450.0), "750");
+            assert_eq!(tick_label(5.0, 35.0), "5");
+            assert_eq!(tick_label(2.5, 35.0), "2.5");
+            assert_eq!(tick_label(0.30000000000000004, 1.5), "0.3");
+            assert_eq!(tick_label(0.05, 0.4), "0.05");
+            assert_eq!(tick_label(-0.0000001, 10.0), "0");
+            assert_eq!(tick_label(1e6, 0.0), "1000000");
+        }
+    }
 }
 
 /// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens, with PNG and SVG

@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use super::theme::{px, FONT, GRID, INK, MUTED};
+use super::theme::{px, tick_label, FONT, GRID, INK, LIGHT_LINES, MUTED};
 
 /// One point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -108,6 +108,9 @@ impl Scatter {
             .configure_mesh()
             .light_line_style(GRID.mix(0.5))
             .bold_line_style(GRID)
+            .max_light_lines(LIGHT_LINES)
+            .x_label_formatter(&|v| tick_label(*v, x_hi - x_lo))
+            .y_label_formatter(&|v| tick_label(*v, y_hi - y_lo))
             .axis_style(MUTED)
             .x_desc(self.x_label.as_str())
             .y_desc(self.y_label.as_str())

@@ -6,12 +6,13 @@
 //! Log axes are drawn in log10 space on a linear coordinate system so that ticks land on whole
 //! decades and read "1B", "1T", "1e21" instead of plotters' raw numbers.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use super::theme::{px, ACCENT, FONT, GRID, INK, MUTED};
+use super::theme::{px, tick_label, ACCENT, FONT, GRID, INK, LIGHT_LINES, MUTED};
 
 /// Series colours, by index.
 pub const PALETTE: [RGBColor; 6] = [
@@ -33,6 +34,17 @@ pub struct XyAxis {
     pub label: String,
     /// Log10 scale (non-positive values are left out).
     pub log: bool,
+    /// Named ticks (position, label), e.g. calendar months; when empty the axis gets numeric
+    /// ticks.
+    #[serde(default)]
+    pub ticks: Vec<(f64, String)>,
+}
+
+impl XyAxis {
+    /// An axis with numeric ticks.
+    pub fn new(label: impl Into<String>, log: bool) -> Self {
+        Self { label: label.into(), log, ticks: Vec::new() }
+    }
 }
 
 /// One thing drawn on the plot.
@@ -152,17 +164,6 @@ fn log_tick(v: f64, span: f64) -> String {
     }
 }
 
-fn lin_tick(v: f64, span: f64) -> String {
-    let digits = if span >= 20.0 {
-        0
-    } else if span >= 2.0 {
-        1
-    } else {
-        2
-    };
-    format!("{v:.digits$}")
-}
-
 impl XyPlot {
     /// CSS size.
     pub fn size(&self) -> (u32, u32) {
@@ -228,10 +229,18 @@ impl XyPlot {
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         let (xspan, yspan) = (x1 - x0, y1 - y0);
         let (xlog, ylog) = (self.x.log, self.y.log);
-        let x_fmt = move |v: &f64| if xlog { log_tick(*v, xspan) } else { lin_tick(*v, xspan) };
-        let y_fmt = move |v: &f64| if ylog { log_tick(*v, yspan) } else { lin_tick(*v, yspan) };
-        let x_ticks = if xlog { ((xspan.ceil() as usize) + 1).clamp(3, 12) } else { 8 };
+        let x_fmt = move |v: &f64| if xlog { log_tick(*v, xspan) } else { tick_label(*v, xspan) };
+        let y_fmt = move |v: &f64| if ylog { log_tick(*v, yspan) } else { tick_label(*v, yspan) };
+        let named_x = !self.x.ticks.is_empty();
+        let x_ticks = match (named_x, xlog) {
+            (true, _) => 0,
+            (false, true) => ((xspan.ceil() as usize) + 1).clamp(3, 12),
+            (false, false) => 8,
+        };
         let y_ticks = if ylog { ((yspan.ceil() as usize) + 1).clamp(3, 12) } else { 8 };
+        // Log axes get their own minor lines at 2…9 × 10^k below; plotters' would be evenly
+        // spaced in log space, which reads as the wrong values.
+        let light = |log: bool| if log { 0 } else { LIGHT_LINES };
         let mut chart = ChartBuilder::on(root)
             .margin(px(12.0, s))
             .margin_right(px(24.0, s))
@@ -243,6 +252,8 @@ impl XyPlot {
             .configure_mesh()
             .light_line_style(GRID.mix(0.5))
             .bold_line_style(GRID)
+            .x_max_light_lines(if named_x { 0 } else { light(xlog) })
+            .y_max_light_lines(light(ylog))
             .axis_style(MUTED)
             .x_labels(x_ticks)
             .y_labels(y_ticks)
@@ -254,6 +265,7 @@ impl XyPlot {
             .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
             .draw()
             .map_err(err)?;
+        self.draw_minor_and_named_ticks(&mut chart, root, s, ((x0, x1), (y0, y1))).map_err(err)?;
         let mut has_legend = false;
         // Bands first, then lines, then points on top.
         for layer in 0..3 {
@@ -403,6 +415,63 @@ impl XyPlot {
                 .border_style(GRID)
                 .draw()
                 .map_err(err)?;
+        }
+        Ok(())
+    }
+}
+
+type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+impl XyPlot {
+    /// Minor grid lines at 2…9 × 10^k on log axes (when they span few enough decades to read),
+    /// and the named ticks of an axis that has them (grid line plus label under the axis).
+    fn draw_minor_and_named_ticks<DB: DrawingBackend>(
+        &self,
+        chart: &mut XyChart<'_, DB>,
+        root: &DrawingArea<DB, Shift>,
+        s: f64,
+        ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        let minor = GRID.mix(0.5);
+        let log_minors = |lo: f64, hi: f64| -> Vec<f64> {
+            if hi - lo > 6.0 {
+                return Vec::new();
+            }
+            let mut out = Vec::new();
+            for decade in (lo.floor() as i32)..=(hi.ceil() as i32) {
+                for k in 2..10 {
+                    let v = f64::from(decade) + f64::from(k).log10();
+                    if v > lo && v < hi {
+                        out.push(v);
+                    }
+                }
+            }
+            out
+        };
+        if self.x.log && self.x.ticks.is_empty() {
+            chart.draw_series(
+                log_minors(x0, x1)
+                    .into_iter()
+                    .map(|x| PathElement::new(vec![(x, y0), (x, y1)], minor)),
+            )?;
+        }
+        if self.y.log {
+            chart.draw_series(
+                log_minors(y0, y1)
+                    .into_iter()
+                    .map(|y| PathElement::new(vec![(x0, y), (x1, y)], minor)),
+            )?;
+        }
+        let named: Vec<&(f64, String)> =
+            self.x.ticks.iter().filter(|(x, _)| *x >= x0 && *x <= x1).collect();
+        chart.draw_series(
+            named.iter().map(|(x, _)| PathElement::new(vec![(*x, y0), (*x, y1)], GRID)),
+        )?;
+        let font =
+            (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
+        for (x, text) in named {
+            let (bx, by) = chart.backend_coord(&(*x, y0));
+            root.draw(&Text::new(text.clone(), (bx, by + px(6.0, s)), font.clone()))?;
         }
         Ok(())
     }

@@ -110,9 +110,48 @@ pub fn slope(c: &Comparison) -> ChartSpec {
     })
 }
 
-/// Cumulative monthly Bradley–Terry of the models leading at the end, one line each.
+/// Months since year 0 of a `YYYY-MM` string, so months without battles keep their place.
+fn month_number(month: &str) -> Option<i64> {
+    let (year, m) = month.split_once('-')?;
+    let (year, m): (i64, i64) = (year.parse().ok()?, m.parse().ok()?);
+    (1..=12).contains(&m).then_some(year * 12 + m - 1)
+}
+
+/// Calendar ticks between two month numbers: every 1, 2, 3, 6, 12… months, whichever first
+/// gives at most nine, on months that step divides (quarters start in Jan, Apr, Jul, Oct).
+fn month_ticks(first: i64, last: i64) -> Vec<(f64, String)> {
+    let span = last - first;
+    let step = [1, 2, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|step| span / step < 9)
+        .unwrap_or(span.max(1));
+    (first..=last)
+        .filter(|m| m.rem_euclid(step) == 0)
+        .map(|m| (m as f64, format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1)))
+        .collect()
+}
+
+/// Cumulative monthly Bradley–Terry of the models leading at the end, one line each, at
+/// calendar positions.
 pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
     let last = months.last()?;
+    // Positions on the calendar; if a label is not `YYYY-MM`, fall back to 1, 2, 3…
+    let calendar: Option<Vec<i64>> = months.iter().map(|m| month_number(&m.month)).collect();
+    let (positions, x): (Vec<f64>, XyAxis) = match calendar {
+        Some(numbers) => {
+            let ticks = month_ticks(numbers[0], numbers[numbers.len() - 1]);
+            let axis =
+                XyAxis { ticks, ..XyAxis::new("month (fit on every battle up to its end)", false) };
+            (numbers.iter().map(|&n| n as f64).collect(), axis)
+        }
+        None => (
+            (1..=months.len()).map(|k| k as f64).collect(),
+            XyAxis::new(
+                format!("month (1 = {}, {} = {})", months[0].month, months.len(), last.month),
+                false,
+            ),
+        ),
+    };
     // As many lines as the palette has distinct colours.
     let leaders: Vec<&String> = last.ratings.iter().take(6).map(|(m, _)| m).collect();
     let series = leaders
@@ -125,12 +164,9 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
             opacity: 1.0,
             points: months
                 .iter()
-                .enumerate()
-                .filter_map(|(k, m)| {
-                    m.ratings
-                        .iter()
-                        .find(|(name, _)| name == *model)
-                        .map(|(_, r)| ((k + 1) as f64, *r))
+                .zip(&positions)
+                .filter_map(|(m, &x)| {
+                    m.ratings.iter().find(|(name, _)| name == *model).map(|(_, r)| (x, *r))
                 })
                 .collect(),
             end_label: None,
@@ -138,11 +174,8 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
         })
         .collect();
     Some(ChartSpec::Xy(XyPlot {
-        x: XyAxis {
-            label: format!("month (1 = {}, {} = {})", months[0].month, months.len(), last.month),
-            log: false,
-        },
-        y: XyAxis { label: "rating (cumulative Bradley–Terry)".into(), log: false },
+        x,
+        y: XyAxis::new("rating (cumulative Bradley–Terry)", false),
         series,
         legend: LegendAt::LowerLeft,
         width: 760,
@@ -182,11 +215,42 @@ pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
         })
         .collect();
     Some(ChartSpec::Xy(XyPlot {
-        x: XyAxis { label: "battles processed (timestamp order)".into(), log: false },
-        y: XyAxis { label: "online Elo rating".into(), log: false },
+        x: XyAxis::new("battles processed (timestamp order)", false),
+        y: XyAxis::new("online Elo rating", false),
         series,
         legend: LegendAt::LowerLeft,
         width: 760,
         height: 380,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{month_number, month_ticks};
+
+    #[test]
+    fn months_keep_their_calendar_place() {
+        assert_eq!(month_number("2023-05"), Some(2023 * 12 + 4));
+        assert_eq!(month_number("2023-13"), None);
+        assert_eq!(month_number("May 2023"), None);
+    }
+
+    #[test]
+    fn month_ticks_step_on_the_calendar() {
+        let labels = |a: &str, b: &str| -> Vec<String> {
+            match (month_number(a), month_number(b)) {
+                (Some(a), Some(b)) => month_ticks(a, b).into_iter().map(|(_, l)| l).collect(),
+                _ => panic!("bad test month {a} or {b}"),
+            }
+        };
+        assert_eq!(labels("2023-05", "2023-08"), ["2023-05", "2023-06", "2023-07", "2023-08"]);
+        // 13 months: every second month, on even month numbers (Jan = 0).
+        assert_eq!(
+            labels("2023-05", "2024-05"),
+            ["2023-05", "2023-07", "2023-09", "2023-11", "2024-01", "2024-03", "2024-05"]
+        );
+        // Two years: quarters.
+        assert_eq!(labels("2023-02", "2025-01")[0], "2023-04");
+        assert!(labels("2000-01", "2024-12").len() <= 9);
+    }
 }

@@ -84,8 +84,8 @@ pub fn isoflop_chart(o: &ScalingOutcome) -> Option<ChartSpec> {
         });
     }
     Some(ChartSpec::Xy(XyPlot {
-        x: XyAxis { label: "parameters N".into(), log: true },
-        y: XyAxis { label: "loss".into(), log: false },
+        x: XyAxis::new("parameters N", true),
+        y: XyAxis::new("loss", false),
         series,
         legend: LegendAt::UpperRight,
         width: 920,

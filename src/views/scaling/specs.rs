@@ -33,7 +33,7 @@ fn round1(v: f64) -> f64 {
 }
 
 fn axis(label: &str, log: bool) -> XyAxis {
-    XyAxis { label: label.into(), log }
+    XyAxis::new(label, log)
 }
 
 fn plot(x: XyAxis, y: XyAxis, series: Vec<XySeries>, legend: LegendAt) -> ChartSpec {

@@ -1,4 +1,5 @@
-//! Number formatting for display: byte sizes, counts with thousands separators, durations.
+//! Number formatting for display: byte sizes, counts with thousands separators, durations, rank
+//! changes.
 
 /// "1.4 MB", "812 KB", "35 B".
 pub fn bytes(n: f64) -> String {
@@ -29,6 +30,17 @@ pub fn count(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// A rank change: "+3" (moved up), "−2" (typographic minus), "0", or "—" when the model is
+/// missing on one side. Cells that show it carry the plain integer in `data-value` for exports.
+pub fn rank_change(delta: Option<i64>) -> String {
+    match delta {
+        None => "—".into(),
+        Some(0) => "0".into(),
+        Some(d) if d > 0 => format!("+{d}"),
+        Some(d) => format!("−{}", d.unsigned_abs()),
+    }
 }
 
 /// "12 s", "3 min 5 s".

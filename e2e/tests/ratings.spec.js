@@ -58,7 +58,14 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   await page.getByTestId('ratings-compare').selectOption('English');
   await expect(page.getByTestId('delta-row').first()).toBeVisible();
   const deltas = await page.getByTestId('delta-row').locator('td:nth-child(4)').allInnerTexts();
-  expect(deltas.filter((d) => d !== '0' && d !== '+0' && d !== '—').length).toBeGreaterThan(2);
+  expect(deltas.filter((d) => d !== '0' && d !== '—').length).toBeGreaterThan(2);
+  // The leaderboard carries the same Δ per model in its own column.
+  const byModel = async (rows, modelCol, deltaCol) => Object.fromEntries(await rows.evaluateAll(
+    (trs, [m, d]) => trs.map((tr) => [tr.children[m].textContent.trim(), tr.children[d].textContent.trim()]),
+    [modelCol, deltaCol]));
+  await expect(page.getByTestId('sort-delta-subset')).toBeVisible();
+  const subset = await byModel(page.getByTestId('delta-row'), 0, 3);
+  expect(await byModel(page.getByTestId('leaderboard-row'), 1, 6)).toEqual(subset);
   // Per-language ranks and the monthly trajectory come with a multi-language, multi-month log.
   await expect(page.getByTestId('language-ranks')).toContainText('English');
   expect((await canvasInk(page, 'chart-monthly')).ink).toBeGreaterThan(500);
@@ -67,6 +74,11 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   await page.getByTestId('ratings-style-control').check();
   await expect(page.getByTestId('style-coefficients')).toBeVisible();
   await expect(page.getByTestId('style-coefficients').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('sort-delta-subset')).toHaveCount(0);
+  await expect(page.getByTestId('sort-delta-style')).toBeVisible();
+  const style = await byModel(page.getByTestId('style-rank-changes').locator('tbody tr'), 0, 3);
+  expect(Object.keys(style).length).toBe(40);
+  expect(await byModel(page.getByTestId('leaderboard-row'), 1, 6)).toEqual(style);
   await page.screenshot({ path: 'test-results/ratings-synthetic.png', fullPage: true });
   expect(errors).toEqual([]);
 });

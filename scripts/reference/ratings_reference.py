@@ -216,7 +216,25 @@ def style_fit(records, reg=0.5):
         return val, g
 
     res = minimize(fun, np.zeros(k + 4), jac=True, method="L-BFGS-B", options={"gtol": 1e-10, "ftol": 0, "maxiter": 100000})
-    return models, SCALE * res.x[:k] + INIT, res.x[k:]
+    se = style_sandwich_se(a, b, y, X, k, res.x, reg)
+    return models, SCALE * res.x[:k] + INIT, res.x[k:], se
+
+
+def style_sandwich_se(a, b, y, X, k, p, reg):
+    """Sandwich SEs of (theta, beta): H^-1 G H^-1 with H the penalised Hessian and G the centred
+    outer products of the per-battle scores (dense design matrix, written from the formula)."""
+    n, L = len(y), math.log(BASE)
+    J = np.zeros((n, k + 4))
+    J[np.arange(n), a] += L
+    J[np.arange(n), b] -= L
+    J[:, k:] = X
+    q = expit(J @ p)
+    H = J.T @ (J * (q * (1 - q))[:, None]) + reg * np.eye(k + 4)
+    S = J * (y - q)[:, None]
+    centred = S - S.mean(axis=0)
+    G = centred.T @ centred
+    Hi = np.linalg.inv(H)
+    return np.sqrt(np.diag(Hi @ G @ Hi))
 
 
 def write(out_dir, name, obj):
@@ -305,8 +323,12 @@ def main():
     text = subprocess.run([args.benchlens, "synth", "battles", "--n", str(n), "--seed", str(seed), "--format", "jsonl"],
                           check=True, capture_output=True, text=True).stdout
     records = [json.loads(line) for line in text.splitlines() if line]
-    models, ratings, beta = style_fit(records)
-    write(out_dir, "style_control.json", {"n": n, "seed": seed, "models": models, "ratings": ratings.tolist(), "coefficients": beta.tolist()})
+    models, ratings, beta, se = style_fit(records)
+    z, k = norm.ppf(0.975), len(models)
+    write(out_dir, "style_control.json", {
+        "n": n, "seed": seed, "models": models, "ratings": ratings.tolist(), "coefficients": beta.tolist(),
+        "sandwich_lower": (ratings - z * SCALE * se[:k]).tolist(), "sandwich_upper": (ratings + z * SCALE * se[:k]).tolist(),
+        "coefficient_sandwich_lower": (beta - z * se[k:]).tolist(), "coefficient_sandwich_upper": (beta + z * se[k:]).tolist()})
 
 
 if __name__ == "__main__":

@@ -72,11 +72,26 @@ fn report(path: &Path, parsed: ParsedFile) -> Result<ParsedFile, String> {
     Ok(parsed)
 }
 
+/// What a failed write to stdout means. A closed pipe (`benchlens … | head`) is not a failure:
+/// the reader has what it wanted, so the command stops quietly with success, as Unix tools do.
+/// Anything else is an error naming what was being written.
+pub fn stdout_result(written: std::io::Result<()>, what: &str) -> Result<(), String> {
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!("writing {what}: {e}")),
+    }
+}
+
+/// Prints one line of text on stdout.
+pub fn print_line(text: &str) -> Result<(), String> {
+    stdout_result(writeln!(std::io::stdout().lock(), "{text}"), "the output")
+}
+
 /// Prints a serde value as pretty JSON on stdout.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}").map_err(|e| e.to_string())
+    print_line(&text)
 }
 
 /// Prints rows as CSV on stdout with the given header.
@@ -85,12 +100,19 @@ pub fn print_csv(
     header: &[&str],
     rows: impl IntoIterator<Item = Vec<String>>,
 ) -> Result<(), String> {
+    let csv_result = |r: csv::Result<()>| match r {
+        Err(e) => match e.into_kind() {
+            csv::ErrorKind::Io(io) => stdout_result(Err(io), "CSV"),
+            other => Err(format!("writing CSV: {other:?}")),
+        },
+        Ok(()) => Ok(()),
+    };
     let mut w = csv::Writer::from_writer(std::io::stdout().lock());
-    w.write_record(header).map_err(|e| e.to_string())?;
+    csv_result(w.write_record(header))?;
     for row in rows {
-        w.write_record(&row).map_err(|e| e.to_string())?;
+        csv_result(w.write_record(&row))?;
     }
-    w.flush().map_err(|e| e.to_string())
+    stdout_result(w.flush(), "CSV")
 }
 
 /// Output format shared by the analysis subcommands.

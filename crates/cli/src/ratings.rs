@@ -227,7 +227,7 @@ fn print_csv(result: &RatingsResult) -> Result<(), String> {
     });
     output::print_csv(&["model", "rating", "lower", "upper", "rank_ub", "battles"], rows)?;
     if let Some(style) = &result.style {
-        println!();
+        output::print_line("")?;
         let rows = style.coefficients.iter().map(|c| {
             vec![
                 c.feature.clone(),

@@ -90,7 +90,7 @@ pub fn run(args: &ShareArgs) -> Result<(), String> {
             let query: Vec<serde_json::Value> =
                 pairs.into_iter().map(|(k, v)| serde_json::json!([k, v])).collect();
             let out = serde_json::json!({ "query": query, "state": state });
-            println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            crate::output::print_json(&out)?;
             Ok(())
         }
         ShareCommand::Encode { file } => {
@@ -101,7 +101,9 @@ pub fn run(args: &ShareArgs) -> Result<(), String> {
             };
             let value: serde_json::Value =
                 serde_json::from_str(&text).map_err(|e| format!("{file}: not JSON ({e})"))?;
-            println!("{}", benchlens_engine::share::encode(&value).map_err(|e| e.to_string())?);
+            crate::output::print_line(
+                &benchlens_engine::share::encode(&value).map_err(|e| e.to_string())?,
+            )?;
             Ok(())
         }
     }

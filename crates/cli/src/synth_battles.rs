@@ -1,7 +1,7 @@
 //! `benchlens synth battles`: a seeded synthetic LLM arena in FastChat `clean_battle` form,
 //! streamed to stdout (a million battles is ≈ 650 MB; nothing is held in memory).
 
-use std::io::{BufWriter, ErrorKind, Write};
+use std::io::{BufWriter, Write};
 
 use benchlens_engine::ratings::synthetic::{self, SynthConfig, SynthFormat};
 
@@ -36,10 +36,5 @@ pub fn run(args: &SynthBattlesArgs) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     let written = synthetic::write_all(config, format, &mut out).and_then(|()| out.flush());
-    match written {
-        Ok(()) => Ok(()),
-        // `benchlens synth battles | head` closes the pipe early: that is not a failure.
-        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(format!("writing battles: {e}")),
-    }
+    crate::output::stdout_result(written, "battles")
 }

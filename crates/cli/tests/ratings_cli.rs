@@ -198,3 +198,48 @@ fn several_files_load_together_and_the_first_bad_one_is_named() {
     assert!(err.contains("part-empty.csv"), "{err}");
     assert!(!err.contains("part-missing.csv"), "{err}");
 }
+
+/// A seeded synthetic arena with `conv_metadata` (the GenAI-Arena file has none).
+fn synthetic_log(name: &str) -> PathBuf {
+    let args = ["synth", "battles", "--n", "3000", "--seed", "3", "--format", "jsonl"];
+    temp_file(name, &stdout(&benchlens(&args)))
+}
+
+/// `benchlens ratings … | head -1`: the reader leaves before the output is written. That ends
+/// the command quietly with success, never with a panic trace (Rust ignores SIGPIPE, so every
+/// write to a closed pipe is an error the CLI must handle).
+#[test]
+fn closed_stdout_pipe_is_not_a_failure() {
+    use std::process::Stdio;
+    let log = synthetic_log("pipe.jsonl");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_benchlens"))
+        .arg("ratings")
+        .arg(&log)
+        .args(["--style-control", "--ci", "sandwich"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    drop(child.stdout.take()); // closes the read end before anything is written
+    let out = child.wait_with_output().expect("binary ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "panicked: {stderr}");
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status);
+}
+
+#[test]
+fn style_control_with_sandwich_intervals() {
+    let log = synthetic_log("sandwich.jsonl");
+    let log = log.to_str().expect("utf-8 path");
+    let out = stdout(&benchlens(&["ratings", log, "--style-control", "--ci", "sandwich"]));
+    let (ratings, coefficients) = out.split_once("\n\n").expect("two tables");
+    assert!(coefficients.starts_with("feature,coefficient,lower,upper\n"));
+    for line in ratings.lines().skip(1) {
+        let f: Vec<f64> =
+            line.split(',').skip(1).take(3).map(|v| v.parse().expect("number")).collect();
+        let (rating, lower, upper) = (f[0], f[1], f[2]);
+        assert!(lower < rating && rating < upper, "{line}");
+        // Symmetric, as a closed-form interval is.
+        assert!(((rating - lower) - (upper - rating)).abs() < 1e-3, "{line}");
+    }
+}

@@ -67,15 +67,67 @@ enum SortKey {
     Model,
     Rating,
     Battles,
+    DeltaSubset,
+    DeltaStyle,
 }
 
-/// Rank (UB), model, rating, −/+ CI, battles; click a header to sort.
+/// Each model's rank change: in the comparison subset (rank in all − rank in the subset) and
+/// under style control (raw rank − controlled rank); positive means it moves up.
+#[derive(Default)]
+struct RankDeltas {
+    subset: Option<std::collections::HashMap<String, i64>>,
+    style: Option<std::collections::HashMap<String, i64>>,
+}
+
+impl RankDeltas {
+    fn of(o: &RatingsOutcome) -> Self {
+        Self {
+            subset: o.comparison.as_ref().map(|c| {
+                c.rows.iter().filter_map(|r| Some((r.model.clone(), r.delta_rank?))).collect()
+            }),
+            style: o
+                .result
+                .style
+                .as_ref()
+                .map(|s| s.rank_changes.iter().map(|c| (c.model.clone(), c.rank_change)).collect()),
+        }
+    }
+
+    /// Sort value: models without a Δ go last.
+    fn key(map: &Option<std::collections::HashMap<String, i64>>, model: &str) -> i64 {
+        map.as_ref().and_then(|m| m.get(model).copied()).unwrap_or(i64::MIN)
+    }
+}
+
+/// A rank-change cell, coloured by direction, with the integer in `data-value` for exports.
+fn rank_change_cell(delta: Option<i64>) -> impl IntoView {
+    let class = match delta {
+        Some(d) if d > 0 => "num delta up",
+        Some(d) if d < 0 => "num delta down",
+        _ => "num delta",
+    };
+    view! { <td class=class data-value=delta.map_or(String::new(), |d| d.to_string())>{format::rank_change(delta)}</td> }
+}
+
+/// The Δ cell of a leaderboard column that is on (`map` present).
+fn delta_cell(map: &Option<std::collections::HashMap<String, i64>>, model: &str) -> impl IntoView {
+    map.as_ref().map(|m| rank_change_cell(m.get(model).copied()))
+}
+
+/// Rank (UB), model, rating, −/+ CI, battles, and the Δ rank in the comparison subset and under
+/// style control when those are on; click a header to sort.
 #[component]
 pub fn Leaderboard(
     /// The finished run.
     outcome: Signal<Option<RatingsOutcome>>,
 ) -> impl IntoView {
     let (sort, set_sort) = signal((SortKey::Rank, false));
+    let has_subset = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().is_some_and(|o| o.comparison.is_some()))
+    });
+    let has_style = Signal::derive(move || {
+        outcome.with(|o| o.as_ref().is_some_and(|o| o.result.style.is_some()))
+    });
     let header = move |key: SortKey, label: &'static str, testid: &'static str| {
         view! {
             <th data-testid=testid class="sortable" on:click=move |_| set_sort.update(|s| {
@@ -86,6 +138,7 @@ pub fn Leaderboard(
     let rows = move || {
         let Some(o) = outcome.get() else { return Vec::new() };
         let mut rows = o.result.ratings.clone();
+        let deltas = RankDeltas::of(&o);
         let (key, reverse) = sort.get();
         rows.sort_by(|a, b| {
             let ord = match key {
@@ -97,7 +150,12 @@ pub fn Leaderboard(
                 SortKey::Model => a.model.cmp(&b.model),
                 SortKey::Rating => b.rating.total_cmp(&a.rating),
                 SortKey::Battles => b.battles.cmp(&a.battles),
-            };
+                SortKey::DeltaSubset => RankDeltas::key(&deltas.subset, &b.model)
+                    .cmp(&RankDeltas::key(&deltas.subset, &a.model)),
+                SortKey::DeltaStyle => RankDeltas::key(&deltas.style, &b.model)
+                    .cmp(&RankDeltas::key(&deltas.style, &a.model)),
+            }
+            .then_with(|| a.model.cmp(&b.model));
             if reverse {
                 ord.reverse()
             } else {
@@ -117,6 +175,8 @@ pub fn Leaderboard(
                         <td class="num" data-value=full_opt(minus.map(|x| -x))>{fmt_opt(minus.map(|x| -x), 1)}</td>
                         <td class="num" data-value=full_opt(plus)>{plus.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("+{x:.1}"))}</td>
                         <td class="num" data-value=m.battles.to_string()>{format::count(m.battles)}</td>
+                        {delta_cell(&deltas.subset, &m.model)}
+                        {delta_cell(&deltas.style, &m.model)}
                     </tr>
                 }
             })
@@ -131,6 +191,8 @@ pub fn Leaderboard(
                 {header(SortKey::Rating, "Rating", "sort-rating")}
                 <th>"−CI"</th><th>"+CI"</th>
                 {header(SortKey::Battles, "Battles", "sort-battles")}
+                {move || has_subset.get().then(|| header(SortKey::DeltaSubset, "Δ subset", "sort-delta-subset"))}
+                {move || has_style.get().then(|| header(SortKey::DeltaStyle, "Δ style", "sort-delta-style"))}
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
@@ -154,7 +216,7 @@ pub fn StyleTable(
             let changes = style
                 .rank_changes
                 .iter()
-                .map(|c| view! { <tr><td>{c.model.clone()}</td><td class="num">{c.raw_rank}</td><td class="num">{c.style_rank}</td><td class="num">{format!("{:+}", c.rank_change)}</td><td class="num" data-value=full(c.raw_rating)>{format!("{:.1}", c.raw_rating)}</td><td class="num" data-value=full(c.style_rating)>{format!("{:.1}", c.style_rating)}</td></tr> })
+                .map(|c| view! { <tr><td>{c.model.clone()}</td><td class="num">{c.raw_rank}</td><td class="num">{c.style_rank}</td>{rank_change_cell(Some(c.rank_change))}<td class="num" data-value=full(c.raw_rating)>{format!("{:.1}", c.raw_rating)}</td><td class="num" data-value=full(c.style_rating)>{format!("{:.1}", c.style_rating)}</td></tr> })
                 .collect_view();
             view! {
                 <ExportTable testid="style-coefficients"><table class="data" data-testid="style-coefficients"><thead><tr><th>"Feature"</th><th>"Coefficient"</th><th>"Lower"</th><th>"Upper"</th></tr></thead><tbody>{coefs}</tbody></table></ExportTable>
@@ -177,7 +239,7 @@ pub fn DeltaRank(
                 .iter()
                 .map(|r| {
                     let opt = |v: Option<u32>| v.map_or("—".to_string(), |x| x.to_string());
-                    view! { <tr data-testid="delta-row"><td>{r.model.clone()}</td><td class="num">{opt(r.rank_a)}</td><td class="num">{opt(r.rank_b)}</td><td class="num">{r.delta_rank.map_or("—".into(), |d| format!("{d:+}"))}</td></tr> }
+                    view! { <tr data-testid="delta-row"><td>{r.model.clone()}</td><td class="num">{opt(r.rank_a)}</td><td class="num">{opt(r.rank_b)}</td>{rank_change_cell(r.delta_rank)}</tr> }
                 })
                 .collect_view();
             view! { <ExportTable testid="delta-rank"><table class="data" data-testid="delta-rank"><thead><tr><th>"Model"</th><th>"Rank, all"</th><th>"Rank, subset"</th><th>"Δ"</th></tr></thead><tbody>{rows}</tbody></table></ExportTable> }

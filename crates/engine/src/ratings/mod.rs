@@ -30,6 +30,7 @@ pub mod results;
 pub mod sandwich;
 pub mod settings;
 pub mod style_control;
+pub(crate) mod style_sandwich;
 pub mod synthetic;
 
 use std::collections::BTreeMap;
@@ -170,8 +171,8 @@ fn check_combination(input: RatingsInput<'_>, s: &RatingsSettings) -> Result<(),
     if s.legacy_l2 && (davidson || s.style_control) {
         return Err(unsupported("--legacy-l2 counts ties as a win plus a loss: it combines with --ties half or drop only, and not with style control"));
     }
-    if sandwich && (s.legacy_l2 || davidson || s.style_control) {
-        return Err(unsupported("sandwich intervals are implemented for the plain Bradley–Terry MLE (ties half or dropped): use --ci bootstrap"));
+    if sandwich && (s.legacy_l2 || davidson) {
+        return Err(unsupported("sandwich intervals are implemented for the Bradley–Terry MLE and style control (ties half or dropped), not for the 2023–24 L2 method or the Davidson tie model: use bootstrap intervals (--ci bootstrap)"));
     }
     if s.style_control && davidson {
         return Err(unsupported(

@@ -7,6 +7,8 @@
 //! half, logit = ln(base)·(θa − θb) + xᵀβ with θ in base-`base` units, an L2 penalty
 //! (reg/2)·‖(θ, β)‖² with reg = 0.5 on every parameter, and bootstrap by resampling battles.
 //! Solved by Newton's method (strictly convex thanks to the penalty) instead of L-BFGS.
+//! Sandwich intervals, as arena-rank offers for its contextual model, are in
+//! [`super::style_sandwich`].
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -20,7 +22,7 @@ use super::filters::FilterReport;
 use super::linalg::solve_spd;
 use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{graph, pair_stats, Aggregate};
+use super::{graph, pair_stats, sandwich, style_sandwich, Aggregate};
 
 /// Feature names, in coefficient order (FastChat `STYLE_CONTROL_ELEMENTS_V1`, a/b paired).
 pub const FEATURES: [&str; 4] =
@@ -66,16 +68,16 @@ pub struct StyleReport {
 
 /// One battle as the contextual model sees it.
 #[derive(Debug, Clone, Copy)]
-struct Row {
-    a: u32,
-    b: u32,
-    y: f64,
-    x: [f64; 4],
+pub(super) struct Row {
+    pub(super) a: u32,
+    pub(super) b: u32,
+    pub(super) y: f64,
+    pub(super) x: [f64; 4],
 }
 
 /// Penalised objective (only when `with_loss`: it costs a logarithm per row), gradient and
 /// Hessian at `params`, in one pass over the rows.
-fn evaluate(
+pub(super) fn evaluate(
     m: usize,
     rows: &[Row],
     weights: Option<&[u32]>,
@@ -192,7 +194,7 @@ fn fit(
     Some(params)
 }
 
-fn logit(r: &Row, params: &[f64], m: usize, alpha: f64) -> f64 {
+pub(super) fn logit(r: &Row, params: &[f64], m: usize, alpha: f64) -> f64 {
     alpha * (params[r.a as usize] - params[r.b as usize])
         + r.x[0] * params[m]
         + r.x[1] * params[m + 1]
@@ -319,6 +321,23 @@ pub(crate) async fn rate(
         r
     };
     let ratings = to_ratings(&full);
+    // Sandwich standard errors (θ then β); rating intervals are the anchored rating ± z·se.
+    let sandwich_se = match s.ci {
+        CiMethod::Sandwich => {
+            Some(style_sandwich::standard_errors(m, &rows, alpha, &full).ok_or_else(|| {
+                RatingsError::NothingRated("the style-control Hessian is singular".into())
+            })?)
+        }
+        _ => None,
+    };
+    let symmetric = |centre: f64, se: f64, unit: f64| -> (Option<f64>, Option<f64>) {
+        let half = sandwich::Z_975 * se * unit;
+        if half.is_finite() {
+            (Some(centre - half), Some(centre + half))
+        } else {
+            (None, None)
+        }
+    };
     let mut model_reps: Vec<Vec<f64>> = vec![Vec::new(); m];
     let mut coef_reps: Vec<Vec<f64>> = vec![Vec::new(); 4];
     let mut rounds = 0;
@@ -390,7 +409,10 @@ pub(crate) async fn rate(
     let per_model = agg.battles_per_model();
     let mut out_rows = Vec::with_capacity(m);
     for i in 0..m {
-        let (lower, upper) = interval(&mut model_reps[i]);
+        let (lower, upper) = match &sandwich_se {
+            Some(se) => symmetric(ratings[i], se[i], s.scale),
+            None => interval(&mut model_reps[i]),
+        };
         out_rows.push(ModelRating {
             model: names[i].clone(),
             rating: ratings[i],
@@ -424,7 +446,10 @@ pub(crate) async fn rate(
     });
     let coefficients = (0..4)
         .map(|k| {
-            let (lower, upper) = interval(&mut coef_reps[k]);
+            let (lower, upper) = match &sandwich_se {
+                Some(se) => symmetric(full[m + k], se[m + k], 1.0),
+                None => interval(&mut coef_reps[k]),
+            };
             StyleCoefficient { feature: FEATURES[k].into(), coefficient: full[m + k], lower, upper }
         })
         .collect();

@@ -25,6 +25,18 @@ test('GenAI-Arena battles give a leaderboard per comparison graph', async ({ pag
   // Sandwich intervals are closed form.
   await page.getByTestId('ratings-ci').selectOption('sandwich');
   await expect(page.getByTestId('leaderboard-row')).toHaveCount(13);
+  // Headers sort from the keyboard too, and say how the table is sorted.
+  const models = () => page.getByTestId('leaderboard-row').evaluateAll((trs) => trs.map((tr) => tr.children[1].dataset.value));
+  await expect(page.getByTestId('sort-rank')).toHaveAttribute('aria-sort', 'ascending');
+  await page.getByTestId('sort-model').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('sort-model')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByTestId('sort-rank')).toHaveAttribute('aria-sort', 'none');
+  const byName = await models();
+  expect(byName).toEqual([...byName].sort());
+  await page.keyboard.press(' ');
+  await expect(page.getByTestId('sort-model')).toHaveAttribute('aria-sort', 'descending');
+  expect(await models()).toEqual([...byName].reverse());
   await page.screenshot({ path: 'test-results/ratings.png', fullPage: true });
   expect(errors).toEqual([]);
 });
@@ -79,6 +91,13 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   const style = await byModel(page.getByTestId('style-rank-changes').locator('tbody tr'), 0, 3);
   expect(Object.keys(style).length).toBe(40);
   expect(await byModel(page.getByTestId('leaderboard-row'), 1, 6)).toEqual(style);
+  // Closed-form intervals work with style control too: every model and coefficient gets bounds.
+  await page.getByTestId('ratings-ci').selectOption('sandwich');
+  await expect(page.getByTestId('leaderboard-row').first().locator('td').nth(3)).not.toHaveText('');
+  const lower = await page.getByTestId('leaderboard-row').evaluateAll((trs) => trs.map((tr) => tr.children[3].textContent.trim()));
+  expect(lower.every((v) => v.startsWith('-'))).toBe(true);
+  const coefLower = await page.getByTestId('style-coefficients').locator('tbody tr td:nth-child(3)').allInnerTexts();
+  expect(coefLower.every((v) => v !== '')).toBe(true);
   await page.screenshot({ path: 'test-results/ratings-synthetic.png', fullPage: true });
   expect(errors).toEqual([]);
 });

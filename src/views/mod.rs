@@ -6,6 +6,7 @@ pub mod judge;
 pub mod ratings;
 pub mod run;
 pub mod scaling;
+pub mod sort_header;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -9,6 +9,7 @@ use super::marks::{use_marks, Mark};
 use super::{answer, request, DefectsViewState, PAGE_SIZE};
 use crate::export::{full, ExportTable};
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, SortBy};
+use crate::views::sort_header::{toggle, SortHeader};
 use crate::views::{use_analysis, AnalysisState};
 
 /// `text` as text nodes, with the characters covered by `spans` of `field` wrapped in `<mark>`.
@@ -85,12 +86,16 @@ pub fn FlagTable(
     overview: Signal<Option<DefectsOverview>>,
 ) -> impl IntoView {
     let vs = expect_context::<DefectsViewState>();
+    let on_sort = Callback::new(move |key| {
+        vs.sort.update(|s| toggle(s, key));
+        vs.page.set(0);
+    });
     let header = move |key: SortBy, label: &'static str, testid: &'static str| {
+        let ascending = !matches!(key, SortBy::Suspicion);
         view! {
-            <th class="sortable" data-testid=testid on:click=move |_| {
-                vs.sort.update(|s| *s = if s.0 == key { (key, !s.1) } else { (key, false) });
-                vs.page.set(0);
-            }>{label}{move || { let s = vs.sort.get(); if s.0 == key { if s.1 { " ▲" } else { " ▼" } } else { "" } }}</th>
+            <SortHeader key=key sort=vs.sort on_sort=on_sort testid=testid ascending=ascending>
+                {label}
+            </SortHeader>
         }
     };
     let rows = move || {

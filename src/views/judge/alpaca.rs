@@ -8,6 +8,7 @@ use crate::charts::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::{JudgeOutcome, PublishedRow};
+use crate::views::sort_header::{toggle, SortHeader};
 
 /// A difference of at most this (in the column's unit) counts as a match.
 const MATCH: f64 = 0.005;
@@ -193,11 +194,12 @@ fn Leaderboard(
     outcome: Signal<Option<JudgeOutcome>>,
 ) -> impl IntoView {
     let (sort, set_sort) = signal((SortKey::Lc, false));
+    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     let header = move |key: SortKey, label: &'static str, testid: &'static str, span: u32| {
         view! {
-            <th data-testid=testid class="sortable" colspan=span on:click=move |_| set_sort.update(|s| {
-                *s = if s.0 == key { (key, !s.1) } else { (key, false) };
-            })>{label}{move || if sort.get().0 == key { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}</th>
+            <SortHeader key=key sort=sort on_sort=on_sort testid=testid colspan=span ascending=matches!(key, SortKey::Model)>
+                {label}
+            </SortHeader>
         }
     };
     let has_published = Memo::new(move |_| {

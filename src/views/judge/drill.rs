@@ -8,6 +8,7 @@ use crate::export::{full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
+use crate::views::sort_header::{toggle, SortHeader};
 use crate::views::{use_analysis, AnalysisState};
 
 /// Instruction text shown in the table, in characters.
@@ -155,14 +156,15 @@ pub fn DrillDown(
     });
     let answers = use_analysis(request);
 
+    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     let header = move |key: SortKey,
                        label: &'static str,
                        testid: &'static str,
                        title: &'static str| {
         view! {
-            <th data-testid=testid class="sortable num" title=title on:click=move |_| set_sort.update(|s| {
-                *s = if s.0 == key { (key, !s.1) } else { (key, false) };
-            })>{label}{move || if sort.get().0 == key { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}</th>
+            <SortHeader key=key sort=sort on_sort=on_sort testid=testid class="num" title=title ascending=matches!(key, SortKey::Instruction)>
+                {label}
+            </SortHeader>
         }
     };
     let model_options = move || {

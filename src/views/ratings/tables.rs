@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
+use crate::views::sort_header::{toggle, SortHeader};
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
     v.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("{x:.decimals$}"))
@@ -122,6 +123,7 @@ pub fn Leaderboard(
     outcome: Signal<Option<RatingsOutcome>>,
 ) -> impl IntoView {
     let (sort, set_sort) = signal((SortKey::Rank, false));
+    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     let has_subset = Signal::derive(move || {
         outcome.with(|o| o.as_ref().is_some_and(|o| o.comparison.is_some()))
     });
@@ -129,10 +131,11 @@ pub fn Leaderboard(
         outcome.with(|o| o.as_ref().is_some_and(|o| o.result.style.is_some()))
     });
     let header = move |key: SortKey, label: &'static str, testid: &'static str| {
+        let ascending = matches!(key, SortKey::Rank | SortKey::Model);
         view! {
-            <th data-testid=testid class="sortable" on:click=move |_| set_sort.update(|s| {
-                *s = if s.0 == key { (key, !s.1) } else { (key, false) };
-            })>{label}{move || if sort.get().0 == key { if sort.get().1 { " ▲" } else { " ▼" } } else { "" }}</th>
+            <SortHeader key=key sort=sort on_sort=on_sort testid=testid ascending=ascending>
+                {label}
+            </SortHeader>
         }
     };
     let rows = move || {

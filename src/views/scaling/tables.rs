@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use crate::charts::xy::si;
 use crate::export::{full, full_opt, ExportTable};
 use crate::jobs::scaling::ScalingOutcome;
+use crate::views::sort_header::{toggle, SortHeader};
 
 fn sig(v: f64, digits: usize) -> String {
     if !v.is_finite() {
@@ -178,21 +179,7 @@ pub fn ModelsTableView(
     outcome: Signal<Option<ScalingOutcome>>,
 ) -> impl IntoView {
     let (sort, set_sort) = signal((ModelSort::Params, false));
-    let click = move |key: ModelSort| {
-        set_sort.update(|s| *s = if s.0 == key { (key, !s.1) } else { (key, false) })
-    };
-    let arrow = move |key: ModelSort| {
-        move || match sort.get() {
-            (k, rev) if k == key => {
-                if rev {
-                    " ▲"
-                } else {
-                    " ▼"
-                }
-            }
-            _ => "",
-        }
-    };
+    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     move || {
         let o = outcome.get()?;
         let t = o.models;
@@ -206,8 +193,8 @@ pub fn ModelsTableView(
             .enumerate()
             .map(|(i, f)| {
                 view! {
-                    <th class="num sortable" data-testid=format!("scaling-sort-dopt-{}", f.id) on:click=move |_| click(ModelSort::Optimal(i))>"D_opt"{arrow(ModelSort::Optimal(i))}</th>
-                    <th class="num sortable" data-testid=format!("scaling-sort-over-{}", f.id) on:click=move |_| click(ModelSort::Over(i))>"over-trained"{arrow(ModelSort::Over(i))}</th>
+                    <SortHeader key=ModelSort::Optimal(i) sort=sort on_sort=on_sort class="num" testid=format!("scaling-sort-dopt-{}", f.id)>"D_opt"</SortHeader>
+                    <SortHeader key=ModelSort::Over(i) sort=sort on_sort=on_sort class="num" testid=format!("scaling-sort-over-{}", f.id)>"over-trained"</SortHeader>
                 }
             })
             .collect_view();
@@ -262,9 +249,9 @@ pub fn ModelsTableView(
             <div class="table-scroll">
                 <table class="data models" data-testid="scaling-models">
                     <thead>
-                        <tr><th rowspan="2" class="sortable" data-testid="scaling-sort-model" on:click=move |_| click(ModelSort::Model)>"model"{arrow(ModelSort::Model)}</th>
-                            <th rowspan="2" class="num sortable" data-testid="scaling-sort-params" on:click=move |_| click(ModelSort::Params)>"N"{arrow(ModelSort::Params)}</th>
-                            <th rowspan="2" class="num sortable" data-testid="scaling-sort-tokens" on:click=move |_| click(ModelSort::Tokens)>"D"{arrow(ModelSort::Tokens)}</th>
+                        <tr><SortHeader key=ModelSort::Model sort=sort on_sort=on_sort rowspan=2 ascending=true testid="scaling-sort-model">"model"</SortHeader>
+                            <SortHeader key=ModelSort::Params sort=sort on_sort=on_sort rowspan=2 class="num" testid="scaling-sort-params">"N"</SortHeader>
+                            <SortHeader key=ModelSort::Tokens sort=sort on_sort=on_sort rowspan=2 class="num" testid="scaling-sort-tokens">"D"</SortHeader>
                             {top}</tr>
                         <tr>{sub}</tr>
                     </thead>

@@ -267,6 +267,9 @@ impl XyPlot {
             .map_err(err)?;
         self.draw_minor_and_named_ticks(&mut chart, root, s, ((x0, x1), (y0, y1))).map_err(err)?;
         let mut has_legend = false;
+        let mut curve_labels = LabelSlots::default();
+        // Curve labels are written last, on a light backing, so points never hide them.
+        let mut pending_labels = Vec::new();
         // Bands first, then lines, then points on top.
         for layer in 0..3 {
             for series in &self.series {
@@ -340,12 +343,12 @@ impl XyPlot {
                             } else {
                                 (HPos::Right, -px(2.0, s))
                             };
-                            let font = (FONT, px(11.0, s))
-                                .into_font()
-                                .color(&colour(*c))
-                                .pos(Pos::new(h, VPos::Bottom));
-                            root.draw(&Text::new(text.clone(), (bx + dx, by - px(3.0, s)), font))
-                                .map_err(err)?;
+                            let (x, y) = (bx + dx, by - px(3.0, s));
+                            let width = px(6.2 * text.chars().count() as f64, s);
+                            let left = if *label_start { x } else { x - width };
+                            if let Some(y) = curve_labels.place(left, y, width, px(12.0, s)) {
+                                pending_labels.push((text.clone(), x, y, left, width, *c, h));
+                            }
                         }
                     }
                     (2, XySeries::Points { legend, colour: c, radius, hollow, points, labels }) => {
@@ -397,6 +400,13 @@ impl XyPlot {
                     _ => {}
                 }
             }
+        }
+        for (text, x, y, left, width, c, h) in pending_labels {
+            let backing = [(left - px(1.0, s), y - px(12.0, s)), (left + width, y + px(1.0, s))];
+            root.draw(&Rectangle::new(backing, WHITE.mix(0.75).filled())).map_err(err)?;
+            let font =
+                (FONT, px(11.0, s)).into_font().color(&colour(c)).pos(Pos::new(h, VPos::Bottom));
+            root.draw(&Text::new(text, (x, y), font)).map_err(err)?;
         }
         if has_legend {
             let pos = match self.legend {
@@ -474,5 +484,43 @@ impl XyPlot {
             root.draw(&Text::new(text.clone(), (bx, by + px(6.0, s)), font.clone()))?;
         }
         Ok(())
+    }
+}
+
+/// Curve labels already written (left, top, right, bottom in backend pixels), so that labels of
+/// curves starting close together (iso-N curves of nearby sizes) do not print over each other.
+#[derive(Default)]
+struct LabelSlots(Vec<(i32, i32, i32, i32)>);
+
+impl LabelSlots {
+    /// The baseline to write a label of this size at, as near `baseline` as a free slot allows
+    /// (up to three label heights above or below); None when every slot is taken.
+    fn place(&mut self, left: i32, baseline: i32, width: i32, height: i32) -> Option<i32> {
+        let step = height + height / 6;
+        let shifts = [0, -1, 1, -2, 2, -3, 3];
+        let free = |y: i32| {
+            let rect = (left, y - height, left + width, y);
+            !self.0.iter().any(|o| rect.0 < o.2 && o.0 < rect.2 && rect.1 < o.3 && o.1 < rect.3)
+        };
+        let y = shifts.iter().map(|k| baseline + k * step).find(|&y| free(y))?;
+        self.0.push((left, y - height, left + width, y));
+        Some(y)
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::LabelSlots;
+
+    #[test]
+    fn overlapping_labels_move_to_a_free_slot() {
+        let mut slots = LabelSlots::default();
+        assert_eq!(slots.place(0, 100, 60, 12), Some(100));
+        // Same spot: moves one step up (12 + 2 px).
+        assert_eq!(slots.place(10, 100, 60, 12), Some(86));
+        // Far to the right: no conflict.
+        assert_eq!(slots.place(200, 100, 60, 12), Some(100));
+        // A third at the same spot goes below.
+        assert_eq!(slots.place(0, 100, 60, 12), Some(114));
     }
 }

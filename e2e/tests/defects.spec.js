@@ -144,6 +144,17 @@ test('MMLU-Redux with 14 models: disagreement flags by default when no model cho
   await expect(page.getByTestId('defects-predictions')).toContainText('14 models');
   await expect(page.getByTestId('count-suspect')).toHaveText('93 suspect');
   await expect(page.getByTestId('count-error')).toHaveText('27 error');
+  // The files' error_type column is found and the checks are scored against it, with the
+  // numbers `benchlens defects --evaluate error_type` prints (BENCHMARKS.md).
+  await expect(page.getByTestId('defects-labels-summary')).toContainText('2,900 labelled items, 162 not ok');
+  const combination = page.locator('[data-testid="label-score-row"][data-name="combination: error or suspect"]');
+  await expect(combination.locator('td').nth(1)).toHaveText('113');
+  await expect(combination.locator('td').nth(2)).toHaveText('45');
+  await expect(combination.getByTestId('label-score-f1')).toHaveText('0.327');
+  await page.getByTestId('defects-label-column').selectOption('off');
+  await expect(page.getByTestId('defects-label-scores')).toHaveCount(0);
+  await page.getByTestId('defects-label-column').selectOption('column:error_type');
+  await expect(combination.getByTestId('label-score-f1')).toHaveText('0.327');
   await page.getByTestId('defects-min-agree').fill('10');
   await page.getByTestId('defects-min-agree').blur();
   await expect(page.getByTestId('count-suspect')).toHaveText('161 suspect');

@@ -19,6 +19,7 @@ use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings, Sev
 use benchlens_engine::DatasetKind;
 use serde::{Deserialize, Serialize};
 
+use super::defects_labels::{LabelChoice, LabelColumns, LabelsView};
 use super::protocol::JobId;
 
 /// Which datasets to check, and how.
@@ -27,6 +28,9 @@ pub struct DefectsInput {
     pub benchmarks: Vec<JobId>,
     pub predictions: Vec<JobId>,
     pub settings: Settings,
+    /// Expert labels to score the checks against.
+    #[serde(default)]
+    pub labels: LabelChoice,
 }
 
 /// Column the flagged-items table is sorted by.
@@ -173,6 +177,8 @@ pub struct DefectsOverview {
     pub near_duplicates: Vec<NearView>,
     pub near_duplicates_total: usize,
     pub predictions: Option<PredictionsSummary>,
+    /// Label columns found and, when items carry labels, the checks scored against them.
+    pub labels: LabelsView,
     pub warnings: Vec<String>,
     /// The filtered, sorted page.
     pub rows: Vec<FlagRow>,
@@ -234,6 +240,7 @@ struct Cached {
     /// Dataset id of each report file.
     file_ids: Vec<JobId>,
     suspicion: Vec<f64>,
+    labels: LabelsView,
     warnings: Vec<String>,
 }
 
@@ -262,6 +269,7 @@ fn report_for(datasets: &super::Datasets, input: &DefectsInput) -> Result<Rc<Cac
     }
     let mut set = ItemSet::default();
     let mut file_ids = Vec::new();
+    let mut label_columns = LabelColumns::default();
     for id in &input.benchmarks {
         let Some(p) = datasets.get(id) else { continue };
         let Some(table) = p.table() else {
@@ -272,7 +280,8 @@ fn report_for(datasets: &super::Datasets, input: &DefectsInput) -> Result<Rc<Cac
         let name = &p.summary.name;
         let subject = p.summary.subject.clone().or_else(|| subject_from_name(name));
         let split = p.summary.split.clone().or_else(|| split_from_name(name));
-        if set.add_table(name, table, subject, split, None) {
+        let label = label_columns.pick(&input.labels, table);
+        if set.add_table(name, table, subject, split, label.as_deref()) {
             file_ids.push(*id);
         }
     }
@@ -297,7 +306,9 @@ fn report_for(datasets: &super::Datasets, input: &DefectsInput) -> Result<Rc<Cac
     for r in &report.ranking {
         suspicion[r.item] = r.suspicion;
     }
-    let cached = Rc::new(Cached { key, report: Rc::new(report), file_ids, suspicion, warnings });
+    let labels = label_columns.into_view(&report);
+    let cached =
+        Rc::new(Cached { key, report: Rc::new(report), file_ids, suspicion, labels, warnings });
     CACHE.with(|c| *c.borrow_mut() = Some(cached.clone()));
     Ok(cached)
 }
@@ -460,6 +471,7 @@ fn overview(c: &Cached, q: &TableQuery) -> DefectsOverview {
         near_duplicates,
         near_duplicates_total: r.near_duplicates.len(),
         predictions,
+        labels: c.labels.clone(),
         warnings: c.warnings.clone(),
         rows,
         matching: matching.len(),

@@ -6,6 +6,7 @@
 pub mod analysis;
 mod codec;
 pub mod defects;
+pub mod defects_labels;
 pub mod judge;
 pub mod protocol;
 pub mod scaling;

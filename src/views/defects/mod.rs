@@ -5,6 +5,7 @@
 mod controls;
 mod export;
 mod items;
+mod labels;
 mod marks;
 mod share;
 mod specs;
@@ -19,6 +20,7 @@ use crate::jobs::defects::{
     pick_datasets, DefectsAnswer, DefectsAsk, DefectsInput, DefectsOverview, DefectsRequest,
     SortBy, TableQuery,
 };
+use crate::jobs::defects_labels::LabelChoice;
 use crate::state::AppState;
 use crate::views::{use_analysis, AnalysisState};
 
@@ -34,6 +36,8 @@ pub struct DefectsViewState {
     pub checks: RwSignal<Vec<CheckId>>,
     /// k of the k-of-m disagreement rule; None = the engine's default.
     pub min_agree: RwSignal<Option<usize>>,
+    /// Expert-label column the checks are scored against.
+    pub labels: RwSignal<LabelChoice>,
     /// Severities shown in the chart and the table.
     pub severities: RwSignal<Vec<Severity>>,
     /// One check shown in the table, or all.
@@ -70,6 +74,7 @@ impl DefectsViewState {
     pub fn new(app: AppState) -> Self {
         let checks = RwSignal::new(CheckId::ALL.to_vec());
         let min_agree = RwSignal::new(None::<usize>);
+        let labels = RwSignal::new(LabelChoice::Auto);
         let input = Memo::new(move |_| {
             let (benchmarks, predictions) =
                 app.datasets.with(|d| pick_datasets(d.iter().map(|e| (e.id, &e.summary))));
@@ -82,11 +87,12 @@ impl DefectsViewState {
             }
             let checks = if chosen.len() == CheckId::ALL.len() { Vec::new() } else { chosen };
             let settings = Settings { checks, min_agree: min_agree.get(), ..Settings::default() };
-            Ok(DefectsInput { benchmarks, predictions, settings })
+            Ok(DefectsInput { benchmarks, predictions, settings, labels: labels.get() })
         });
         Self {
             checks,
             min_agree,
+            labels,
             severities: RwSignal::new(vec![Severity::Error, Severity::Suspect, Severity::Warning]),
             check_filter: RwSignal::new(None),
             subject: RwSignal::new(None),
@@ -182,6 +188,7 @@ fn DefectsResults(
             </div>
             <items::ItemPanel/>
         </div>
+        <labels::LabelScores overview=overview/>
         <export::ExportPanel overview=overview/>
         <stats::Positions overview=overview/>
         <stats::Duplicates overview=overview/>

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::DefectsViewState;
 use crate::jobs::defects::SortBy;
+use crate::jobs::defects_labels::LabelChoice;
 
 /// The defects view's part of the link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +27,8 @@ pub struct DefectsShare {
     pub page: usize,
     #[serde(default)]
     pub selected: Option<usize>,
+    #[serde(default)]
+    pub labels: LabelChoice,
 }
 
 impl DefectsViewState {
@@ -41,6 +44,7 @@ impl DefectsViewState {
             sort: self.sort.get(),
             page: self.page.get(),
             selected: self.selected.get(),
+            labels: self.labels.get(),
         }
     }
 
@@ -55,5 +59,6 @@ impl DefectsViewState {
         self.sort.set(share.sort);
         self.page.set(share.page);
         self.selected.set(share.selected);
+        self.labels.set(share.labels);
     }
 }

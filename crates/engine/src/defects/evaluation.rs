@@ -31,6 +31,17 @@ pub fn normalize_label(raw: &str) -> String {
     }
 }
 
+/// Column names that hold expert labels, as annotation releases name them (MMLU-Redux's
+/// `error_type` first); matched after [`normalize_label`].
+pub const LABEL_COLUMNS: [&str; 5] = ["error_type", "label", "labels", "annotation", "is_error"];
+
+/// The expert-label column among `columns`, if one has a name from [`LABEL_COLUMNS`].
+pub fn detect_label_column(columns: &[String]) -> Option<&str> {
+    LABEL_COLUMNS
+        .iter()
+        .find_map(|want| columns.iter().find(|c| normalize_label(c) == *want).map(String::as_str))
+}
+
 /// Precision and recall of one predictor (a check, a severity, or the combination).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvalRow {
@@ -311,5 +322,17 @@ mod tests {
         assert_eq!(normalize_label("OK "), "ok");
         assert_eq!(normalize_label("bad  question-clarity"), "bad_question_clarity");
         assert_eq!(normalize_label(""), "unlabelled");
+    }
+
+    #[test]
+    fn label_columns_are_found_by_name() {
+        let cols = |names: &[&str]| names.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let redux = cols(&["question", "choices", "answer", "Error Type", "source"]);
+        assert_eq!(detect_label_column(&redux), Some("Error Type"));
+        assert_eq!(
+            detect_label_column(&cols(&["question", "label", "error_type"])),
+            Some("error_type")
+        );
+        assert_eq!(detect_label_column(&cols(&["question", "A", "B", "answer"])), None);
     }
 }

@@ -162,20 +162,20 @@ pub fn RatingsControls(
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.legacy_l2 = c); }/>"2023–24 L2 method"</label>
             <label>"Turns"
                 <span class="range">
-                    <input type="number" min="1" data-testid="ratings-turn-min" placeholder="min"
+                    <input type="number" min="1" data-testid="ratings-turn-min" placeholder="min" aria-label="fewest turns"
                         prop:value=move || settings.with(|s| s.filters.turn_min.map(|t| t.to_string()).unwrap_or_default())
                         on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_min = v); }/>
-                    <input type="number" min="1" data-testid="ratings-turn-max" placeholder="max"
+                    <input type="number" min="1" data-testid="ratings-turn-max" placeholder="max" aria-label="most turns"
                         prop:value=move || settings.with(|s| s.filters.turn_max.map(|t| t.to_string()).unwrap_or_default())
                         on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_max = v); }/>
                 </span>
             </label>
             <label title="UTC days; the end day is included">"Dates"
                 <span class="range">
-                    <input type="date" data-testid="ratings-date-from"
+                    <input type="date" data-testid="ratings-date-from" aria-label="first day (UTC)"
                         prop:value=move || settings.with(|s| s.filters.date_from.map(day_label).unwrap_or_default())
                         on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)); edit(&|s| s.filters.date_from = v); }/>
-                    <input type="date" data-testid="ratings-date-to"
+                    <input type="date" data-testid="ratings-date-to" aria-label="last day (UTC, included)"
                         prop:value=move || settings.with(|s| s.filters.date_to.map(|t| day_label(t - 86_400.0)).unwrap_or_default())
                         on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)).map(|t| t + 86_400.0); edit(&|s| s.filters.date_to = v); }/>
                 </span>

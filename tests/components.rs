@@ -76,7 +76,7 @@ fn number_formats() {
 mod share_links {
     use benchlens::share::location::{read, write};
     use benchlens::share::{DataSource, ShareState, SharedDataset, SHARE_VERSION};
-    use benchlens::views::ratings::RatingsShare;
+    use benchlens::views::ratings::{CompareWith, RatingsShare};
     use benchlens::views::View;
     use benchlens_engine::dataset::DatasetKind;
     use benchlens_engine::formats::LoadOptions;
@@ -113,7 +113,8 @@ mod share_links {
                     ties: TieRule::Drop,
                     ..RatingsSettings::default()
                 },
-                compare_language: Some("English".into()),
+                compare: Some(CompareWith::Category("math".into())),
+                ..RatingsShare::default()
             }),
             ..ShareState::default()
         };
@@ -140,7 +141,7 @@ mod share_links {
         let with_fragment = ShareState {
             ratings: Some(RatingsShare {
                 settings: RatingsSettings { seed: 3, ..RatingsSettings::default() },
-                compare_language: None,
+                ..RatingsShare::default()
             }),
             ..ShareState::default()
         };

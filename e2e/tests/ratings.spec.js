@@ -67,7 +67,7 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   await page.getByTestId('tab-ratings').click();
   await page.getByTestId('ratings-ci').selectOption('sandwich');
   await expect(page.getByTestId('leaderboard-row').first()).toContainText('quartz-22b');
-  await page.getByTestId('ratings-compare').selectOption('English');
+  await page.getByTestId('ratings-compare').selectOption('lang:English');
   await expect(page.getByTestId('delta-row').first()).toBeVisible();
   const deltas = await page.getByTestId('delta-row').locator('td:nth-child(4)').allInnerTexts();
   expect(deltas.filter((d) => d !== '0' && d !== '—').length).toBeGreaterThan(2);
@@ -78,6 +78,14 @@ test('synthetic arena: English only moves ranks, style control reports coefficie
   await expect(page.getByTestId('sort-delta-subset')).toBeVisible();
   const subset = await byModel(page.getByTestId('delta-row'), 0, 3);
   expect(await byModel(page.getByTestId('leaderboard-row'), 1, 6)).toEqual(subset);
+  // Other subsets than a language: anonymous battles only, one category.
+  const deltaText = async () => JSON.stringify(await byModel(page.getByTestId('delta-row'), 0, 3));
+  await page.getByTestId('ratings-compare').selectOption({ label: 'anonymous battles only' });
+  await expect.poll(deltaText).not.toEqual(JSON.stringify(subset));
+  const anony = await deltaText();
+  await page.getByTestId('ratings-compare').selectOption('cat:math_v0.1.math');
+  await expect.poll(deltaText).not.toEqual(anony);
+  await page.getByTestId('ratings-compare').selectOption('lang:English');
   // Per-language ranks and the monthly trajectory come with a multi-language, multi-month log.
   await expect(page.getByTestId('language-ranks')).toContainText('English');
   expect((await canvasInk(page, 'chart-monthly')).ink).toBeGreaterThan(500);

@@ -5,7 +5,6 @@
 
 use benchlens_engine::dataset::DatasetKind;
 use benchlens_engine::formats::LoadOptions;
-use benchlens_engine::ratings::RatingsSettings;
 use serde::de::DeserializeOwned;
 
 use super::{DataSource, ShareState, SharedDataset};
@@ -95,10 +94,7 @@ pub fn read(href: &str) -> Option<ReadLink> {
     let mut query_data: Vec<SharedDataset> = Vec::new();
     let mut ratings: Option<RatingsShare> = None;
     let ratings_mut = |ratings: &mut Option<RatingsShare>, link: &ReadLink| -> RatingsShare {
-        ratings.take().or_else(|| link.state.ratings.clone()).unwrap_or_else(|| RatingsShare {
-            settings: RatingsSettings::default(),
-            compare_language: None,
-        })
+        ratings.take().or_else(|| link.state.ratings.clone()).unwrap_or_default()
     };
     for (key, value) in &keys {
         match key.as_str() {

@@ -4,7 +4,7 @@ use benchlens_engine::ratings::{dates, CiMethod, Method, RatingsSettings, TieRul
 use leptos::prelude::*;
 
 use super::checklist::{Checklist, FilterList};
-use super::RatingsViewState;
+use super::{CompareWith, RatingsViewState};
 use crate::jobs::analysis::BattleFacets;
 
 /// `YYYY-MM-DD` of a UTC timestamp, as a date input shows it.
@@ -52,10 +52,8 @@ pub fn RatingsControls(
             }
         });
     };
-    let on_compare = move |ev: leptos::ev::Event| {
-        let v = select_value(&ev);
-        vs.compare_language.set(if v.is_empty() { None } else { Some(v) });
-    };
+    let on_compare =
+        move |ev: leptos::ev::Event| vs.compare.set(CompareWith::parse(&select_value(&ev)));
     let on_anony = move |ev: leptos::ev::Event| {
         let v = select_value(&ev);
         edit(&|s| {
@@ -188,10 +186,10 @@ pub fn RatingsControls(
                 on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.dedup_sampled = c); }/>"deduplicated (sampled) only"</label>
             <label>"Compare with"
                 <select data-testid="ratings-compare" on:change=on_compare>
-                    <option value="" prop:selected=move || vs.compare_language.with(Option::is_none)>"—"</option>
-                    {move || known.get().map(|f| f.languages.iter().take(40).map(|(l, _)| {
-                        let value = l.clone();
-                        view! { <option value=l.clone() prop:selected=move || vs.compare_language.with(|c| c.as_ref() == Some(&value))>{format!("{l} only")}</option> }
+                    <option value="" prop:selected=move || vs.compare.with(Option::is_none)>"—"</option>
+                    {move || known.get().map(|f| CompareWith::options(&f).into_iter().map(|c| {
+                        let chosen = c.clone();
+                        view! { <option value=c.value() prop:selected=move || vs.compare.with(|v| v.as_ref() == Some(&chosen))>{c.label()}</option> }
                     }).collect_view())}
                 </select>
             </label>

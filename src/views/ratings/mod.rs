@@ -2,6 +2,7 @@
 //! pair-count file, its charts, and how it moves under another filter set.
 
 mod checklist;
+mod compare;
 mod controls;
 mod share;
 mod specs;
@@ -17,6 +18,7 @@ use crate::state::use_app_state;
 use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
 use crate::views::AnalysisState;
 
+pub use compare::CompareWith;
 pub use controls::RatingsControls;
 pub use share::RatingsShare;
 
@@ -25,8 +27,8 @@ pub use share::RatingsShare;
 #[derive(Clone, Copy)]
 pub struct RatingsViewState {
     pub settings: RwSignal<RatingsSettings>,
-    /// When set, the same analysis with these languages only, for the Δ-rank comparison.
-    pub compare_language: RwSignal<Option<String>>,
+    /// When set, the same analysis narrowed by this, for the Δ-rank comparison.
+    pub compare: RwSignal<Option<CompareWith>>,
 }
 
 impl RatingsViewState {
@@ -37,7 +39,7 @@ impl RatingsViewState {
                 bootstrap_rounds: 1000,
                 ..RatingsSettings::default()
             }),
-            compare_language: RwSignal::new(None),
+            compare: RwSignal::new(None),
         }
     }
 }
@@ -68,11 +70,7 @@ pub fn RatingsView() -> impl IntoView {
             return Err("Load a battle log (FastChat clean_battle JSON/JSONL/CSV) or a pair-count file to see ratings.".to_string());
         }
         let settings = view_state.settings.get();
-        let compare_with = view_state.compare_language.get().map(|lang| {
-            let mut other = settings.clone();
-            other.filters.languages = vec![lang];
-            other
-        });
+        let compare_with = view_state.compare.get().map(|c| c.apply(&settings));
         Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with })
     });
     let run = use_tracked_analysis(request);
@@ -112,8 +110,12 @@ fn RatingsResults(
     let wins = Signal::derive(move || outcome.get().map(|o| specs::win_fraction(&o.result)));
     let counts = Signal::derive(move || outcome.get().map(|o| specs::battle_counts(&o.result)));
     let predicted = Signal::derive(move || outcome.get().map(|o| specs::predicted(&o.result)));
-    let slope =
-        Signal::derive(move || outcome.get().and_then(|o| o.comparison.as_ref().map(specs::slope)));
+    let view_state = expect_context::<RatingsViewState>();
+    let slope = Signal::derive(move || {
+        let subset =
+            view_state.compare.get().map_or_else(|| "comparison subset".into(), |c| c.label());
+        outcome.get().and_then(|o| o.comparison.as_ref().map(|c| specs::slope(c, &subset)))
+    });
     let monthly = Signal::derive(move || outcome.get().and_then(|o| specs::monthly(&o.monthly)));
     let elo = Signal::derive(move || {
         outcome.get().and_then(|o| o.result.elo_history.as_ref().and_then(specs::elo_trajectory))

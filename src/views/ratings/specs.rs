@@ -101,11 +101,11 @@ pub fn predicted(r: &RatingsResult) -> ChartSpec {
     })
 }
 
-/// Rank under each filter set.
-pub fn slope(c: &Comparison) -> ChartSpec {
+/// Rank under each filter set; `subset` names the comparison ("English only").
+pub fn slope(c: &Comparison, subset: &str) -> ChartSpec {
     ChartSpec::Slope(Slope {
         left_title: "all selected battles".into(),
-        right_title: "comparison subset".into(),
+        right_title: subset.into(),
         rows: c.rows.iter().map(|r| (r.model.clone(), r.rank_a, r.rank_b)).collect(),
     })
 }

@@ -287,7 +287,7 @@ pub fn report_settings() -> Signal<serde_json::Value> {
     Signal::derive(move || match vs {
         Some(vs) => serde_json::json!({
             "settings": vs.settings.get(),
-            "compare_language": vs.compare_language.get(),
+            "compare_with": vs.compare.get().map(|c| c.label()),
         }),
         None => serde_json::Value::Null,
     })

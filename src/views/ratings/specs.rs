@@ -106,7 +106,16 @@ pub fn slope(c: &Comparison, subset: &str) -> ChartSpec {
     ChartSpec::Slope(Slope {
         left_title: "all selected battles".into(),
         right_title: subset.into(),
-        rows: c.rows.iter().map(|r| (r.model.clone(), r.rank_a, r.rank_b)).collect(),
+        rows: c
+            .rows
+            .iter()
+            .map(|r| {
+                let side = |rank: Option<u32>, rating: Option<f64>| {
+                    rank.map(|k| (k, rating.unwrap_or(f64::NEG_INFINITY)))
+                };
+                (r.model.clone(), side(r.rank_a, r.rating_a), side(r.rank_b, r.rating_b))
+            })
+            .collect(),
     })
 }
 

@@ -267,7 +267,7 @@ impl XyPlot {
             .map_err(err)?;
         self.draw_minor_and_named_ticks(&mut chart, root, s, ((x0, x1), (y0, y1))).map_err(err)?;
         let mut has_legend = false;
-        let mut curve_labels = LabelSlots::default();
+        let mut labels_placed = LabelSlots::default();
         // Curve labels are written last, on a light backing, so points never hide them.
         let mut pending_labels = Vec::new();
         // Bands first, then lines, then points on top.
@@ -346,7 +346,7 @@ impl XyPlot {
                             let (x, y) = (bx + dx, by - px(3.0, s));
                             let width = px(6.2 * text.chars().count() as f64, s);
                             let left = if *label_start { x } else { x - width };
-                            if let Some(y) = curve_labels.place(left, y, width, px(12.0, s)) {
+                            if let Some(y) = labels_placed.place(left, y, width, px(12.0, s)) {
                                 pending_labels.push((text.clone(), x, y, left, width, *c, h));
                             }
                         }
@@ -393,8 +393,12 @@ impl XyPlot {
                                 .into_font()
                                 .color(&INK)
                                 .pos(Pos::new(anchor, VPos::Bottom));
-                            root.draw(&Text::new(text.clone(), (bx + dx, by - px(1.0, s)), font))
-                                .map_err(err)?;
+                            let (x, y) = (bx + dx, by - px(1.0, s));
+                            let width = px(6.2 * text.chars().count() as f64, s);
+                            let left = if near_right { x - width } else { x };
+                            if let Some(y) = labels_placed.place(left, y, width, px(12.0, s)) {
+                                root.draw(&Text::new(text.clone(), (x, y), font)).map_err(err)?;
+                            }
                         }
                     }
                     _ => {}
@@ -487,8 +491,9 @@ impl XyPlot {
     }
 }
 
-/// Curve labels already written (left, top, right, bottom in backend pixels), so that labels of
-/// curves starting close together (iso-N curves of nearby sizes) do not print over each other.
+/// Labels already placed (left, top, right, bottom in backend pixels), so that labels of curves
+/// starting close together (iso-N curves of nearby sizes) or of neighbouring points (models of
+/// similar size and data) do not print over each other.
 #[derive(Default)]
 struct LabelSlots(Vec<(i32, i32, i32, i32)>);
 

@@ -279,14 +279,20 @@ fn online_elo_matches_reference() {
     assert_eq!(last.battles, result.battles_used);
 }
 
-#[test]
-fn style_control_matches_reference() {
+/// The style-control fixture and the engine's result on the same synthetic battles.
+fn style_control_run(ci: CiMethod) -> (Value, RatingsResult) {
     let fx = fixture("style_control.json");
     let config =
         SynthConfig { n: fx["n"].as_u64().expect("n"), seed: fx["seed"].as_u64().expect("seed") };
     let (battles, _) = to_battles(config);
-    let s = RatingsSettings { style_control: true, ..settings(false) };
+    let s = RatingsSettings { style_control: true, ci, ..settings(false) };
     let result = run(&battles, &s);
+    (fx, result)
+}
+
+#[test]
+fn style_control_matches_reference() {
+    let (fx, result) = style_control_run(CiMethod::None);
     for (m, want) in strings(&fx["models"]).iter().zip(floats(&fx["ratings"])) {
         assert_close(m, result.rating_of(m).expect("rated").rating, want, 0.01);
     }
@@ -298,12 +304,7 @@ fn style_control_matches_reference() {
 
 #[test]
 fn style_control_sandwich_matches_reference_within_a_tenth() {
-    let fx = fixture("style_control.json");
-    let config =
-        SynthConfig { n: fx["n"].as_u64().expect("n"), seed: fx["seed"].as_u64().expect("seed") };
-    let (battles, _) = to_battles(config);
-    let s = RatingsSettings { style_control: true, ci: CiMethod::Sandwich, ..settings(false) };
-    let result = run(&battles, &s);
+    let (fx, result) = style_control_run(CiMethod::Sandwich);
     let models = strings(&fx["models"]);
     let bounds = floats(&fx["sandwich_lower"]).into_iter().zip(floats(&fx["sandwich_upper"]));
     for (m, (lower, upper)) in models.iter().zip(bounds) {

@@ -94,6 +94,12 @@ pub struct RatingsArgs {
     /// Battle filter KEY=VALUE (repeatable; keys below).
     #[arg(long = "filter", value_name = "KEY=VALUE")]
     pub filters: Vec<String>,
+    /// Also rate a subset: the --filter set narrowed by these KEY=VALUE filters (same keys; a key
+    /// given here replaces the --filter value), and print each model's rank in both and the
+    /// change (the page's "Compare with"). CSV: a second table after a blank line, columns
+    /// model,rank_all,rank_subset,delta_rank,rating_all,rating_subset.
+    #[arg(long = "compare", value_name = "KEY=VALUE")]
+    pub compare: Vec<String>,
     /// The 2023–24 leaderboard fit: duplicated battles, scikit-learn's default L2 logistic
     /// regression, llama-13b anchored at 800 when present.
     #[arg(long)]
@@ -245,6 +251,9 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
     let s = settings(args)?;
     let (battles, counts) = load_inputs(&args.files)?;
     let input = RatingsInput { battles: battles.as_ref(), pair_counts: counts.as_ref() };
+    if !args.compare.is_empty() {
+        return run_comparison(args, input, &s);
+    }
     let result = ratings::rate(input, &s).map_err(|e| e.to_string())?;
     for w in &result.warnings {
         eprintln!("benchlens: warning: {w}");
@@ -253,4 +262,41 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
         OutputFormat::Json => output::print_json(&result),
         OutputFormat::Csv => print_csv(&result),
     }
+}
+
+/// `--compare`: the leaderboard under --filter, then the Δ-rank table against the subset.
+fn run_comparison(
+    args: &RatingsArgs,
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+) -> Result<(), String> {
+    let mut extra = ratings::Filters::default();
+    for f in &args.compare {
+        extra.add(f).map_err(|e| format!("--compare: {e}"))?;
+    }
+    let subset = RatingsSettings { filters: s.filters.narrowed_by(&extra), ..s.clone() };
+    let comparison = ratings::compare::compare(input, s, &subset).map_err(|e| e.to_string())?;
+    for w in comparison.a.warnings.iter().chain(&comparison.b.warnings) {
+        eprintln!("benchlens: warning: {w}");
+    }
+    if args.format == OutputFormat::Json {
+        return output::print_json(&comparison);
+    }
+    print_csv(&comparison.a)?;
+    output::print_line("")?;
+    let opt = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
+    let rows = comparison.rows.iter().map(|r| {
+        vec![
+            r.model.clone(),
+            opt(r.rank_a),
+            opt(r.rank_b),
+            r.delta_rank.map(|d| d.to_string()).unwrap_or_default(),
+            r.rating_a.map(number).unwrap_or_default(),
+            r.rating_b.map(number).unwrap_or_default(),
+        ]
+    });
+    output::print_csv(
+        &["model", "rank_all", "rank_subset", "delta_rank", "rating_all", "rating_subset"],
+        rows,
+    )
 }

@@ -243,3 +243,31 @@ fn style_control_with_sandwich_intervals() {
         assert!(((rating - lower) - (upper - rating)).abs() < 1e-3, "{line}");
     }
 }
+
+/// `--compare KEY=VALUE` rates the subset too: its ranks are exactly those of a separate run with
+/// the subset's filters, and the Δ is the difference.
+#[test]
+fn compare_prints_the_delta_rank_table_of_the_subset() {
+    let log = synthetic_log("compare.jsonl");
+    let log = log.to_str().expect("utf-8 path");
+    let both =
+        stdout(&benchlens(&["ratings", log, "--ci", "none", "--compare", "language=English"]));
+    let (all, delta) = both.split_once("\n\n").expect("two tables");
+    assert_eq!(all, stdout(&benchlens(&["ratings", log, "--ci", "none"])).trim_end());
+    assert!(delta.starts_with("model,rank_all,rank_subset,delta_rank,rating_all,rating_subset\n"));
+    let english =
+        stdout(&benchlens(&["ratings", log, "--ci", "none", "--filter", "language=English"]));
+    let mut moved = 0;
+    for line in delta.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let rank_ub = row(&english, f[0])[3];
+        assert_eq!(f[2], rank_ub, "{line}");
+        let d: i64 = f[3].parse().expect("delta");
+        assert_eq!(d, f[1].parse::<i64>().expect("rank") - f[2].parse::<i64>().expect("rank"));
+        moved += i64::from(d != 0);
+    }
+    assert!(moved > 0, "English-only moves some ranks");
+    let bad = benchlens(&["ratings", log, "--compare", "colour=red"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--compare"));
+}

@@ -62,6 +62,34 @@ impl Filters {
         }
     }
 
+    /// These filters narrowed by `extra`, for a comparison subset ("the same battles, English
+    /// only"): every filter `extra` sets replaces this one's (lists, ranges, flags), excluded
+    /// models add up, and the stricter `min_votes` wins.
+    pub fn narrowed_by(&self, extra: &Filters) -> Filters {
+        let mut f = self.clone();
+        let replace = |mine: &mut Vec<String>, theirs: &Vec<String>| {
+            if !theirs.is_empty() {
+                mine.clone_from(theirs);
+            }
+        };
+        replace(&mut f.languages, &extra.languages);
+        replace(&mut f.judges, &extra.judges);
+        replace(&mut f.categories, &extra.categories);
+        replace(&mut f.include_models, &extra.include_models);
+        f.exclude_models.extend(extra.exclude_models.iter().cloned());
+        f.anony = extra.anony.or(f.anony);
+        if extra.turn_min.is_some() || extra.turn_max.is_some() {
+            (f.turn_min, f.turn_max) = (extra.turn_min, extra.turn_max);
+        }
+        if extra.date_from.is_some() || extra.date_to.is_some() {
+            (f.date_from, f.date_to) = (extra.date_from, extra.date_to);
+        }
+        f.dedup_sampled |= extra.dedup_sampled;
+        f.exclude_ties |= extra.exclude_ties;
+        f.min_votes = f.min_votes.max(extra.min_votes);
+        f
+    }
+
     /// Parses one `KEY=VALUE` filter (the CLI's `--filter`), adding it to these filters.
     pub fn add(&mut self, spec: &str) -> Result<(), RatingsError> {
         let bad =
@@ -295,5 +323,26 @@ mod tests {
         assert!(f.add("colour=red").is_err());
         assert!(f.add("anony=maybe").is_err());
         assert!(f.add("turn=x..3").is_err());
+    }
+
+    #[test]
+    fn a_subset_replaces_what_it_sets_and_keeps_the_rest() {
+        let mut base = Filters::default();
+        base.add("language=English,German").expect("ok");
+        base.add("anony=true").expect("ok");
+        base.add("exclude_model=x").expect("ok");
+        base.add("min_votes=10").expect("ok");
+        let mut extra = Filters::default();
+        extra.add("language=German").expect("ok");
+        extra.add("turn=1").expect("ok");
+        extra.add("exclude_model=y").expect("ok");
+        extra.add("min_votes=5").expect("ok");
+        let f = base.narrowed_by(&extra);
+        assert_eq!(f.languages, vec!["German".to_string()]);
+        assert_eq!(f.anony, Some(true));
+        assert_eq!((f.turn_min, f.turn_max), (Some(1), Some(1)));
+        assert_eq!(f.exclude_models, vec!["x".to_string(), "y".to_string()]);
+        assert_eq!(f.min_votes, 10);
+        assert_eq!(base.narrowed_by(&Filters::default()), base);
     }
 }

@@ -51,13 +51,20 @@ async function openSyntheticArena(page) {
   await page.getByTestId('tab-ratings').click();
 }
 
-test('judge and included-model filters give the CLI leaderboard for the same filters', async ({ page }) => {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+// The synthetic arena without intervals, all 40 models on the leaderboard: the start of most
+// filter tests. Returns the leaderboard rows.
+async function openArenaWithoutIntervals(page) {
   await openSyntheticArena(page);
   await page.getByTestId('ratings-ci').selectOption('none');
   const rows = page.getByTestId('leaderboard-row');
   await expect(rows).toHaveCount(40);
+  return rows;
+}
+
+test('judge and included-model filters give the CLI leaderboard for the same filters', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const rows = await openArenaWithoutIntervals(page);
   // Judges: 2,482 in this log; the checklist searches them.
   await tick(page, 'ratings-judges', ['arena_user_0', 'arena_user_1', 'arena_user_2']);
   await expect(page.getByTestId('ratings-judges-summary')).toContainText('arena_user_0, arena_user_1 and 1 more');
@@ -91,10 +98,7 @@ test('judge and included-model filters give the CLI leaderboard for the same fil
 test('categories are a multi-select: two tags keep battles tagged with either, as the CLI does', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await openSyntheticArena(page);
-  await page.getByTestId('ratings-ci').selectOption('none');
-  const rows = page.getByTestId('leaderboard-row');
-  await expect(rows).toHaveCount(40);
+  const rows = await openArenaWithoutIntervals(page);
   // Each option shows how many battles carry the tag.
   await page.getByTestId('ratings-categories-summary').click();
   await expect(page.getByTestId('ratings-categories-option')).toHaveCount(2);
@@ -109,9 +113,7 @@ test('categories are a multi-select: two tags keep battles tagged with either, a
 test('a long bootstrap shows progress, Cancel stops it at once, and the page stays usable', async ({ page }) => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await openSyntheticArena(page);
-  await page.getByTestId('ratings-ci').selectOption('none');
-  await expect(page.getByTestId('leaderboard-row')).toHaveCount(40);
+  await openArenaWithoutIntervals(page);
   await page.getByTestId('ratings-rounds').fill('10000');
   await page.getByTestId('ratings-rounds').dispatchEvent('change');
   await page.getByTestId('ratings-ci').selectOption('bootstrap');

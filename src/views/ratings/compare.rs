@@ -2,7 +2,7 @@
 //! restriction (one language, anonymous battles, first turns, one category…), so "does this rank
 //! survive if I keep only X?" is one pick away.
 
-use benchlens_engine::ratings::RatingsSettings;
+use benchlens_engine::ratings::{Filters, RatingsSettings};
 use serde::{Deserialize, Serialize};
 
 use crate::jobs::analysis::BattleFacets;
@@ -28,20 +28,25 @@ pub enum CompareWith {
 }
 
 impl CompareWith {
-    /// The comparison's settings: `base` narrowed by this restriction.
+    /// The comparison's settings: `base` narrowed by this restriction, through the same
+    /// [`Filters::narrowed_by`] the CLI's `--compare` uses. The turn restrictions keep the other
+    /// end of the view's range (and the stricter lower bound).
     pub fn apply(&self, base: &RatingsSettings) -> RatingsSettings {
-        let mut s = base.clone();
-        let f = &mut s.filters;
+        let now = &base.filters;
+        let mut extra = Filters::default();
         match self {
-            Self::Language(l) => f.languages = vec![l.clone()],
-            Self::Anonymous => f.anony = Some(true),
-            Self::FirstTurn => f.turn_max = Some(1),
-            Self::MultiTurn => f.turn_min = Some(f.turn_min.unwrap_or(0).max(2)),
-            Self::Deduplicated => f.dedup_sampled = true,
-            Self::Category(c) => f.categories = vec![c.clone()],
-            Self::NoTies => f.exclude_ties = true,
+            Self::Language(l) => extra.languages = vec![l.clone()],
+            Self::Anonymous => extra.anony = Some(true),
+            Self::FirstTurn => (extra.turn_min, extra.turn_max) = (now.turn_min, Some(1)),
+            Self::MultiTurn => {
+                (extra.turn_min, extra.turn_max) =
+                    (Some(now.turn_min.unwrap_or(0).max(2)), now.turn_max)
+            }
+            Self::Deduplicated => extra.dedup_sampled = true,
+            Self::Category(c) => extra.categories = vec![c.clone()],
+            Self::NoTies => extra.exclude_ties = true,
         }
-        s
+        RatingsSettings { filters: now.narrowed_by(&extra), ..base.clone() }
     }
 
     /// Option text.

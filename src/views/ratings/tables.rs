@@ -1,6 +1,8 @@
 //! The ratings view's tables: notes and warnings, the sortable leaderboard, style coefficients
 //! and the Δ-rank comparison.
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 
 use crate::export::{full, full_opt, ExportTable};
@@ -72,12 +74,15 @@ enum SortKey {
     DeltaStyle,
 }
 
+/// Rank change per model, when that column is on.
+type RankChanges = Option<HashMap<String, i64>>;
+
 /// Each model's rank change: in the comparison subset (rank in all − rank in the subset) and
 /// under style control (raw rank − controlled rank); positive means it moves up.
 #[derive(Default)]
 struct RankDeltas {
-    subset: Option<std::collections::HashMap<String, i64>>,
-    style: Option<std::collections::HashMap<String, i64>>,
+    subset: RankChanges,
+    style: RankChanges,
 }
 
 impl RankDeltas {
@@ -95,7 +100,7 @@ impl RankDeltas {
     }
 
     /// Sort value: models without a Δ go last.
-    fn key(map: &Option<std::collections::HashMap<String, i64>>, model: &str) -> i64 {
+    fn key(map: &RankChanges, model: &str) -> i64 {
         map.as_ref().and_then(|m| m.get(model).copied()).unwrap_or(i64::MIN)
     }
 }
@@ -111,7 +116,7 @@ fn rank_change_cell(delta: Option<i64>) -> impl IntoView {
 }
 
 /// The Δ cell of a leaderboard column that is on (`map` present).
-fn delta_cell(map: &Option<std::collections::HashMap<String, i64>>, model: &str) -> impl IntoView {
+fn delta_cell(map: &RankChanges, model: &str) -> impl IntoView {
     map.as_ref().map(|m| rank_change_cell(m.get(model).copied()))
 }
 

@@ -130,6 +130,8 @@ impl ItemSet {
         let label_col = label_column.and_then(|c| table.column_index(c));
         let first = self.items.len();
         let mut unreadable = 0usize;
+        // (file line, column) of the first unreadable choices cell, for the warning.
+        let mut first_unreadable: Option<(u64, usize)> = None;
         for row in 0..table.n_rows() {
             let question = table.cell(row, map.question).to_owned();
             let (options, tqa) = match &map.options {
@@ -147,6 +149,7 @@ impl ItemSet {
                     Some(opts) => (opts, None),
                     None => {
                         unreadable += 1;
+                        first_unreadable.get_or_insert((table.line_of(row), *col));
                         (Vec::new(), None)
                     }
                 },
@@ -175,10 +178,11 @@ impl ItemSet {
                 label,
             });
         }
-        if unreadable > 0 {
+        if let Some((line, col)) = first_unreadable {
             self.warnings.push(format!(
-                "{name}: {unreadable} rows have a choices cell that is not a JSON or Python list; \
-                 their options are treated as missing."
+                "{name}: {unreadable} rows have a choices cell that is not a JSON or Python list \
+                 (first at line {line}, field `{}`); their options are treated as missing.",
+                table.columns[col].trim()
             ));
         }
         let items = &mut self.items[first..];

@@ -4,12 +4,11 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const SHARED = path.resolve(__dirname, '../../../shared/data');
+// The repo's own copies: a clone anywhere runs these tests.
 const SAMPLES = path.resolve(__dirname, '../../samples');
 
 function dataPath(rel) {
-  const shared = path.join(SHARED, rel);
-  return fs.existsSync(shared) ? shared : path.join(SAMPLES, rel);
+  return path.join(SAMPLES, rel);
 }
 
 async function openApp(page) {

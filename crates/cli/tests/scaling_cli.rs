@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/models/models.csv");
+const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/models/models.csv");
 
 fn benchlens(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_benchlens")).args(args).output().expect("binary runs")

@@ -15,7 +15,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 
 mod quick;
 
-const MMLU_TEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mmlu/test");
+const MMLU_TEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/mmlu/test");
 
 fn mmlu_files() -> Vec<ParsedFile> {
     let dir = PathBuf::from(MMLU_TEST);

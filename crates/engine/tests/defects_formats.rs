@@ -162,7 +162,7 @@ fn cleaned_export_reloads_without_flagged_rows() {
 fn truthfulqa_shared_file() {
     let path = PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/truthfulqa/TruthfulQA.csv"
+        "/../../samples/truthfulqa/TruthfulQA.csv"
     ));
     let parsed = load_path(&path, &LoadOptions::default()).expect("load");
     let r = run(&[parsed], &[]);

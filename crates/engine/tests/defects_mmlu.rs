@@ -1,5 +1,5 @@
 //! Pins what the defect checks find in the MMLU test split as first released
-//! (`shared/data/mmlu/test`, 57 headerless CSVs, 14,079 items), loaded through the real intake.
+//! (`samples/mmlu/test`, 57 headerless CSVs, 14,079 items), loaded through the real intake.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings};
 use benchlens_engine::formats::{expand_paths, load_path, LoadOptions};
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/")).join(rel)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/")).join(rel)
 }
 
 fn mmlu_test() -> &'static Report {

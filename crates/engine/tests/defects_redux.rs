@@ -1,5 +1,5 @@
 //! Re-derives the quality numbers of BENCHMARKS.md on MMLU-Redux
-//! (`shared/data/mmlu-redux-dev`: 29 subjects × 100 expert-labelled items and 14 models' answers).
+//! (`samples/mmlu-redux-dev`: 29 subjects × 100 expert-labelled items and 14 models' answers).
 //! Same numbers as `benchlens defects <labels> --predictions <predictions> --evaluate error_type`.
 
 use std::collections::BTreeSet;
@@ -11,7 +11,7 @@ use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings, Sev
 use benchlens_engine::formats::{expand_paths, load_path, LoadOptions};
 
 fn data(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/")).join(rel)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/")).join(rel)
 }
 
 fn redux() -> (Report, Evaluation) {

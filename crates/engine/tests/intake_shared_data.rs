@@ -1,4 +1,4 @@
-//! Every file in `../shared/data` is sniffed to its right kind and loaded without error, with the
+//! Every file in `samples/` (copies of the team's shared data) is sniffed to its right kind and loaded without error, with the
 //! row counts given in `shared/README.md`.
 
 use std::path::{Path, PathBuf};
@@ -8,7 +8,7 @@ use benchlens_engine::formats::{expand_paths, load_path, LoadOptions};
 use benchlens_engine::Outcome;
 
 fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples").join(rel)
 }
 
 fn load_all(rel: &str) -> Vec<ParsedFile> {

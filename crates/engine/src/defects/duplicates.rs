@@ -540,7 +540,7 @@ mod tests {
     /// near-duplicates live) with exact Jaccard ≥ 0.9 must be found, and nothing else.
     #[test]
     fn lsh_finds_every_pair_brute_force_finds() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/mmlu/test/");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/mmlu/test/");
         let mut s = ItemSet::default();
         for subject in [
             "abstract_algebra",

@@ -8,7 +8,7 @@ use benchlens_engine::Table;
 
 /// Path under the shared test data folder.
 pub fn shared(rel: &str) -> String {
-    format!("{}/../../../shared/data/{rel}", env!("CARGO_MANIFEST_DIR"))
+    format!("{}/../../samples/{rel}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Path under this crate's scaling fixtures.

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::intake::worker_life::WorkerNotice;
 use crate::intake::{self, DatasetPanel, IntakeBar, ProgressList};
 use crate::share::link::{CopyLink, ShareNotes};
 use crate::share::{self, ShareContext, ViewStates};
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <ShareNotes/>
+                <WorkerNotice/>
                 <IntakeBar/>
                 <ProgressList/>
                 <Show when=move || state.view.get() == View::Data>

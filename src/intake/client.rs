@@ -1,58 +1,44 @@
 //! The page's side of the worker: one bridge, job ids, and the Blobs kept so a file can be
-//! re-parsed with another kind without asking the user to drop it again.
+//! re-parsed with another kind without asking the user to drop it again (and re-sent to a fresh
+//! worker when the old one died: see [`super::worker_life`]).
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use benchlens_engine::dataset::DatasetKind;
 use benchlens_engine::formats::LoadOptions;
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use leptos::prelude::*;
 
-use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
+use super::analyses::Pending;
+pub use super::analyses::{
+    analyse, analyse_tracked, cancel_analysis, AnalysisEnd, AnalysisProgress,
+};
 use crate::jobs::protocol::{JobId, Request, Response};
-use crate::jobs::{IntakeWorker, JsCodec};
+use crate::jobs::IntakeWorker;
 use crate::share::DataSource;
 use crate::state::{AppState, DatasetEntry, JobEntry, JobStatus};
 
-/// How far a running analysis is: `done` of `total` units of `stage` ("bootstrap", rounds).
-#[derive(Debug, Clone, PartialEq)]
-pub struct AnalysisProgress {
-    pub stage: String,
-    pub done: f64,
-    pub total: f64,
-}
-
-/// How an analysis ended.
-#[derive(Debug, Clone)]
-pub enum AnalysisEnd {
-    Finished(Result<AnalysisResult, String>),
-    /// Stopped by [`cancel_analysis`].
-    Cancelled,
-}
-
-/// Where a pending analysis's progress and end go.
-struct Pending {
-    done: Box<dyn FnOnce(AnalysisEnd)>,
-    progress: Option<std::rc::Rc<dyn Fn(AnalysisProgress)>>,
-}
-
-struct Client {
-    bridge: WorkerBridge<IntakeWorker>,
+pub(super) struct Client {
+    pub(super) bridge: WorkerBridge<IntakeWorker>,
+    /// The bridge's Worker, to hear it die and to terminate it.
+    pub(super) native: Option<super::worker_life::NativeWorker>,
     /// Where each pending analysis result goes.
-    pending: BTreeMap<JobId, Pending>,
-    next_job: JobId,
+    pub(super) pending: BTreeMap<JobId, Pending>,
+    pub(super) next_job: JobId,
     /// Source of each dataset and running job, with the options it was parsed with, for
     /// re-parsing.
-    sources: BTreeMap<JobId, (Source, LoadOptions)>,
+    pub(super) sources: BTreeMap<JobId, (Source, LoadOptions)>,
     /// Where each dataset (loaded, parsing or still downloading) came from, in load order: what
     /// a share link says to load. Kept apart from `sources`, which exists only once the bytes
     /// are here.
     provenance: BTreeMap<JobId, (DataSource, LoadOptions)>,
+    /// How the worker is doing: restarts, datasets being re-sent, held analyses.
+    pub(super) life: super::worker_life::Life,
 }
 
 #[derive(Clone)]
-enum Source {
+pub(super) enum Source {
     Blob(web_sys::Blob),
     Text(String),
 }
@@ -72,21 +58,21 @@ pub fn init(state: AppState) {
         if c.borrow().is_some() {
             return;
         }
-        let bridge = IntakeWorker::spawner()
-            .encoding::<JsCodec>()
-            .callback(move |response| handle(state, response))
-            .spawn("./worker.js");
+        let (bridge, native) = super::worker_life::spawn_bridge(state);
         *c.borrow_mut() = Some(Client {
             bridge,
+            native,
             pending: BTreeMap::new(),
             next_job: 1,
             sources: BTreeMap::new(),
             provenance: BTreeMap::new(),
+            life: super::worker_life::Life::new(),
         });
     });
+    super::worker_life::install_debug_hook();
 }
 
-fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
+pub(super) fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
     CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
 }
 
@@ -128,10 +114,19 @@ fn start_job(
         return;
     };
     show_running(state, job, name, origin, bytes_total);
+    if let Some(why) = super::worker_life::gave_up() {
+        super::worker_life::fail_job(state, job, why);
+    }
 }
 
 /// Puts (or puts back) a job's row in the progress list, as just started.
-fn show_running(state: AppState, job: JobId, name: &str, origin: &str, bytes_total: f64) {
+pub(super) fn show_running(
+    state: AppState,
+    job: JobId,
+    name: &str,
+    origin: &str,
+    bytes_total: f64,
+) {
     let now = now_ms();
     state.jobs.update(|jobs| {
         jobs.retain(|j| j.id != job);
@@ -380,53 +375,10 @@ pub fn dismiss(state: AppState, job: JobId) {
     }
 }
 
-/// Runs an analysis in the worker; `done` gets its result. Returns the job id.
-pub fn analyse(
-    request: AnalysisRequest,
-    done: impl FnOnce(Result<AnalysisResult, String>) + 'static,
-) -> Option<JobId> {
-    let done = move |end: AnalysisEnd| match end {
-        AnalysisEnd::Finished(result) => done(result),
-        AnalysisEnd::Cancelled => done(Err("cancelled".to_owned())),
-    };
-    submit_analysis(request, Pending { done: Box::new(done), progress: None })
-}
-
-/// Runs an analysis in the worker; `progress` hears how far its long parts are (bootstrap
-/// rounds, grid starts; a few times a second), `done` how it ended. Returns the job id, for
-/// [`cancel_analysis`].
-pub fn analyse_tracked(
-    request: AnalysisRequest,
-    progress: impl Fn(AnalysisProgress) + 'static,
-    done: impl FnOnce(AnalysisEnd) + 'static,
-) -> Option<JobId> {
-    submit_analysis(
-        request,
-        Pending { done: Box::new(done), progress: Some(std::rc::Rc::new(progress)) },
-    )
-}
-
-fn submit_analysis(request: AnalysisRequest, pending: Pending) -> Option<JobId> {
-    with_client(|c| {
-        let job = c.next_job;
-        c.next_job += 1;
-        c.pending.insert(job, pending);
-        c.bridge.send(Request::Analyse { job, request: Box::new(request) });
-        job
-    })
-}
-
-/// Asks the worker to stop an analysis at its next pause; its `done` then hears
-/// [`AnalysisEnd::Cancelled`] (or the result, if it finished first).
-pub fn cancel_analysis(job: JobId) {
-    with_client(|c| {
-        if c.pending.contains_key(&job) {
-            c.bridge.send(Request::Cancel { job });
-        }
-    });
-}
-
-fn handle(state: AppState, response: Response) {
+pub(super) fn handle(state: AppState, response: Response) {
+    if super::worker_life::reload_answered(state, &response) {
+        return;
+    }
     match response {
         Response::Analysed { job, result } => {
             if let Some(p) = with_client(|c| c.pending.remove(&job)).flatten() {

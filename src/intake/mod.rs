@@ -1,6 +1,7 @@
 //! The front door every view uses: drop, pick or paste files, or load a sample; see progress and
 //! what was loaded.
 
+pub mod analyses;
 pub mod client;
 pub mod dataset_panel;
 pub mod drop;
@@ -8,6 +9,7 @@ pub mod fetch;
 pub mod mapping;
 pub mod progress;
 pub mod samples;
+pub mod worker_life;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

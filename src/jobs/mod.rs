@@ -40,6 +40,8 @@ pub type Datasets = BTreeMap<JobId, Rc<ParsedFile>>;
 pub struct IntakeWorker {
     datasets: Datasets,
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
+    /// Set by [`Request::DebugTrapNextAnalysis`].
+    trap_next_analysis: bool,
 }
 
 impl Worker for IntakeWorker {
@@ -48,7 +50,7 @@ impl Worker for IntakeWorker {
     type Output = Response;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        Self { datasets: BTreeMap::new(), cancelled: Rc::default() }
+        Self { datasets: BTreeMap::new(), cancelled: Rc::default(), trap_next_analysis: false }
     }
 
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
@@ -87,6 +89,11 @@ impl Worker for IntakeWorker {
             }
             Request::Remove { dataset } => {
                 self.datasets.remove(&dataset);
+            }
+            Request::DebugTrapNextAnalysis => self.trap_next_analysis = true,
+            Request::Analyse { .. } if std::mem::take(&mut self.trap_next_analysis) => {
+                // Inside a task, as a real out-of-memory would be: a wasm `unreachable` trap.
+                tasks::spawn(async { std::process::abort() });
             }
             Request::Analyse { job, request } => {
                 // A snapshot of the datasets (shared, not copied) that the task owns.

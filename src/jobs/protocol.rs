@@ -30,6 +30,10 @@ pub enum Request {
     Remove { dataset: JobId },
     /// Run an analysis on datasets the worker holds.
     Analyse { job: JobId, request: Box<AnalysisRequest> },
+    /// Test hook: the next analysis traps (aborts) as an out-of-memory would, so the page's
+    /// recovery from a dead worker can be tested. Sent only by `window.benchlensDebug`, which
+    /// code in the page's own console or an automated test calls; no URL or control reaches it.
+    DebugTrapNextAnalysis,
 }
 
 /// Worker → page.

@@ -32,6 +32,12 @@ pub const SLICE_MS: f64 = 40.0;
 /// Progress reports at most this often, in ms.
 const REPORT_MS: f64 = 100.0;
 
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(message: &str);
+}
+
 type Task = Pin<Box<dyn Future<Output = ()>>>;
 
 #[derive(Default)]
@@ -62,22 +68,31 @@ pub fn spawn(task: impl Future<Output = ()> + 'static) {
     wake();
 }
 
-/// Asks for one `run_one` in a later event-loop task.
+/// Asks for one `run_one` in a later event-loop task. When neither a MessageChannel message nor
+/// a `setTimeout` can be scheduled, nothing would ever poll the tasks again and the page would
+/// wait forever; then the ready tasks run here, to their end, without pauses (a Cancel is not
+/// heard until they finish, but every job answers).
 fn wake() {
     let posted = SCHEDULER.with(|s| {
         let mut s = s.borrow_mut();
         if s.scheduled {
-            return Some(true);
+            return true;
         }
         s.scheduled = true;
         if s.wake.is_none() {
             s.wake = message_channel();
         }
-        s.wake.as_ref().map(|(port, post)| post.call1(port, &JsValue::NULL).is_ok())
+        s.wake.as_ref().is_some_and(|(port, post)| post.call1(port, &JsValue::NULL).is_ok())
     });
-    if posted != Some(true) {
-        set_timeout_zero();
+    if posted || set_timeout_zero() {
+        return;
     }
+    console_warn(
+        "benchlens worker: cannot schedule a pause (no MessageChannel or setTimeout); running \
+         analyses without pauses",
+    );
+    SCHEDULER.with(|s| s.borrow_mut().scheduled = false);
+    while poll_next() {}
 }
 
 /// A MessageChannel whose port1 runs `run_one` on each message; returns (port2, its postMessage).
@@ -96,23 +111,31 @@ fn message_channel() -> Option<(JsValue, js_sys::Function)> {
     Some((port2, post))
 }
 
-fn set_timeout_zero() {
+/// Schedules `run_one` with `setTimeout(0)`; false when that is impossible.
+fn set_timeout_zero() -> bool {
     let global = js_sys::global();
     let Some(set_timeout) = js_sys::Reflect::get(&global, &"setTimeout".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
     else {
-        return;
+        return false;
     };
     let callback = Closure::once_into_js(run_one);
-    let _ = set_timeout.call2(&global, &callback, &JsValue::from(0));
+    set_timeout.call2(&global, &callback, &JsValue::from(0)).is_ok()
 }
 
 /// Polls the next ready task once (one slice), then asks to be called again while any is left.
 fn run_one() {
+    SCHEDULER.with(|s| s.borrow_mut().scheduled = false);
+    if poll_next() {
+        wake();
+    }
+}
+
+/// Polls the next ready task once; true while tasks are left to poll.
+fn poll_next() -> bool {
     let next = SCHEDULER.with(|s| {
         let mut s = s.borrow_mut();
-        s.scheduled = false;
         let id = s.ready.pop_front()?;
         s.tasks.remove(&id).map(|t| (id, t))
     });
@@ -126,9 +149,7 @@ fn run_one() {
             });
         }
     }
-    if SCHEDULER.with(|s| !s.borrow().ready.is_empty()) {
-        wake();
-    }
+    SCHEDULER.with(|s| !s.borrow().ready.is_empty())
 }
 
 fn now_ms() -> f64 {

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::intake::client::{self, AnalysisEnd, AnalysisProgress};
+use crate::intake::worker_life::is_worker_stop;
 use crate::jobs::analysis::AnalysisRequest;
 use crate::jobs::protocol::JobId;
 
@@ -130,8 +131,8 @@ fn describe(p: &AnalysisProgress) -> String {
     format!("{} {}/{}", p.stage, p.done, p.total)
 }
 
-/// A progress bar with Cancel while the analysis runs; after a cancel, where it stopped and
-/// Run again. `testid` prefixes the test ids (`{testid}-progress`, `-cancel`, `-cancelled`,
+/// A progress bar with Cancel while the analysis runs; after a cancel (or a worker that died
+/// under the run), where it stopped and Run again. `testid` prefixes the test ids (`{testid}-progress`, `-cancel`, `-cancelled`,
 /// `-run-again`).
 #[component]
 pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl IntoView {
@@ -162,6 +163,12 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
                 <span class="detail" data-testid=format!("{testid}-progress-text")>{text}</span>
                 <button type="button" data-testid=format!("{testid}-cancel") on:click=move |_| run.cancel()>"Cancel"</button>
             </div>
+        </Show>
+        // The worker died under this run (WorkerNotice says why): the fresh one can try again.
+        <Show when=move || run.state.with(|s| matches!(s, AnalysisState::Failed(e) if is_worker_stop(e)))>
+            <p class="analysis-cancelled" data-testid=format!("{testid}-worker-stopped")>
+                <button type="button" data-testid=format!("{testid}-retry") on:click=move |_| run.run_again()>"Run again"</button>
+            </p>
         </Show>
         <Show when=move || run.cancelled.with(Option::is_some)>
             <p class="analysis-cancelled" role="status" data-testid=format!("{testid}-cancelled") data-latency-ms=latency_attr>

@@ -7,6 +7,7 @@ mod export;
 mod items;
 mod labels;
 mod marks;
+mod marks_panel;
 mod share;
 mod specs;
 mod stats;
@@ -146,6 +147,7 @@ pub fn DefectsView() -> impl IntoView {
         <section class="view defects-view" data-testid="defects-view">
             <controls::RunControls overview=overview/>
             <crate::export::ReportButton view=crate::views::View::Defects settings=stats::report_settings()/>
+            <marks_panel::MarksPanel/>
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty" data-testid="defects-waiting">{why}</p> }.into_any(),
                 AnalysisState::Running => view! { <p class="busy" data-testid="defects-busy">"Checking items in the worker…"</p> }.into_any(),

@@ -10,16 +10,23 @@ d_mi = (len(output_1) - len(output_2)) / std (ddof=1) over the model's judgments
 code points. Writes crates/engine/tests/fixtures/judge/alpaca_eval_lc.json.
 
 Run: python3 scripts/reference/judge_lc.py  (numpy, scipy)
+
+With one model's file (`--one FILE`) the method has neither a difficulty term (fewer than three
+models) nor anything to pool, so it is the minimal GLM  logit P = w_len * tanh(d) + w_bias  with
+the 1e-6 ridge, LC = sigmoid(w_bias) * 100; the result is printed as JSON and written nowhere.
+The engine test `judge_alpaca_eval::small_file_through_the_entry_point` pins that number for
+crates/engine/tests/fixtures/judge/alpaca_eval_small.json.
 """
 import glob
 import json
 import os
+import sys
 
 import numpy as np
 from scipy.optimize import minimize
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATA = os.path.join(ROOT, "..", "shared", "data", "alpaca-eval", "annotations")
+DATA = os.path.join(ROOT, "samples", "alpaca-eval", "annotations")
 OUT = os.path.join(ROOT, "crates", "engine", "tests", "fixtures", "judge", "alpaca_eval_lc.json")
 LAMBDA, RIDGE_G, TINY = 0.2, 1.0, 1e-6
 
@@ -97,5 +104,28 @@ def main():
         print(f"{k:40s} {v['lc_win_rate']:8.4f} {v['lc_standard_error']:7.4f}")
 
 
+def one_model(path):
+    recs = json.load(open(path, encoding="utf-8"))
+    d = np.array([len(r["output_1"]) - len(r["output_2"]) for r in recs], float)
+    t = np.tanh(d / d.std(ddof=1))
+    y = np.array([np.nan if r["preference"] is None
+                  else (1.5 if r["preference"] == 0 else r["preference"]) - 1.0 for r in recs])
+    ok = ~np.isnan(y)
+    X = np.c_[t[ok], np.ones(ok.sum())]
+
+    def f(w):
+        z = X @ w
+        return (logistic_nll(z, y[ok], 1.0) + 0.5 * TINY * w @ w,
+                X.T @ (sig(z) - y[ok]) + TINY * w)
+
+    w = minimize(f, np.zeros(2), jac=True, method="L-BFGS-B",
+                 options={"gtol": 1e-12, "ftol": 1e-16, "maxiter": 20000}).x
+    print(json.dumps({"file": os.path.relpath(path, ROOT), "lc_win_rate": float(sig(w[1]) * 100),
+                      "length_coef": float(w[0]), "bias": float(w[1])}, indent=1))
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        one_model(sys.argv[2])
+    else:
+        main()

@@ -52,9 +52,11 @@ async function bodyRows(page, testid) {
   return page.getByTestId(testid).locator(':scope > tbody > tr').count();
 }
 
-/** CSV and JSON of one table: header, one record per on-screen row, numbers as numbers. */
+/** CSV and JSON of one table: header, one record per on-screen row, numbers as numbers. An empty
+ *  table fails: an export of nothing proves nothing. */
 async function checkTable(page, testid) {
   const rows = await bodyRows(page, testid);
+  expect(rows, `${testid}: rows on screen`).toBeGreaterThan(0);
   const csv = await grab(page, `${testid}-csv`);
   expect(csv.name).toMatch(/^benchlens-[a-z0-9-]+\.csv$/);
   const text = csv.bytes.toString('utf8');
@@ -65,13 +67,14 @@ async function checkTable(page, testid) {
   expect(header.every((h) => h.length > 0)).toBe(true);
   expect(parsed.length - 1).toBe(rows);
   for (const r of parsed) expect(r.length).toBe(header.length);
+  for (const r of parsed.slice(1)) expect(r.some((cell) => cell.trim().length > 0), `${testid}: a blank CSV row`).toBe(true);
 
   const json = await grab(page, `${testid}-json`);
   expect(json.name).toBe(csv.name.replace(/\.csv$/, '.json'));
   const records = JSON.parse(json.bytes.toString('utf8'));
   expect(Array.isArray(records)).toBe(true);
   expect(records.length).toBe(rows);
-  if (rows > 0) expect(Object.keys(records[0]).length).toBe(header.length);
+  for (const r of records) expect(Object.keys(r)).toEqual(header);
   return { header, rows: parsed.slice(1), records };
 }
 

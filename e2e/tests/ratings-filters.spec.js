@@ -28,8 +28,11 @@ async function leaderboard(page) {
 }
 
 /** Same models in the same order, same battles, and numbers equal at the one decimal shown (the
- *  CSV has four decimals, so a value on a rounding edge may show either neighbour). */
-function expectSameAsCli(shown, expected) {
+ *  CSV has four decimals, so a value on a rounding edge may show either neighbour). `intervals`
+ *  says whether this run has bootstrap intervals: then every row of the fixture and of the page
+ *  must have both bounds (a missing one fails), else neither may show a number. */
+function expectSameAsCli(shown, expected, { intervals }) {
+  expect(shown.length).toBeGreaterThan(0);
   expect(shown.map((r) => r.model)).toEqual(expected.map((r) => r.model));
   const close = (text, value, what) => {
     expect(Math.abs(Number(text.replace('+', '')) - value), `${what}: ${text} vs ${value}`).toBeLessThan(0.0501);
@@ -37,9 +40,15 @@ function expectSameAsCli(shown, expected) {
   for (const [s, e] of shown.map((r, i) => [r, expected[i]])) {
     close(s.rating, e.rating, `${s.model} rating`);
     expect(Number(s.battles), s.model).toBe(e.battles);
-    if (e.lower !== null) {
+    if (intervals) {
+      expect(Number.isFinite(e.lower) && Number.isFinite(e.upper), `${s.model}: fixture interval`).toBe(true);
+      expect(s.minus, `${s.model} -CI on the page`).toMatch(/\d/);
+      expect(s.plus, `${s.model} +CI on the page`).toMatch(/\d/);
       close(s.minus, -(e.rating - e.lower), `${s.model} -CI`);
       close(s.plus, e.upper - e.rating, `${s.model} +CI`);
+    } else {
+      expect(e.lower, `${s.model}: fixture has no interval`).toBeNull();
+      expect(s.minus + s.plus, `${s.model}: no interval on the page`).not.toMatch(/\d/);
     }
   }
 }
@@ -69,7 +78,7 @@ test('judge and included-model filters give the CLI leaderboard for the same fil
   await tick(page, 'ratings-judges', ['arena_user_0', 'arena_user_1', 'arena_user_2']);
   await expect(page.getByTestId('ratings-judges-summary')).toContainText('arena_user_0, arena_user_1 and 1 more');
   await expect(rows.first()).toContainText('xenon-123b');
-  expectSameAsCli(await leaderboard(page), cli('ratings-judges-0-2.csv'));
+  expectSameAsCli(await leaderboard(page), cli('ratings-judges-0-2.csv'), { intervals: false });
   await page.getByTestId('ratings-judges-summary').click();
   await page.getByTestId('ratings-judges-clear').click();
   await page.getByTestId('ratings-judges-summary').click();
@@ -79,7 +88,7 @@ test('judge and included-model filters give the CLI leaderboard for the same fil
   await page.getByTestId('ratings-ci').selectOption('bootstrap');
   await tick(page, 'ratings-include-models', ['atlas-mini', 'aurora-70b', 'beacon-pro', 'dune-34b', 'echo-turbo', 'quartz-22b']);
   await expect(rows).toHaveCount(6, { timeout: 60_000 });
-  expectSameAsCli(await leaderboard(page), cli('ratings-six-models-bootstrap.csv'));
+  expectSameAsCli(await leaderboard(page), cli('ratings-six-models-bootstrap.csv'), { intervals: true });
   // Keyboard: the summary opens with Enter, the search takes focus with Tab, Space ticks.
   await page.getByTestId('ratings-languages-summary').focus();
   await page.keyboard.press('Enter');
@@ -106,7 +115,7 @@ test('categories are a multi-select: two tags keep battles tagged with either, a
   await tick(page, 'ratings-categories', ['math_v0.1.math', 'if_v0.1.if']);
   await expect(page.getByTestId('ratings-categories-summary')).toContainText('math_v0.1.math, if_v0.1.if');
   await expect(rows.first()).toContainText('xenon-123b');
-  expectSameAsCli(await leaderboard(page), cli('ratings-two-categories.csv'));
+  expectSameAsCli(await leaderboard(page), cli('ratings-two-categories.csv'), { intervals: false });
   expect(errors).toEqual([]);
 });
 
@@ -166,6 +175,6 @@ test('a settings change during a long run gives the new result without waiting f
   console.log(`new result ${Date.now() - started} ms after the change`);
   await expect(page.getByTestId('ratings-progress')).toHaveCount(0);
   await expect(page.getByTestId('ratings-cancelled')).toHaveCount(0);
-  expectSameAsCli(await leaderboard(page), cli('ratings-all-none.csv'));
+  expectSameAsCli(await leaderboard(page), cli('ratings-all-none.csv'), { intervals: false });
   expect(errors).toEqual([]);
 });

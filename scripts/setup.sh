@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `=` pin in Cargo.toml
 BINARYEN_VERSION=132
+LEPTOSFMT_VERSION=0.1.33       # formats view! markup; scripts/test.sh checks it
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -24,6 +25,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # --locked fails against this registry mirror (a locked dependency is missing); see TOOLCHAIN.md.
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+if [ "$(leptosfmt --version 2>/dev/null || true)" != "leptosfmt $LEPTOSFMT_VERSION" ]; then
+  log "installing leptosfmt $LEPTOSFMT_VERSION"
+  cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
 fi
 
 # wasm-opt from the npm binaryen package (Debian's is too old for Rust 1.95 output), and Playwright

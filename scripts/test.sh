@@ -14,6 +14,8 @@ step() {
 }
 
 step "rustfmt" cargo fmt --all --check
+# view! markup: rustfmt leaves macro bodies alone, leptosfmt formats them (rustfmt.toml's width).
+step "leptosfmt" leptosfmt --check --rustfmt 'src/**/*.rs'
 step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
@@ -22,6 +24,9 @@ step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --lo
 step "fuzz smoke pass" cargo test --release -p benchlens-fuzz --locked
 # Figures only, no timing assertions (BENCHMARKS.md, "Quick mode in the test command").
 step "benchmarks, quick mode" env BENCH_QUICK=1 cargo bench -p benchlens-engine --locked
+# The app crate's own #[test]s (export tables, HTML report, chart specs, view helpers, marks,
+# fetch URLs): pure Rust, run natively.
+step "app unit tests (native)" cargo test -p benchlens --lib --locked
 step "component tests in headless Chromium" cargo test --target wasm32-unknown-unknown -p benchlens --test components --locked
 step "release build" trunk build --release --offline
 step "wasm size budget" scripts/wasm-budget.sh

@@ -14,8 +14,8 @@ step() {
 }
 
 step "rustfmt" cargo fmt --all --check
-# view! markup: rustfmt leaves macro bodies alone, leptosfmt formats them (rustfmt.toml's width).
-step "leptosfmt" leptosfmt --check --rustfmt 'src/**/*.rs'
+# view! markup: rustfmt leaves macro bodies alone, leptosfmt formats them (width 100, as rustfmt.toml).
+step "leptosfmt" leptosfmt --check --quiet src
 step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings

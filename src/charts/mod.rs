@@ -200,7 +200,7 @@ pub fn ChartCanvas(
     });
     view! {
         <figure class="chart" data-export-chart=testid>
-            <crate::export::ChartExportBar spec=spec testid=testid />
+            <crate::export::ChartExportBar spec=spec testid=testid/>
             <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
             <Show when=move || error.get().is_some()>
                 <figcaption class="error">{move || error.get().unwrap_or_default()}</figcaption>

@@ -228,30 +228,30 @@ mod tests {
     #[test]
     fn the_storage_object_imports_too() {
         let marks = sample();
-        let text = serde_json::to_string(&marks).unwrap();
+        let text = serde_json::to_string(&marks).expect("marks serialise");
         assert_eq!(parse_import("copied.json", &text), Ok(marks.clone()));
         assert_eq!(parse_stored(&text), Ok(marks));
     }
 
     #[test]
     fn bad_files_are_named_with_line_and_record() {
-        let e = parse_import("m.json", "[\n{\"file\": \"a\",").unwrap_err();
+        let e = parse_import("m.json", "[\n{\"file\": \"a\",").expect_err("must be rejected");
         assert!(e.starts_with("m.json: line 2"), "{e}");
         let e = parse_import(
             "m.json",
             r#"[{"file":"a","row":"1","question_hash":"x","mark":"fine"},{"file":"a"}]"#,
         )
-        .unwrap_err();
+        .expect_err("must be rejected");
         assert!(e.contains("mark 2 of the list"), "{e}");
-        let e = parse_import("m.json", r#"{"a:1:x": "maybe"}"#).unwrap_err();
+        let e = parse_import("m.json", r#"{"a:1:x": "maybe"}"#).expect_err("must be rejected");
         assert!(e.contains("not a marks object"), "{e}");
-        let e = parse_import("m.json", "42").unwrap_err();
+        let e = parse_import("m.json", "42").expect_err("must be rejected");
         assert!(e.contains("expected a list"), "{e}");
     }
 
     #[test]
     fn unreadable_storage_names_the_key_and_position() {
-        let e = parse_stored("{\"a:1:x\": \"fine\",").unwrap_err();
+        let e = parse_stored("{\"a:1:x\": \"fine\",").expect_err("must be rejected");
         assert!(e.contains(STORAGE_KEY) && e.contains("line 1"), "{e}");
     }
 

@@ -1,6 +1,7 @@
 //! Reading the page: a `<table>` into [`TableData`], and a view's tables, charts and notes, in
 //! page order, into report [`Block`]s.
 
+use leptos::prelude::{GetUntracked, WithUntracked};
 use wasm_bindgen::JsCast;
 
 use super::caption::Caption;

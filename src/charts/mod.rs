@@ -27,7 +27,7 @@ pub enum ChartSpec {
 }
 
 impl ChartSpec {
-    /// Size in CSS pixels.
+    /// Natural size in CSS pixels: the exports' size, and the size on screen when there is room.
     pub fn size(&self) -> (u32, u32) {
         match self {
             Self::Forest(c) => c.size(),

@@ -11,6 +11,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "components/ui_infra.rs"]
+mod ui_infra;
+
 fn host() -> web_sys::HtmlElement {
     let document = web_sys::window().and_then(|w| w.document()).expect("a document");
     let host = document.create_element("div").expect("div");

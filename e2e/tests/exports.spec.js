@@ -85,7 +85,38 @@ function pngSize(bytes) {
   return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
-/** PNG at twice the canvas's CSS size and a well-formed, non-empty SVG of one chart. */
+/**
+ * The PNG's rows under the chart hold its caption: dark text pixels on white, on the left, in
+ * the caption's colour (the muted ink #5d6675), and nothing but white in the last rows.
+ */
+async function checkCaption(page, bytes, chartHeight) {
+  const rows = await page.evaluate(async ({ b64, top }) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const band = ctx.getImageData(0, top, img.width, img.height - top).data;
+    let ink = 0;
+    let inkLeft = 0;
+    for (let i = 0; i < band.length; i += 4) {
+      const dark = band[i] < 160 && band[i + 1] < 160 && band[i + 2] < 170;
+      if (dark) {
+        ink += 1;
+        if ((i / 4) % img.width < img.width / 2) inkLeft += 1;
+      }
+    }
+    return { ink, inkLeft, height: img.height - top };
+  }, { b64: Buffer.from(bytes).toString('base64'), top: chartHeight });
+  expect(rows.height).toBeGreaterThan(30);
+  expect(rows.ink, 'caption text under the chart').toBeGreaterThan(200);
+  expect(rows.inkLeft, 'caption starts on the left').toBeGreaterThan(100);
+}
+
+/** PNG at twice the canvas's CSS size plus a caption, and a well-formed, non-empty SVG of one chart. */
 async function checkChart(page, testid) {
   const css = await page.getByTestId(testid).evaluate((c) => ({
     width: parseFloat(c.style.width), height: parseFloat(c.style.height),
@@ -93,7 +124,11 @@ async function checkChart(page, testid) {
   expect(css.width).toBeGreaterThan(50);
   const png = await grab(page, `${testid}-png`);
   expect(png.name).toMatch(/^benchlens-[a-z0-9-]+\.png$/);
-  expect(pngSize(png.bytes)).toEqual({ width: 2 * css.width, height: 2 * css.height });
+  // The chart at 2×, then a caption band under it (issue #17, item 10).
+  const size = pngSize(png.bytes);
+  expect(size.width).toBe(2 * css.width);
+  expect(size.height).toBeGreaterThan(2 * css.height + 2 * 16);
+  await checkCaption(page, png.bytes, 2 * css.height);
 
   const svg = await grab(page, `${testid}-svg`);
   expect(svg.name).toBe(png.name.replace(/\.png$/, '.svg'));
@@ -190,7 +225,16 @@ test('ratings: leaderboard CSV/JSON at full precision, charts as 2× PNG and SVG
   await expect(page.getByTestId('leaderboard-row')).toHaveCount(13);
 
   const { header, rows, records } = await checkTable(page, 'leaderboard');
-  expect(header).toEqual(['Rank (UB)', 'Model', 'Rating', '−CI', '+CI', 'Battles']);
+  // The interval as the CLI gives it (lower, upper), the offsets shown on screen after it, all
+  // with ASCII names (issue #17, item 10).
+  expect(header).toEqual(['Rank (UB)', 'Model', 'Rating', 'lower', 'upper', 'lower_offset', 'upper_offset', 'Battles']);
+  expect(records.filter((r) => r.lower !== null).length).toBeGreaterThan(0);
+  for (const r of records.filter((x) => x.lower !== null)) {
+    expect(r.lower).toBeLessThanOrEqual(r.Rating);
+    expect(r.upper).toBeGreaterThanOrEqual(r.Rating);
+    expect(r.lower_offset).toBeCloseTo(r.lower - r.Rating, 6);
+    expect(r.upper_offset).toBeCloseTo(r.upper - r.Rating, 6);
+  }
   // The model cell holds the name only (no group badge); ratings keep every digit and round to
   // what the screen shows; battles are plain integers.
   const shown = await page.getByTestId('leaderboard-row').first().locator('td').allInnerTexts();
@@ -291,5 +335,34 @@ test('defects: flag table, statistics and duplicates export; report lists every 
   expect(Number.isInteger(positions[0].Items)).toBe(true);
   await checkChart(page, 'chart-defects-subjects');
   await checkReport(page, context, 'defects', files, tables);
+  expect(errors).toEqual([]);
+});
+
+// Issue #17, item 10: a model name a spreadsheet would run as a formula is exported as text
+// (OWASP: a leading single quote); numbers, negative ones included, stay numbers.
+test('CSV exports escape formula-like text and keep numbers', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('./');
+  const evil = "=cmd|' /C calc'!A0";
+  const log = ['model_a,model_b,winner',
+    `"${evil}",-1+2,model_a`, `-1+2,plain,model_a`, `plain,"${evil}",model_b`,
+    `"${evil}",plain,tie`, `-1+2,"${evil}",model_b`, `plain,-1+2,model_a`].join('\n') + '\n';
+  await page.getByTestId('file-input').setInputFiles({ name: 'formulas.csv', mimeType: 'text/csv', buffer: Buffer.from(log) });
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await page.getByTestId('tab-ratings').click();
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(3);
+  const csv = (await grab(page, 'leaderboard-csv')).bytes.toString('utf8');
+  const rows = parseCsv(csv);
+  const models = rows.slice(1).map((r) => r[1]).sort();
+  expect(models).toEqual(["'-1+2", `'${evil}`, 'plain']);
+  // Ratings and offsets: plain numbers, negative offsets without a quote.
+  for (const r of rows.slice(1)) {
+    expect(Number.isFinite(Number(r[2]))).toBe(true);
+    expect(r[5].startsWith("'"), `offset ${r[5]} stays a number`).toBe(false);
+    expect(Number.isFinite(Number(r[5]))).toBe(true);
+  }
+  // JSON keeps the names exactly.
+  const json = JSON.parse((await grab(page, 'leaderboard-json')).bytes.toString('utf8'));
+  expect(json.map((r) => r.Model).sort()).toEqual(['-1+2', evil, 'plain']);
   expect(errors).toEqual([]);
 });

@@ -52,7 +52,11 @@ impl Forest {
         let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let pad = ((hi - lo) * 0.05).max(1.0);
         let n = self.rows.len();
-        let longest = self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).min(40);
+        // Row labels take at most 40 % of the width drawn (a phone), cut with "…".
+        let css_width = f64::from(root.dim_in_pixel().0) / s.max(1e-9);
+        let max_chars = (((css_width * 0.4 - 12.0) / 6.6) as usize).clamp(8, 40);
+        let longest =
+            self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).min(max_chars);
         let mut chart = ChartBuilder::on(root)
             .margin(px(10.0, s))
             .x_label_area_size(px(36.0, s))
@@ -78,7 +82,11 @@ impl Forest {
             (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, row) in self.rows.iter().enumerate() {
             let (x, y) = chart.backend_coord(&(lo - pad, n as f64 - i as f64 - 0.5));
-            let text: String = row.label.chars().take(40).collect();
+            let mut text: String = row.label.chars().take(max_chars).collect();
+            if row.label.chars().count() > max_chars {
+                text.pop();
+                text.push('…');
+            }
             root.draw(&Text::new(text, (x - px(6.0, s), y), label_font.clone()))
                 .map_err(|e| e.to_string())?;
         }

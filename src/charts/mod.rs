@@ -3,6 +3,7 @@
 
 pub mod forest;
 pub mod heatmap;
+pub mod labels;
 pub mod scatter;
 pub mod slope;
 pub mod stacked;
@@ -26,7 +27,7 @@ pub enum ChartSpec {
 }
 
 impl ChartSpec {
-    /// Size in CSS pixels.
+    /// Natural size in CSS pixels: the exports' size, and the size on screen when there is room.
     pub fn size(&self) -> (u32, u32) {
         match self {
             Self::Forest(c) => c.size(),
@@ -35,6 +36,26 @@ impl ChartSpec {
             Self::Slope(c) => c.size(),
             Self::Xy(c) => c.size(),
             Self::Stacked(c) => c.size(),
+        }
+    }
+
+    /// Size in CSS pixels when `available` CSS pixels of width are free (a phone's panel): charts
+    /// whose layout flows (plots, forest, stacked bars) shrink to it, down to [`MIN_WIDTH`], so
+    /// they are drawn at the width they are shown instead of squeezed by CSS; charts made of
+    /// fixed cells and columns (heatmaps, slope) keep their size and scroll in their frame.
+    pub fn size_at(&self, available: u32) -> (u32, u32) {
+        let (w, h) = self.size();
+        if available >= w {
+            return (w, h);
+        }
+        let narrow = available.max(MIN_WIDTH).min(w);
+        match self {
+            // Keep a readable aspect: no flatter than 4:3 unless the chart was.
+            Self::Xy(_) => (narrow, h.min((narrow * 3 / 4).max(h * narrow / w))),
+            Self::Scatter(_) => (narrow, h.min(narrow * 9 / 10)),
+            Self::Forest(_) => (narrow, h),
+            Self::Stacked(c) => (narrow, c.height_at(narrow)),
+            Self::Heatmap(_) | Self::Slope(_) => (w, h),
         }
     }
 
@@ -68,6 +89,9 @@ impl ChartSpec {
         Ok(scale_font_sizes(&out, 1.24))
     }
 }
+
+/// Narrowest width a flowing chart is drawn at (a 320 px phone's panel).
+pub const MIN_WIDTH: u32 = 280;
 
 /// Every `font-size="N"` attribute of an SVG document multiplied by `factor`.
 fn scale_font_sizes(svg: &str, factor: f64) -> String {
@@ -159,8 +183,27 @@ pub mod theme {
     }
 }
 
-/// A canvas that redraws whenever `spec` changes, crisp on HiDPI screens, with PNG and SVG
-/// export buttons (`{testid}-png`, `{testid}-svg`).
+/// CSS pixels free for a chart in `figure`'s parent (its content box); None while the parent is
+/// not laid out (hidden), when the chart keeps its own size.
+fn available_width(figure: &web_sys::Element) -> Option<u32> {
+    let parent = figure.parent_element()?;
+    let style = web_sys::window()?.get_computed_style(&parent).ok()??;
+    let padding = |name: &str| {
+        style
+            .get_property_value(name)
+            .ok()
+            .and_then(|v| v.trim().trim_end_matches("px").parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let width =
+        f64::from(parent.client_width()) - padding("padding-left") - padding("padding-right");
+    (width >= 1.0).then(|| width.floor() as u32)
+}
+
+/// A canvas that redraws whenever `spec` changes or the space around it does (window resized,
+/// phone turned), drawn at the width it is shown and crisp on HiDPI screens: its backing store is
+/// its CSS size × the device pixel ratio, never scaled by CSS. PNG and SVG export buttons
+/// (`{testid}-png`, `{testid}-svg`) sit above it.
 #[component]
 pub fn ChartCanvas(
     /// What to draw; nothing is drawn while `None`.
@@ -173,16 +216,38 @@ pub fn ChartCanvas(
     label: String,
 ) -> impl IntoView {
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
+    let figure_ref = NodeRef::<leptos::html::Figure>::new();
     let (error, set_error) = signal(None::<String>);
+    // Width free around the chart, in CSS pixels; None until measured.
+    let (available, set_available) = signal(None::<u32>);
     // The view's report draws this chart from its spec (as SVG) while it is on the page.
     if let Some(registry) = use_context::<crate::export::ExportRegistry>() {
         let id = registry.register(testid, spec);
         on_cleanup(move || registry.unregister(id));
     }
+    let measure = move || {
+        let Some(figure) = figure_ref.get_untracked() else { return };
+        let width = available_width(&figure);
+        if width != available.get_untracked() {
+            set_available.set(width);
+        }
+    };
+    // Measured once the figure is on the page and again whenever the data changes (a view that
+    // was hidden is laid out by then), and on every window resize.
+    Effect::new(move |_| {
+        let _ = figure_ref.get();
+        spec.track();
+        measure();
+    });
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     Effect::new(move |_| {
         let Some(canvas) = canvas_ref.get() else { return };
         let Some(chart) = spec.get() else { return };
-        let (w, h) = chart.size();
+        let (w, h) = match available.get() {
+            Some(free) => chart.size_at(free),
+            None => chart.size(),
+        };
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
         canvas.set_width((f64::from(w) * dpr).round() as u32);
         canvas.set_height((f64::from(h) * dpr).round() as u32);
@@ -199,9 +264,11 @@ pub fn ChartCanvas(
         set_error.set(outcome.err());
     });
     view! {
-        <figure class="chart" data-export-chart=testid>
+        <figure class="chart" data-export-chart=testid node_ref=figure_ref>
             <crate::export::ChartExportBar spec=spec testid=testid/>
-            <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
+            <div class="chart-frame">
+                <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
+            </div>
             <Show when=move || error.get().is_some()>
                 <figcaption class="error">{move || error.get().unwrap_or_default()}</figcaption>
             </Show>

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
+use super::labels::{text_width, LabelPlacer, Rect};
 use super::theme::{px, tick_label, FONT, GRID, INK, LIGHT_LINES, MUTED};
 
 /// One point.
@@ -48,13 +49,6 @@ fn ramp(t: f64) -> RGBColor {
 fn radius(t: f64) -> f64 {
     let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.5 };
     4.0 + 7.0 * t
-}
-
-/// Pixel rectangle (left, top, right, bottom).
-type Rect = (i32, i32, i32, i32);
-
-fn overlaps(a: Rect, b: Rect) -> bool {
-    a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
 }
 
 impl Scatter {
@@ -173,18 +167,19 @@ impl Scatter {
                 .map_err(|e| e.to_string())?;
         }
 
-        // Labels: the first free spot among right, left, above, below (greedy, in x order).
+        // Labels: the first free spot around each point (greedy, in x order), inside the plot and
+        // off every point, the legend and every label already placed; a label with no free spot
+        // is left out rather than printed over another.
         let (x_range, y_range) = chart.plotting_area().get_pixel_range();
         let area: Rect = (x_range.start, y_range.start, x_range.end, y_range.end);
         let font_px = 12.0;
-        let char_w = 6.6 * s;
         let text_h = px(font_px + 2.0, s);
-        let mut placed: Vec<Rect> = Vec::new();
-        // Points themselves are obstacles too.
+        let mut placer = LabelPlacer::new(Some(area));
+        placer.block(self.legend_box(area, s, (s_lo, s_hi)));
         for p in &pts {
             let (cx, cy) = chart.backend_coord(&(p.x, p.y));
             let r = px(radius(norm(p.size)), s);
-            placed.push((cx - r, cy - r, cx + r, cy + r));
+            placer.block((cx - r, cy - r, cx + r, cy + r));
         }
         let mut by_x: Vec<&ScatterPoint> = pts.clone();
         by_x.sort_by(|a, b| a.x.total_cmp(&b.x).then(b.y.total_cmp(&a.y)));
@@ -193,28 +188,11 @@ impl Scatter {
             let (cx, cy) = chart.backend_coord(&(p.x, p.y));
             let r = px(radius(norm(p.size)), s);
             let text: String = p.label.chars().take(36).collect();
-            let w = (char_w * text.chars().count() as f64).round() as i32;
-            let gap = px(4.0, s);
-            let candidates = [
-                (cx + r + gap, cy - text_h / 2),
-                (cx - r - gap - w, cy - text_h / 2),
-                (cx - w / 2, cy - r - gap - text_h),
-                (cx - w / 2, cy + r + gap),
-                (cx + r + gap, cy - text_h / 2 - text_h),
-                (cx + r + gap, cy + text_h / 2),
-                (cx - r - gap - w, cy - text_h / 2 - text_h),
-                (cx - r - gap - w, cy + text_h / 2),
-            ];
-            let inside = |b: Rect| b.0 >= area.0 && b.1 >= area.1 && b.2 <= area.2 && b.3 <= area.3;
-            let boxes = candidates.iter().map(|&(x, y)| (x, y, x + w, y + text_h)).enumerate();
-            let choice = boxes
-                .clone()
-                .find(|(_, b)| inside(*b) && !placed.iter().any(|o| overlaps(*o, *b)))
-                .or_else(|| boxes.clone().find(|(_, b)| inside(*b)));
-            let Some((which, b)) = choice else { continue };
-            placed.push(b);
-            if which >= 4 {
-                // Offset label: a leader line from the point's edge to the label's near side.
+            let w = text_width(&text, font_px * s);
+            let Some(spot) = placer.around((cx, cy), r, (w, text_h), px(4.0, s)) else { continue };
+            let b = spot.rect;
+            if spot.leader {
+                // A leader line from the point's edge to the label's nearest side.
                 let tx = if b.0 > cx { b.0 - px(2.0, s) } else { b.2 + px(2.0, s) };
                 let ty = (b.1 + b.3) / 2;
                 let (dx, dy) = (f64::from(tx - cx), f64::from(ty - cy));
@@ -240,6 +218,14 @@ impl Scatter {
         self.legend(root, area, s, (s_lo, s_hi))
     }
 
+    /// Where the legend goes: the plot's lower right corner.
+    fn legend_box(&self, area: Rect, s: f64, (lo, hi): (f64, f64)) -> Rect {
+        let steps = if hi > lo { 3 } else { 1 };
+        let (w, h) = legend_size(steps, s);
+        let (x0, y0) = (area.2 - w - px(10.0, s), area.3 - h - px(10.0, s));
+        (x0, y0, x0 + w, y0 + h)
+    }
+
     /// Size/colour legend in the plot's lower right corner.
     fn legend<DB: DrawingBackend>(
         &self,
@@ -253,9 +239,8 @@ impl Scatter {
             return Ok(());
         }
         let steps: Vec<f64> = if hi > lo { vec![0.0, 0.5, 1.0] } else { vec![0.5] };
-        let w = px(200.0, s);
-        let h = px(30.0 + 22.0 * steps.len() as f64, s);
-        let (x0, y0) = (area.2 - w - px(10.0, s), area.3 - h - px(10.0, s));
+        let (x0, y0, _, _) = self.legend_box(area, s, (lo, hi));
+        let (w, h) = legend_size(steps.len(), s);
         root.draw(&Rectangle::new(
             [(x0, y0), (x0 + w, y0 + h)],
             ShapeStyle::from(WHITE.mix(0.92)).filled(),
@@ -284,6 +269,11 @@ impl Scatter {
         }
         Ok(())
     }
+}
+
+/// Legend width and height for `steps` sample sizes.
+fn legend_size(steps: usize, s: f64) -> (i32, i32) {
+    (px(200.0, s), px(30.0 + 22.0 * steps as f64, s))
 }
 
 /// (min, max) of finite values; (0, 1) when there are none.

@@ -52,16 +52,26 @@ pub const PALETTE: [RGBColor; 18] = [
 const WIDTH: u32 = 960;
 const ROW_PX: u32 = 18;
 const LABEL_CHARS: usize = 36;
+const LEGEND_COLUMN_PX: u32 = 235;
 
 impl StackedBars {
-    fn legend_lines(&self) -> u32 {
-        // Entries are laid out in rows of four.
-        self.series.len().div_ceil(4).max(1) as u32
+    /// Legend entries per row at a CSS width: four on a desktop, fewer on a phone.
+    fn legend_columns(width: u32) -> usize {
+        (width.saturating_sub(20) / LEGEND_COLUMN_PX).clamp(1, 4) as usize
+    }
+
+    fn legend_lines(&self, width: u32) -> u32 {
+        self.series.len().div_ceil(Self::legend_columns(width)).max(1) as u32
     }
 
     /// CSS size.
     pub fn size(&self) -> (u32, u32) {
-        (WIDTH, 20 + 20 * self.legend_lines() + 44 + ROW_PX * self.rows.len().max(1) as u32)
+        (WIDTH, self.height_at(WIDTH))
+    }
+
+    /// CSS height when drawn `width` CSS pixels wide (the legend wraps onto more lines).
+    pub fn height_at(&self, width: u32) -> u32 {
+        20 + 20 * self.legend_lines(width) + 44 + ROW_PX * self.rows.len().max(1) as u32
     }
 
     /// Paints it.
@@ -75,11 +85,13 @@ impl StackedBars {
         }
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         // Legend.
-        let legend_h = 12.0 + 20.0 * f64::from(self.legend_lines());
+        let css_width = (f64::from(root.dim_in_pixel().0) / s.max(1e-9)).round() as u32;
+        let columns = Self::legend_columns(css_width);
+        let legend_h = 12.0 + 20.0 * f64::from(self.legend_lines(css_width));
         let font = (FONT, px(12.0, s)).into_font().color(&INK);
         for (k, (name, colour)) in self.series.iter().enumerate() {
-            let x = 10.0 + (k % 4) as f64 * 235.0;
-            let y = 10.0 + (k / 4) as f64 * 20.0;
+            let x = 10.0 + (k % columns) as f64 * f64::from(LEGEND_COLUMN_PX);
+            let y = 10.0 + (k / columns) as f64 * 20.0;
             let c = PALETTE[colour % PALETTE.len()];
             root.draw(&Rectangle::new(
                 [(px(x, s), px(y + 2.0, s)), (px(x + 12.0, s), px(y + 14.0, s))],
@@ -101,6 +113,9 @@ impl StackedBars {
             .fold(0.0f64, f64::max)
             .max(1e-9);
         let n = self.rows.len();
+        // Labels take at most 40 % of the width (a phone), cut with "…".
+        let label_chars =
+            (((f64::from(css_width) * 0.4 - 14.0) / 6.7) as usize).clamp(8, LABEL_CHARS);
         let longest = self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4);
         let mut chart = ChartBuilder::on(&body)
             .margin_left(px(6.0, s))
@@ -108,7 +123,7 @@ impl StackedBars {
             .margin_top(px(4.0, s))
             .margin_bottom(px(6.0, s))
             .x_label_area_size(px(34.0, s))
-            .y_label_area_size(px(14.0 + 6.7 * longest.min(LABEL_CHARS) as f64, s))
+            .y_label_area_size(px(14.0 + 6.7 * longest.min(label_chars) as f64, s))
             .build_cartesian_2d(0f64..max * 1.04, 0f64..n as f64)
             .map_err(|e| e.to_string())?;
         chart
@@ -132,8 +147,8 @@ impl StackedBars {
         for (i, row) in self.rows.iter().enumerate() {
             let y = n as f64 - i as f64 - 0.5;
             let (x0, yc) = chart.backend_coord(&(0.0, y));
-            let mut text: String = row.label.chars().take(LABEL_CHARS).collect();
-            if row.label.chars().count() > LABEL_CHARS {
+            let mut text: String = row.label.chars().take(label_chars).collect();
+            if row.label.chars().count() > label_chars {
                 text.pop();
                 text.push('…');
             }

@@ -12,6 +12,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
+use super::labels::{text_width, LabelPlacer};
 use super::theme::{px, tick_label, ACCENT, FONT, GRID, INK, LIGHT_LINES, MUTED};
 
 /// Series colours, by index.
@@ -232,10 +233,14 @@ impl XyPlot {
         let x_fmt = move |v: &f64| if xlog { log_tick(*v, xspan) } else { tick_label(*v, xspan) };
         let y_fmt = move |v: &f64| if ylog { log_tick(*v, yspan) } else { tick_label(*v, yspan) };
         let named_x = !self.x.ticks.is_empty();
+        // No more tick labels than fit side by side at the width the chart is drawn (a phone
+        // gets four or five, not twelve printed over each other).
+        let css_width = f64::from(root.dim_in_pixel().0) / s.max(1e-9);
+        let fit = (((css_width - 100.0) / 56.0).floor() as usize).max(3);
         let x_ticks = match (named_x, xlog) {
             (true, _) => 0,
-            (false, true) => ((xspan.ceil() as usize) + 1).clamp(3, 12),
-            (false, false) => 8,
+            (false, true) => ((xspan.ceil() as usize) + 1).clamp(3, 12).min(fit),
+            (false, false) => 8.min(fit),
         };
         let y_ticks = if ylog { ((yspan.ceil() as usize) + 1).clamp(3, 12) } else { 8 };
         // Log axes get their own minor lines at 2…9 × 10^k below; plotters' would be evenly
@@ -267,7 +272,7 @@ impl XyPlot {
             .map_err(err)?;
         self.draw_minor_and_named_ticks(&mut chart, root, s, ((x0, x1), (y0, y1))).map_err(err)?;
         let mut has_legend = false;
-        let mut labels_placed = LabelSlots::default();
+        let mut placer = self.label_placer(&chart, s);
         // Curve labels are written last, on a light backing, so points never hide them.
         let mut pending_labels = Vec::new();
         // Bands first, then lines, then points on top.
@@ -344,9 +349,9 @@ impl XyPlot {
                                 (HPos::Right, -px(2.0, s))
                             };
                             let (x, y) = (bx + dx, by - px(3.0, s));
-                            let width = px(6.2 * text.chars().count() as f64, s);
+                            let width = text_width(text, 11.0 * s);
                             let left = if *label_start { x } else { x - width };
-                            if let Some(y) = labels_placed.place(left, y, width, px(12.0, s)) {
+                            if let Some(y) = placer.shifted(left, y, width, px(12.0, s)) {
                                 pending_labels.push((text.clone(), x, y, left, width, *c, h));
                             }
                         }
@@ -376,29 +381,41 @@ impl XyPlot {
                             anno.label(l.as_str())
                                 .legend(move |(x, y)| Circle::new((x + size, y), r, style));
                         }
-                        let ((_, _), (right, _)) = {
-                            let (a, b) = chart.plotting_area().get_pixel_range();
-                            ((a.start, b.start), (a.end, b.end))
-                        };
                         for (p, label) in &pts {
                             let Some(text) = label.filter(|t| !t.is_empty()) else { continue };
                             let (bx, by) = chart.backend_coord(p);
-                            let near_right = bx > right - px(7.0 * text.chars().count() as f64, s);
-                            let (anchor, dx) = if near_right {
-                                (HPos::Right, -(r + px(4.0, s)))
-                            } else {
-                                (HPos::Left, r + px(4.0, s))
+                            let size = (text_width(text, 11.0 * s), px(13.0, s));
+                            let Some(spot) = placer.around((bx, by), r, size, px(3.0, s)) else {
+                                continue;
                             };
+                            let (l, t, rt, b) = spot.rect;
+                            if spot.leader {
+                                let tx = if l > bx {
+                                    l
+                                } else if rt < bx {
+                                    rt
+                                } else {
+                                    bx
+                                };
+                                let ty = if t > by {
+                                    t
+                                } else if b < by {
+                                    b
+                                } else {
+                                    (t + b) / 2
+                                };
+                                root.draw(&PathElement::new(
+                                    vec![(bx, by), (tx, ty)],
+                                    ShapeStyle::from(MUTED.mix(0.8)).stroke_width(1),
+                                ))
+                                .map_err(err)?;
+                            }
                             let font = (FONT, px(11.0, s))
                                 .into_font()
                                 .color(&INK)
-                                .pos(Pos::new(anchor, VPos::Bottom));
-                            let (x, y) = (bx + dx, by - px(1.0, s));
-                            let width = px(6.2 * text.chars().count() as f64, s);
-                            let left = if near_right { x - width } else { x };
-                            if let Some(y) = labels_placed.place(left, y, width, px(12.0, s)) {
-                                root.draw(&Text::new(text.clone(), (x, y), font)).map_err(err)?;
-                            }
+                                .pos(Pos::new(HPos::Left, VPos::Center));
+                            root.draw(&Text::new(text.clone(), (l, (t + b) / 2), font))
+                                .map_err(err)?;
                         }
                     }
                     _ => {}
@@ -483,49 +500,34 @@ impl XyPlot {
         )?;
         let font =
             (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
+        // Named ticks (months) too close to the previous label are left unlabelled.
+        let mut last_right = i32::MIN;
         for (x, text) in named {
             let (bx, by) = chart.backend_coord(&(*x, y0));
+            let half = text_width(text, 12.0 * s) / 2;
+            if bx - half < last_right + px(4.0, s) {
+                continue;
+            }
+            last_right = bx + half;
             root.draw(&Text::new(text.clone(), (bx, by + px(6.0, s)), font.clone()))?;
         }
         Ok(())
     }
 }
 
-/// Labels already placed (left, top, right, bottom in backend pixels), so that labels of curves
-/// starting close together (iso-N curves of nearby sizes) or of neighbouring points (models of
-/// similar size and data) do not print over each other.
-#[derive(Default)]
-struct LabelSlots(Vec<(i32, i32, i32, i32)>);
-
-impl LabelSlots {
-    /// The baseline to write a label of this size at, as near `baseline` as a free slot allows
-    /// (up to three label heights above or below); None when every slot is taken.
-    fn place(&mut self, left: i32, baseline: i32, width: i32, height: i32) -> Option<i32> {
-        let step = height + height / 6;
-        let shifts = [0, -1, 1, -2, 2, -3, 3];
-        let free = |y: i32| {
-            let rect = (left, y - height, left + width, y);
-            !self.0.iter().any(|o| rect.0 < o.2 && o.0 < rect.2 && rect.1 < o.3 && o.1 < rect.3)
-        };
-        let y = shifts.iter().map(|k| baseline + k * step).find(|&y| free(y))?;
-        self.0.push((left, y - height, left + width, y));
-        Some(y)
-    }
-}
-
-#[cfg(test)]
-mod label_tests {
-    use super::LabelSlots;
-
-    #[test]
-    fn overlapping_labels_move_to_a_free_slot() {
-        let mut slots = LabelSlots::default();
-        assert_eq!(slots.place(0, 100, 60, 12), Some(100));
-        // Same spot: moves one step up (12 + 2 px).
-        assert_eq!(slots.place(10, 100, 60, 12), Some(86));
-        // Far to the right: no conflict.
-        assert_eq!(slots.place(200, 100, 60, 12), Some(100));
-        // A third at the same spot goes below.
-        assert_eq!(slots.place(0, 100, 60, 12), Some(114));
+impl XyPlot {
+    /// A placer for point labels: inside the plot, off every drawn point.
+    fn label_placer<DB: DrawingBackend>(&self, chart: &XyChart<'_, DB>, s: f64) -> LabelPlacer {
+        let (xr, yr) = chart.plotting_area().get_pixel_range();
+        let mut placer = LabelPlacer::new(Some((xr.start, yr.start, xr.end, yr.end)));
+        for series in &self.series {
+            let XySeries::Points { radius, points, .. } = series else { continue };
+            let r = px(*radius, s).max(1);
+            for p in points.iter().filter_map(|&(x, y)| self.xy(x, y)) {
+                let (bx, by) = chart.backend_coord(&p);
+                placer.block((bx - r, by - r, bx + r + 1, by + r + 1));
+            }
+        }
+        placer
     }
 }

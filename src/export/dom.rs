@@ -1,8 +1,10 @@
 //! Reading the page: a `<table>` into [`TableData`], and a view's tables, charts and notes, in
 //! page order, into report [`Block`]s.
 
+use leptos::prelude::{GetUntracked, WithUntracked};
 use wasm_bindgen::JsCast;
 
+use super::caption::Caption;
 use super::download::chart_svg;
 use super::html::Block;
 use super::table::{collapse, RawCell, TableData};
@@ -34,17 +36,24 @@ fn row_cells(tr: &web_sys::Element) -> Vec<RawCell> {
             numeric: c.class_name().split_whitespace().any(|k| k == "num"),
             colspan: span(&c, "colspan"),
             rowspan: span(&c, "rowspan"),
+            export_name: c.get_attribute("data-export-name"),
         })
         .collect()
 }
 
-/// The table's header rows and every body row (all `<tbody>`s), as on screen.
+/// The table's header rows and every body row (all `<tbody>`s), as on screen, hidden
+/// export-only columns included.
 pub fn read_table(table: &web_sys::Element) -> TableData {
     let head: Vec<Vec<RawCell>> =
         select_all(table, ":scope > thead > tr").iter().map(row_cells).collect();
     let body: Vec<Vec<RawCell>> =
         select_all(table, ":scope > tbody > tr").iter().map(row_cells).collect();
-    TableData::from_raw(&head, &body)
+    let data = TableData::from_raw(&head, &body);
+    // `data-export-first="a|b"`: columns the export puts first, in that order.
+    match table.get_attribute("data-export-first") {
+        Some(first) => data.with_columns_first(&first.split('|').collect::<Vec<_>>()),
+        None => data,
+    }
 }
 
 /// The first `<table>` inside `holder`.
@@ -53,7 +62,7 @@ pub fn table_in(holder: &web_sys::Element) -> Option<web_sys::Element> {
 }
 
 /// Title of the panel holding `el` (its `h2`), if any.
-fn panel_title(el: &web_sys::Element) -> Option<String> {
+pub fn panel_title(el: &web_sys::Element) -> Option<String> {
     let panel = el.closest(".panel").ok().flatten()?;
     let h2 = panel.query_selector(":scope > h2, :scope > div > h2").ok().flatten()?;
     let t = collapse(&h2.text_content().unwrap_or_default());
@@ -99,4 +108,30 @@ pub fn collect_blocks(root: &web_sys::Element, charts: Option<ExportRegistry>) -
         }
     }
     blocks
+}
+
+/// The caption of the chart whose export bar is `bar`: its panel's title, its canvas's
+/// description, the view and the loaded files.
+pub fn chart_caption(bar: &web_sys::Element, app: Option<crate::state::AppState>) -> Caption {
+    let figure = bar.closest("figure").ok().flatten();
+    let method = figure
+        .as_ref()
+        .and_then(|f| f.query_selector("canvas").ok().flatten())
+        .and_then(|c| c.get_attribute("aria-label"))
+        .unwrap_or_default();
+    let (view, sources): (String, Vec<(String, u64)>) = app.map_or_else(Default::default, |a| {
+        let view = a.view.get_untracked().label().to_owned();
+        let sources = a.datasets.with_untracked(|d| {
+            d.iter().map(|e| (e.summary.name.clone(), e.summary.rows)).collect()
+        });
+        (view, sources)
+    });
+    let date = String::from(js_sys::Date::new_0().to_iso_string());
+    Caption {
+        title: panel_title(bar),
+        method,
+        view,
+        sources,
+        date: date.chars().take(10).collect(),
+    }
 }

@@ -8,6 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::html::strip_xml_controls;
 use super::ExportFormat;
+use crate::charts::theme::px;
 use crate::charts::ChartSpec;
 
 /// Pixel ratio of PNG exports, whatever the screen's.
@@ -65,22 +66,69 @@ pub fn chart_svg(chart: &ChartSpec) -> Result<String, String> {
     chart.to_svg().map(|s| strip_xml_controls(&s))
 }
 
-/// The chart drawn at [`PNG_SCALE`] on a detached canvas (width and height twice the CSS size,
-/// whatever the screen's pixel ratio), encoded as PNG by the browser.
-pub async fn chart_png(chart: &ChartSpec) -> Result<web_sys::Blob, String> {
+/// Caption text size and line height under a PNG, in CSS pixels.
+const CAPTION_FONT_PX: f64 = 12.0;
+const CAPTION_LINE_PX: u32 = 16;
+/// At most this many caption lines (the rest is cut with "…").
+pub const CAPTION_MAX_LINES: usize = 4;
+
+/// Height of the caption band for `lines` lines, in CSS pixels (0 without a caption).
+pub fn caption_height(lines: usize) -> u32 {
+    if lines == 0 {
+        0
+    } else {
+        14 + CAPTION_LINE_PX * lines as u32
+    }
+}
+
+/// Caption characters per line for a chart `width` CSS pixels wide (0.58 em per character, a
+/// little wider than the average sans-serif glyph, so lines never run off the image).
+pub fn caption_chars(width: u32) -> usize {
+    ((f64::from(width) - 24.0) / (0.58 * CAPTION_FONT_PX)).floor().max(8.0) as usize
+}
+
+/// The chart drawn at [`PNG_SCALE`] on a detached canvas (width twice the chart's CSS size,
+/// whatever the screen's pixel ratio), with its caption under it (title, method, data; see
+/// [`super::caption::Caption`]), encoded as PNG by the browser.
+pub async fn chart_png(
+    chart: &ChartSpec,
+    caption: &super::caption::Caption,
+) -> Result<web_sys::Blob, String> {
     let (w, h) = chart.size();
+    let lines = caption.lines(caption_chars(w), CAPTION_MAX_LINES);
+    let band = caption_height(lines.len());
     let canvas: web_sys::HtmlCanvasElement = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.create_element("canvas").ok())
         .and_then(|e| e.dyn_into().ok())
         .ok_or("the browser could not make a canvas")?;
     canvas.set_width(w * PNG_SCALE);
-    canvas.set_height(h * PNG_SCALE);
+    canvas.set_height((h + band) * PNG_SCALE);
     {
         let backend = CanvasBackend::with_canvas_object(canvas.clone())
             .ok_or("this browser gives no 2D canvas")?;
         let root = backend.into_drawing_area();
-        chart.draw(&root, f64::from(PNG_SCALE))?;
+        let scale = f64::from(PNG_SCALE);
+        let (plot, under) = root.split_vertically((h * PNG_SCALE) as i32);
+        chart.draw(&plot, scale)?;
+        under.fill(&WHITE).map_err(|e| e.to_string())?;
+        let rule = crate::charts::theme::GRID;
+        let x0 = px(12.0, scale);
+        under
+            .draw(&PathElement::new(
+                vec![(x0, px(4.0, scale)), ((w * PNG_SCALE) as i32 - x0, px(4.0, scale))],
+                ShapeStyle::from(rule).stroke_width(PNG_SCALE),
+            ))
+            .map_err(|e| e.to_string())?;
+        let font = (crate::charts::theme::FONT, px(CAPTION_FONT_PX, scale))
+            .into_font()
+            .color(&crate::charts::theme::MUTED);
+        for (i, line) in lines.iter().enumerate() {
+            let y = 10.0 + f64::from(CAPTION_LINE_PX) * i as f64;
+            under
+                .draw(&Text::new(line.clone(), (x0, px(y, scale)), font.clone()))
+                .map_err(|e| e.to_string())?;
+        }
         root.present().map_err(|e| e.to_string())?;
     }
     let promise = js_sys::Promise::new(&mut |resolve, reject| {

@@ -4,6 +4,7 @@
 //! Pure parts (CSV quoting, JSON records, the report's HTML, file names) are plain functions with
 //! native tests; the browser parts read the page, draw offscreen and hand a Blob to the browser.
 
+pub mod caption;
 pub mod dom;
 pub mod download;
 pub mod html;

@@ -6,6 +6,7 @@
 //! number behind a rounded display), else its text. Cells of `num` columns become JSON numbers
 //! (`""` and `—` become `null`); every other cell stays a string.
 
+use benchlens_engine::spreadsheet::formula_safe;
 use serde_json::{Map, Number, Value};
 
 use super::html::escape;
@@ -21,6 +22,9 @@ pub struct RawCell {
     pub numeric: bool,
     pub colspan: usize,
     pub rowspan: usize,
+    /// A header cell's name in exports when it differs from its text (`data-export-name`: the
+    /// CLI's `lower` for a column shown as "Lower", an ASCII name for a "−CI" header).
+    pub export_name: Option<String>,
 }
 
 impl RawCell {
@@ -122,7 +126,10 @@ impl TableData {
             let mut parts: Vec<String> = Vec::new();
             for row in &head_grid {
                 if let Some(Some(cell)) = row.get(c) {
-                    let label = header_label(&cell.text);
+                    let label = match &cell.export_name {
+                        Some(name) => collapse(name),
+                        None => header_label(&cell.text),
+                    };
                     if !label.is_empty() && parts.last() != Some(&label) {
                         parts.push(label);
                     }
@@ -158,14 +165,31 @@ impl TableData {
     }
 
     /// RFC 4180: comma separated, CRLF line ends, fields with a comma, quote, CR or LF quoted
-    /// with inner quotes doubled; a header line first.
+    /// with inner quotes doubled; a header line first. Text that a spreadsheet would run as a
+    /// formula gets a leading `'` (OWASP's rule, [`formula_safe`]); numbers stay numbers.
     pub fn to_csv(&self) -> String {
         let mut out = String::new();
-        write_csv_line(&mut out, self.columns.iter().map(String::as_str));
+        write_csv_line(&mut out, self.columns.iter().map(|c| formula_safe(c)));
         for row in &self.rows {
-            write_csv_line(&mut out, row.iter().map(|c| c.value.as_str()));
+            write_csv_line(&mut out, row.iter().map(|c| formula_safe(&c.value)));
         }
         out
+    }
+
+    /// The columns named in `first` (those present, in that order) moved before the others,
+    /// which keep their order: the leaderboard's `lower,upper` next to its rating, with the
+    /// offsets shown on screen after them.
+    pub fn with_columns_first(mut self, first: &[&str]) -> Self {
+        let mut order: Vec<usize> =
+            first.iter().filter_map(|name| self.columns.iter().position(|c| c == name)).collect();
+        order.dedup();
+        let rest: Vec<usize> = (0..self.columns.len()).filter(|i| !order.contains(i)).collect();
+        order.extend(rest);
+        self.columns = order.iter().filter_map(|&i| self.columns.get(i).cloned()).collect();
+        for row in &mut self.rows {
+            *row = order.iter().map(|&i| row.get(i).cloned().unwrap_or_default()).collect();
+        }
+        self
     }
 
     /// Column names made unique for JSON keys ("x", "x (2)", …).
@@ -238,12 +262,12 @@ impl TableData {
     }
 }
 
-fn write_csv_line<'a>(out: &mut String, fields: impl Iterator<Item = &'a str>) {
+fn write_csv_line<S: AsRef<str>>(out: &mut String, fields: impl Iterator<Item = S>) {
     for (i, f) in fields.enumerate() {
         if i > 0 {
             out.push(',');
         }
-        out.push_str(&csv_field(f));
+        out.push_str(&csv_field(f.as_ref()));
     }
     out.push_str("\r\n");
 }

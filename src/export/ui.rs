@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::dom::{collect_blocks, read_table, table_in};
+use super::dom::{chart_caption, collect_blocks, read_table, table_in};
 use super::download::{chart_png, chart_svg, save_blob, save_bytes};
 use super::html::{Provenance, Report};
 use super::{current_view_id, file_name, ExportFormat, ExportRegistry};
@@ -75,11 +75,14 @@ pub fn ChartExportBar(
     let (error, set_error) = signal(None::<String>);
     let (busy, set_busy) = signal(false);
     let view_id = current_view_id();
+    let bar = NodeRef::<leptos::html::Div>::new();
+    let app = use_context::<crate::state::AppState>();
     let png = move |_| {
         let Some(chart) = spec.get_untracked() else { return };
+        let caption = bar.get_untracked().map(|b| chart_caption(&b, app)).unwrap_or_default();
         set_busy.set(true);
         leptos::task::spawn_local(async move {
-            let outcome = match chart_png(&chart).await {
+            let outcome = match chart_png(&chart, &caption).await {
                 Ok(blob) => save_blob(&blob, &file_name(view_id, testid, ExportFormat::Png)),
                 Err(e) => Err(e),
             };
@@ -100,10 +103,10 @@ pub fn ChartExportBar(
     };
     let empty = move || spec.with(Option::is_none);
     view! {
-        <div class="export-bar">
+        <div class="export-bar" node_ref=bar>
             {error_note(error)}
             <button type="button" class="export" data-testid=format!("{testid}-png")
-                title="Download this chart as PNG (2× pixel ratio)"
+                title="Download this chart as PNG (2× pixel ratio, captioned with its title, method and data)"
                 disabled=move || empty() || busy.get() on:click=png>"PNG"</button>
             <button type="button" class="export" data-testid=format!("{testid}-svg")
                 title="Download this chart as SVG (vector, same drawing code)"

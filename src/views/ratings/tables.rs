@@ -185,6 +185,8 @@ pub fn Leaderboard(
                         <td class="num" data-value=m.battles.to_string()>{format::count(m.battles)}</td>
                         {delta_cell(&deltas.subset, &m.model)}
                         {delta_cell(&deltas.style, &m.model)}
+                        <td class="num" hidden data-value=full_opt(m.lower)>{fmt_opt(m.lower, 1)}</td>
+                        <td class="num" hidden data-value=full_opt(m.upper)>{fmt_opt(m.upper, 1)}</td>
                     </tr>
                 }
             })
@@ -192,15 +194,18 @@ pub fn Leaderboard(
     };
     view! {
         <ExportTable testid="leaderboard">
-        <table class="data" data-testid="leaderboard">
+        // Exports carry the interval as the CLI prints it (`lower,upper`, next to the rating) and
+        // the offsets shown on screen as extra columns with ASCII names.
+        <table class="data" data-testid="leaderboard" data-export-first="Rank (UB)|Model|Rating|lower|upper">
             <thead><tr>
                 {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
                 {header(SortKey::Model, "Model", "sort-model")}
                 {header(SortKey::Rating, "Rating", "sort-rating")}
-                <th>"−CI"</th><th>"+CI"</th>
+                <th data-export-name="lower_offset">"−CI"</th><th data-export-name="upper_offset">"+CI"</th>
                 {header(SortKey::Battles, "Battles", "sort-battles")}
                 {move || has_subset.get().then(|| header(SortKey::DeltaSubset, "Δ subset", "sort-delta-subset"))}
                 {move || has_style.get().then(|| header(SortKey::DeltaStyle, "Δ style", "sort-delta-style"))}
+                <th hidden>"lower"</th><th hidden>"upper"</th>
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>

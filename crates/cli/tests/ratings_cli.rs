@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 
 const BATTLES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/battles/genai-arena-clean-battle-20240220.json"
+    "/../../samples/battles/genai-arena-clean-battle-20240220.json"
 );
 
 fn benchlens(args: &[&str]) -> Output {

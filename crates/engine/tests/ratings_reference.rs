@@ -14,7 +14,7 @@ use benchlens_engine::ratings::{
 use benchlens_engine::Battles;
 use serde_json::Value;
 
-const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/battles");
+const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/battles");
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ratings");
 
 fn genai_battles() -> Battles {

@@ -170,10 +170,10 @@ mod tests {
         let name = "imagenhub_Prompt2prompt_edition";
         assert_eq!(Heatmap::shown_label(name), name);
         let wide = map(&[name, "imagenhub_SDXL_generation"]);
-        let narrow = map(&["a", "b"]);
-        // The label column makes room for every character (≥ 6 px each) and the row number.
-        let extra = wide.size().0 - narrow.size().0;
-        assert!(extra >= 6 * (name.len() as u32 - 1), "{extra}");
+        // The label column (width minus two cells and the right margin) makes room for every
+        // character (≥ 6 px each), two spaces and the row number.
+        let label = wide.size().0 - 2 * super::CELL - 20;
+        assert!(label as usize >= 6 * (name.chars().count() + 3), "{label}");
     }
 
     #[test]

@@ -296,8 +296,8 @@ pub(crate) async fn rate(
     if without > 0 {
         warnings.push(format!(
             "{without} selected {} no conv_metadata and {} left out of style control",
-            super::plural(without as u64, "battle has", "battles have"),
-            super::plural(without as u64, "is", "are")
+            super::plural(without, "battle has", "battles have"),
+            super::plural(without, "is", "are")
         ));
     }
     let m = names.len();

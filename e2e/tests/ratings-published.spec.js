@@ -71,8 +71,8 @@ test('two disconnected graphs get one forest plot each, and the heatmaps print w
     page.getByTestId('chart-forest-svg').click(),
   ]);
   const svg = fs.readFileSync(await download.path(), 'utf8');
-  expect(svg).toContain('Group 1 of 2: 6 models');
-  expect(svg).toContain('Group 2 of 2: 7 models');
+  expect(svg).toContain('Group 1 of 2: 7 models, 83 battles');
+  expect(svg).toContain('Group 2 of 2: 6 models, 1,977 battles');
   expect(svg).toContain('not comparable');
   // Heatmap labels are whole: the longest GenAI-Arena name is in the export, not cut.
   const [heat] = await Promise.all([

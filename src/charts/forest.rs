@@ -101,11 +101,14 @@ impl Forest {
             .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
             .draw()
             .map_err(|e| e.to_string())?;
+        let base = root.get_base_pixel();
         // Row labels drawn by hand: plotters' numeric y labels cannot land on row centres.
         let label_font =
             (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, row) in self.rows.iter().enumerate() {
+            // backend_coord is absolute; `root` may be one group's part of a taller canvas.
             let (x, y) = chart.backend_coord(&(lo - pad, n as f64 - i as f64 - 0.5));
+            let (x, y) = (x - base.0, y - base.1);
             let text = shown_label(&row.label);
             root.draw(&Text::new(text, (x - px(6.0, s), y), label_font.clone()))
                 .map_err(|e| e.to_string())?;

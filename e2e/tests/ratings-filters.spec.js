@@ -16,8 +16,10 @@ function cli(name) {
   });
 }
 
-/** The leaderboard as rows {model, rating, minus, plus, battles} (sorted by rank, as shown). */
+/** The leaderboard as rows {model, rating, minus, plus, battles} (sorted by rank, as shown),
+ *  once it is current: a result kept on screen while the next computes is marked stale. */
 async function leaderboard(page) {
+  await expect(page.getByTestId('ratings-stale')).toHaveCount(0);
   return page.getByTestId('leaderboard-row').evaluateAll((rows) => rows.map((r) => {
     const td = [...r.querySelectorAll('td')].map((c) => c.innerText.trim());
     return {
@@ -170,8 +172,10 @@ test('a settings change during a long run gives the new result without waiting f
   await expect.poll(async () => Number((await page.getByTestId('ratings-progress-text').innerText()).match(/(\d+)\//)?.[1] ?? 0)).toBeGreaterThan(20);
   const started = Date.now();
   await page.getByTestId('ratings-ci').selectOption('none');
-  // The 10,000-round run is superseded: the new leaderboard comes within a couple of seconds.
-  await expect(page.getByTestId('leaderboard-row')).toHaveCount(40, { timeout: 5_000 });
+  // The 10,000-round run is superseded: the new leaderboard comes within a couple of seconds
+  // (the last finished one stays on screen, marked stale, until then).
+  await expect(page.getByTestId('ratings-stale')).toHaveCount(0, { timeout: 5_000 });
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(40);
   console.log(`new result ${Date.now() - started} ms after the change`);
   await expect(page.getByTestId('ratings-progress')).toHaveCount(0);
   await expect(page.getByTestId('ratings-cancelled')).toHaveCount(0);

@@ -1,4 +1,6 @@
 //! Forest plot: one row per model, the rating as a dot and its confidence interval as a bar.
+//! [`ForestGroups`] stacks one plot per disconnected comparison graph, each with its own axis
+//! and title, because ratings from graphs that never met are not on a common scale.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -24,6 +26,23 @@ pub struct Forest {
 }
 
 const ROW_PX: u32 = 22;
+/// Longest row label drawn in full (characters); longer ones end in "…".
+const MAX_LABEL_CHARS: usize = 48;
+
+/// Characters of the longest label, capped.
+fn label_chars(rows: &[ForestRow]) -> usize {
+    rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).min(MAX_LABEL_CHARS)
+}
+
+/// A label cut to `max_chars` with an ellipsis when longer.
+fn shown_label(label: &str, max_chars: usize) -> String {
+    if label.chars().count() <= max_chars {
+        return label.to_owned();
+    }
+    let mut s: String = label.chars().take(max_chars.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
 
 impl Forest {
     /// CSS size.
@@ -36,6 +55,16 @@ impl Forest {
         &self,
         root: &DrawingArea<DB, Shift>,
         s: f64,
+    ) -> Result<(), String> {
+        self.draw_with_labels(root, s, label_chars(&self.rows))
+    }
+
+    /// Paints it with room for labels of `longest` characters (so stacked plots align).
+    fn draw_with_labels<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        s: f64,
+        longest: usize,
     ) -> Result<(), String> {
         let finite = |v: &f64| v.is_finite();
         let values: Vec<f64> = self
@@ -54,9 +83,8 @@ impl Forest {
         let n = self.rows.len();
         // Row labels take at most 40 % of the width drawn (a phone), cut with "…".
         let css_width = f64::from(root.dim_in_pixel().0) / s.max(1e-9);
-        let max_chars = (((css_width * 0.4 - 12.0) / 6.6) as usize).clamp(8, 40);
-        let longest =
-            self.rows.iter().map(|r| r.label.chars().count()).max().unwrap_or(4).min(max_chars);
+        let max_chars = (((css_width * 0.4 - 12.0) / 6.6) as usize).clamp(8, MAX_LABEL_CHARS);
+        let longest = longest.min(max_chars);
         let mut chart = ChartBuilder::on(root)
             .margin(px(10.0, s))
             .x_label_area_size(px(36.0, s))
@@ -77,16 +105,15 @@ impl Forest {
             .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
             .draw()
             .map_err(|e| e.to_string())?;
+        let base = root.get_base_pixel();
         // Row labels drawn by hand: plotters' numeric y labels cannot land on row centres.
         let label_font =
             (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Right, VPos::Center));
         for (i, row) in self.rows.iter().enumerate() {
+            // backend_coord is absolute; `root` may be one group's part of a taller canvas.
             let (x, y) = chart.backend_coord(&(lo - pad, n as f64 - i as f64 - 0.5));
-            let mut text: String = row.label.chars().take(max_chars).collect();
-            if row.label.chars().count() > max_chars {
-                text.pop();
-                text.push('…');
-            }
+            let (x, y) = (x - base.0, y - base.1);
+            let text = shown_label(&row.label, max_chars);
             root.draw(&Text::new(text, (x - px(6.0, s), y), label_font.clone()))
                 .map_err(|e| e.to_string())?;
         }
@@ -113,6 +140,63 @@ impl Forest {
                     .map_err(|e| e.to_string())?;
             }
         }
+        Ok(())
+    }
+}
+
+/// One forest plot per disconnected comparison graph, stacked, with a title each and a note
+/// that ratings across them are not comparable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForestGroups {
+    /// (title, plot) per group, top to bottom.
+    pub groups: Vec<(String, Forest)>,
+    /// Printed under the plots.
+    pub note: String,
+}
+
+/// Height of a group's title line and of the note.
+const TITLE_PX: u32 = 26;
+
+impl ForestGroups {
+    /// CSS size.
+    pub fn size(&self) -> (u32, u32) {
+        let plots: u32 = self.groups.iter().map(|(_, f)| TITLE_PX + f.size().1).sum();
+        (760, plots + TITLE_PX)
+    }
+
+    /// Paints it.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        s: f64,
+    ) -> Result<(), String> {
+        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+        let longest = self.groups.iter().map(|(_, f)| label_chars(&f.rows)).max().unwrap_or(4);
+        let title_font = (FONT, px(13.0, s)).into_font().color(&INK);
+        let mut rest = root.clone();
+        for (i, (title, forest)) in self.groups.iter().enumerate() {
+            let (head, below) = rest.split_vertically(px(f64::from(TITLE_PX), s));
+            if i > 0 {
+                // A rule between groups: the eye should not run one axis into the next.
+                let (w, _) = head.dim_in_pixel();
+                head.draw(&PathElement::new(
+                    vec![(px(8.0, s), px(2.0, s)), (w as i32 - px(8.0, s), px(2.0, s))],
+                    ShapeStyle::from(GRID).stroke_width(px(2.0, s).max(1) as u32),
+                ))
+                .map_err(err)?;
+            }
+            head.draw(&Text::new(title.clone(), (px(10.0, s), px(8.0, s)), title_font.clone()))
+                .map_err(err)?;
+            let (plot, next) = below.split_vertically(px(f64::from(forest.size().1), s));
+            forest.draw_with_labels(&plot, s, longest)?;
+            rest = next;
+        }
+        rest.draw(&Text::new(
+            self.note.clone(),
+            (px(10.0, s), px(6.0, s)),
+            (FONT, px(12.0, s)).into_font().color(&MUTED),
+        ))
+        .map_err(err)?;
         Ok(())
     }
 }

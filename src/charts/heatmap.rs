@@ -1,5 +1,7 @@
 //! Square heatmap of a model × model matrix (win fractions, battle counts, predicted win rates),
-//! with the value printed in each cell.
+//! with the value printed in each cell. Row labels are the full model names (the label column
+//! grows to fit them); columns carry the row numbers, since rotated text is not portable
+//! across plotters backends.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,13 +24,34 @@ pub struct Heatmap {
 }
 
 const CELL: u32 = 34;
-const LABEL: u32 = 215;
+/// Labels longer than this (characters) end in "…"; model names in real logs stay well below.
+const MAX_LABEL_CHARS: usize = 64;
+/// Average width of one 11 px label character, generous so a wide name still fits.
+const CHAR_PX: f64 = 6.6;
 
 impl Heatmap {
     /// CSS size.
     pub fn size(&self) -> (u32, u32) {
         let n = self.labels.len().max(1) as u32;
-        (LABEL + CELL * n + 20, CELL * n + 50)
+        (self.label_width() + CELL * n + 20, CELL * n + 50)
+    }
+
+    /// Width of the row-label column: the longest label plus its row number.
+    fn label_width(&self) -> u32 {
+        let longest = self.labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        let digits = self.labels.len().to_string().len();
+        let chars = longest.min(MAX_LABEL_CHARS) + 2 + digits;
+        (16.0 + CHAR_PX * chars as f64).ceil().max(80.0) as u32
+    }
+
+    /// The label as drawn: complete up to [`MAX_LABEL_CHARS`].
+    pub fn shown_label(label: &str) -> String {
+        if label.chars().count() <= MAX_LABEL_CHARS {
+            return label.to_owned();
+        }
+        let mut s: String = label.chars().take(MAX_LABEL_CHARS - 1).collect();
+        s.push('…');
+        s
     }
 
     fn colour(&self, v: f64) -> RGBColor {
@@ -56,7 +79,7 @@ impl Heatmap {
     ) -> Result<(), String> {
         let n = self.labels.len();
         let cell = px(f64::from(CELL), s);
-        let left = px(f64::from(LABEL), s);
+        let left = px(f64::from(self.label_width()), s);
         let top = px(44.0, s);
         let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         root.draw(&Text::new(
@@ -68,11 +91,8 @@ impl Heatmap {
         let label_font = (FONT, px(11.0, s)).into_font().color(&INK);
         let cell_font = (FONT, px(10.0, s)).into_font();
         for (r, label) in self.labels.iter().enumerate() {
-            // Rows carry their number; columns show only the number (rotated text is not
-            // portable across backends).
-            let short: String = label.chars().take(26).collect();
             let y = top + r as i32 * cell + cell / 2;
-            let row_label = format!("{short}  {}", r + 1);
+            let row_label = format!("{}  {}", Self::shown_label(label), r + 1);
             root.draw(&Text::new(
                 row_label,
                 (left - px(6.0, s), y),
@@ -127,4 +147,40 @@ impl Heatmap {
 
 fn lerp(a: f64, b: f64, t: f64) -> f64 {
     a + (b - a) * t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Heatmap;
+
+    fn map(labels: &[&str]) -> Heatmap {
+        Heatmap {
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            values: vec![vec![None; labels.len()]; labels.len()],
+            min: 0.0,
+            max: 1.0,
+            decimals: 2,
+            title: "t".into(),
+        }
+    }
+
+    #[test]
+    fn genai_arena_names_are_drawn_complete() {
+        // The longest model name in the GenAI-Arena log, cut at 26 characters before.
+        let name = "imagenhub_Prompt2prompt_edition";
+        assert_eq!(Heatmap::shown_label(name), name);
+        let wide = map(&[name, "imagenhub_SDXL_generation"]);
+        // The label column (width minus two cells and the right margin) makes room for every
+        // character (≥ 6 px each), two spaces and the row number.
+        let label = wide.size().0 - 2 * super::CELL - 20;
+        assert!(label as usize >= 6 * (name.chars().count() + 3), "{label}");
+    }
+
+    #[test]
+    fn absurdly_long_labels_end_in_an_ellipsis() {
+        let long = "m".repeat(200);
+        let shown = Heatmap::shown_label(&long);
+        assert_eq!(shown.chars().count(), 64);
+        assert!(shown.ends_with('…'));
+    }
 }

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ChartSpec {
     Forest(forest::Forest),
+    /// One forest plot per disconnected comparison graph.
+    ForestGroups(forest::ForestGroups),
     Heatmap(heatmap::Heatmap),
     Scatter(scatter::Scatter),
     Slope(slope::Slope),
@@ -31,6 +33,7 @@ impl ChartSpec {
     pub fn size(&self) -> (u32, u32) {
         match self {
             Self::Forest(c) => c.size(),
+            Self::ForestGroups(c) => c.size(),
             Self::Heatmap(c) => c.size(),
             Self::Scatter(c) => c.size(),
             Self::Slope(c) => c.size(),
@@ -68,6 +71,7 @@ impl ChartSpec {
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         match self {
             Self::Forest(c) => c.draw(root, scale),
+            Self::ForestGroups(c) => c.draw(root, scale),
             Self::Heatmap(c) => c.draw(root, scale),
             Self::Scatter(c) => c.draw(root, scale),
             Self::Slope(c) => c.draw(root, scale),

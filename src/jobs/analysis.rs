@@ -15,11 +15,14 @@ use super::protocol::JobId;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum AnalysisRequest {
     /// Rate every battle log and pair-count dataset among `datasets` as one input; with
-    /// `compare_with`, also rate under those settings and line the two up.
+    /// `compare_with`, also rate under those settings and line the two up; `leaderboards` are
+    /// published leaderboards to line the ratings up with.
     Ratings {
         datasets: Vec<JobId>,
         settings: RatingsSettings,
         compare_with: Option<RatingsSettings>,
+        #[serde(default)]
+        leaderboards: Vec<JobId>,
     },
     /// Judge benchmark on the judge files among `datasets`; `leaderboards` are published
     /// leaderboards to line AlpacaEval results up with.
@@ -54,6 +57,9 @@ pub struct RatingsOutcome {
     /// Cumulative Bradley–Terry at the end of each month (when the log spans several months).
     #[serde(default)]
     pub monthly: Vec<ratings::history::MonthlyRatings>,
+    /// Our ratings against the loaded published leaderboard, when one names our models.
+    #[serde(default)]
+    pub published: Option<ratings::published::PublishedComparison>,
 }
 
 /// Values present in the battle logs, for the filter controls.
@@ -92,8 +98,8 @@ pub async fn run(
     ticker: &mut Ticker<'_>,
 ) -> Result<AnalysisResult, String> {
     match request {
-        AnalysisRequest::Ratings { datasets: ids, settings, compare_with } => {
-            rate(datasets, ids, settings, compare_with.as_ref(), ticker)
+        AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards } => {
+            rate(datasets, ids, leaderboards, settings, compare_with.as_ref(), ticker)
                 .await
                 .map(|o| AnalysisResult::Ratings(Box::new(o)))
         }
@@ -121,6 +127,7 @@ pub async fn run(
 async fn rate(
     datasets: &super::Datasets,
     ids: &[JobId],
+    leaderboards: &[JobId],
     settings: &RatingsSettings,
     compare_with: Option<&RatingsSettings>,
     ticker: &mut Ticker<'_>,
@@ -192,7 +199,22 @@ async fn rate(
         }
         _ => Vec::new(),
     };
-    Ok(RatingsOutcome { result, comparison, facets, languages, monthly })
+    let boards: Vec<ratings::published::PublishedTable<'_>> = leaderboards
+        .iter()
+        .filter_map(|id| datasets.get(id))
+        .filter_map(|p| {
+            p.table().map(|table| ratings::published::PublishedTable {
+                name: p.summary.name.as_str(),
+                table,
+            })
+        })
+        .collect();
+    let published = if boards.is_empty() {
+        None
+    } else {
+        ratings::published::compare(input, settings, &result, &boards)
+    };
+    Ok(RatingsOutcome { result, comparison, facets, languages, monthly, published })
 }
 
 fn facets(b: &Battles) -> BattleFacets {

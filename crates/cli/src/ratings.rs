@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use benchlens_engine::dataset::Dataset;
 use benchlens_engine::formats::LoadOptions;
 use benchlens_engine::ratings::{
-    self, merge, pair_counts, Aggregate, Anchor, CiMethod, Method, RatingsInput, RatingsResult,
-    RatingsSettings, TieRule,
+    self, merge, pair_counts, published, Aggregate, Anchor, CiMethod, Method, RatingsInput,
+    RatingsResult, RatingsSettings, TieRule,
 };
-use benchlens_engine::Battles;
+use benchlens_engine::{Battles, Table};
 
 use crate::output::{self, OutputFormat};
 
@@ -33,7 +33,9 @@ Pair-count files (model_a,model_b,wins_a,wins_b,ties) accept only the model filt
 and exclude_ties.
 
 CSV output: model,rating,lower,upper,rank_ub,battles (lower/upper empty with --ci none); with
---style-control a blank line and a feature,coefficient,lower,upper table follow. Models in
+--published two more columns, published,delta_published (ours − published; empty for models the
+leaderboard does not list); with --style-control a blank line and a
+feature,coefficient,lower,upper table follow. Models in
 disconnected comparison graphs are rated separately (rank_ub is within each graph; see stderr).";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -107,6 +109,12 @@ pub struct RatingsArgs {
     /// Control for answer length and markdown (FastChat's style control).
     #[arg(long)]
     pub style_control: bool,
+    /// A published leaderboard CSV (FastChat / GenAI-Arena / MTEB-Arena shape: key, Model,
+    /// "Arena Elo rating (anony)", "Arena Elo rating (full)", …) to compare with: adds the
+    /// columns published,delta_published and says on stderr how many models matched and
+    /// whether the 2023–24 L2 method would reproduce the published values. Repeatable.
+    #[arg(long = "published", value_name = "LEADERBOARD.csv")]
+    pub published: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutputFormat,
@@ -220,18 +228,31 @@ fn number(x: f64) -> String {
     format!("{x:.4}")
 }
 
-fn print_csv(result: &RatingsResult) -> Result<(), String> {
+fn print_csv(
+    result: &RatingsResult,
+    published: Option<&published::PublishedComparison>,
+) -> Result<(), String> {
     let rows = result.ratings.iter().map(|r| {
-        vec![
+        let mut row = vec![
             r.model.clone(),
             number(r.rating),
             r.lower.map(number).unwrap_or_default(),
             r.upper.map(number).unwrap_or_default(),
             r.rank_ub.to_string(),
             r.battles.to_string(),
-        ]
+        ];
+        if let Some(p) = published {
+            let hit = p.rows.iter().find(|x| x.model == r.model);
+            row.push(hit.map(|x| number(x.published)).unwrap_or_default());
+            row.push(hit.map(|x| number(x.delta)).unwrap_or_default());
+        }
+        row
     });
-    output::print_csv(&["model", "rating", "lower", "upper", "rank_ub", "battles"], rows)?;
+    let mut header = vec!["model", "rating", "lower", "upper", "rank_ub", "battles"];
+    if published.is_some() {
+        header.extend(["published", "delta_published"]);
+    }
+    output::print_csv(&header, rows)?;
     if let Some(style) = &result.style {
         output::print_line("")?;
         let rows = style.coefficients.iter().map(|c| {
@@ -251,17 +272,79 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
     let s = settings(args)?;
     let (battles, counts) = load_inputs(&args.files)?;
     let input = RatingsInput { battles: battles.as_ref(), pair_counts: counts.as_ref() };
+    // Read before the (possibly long) fit, so a wrong file fails fast.
+    let leaderboards = load_published(&args.published)?;
     if !args.compare.is_empty() {
-        return run_comparison(args, input, &s);
+        return run_comparison(args, input, &s, &leaderboards);
     }
     let result = ratings::rate(input, &s).map_err(|e| e.to_string())?;
     for w in &result.warnings {
         eprintln!("benchlens: warning: {w}");
     }
+    let comparison = compare_published(&leaderboards, input, &s, &result)?;
     match args.format {
-        OutputFormat::Json => output::print_json(&result),
-        OutputFormat::Csv => print_csv(&result),
+        OutputFormat::Json => {
+            output::print_json(&RatingsJson { result: &result, published: comparison.as_ref() })
+        }
+        OutputFormat::Csv => print_csv(&result, comparison.as_ref()),
     }
+}
+
+/// `--format json`: the result's fields, plus `published` with `--published`.
+#[derive(serde::Serialize)]
+struct RatingsJson<'a> {
+    #[serde(flatten)]
+    result: &'a RatingsResult,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<&'a published::PublishedComparison>,
+}
+
+/// The `--published` files as (file name, table).
+fn load_published(files: &[PathBuf]) -> Result<Vec<(String, Table)>, String> {
+    let parsed = output::load_many(files, &LoadOptions::default())?;
+    files
+        .iter()
+        .zip(parsed)
+        .map(|(path, p)| match p.data {
+            Dataset::Table(t) => Ok((path.display().to_string(), t)),
+            _ => Err(format!(
+                "{}: --published expects a leaderboard table (key, Model, Arena Elo rating …); detected {}",
+                path.display(),
+                p.summary.kind_reason
+            )),
+        })
+        .collect()
+}
+
+/// Lines the result up with the `--published` leaderboards (one sentence on stderr).
+fn compare_published(
+    tables: &[(String, Table)],
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+    result: &RatingsResult,
+) -> Result<Option<published::PublishedComparison>, String> {
+    if tables.is_empty() {
+        return Ok(None);
+    }
+    let named: Vec<published::PublishedTable<'_>> =
+        tables.iter().map(|(name, t)| published::PublishedTable { name, table: t }).collect();
+    let comparison = published::compare(input, s, result, &named);
+    match &comparison {
+        Some(c) => {
+            for w in &c.warnings {
+                eprintln!("benchlens: warning: {w}");
+            }
+            eprintln!("benchlens: {}", c.summary());
+        }
+        None => {
+            let names: Vec<String> = tables.iter().map(|(n, _)| n.clone()).collect();
+            return Err(format!(
+                "{}: no rated model found in the published leaderboard (or it has no rating column: expected \"Arena Elo rating (full)\" or \"(anony)\")",
+                names.join(", ")
+            ));
+        }
+    }
+    Ok(comparison)
 }
 
 /// `--compare`: the leaderboard under --filter, then the Δ-rank table against the subset.
@@ -269,6 +352,7 @@ fn run_comparison(
     args: &RatingsArgs,
     input: RatingsInput<'_>,
     s: &RatingsSettings,
+    leaderboards: &[(String, Table)],
 ) -> Result<(), String> {
     let mut extra = ratings::Filters::default();
     for f in &args.compare {
@@ -282,7 +366,7 @@ fn run_comparison(
     if args.format == OutputFormat::Json {
         return output::print_json(&comparison);
     }
-    print_csv(&comparison.a)?;
+    print_csv(&comparison.a, compare_published(leaderboards, input, s, &comparison.a)?.as_ref())?;
     output::print_line("")?;
     let opt = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
     let rows = comparison.rows.iter().map(|r| {

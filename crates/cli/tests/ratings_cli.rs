@@ -271,3 +271,57 @@ fn compare_prints_the_delta_rank_table_of_the_subset() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--compare"));
 }
+
+/// The sample copies in the repo (`samples/battles/`): battles and both published leaderboards.
+const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/battles");
+
+fn sample(name: &str) -> String {
+    format!("{SAMPLES}/{name}")
+}
+
+#[test]
+fn published_adds_two_columns_and_says_how_well_we_match() {
+    let battles = sample("genai-arena-clean-battle-20240220.json");
+    let t2i = sample("genai_arena_t2i_generation_leaderboard_20240220.csv");
+    let editing = sample("genai_arena_image_editing_leaderboard_20240220.csv");
+    let run = |legacy: bool| {
+        let mut args =
+            vec!["ratings", &battles, "--ci", "none", "--published", &t2i, "--published", &editing];
+        if legacy {
+            args.push("--legacy-l2");
+        }
+        benchlens(&args)
+    };
+    let out = run(false);
+    let csv = stdout(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        csv.lines().next(),
+        Some("model,rating,lower,upper,rank_ub,battles,published,delta_published")
+    );
+    assert!(stderr.contains("13 of 13 published models matched"), "{stderr}");
+    assert!(stderr.contains("after dropping the imagenhub_ prefix"), "{stderr}");
+    assert!(stderr.contains("2023–24 L2 method reproduces them"), "{stderr}");
+    // Published "Arena Elo rating (full)" of PlayGroundV2: 1150.901721636401.
+    let fields = row(&csv, "imagenhub_PlayGroundV2_generation");
+    assert_eq!(fields[5], "1150.9017");
+    let (rating, delta): (f64, f64) =
+        (fields[0].parse().expect("rating"), fields[6].parse().expect("delta"));
+    assert!((rating - 1150.9017 - delta).abs() < 1e-3);
+    // With the L2 method every Δ is below a hundredth of a point.
+    let csv = stdout(&run(true));
+    for line in csv.lines().skip(1) {
+        let delta: f64 = line.rsplit(',').next().expect("delta").parse().expect("number");
+        assert!(delta.abs() < 0.01, "{line}");
+    }
+}
+
+#[test]
+fn published_file_that_is_not_a_leaderboard_is_refused_before_rating() {
+    let battles = sample("genai-arena-clean-battle-20240220.json");
+    let out = benchlens(&["ratings", &battles, "--ci", "none", "--published", &battles]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("genai-arena-clean-battle-20240220.json"), "{stderr}");
+    assert!(stderr.contains("--published expects a leaderboard table"), "{stderr}");
+}

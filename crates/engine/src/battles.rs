@@ -552,8 +552,8 @@ impl BattleBuilder {
         }
         if self.battles.self_battles > 0 {
             warnings.push(format!(
-                "{} battles of a model against itself skipped",
-                self.battles.self_battles
+                "{} of a model against itself skipped",
+                crate::ratings::format_count(self.battles.self_battles, "battle", "battles")
             ));
         }
         if self.category_overflow {

@@ -18,6 +18,26 @@ fn select_value(ev: &leptos::ev::Event) -> String {
     select.value()
 }
 
+/// Fewest and most bootstrap rounds the page runs: fewer than 10 gives no usable percentile,
+/// more than 10,000 only adds waiting (the 2.5 % quantile is stable to ±0.1 point well before).
+const MIN_ROUNDS: u32 = 10;
+const MAX_ROUNDS: u32 = 10_000;
+
+/// Rounds asked → rounds run, and the note explaining a clamp.
+pub(super) fn clamp_rounds(asked: u64) -> (u32, Option<String>) {
+    let n = asked.clamp(u64::from(MIN_ROUNDS), u64::from(MAX_ROUNDS)) as u32;
+    let note = (u64::from(n) != asked).then(|| {
+        let bound = if n == MAX_ROUNDS { "capped at" } else { "at least" };
+        format!(
+            "Rounds are {bound} {}: {} asked, {} run.",
+            crate::format::count(u64::from(n)),
+            crate::format::count(asked),
+            crate::format::count(u64::from(n))
+        )
+    });
+    (n, note)
+}
+
 /// The settings form. Every change re-runs the analysis in the worker.
 #[component]
 pub fn RatingsControls(
@@ -51,6 +71,20 @@ pub fn RatingsControls(
                 _ => CiMethod::Bootstrap,
             }
         });
+    };
+    // Out-of-range rounds are clamped, and the field says so rather than changing silently.
+    let (rounds_note, set_rounds_note) = signal(None::<String>);
+    let on_rounds = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        let Ok(asked) = text.trim().parse::<u64>() else {
+            set_rounds_note.set(Some(format!("“{text}” is not a whole number; rounds unchanged.")));
+            return;
+        };
+        let (n, note) = clamp_rounds(asked);
+        set_rounds_note.set(note);
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        input.set_value(&n.to_string());
+        edit(&|s| s.bootstrap_rounds = n);
     };
     let on_compare =
         move |ev: leptos::ev::Event| vs.compare.set(CompareWith::parse(&select_value(&ev)));
@@ -118,9 +152,10 @@ pub fn RatingsControls(
                 </select>
             </label>
             <label>"Rounds"
-                <input type="number" min="10" max="10000" step="10" data-testid="ratings-rounds"
+                <input type="number" min=MIN_ROUNDS.to_string() max=MAX_ROUNDS.to_string() step="10" data-testid="ratings-rounds"
                     prop:value=move || settings.with(|s| s.bootstrap_rounds.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u32>() { edit(&|s| s.bootstrap_rounds = n.clamp(10, 10_000)); } }/>
+                    on:change=on_rounds/>
+                {move || rounds_note.get().map(|n| view! { <span class="field-note" role="status" data-testid="ratings-rounds-note">{n}</span> })}
             </label>
             <label>"Seed"
                 <input type="number" min="0" data-testid="ratings-seed"

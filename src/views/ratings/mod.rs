@@ -4,6 +4,8 @@
 mod checklist;
 mod compare;
 mod controls;
+mod legend;
+mod published;
 mod share;
 mod specs;
 mod tables;
@@ -57,29 +59,38 @@ pub fn RatingsView() -> impl IntoView {
     let view_state = expect_context::<RatingsViewState>();
     crate::export::provide_export_registry();
     let request = Memo::new(move |_| {
-        let ids: Vec<u32> = app.datasets.with(|d| {
-            d.iter()
-                .filter(|e| {
-                    matches!(e.summary.kind, DatasetKind::BattleLog | DatasetKind::PairCounts)
-                })
-                .filter(|e| !e.summary.failed())
-                .map(|e| e.id)
-                .collect()
-        });
+        let of_kind = |kinds: &[DatasetKind]| -> Vec<u32> {
+            app.datasets.with(|d| {
+                d.iter()
+                    .filter(|e| kinds.contains(&e.summary.kind) && !e.summary.failed())
+                    .map(|e| e.id)
+                    .collect()
+            })
+        };
+        let ids = of_kind(&[DatasetKind::BattleLog, DatasetKind::PairCounts]);
+        let leaderboards = of_kind(&[DatasetKind::Leaderboard]);
         if ids.is_empty() {
             return Err("Load a battle log (FastChat clean_battle JSON/JSONL/CSV) or a pair-count file to see ratings.".to_string());
         }
         let settings = view_state.settings.get();
         let compare_with = view_state.compare.get().map(|c| c.apply(&settings));
-        Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with })
+        Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards })
     });
     let run = use_tracked_analysis(request);
     let analysis = run.state;
-    let outcome = Memo::new(move |_| match analysis.get() {
+    // The last finished outcome stays on screen while a new one computes and after a Cancel
+    // (marked stale), instead of an empty panel.
+    let outcome = Memo::new(move |prev: Option<&Option<RatingsOutcome>>| match analysis.get() {
         AnalysisState::Done(r) => match *r {
             AnalysisResult::Ratings(o) => Some(*o),
             _ => None,
         },
+        AnalysisState::Running => prev.cloned().flatten(),
+        _ => None,
+    });
+    let stale = Memo::new(move |_| match analysis.get() {
+        AnalysisState::Running => Some(Staleness::SettingsChanged),
+        AnalysisState::Done(_) if run.cancelled.with(Option::is_some) => Some(Staleness::Cancelled),
         _ => None,
     });
     view! {
@@ -94,9 +105,44 @@ pub fn RatingsView() -> impl IntoView {
             }}
             <AnalysisProgressBar run=run testid="ratings"/>
             <Show when=move || outcome.with(Option::is_some)>
-                <RatingsResults outcome=Signal::derive(move || outcome.get())/>
+                <StaleNote stale=stale/>
+                <div class="ratings-results" class:stale=move || stale.with(Option::is_some) data-testid="ratings-results">
+                    <RatingsResults outcome=Signal::derive(move || outcome.get())/>
+                </div>
             </Show>
         </section>
+    }
+}
+
+/// Why the result on screen is not the one the settings ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Staleness {
+    /// A new run is computing.
+    SettingsChanged,
+    /// The user cancelled the run for the current settings.
+    Cancelled,
+}
+
+/// The mark over a result that no longer matches the settings above it.
+#[component]
+fn StaleNote(
+    /// Why it is stale; nothing is shown when the result is current.
+    stale: Memo<Option<Staleness>>,
+) -> impl IntoView {
+    move || {
+        stale.get().map(|why| {
+            let (kind, text) = match why {
+                Staleness::SettingsChanged => (
+                    "settings-changed",
+                    "Stale — settings changed: below is the last finished result; the new one is computing.",
+                ),
+                Staleness::Cancelled => (
+                    "cancelled",
+                    "Stale — cancelled: below is the last finished result; it does not reflect the settings above.",
+                ),
+            };
+            view! { <p class="stale-note" role="status" data-testid="ratings-stale" data-stale=kind>{text}</p> }
+        })
     }
 }
 
@@ -122,6 +168,7 @@ fn RatingsResults(
     });
     view! {
         <tables::Notes outcome=outcome/>
+        <published::PublishedNote outcome=outcome/>
         <div class="panel">
             <h2>"Leaderboard"</h2>
             <tables::Leaderboard outcome=outcome/>

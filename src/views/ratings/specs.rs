@@ -4,10 +4,12 @@
 use benchlens_engine::ratings::compare::Comparison;
 use benchlens_engine::ratings::RatingsResult;
 
-use crate::charts::forest::{Forest, ForestRow};
+use benchlens_engine::ratings::plural;
+
+use crate::charts::forest::{Forest, ForestGroups, ForestRow};
 use crate::charts::heatmap::Heatmap;
 use crate::charts::slope::Slope;
-use crate::charts::xy::{LegendAt, XyAxis, XyPlot, XySeries};
+use crate::charts::xy::{XyAxis, XyPlot, XySeries};
 use crate::charts::ChartSpec;
 use benchlens_engine::ratings::elo::EloHistory;
 use benchlens_engine::ratings::history::MonthlyRatings;
@@ -17,12 +19,14 @@ fn order(r: &RatingsResult) -> Vec<String> {
     r.ratings.iter().map(|m| m.model.clone()).collect()
 }
 
-/// Forest plot of ratings and intervals.
+/// Forest plot of ratings and intervals; one plot per comparison graph when the battles fall
+/// into several graphs that never met.
 pub fn forest(r: &RatingsResult) -> ChartSpec {
-    ChartSpec::Forest(Forest {
+    let plot = |component: Option<u32>| Forest {
         rows: r
             .ratings
             .iter()
+            .filter(|m| component.is_none_or(|c| m.component == c))
             .map(|m| ForestRow {
                 label: m.model.clone(),
                 value: m.rating,
@@ -31,6 +35,33 @@ pub fn forest(r: &RatingsResult) -> ChartSpec {
             })
             .collect(),
         x_label: "rating".into(),
+    };
+    if r.components.len() < 2 {
+        return ChartSpec::Forest(plot(None));
+    }
+    let groups = r
+        .components
+        .iter()
+        .enumerate()
+        .map(|(c, report)| {
+            let n = report.models.len() as u64;
+            let title = format!(
+                "Group {} of {}: {} {}, {} {}",
+                c + 1,
+                r.components.len(),
+                n,
+                plural(n, "model", "models"),
+                crate::format::count(report.battles),
+                plural(report.battles, "battle", "battles"),
+            );
+            (title, plot(Some(c as u32)))
+        })
+        .collect();
+    ChartSpec::ForestGroups(ForestGroups {
+        groups,
+        note: "No battle connects these groups: each is rated on its own scale, so ratings \
+               across groups are not comparable."
+            .into(),
     })
 }
 
@@ -163,7 +194,7 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
     };
     // As many lines as the palette has distinct colours.
     let leaders: Vec<&String> = last.ratings.iter().take(6).map(|(m, _)| m).collect();
-    let series = leaders
+    let mut series: Vec<XySeries> = leaders
         .iter()
         .enumerate()
         .map(|(i, model)| XySeries::Line {
@@ -182,13 +213,14 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
             label_start: false,
         })
         .collect();
+    let (legend, height) = super::legend::place(&mut series, (760, 380));
     Some(ChartSpec::Xy(XyPlot {
         x,
         y: XyAxis::new("rating (cumulative Bradley–Terry)", false),
         series,
-        legend: LegendAt::LowerLeft,
+        legend,
         width: 760,
-        height: 380,
+        height,
     }))
 }
 
@@ -203,7 +235,7 @@ pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
             .total_cmp(&last.ratings[a])
             .then_with(|| history.models[a].cmp(&history.models[b]))
     });
-    let series = order
+    let mut series: Vec<XySeries> = order
         .iter()
         .take(6)
         .enumerate()
@@ -223,13 +255,14 @@ pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
             label_start: false,
         })
         .collect();
+    let (legend, height) = super::legend::place(&mut series, (760, 380));
     Some(ChartSpec::Xy(XyPlot {
         x: XyAxis::new("battles processed (timestamp order)", false),
         y: XyAxis::new("online Elo rating", false),
         series,
-        legend: LegendAt::LowerLeft,
+        legend,
         width: 760,
-        height: 380,
+        height,
     }))
 }
 

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use benchlens_engine::ratings::plural;
+
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
@@ -24,8 +26,9 @@ pub fn Notes(
         outcome.get().map(|o| {
             let r = &o.result;
             let mut notes = vec![format!(
-                "{} battles rated{}",
+                "{} {} rated{}",
                 format::count(r.battles_used),
+                plural(r.battles_used, "battle", "battles"),
                 if r.filter.total > 0 && r.filter.kept < r.filter.total {
                     format!(
                         " of {} (filters removed {})",
@@ -48,8 +51,10 @@ pub fn Notes(
                 }
                 if c.failed_replicates > 0 {
                     notes.push(format!(
-                        "{} bootstrap replicates had no finite fit and were left out.",
-                        c.failed_replicates
+                        "{} bootstrap {} no finite fit and {} left out.",
+                        c.failed_replicates,
+                        plural(u64::from(c.failed_replicates), "replicate had", "replicates had"),
+                        plural(u64::from(c.failed_replicates), "was", "were"),
                     ));
                 }
             }
@@ -72,6 +77,7 @@ enum SortKey {
     Battles,
     DeltaSubset,
     DeltaStyle,
+    DeltaPublished,
 }
 
 /// Rank change per model, when that column is on.
@@ -135,6 +141,8 @@ pub fn Leaderboard(
     let has_style = Signal::derive(move || {
         outcome.with(|o| o.as_ref().is_some_and(|o| o.result.style.is_some()))
     });
+    let has_published =
+        Signal::derive(move || outcome.with(|o| o.as_ref().is_some_and(|o| o.published.is_some())));
     let header = move |key: SortKey, label: &'static str, testid: &'static str| {
         let ascending = matches!(key, SortKey::Rank | SortKey::Model);
         view! {
@@ -147,6 +155,9 @@ pub fn Leaderboard(
         let Some(o) = outcome.get() else { return Vec::new() };
         let mut rows = o.result.ratings.clone();
         let deltas = RankDeltas::of(&o);
+        let published = super::published::by_model(&o);
+        let published_delta =
+            |m: &str| published.as_ref().and_then(|p| p.get(m)).map_or(f64::NEG_INFINITY, |r| r.1);
         let (key, reverse) = sort.get();
         rows.sort_by(|a, b| {
             let ord = match key {
@@ -162,6 +173,9 @@ pub fn Leaderboard(
                     .cmp(&RankDeltas::key(&deltas.subset, &a.model)),
                 SortKey::DeltaStyle => RankDeltas::key(&deltas.style, &b.model)
                     .cmp(&RankDeltas::key(&deltas.style, &a.model)),
+                SortKey::DeltaPublished => {
+                    published_delta(&b.model).total_cmp(&published_delta(&a.model))
+                }
             }
             .then_with(|| a.model.cmp(&b.model));
             if reverse {
@@ -187,6 +201,7 @@ pub fn Leaderboard(
                         {delta_cell(&deltas.style, &m.model)}
                         <td class="num" hidden data-value=full_opt(m.lower)>{fmt_opt(m.lower, 1)}</td>
                         <td class="num" hidden data-value=full_opt(m.upper)>{fmt_opt(m.upper, 1)}</td>
+                        {super::published::cells(&published, &m.model)}
                     </tr>
                 }
             })
@@ -206,6 +221,8 @@ pub fn Leaderboard(
                 {move || has_subset.get().then(|| header(SortKey::DeltaSubset, "Δ subset", "sort-delta-subset"))}
                 {move || has_style.get().then(|| header(SortKey::DeltaStyle, "Δ style", "sort-delta-style"))}
                 <th hidden>"lower"</th><th hidden>"upper"</th>
+                {move || has_published.get().then(|| view! { <th class="num" title="The loaded leaderboard's rating">"Published"</th> })}
+                {move || has_published.get().then(|| header(SortKey::DeltaPublished, "Δ published", "sort-delta-published"))}
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
@@ -272,7 +289,7 @@ pub fn LanguageRanks(
                 .languages
                 .iter()
                 .zip(&l.battles)
-                .map(|(lang, n)| view! { <th class="num" title=format!("{n} battles")>{lang.clone()}</th> })
+                .map(|(lang, n)| view! { <th class="num" title=format!("{} {}", format::count(*n), plural(*n, "battle", "battles"))>{lang.clone()}</th> })
                 .collect_view();
             let rows = l
                 .models

@@ -176,7 +176,9 @@ pub(crate) async fn rate(
     let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
     if missing_time > 0 {
         warnings.push(format!(
-            "{missing_time} battles have no tstamp: they are replayed last, in file order"
+            "{missing_time} {} no tstamp: {} replayed last, in file order",
+            super::plural(missing_time as u64, "battle has", "battles have"),
+            super::plural(missing_time as u64, "it is", "they are")
         ));
     }
     let (r, seen, history) = with_history(battles, &order, s);

@@ -19,12 +19,20 @@ pub enum RatingsError {
     PairCounts { line: u64, field: String, why: String },
     #[error("pair counts: missing column `{0}` (expected model_a, model_b, wins_a, wins_b, ties)")]
     PairCountsColumn(String),
-    #[error("style control needs `conv_metadata` on the battles, and none of the {0} selected battles has it")]
+    #[error("style control needs `conv_metadata` on the battles, and {}", lacking(*.0))]
     NoStyle(u64),
     #[error("cancelled")]
     Cancelled,
     #[error("no model has a finite rating: {0}")]
     NothingRated(String),
+}
+
+fn lacking(n: u64) -> String {
+    if n == 1 {
+        "the one selected battle has none".to_owned()
+    } else {
+        format!("none of the {n} selected battles has it")
+    }
 }
 
 fn list_counts(items: &[(String, u64)]) -> String {

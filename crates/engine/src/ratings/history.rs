@@ -35,7 +35,9 @@ pub fn monthly(
     let untimed = selection.len() - timed.len();
     if untimed > 0 {
         warnings.push(format!(
-            "{untimed} battles have no tstamp and are left out of the monthly ratings"
+            "{untimed} {} no tstamp and {} left out of the monthly ratings",
+            super::plural(untimed as u64, "battle has", "battles have"),
+            super::plural(untimed as u64, "is", "are")
         ));
     }
     timed.sort_by(|&x, &y| battles.tstamp[x as usize].total_cmp(&battles.tstamp[y as usize]));

@@ -12,7 +12,7 @@ use super::results::{
     assign_rank_ub, sort_rows, ComponentReport, ModelRating, PairStat, RatingsResult,
 };
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{bootstrap, sandwich, LOWER_Q, UPPER_Q};
+use super::{bootstrap, format_count, sandwich, LOWER_Q, UPPER_Q};
 use crate::progress::Ticker;
 
 /// Self-battles the legacy fit sees, as (model, outcome): both copies of the duplicated data
@@ -63,14 +63,19 @@ pub(crate) async fn rate_aggregate(
         }
         if !legacy_self.is_empty() {
             warnings.push(format!(
-                "{} battles of a model against itself enter the legacy fit as the reference pipeline fed them to scikit-learn (a lone −ln 10 design entry)",
-                legacy_self.len()
+                "{} of a model against itself {} the legacy fit as the reference pipeline fed {} to scikit-learn (a lone −ln 10 design entry)",
+                format_count(legacy_self.len() as u64, "battle", "battles"),
+                super::plural(legacy_self.len() as u64, "enters", "enter"),
+                super::plural(legacy_self.len() as u64, "it", "them")
             ));
         }
     }
-    if let Some(a) = s.anchor.as_ref().filter(|a| a.required) {
+    if let Some(a) = &s.anchor {
         if plan.anchor.is_none() {
-            return Err(RatingsError::AnchorMissing(a.model.clone()));
+            if a.required {
+                return Err(RatingsError::AnchorMissing(a.model.clone()));
+            }
+            warnings.push(super::absent_anchor_warning(a, s.init_rating));
         }
     }
     let per_model = agg.battles_per_model();

@@ -26,6 +26,7 @@ pub mod linalg;
 pub mod merge;
 pub mod pair_counts;
 pub(crate) mod plan;
+pub mod published;
 pub mod results;
 pub mod sandwich;
 pub mod settings;
@@ -94,6 +95,12 @@ pub async fn rate_async(
     }
     match s.method {
         Method::Elo => {
+            if let Some(a) = &s.anchor {
+                warnings.push(format!(
+                    "the anchor ({} = {}) applies to Bradley–Terry fits; online Elo starts every model at {} and ignores it",
+                    a.model, a.rating, s.init_rating
+                ));
+            }
             let battles =
                 input.battles.ok_or_else(|| unsupported("online Elo needs a battle log"))?;
             elo::rate(battles, &selection, filter, s, warnings, ticker).await
@@ -129,6 +136,29 @@ pub fn rate_with_draws(
     let mut result = block_on(fit)?;
     result.warnings = warnings;
     Ok(result)
+}
+
+/// `one` when `n` is 1, else `many`: messages say "1 battle", "2 battles".
+pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
+}
+
+/// "1 battle", "2 battles".
+pub fn format_count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", plural(n, one, many))
+}
+
+/// The warning for an anchor that is allowed to be absent (the FastChat preset's
+/// "when present") and is: without it nothing is pinned, and the user should know.
+pub(crate) fn absent_anchor_warning(a: &Anchor, init_rating: f64) -> String {
+    format!(
+        "anchor model `{}` (pinned at {}) is not among the rated models, so the anchor does nothing: each graph's ratings average {init_rating} instead",
+        a.model, a.rating
+    )
 }
 
 fn unsupported(why: &str) -> RatingsError {
@@ -232,8 +262,8 @@ pub(crate) fn select(
         let removed: Vec<String> =
             report.removed_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let mut why = format!(
-            "{} battles in the input; removed by filter: {}",
-            report.total,
+            "{} in the input; removed by filter: {}",
+            format_count(report.total, "battle", "battles"),
             removed.join(", ")
         );
         if !warnings.is_empty() {

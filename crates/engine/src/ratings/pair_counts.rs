@@ -87,7 +87,10 @@ pub fn from_table(table: &Table) -> Result<(Aggregate, Vec<String>), RatingsErro
     }
     let mut warnings = Vec::new();
     if self_pairs > 0 {
-        warnings.push(format!("{self_pairs} rows skipped: model_a equals model_b"));
+        warnings.push(format!(
+            "{} skipped: model_a equals model_b",
+            super::format_count(self_pairs, "row", "rows")
+        ));
     }
     let agg =
         Aggregate::from_named(items.iter().map(|(a, b, o, c)| (a.as_str(), b.as_str(), *o, *c)));

@@ -295,7 +295,9 @@ pub(crate) async fn rate(
     }
     if without > 0 {
         warnings.push(format!(
-            "{without} selected battles have no conv_metadata and are left out of style control"
+            "{without} selected {} no conv_metadata and {} left out of style control",
+            super::plural(without, "battle has", "battles have"),
+            super::plural(without, "is", "are")
         ));
     }
     let m = names.len();
@@ -307,9 +309,12 @@ pub(crate) async fn rate(
         .anchor
         .as_ref()
         .and_then(|a| names.iter().position(|n| *n == a.model).map(|i| (i, a.rating)));
-    if let Some(a) = s.anchor.as_ref().filter(|a| a.required) {
+    if let Some(a) = &s.anchor {
         if anchor.is_none() {
-            return Err(RatingsError::AnchorMissing(a.model.clone()));
+            if a.required {
+                return Err(RatingsError::AnchorMissing(a.model.clone()));
+            }
+            warnings.push(super::absent_anchor_warning(a, s.init_rating));
         }
     }
     let to_ratings = |params: &[f64]| -> Vec<f64> {

@@ -51,7 +51,7 @@ fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -114,11 +114,11 @@ pub fn alpaca_notes(x: &NoteInputs<'_>) -> Vec<JudgeNote> {
 }
 
 /// Ours and theirs for every published row where both are finite.
-fn lined_up<'a>(
-    p: &'a Published,
+fn lined_up(
+    p: &Published,
     ours: impl Fn(&str) -> Option<f64>,
     theirs: fn(&PublishedRow) -> Option<f64>,
-) -> Vec<(&'a str, f64, f64)> {
+) -> Vec<(&str, f64, f64)> {
     p.rows
         .iter()
         .filter_map(|r| Some((r.model.as_str(), ours(&r.model)?, theirs(r)?)))

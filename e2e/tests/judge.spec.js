@@ -1,5 +1,6 @@
 // Judge view: AlpacaEval leaderboard from the eight real annotation files, next to the published
-// leaderboard; what length buys; drill-down to one judgment's answers; Arena-Hard and MT-Bench
+// leaderboard; notes recomputed from the table; alpaca_eval's adversarial NullModel flagged;
+// what length buys; drill-down to one judgment's answers; Arena-Hard and MT-Bench
 // from the engine's small fixtures. Expected numbers come from `benchlens judge` on the same files:
 //   benchlens judge samples/alpaca-eval/annotations/*.json
 //   benchlens judge crates/engine/tests/fixtures/judge/arena_hard_small.jsonl [--bootstrap 500 --seed 7 --ci-level 0.95]
@@ -13,6 +14,40 @@ const { canvasInk } = require('../support/charts');
 
 function row(page, model) {
   return page.locator(`[data-testid="judge-row"][data-model="${model}"]`);
+}
+
+// Ours and the published LC of every row that has both, read from the table's cells.
+async function lcOnScreen(page) {
+  return page.getByTestId('judge-row').evaluateAll((rows) => rows.map((r) => {
+    const value = (id) => r.querySelector(`[data-testid="${id}"]`)?.dataset.value ?? '';
+    return { model: r.dataset.model, ours: value('cell-lc'), pub: value('cell-pub-lc') };
+  }).filter((x) => x.ours !== '' && x.pub !== '').map((x) => ({ ...x, ours: Number(x.ours), pub: Number(x.pub) })));
+}
+
+// The LC notes must state what the table shows: recompute range, counts and swapped pairs here.
+async function expectLcNotesFromTable(page) {
+  const rows = await lcOnScreen(page);
+  const d = rows.map((r) => r.ours - r.pub);
+  const signed = (v) => (v < 0 ? '-' : '+') + Math.abs(v).toFixed(1);
+  const above = d.filter((x) => x >= 0.005).length;
+  const below = d.filter((x) => x <= -0.005).length;
+  const notes = page.getByTestId('judge-notes');
+  await expect(notes).toContainText(`Our LC win rates differ from the published ones by ${signed(Math.min(...d))} to ${signed(Math.max(...d))} points (${above} of ${d.length} models above, ${below} below).`);
+  const byOurs = [...rows].sort((a, b) => b.ours - a.ours);
+  let pairs = 0;
+  let swaps = 0;
+  for (let i = 0; i < byOurs.length; i++) {
+    for (let j = i + 1; j < byOurs.length; j++) {
+      pairs += 1;
+      if (byOurs[i].ours > byOurs[j].ours && byOurs[i].pub < byOurs[j].pub) swaps += 1;
+    }
+  }
+  if (swaps === 0) {
+    await expect(notes).toContainText(`Our LC order of the ${rows.length} published models is the published order.`);
+  } else {
+    await expect(notes).toContainText(`Our LC order differs from the published order in ${swaps} of ${pairs} pairs of models`);
+  }
+  return { rows, swaps };
 }
 
 function watchErrors(page) {
@@ -58,6 +93,13 @@ test('AlpacaEval: leaderboard matches the CLI and the published raw numbers', as
   await expect(page.locator('[data-testid="cell-delta-wr"].match')).toHaveCount(8);
   await expect(page.getByTestId('judge-notes')).toContainText('raw win rates match the published ones');
   await expect(page.getByTestId('judge-notes')).toContainText('Our LC win rates differ from the published ones by +4.3 to +11.4 points');
+  // The notes' numbers are the table's: one swapped pair on the sample, named with its values.
+  expect((await expectLcNotesFromTable(page)).swaps).toBe(1);
+  await expect(page.getByTestId('judge-notes')).toContainText('Mixtral-8x7B-Instruct-v0.1_concise is above claude-2.1 here (32.73 vs 31.94) but below it in the published table (22.96 vs 25.25)');
+  await expect(page.getByTestId('judge-notes')).not.toContainText('ordering is preserved');
+  // gpt4_gamed's answers are cut to ten characters: flagged with the evidence; no other row is.
+  await expect(page.getByTestId('answer-flag')).toHaveCount(1);
+  await expect(gamed.getByTestId('answer-flag-evidence')).toHaveText('506 of 778 answers share no word with their instruction');
   // Sorted by LC like the CLI: Mixtral concise first, alpaca-7b last.
   await expect(page.getByTestId('judge-row').first()).toHaveAttribute('data-model', 'Mixtral-8x7B-Instruct-v0.1_concise');
   await expect(page.getByTestId('judge-row').last()).toHaveAttribute('data-model', 'alpaca-7b');
@@ -102,6 +144,37 @@ test('AlpacaEval: leaderboard matches the CLI and the published raw numbers', as
   for (let i = 1; i < prefs.length; i++) expect(prefs[i - 1]).toBeGreaterThanOrEqual(prefs[i]);
   await page.getByTestId('drill-answers').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/judge-alpaca-drill.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('AlpacaEval: a constant adversarial answer is flagged, named by its file, and the notes follow', async ({ page }) => {
+  const errors = watchErrors(page);
+  await page.goto('./');
+  await page.getByTestId('sample-menu').selectOption('alpaca-eval');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(9);
+  await page.getByTestId('tab-judge').click();
+  await expect(page.getByTestId('judge-row')).toHaveCount(8);
+  const before = await page.getByTestId('judge-notes').innerText();
+  // Change the inputs: add alpaca_eval's NullModel (generator_2 `example`, one string 805 times).
+  await page.getByTestId('file-input').setInputFiles(path.resolve(__dirname, '../../samples/alpaca-eval/adversarial/NullModel.json'));
+  await expect(page.getByTestId('judge-row')).toHaveCount(9);
+  const nullModel = row(page, 'NullModel');
+  await expect(page.locator('[data-testid="judge-row"][data-model="example"]')).toHaveCount(0);
+  // No setting changed: it is flagged with its evidence and meets its published row (LC 86.46).
+  await expect(nullModel.getByTestId('answer-flag')).toBeVisible();
+  await expect(nullModel.getByTestId('answer-flag-evidence')).toHaveText('805 of 805 answers are identical; 583 of 778 answers share no word with their instruction');
+  await expect(nullModel.getByTestId('cell-pub-lc')).toHaveText('86.46');
+  await expect(nullModel.getByTestId('cell-delta-wr')).toHaveText('✓ 0');
+  const notes = page.getByTestId('judge-notes');
+  await expect(notes).toContainText('NullModel.json: generator_2 is `example`, a placeholder rather than a model name, so the model is named `NullModel` after the file');
+  await expect(notes).toContainText('NullModel: degenerate answers (805 of 805 answers are identical');
+  await expect(notes).toContainText('(9 of our models found): raw win rates match the published ones');
+  await expect(notes).toContainText('7,245 judgments of 9 models on 805 instructions from 9 files.');
+  // The LC notes were recomputed from the new table, and they changed.
+  await expectLcNotesFromTable(page);
+  expect(await notes.innerText()).not.toEqual(before);
+  await nullModel.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/judge-alpaca-null-model.png', fullPage: true });
   expect(errors).toEqual([]);
 });
 

@@ -4,11 +4,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use benchlens_engine::judge::alpaca_notes::{alpaca_notes, JudgeNote, NoteInputs};
+pub use benchlens_engine::judge::published::{Published, PublishedRow};
 use benchlens_engine::judge::{
-    self, alpaca_eval_leaderboard, arena_hard_style, length_controlled, AlpacaAnnotations,
-    JudgeKind, JudgeReport, JudgeSettings, Judgment,
+    self, alpaca_eval_leaderboard, arena_hard_style, length_controlled, published,
+    AlpacaAnnotations, JudgeKind, JudgeReport, JudgeSettings, Judgment,
 };
-use benchlens_engine::{ParsedFile, Table};
+use benchlens_engine::Table;
 use serde::{Deserialize, Serialize};
 
 use super::protocol::JobId;
@@ -44,26 +46,8 @@ pub struct AlpacaDetail {
     pub files: Vec<JobId>,
     /// The published leaderboard's values for our models, when one is loaded.
     pub published: Option<Published>,
-}
-
-/// A published AlpacaEval leaderboard, reduced to the models we computed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Published {
-    /// File it came from.
-    pub source: String,
-    pub rows: Vec<PublishedRow>,
-}
-
-/// Published numbers of one model (percent, like ours); `None` when the column is absent/empty.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PublishedRow {
-    pub model: String,
-    pub win_rate: Option<f64>,
-    pub standard_error: Option<f64>,
-    pub discrete_win_rate: Option<f64>,
-    pub lc_win_rate: Option<f64>,
-    pub lc_standard_error: Option<f64>,
-    pub avg_length: Option<f64>,
+    /// The notes above the leaderboard, computed by the engine from the rows shown.
+    pub notes: Vec<JudgeNote>,
 }
 
 /// One judgment's texts, fetched on demand.
@@ -140,16 +124,30 @@ pub fn analyse(
                     return out;
                 }
             };
-            let published = leaderboards
-                .iter()
-                .filter_map(|id| datasets.get(id))
-                .find_map(|p| published(p, &annotations.models));
+            let published = leaderboards.iter().filter_map(|id| datasets.get(id)).find_map(|p| {
+                published::published_rows(
+                    &p.summary.name,
+                    p.table()?,
+                    &annotations.models,
+                    &annotations.aliases,
+                )
+            });
+            let notes = alpaca_notes(&NoteInputs {
+                baseline: &annotations.baseline,
+                judgments: annotations.judgments.len(),
+                instructions: annotations.instructions.len(),
+                files: files.len(),
+                rows: &rows,
+                lc: &lc,
+                published: published.as_ref(),
+            });
             out.alpaca = Some(AlpacaDetail {
                 models: annotations.models.clone(),
                 instructions: annotations.instructions.clone(),
                 judgments: annotations.judgments.clone(),
                 files: files.iter().map(|f| f.0).collect(),
                 published,
+                notes,
             });
             out.report = Ok(JudgeReport::AlpacaEval {
                 baseline: annotations.baseline.clone(),
@@ -186,39 +184,6 @@ fn distinct(tables: &[(&str, &Table)], column: &str) -> Vec<String> {
         }
     }
     found.into_iter().collect()
-}
-
-/// The published rows of `models` in a leaderboard table; `None` when it is not an AlpacaEval
-/// leaderboard or names none of them.
-fn published(p: &ParsedFile, models: &[String]) -> Option<Published> {
-    let t = p.table()?;
-    let col = |name: &str| t.column_index(name);
-    let win = col("win_rate")?;
-    let lc = col("length_controlled_winrate").or_else(|| col("lc_win_rate"));
-    lc?;
-    // The model name: a `name`/`model` column, else the (often unnamed) first column.
-    let name_col = col("name").or_else(|| col("model")).or_else(|| col("")).unwrap_or(0);
-    let number = |r: usize, c: Option<usize>| {
-        c.and_then(|c| t.cell(r, c).trim().parse::<f64>().ok()).filter(|v| v.is_finite())
-    };
-    let mut rows = Vec::new();
-    for r in 0..t.n_rows() {
-        let name = t.cell(r, name_col).trim();
-        if !models.iter().any(|m| m == name) || rows.iter().any(|x: &PublishedRow| x.model == name)
-        {
-            continue;
-        }
-        rows.push(PublishedRow {
-            model: name.to_owned(),
-            win_rate: number(r, Some(win)),
-            standard_error: number(r, col("standard_error")),
-            discrete_win_rate: number(r, col("discrete_win_rate")),
-            lc_win_rate: number(r, lc),
-            lc_standard_error: number(r, col("lc_standard_error")),
-            avg_length: number(r, col("avg_length")),
-        });
-    }
-    (!rows.is_empty()).then(|| Published { source: p.summary.name.clone(), rows })
 }
 
 /// The texts of one AlpacaEval judgment.

@@ -90,7 +90,9 @@ pub fn run(args: &JudgeArgs) -> Result<(), String> {
                 parsed.summary.kind.label()
             )
         })?;
-        loaded.push((parsed.summary.name.clone(), table));
+        // The path, not only the file name: alpaca_eval's `results/<model>/<annotator>/annotations.json`
+        // names the model in a folder, which names a file whose generator_2 is a placeholder.
+        loaded.push((path.to_string_lossy().into_owned(), table));
     }
     let named: Vec<(&str, &benchlens_engine::Table)> =
         loaded.iter().map(|(n, t)| (n.as_str(), t)).collect();
@@ -138,6 +140,7 @@ pub fn run(args: &JudgeArgs) -> Result<(), String> {
                     num(lc.lc_standard_error),
                     r.avg_length.to_string(),
                     r.n.to_string(),
+                    r.answer_flag.clone().unwrap_or_default(),
                 ])
             });
             print_csv(
@@ -150,6 +153,7 @@ pub fn run(args: &JudgeArgs) -> Result<(), String> {
                     "lc_standard_error",
                     "avg_length",
                     "n",
+                    "answer_flag",
                 ],
                 lines,
             )

@@ -170,3 +170,32 @@ fn a_file_without_line_breaks_is_called_out_and_its_preview_stays_small() {
     let longest = p.summary.preview.iter().flatten().map(|c| c.chars().count()).max();
     assert_eq!(longest, Some(benchlens_engine::formats::loader::PREVIEW_CELL_CHARS + 1));
 }
+
+#[test]
+fn a_field_only_later_records_carry_is_explained_not_just_ignored() {
+    // AlpacaEval annotation records (tatsu-lab/alpaca_eval results/*/annotations.json shape):
+    // the columns come from the first records, and here only record 250 carries the judge's
+    // raw reply, as happens when early records were annotated without it.
+    let mut text = String::from("[\n");
+    for i in 0..260 {
+        let extra = if i == 249 { r#", "raw_completion": "reply""# } else { "" };
+        text.push_str(&format!(
+            r#"{{"instruction": "q{i}", "output_1": "a", "generator_1": "base", "output_2": "b", "generator_2": "m", "preference": 1.5{extra}}}"#
+        ));
+        text.push_str(if i < 259 { ",\n" } else { "\n]\n" });
+    }
+    let p = load("annotations.json", text.as_bytes());
+    let table = p.table().expect("table");
+    assert_eq!(table.n_rows(), 260, "no row is lost");
+    assert!(table.column_index("raw_completion").is_none());
+    let m = messages(&p);
+    let note = m.iter().find(|w| w.contains("raw_completion")).expect("a note on the field");
+    assert_eq!(
+        note,
+        "annotations.json:251: field `raw_completion`: optional field (the judge's raw API reply, \
+         which no AlpacaEval metric reads), absent from the first records that set the columns, so \
+         its values are not loaded; no row was skipped and the other fields were read in full"
+    );
+    let info = p.summary.warnings.iter().find(|w| w.field.as_deref() == Some("raw_completion"));
+    assert_eq!(info.map(|w| w.severity), Some(Severity::Info));
+}

@@ -25,7 +25,14 @@ fn raw_discrete_and_length_match_published_to_a_hundredth() {
     assert_eq!(a.baseline, "gpt4_1106_preview");
     assert_eq!(a.models.len(), 8);
     assert_eq!(a.instructions.len(), 805);
-    assert!(a.warnings.is_empty(), "{:?}", a.warnings);
+    // One warning, on purpose: gpt4_gamed's answers are cut to ten characters, so most share no
+    // word with their instruction, and the leaderboard flags them (judge/answer_checks.rs).
+    assert_eq!(a.warnings.len(), 1, "{:?}", a.warnings);
+    assert!(
+        a.warnings[0].starts_with("gpt4_gamed: degenerate answers (506 of 778"),
+        "{:?}",
+        a.warnings
+    );
     let pubd = published();
     let rows = alpaca_eval_leaderboard(&a);
     assert_eq!(rows.len(), 8);

@@ -7,11 +7,10 @@ use super::{alpaca_of, drill, fmt, specs, AlpacaView};
 use crate::charts::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
-use crate::jobs::judge::{JudgeOutcome, PublishedRow};
+use crate::jobs::judge::JudgeOutcome;
 use crate::views::sort_header::{toggle, SortHeader};
-
-/// A difference of at most this (in the column's unit) counts as a match.
-const MATCH: f64 = 0.005;
+use benchlens_engine::judge::alpaca_notes::NoteKind;
+use benchlens_engine::judge::published::MATCH_TOLERANCE as MATCH;
 
 /// Everything for an AlpacaEval outcome.
 #[component]
@@ -64,94 +63,39 @@ fn Notes(
     }
 }
 
+/// The engine's notes (every number in them computed from the rows shown), then the warnings.
 fn notes(a: &AlpacaView) -> impl IntoView {
-    let lc = a.lc;
-    let fitted = lc.models.iter().filter(|m| m.model != a.baseline).count();
-    let mut items: Vec<(String, &'static str)> = vec![(
-        format!(
-            "Baseline {} · {} judgments of {} models on {} instructions from {} files.",
-            a.baseline,
-            format::count(a.detail.judgments.len() as u64),
-            fitted,
-            format::count(a.detail.instructions.len() as u64),
-            a.detail.files.len()
-        ),
-        "",
-    )];
-    items.push((
-        if lc.difficulty_used {
-            format!(
-                "Instruction difficulty: estimated jointly from the {fitted} loaded models ({} sweeps), not downloaded.",
-                lc.difficulty_sweeps
-            )
-        } else if lc.settings.instruction_difficulty {
-            "Instruction difficulty: left out (fewer than three models loaded), the reference's length_controlled_minimal GLM.".into()
-        } else {
-            "Instruction difficulty: left out (switched off).".into()
-        },
-        "",
-    ));
-    let lambda = lc.settings.regularize_to_baseline_lambda;
-    items.push((
-        match &lc.regularization {
-            benchlens_engine::judge::length_controlled::LcRegularization::GamedBaseline { variants } => format!(
-                "Regularisation towards the baseline (λ = {lambda}): the baseline's own rewrites {}, as AlpacaEval does.",
-                variants.join(", ")
-            ),
-            benchlens_engine::judge::length_controlled::LcRegularization::PooledModels => format!(
-                "Regularisation towards the baseline (λ = {lambda}): the other loaded models' judgments, because the baseline's own verbose/concise annotations (which AlpacaEval downloads) are not loaded."
-            ),
-            benchlens_engine::judge::length_controlled::LcRegularization::None => {
-                "Regularisation towards the baseline: none (λ = 0 or a single model).".into()
-            }
-        },
-        "",
-    ));
-    items.push((
-        "LC ± SE is AlpacaEval's own definition (the spread of the per-instruction predictions); it ignores the uncertainty of the fitted coefficients, so it understates the real uncertainty.".into(),
-        "",
-    ));
-    if let Some(p) = &a.detail.published {
-        let pairs = |ours: &dyn Fn(&str) -> Option<f64>,
-                     theirs: fn(&PublishedRow) -> Option<f64>| {
-            p.rows
-                .iter()
-                .filter_map(|r| Some(ours(&r.model)? - theirs(r)?))
-                .filter(|d| d.is_finite())
-                .collect::<Vec<f64>>()
-        };
-        let raw = |m: &str| a.rows.iter().find(|r| r.model == m).map(|r| r.win_rate);
-        let lcv = |m: &str| lc.models.iter().find(|x| x.model == m).map(|x| x.lc_win_rate);
-        let raw_d = pairs(&raw, |r| r.win_rate);
-        let lc_d = pairs(&lcv, |r| r.lc_win_rate);
-        let max_abs = raw_d.iter().fold(0.0f64, |acc, d| acc.max(d.abs()));
-        let (lo, hi) = lc_d
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), d| (l.min(*d), h.max(*d)));
-        items.push((
-            format!(
-                "Compared with {} ({} of our models found): raw win rates {} the published ones (largest difference {:.1e} points).",
-                p.source,
-                p.rows.len(),
-                if max_abs < MATCH { "match" } else { "do not match" },
-                max_abs
-            ),
-            "match-note",
-        ));
-        if lo.is_finite() {
-            items.push((
-                format!(
-                    "Our LC win rates differ from the published ones by {lo:+.1} to {hi:+.1} points. The published LC uses an instruction-difficulty table and the baseline's verbose/concise annotations that AlpacaEval downloads; benchlens estimates both from the loaded files instead, which gives steeper length slopes and so higher LC win rates (4 to 11 points above on the eight sample models; the ordering is preserved). See docs/judge.md."
-                ),
-                "warning",
-            ));
-        }
-    }
-    let list =
-        items.into_iter().map(|(text, class)| view! { <li class=class>{text}</li> }).collect_view();
+    let list = a
+        .detail
+        .notes
+        .iter()
+        .map(|n| {
+            let class = match n.kind {
+                NoteKind::Info => "",
+                NoteKind::Match => "match-note",
+                NoteKind::Warning => "warning",
+            };
+            view! { <li class=class>{n.text.clone()}</li> }
+        })
+        .collect_view();
     let warnings =
         a.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
     view! { <ul class="notes" data-testid="judge-notes">{list}{warnings}</ul> }
+}
+
+/// The leaderboard's mark on a model whose answers are degenerate (one text for every
+/// instruction, or off topic): its win rate measures the judge, so the evidence is on screen.
+#[component]
+fn AnswerFlag(
+    /// The engine's evidence, e.g. "805 of 805 answers are identical".
+    evidence: String,
+) -> impl IntoView {
+    view! {
+        <span class="badge warn" data-testid="answer-flag" title="Degenerate answers: this win rate says more about the judge than about the model">
+            "⚠ degenerate answers"
+        </span>
+        <span class="flag-evidence" data-testid="answer-flag-evidence">{evidence}</span>
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -245,7 +189,11 @@ fn Leaderboard(
                     };
                     view! {
                         <tr data-testid="judge-row" data-model=m.model.clone()>
-                            <td class="model" data-value=m.model.clone()>{m.model.clone()}{(m.model == a.baseline).then(|| view! { <span class="badge">"baseline"</span> })}</td>
+                            <td class="model" data-value=m.model.clone()>
+                                {m.model.clone()}
+                                {(m.model == a.baseline).then(|| view! { <span class="badge">"baseline"</span> })}
+                                {raw.and_then(|r| r.answer_flag.clone()).map(|evidence| view! { <AnswerFlag evidence=evidence/> })}
+                            </td>
                             <td class="num" data-testid="cell-wr" data-value=full(wr)>{fmt(Some(wr), 2)}</td>
                             <td class="num se" data-testid="cell-se" data-value=full_opt(raw.map(|r| r.standard_error))>{fmt(raw.map(|r| r.standard_error), 2)}</td>
                             {pub_cells(wr, p.and_then(|p| p.win_rate), 2, "cell-pub-wr", "cell-delta-wr")}

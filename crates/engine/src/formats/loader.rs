@@ -458,7 +458,7 @@ impl StreamLoader {
                 Some(&i) => cells[i] = text,
                 None => {
                     self.warnings.add(Severity::Info, Some(line), Some(&key), "new field", || {
-                        "field not present in the first records; ignored".into()
+                        extra_field_message(&key)
                     })
                 }
             }
@@ -742,6 +742,23 @@ fn json_sample(
     let sample =
         flat.iter().map(|pairs| columns.iter().map(|c| lookup(pairs, c)).collect()).collect();
     (columns, sample)
+}
+
+/// Why a JSON field that only later records carry is not in the table, in words that say what
+/// was (not) lost. The columns come from the first records; a field they lack has no column.
+fn extra_field_message(key: &str) -> String {
+    let top = key.split('.').next().unwrap_or(key);
+    // Fields AlpacaEval annotation files add that no metric reads.
+    let what = match top {
+        "raw_completion" => " (the judge's raw API reply, which no AlpacaEval metric reads)",
+        "price_per_example" | "time_per_example" => {
+            " (the judge call's cost or time, which no AlpacaEval metric reads)"
+        }
+        _ => "",
+    };
+    format!(
+        "optional field{what}, absent from the first records that set the columns, so its values are not loaded; no row was skipped and the other fields were read in full"
+    )
 }
 
 fn modal_width(rows: &[Vec<String>]) -> usize {

@@ -38,6 +38,10 @@ pub struct AlpacaEvalRow {
     pub mean_length: f64,
     /// Mean length of the baseline's answers on the same instructions.
     pub baseline_mean_length: f64,
+    /// Evidence that the answers are degenerate (the same text for every instruction, or off
+    /// topic), so the win rate measures the judge rather than the model; `None` when ordinary.
+    #[serde(default)]
+    pub answer_flag: Option<String>,
 }
 
 /// Sample mean and standard error of the mean (ddof = 1).
@@ -101,6 +105,7 @@ pub fn alpaca_eval_leaderboard(a: &AlpacaAnnotations) -> Vec<AlpacaEvalRow> {
                 avg_length: len_sum[m].checked_div(count[m]).unwrap_or(0),
                 mean_length,
                 baseline_mean_length,
+                answer_flag: a.answer_checks.get(m).and_then(|c| c.flag.clone()),
             }
         })
         .collect();

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::table::Table;
 
+use super::answer_checks::{AnswerCheck, AnswerStats};
+use super::model_names;
 use super::JudgeError;
 
 /// One judge verdict: model vs baseline on one instruction.
@@ -46,6 +48,13 @@ pub struct AlpacaAnnotations {
     pub files: Vec<String>,
     /// Rows skipped or altered, one sentence per cause with counts.
     pub warnings: Vec<String>,
+    /// Per model (same order as `models`): what its answer texts look like across instructions.
+    #[serde(default)]
+    pub answer_checks: Vec<AnswerCheck>,
+    /// Per model: other names it may go by in a published leaderboard (the `generator_2` value
+    /// when the file name replaced it, the file or folder names when they differ), sorted.
+    #[serde(default)]
+    pub aliases: Vec<Vec<String>>,
 }
 
 const BENCH: &str = "AlpacaEval";
@@ -140,20 +149,48 @@ impl AlpacaAnnotations {
             }
         };
 
-        let mut model_names = BTreeSet::new();
+        // Each file's generator_2 values, then the name each file's model goes by.
+        let mut generators: Vec<Vec<String>> = Vec::with_capacity(tables.len());
         for ((_, t), c) in tables.iter().zip(&cols) {
+            let mut found = BTreeSet::new();
             for r in 0..t.n_rows() {
                 if t.cell(r, c.generator_1).trim() == baseline {
                     let m = t.cell(r, c.generator_2).trim();
                     if !m.is_empty() {
-                        model_names.insert(m.to_owned());
+                        found.insert(m.to_owned());
                     }
                 }
+            }
+            generators.push(found.into_iter().collect());
+        }
+        let file_names: Vec<&str> = tables.iter().map(|(n, _)| *n).collect();
+        let renames = model_names::renames(&file_names, &generators);
+        let model_of = |f: usize, generator: &'_ str| -> String {
+            match renames.get(f).and_then(Option::as_ref) {
+                Some((from, to)) if from == generator => to.clone(),
+                _ => generator.to_owned(),
+            }
+        };
+        let mut model_names = BTreeSet::new();
+        for (f, g) in generators.iter().enumerate() {
+            for m in g {
+                model_names.insert(model_of(f, m));
             }
         }
         let models: Vec<String> = model_names.into_iter().collect();
         let model_index: HashMap<&str, u32> =
             models.iter().enumerate().map(|(i, m)| (m.as_str(), i as u32)).collect();
+        let mut aliases: Vec<BTreeSet<String>> = vec![BTreeSet::new(); models.len()];
+        for (f, g) in generators.iter().enumerate() {
+            let label = file_names.get(f).and_then(|n| model_names::file_label(n));
+            for m in g {
+                let name = model_of(f, m);
+                if let Some(&i) = model_index.get(name.as_str()) {
+                    let set = &mut aliases[i as usize];
+                    set.extend([m.clone()].into_iter().chain(label.clone()).filter(|a| *a != name));
+                }
+            }
+        }
 
         let mut out = AlpacaAnnotations {
             baseline: baseline.clone(),
@@ -161,6 +198,8 @@ impl AlpacaAnnotations {
             files: tables.iter().map(|(n, _)| (*n).to_owned()).collect(),
             ..Self::default()
         };
+        let mut stats: Vec<AnswerStats> =
+            (0..models.len()).map(|_| AnswerStats::default()).collect();
         let mut instruction_index: HashMap<String, u32> = HashMap::new();
         let mut seen: HashMap<(u32, u32), ()> = HashMap::new();
         // (file, cause) -> (count, first line)
@@ -177,7 +216,8 @@ impl AlpacaAnnotations {
                     note(f, "judged against another baseline (skipped)", line);
                     continue;
                 }
-                let Some(&model) = model_index.get(t.cell(r, c.generator_2).trim()) else {
+                let name = model_of(f, t.cell(r, c.generator_2).trim());
+                let Some(&model) = model_index.get(name.as_str()) else {
                     note(f, "generator_2 is empty (skipped)", line);
                     continue;
                 };
@@ -195,6 +235,10 @@ impl AlpacaAnnotations {
                     );
                     continue;
                 }
+                let answer = t.cell(r, c.output_2);
+                if let Some(s) = stats.get_mut(model as usize) {
+                    s.add(text, answer);
+                }
                 let preference = match parse_preference(t.cell(r, c.preference)) {
                     Ok(p) => Some(p),
                     Err(cause) => {
@@ -206,7 +250,7 @@ impl AlpacaAnnotations {
                     model,
                     instruction,
                     preference,
-                    model_len: code_points(t.cell(r, c.output_2)),
+                    model_len: code_points(answer),
                     baseline_len: code_points(t.cell(r, c.output_1)),
                     file: f as u32,
                     row: r as u32,
@@ -222,6 +266,21 @@ impl AlpacaAnnotations {
             };
             out.warnings.push(format!("{name}: {count} rows {what}; first at line {line}"));
         }
+        for (f, rename) in renames.iter().enumerate() {
+            let (Some((from, to)), Some(name)) = (rename, file_names.get(f)) else { continue };
+            out.warnings.push(format!(
+                "{name}: generator_2 is `{from}`, a placeholder rather than a model name, so the model is named `{to}` after the file"
+            ));
+        }
+        out.answer_checks = stats.into_iter().map(AnswerStats::finish).collect();
+        for (m, check) in out.answer_checks.iter().enumerate() {
+            if let (Some(flag), Some(name)) = (&check.flag, out.models.get(m)) {
+                out.warnings.push(format!(
+                    "{name}: degenerate answers ({flag}); a judge that prefers these is being gamed, so this win rate says little about the model"
+                ));
+            }
+        }
+        out.aliases = aliases.into_iter().map(|a| a.into_iter().collect()).collect();
         if out.judgments.is_empty() {
             return Err(JudgeError::NoJudgments {
                 reason: format!("no row is judged against the baseline `{baseline}`"),

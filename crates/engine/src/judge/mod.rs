@@ -7,14 +7,18 @@
 //! settings, and the errors. Every analysis reads [`crate::Table`]s as the intake produces them.
 
 pub mod alpaca_eval;
+pub mod alpaca_notes;
 pub mod annotations;
+pub mod answer_checks;
 pub mod arena_hard;
 pub mod arena_hard_style;
 mod difficulty;
 mod error;
 mod glm;
 pub mod length_controlled;
+pub mod model_names;
 pub mod mt_bench;
+pub mod published;
 
 use serde::{Deserialize, Serialize};
 

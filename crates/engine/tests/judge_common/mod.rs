@@ -9,6 +9,7 @@ use std::path::Path;
 use benchlens_engine::formats::{load_path, LoadOptions};
 use benchlens_engine::Table;
 
+/// The repo's bundled copies of the team's data (tests never read outside the repo).
 pub const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples");
 pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/judge");
 

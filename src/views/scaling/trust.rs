@@ -19,7 +19,8 @@ const MEDIAN_BINS: usize = 12;
 const MIN_BIN_RUNS: usize = 3;
 
 /// Published laws drawn for comparison: (reference, colour index).
-pub const OVERLAID: [(ReferenceFit, usize); 2] = [(ReferenceFit::Hoffmann, 4), (ReferenceFit::Epoch, 2)];
+pub const OVERLAID: [(ReferenceFit, usize); 2] =
+    [(ReferenceFit::Hoffmann, 4), (ReferenceFit::Epoch, 2)];
 
 /// ln L − ln L̂ in percent (≈ how far above the law a run's loss is).
 fn excess_percent(loss: f64, predicted: f64) -> f64 {
@@ -67,12 +68,8 @@ pub fn residuals_chart(o: &ScalingOutcome) -> Option<ChartSpec> {
     let flagged: Vec<u64> =
         f.outliers.as_ref().map(|x| x.points.iter().map(|p| p.line).collect()).unwrap_or_default();
     let res = |p: &benchlens_engine::scaling::law::FitPoint| (p.compute, -p.log_residual * 100.0);
-    let typical: Vec<(f64, f64)> = f
-        .points
-        .iter()
-        .filter(|p| !p.dropped && !flagged.contains(&p.line))
-        .map(res)
-        .collect();
+    let typical: Vec<(f64, f64)> =
+        f.points.iter().filter(|p| !p.dropped && !flagged.contains(&p.line)).map(res).collect();
     let out: Vec<&benchlens_engine::scaling::law::FitPoint> =
         f.points.iter().filter(|p| flagged.contains(&p.line)).collect();
     let dropped: Vec<(f64, f64)> = f.points.iter().filter(|p| p.dropped).map(res).collect();

@@ -135,7 +135,8 @@ pub fn sig(v: f64) -> String {
 /// Finds the high-loss outliers among the fitted points (those not dropped): the highest losses,
 /// taken from the top while each sits more than [`OUTLIER_Z`] robust SDs above the law. Refits
 /// without them with the same loss and starts, and measures how much they moved the law. None
-/// when the highest loss fits, or when more than [`MAX_OUTLIER_SHARE`] of the points would go.
+/// when the highest loss fits, when more than [`MAX_OUTLIER_SHARE`] of the points would go, or
+/// when the ticker stopped the refit.
 ///
 /// Taking them from the top, not wherever they are, matches the remedy: `--drop-top K` (Epoch AI
 /// drop the 5 highest losses), so the refit is one setting a user can see, share and undo.
@@ -145,6 +146,7 @@ pub async fn high_loss_outliers(
     loss: LossKind,
     starts: StartMode,
     drop_top_now: usize,
+    ticker: &mut Ticker<'_>,
 ) -> Option<Outliers> {
     let kept: Vec<&FitPoint> = points.iter().filter(|p| !p.dropped).collect();
     // ln L − ln L̂: positive when the run's loss is above the law.
@@ -179,10 +181,10 @@ pub async fn high_loss_outliers(
         &rest.iter().map(|p| p.tokens).collect::<Vec<_>>(),
         &rest.iter().map(|p| p.loss).collect::<Vec<_>>(),
     );
-    let refit =
-        fit_points_async(&pts, loss, starts, &[], &LbfgsOptions::default(), &mut Ticker::silent())
-            .await
-            .flatten()?;
+    // The ticker hears the full grid's starts (and may stop them: then no outlier report).
+    let refit = fit_points_async(&pts, loss, starts, &[], &LbfgsOptions::default(), ticker)
+        .await
+        .flatten()?;
     let before = fitted.theta();
     let moved: f64 = rest
         .iter()

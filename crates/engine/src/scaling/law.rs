@@ -123,7 +123,9 @@ pub fn fit_law_with_progress(
 /// full-grid starts ("grid starts", stopping there fails with [`ScalingError::Cancelled`]) and
 /// the bootstrap rounds ("bootstrap", stopping there keeps the rounds done, as
 /// [`fit_law_with_progress`], unless the ticker also says stop when asked about "intervals"
-/// right after: then [`ScalingError::Cancelled`]). Same numbers however often it pauses.
+/// right after: then [`ScalingError::Cancelled`]). Between the two, the refit without high-loss
+/// outliers ("outliers", then its own "grid starts" in full-grid mode; a stop during that refit
+/// only drops the outlier report). Same numbers however often it pauses.
 pub async fn fit_law_async(
     data: &ScalingData,
     settings: &FitSettings,
@@ -247,9 +249,15 @@ pub async fn fit_law_async(
     if !ticker.tick("outliers", 0, 1).await {
         return Err(ScalingError::Cancelled);
     }
-    let outliers =
-        high_loss_outliers(&usable, &params, settings.loss, settings.starts, settings.drop_top)
-            .await;
+    let outliers = high_loss_outliers(
+        &usable,
+        &params,
+        settings.loss,
+        settings.starts,
+        settings.drop_top,
+        ticker,
+    )
+    .await;
     let draws = if settings.bootstrap > 0 {
         let (rounds, seed) = (settings.bootstrap, settings.seed);
         bootstrap_async(&pts, settings.loss, best.theta, rounds, seed, ticker).await

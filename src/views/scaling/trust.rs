@@ -65,8 +65,13 @@ fn running_median(pairs: &[(f64, f64)]) -> Vec<(f64, f64)> {
 /// outliers named; left-out runs hollow; running medians under the published laws.
 pub fn residuals_chart(o: &ScalingOutcome) -> Option<ChartSpec> {
     let f = o.fit.as_ref()?;
-    let flagged: Vec<u64> =
-        f.outliers.as_ref().map(|x| x.points.iter().map(|p| p.line).collect()).unwrap_or_default();
+    // Only outliers that moved the law are named (the same ones the flag and the callout show).
+    let flagged: Vec<u64> = f
+        .outliers
+        .as_ref()
+        .filter(|x| x.influential)
+        .map(|x| x.points.iter().map(|p| p.line).collect())
+        .unwrap_or_default();
     let res = |p: &benchlens_engine::scaling::law::FitPoint| (p.compute, -p.log_residual * 100.0);
     let typical: Vec<(f64, f64)> =
         f.points.iter().filter(|p| !p.dropped && !flagged.contains(&p.line)).map(res).collect();
@@ -131,7 +136,7 @@ pub fn residuals_chart(o: &ScalingOutcome) -> Option<ChartSpec> {
             colour: 3,
             radius: 4.5,
             hollow: false,
-            points: out.iter().map(|p| res(p)).collect(),
+            points: out.iter().copied().map(res).collect(),
             labels: out.iter().map(|p| format!("line {}", p.line)).collect(),
         });
     }

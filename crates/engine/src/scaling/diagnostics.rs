@@ -275,3 +275,38 @@ pub fn outlier_flag(o: &Outliers, fitted: &LawParams) -> Option<Flag> {
         ),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ci(pairs: &[(&str, [f64; 2])]) -> BTreeMap<String, [f64; 2]> {
+        pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn interval_flags_fire_on_wide_and_disagreeing_intervals() {
+        let p = LawParams { E: 1.89, A: 495.7, B: 12_846.0, alpha: 0.349, beta: 0.453 };
+        // The numbers: B's interval 1,907–306,317.
+        let flags = interval_flags(&p, &ci(&[("B", [1907.0, 306_317.0]), ("E", [1.80, 1.97])]));
+        assert_eq!(flags.len(), 1, "{flags:?}");
+        assert_eq!(flags[0].code, "not_identified");
+        assert!(flags[0].message.contains("1,907 – 306,317 spans 161×"), "{}", flags[0].message);
+        // A point fit outside its own interval.
+        let flags = interval_flags(&p, &ci(&[("beta", [0.33, 0.41])]));
+        assert_eq!(flags.len(), 1);
+        assert_eq!(flags[0].code, "bootstrap_disagrees");
+        // Within 10× and around the estimate: nothing; no interval (no bootstrap): nothing.
+        assert!(interval_flags(&p, &ci(&[("B", [5000.0, 40_000.0])])).is_empty());
+        assert!(interval_flags(&p, &BTreeMap::new()).is_empty());
+    }
+
+    #[test]
+    fn sig_reads_like_the_page() {
+        assert_eq!(sig(306_317.4), "306,317");
+        assert_eq!(sig(1906.6), "1,907");
+        assert_eq!(sig(0.45304), "0.4530");
+        assert_eq!(sig(1.8913), "1.891");
+        assert_eq!(sig(f64::NAN), "—");
+    }
+}

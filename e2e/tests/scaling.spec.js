@@ -103,3 +103,69 @@ test('synthetic runs: the Chinchilla fit with bootstrap intervals matches the CL
   await expect(page.getByTestId('scaling-delta')).toBeDisabled();
   expect(errors).toEqual([]);
 });
+
+// Issue #17, items 2–3: Epoch AI's Chinchilla points (here a fixture in the exact shape of
+// `svg_extracted_data.csv`, see crates/engine/tests/fixtures/scaling/README.md) dropped with no
+// setting changed. CLI on the same file: flags not_identified (B) and influential_outliers (lines
+// 2–6, --drop-top 5); with --drop-top 5: E 1.82316, A 505.506, B 2102.60, α 0.350895, β 0.366208,
+// no flags.
+const path = require('path');
+
+const CHINCHILLA_SHAPE = path.join(__dirname, '../../crates/engine/tests/fixtures/scaling/chinchilla_svg_shape.csv');
+
+test('Chinchilla points: warning, one-click refit near Epoch AI, Approach 2 says why not', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  await page.getByTestId('file-input').setInputFiles(CHINCHILLA_SHAPE);
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1, { timeout: 60_000 });
+  await page.getByTestId('tab-scaling').click();
+  // The hex `color` column is not taken as the run name.
+  await expect(page.getByTestId('scaling-col-name')).toContainText('auto: none found');
+  const flags = page.getByTestId('scaling-flags');
+  await expect(flags).toContainText('not_identified', { timeout: 90_000 });
+  await expect(flags).toContainText('influential_outliers');
+  await expect(flags).not.toContainText('No flags');
+  const callout = page.getByTestId('scaling-outliers');
+  await expect(callout).toContainText('5 high-loss points pull the fit');
+  await expect(page.getByTestId('scaling-outlier-point')).toHaveCount(5);
+  await expect(page.getByTestId('approach2-not-shown')).toContainText('isoFLOP groups');
+  await expect(page.getByTestId('approach2-exponents')).toHaveCount(0);
+  for (const id of ['chart-scaling-loss', 'chart-scaling-residuals']) {
+    expect((await canvasInk(page, id)).ink, id).toBeGreaterThan(2000);
+  }
+  await page.screenshot({ path: 'test-results/chinchilla-before-1280.png', fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/chinchilla-before-390.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // One click: the refit without the five, as Drop top K = 5.
+  await page.getByTestId('scaling-refit-without-outliers').click();
+  await expect(page.getByTestId('scaling-fit-meta')).toContainText('240 points fitted (5 highest-loss dropped)', { timeout: 90_000 });
+  await expect(page.getByTestId('scaling-drop-top')).toHaveValue('5');
+  await expect(flags).toContainText('No flags');
+  await expect(page.getByTestId('scaling-outliers')).toHaveCount(0);
+  const value = async (k) => Number(await page.getByTestId(`scaling-param-${k}`).getByTestId('value').getAttribute('data-value'));
+  // Near Epoch AI's replication (E 1.8169, A 482.01, B 2085.43, α 0.3478, β 0.3659), the law
+  // the points were drawn from.
+  expect(Math.abs((await value('E')) - 1.8169)).toBeLessThan(0.02);
+  expect(Math.abs((await value('alpha')) - 0.3478)).toBeLessThan(0.01);
+  expect(Math.abs((await value('beta')) - 0.3659)).toBeLessThan(0.01);
+  expect(Math.abs((await value('A')) / 482.01 - 1)).toBeLessThan(0.1);
+  expect(Math.abs((await value('B')) / 2085.43 - 1)).toBeLessThan(0.05);
+  // And exactly the CLI's --drop-top 5 numbers.
+  await expect(page.getByTestId('scaling-param-E').getByTestId('value')).toHaveText('1.823');
+  await expect(page.getByTestId('scaling-param-B').getByTestId('value')).toHaveText('2103');
+  await expect(page.getByTestId('scaling-left-out')).toContainText('5 points left out');
+  expect((await canvasInk(page, 'chart-scaling-residuals')).ink).toBeGreaterThan(2000);
+  await page.screenshot({ path: 'test-results/chinchilla-after-1280.png', fullPage: true });
+  await page.getByTestId('chart-scaling-residuals').screenshot({ path: 'test-results/chinchilla-residuals-1280.png' });
+  await page.getByTestId('chart-scaling-loss').screenshot({ path: 'test-results/chinchilla-loss-1280.png' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: 'test-results/chinchilla-after-390.png', fullPage: true });
+  // And back to every point.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByTestId('scaling-refit-all').click();
+  await expect(page.getByTestId('scaling-fit-meta')).toContainText('245 points fitted', { timeout: 90_000 });
+  expect(errors).toEqual([]);
+});

@@ -6,10 +6,11 @@
 use std::cell::RefCell;
 
 use benchlens_engine::progress::{Tick, Ticker};
-use benchlens_engine::scaling::approach2::{approach2, Approach2};
+use benchlens_engine::scaling::approach2::Approach2;
 use benchlens_engine::scaling::inference::{default_demands, inference_curve, InferencePoint};
 use benchlens_engine::scaling::law::fit_law_async;
 use benchlens_engine::scaling::models::{models_table, FitChoice, ModelsTable};
+use benchlens_engine::scaling::report::gated_approach2;
 use benchlens_engine::scaling::score_trend::{fit_score_trend, ScoreTrend, ScoreTrendSettings};
 use benchlens_engine::scaling::table::DetectedColumns;
 use benchlens_engine::scaling::{
@@ -86,6 +87,9 @@ pub struct ScalingOutcome {
     /// Chinchilla Approach 2, when the table holds isoFLOP groups (runs at one compute budget).
     #[serde(default)]
     pub approach2: Option<Approach2>,
+    /// Why Approach 2 is not shown for a table with losses that is not an isoFLOP grid.
+    #[serde(default)]
+    pub approach2_note: Option<String>,
 }
 
 /// Runs the scaling analysis on one dataset.
@@ -114,7 +118,7 @@ pub async fn analyse(
         // Cancelled: the page does not want the tables of a stopped fit.
         return Err("cancelled".to_owned());
     }
-    let approach2 = Some(approach2(&data)).filter(|a| !a.groups.is_empty());
+    let (approach2, approach2_note) = gated_approach2(&data);
     let mut fits: Vec<FitChoice> =
         ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();
     if let Some(f) = &fit {
@@ -178,6 +182,7 @@ pub async fn analyse(
         inference,
         trend,
         approach2,
+        approach2_note,
         sources,
     })
 }

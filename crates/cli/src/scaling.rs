@@ -227,6 +227,14 @@ fn run_fit(a: &FitArgs) -> Result<(), String> {
     if let Some(e) = &report.law_error {
         return Err(format!("{name}: {e}"));
     }
+    // Reasons not to trust the fit go to stderr too, whatever the format: a script reading the
+    // CSV or a person reading the terminal must not miss them.
+    for f in report.law.iter().flat_map(|f| &f.flags) {
+        eprintln!("{file_name}: flag {}: {}", f.code, f.message);
+    }
+    if let Some(why) = &report.approach2_note {
+        eprintln!("{file_name}: Approach 2 not run: {why}");
+    }
     if let Some(e) = &report.inference_error {
         return Err(format!("--target-loss: {e}"));
     }
@@ -271,6 +279,9 @@ fn fit_json(report: &ScalingReport) -> Result<Value, String> {
     }
     if let Some(a2) = &report.approach2 {
         map.insert("approach2".into(), to_value(a2)?);
+    }
+    if let Some(why) = &report.approach2_note {
+        map.insert("approach2_note".into(), to_value(why)?);
     }
     map.insert("models".into(), to_value(&report.models)?);
     if let Some(curve) = &report.inference {

@@ -109,3 +109,46 @@ fn errors_go_to_stderr_with_failure() {
         "{err}"
     );
 }
+
+/// Points in the exact shape of Epoch AI's `svg_extracted_data.csv` (see the engine's
+/// `tests/fixtures/scaling/README.md`).
+const CHINCHILLA_SHAPE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../engine/tests/fixtures/scaling/chinchilla_svg_shape.csv"
+);
+
+#[test]
+fn fit_prints_the_flags_outliers_and_why_approach2_is_not_run() {
+    let out = benchlens(&["scaling", "fit", CHINCHILLA_SHAPE, "--bootstrap", "100"]);
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let codes: Vec<&str> =
+        v["flags"].as_array().expect("flags").iter().filter_map(|f| f["code"].as_str()).collect();
+    assert!(codes.contains(&"influential_outliers"), "{codes:?}");
+    assert!(codes.contains(&"not_identified"), "{codes:?}");
+    assert_eq!(v["outliers"]["drop_top"], 5);
+    assert_eq!(v["outliers"]["points"].as_array().expect("points").len(), 5);
+    assert!(v["outliers"]["refit"]["B"].is_f64());
+    assert!(v["columns"]["name"].is_null(), "the hex colour column is not a name");
+    assert!(v.get("approach2").is_none());
+    assert!(v["approach2_note"].as_str().expect("reason").contains("isoFLOP"));
+    // The same sentences on stderr, for people and for --format csv.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("flag influential_outliers: 5 high-loss points"), "{err}");
+    assert!(err.contains("--drop-top 5"), "{err}");
+    assert!(err.contains("Approach 2 not run"), "{err}");
+    // The refit the flag names: --drop-top 5 leaves no flag and matches the announced refit.
+    let again = stdout(&benchlens(&[
+        "scaling",
+        "fit",
+        CHINCHILLA_SHAPE,
+        "--bootstrap",
+        "100",
+        "--drop-top",
+        "5",
+    ]));
+    let w: Value = serde_json::from_str(&again).expect("JSON");
+    assert_eq!(w["flags"].as_array().expect("flags").len(), 0, "{}", w["flags"]);
+    for key in ["E", "A", "B", "alpha", "beta"] {
+        assert_eq!(w["params"][key], v["outliers"]["refit"][key], "{key}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Chinchilla Approach 2 in the scaling view: when the table holds isoFLOP groups (several model
 //! sizes trained at one compute budget), a parabola of loss in log10 N per group, its minimum, and
 //! the power laws N_opt ∝ C^a and D_opt ∝ C^b through the minima, next to Approach 3's a and b.
+//! On a table with losses that is not an isoFLOP grid, the panel says why there is no Approach 2.
 
 use benchlens_engine::scaling::allocation::AllocationLaw;
 use benchlens_engine::scaling::approach2::Approach2;
@@ -126,6 +127,15 @@ pub fn Approach2Panel(
     let chart = Signal::derive(move || outcome.get().and_then(|o| isoflop_chart(&o)));
     move || {
         let o = outcome.get()?;
+        if let (None, Some(why)) = (&o.approach2, &o.approach2_note) {
+            return Some(view! {
+                <div class="panel" data-testid="approach2-panel">
+                    <h2>"Approach 2: isoFLOP profiles"</h2>
+                    <p class="hint" data-testid="approach2-not-shown">{format!("Not shown. {why}")}</p>
+                    <p class="caption">"Approach 3 above uses every run wherever it sits, so it does not need a grid."</p>
+                </div>
+            }.into_any());
+        }
         let a2 = o.approach2.clone()?;
         let usable = a2.groups.iter().filter(|g| g.within_range).count();
         let rows = a2
@@ -164,6 +174,6 @@ pub fn Approach2Panel(
                 </table>
                 <ChartCanvas spec=chart testid="chart-scaling-isoflop" label="Loss against parameters for each isoFLOP group, with parabolas and their minima"/>
             </div>
-        })
+        }.into_any())
     }
 }

@@ -7,6 +7,7 @@ mod controls;
 mod share;
 mod specs;
 mod tables;
+mod trust;
 
 pub use share::ScalingShare;
 
@@ -184,6 +185,7 @@ fn ScalingResults(
     let tpp = Signal::derive(move || outcome.get().and_then(|o| specs::tokens_per_param(&o)));
     let trend = Signal::derive(move || outcome.get().and_then(|o| specs::score_trend(&o)));
     let inference = Signal::derive(move || outcome.get().and_then(|o| specs::inference(&o)));
+    let residuals = Signal::derive(move || outcome.get().and_then(|o| trust::residuals_chart(&o)));
     view! {
         <tables::InputNotes outcome=outcome/>
         <Show when=has_loss>
@@ -191,13 +193,19 @@ fn ScalingResults(
                 <h2>"Chinchilla fit: L(N, D) = E + A/N" <sup>"α"</sup> " + B/D" <sup>"β"</sup></h2>
                 <controls::FitControls/>
                 <tables::FitTable outcome=outcome/>
+                <trust::OutlierCallout outcome=outcome/>
             </div>
         </Show>
         <Show when=has_fit>
             <div class="panel">
                 <h2>"Loss vs compute"</h2>
-                <p class="caption">"Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band."</p>
+                <p class="caption">"Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band, next to the frontiers of Hoffmann et al.'s and Epoch AI's published laws."</p>
                 <ChartCanvas spec=loss_chart testid="chart-scaling-loss" label="Loss against training compute on log axes, with iso-N curves and the fitted frontier"/>
+            </div>
+            <div class="panel">
+                <h2>"Residuals"</h2>
+                <p class="caption">"Each run's loss above (+) or below (−) the fitted law, in percent. A good fit scatters evenly around 0 at every compute; the lines are the running medians under the published laws on the same runs."</p>
+                <ChartCanvas spec=residuals testid="chart-scaling-residuals" label="Log residual of each run against training compute, with flagged outliers and the running median residual under Hoffmann et al.'s and Epoch AI's published laws"/>
             </div>
             <div class="panel">
                 <h2>"Tokens per parameter at the optimum"</h2>

@@ -2,7 +2,7 @@
 //! all see the same curves. Curves of a law (iso-N, iso-loss, the sigmoid) are evaluated here
 //! with the engine's own formulas.
 
-use benchlens_engine::scaling::allocation::AllocationLaw;
+use benchlens_engine::scaling::allocation::{at_compute, AllocationLaw};
 use benchlens_engine::scaling::inference::tokens_for_loss;
 use benchlens_engine::scaling::models::FitChoice;
 use benchlens_engine::scaling::score_trend::curve;
@@ -98,8 +98,28 @@ pub fn loss_vs_compute(o: &ScalingOutcome) -> Option<ChartSpec> {
             labels: vec![],
         });
     }
+    // The published laws' frontiers over the same compute, for comparison.
+    for (reference, colour) in super::trust::OVERLAID {
+        let law = reference.params();
+        let Some(al) = AllocationLaw::of(&law) else { continue };
+        let pts: Vec<(f64, f64)> = f
+            .allocation
+            .iter()
+            .map(|a| (a.compute, at_compute(&law, &al, a.compute)[3]))
+            .filter(|&(_, l)| l.is_finite() && l >= lmin * 0.9 && l <= lmax * 1.05)
+            .collect();
+        series.push(XySeries::Line {
+            legend: Some(format!("frontier, {}", reference.label())),
+            colour,
+            width: 1.8,
+            opacity: 0.9,
+            points: pts,
+            end_label: None,
+            label_start: false,
+        });
+    }
     series.push(XySeries::Line {
-        legend: Some("compute-optimal frontier".into()),
+        legend: Some("compute-optimal frontier (fitted here)".into()),
         colour: 0,
         width: 2.5,
         opacity: 1.0,

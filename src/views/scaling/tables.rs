@@ -3,6 +3,8 @@
 //! sources of models.csv.
 
 use benchlens_engine::scaling::allocation::AllocationLaw;
+use benchlens_engine::scaling::diagnostics::WIDE_INTERVAL_RATIO;
+use benchlens_engine::scaling::LawParams;
 use leptos::prelude::*;
 
 use crate::charts::xy::si;
@@ -84,28 +86,52 @@ pub fn FitTable(
         let f = o.fit?;
         let p = f.params;
         let alloc = f.allocation_law.or_else(|| AllocationLaw::of(&p));
-        let rows: Vec<(&str, &str, f64)> = vec![
-            ("E", "irreducible loss", p.E),
-            ("A", "parameter term", p.A),
-            ("B", "data term", p.B),
-            ("alpha", "α, parameter exponent", p.alpha),
-            ("beta", "β, data exponent", p.beta),
-            ("a", "a = β/(α+β): N_opt ∝ C^a", alloc.map_or(f64::NAN, |l| l.a)),
-            ("b", "b = α/(α+β): D_opt ∝ C^b", alloc.map_or(f64::NAN, |l| l.b)),
+        let published: Vec<(LawParams, Option<AllocationLaw>)> = super::trust::OVERLAID
+            .iter()
+            .map(|(r, _)| (r.params(), AllocationLaw::of(&r.params())))
+            .collect();
+        let value = |key: &str, p: &LawParams, l: Option<AllocationLaw>| match key {
+            "E" => p.E,
+            "A" => p.A,
+            "B" => p.B,
+            "alpha" => p.alpha,
+            "beta" => p.beta,
+            "a" => l.map_or(f64::NAN, |l| l.a),
+            "b" => l.map_or(f64::NAN, |l| l.b),
+            _ => f64::NAN,
+        };
+        let rows: Vec<(&str, &str)> = vec![
+            ("E", "irreducible loss"),
+            ("A", "parameter term"),
+            ("B", "data term"),
+            ("alpha", "α, parameter exponent"),
+            ("beta", "β, data exponent"),
+            ("a", "a = β/(α+β): N_opt ∝ C^a"),
+            ("b", "b = α/(α+β): D_opt ∝ C^b"),
         ];
         let body = rows
             .into_iter()
-            .map(|(key, label, v)| {
+            .map(|(key, label)| {
+                let v = value(key, &p, alloc);
                 let ci = f.ci.get(key).copied();
                 let lo = ci.map_or(String::new(), |c| sig(c[0], 4));
                 let hi = ci.map_or(String::new(), |c| sig(c[1], 4));
                 let (lo_full, hi_full) = (full_opt(ci.map(|c| c[0])), full_opt(ci.map(|c| c[1])));
+                let wide = ci.is_some_and(|[lo, hi]| lo > 0.0 && hi / lo > WIDE_INTERVAL_RATIO);
+                let refs = published
+                    .iter()
+                    .map(|(rp, rl)| {
+                        let r = value(key, rp, *rl);
+                        view! { <td class="num reference" data-value=full(r)>{sig(r, 4)}</td> }
+                    })
+                    .collect_view();
                 view! {
-                    <tr data-testid=format!("scaling-param-{key}")>
+                    <tr data-testid=format!("scaling-param-{key}") class:shaky=wide>
                         <td>{label}</td>
                         <td class="num" data-testid="value" data-value=full(v)>{sig(v, 4)}</td>
                         <td class="num" data-value=lo_full>{lo}</td>
                         <td class="num" data-value=hi_full>{hi}</td>
+                        {refs}
                     </tr>
                 }
             })
@@ -140,7 +166,12 @@ pub fn FitTable(
             meta.push_str("; no bootstrap, so no intervals");
         }
         let flags = if f.flags.is_empty() {
-            view! { <p class="ok" data-testid="scaling-flags">"No flags: exponents in range, every term present, no parameter at a bound, enough points."</p> }.into_any()
+            let intervals = if f.bootstrap_rounds > 0 {
+                ", every bootstrap interval within 10× and around its estimate"
+            } else {
+                " (intervals not checked: no bootstrap)"
+            };
+            view! { <p class="ok" data-testid="scaling-flags">{format!("No flags: exponents in range, every term present, no parameter at a bound, enough points, no high-loss outlier pulling the fit{intervals}.")}</p> }.into_any()
         } else {
             let items = f
                 .flags
@@ -152,7 +183,7 @@ pub fn FitTable(
         Some(view! {
             <ExportTable testid="scaling-params">
             <table class="data params" data-testid="scaling-params">
-                <thead><tr><th>"parameter"</th><th class="num">"estimate"</th><th class="num">"95% CI low"</th><th class="num">"95% CI high"</th></tr></thead>
+                <thead><tr><th>"parameter"</th><th class="num">"estimate"</th><th class="num">"95% CI low"</th><th class="num">"95% CI high"</th><th class="num" title="Hoffmann et al. 2022, eq. 10 (published, rounded)">"Hoffmann 2022"</th><th class="num" title="Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt">"Epoch AI 2024"</th></tr></thead>
                 <tbody>{body}</tbody>
             </table>
             </ExportTable>

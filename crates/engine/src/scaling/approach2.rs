@@ -13,6 +13,15 @@ pub const GROUP_TOLERANCE: f64 = 0.02;
 /// Fewest distinct model sizes for a parabola to mean anything.
 pub const MIN_GROUP_SIZE: usize = 3;
 
+/// Largest over smallest model size a group must span for its parabola to locate a minimum: a
+/// profile over less than 3× in N is too flat to tell a valley from noise.
+pub const MIN_SIZE_SPAN: f64 = 3.0;
+
+/// Share of the runs (with a loss) that must sit in qualifying groups for the table to count as an
+/// isoFLOP grid. Points digitised from a figure, or runs at scattered budgets, fall into many
+/// chance groups of three that together hold only a minority of the runs.
+pub const MIN_GRID_SHARE: f64 = 0.5;
+
 /// One isoFLOP group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IsoFlopGroup {
@@ -29,6 +38,9 @@ pub struct IsoFlopGroup {
     /// Why no minimum, when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Largest over smallest model size in the group.
+    #[serde(default)]
+    pub size_span: f64,
 }
 
 /// Power law y = k·C^e fitted in log10 space.
@@ -51,6 +63,9 @@ pub struct Approach2 {
     pub groups: Vec<IsoFlopGroup>,
     pub a: Option<PowerLaw>,
     pub b: Option<PowerLaw>,
+    /// Why the runs are not an isoFLOP grid (then Approach 2 is not shown); None for a grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_a_grid: Option<String>,
 }
 
 /// Least-squares parabola through (x, y); None when x has fewer than 3 distinct values.
@@ -121,6 +136,7 @@ pub fn approach2(data: &ScalingData) -> Approach2 {
         .filter_map(|r| Some((r.params? * r.tokens? * 6.0, r.params?, r.loss?)))
         .collect();
     runs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let total_runs = runs.len();
     let mut groups: Vec<Vec<(f64, f64, f64)>> = Vec::new();
     for run in runs {
         match groups.last_mut() {
@@ -128,6 +144,7 @@ pub fn approach2(data: &ScalingData) -> Approach2 {
             _ => groups.push(vec![run]),
         }
     }
+    let distinct_budgets = groups.len();
     let mut out = Vec::new();
     for g in groups {
         let mut sizes: Vec<f64> = g.iter().map(|r| r.1).collect();
@@ -151,6 +168,7 @@ pub fn approach2(data: &ScalingData) -> Approach2 {
             loss_at_opt: None,
             within_range: false,
             note: None,
+            size_span: sizes.last().copied().unwrap_or(1.0) / sizes.first().copied().unwrap_or(1.0),
         };
         if c[2] > 0.0 {
             let xs = -c[1] / (2.0 * c[2]);
@@ -175,5 +193,40 @@ pub fn approach2(data: &ScalingData) -> Approach2 {
     let xs: Vec<f64> = pts.iter().map(|p| p.0).collect();
     let a = line(&xs, &pts.iter().map(|p| p.1).collect::<Vec<_>>());
     let b = line(&xs, &pts.iter().map(|p| p.2).collect::<Vec<_>>());
-    Approach2 { groups: out, a, b }
+    let not_a_grid = grid_problem(&out, total_runs, distinct_budgets);
+    Approach2 { groups: out, a, b, not_a_grid }
+}
+
+/// Why these groups are not an isoFLOP grid, as a sentence for the page and the CLI; None when
+/// they are: at least two groups of [`MIN_GROUP_SIZE`] sizes spanning [`MIN_SIZE_SPAN`]× or more,
+/// holding at least [`MIN_GRID_SHARE`] of the runs.
+pub fn grid_problem(groups: &[IsoFlopGroup], total_runs: usize, budgets: usize) -> Option<String> {
+    let real: Vec<&IsoFlopGroup> =
+        groups.iter().filter(|g| g.size_span >= MIN_SIZE_SPAN * (1.0 - 1e-9)).collect();
+    let in_real: usize = real.iter().map(|g| g.runs).sum();
+    let tol = GROUP_TOLERANCE * 100.0;
+    let what = format!(
+        "Approach 2 needs isoFLOP groups: runs at one compute budget (6ND within {tol:.0}%) with at \
+         least {MIN_GROUP_SIZE} model sizes spanning {MIN_SIZE_SPAN:.0}× or more"
+    );
+    if total_runs == 0 {
+        return Some(format!("{what}; no run has parameters, tokens and a loss."));
+    }
+    if real.len() < 2 {
+        return Some(format!(
+            "{what}, and at least two such groups for a line through their minima. These {total_runs} \
+             runs sit at {budgets} distinct budgets and form {} such group{}.",
+            real.len(),
+            if real.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if (in_real as f64) < MIN_GRID_SHARE * total_runs as f64 {
+        return Some(format!(
+            "{what}. Only {in_real} of {total_runs} runs fall in such groups ({} groups among {budgets} \
+             distinct budgets): the budgets are scattered, as in points read off a figure, so \
+             parabolas through chance groups would be noise.",
+            real.len()
+        ));
+    }
+    None
 }

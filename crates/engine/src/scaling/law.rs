@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::allocation::{at_compute, compute_grid, AllocationLaw, AllocationPoint};
 use super::bootstrap::{bootstrap_async, interval, BootstrapDraws, DEFAULT_ROUNDS};
+use super::diagnostics::{high_loss_outliers, interval_flags, outlier_flag, Outliers};
 use super::fit::fit_points_async;
 use super::flags::{count_flag, parameter_flags, Flag};
 use super::lbfgs::{LbfgsOptions, Stop};
@@ -83,6 +84,10 @@ pub struct LawFit {
     /// Bootstrap θ = (ln A, ln B, ln E, α, β) per round, for bands the view draws itself.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub bootstrap_thetas: Vec<[f64; 5]>,
+    /// High-loss outliers among the fitted points and the fit without them (see
+    /// [`super::diagnostics`]); None when no point sits far above the law.
+    #[serde(default)]
+    pub outliers: Option<Outliers>,
 }
 
 /// Fits the law with no progress reporting.
@@ -118,7 +123,9 @@ pub fn fit_law_with_progress(
 /// full-grid starts ("grid starts", stopping there fails with [`ScalingError::Cancelled`]) and
 /// the bootstrap rounds ("bootstrap", stopping there keeps the rounds done, as
 /// [`fit_law_with_progress`], unless the ticker also says stop when asked about "intervals"
-/// right after: then [`ScalingError::Cancelled`]). Same numbers however often it pauses.
+/// right after: then [`ScalingError::Cancelled`]). Between the two, the refit without high-loss
+/// outliers ("outliers", then its own "grid starts" in full-grid mode; a stop during that refit
+/// only drops the outlier report). Same numbers however often it pauses.
 pub async fn fit_law_async(
     data: &ScalingData,
     settings: &FitSettings,
@@ -238,6 +245,19 @@ pub async fn fit_law_async(
         ));
     }
 
+    // One more fit without the outliers, when there are any: cancellable before it starts.
+    if !ticker.tick("outliers", 0, 1).await {
+        return Err(ScalingError::Cancelled);
+    }
+    let outliers = high_loss_outliers(
+        &usable,
+        &params,
+        settings.loss,
+        settings.starts,
+        settings.drop_top,
+        ticker,
+    )
+    .await;
     let draws = if settings.bootstrap > 0 {
         let (rounds, seed) = (settings.bootstrap, settings.seed);
         bootstrap_async(&pts, settings.loss, best.theta, rounds, seed, ticker).await
@@ -258,6 +278,8 @@ pub async fn fit_law_async(
     }
     let draw_params: Vec<LawParams> = draws.thetas.iter().map(LawParams::from_theta).collect();
     let ci = parameter_intervals(&draw_params);
+    flags.extend(interval_flags(&params, &ci));
+    flags.extend(outliers.as_ref().and_then(|o| outlier_flag(o, &params)));
     let allocation_law = AllocationLaw::of(&params);
     let (lo, hi) = usable
         .iter()
@@ -282,6 +304,7 @@ pub async fn fit_law_async(
         bootstrap_rounds: draws.rounds,
         bootstrap_failed: draws.failed,
         bootstrap_thetas: draws.thetas,
+        outliers,
     })
 }
 

@@ -14,12 +14,14 @@
 pub mod allocation;
 pub mod approach2;
 pub mod bootstrap;
+pub mod diagnostics;
 pub mod fit;
 pub mod flags;
 pub mod inference;
 pub mod law;
 pub mod lbfgs;
 pub mod models;
+pub mod name_column;
 pub mod objective;
 pub mod reference_fits;
 pub mod report;

@@ -12,7 +12,7 @@ use super::models::{models_table, FitChoice, ModelsTable};
 use super::objective::LawParams;
 use super::reference_fits::ReferenceFit;
 use super::score_trend::{fit_score_trend, ScoreTrend, ScoreTrendSettings};
-use super::table::{extract, ColumnChoice, DetectedColumns};
+use super::table::{extract, ColumnChoice, DetectedColumns, ScalingData};
 use super::ScalingError;
 use crate::dataset::Warning;
 use crate::table::Table;
@@ -40,8 +40,11 @@ pub struct ScalingReport {
     pub law_error: Option<String>,
     pub score_trend: Option<ScoreTrend>,
     pub score_error: Option<String>,
-    /// Present when at least one isoFLOP group has a parabola.
+    /// Present when the runs form an isoFLOP grid (see [`super::approach2::grid_problem`]).
     pub approach2: Option<Approach2>,
+    /// Why Approach 2 is not shown, when the table has losses but no isoFLOP grid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approach2_note: Option<String>,
     /// The fitted law (id `fit`, with bootstrap intervals) and the published ones, per model.
     pub models: ModelsTable,
     pub inference: Option<Vec<InferencePoint>>,
@@ -55,6 +58,19 @@ pub fn fitted_choice(f: &LawFit, id: &str) -> FitChoice {
         label: "fitted here".to_owned(),
         params: f.params,
         draws: f.bootstrap_thetas.iter().map(LawParams::from_theta).collect(),
+    }
+}
+
+/// Approach 2 when the runs form an isoFLOP grid, else why not (None for tables without losses:
+/// nothing to say about a table of released models).
+pub fn gated_approach2(data: &ScalingData) -> (Option<Approach2>, Option<String>) {
+    if data.columns.loss.is_none() {
+        return (None, None);
+    }
+    let a2 = approach2(data);
+    match a2.not_a_grid.clone() {
+        Some(why) => (None, Some(why)),
+        None => (Some(a2), None),
     }
 }
 
@@ -85,7 +101,7 @@ pub fn analyse(
     } else {
         (None, None)
     };
-    let a2 = approach2(&data);
+    let (a2, approach2_note) = gated_approach2(&data);
     let mut fits: Vec<FitChoice> =
         ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();
     if let Some(f) = &law {
@@ -114,7 +130,8 @@ pub fn analyse(
         law_error,
         score_trend,
         score_error,
-        approach2: (!a2.groups.is_empty()).then_some(a2),
+        approach2: a2,
+        approach2_note,
         models,
         inference,
         inference_error,

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::name_column::detect_name_column;
 use super::ScalingError;
 use crate::dataset::{Severity, Warning};
 use crate::table::Table;
@@ -270,7 +271,6 @@ const COMPUTE_NAMES: &[&str] = &[
 ];
 const LOSS_NAMES: &[&str] =
     &["loss", "final_loss", "eval_loss", "val_loss", "validation_loss", "test_loss", "train_loss"];
-const NAME_NAMES: &[&str] = &["model", "name", "model_name", "run", "run_name", "id"];
 const SCORE_HINTS: &[&str] =
     &["mmlu", "score", "accuracy", "acc", "gsm8k", "hellaswag", "arc", "bbh", "winogrande"];
 
@@ -333,19 +333,7 @@ pub fn detect_columns(
         loss: resolve(table, &choice.loss, || find_column(table, LOSS_NAMES))?,
         score: resolve(table, &choice.score, || find_score(table))?,
         name: resolve(table, &choice.name, || {
-            find_column(table, NAME_NAMES).or_else(|| {
-                // First column that is mostly non-numeric text.
-                table.columns.iter().enumerate().find_map(|(i, c)| {
-                    let rows = table.n_rows().min(20);
-                    let texty = (0..rows)
-                        .filter(|&r| {
-                            let v = table.cell(r, i).trim();
-                            !v.is_empty() && parse_plain(v).is_err()
-                        })
-                        .count();
-                    (rows > 0 && texty * 2 > rows).then(|| c.clone())
-                })
-            })
+            detect_name_column(table, |names| find_column(table, names))
         })?,
     })
 }

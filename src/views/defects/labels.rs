@@ -180,3 +180,18 @@ pub(crate) fn errors_on_ok_note(n: u64) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::errors_on_ok_note;
+
+    #[test]
+    fn a_zero_count_does_not_ask_to_read_anything() {
+        assert_eq!(errors_on_ok_note(0), "No item labelled ok carries an error flag.");
+        assert!(
+            errors_on_ok_note(1).starts_with("1 item labelled ok carries an error flag: read it;")
+        );
+        assert!(errors_on_ok_note(1200)
+            .starts_with("1,200 items labelled ok carry an error flag: read them;"));
+    }
+}

@@ -152,7 +152,7 @@ pub fn model_of_results(t: &Table) -> Option<String> {
 }
 
 /// The model of a samples file and the results file it was taken from (`None` when guessed from
-/// the folder or file name).
+/// the folder name, the run's date or the file name).
 fn model_of_samples<'r>(path: &str, runs: &'r [Run]) -> (String, Option<&'r str>) {
     let dir = parent(path);
     let date = date_id(path);
@@ -179,6 +179,10 @@ fn model_of_samples<'r>(path: &str, runs: &'r [Run]) -> (String, Option<&'r str>
     let folder = base(dir);
     if !folder.is_empty() && folder != "." {
         return (folder.replace("__", "/"), None);
+    }
+    // A bare file (a browser drop loses folders): the tasks of one run still share one model.
+    if let Some(date) = date {
+        return (format!("lm-eval run {date}"), None);
     }
     let stem = base(path).split('.').next().unwrap_or(path);
     (stem.to_owned(), None)
@@ -232,16 +236,19 @@ mod tests {
             ("results_2024-01-02T00-00-00.2.json".to_string(), &other),
             ("samples_t_2024-01-02T00-00-00.2.jsonl".to_string(), &samples),
             ("x/org__c/samples_t_2024-01-03T00-00-00.3.jsonl".to_string(), &samples),
+            ("samples_t_2024-01-04T00-00-00.4.jsonl".to_string(), &samples),
+            ("samples_u_2024-01-04T00-00-00.4.jsonl".to_string(), &samples),
         ];
         let read = read_predictions(&files);
         let models: Vec<&str> = read.tables.iter().map(|t| t.rows[0].model.as_str()).collect();
-        assert_eq!(models, ["org/b", "org/c"]);
+        let bare = "lm-eval run 2024-01-04T00-00-00.4";
+        assert_eq!(models, ["org/b", "org/c", bare, bare]);
         assert_eq!(read.tables[0].rows[0].answer, "1");
         assert!(read.tables[0].rows[0].id.is_none(), "doc_id is no item id");
-        assert_eq!(read.warnings.len(), 2, "{:?}", read.warnings);
+        assert_eq!(read.warnings.len(), 4, "{:?}", read.warnings);
         assert!(read.warnings[0].contains("counted as model `org/c`"), "{:?}", read.warnings);
         assert!(
-            read.warnings[1].contains("results of org/a with no samples"),
+            read.warnings[3].contains("results of org/a with no samples"),
             "{:?}",
             read.warnings
         );

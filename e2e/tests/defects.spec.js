@@ -165,3 +165,58 @@ test('MMLU-Redux with 14 models: disagreement flags by default when no model cho
   await page.screenshot({ path: 'test-results/defects-redux.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+// Prediction files as their authors publish them (issue #17 item 1, issue #14): the numbers are
+// those of `benchlens defects <labels> --predictions <folder>` (crates/cli/tests/defects_cli.rs).
+const path = require('path');
+const FIXTURES = path.join(__dirname, '../../crates/engine/tests/fixtures/defects');
+const REDUX = path.join(__dirname, '../../samples/mmlu-redux-dev');
+
+function filesUnder(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]).sort();
+}
+
+test('MMLU-Redux with its upstream HELM files: the 14 models only, the other columns named as left out', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  const subjects = ['abstract_algebra', 'college_chemistry', 'college_physics'];
+  await page.getByTestId('file-input').setInputFiles([
+    ...subjects.map((s) => path.join(REDUX, `labels/mmlu_${s}.csv`)),
+    ...subjects.map((s) => path.join(FIXTURES, `helm-upstream/${s}.csv`)),
+  ]);
+  await expect(page.getByTestId('dataset-card')).toHaveCount(6, { timeout: 60_000 });
+  await page.getByTestId('tab-defects').click();
+  await expect(page.getByTestId('defects-headline')).toContainText('300 items in 3 files');
+  const models = page.getByTestId('defects-predictions');
+  await expect(models).toContainText('Model disagreement from 14 models');
+  await expect(models).not.toContainText('groundtruth_answer');
+  await expect(models).not.toContainText('majority_llm_pred');
+  const leftOut = page.getByTestId('defects-left-out');
+  await expect(leftOut).toContainText('22 columns were not counted as models: groundtruth_answer (copies the answer key)');
+  await expect(leftOut).toContainText('binary_error_type (holds no answer letters)');
+  // The cleaned sample's flags for these subjects: 6 + 12 + 9 items no model answered with the key.
+  await expect(page.getByTestId('count-suspect')).toHaveText('27 suspect');
+  expect(errors).toEqual([]);
+});
+
+test('lm-evaluation-harness output folders: answers attributed to the model of each run', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  const runs = filesUnder(path.join(FIXTURES, 'lm-eval-runs'));
+  expect(runs.length).toBe(9);
+  await page.getByTestId('file-input').setInputFiles([
+    path.join(REDUX, 'labels/mmlu_abstract_algebra.csv'),
+    path.join(REDUX, 'labels/mmlu_college_chemistry.csv'),
+    ...runs,
+  ]);
+  await expect(page.getByTestId('dataset-card')).toHaveCount(11, { timeout: 60_000 });
+  await page.getByTestId('tab-defects').click();
+  await expect(page.getByTestId('defects-predictions')).toContainText(
+    'Model disagreement from 3 models (Qwen/Qwen2-72B-Instruct, meta-llama/Meta-Llama-3.1-70B-Instruct, mistralai/Mistral-Large-Instruct-2407), matched to 200 items;');
+  await expect(page.getByTestId('defects-summary')).not.toContainText('matched no item');
+  await expect(page.getByTestId('count-suspect')).toHaveText('42 suspect');
+  expect(errors).toEqual([]);
+});

@@ -54,6 +54,26 @@ const ROW_PX: u32 = 18;
 const LABEL_CHARS: usize = 36;
 const LEGEND_COLUMN_PX: u32 = 235;
 
+/// Decimals that tell apart the ticks of a 0..`range` percent axis with about `ticks` ticks:
+/// TruthfulQA's defects span 0–1 %, where whole percents read "0% 0% 0% 0% 1%".
+pub fn percent_decimals(range: f64, ticks: u32) -> usize {
+    let step = range / f64::from(ticks.max(1));
+    if !step.is_finite() || step <= 0.0 || step >= 1.0 {
+        return 0;
+    }
+    // Ticks fall on 1, 2 or 5 × 10^k with 10^k ≤ step: k decimals show them all.
+    (-step.log10().floor()).clamp(0.0, 4.0) as usize
+}
+
+/// A percent tick label with `decimals` decimals; zero is plain "0%".
+pub fn percent_tick(v: f64, decimals: usize) -> String {
+    if v == 0.0 {
+        "0%".into()
+    } else {
+        format!("{v:.decimals$}%")
+    }
+}
+
 impl StackedBars {
     /// Legend entries per row at a CSS width: four on a desktop, fewer on a phone.
     fn legend_columns(width: u32) -> usize {
@@ -112,6 +132,7 @@ impl StackedBars {
             .map(|r| r.values.iter().filter(|v| v.is_finite()).sum::<f64>())
             .fold(0.0f64, f64::max)
             .max(1e-9);
+        let decimals = percent_decimals(max * 1.04, 12);
         let n = self.rows.len();
         // Labels take at most 40 % of the width (a phone), cut with "…".
         let label_chars =
@@ -135,7 +156,7 @@ impl StackedBars {
             .bold_line_style(GRID)
             .axis_style(MUTED)
             .x_desc(self.x_label.as_str())
-            .x_label_formatter(&|v| format!("{v:.0}%"))
+            .x_label_formatter(&|v| percent_tick(*v, decimals))
             .label_style((FONT, px(12.0, s)).into_font().color(&INK))
             .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
             .draw()
@@ -174,5 +195,29 @@ impl StackedBars {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(max: f64, ticks: &[f64]) -> Vec<String> {
+        let d = percent_decimals(max * 1.04, 12);
+        ticks.iter().map(|&v| percent_tick(v, d)).collect()
+    }
+
+    #[test]
+    fn small_percentages_get_the_decimals_that_tell_ticks_apart() {
+        // TruthfulQA: the worst category flags about 1.2 % of its items.
+        assert_eq!(labels(1.2, &[0.0, 0.1, 0.2, 0.5, 1.0]), ["0%", "0.1%", "0.2%", "0.5%", "1.0%"]);
+        assert_eq!(labels(0.06, &[0.0, 0.005, 0.01]), ["0%", "0.005%", "0.010%"]);
+        // MMLU-scale shares keep whole percents.
+        assert_eq!(labels(40.0, &[0.0, 5.0, 10.0]), ["0%", "5%", "10%"]);
+        assert_eq!(labels(12.0, &[0.0, 1.0, 2.0]), ["0%", "1%", "2%"]);
+        let d = percent_decimals(1.04 * 1.2, 12);
+        let ticks: Vec<String> = (0..=12).map(|i| percent_tick(f64::from(i) * 0.1, d)).collect();
+        let distinct: std::collections::BTreeSet<&String> = ticks.iter().collect();
+        assert_eq!(distinct.len(), ticks.len(), "{ticks:?}");
     }
 }

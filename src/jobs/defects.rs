@@ -8,14 +8,15 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use benchlens_engine::dataset::Format;
-use benchlens_engine::defects::disagreement::PredictionTable;
 use benchlens_engine::defects::duplicates::{DiffOp, Scope};
 use benchlens_engine::defects::export::Flagged;
 use benchlens_engine::defects::items::{split_from_name, subject_from_name};
+use benchlens_engine::defects::lm_eval::read_predictions;
 use benchlens_engine::defects::report::{locate, SubjectShare};
 use benchlens_engine::defects::statistics::{LongestStats, PositionStats};
 use benchlens_engine::defects::text::hash64;
 use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings, Severity, Span};
+use benchlens_engine::table::Table;
 use benchlens_engine::DatasetKind;
 use serde::{Deserialize, Serialize};
 
@@ -143,6 +144,8 @@ pub struct PredictionsSummary {
     pub unmatched: usize,
     /// k actually used by the rule (the setting, or its default for the median item).
     pub min_agree: Option<usize>,
+    /// Which columns were not counted as models, and why (e.g. a copy of the key).
+    pub left_out_note: Option<String>,
 }
 
 /// A benchmark file that can be exported.
@@ -289,15 +292,15 @@ fn report_for(datasets: &super::Datasets, input: &DefectsInput) -> Result<Rc<Cac
         return Err("None of the loaded benchmark files has question and option columns.".into());
     }
     let mut warnings = std::mem::take(&mut set.warnings);
-    let mut predictions = Vec::new();
-    for id in &input.predictions {
-        let Some(p) = datasets.get(id) else { continue };
-        let Some(table) = p.table() else { continue };
-        match PredictionTable::from_table(&p.summary.name, table) {
-            Ok(t) => predictions.push(t),
-            Err(e) => warnings.push(format!("{}: {e}", p.summary.name)),
-        }
-    }
+    let named: Vec<(String, &Table)> = input
+        .predictions
+        .iter()
+        .filter_map(|id| datasets.get(id))
+        .filter_map(|p| p.table().map(|t| (p.summary.name.clone(), t)))
+        .collect();
+    let read = read_predictions(&named);
+    warnings.extend(read.warnings);
+    let predictions = read.tables;
     let report = analyze(set, &predictions, &input.settings);
     if let Some(d) = &report.disagreement {
         warnings.extend(d.warnings.iter().cloned());
@@ -443,6 +446,7 @@ fn overview(c: &Cached, q: &TableQuery) -> DefectsOverview {
         matched_items: d.matched_items,
         unmatched: d.unmatched,
         min_agree: r.settings.min_agree,
+        left_out_note: d.left_out_note(),
     });
     let files = r
         .items

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use benchlens_engine::dataset::ParsedFile;
-use benchlens_engine::defects::disagreement::PredictionTable;
 use benchlens_engine::defects::evaluation::{evaluate, EvalRow, Evaluation};
 use benchlens_engine::defects::export::{export, ExportMode, Flagged};
+use benchlens_engine::defects::lm_eval::read_predictions;
 use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings};
 use benchlens_engine::formats::{self, LoadOptions};
 
@@ -22,7 +22,8 @@ pub struct DefectsArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Per-item model answers: wide CSV (one column per model), long CSV/JSONL (item, model,
-    /// answer) or lm-evaluation-harness samples. Folders are walked.
+    /// answer) or lm-evaluation-harness output folders (results_*.json beside
+    /// samples_<task>_*.jsonl, one folder per run). Folders are walked.
     #[arg(long, num_args = 1..)]
     pub predictions: Vec<PathBuf>,
     /// Comma-separated check ids to run (default: all). E.g. lost_context,duplicate_options.
@@ -84,20 +85,33 @@ pub fn run(args: &DefectsArgs) -> Result<(), String> {
     if set.items.is_empty() {
         return Err("no benchmark items found in the given files".into());
     }
-    let mut predictions = Vec::new();
     let prediction_paths = formats::expand_paths(&args.predictions).map_err(|e| e.to_string())?;
-    for (p, f) in
-        prediction_paths.iter().zip(load_many(&prediction_paths, &LoadOptions::default())?)
-    {
-        let table =
-            f.table().ok_or_else(|| format!("{}: not a table of predictions", p.display()))?;
-        predictions.push(
-            PredictionTable::from_table(&p.display().to_string(), table)
-                .map_err(|e| e.to_string())?,
-        );
+    let prediction_files = load_many(&prediction_paths, &LoadOptions::default())?;
+    let mut named = Vec::new();
+    for (p, f) in prediction_paths.iter().zip(&prediction_files) {
+        match f.table() {
+            Some(t) => named.push((p.display().to_string(), t)),
+            None => eprintln!("benchlens: {}: not a table of predictions; skipped", p.display()),
+        }
     }
+    let read = read_predictions(&named);
+    for w in &read.warnings {
+        eprintln!("benchlens: {w}");
+    }
+    if !prediction_paths.is_empty() && read.tables.is_empty() {
+        return Err("no model answers found in the --predictions files (see above)".into());
+    }
+    let predictions = read.tables;
     let report = analyze(set, &predictions, &settings);
     if let Some(d) = &report.disagreement {
+        eprintln!(
+            "benchlens: model disagreement from {} models: {}",
+            d.models.len(),
+            d.models.join(", ")
+        );
+        if let Some(note) = d.left_out_note() {
+            eprintln!("benchlens: {note}");
+        }
         for w in &d.warnings {
             eprintln!("benchlens: {w}");
         }

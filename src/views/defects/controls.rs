@@ -90,7 +90,7 @@ pub fn RunControls(
                         }/>
                 </label>
                 <span class="hint">{move || match models() {
-                    Some(m) => format!("{m} models' answers loaded; blank: flag an item when no model chose its key; k: when k models agree on one other answer"),
+                    Some(m) => format!("{} loaded; blank: flag an item when no model chose its key; k: when k models agree on one other answer", if m == 1 { "1 model's answers".to_string() } else { format!("{m} models' answers") }),
                     None => "no model predictions loaded".to_string(),
                 }}</span>
                 <div class="severities"><span class="hint">"Show severities"</span>{severity_boxes}</div>

@@ -134,7 +134,7 @@ pub fn FlagTable(
         <p class="pager" data-testid="defects-pager">
             <button type="button" data-testid="defects-prev" disabled=move || { page() == 0 }
                 on:click=move |_| vs.page.set(page().saturating_sub(1))>"← previous"</button>
-            <span data-testid="defects-matching">{move || format!("{} flags", crate::format::count(matching() as u64))}</span>
+            <span data-testid="defects-matching">{move || super::counted(matching() as u64, "flag", "flags")}</span>
             <span data-testid="defects-page">{move || format!("page {} of {}", page() + 1, pages())}</span>
             <button type="button" data-testid="defects-next" disabled=move || { page() + 1 >= pages() }
                 on:click=move |_| vs.page.set(page() + 1)>"next →"</button>
@@ -208,7 +208,7 @@ pub fn ItemPanel() -> impl IntoView {
                 .enumerate()
                 .map(|(i, v)| view! { <span class="vote" class:key={d.key == Some(i)}>{format!("{}: {v}", letter(i))}</span> })
                 .collect_view();
-            view! { <p class="votes" data-testid="item-votes">{format!("{models} models answered: ")}{cells}</p> }
+            view! { <p class="votes" data-testid="item-votes">{format!("{} answered: ", super::counted(u64::from(models), "model", "models"))}{cells}</p> }
         });
         view! {
             <p class="where">

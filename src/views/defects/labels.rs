@@ -103,7 +103,7 @@ fn Scores(
         e.labels.iter().filter(|(l, _)| l.as_str() != "ok").map(|(l, n)| (l.clone(), *n)).collect();
     let heads = bad
         .iter()
-        .map(|(l, n)| view! { <th class="num" title=format!("{n} items labelled {l}")>{l.replace('_', " ")}</th> })
+        .map(|(l, n)| view! { <th class="num" title=format!("{} labelled {l}", super::counted(*n, "item", "items"))>{l.replace('_', " ")}</th> })
         .collect_view();
     let row = |r: &EvalRow| {
         let combination = r.name.starts_with("combination");
@@ -144,11 +144,11 @@ fn Scores(
     shown.sort_by_key(|r| group(&r.name));
     let rows = shown.into_iter().map(row).collect_view();
     let summary = format!(
-        "{} labelled items, {} not ok ({}). Precision and recall are against any non-ok label; an item counts once per predictor however many flags it has. {} items labelled ok carry an error flag: read them, the labels miss some real defects.",
-        format::count(e.labelled),
+        "{}, {} not ok ({}). Precision and recall are against any non-ok label; an item counts once per predictor however many flags it has. {}",
+        super::counted(e.labelled, "labelled item", "labelled items"),
         format::count(e.non_ok),
         e.labels.iter().map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join(", "),
-        format::count(e.errors_on_ok.len() as u64),
+        errors_on_ok_note(e.errors_on_ok.len() as u64),
     );
     view! {
         <p class="hint" data-testid="defects-labels-summary">{summary}</p>
@@ -162,5 +162,36 @@ fn Scores(
                 <tbody>{rows}</tbody>
             </table>
         </ExportTable>
+    }
+}
+
+/// The closing sentence about error flags on items the experts called ok: a count of zero says
+/// so plainly instead of asking the reader to read nothing.
+pub(crate) fn errors_on_ok_note(n: u64) -> String {
+    match n {
+        0 => "No item labelled ok carries an error flag.".into(),
+        1 => "1 item labelled ok carries an error flag: read it; the labels may miss a real \
+              defect, or the flag is a false alarm."
+            .into(),
+        n => format!(
+            "{} items labelled ok carry an error flag: read them; the labels miss some real \
+             defects, and some flags are false alarms.",
+            crate::format::count(n)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::errors_on_ok_note;
+
+    #[test]
+    fn a_zero_count_does_not_ask_to_read_anything() {
+        assert_eq!(errors_on_ok_note(0), "No item labelled ok carries an error flag.");
+        assert!(
+            errors_on_ok_note(1).starts_with("1 item labelled ok carries an error flag: read it;")
+        );
+        assert!(errors_on_ok_note(1200)
+            .starts_with("1,200 items labelled ok carry an error flag: read them;"));
     }
 }

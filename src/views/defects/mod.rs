@@ -25,6 +25,11 @@ use crate::jobs::defects_labels::LabelChoice;
 use crate::state::AppState;
 use crate::views::{use_analysis, AnalysisState};
 
+/// "1 item", "2,900 items": a count (with thousands separators) and its noun in the right number.
+pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", crate::format::count(n), if n == 1 { one } else { many })
+}
+
 /// Rows per page of the flagged-items table.
 pub const PAGE_SIZE: usize = 25;
 

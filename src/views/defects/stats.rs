@@ -4,6 +4,7 @@ use benchlens_engine::defects::checks::letter;
 use benchlens_engine::defects::duplicates::{DiffOp, Scope};
 use leptos::prelude::*;
 
+use super::counted;
 use crate::export::{full, ExportTable};
 use crate::format;
 use crate::jobs::defects::{DefectsOverview, SHOWN_DUPLICATE_GROUPS, SHOWN_NEAR_DUPLICATES};
@@ -40,23 +41,27 @@ pub fn Summary(
                 .collect_view();
             let preds = o.predictions.as_ref().map(|p| {
                 view! { <li data-testid="defects-predictions">{format!(
-                    "Model disagreement from {} models ({}), matched to {} items{}; {}.",
-                    p.models.len(), p.models.join(", "), format::count(p.matched_items as u64),
-                    if p.unmatched > 0 { format!(", {} answers unmatched", format::count(p.unmatched as u64)) } else { String::new() },
-                    p.min_agree.map_or("flagged when no model chose the key".to_string(), |k| format!("flagged when {k} models agree on one other answer")),
+                    "Model disagreement from {} ({}), matched to {}{}; {}.",
+                    counted(p.models.len() as u64, "model", "models"), p.models.join(", "), counted(p.matched_items as u64, "item", "items"),
+                    if p.unmatched > 0 { format!(", {} unmatched", counted(p.unmatched as u64, "answer", "answers")) } else { String::new() },
+                    p.min_agree.map_or("flagged when no model chose the key".to_string(), |k| format!("flagged when {} agree on one other answer", counted(k as u64, "model", "models"))),
                 )}</li> }
+            });
+            let left_out = o.predictions.as_ref().and_then(|p| p.left_out_note.clone()).map(|note| {
+                view! { <li data-testid="defects-left-out">{note}</li> }
             });
             let warnings = o.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
             view! {
                 <ul class="notes" data-testid="defects-summary">
                     <li data-testid="defects-headline">{format!(
-                        "{} items in {} files: {} items with an error or suspect flag ({:.1}%), {} flags in all.",
-                        format::count(o.items as u64), o.files.len(), format::count(o.flagged_items as u64),
-                        100.0 * o.flagged_items as f64 / o.items.max(1) as f64, format::count(o.flags as u64),
+                        "{} in {}: {} with an error or suspect flag ({:.1}%), {} in all.",
+                        counted(o.items as u64, "item", "items"), counted(o.files.len() as u64, "file", "files"), counted(o.flagged_items as u64, "item", "items"),
+                        100.0 * o.flagged_items as f64 / o.items.max(1) as f64, counted(o.flags as u64, "flag", "flags"),
                     )}</li>
                     <li class="chips">{sev}</li>
                     <li class="chips">{checks}</li>
                     {preds}
+                    {left_out}
                     {warnings}
                 </ul>
             }
@@ -236,7 +241,7 @@ pub fn Duplicates(
                 .collect_view();
             view! {
                 <div class="panel">
-                    <h2 data-testid="dup-heading">{format!("Exact duplicates: {n_groups} groups ({pairs} pairs)")}</h2>
+                    <h2 data-testid="dup-heading">{format!("Exact duplicates: {} ({})", counted(n_groups as u64, "group", "groups"), counted(pairs as u64, "pair", "pairs"))}</h2>
                     {(n_groups > SHOWN_DUPLICATE_GROUPS).then(|| view! { <p class="hint">{format!("The first {SHOWN_DUPLICATE_GROUPS} groups are shown; the flag report (and `benchlens defects`) lists them all.")}</p> })}
                     <ExportTable testid="dup-table">
                     <div class="scroll">
@@ -248,7 +253,7 @@ pub fn Duplicates(
                     </ExportTable>
                 </div>
                 <div class="panel">
-                    <h2 data-testid="near-heading">{format!("Near-duplicates: {} pairs (Jaccard ≥ 0.9 over word 3-grams)", format::count(o.near_duplicates_total as u64))}</h2>
+                    <h2 data-testid="near-heading">{format!("Near-duplicates: {} (Jaccard ≥ 0.9 over word 3-grams)", counted(o.near_duplicates_total as u64, "pair", "pairs"))}</h2>
                     {(o.near_duplicates_total > SHOWN_NEAR_DUPLICATES).then(|| view! { <p class="hint">{format!("The first {SHOWN_NEAR_DUPLICATES} pairs in file order are shown; the flag report lists them all.")}</p> })}
                     <p class="hint">"Tokens only in the left item are struck through; tokens only in the right item are highlighted."</p>
                     {near}

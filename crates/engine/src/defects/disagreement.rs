@@ -13,166 +13,17 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::items::{parse_list, ItemSet};
-use super::text::normalize;
-use crate::table::Table;
+use super::items::ItemSet;
+use super::text::{counted, normalize};
 
-/// Why a predictions table could not be used.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum PredictionsError {
-    #[error(
-        "{file}: no model answers found. Expected a wide table (question plus one column of \
-         letters per model), a long table with item/question, model and answer columns, or \
-         lm-evaluation-harness samples with filtered_resps."
-    )]
-    NoAnswers { file: String },
-}
+pub use super::predictions::{
+    left_out_note, LeftOut, LeftOutReason, Prediction, PredictionTable, PredictionsError,
+};
 
-/// One model's answer to one item, before matching.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Prediction {
-    pub id: Option<String>,
-    /// Normalised question text.
-    pub question: Option<String>,
-    /// Normalised options joined, when the predictions carry them.
-    pub options: Option<String>,
-    pub model: String,
-    /// The answer as written (letter, index or option text).
-    pub answer: String,
-}
-
-/// All predictions of one file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct PredictionTable {
-    pub name: String,
-    pub rows: Vec<Prediction>,
-}
-
-const ITEM_COLS: [&str; 7] = ["item", "item_id", "id", "question_id", "qid", "uid", "doc_id"];
-const ANSWER_COLS: [&str; 7] =
-    ["answer", "prediction", "pred", "predicted", "response", "output", "model_answer"];
-const META_COLS: [&str; 12] = [
-    "question",
-    "choices",
-    "options",
-    "answer",
-    "subject",
-    "id",
-    "item",
-    "item_id",
-    "error_type",
-    "correct_answer",
-    "source",
-    "potential_reason",
-];
-
-impl PredictionTable {
-    /// Reads predictions out of a loaded table.
-    pub fn from_table(name: &str, t: &Table) -> Result<Self, PredictionsError> {
-        let find = |names: &[&str]| names.iter().find_map(|n| t.column_index(n));
-        let question = find(&["question", "doc.question", "prompt"]);
-        let choices = find(&["choices", "options", "doc.choices"]);
-        let id = find(&ITEM_COLS);
-        let mut rows = Vec::new();
-        let cell = |r: usize, c: Option<usize>| {
-            c.map(|c| t.cell(r, c).trim().to_owned()).filter(|s| !s.is_empty())
-        };
-        let options_of = |r: usize| {
-            choices
-                .and_then(|c| parse_list(t.cell(r, c)))
-                .map(|o| o.iter().map(|x| normalize(x)).collect::<Vec<_>>().join("\u{1f}"))
-        };
-        if let Some(resps) = find(&["filtered_resps", "resps"]) {
-            let model =
-                name.rsplit(['/', '\\']).next().unwrap_or(name).split('.').next().unwrap_or(name);
-            for r in 0..t.n_rows() {
-                if let Some(best) = argmax_loglik(t.cell(r, resps)) {
-                    rows.push(Prediction {
-                        id: cell(r, id),
-                        question: cell(r, question).map(|q| normalize(&q)),
-                        options: options_of(r),
-                        model: model.to_owned(),
-                        answer: best.to_string(),
-                    });
-                }
-            }
-        } else if let (Some(model), Some(answer)) =
-            (find(&["model", "model_name", "system"]), find(&ANSWER_COLS))
-        {
-            for r in 0..t.n_rows() {
-                let a = t.cell(r, answer).trim();
-                if a.is_empty() {
-                    continue;
-                }
-                rows.push(Prediction {
-                    id: cell(r, id),
-                    question: cell(r, question).map(|q| normalize(&q)),
-                    options: options_of(r),
-                    model: t.cell(r, model).trim().to_owned(),
-                    answer: a.to_owned(),
-                });
-            }
-        } else {
-            let model_cols: Vec<usize> = (0..t.n_cols())
-                .filter(|&c| !META_COLS.iter().any(|m| t.columns[c].trim().eq_ignore_ascii_case(m)))
-                .filter(|&c| answer_like_share(t, c) >= 0.9)
-                .collect();
-            for r in 0..t.n_rows() {
-                for &c in &model_cols {
-                    let a = t.cell(r, c).trim();
-                    if a.is_empty() {
-                        continue;
-                    }
-                    rows.push(Prediction {
-                        id: cell(r, id),
-                        question: cell(r, question).map(|q| normalize(&q)),
-                        options: options_of(r),
-                        model: t.columns[c].trim().to_owned(),
-                        answer: a.to_owned(),
-                    });
-                }
-            }
-        }
-        if rows.is_empty() {
-            return Err(PredictionsError::NoAnswers { file: name.to_owned() });
-        }
-        Ok(Self { name: name.to_owned(), rows })
-    }
-}
-
-/// Share of non-empty cells of a column that look like an answer letter or small index.
-fn answer_like_share(t: &Table, c: usize) -> f64 {
-    let (mut n, mut ok) = (0usize, 0usize);
-    for r in 0..t.n_rows() {
-        let v = t.cell(r, c).trim();
-        if v.is_empty() {
-            continue;
-        }
-        n += 1;
-        let b = v.as_bytes();
-        ok += usize::from(b.len() == 1 && (b[0].is_ascii_uppercase() || b[0].is_ascii_digit()));
-    }
-    if n == 0 {
-        0.0
-    } else {
-        ok as f64 / n as f64
-    }
-}
-
-/// lm-evaluation-harness `filtered_resps`: `[["-1.5", "False"], …]` or `[[-1.5, false], …]`.
-fn argmax_loglik(cell: &str) -> Option<usize> {
-    let v: serde_json::Value = serde_json::from_str(cell).ok()?;
-    let arr = v.as_array()?;
-    let mut best: Option<(usize, f64)> = None;
-    for (i, x) in arr.iter().enumerate() {
-        let first = x.as_array().and_then(|a| a.first()).unwrap_or(x);
-        let ll = first.as_f64().or_else(|| first.as_str().and_then(|s| s.parse().ok()))?;
-        if best.is_none_or(|(_, b)| ll > b) {
-            best = Some((i, ll));
-        }
-    }
-    best.map(|(i, _)| i)
-}
+/// A column agreeing with the key on every one of at least this many matched items is taken for
+/// a copy of the key, not a model: no real model is perfect on a benchmark with wrong keys, and
+/// one such column vetoes every flag of the default rule.
+pub const KEY_COPY_MIN_ITEMS: usize = 20;
 
 /// Votes on one item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,7 +55,18 @@ pub struct Disagreement {
     /// to it).
     pub thresholds: Vec<f64>,
     pub items: Vec<ItemVotes>,
+    /// Columns not counted as models (the files' own, plus any that copy the key), once per
+    /// name and reason, in file and column order.
+    #[serde(default)]
+    pub left_out: Vec<LeftOut>,
     pub warnings: Vec<String>,
+}
+
+impl Disagreement {
+    /// The sentence naming the columns left out, for the page and the CLI.
+    pub fn left_out_note(&self) -> Option<String> {
+        left_out_note(&self.left_out)
+    }
 }
 
 /// Matches predictions to items and counts votes.
@@ -258,6 +120,11 @@ pub fn tally(set: &ItemSet, tables: &[PredictionTable]) -> Disagreement {
             }
         }
     }
+    let mut left_out: Vec<LeftOut> = tables.iter().flat_map(|t| t.left_out.clone()).collect();
+    drop_key_copies(set, tables, &mut answers, &mut models, &mut left_out);
+    // Column order of the files (already deterministic) reads better than alphabetical.
+    let mut seen = std::collections::BTreeSet::new();
+    left_out.retain(|l| seen.insert((l.reason, l.column.clone())));
     models.sort();
     let mut per_item: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
     for ((i, _), a) in &answers {
@@ -303,15 +170,63 @@ pub fn tally(set: &ItemSet, tables: &[PredictionTable]) -> Disagreement {
     let mut warnings = Vec::new();
     if unmatched > 0 {
         warnings.push(format!(
-            "{unmatched} prediction rows matched no item by id or question text; they were ignored."
+            "{} matched no item by id or question text; {} ignored.",
+            counted(unmatched, "prediction row", "prediction rows"),
+            if unmatched == 1 { "it was" } else { "they were" }
         ));
     }
     if unreadable > 0 {
         warnings.push(format!(
-            "{unreadable} answers were not a letter, index or option text of their item; ignored."
+            "{} not a letter, index or option text of {} item; ignored.",
+            counted(unreadable, "answer was", "answers were"),
+            if unreadable == 1 { "its" } else { "their" }
         ));
     }
-    Disagreement { models, matched_items: items.len(), unmatched, thresholds, items, warnings }
+    Disagreement {
+        models,
+        matched_items: items.len(),
+        unmatched,
+        thresholds,
+        items,
+        left_out,
+        warnings,
+    }
+}
+
+/// Removes the models that chose the key on every one of at least [`KEY_COPY_MIN_ITEMS`] keyed
+/// items (a key column under a model-like name, e.g. letters in `answer_letter`).
+fn drop_key_copies(
+    set: &ItemSet,
+    tables: &[PredictionTable],
+    answers: &mut BTreeMap<(usize, String), usize>,
+    models: &mut Vec<String>,
+    left_out: &mut Vec<LeftOut>,
+) {
+    let mut record: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for ((i, model), a) in answers.iter() {
+        if let Some(key) = set.items.get(*i).and_then(|it| it.key) {
+            let r = record.entry(model.as_str()).or_default();
+            r.0 += 1;
+            r.1 += usize::from(*a == key);
+        }
+    }
+    let copies: Vec<String> = record
+        .into_iter()
+        .filter(|&(_, (n, agree))| n >= KEY_COPY_MIN_ITEMS && agree == n)
+        .map(|(m, _)| m.to_owned())
+        .collect();
+    if copies.is_empty() {
+        return;
+    }
+    answers.retain(|(_, m), _| !copies.contains(m));
+    models.retain(|m| !copies.contains(m));
+    for m in copies {
+        let file = tables
+            .iter()
+            .find(|t| t.rows.iter().any(|p| p.model == m))
+            .map_or_else(String::new, |t| t.name.clone());
+        left_out.push(LeftOut { reason: LeftOutReason::CopiesKey, column: m, file });
+    }
 }
 
 /// A letter ("C", "(c)"), a 0-based index, or the option text itself.
@@ -377,6 +292,7 @@ pub fn rule_fires(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::table::Table;
 
     fn items() -> ItemSet {
         let mut t =
@@ -419,10 +335,6 @@ mod tests {
         let p = PredictionTable::from_table("long.csv", &t).expect("long");
         let d = tally(&items(), &[p]);
         assert_eq!(d.items[0].votes, [0, 1, 1, 0]);
-        assert_eq!(
-            argmax_loglik(r#"[["-3.1", "False"], ["-0.2", "True"], ["-5", "False"]]"#),
-            Some(1)
-        );
         let empty = Table::new(vec!["question".into()]);
         assert!(PredictionTable::from_table("e.csv", &empty).is_err());
     }

@@ -180,9 +180,11 @@ impl ItemSet {
         }
         if let Some((line, col)) = first_unreadable {
             self.warnings.push(format!(
-                "{name}: {unreadable} rows have a choices cell that is not a JSON or Python list \
-                 (first at line {line}, field `{}`); their options are treated as missing.",
-                table.columns[col].trim()
+                "{name}: {} a choices cell that is not a JSON or Python list \
+                 (first at line {line}, field `{}`); {} options are treated as missing.",
+                super::text::counted(unreadable, "row has", "rows have"),
+                table.columns[col].trim(),
+                if unreadable == 1 { "its" } else { "their" }
             ));
         }
         let items = &mut self.items[first..];

@@ -15,6 +15,8 @@ pub mod duplicates;
 pub mod evaluation;
 pub mod export;
 pub mod items;
+pub mod lm_eval;
+pub mod predictions;
 pub mod report;
 pub mod statistics;
 pub mod text;

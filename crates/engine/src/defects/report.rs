@@ -146,8 +146,10 @@ pub fn analyze(items: ItemSet, predictions: &[PredictionTable], settings: &Setti
                 v.item,
                 CheckId::ModelDisagreement,
                 format!(
-                    "{miss} of {} models miss the key {key}; {c} answer {}",
+                    "{miss} of {} {} the key {key}; {c} {} {}",
                     v.models,
+                    if miss == 1 { "models misses" } else { "models miss" },
+                    if c == 1 { "answers" } else { "answer" },
                     checks::letter(j)
                 ),
                 Vec::new(),

@@ -47,6 +47,23 @@ pub fn detect(columns: &[String], sample: &[Vec<String>], headerless: bool) -> K
         return guess(DatasetKind::Unknown, 0.0, "no header row and no known layout");
     }
 
+    // lm-evaluation-harness output: per-sample loglikelihoods, and the results file that names
+    // the model of the samples beside it (`defects::lm_eval`).
+    if has("filtered_resps") || (has("resps") && has("doc_id")) {
+        return guess(
+            DatasetKind::ModelPredictions,
+            0.95,
+            "lm-evaluation-harness samples: doc, resps, filtered_resps",
+        );
+    }
+    if (has("model_name") || contains("config.model_args")) && contains("results.") {
+        return guess(
+            DatasetKind::ModelPredictions,
+            0.8,
+            "lm-evaluation-harness results: names the model of the samples files of its run",
+        );
+    }
+
     if has("model_a") && has("model_b") {
         if has_any(&["wins_a", "wins_b", "ties", "win_a", "win_b"]) {
             return guess(
@@ -231,6 +248,14 @@ mod tests {
         let cols = s(&["question", "choices", "answer", "m1", "m2", "m3"]);
         let rows = vec![s(&["q", "[]", "0", "A", "B", "A"]), s(&["q2", "[]", "1", "C", "C", "D"])];
         assert_eq!(detect(&cols, &rows, false).kind, DatasetKind::ModelPredictions);
+    }
+
+    #[test]
+    fn lm_eval_harness_files() {
+        let samples = s(&["doc_id", "doc.question", "target", "resps", "filtered_resps", "acc"]);
+        assert_eq!(detect(&samples, &[], false).kind, DatasetKind::ModelPredictions);
+        let results = s(&["results.mmlu_anatomy.acc,none", "config.model", "config.model_args"]);
+        assert_eq!(detect(&results, &[], false).kind, DatasetKind::ModelPredictions);
     }
 
     #[test]

@@ -217,6 +217,11 @@ fn mmlu_redux_labels_and_truthfulqa_targets_load() {
     assert_eq!(t.cell(0, labels), "[1,0,0]");
     let choices = t.column_index("mc2_targets.choices").expect("choices");
     assert_eq!(t.cell(2, choices), "[\"nothing 2\",\"nothing much 2\",\"bad luck 2\"]");
+    // Items: mc1's choices, keyed by the position of its single 1.
+    let items = ItemSet::from_parsed(std::slice::from_ref(&tqa), None);
+    assert_eq!(items.items.len(), 5, "{:?}", items.warnings);
+    assert!(items.items.iter().all(|i| i.options.len() == 3 && i.key == Some(0)));
+    assert_eq!(items.items[1].options[1], "bad luck 1");
 }
 
 fn error_of(p: &ParsedFile) -> String {

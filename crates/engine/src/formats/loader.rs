@@ -342,6 +342,9 @@ impl StreamLoader {
                         )
                     })
                 };
+                // model_a and model_b are named first when missing, whatever the winner columns.
+                let model_a = need("model_a")?;
+                let model_b = need("model_b")?;
                 let one_hot =
                     (find(&["winner_model_a"]), find(&["winner_model_b"]), find(&["winner_tie"]));
                 let winner = match (find(&["winner"]), one_hot) {
@@ -355,8 +358,8 @@ impl StreamLoader {
                     _ => None,
                 };
                 Some(BattleColumns {
-                    model_a: need("model_a")?,
-                    model_b: need("model_b")?,
+                    model_a,
+                    model_b,
                     winner,
                     prompt_list,
                     judge: find(&["judge"]),

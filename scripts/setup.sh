@@ -82,4 +82,12 @@ if [ "${BENCHLENS_SKIP_BROWSER:-0}" != 1 ]; then
       "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver"
   fi
 fi
+# DuckDB and pyarrow for the Parquet fixture writer and the DuckDB pair-count check
+# (scripts/fixtures/). Pinned; pip skips them when these versions are already installed.
+DUCKDB_VERSION=1.3.2
+PYARROW_VERSION=21.0.0
+if ! python3 -c "import duckdb, pyarrow, sys; sys.exit(not (duckdb.__version__ == '$DUCKDB_VERSION' and pyarrow.__version__ == '$PYARROW_VERSION'))" 2>/dev/null; then
+  log "installing duckdb $DUCKDB_VERSION and pyarrow $PYARROW_VERSION (pip)"
+  python3 -m pip install --quiet "duckdb==$DUCKDB_VERSION" "pyarrow==$PYARROW_VERSION"
+fi
 log "tools ready"

@@ -20,6 +20,9 @@ step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warn
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
 step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
+# README's GROUP BY recipe run for real: DuckDB over the committed 140k-shaped Parquet shards must
+# return exactly the pair counts the Rust test intake_parquet rates against the raw shards.
+step "DuckDB pair counts over Parquet" bash -c 'diff <(python3 scripts/fixtures/duckdb_pair_counts.py "crates/engine/tests/fixtures/parquet/arena-140k/data/*.parquet") crates/engine/tests/fixtures/parquet/arena-140k/pair_counts.duckdb.csv'
 # Every fuzz target's body over its committed corpus plus seeded random inputs (stable, no cargo-fuzz).
 step "fuzz smoke pass" cargo test --release -p benchlens-fuzz --locked
 # Figures only, no timing assertions (BENCHMARKS.md, "Quick mode in the test command").

@@ -68,8 +68,10 @@ pub enum PresetArg {
 #[derive(clap::Args)]
 #[command(after_help = FILTER_HELP)]
 pub struct RatingsArgs {
-    /// Battle logs (FastChat clean_battle JSON or JSONL; CSV with model_a, model_b, winner) or
-    /// pair counts (model_a, model_b, wins_a, wins_b, ties). Several files are concatenated.
+    /// Battle logs (FastChat clean_battle JSON or JSONL; CSV with model_a, model_b, winner or the
+    /// 55k release's one-hot winner columns; Parquet such as LMArena's hub shards) or pair counts
+    /// (model_a, model_b, wins_a, wins_b, ties). Several files are concatenated; a folder stands
+    /// for the data files below it (all the shards of a split: `benchlens ratings data/`).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
     /// Bradley–Terry maximum likelihood, or online Elo in timestamp order.
@@ -184,6 +186,13 @@ fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
 
 /// Loads the files: battle logs merged, pair-count tables summed.
 fn load_inputs(files: &[PathBuf]) -> Result<(Option<Battles>, Option<Aggregate>), String> {
+    let files = &benchlens_engine::formats::expand_data_paths(files)
+        .map_err(|e| format!("cannot list the inputs: {e}"))?;
+    if files.is_empty() {
+        return Err(
+            "no data files (.parquet, .json, .jsonl, .csv, .tsv) in the folders given".into()
+        );
+    }
     let mut logs = Vec::new();
     let mut counts: Option<Aggregate> = None;
     for (path, parsed) in files.iter().zip(output::load_many(files, &LoadOptions::default())?) {

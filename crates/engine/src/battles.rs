@@ -295,6 +295,26 @@ fn field_type_error(bytes: &[u8]) -> Option<BattleRowError> {
         .or_else(|| check("judge", "a string", |v| v.is_string() || v.is_null()))
 }
 
+/// One battle from a typed, columnar source (Parquet): every value already has its type, so
+/// nothing is parsed here, and the result is the same battle a JSON record with these fields gives.
+#[derive(Debug, Clone, Default)]
+pub struct TypedBattle<'a> {
+    pub model_a: &'a str,
+    pub model_b: &'a str,
+    pub winner: &'a str,
+    pub judge: &'a str,
+    pub language: &'a str,
+    /// 0 when unknown.
+    pub turn: u32,
+    /// Unix seconds; NaN when unknown.
+    pub tstamp: f64,
+    pub anony: Option<bool>,
+    pub dedup_sampled: Option<bool>,
+    /// Bits from [`BattleBuilder::category_bit`].
+    pub category_bits: u64,
+    pub style: Option<[f32; 8]>,
+}
+
 /// Column values of one CSV battle row, by field name.
 pub struct CsvBattleFields<'a> {
     pub model_a: &'a str,
@@ -469,6 +489,41 @@ impl BattleBuilder {
             },
         );
         Ok(())
+    }
+
+    /// Adds one typed battle (see [`TypedBattle`]).
+    pub fn push_typed(&mut self, b: &TypedBattle<'_>) {
+        self.push(
+            b.model_a,
+            b.model_b,
+            b.winner,
+            Extras {
+                judge: b.judge,
+                language: b.language,
+                turn: b.turn,
+                tstamp: b.tstamp,
+                anony: b.anony,
+                dedup_sampled: b.dedup_sampled,
+                category_bits: b.category_bits,
+                style: b.style,
+            },
+        );
+    }
+
+    /// The bit of a category (`math_v0.1.math`), registering it on first use as a JSON
+    /// `category_tag` would; 0 once 64 categories exist (reported by [`Self::finish`]).
+    pub fn category_bit(&mut self, full: &str) -> u64 {
+        match self.battles.categories.iter().position(|c| c == full) {
+            Some(i) => 1 << i,
+            None if self.battles.categories.len() < 64 => {
+                self.battles.categories.push(full.to_owned());
+                1 << (self.battles.categories.len() - 1)
+            }
+            None => {
+                self.category_overflow = true;
+                0
+            }
+        }
     }
 
     fn category_bits(&mut self, tag: &RawValue) -> u64 {

@@ -105,6 +105,8 @@ pub enum Format {
     JsonObject,
     Jsonl,
     Csv,
+    /// Apache Parquet (the Hugging Face hub's format), read by columns rather than streamed.
+    Parquet,
 }
 
 impl Format {
@@ -115,6 +117,7 @@ impl Format {
             Self::JsonObject => "JSON object",
             Self::Jsonl => "JSONL",
             Self::Csv => "CSV",
+            Self::Parquet => "Parquet",
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum ExportError {
         "{file}: line {line} is not valid JSON ({message}); the file changed since it was loaded?"
     )]
     Json { file: String, line: u64, message: String },
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// Flagged items of one file: physical start line (CSV/JSONL) or element index (JSON) → the
@@ -56,6 +58,10 @@ pub fn export(
         Format::Csv => Ok(export_csv(bytes, delimiter, header, flagged, mode)),
         Format::Jsonl => export_jsonl(file, bytes, flagged, mode),
         Format::JsonArray | Format::JsonObject => export_json(file, bytes, flagged, mode),
+        // Parquet is read, not written: the cleaned items go out as JSONL, row for row.
+        Format::Parquet => Err(ExportError::Unsupported(format!(
+            "{file}: writing Parquet is not supported; export the flagged items as CSV or JSONL"
+        ))),
     }
 }
 

@@ -162,8 +162,14 @@ impl ItemSet {
                     (opts, Some(TqaAnswers { best, correct, incorrect }))
                 }
             };
-            let key_text =
-                map.answer.map(|c| table.cell(row, c).trim().to_owned()).unwrap_or_default();
+            let key_text = match map.answer {
+                Some(c) if map.labels_list => parse_list(table.cell(row, c))
+                    .and_then(|labels| labels.iter().position(|l| l.trim() == "1"))
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+                Some(c) => table.cell(row, c).trim().to_owned(),
+                None => String::new(),
+            };
             let id = map.id.map(|c| table.cell(row, c).trim().to_owned()).filter(|s| !s.is_empty());
             let label = label_col.map(|c| table.cell(row, c).to_owned());
             self.items.push(Item {
@@ -232,6 +238,9 @@ struct ColumnMap {
     /// Fixed-width option columns (MMLU): trailing empty options are real empty options.
     fixed_width: bool,
     answer: Option<usize>,
+    /// The answer column is a 0/1 list parallel to the options (TruthfulQA's `mc1_targets.labels`
+    /// from the hub): the key is the position of its 1.
+    labels_list: bool,
     id: Option<usize>,
 }
 
@@ -265,6 +274,7 @@ impl ColumnMap {
                 options: OptionSource::Tqa { best, correct, incorrect },
                 fixed_width: false,
                 answer: None,
+                labels_list: false,
                 id,
             });
         }
@@ -277,6 +287,7 @@ impl ColumnMap {
                     options: OptionSource::Columns(cols),
                     fixed_width,
                     answer,
+                    labels_list: false,
                     id,
                 });
             }
@@ -286,6 +297,20 @@ impl ColumnMap {
                     options: OptionSource::List(list),
                     fixed_width: false,
                     answer,
+                    labels_list: false,
+                    id,
+                });
+            }
+            // TruthfulQA multiple_choice from the hub: mc1 has exactly one correct choice.
+            if let (Some(list), Some(labels)) =
+                (t.column_index("mc1_targets.choices"), t.column_index("mc1_targets.labels"))
+            {
+                return Some(Self {
+                    question: q,
+                    options: OptionSource::List(list),
+                    fixed_width: false,
+                    answer: Some(labels),
+                    labels_list: true,
                     id,
                 });
             }
@@ -299,6 +324,7 @@ impl ColumnMap {
                 options: OptionSource::Columns((1..n - 1).collect()),
                 fixed_width: n == 6,
                 answer: Some(n - 1),
+                labels_list: false,
                 id: None,
             });
         }

@@ -106,6 +106,13 @@ pub fn detect(columns: &[String], sample: &[Vec<String>], headerless: bool) -> K
         return guess(DatasetKind::Leaderboard, 0.85, "win-rate or rating columns per model");
     }
 
+    if has("question") && has("mc1_targets.choices") {
+        return guess(
+            DatasetKind::BenchmarkItems,
+            0.95,
+            "TruthfulQA multiple choice: question, mc1_targets, mc2_targets",
+        );
+    }
     let question = has_any(&["question", "prompt", "input", "query", "problem"]);
     let options =
         has_any(&["choices", "options", "choice0", "choice_0", "option_a", "a", "correct_answers"])
@@ -194,9 +201,225 @@ pub fn detect(columns: &[String], sample: &[Vec<String>], headerless: bool) -> K
     guess(DatasetKind::Unknown, 0.0, "no known set of columns")
 }
 
+/// A dataset as it is published, recognised by its columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PublishedSchema {
+    /// What people call it.
+    pub name: &'static str,
+    /// Where it comes from (Hugging Face id or repository).
+    pub source: &'static str,
+    pub kind: DatasetKind,
+    /// Its top-level columns (structs count once, by their own name).
+    pub columns: &'static [&'static str],
+}
+
+/// The published schemas benchlens reads, checked against their dataset cards.
+pub const PUBLISHED: &[PublishedSchema] = &[
+    PublishedSchema {
+        name: "LMArena arena-human-preference-140k / arena-expert-5k",
+        source: "hf: lmarena-ai/arena-human-preference-140k, lmarena-ai/arena-expert-5k",
+        kind: DatasetKind::BattleLog,
+        columns: &[
+            "id",
+            "model_a",
+            "model_b",
+            "winner",
+            "evaluation_session_id",
+            "evaluation_order",
+            "conversation_a",
+            "conversation_b",
+            "full_conversation",
+            "conv_metadata",
+            "category_tag",
+            "language",
+            "is_code",
+            "timestamp",
+        ],
+    },
+    PublishedSchema {
+        name: "LMArena arena-human-preference-100k",
+        source: "hf: lmarena-ai/arena-human-preference-100k",
+        kind: DatasetKind::BattleLog,
+        columns: &[
+            "question_id",
+            "model_a",
+            "model_b",
+            "winner",
+            "judge",
+            "turn",
+            "anony",
+            "language",
+            "tstamp",
+            "conv_metadata",
+            "category_tag",
+        ],
+    },
+    PublishedSchema {
+        name: "Chatbot Arena conversations (33k)",
+        source: "hf: lmsys/chatbot_arena_conversations",
+        kind: DatasetKind::BattleLog,
+        columns: &[
+            "question_id",
+            "model_a",
+            "model_b",
+            "winner",
+            "judge",
+            "conversation_a",
+            "conversation_b",
+            "turn",
+            "anony",
+            "language",
+            "tstamp",
+        ],
+    },
+    PublishedSchema {
+        name: "FastChat clean_battle",
+        source: "lm-sys/FastChat fastchat/serve/monitor/clean_battle_data.py",
+        kind: DatasetKind::BattleLog,
+        columns: &["model_a", "model_b", "winner", "judge", "turn", "anony", "language", "tstamp"],
+    },
+    PublishedSchema {
+        name: "LMSYS arena-human-preference-55k (Kaggle)",
+        source: "hf: lmsys/lmsys-arena-human-preference-55k",
+        kind: DatasetKind::BattleLog,
+        columns: &[
+            "id",
+            "model_a",
+            "model_b",
+            "prompt",
+            "response_a",
+            "response_b",
+            "winner_model_a",
+            "winner_model_b",
+            "winner_tie",
+        ],
+    },
+    PublishedSchema {
+        name: "MMLU-Redux 2.0",
+        source: "hf: edinburgh-dawg/mmlu-redux-2.0",
+        kind: DatasetKind::BenchmarkItems,
+        columns: &[
+            "question",
+            "choices",
+            "answer",
+            "error_type",
+            "source",
+            "correct_answer",
+            "potential_reason",
+        ],
+    },
+    PublishedSchema {
+        name: "MMLU (cais/mmlu)",
+        source: "hf: cais/mmlu",
+        kind: DatasetKind::BenchmarkItems,
+        columns: &["question", "subject", "choices", "answer"],
+    },
+    PublishedSchema {
+        name: "TruthfulQA multiple_choice",
+        source: "hf: truthfulqa/truthful_qa (multiple_choice)",
+        kind: DatasetKind::BenchmarkItems,
+        columns: &["question", "mc1_targets", "mc2_targets"],
+    },
+    PublishedSchema {
+        name: "TruthfulQA generation",
+        source: "hf: truthfulqa/truthful_qa (generation)",
+        kind: DatasetKind::BenchmarkItems,
+        columns: &[
+            "type",
+            "category",
+            "question",
+            "best_answer",
+            "correct_answers",
+            "incorrect_answers",
+            "source",
+        ],
+    },
+    PublishedSchema {
+        name: "pair counts",
+        source: "benchlens README (the DuckDB GROUP BY recipe)",
+        kind: DatasetKind::PairCounts,
+        columns: &["model_a", "model_b", "wins_a", "wins_b", "ties"],
+    },
+];
+
+fn top_level(columns: &[String]) -> Vec<String> {
+    let mut tops: Vec<String> = Vec::new();
+    for c in columns {
+        let top = norm(c.split('.').next().unwrap_or(c));
+        if !tops.contains(&top) {
+            tops.push(top);
+        }
+    }
+    tops
+}
+
+/// The published schema whose columns are all present (the most specific one).
+pub fn recognise(columns: &[String]) -> Option<&'static PublishedSchema> {
+    let tops = top_level(columns);
+    PUBLISHED
+        .iter()
+        .filter(|s| s.columns.iter().all(|c| tops.iter().any(|t| t == c)))
+        .max_by_key(|s| s.columns.len())
+}
+
+/// "LMArena … (columns …)" when the columns are a published schema's.
+pub fn published_reason(columns: &[String]) -> Option<String> {
+    recognise(columns).map(|s| format!("{} columns ({})", s.name, s.columns.join(", ")))
+}
+
+/// The message for columns that match no known kind: what was found and the nearest published
+/// schema, with what it lacks.
+pub fn no_schema_message(columns: &[String]) -> String {
+    let tops = top_level(columns);
+    let nearest = PUBLISHED
+        .iter()
+        .map(|s| {
+            let hits = s.columns.iter().filter(|c| tops.iter().any(|t| t == *c)).count();
+            (hits as f64 / (s.columns.len() + tops.len() - hits).max(1) as f64, s)
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let mut message = format!(
+        "no known dataset schema matches these columns: {}",
+        if columns.is_empty() { "(none)".to_owned() } else { columns.join(", ") }
+    );
+    if let Some((score, s)) = nearest.filter(|(score, _)| *score > 0.0) {
+        let missing: Vec<&str> =
+            s.columns.iter().copied().filter(|c| !tops.iter().any(|t| t == c)).collect();
+        message.push_str(&format!(
+            ". Nearest known schema: {} ({}; {:.0} % overlap), which also has {}",
+            s.name,
+            s.source,
+            score * 100.0,
+            missing.join(", ")
+        ));
+    }
+    message.push_str(". Pick the kind and map the columns, or rename them.");
+    message
+}
+
+/// `(split, shard)` of a Hugging Face shard name: `train-00000-of-00004.parquet` → `train`.
+pub fn hub_shard(file_name: &str) -> Option<&str> {
+    let stem = file_name.split('.').next()?;
+    let (split, rest) = stem.split_once('-')?;
+    let (a, b) = rest.split_once("-of-")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    (digits(a) && digits(b) && !split.is_empty()).then_some(split)
+}
+
 /// Subject and split from an MMLU-style file name: `abstract_algebra_test.csv` →
-/// (`abstract_algebra`, `test`); `mmlu_anatomy.csv` → (`anatomy`, none).
+/// (`abstract_algebra`, `test`); `mmlu_anatomy.csv` → (`anatomy`, none). Hub shards keep their
+/// config folder: `abstract_algebra/test-00000-of-00001.parquet` → (`abstract_algebra`, `test`).
 pub fn subject_and_split(file_name: &str) -> (Option<String>, Option<String>) {
+    let mut parts = file_name.rsplit(['/', '\\']);
+    let base = parts.next().unwrap_or(file_name);
+    if let Some(split) = hub_shard(base) {
+        let split = match split {
+            "validation" => "val",
+            other => other,
+        };
+        let subject = parts.next().filter(|d| !d.is_empty() && *d != "data" && *d != "all");
+        return (subject.map(str::to_owned), Some(split.to_owned()));
+    }
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     let stem = base.rsplit_once('.').map_or(base, |(s, _)| s);
     let stem = stem.strip_prefix("mmlu_").unwrap_or(stem);
@@ -273,5 +496,47 @@ mod tests {
         assert_eq!(subject_and_split("data/mmlu_anatomy.csv"), (Some("anatomy".into()), None));
         assert_eq!(subject_and_split("x_dev.csv").1, Some("dev".into()));
         assert_eq!(subject_and_split("TruthfulQA.csv"), (None, None));
+        assert_eq!(
+            subject_and_split("abstract_algebra/test-00000-of-00001.parquet"),
+            (Some("abstract_algebra".into()), Some("test".into()))
+        );
+        assert_eq!(
+            subject_and_split("data/train-00002-of-00004.parquet"),
+            (None, Some("train".into()))
+        );
+        assert_eq!(
+            subject_and_split("all/validation-00000-of-00001.parquet").1,
+            Some("val".into())
+        );
+    }
+
+    #[test]
+    fn published_schemas_by_columns() {
+        let cols = s(&[
+            "id",
+            "model_a",
+            "model_b",
+            "winner",
+            "evaluation_session_id",
+            "evaluation_order",
+            "conversation_a.turns",
+            "conversation_a.chars",
+            "conversation_b.turns",
+            "conversation_b.chars",
+            "full_conversation.turns",
+            "full_conversation.chars",
+            "conv_metadata.sum_assistant_a_tokens",
+            "category_tag.math_v0.1.math",
+            "language",
+            "is_code",
+            "timestamp",
+        ]);
+        assert_eq!(recognise(&cols).map(|s| s.name), Some(PUBLISHED[0].name));
+        let mmlu = s(&["question", "subject", "choices", "answer"]);
+        assert_eq!(recognise(&mmlu).map(|s| s.source), Some("hf: cais/mmlu"));
+        let message = no_schema_message(&s(&["question", "choices", "error_type", "notes"]));
+        assert!(message.contains("question, choices, error_type, notes"), "{message}");
+        assert!(message.contains("Nearest known schema: MMLU-Redux 2.0"), "{message}");
+        assert!(message.contains("answer, source, correct_answer, potential_reason"), "{message}");
     }
 }

@@ -70,11 +70,21 @@ enum Sink {
     },
 }
 
+/// Where a CSV battle's winner is.
+enum WinnerColumns {
+    /// A `winner` label column.
+    Label(usize),
+    /// The 55k Kaggle release: `winner_model_a`, `winner_model_b`, `winner_tie`, exactly one 1.
+    OneHot([usize; 3]),
+}
+
 /// Column positions of battle fields in a CSV header.
 struct BattleColumns {
     model_a: usize,
     model_b: usize,
-    winner: usize,
+    winner: WinnerColumns,
+    /// The 55k release's `prompt`: a JSON-encoded list of the user turns (its length is `turn`).
+    prompt_list: Option<usize>,
     judge: Option<usize>,
     turn: Option<usize>,
     anony: Option<usize>,
@@ -261,6 +271,11 @@ impl StreamLoader {
                 self.summary.header = true;
                 (Vec::new(), Vec::new(), false, Splitter::Document(Vec::new()), false)
             }
+            // Text sniffing never answers Parquet (PAR1 is refused as binary above).
+            Format::Parquet => {
+                self.fail("Parquet is read by formats::parquet, not the text loader".into());
+                return;
+            }
         };
         let original = columns.clone();
         let columns: Vec<String> = columns
@@ -327,12 +342,28 @@ impl StreamLoader {
                         )
                     })
                 };
+                // model_a and model_b are named first when missing, whatever the winner columns.
+                let model_a = need("model_a")?;
+                let model_b = need("model_b")?;
+                let one_hot =
+                    (find(&["winner_model_a"]), find(&["winner_model_b"]), find(&["winner_tie"]));
+                let winner = match (find(&["winner"]), one_hot) {
+                    (Some(w), _) => WinnerColumns::Label(w),
+                    (None, (Some(a), Some(b), Some(tie))) => WinnerColumns::OneHot([a, b, tie]),
+                    _ => WinnerColumns::Label(need("winner")?),
+                };
+                let turn = find(&["turn"]);
+                let prompt_list = match (&winner, turn) {
+                    (WinnerColumns::OneHot(_), None) => find(&["prompt"]),
+                    _ => None,
+                };
                 Some(BattleColumns {
-                    model_a: need("model_a")?,
-                    model_b: need("model_b")?,
-                    winner: need("winner")?,
+                    model_a,
+                    model_b,
+                    winner,
+                    prompt_list,
                     judge: find(&["judge"]),
-                    turn: find(&["turn"]),
+                    turn,
                     anony: find(&["anony", "anonymous"]),
                     language: find(&["language", "lang"]),
                     tstamp: find(&["tstamp", "timestamp"]),
@@ -539,12 +570,34 @@ impl StreamLoader {
         line: u64,
     ) {
         let get = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| c.as_ref());
+        let winner = match &cols.winner {
+            WinnerColumns::Label(w) => get(Some(*w)).unwrap_or(""),
+            WinnerColumns::OneHot(flags) => match one_hot_winner(flags.map(|i| get(Some(i)))) {
+                Ok(label) => label,
+                Err(problem) => {
+                    self.skipped += 1;
+                    self.warnings.add(
+                        Severity::Warning,
+                        Some(line),
+                        Some("winner_model_a/winner_model_b/winner_tie"),
+                        &problem.clone(),
+                        || problem,
+                    );
+                    return;
+                }
+            },
+        };
+        let prompt_turns = cols
+            .prompt_list
+            .and_then(|i| get(Some(i)))
+            .and_then(|text| serde_json::from_str::<Vec<serde_json::Value>>(text).ok())
+            .map(|turns| turns.len().to_string());
         let fields = CsvBattleFields {
             model_a: get(Some(cols.model_a)).unwrap_or(""),
             model_b: get(Some(cols.model_b)).unwrap_or(""),
-            winner: get(Some(cols.winner)).unwrap_or(""),
+            winner,
             judge: get(cols.judge),
-            turn: get(cols.turn),
+            turn: get(cols.turn).or(prompt_turns.as_deref()),
             anony: get(cols.anony),
             language: get(cols.language),
             tstamp: get(cols.tstamp),
@@ -694,6 +747,32 @@ impl StreamLoader {
             self.accept_row(&mut table, cells, 1);
         }
         Dataset::Table(table)
+    }
+}
+
+/// The winner label of a 55k-style row from its three flags (`1`/`0`, `True`/`False`).
+fn one_hot_winner(flags: [Option<&str>; 3]) -> Result<&'static str, String> {
+    let mut set = [false; 3];
+    for (slot, flag) in set.iter_mut().zip(flags) {
+        *slot = match flag.map(str::trim) {
+            Some("1" | "1.0" | "true" | "True" | "TRUE") => true,
+            Some("0" | "0.0" | "false" | "False" | "FALSE" | "") | None => false,
+            Some(other) => {
+                return Err(format!("a winner flag must be 0 or 1, found {other:?}"));
+            }
+        };
+    }
+    match set {
+        [true, false, false] => Ok("model_a"),
+        [false, true, false] => Ok("model_b"),
+        [false, false, true] => Ok("tie"),
+        [false, false, false] => {
+            Err("no winner flag set (exactly one of the three must be 1)".into())
+        }
+        _ => Err(format!(
+            "{} winner flags set (exactly one of the three must be 1)",
+            set.iter().filter(|&&f| f).count()
+        )),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod kind;
 pub mod loader;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod parallel;
+pub mod parquet;
 mod records;
 pub mod sniff;
 pub mod split;
@@ -39,6 +40,11 @@ pub struct LoadOptions {
 
 /// Loads a whole in-memory file.
 pub fn load_bytes(name: &str, bytes: &[u8], options: &LoadOptions) -> ParsedFile {
+    #[cfg(feature = "parquet")]
+    if parquet::is_parquet(bytes) || parquet::has_parquet_name(name) {
+        let data = bytes::Bytes::copy_from_slice(bytes);
+        return parquet::load_reader(name, data, options, &mut |_, _| {});
+    }
     let mut loader = StreamLoader::new(name, options.clone());
     // Feed in chunks like the worker does, so both paths are the same code.
     for chunk in bytes.chunks(CHUNK_BYTES) {
@@ -54,6 +60,10 @@ pub const CHUNK_BYTES: usize = 4 << 20;
 /// Streams the file from disk, so its size does not bound memory.
 pub fn load_path(path: &Path, options: &LoadOptions) -> std::io::Result<ParsedFile> {
     use std::io::Read;
+    #[cfg(feature = "parquet")]
+    if let Some(parsed) = load_parquet_path(path, options)? {
+        return Ok(parsed);
+    }
     let mut file = std::fs::File::open(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut loader = StreamLoader::new(&name, options.clone());
@@ -66,6 +76,24 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> std::io::Result<ParsedFi
         loader.feed(&buf[..n]);
     }
     Ok(loader.finish())
+}
+
+/// A Parquet file (by its magic number or its name) loaded by [`parquet::load_reader`]; None
+/// for any other file.
+#[cfg(feature = "parquet")]
+pub fn load_parquet_path(
+    path: &Path,
+    options: &LoadOptions,
+) -> std::io::Result<Option<ParsedFile>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut head = [0u8; 4];
+    let n = file.read(&mut head)?;
+    let name = parquet::display_name(path);
+    if !parquet::is_parquet(&head[..n]) && !parquet::has_parquet_name(&name) {
+        return Ok(None);
+    }
+    Ok(Some(parquet::load_reader(&name, file, options, &mut |_, _| {})))
 }
 
 /// Expands folders into the files below them (sorted), keeping files as given.
@@ -89,6 +117,38 @@ pub fn expand_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
             out.extend(found);
         } else {
             out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Extensions of the files a folder argument stands for: a Hugging Face snapshot folder also
+/// holds `README.md` and `.gitattributes`, which are not data.
+pub const DATA_EXTENSIONS: [&str; 9] =
+    ["parquet", "parq", "pq", "json", "jsonl", "ndjson", "csv", "tsv", "txt"];
+
+/// Like [`expand_paths`], but a folder contributes only its data files (by extension, hidden
+/// files skipped); files named directly are kept whatever their name.
+pub fn expand_data_paths(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p.clone());
+            continue;
+        }
+        for file in expand_paths(std::slice::from_ref(p))? {
+            let hidden = file
+                .strip_prefix(p)
+                .map(|rel| {
+                    rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+                })
+                .unwrap_or(false);
+            let data = file.extension().is_some_and(|e| {
+                DATA_EXTENSIONS.iter().any(|d| e.to_string_lossy().eq_ignore_ascii_case(d))
+            });
+            if data && !hidden {
+                out.push(file);
+            }
         }
     }
     Ok(out)

@@ -43,6 +43,11 @@ pub fn load_path_parallel(
     options: &LoadOptions,
     parallelism: Parallelism,
 ) -> io::Result<ParsedFile> {
+    // Parquet is read by row groups from its footer, not in byte segments.
+    #[cfg(feature = "parquet")]
+    if let Some(parsed) = super::load_parquet_path(path, options)? {
+        return Ok(parsed);
+    }
     let size = std::fs::metadata(path)?.len();
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let mut file = File::open(path)?;

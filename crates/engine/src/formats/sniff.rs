@@ -32,7 +32,7 @@ pub fn check_text(prefix: &[u8]) -> Result<(), SniffError> {
     let magic: &[(&[u8], &str)] = &[
         (b"PK\x03\x04", "a ZIP archive, e.g. .xlsx or .zip: unzip or export as CSV"),
         (b"\x1f\x8b", "gzip-compressed: decompress it first"),
-        (b"PAR1", "Parquet: export it as CSV or JSONL"),
+        (b"PAR1", "Parquet, which the page cannot read yet: load it with the `benchlens` CLI, or export it as CSV or JSONL"),
         (b"\x89PNG", "a PNG image"),
         (b"%PDF", "a PDF document"),
         (b"SQLite format 3", "an SQLite database"),

@@ -1,0 +1,367 @@
+//! One Parquet file to a [`ParsedFile`]: check the magic numbers, read the footer, choose the
+//! dataset kind from the schema, then decode the chosen leaves row group by row group.
+
+use parquet::basic::Compression;
+use parquet::file::reader::{ChunkReader, FileReader, RowGroupReader};
+use parquet::file::serialized_reader::SerializedFileReader;
+
+use crate::battles::BattleBuilder;
+use crate::dataset::{Dataset, DatasetKind, FileSummary, Format, ParsedFile, Severity};
+use crate::formats::kind::{self, KindGuess};
+use crate::formats::loader::{PREVIEW_CELL_CHARS, PREVIEW_ROWS};
+use crate::formats::warnings::WarningSet;
+use crate::formats::LoadOptions;
+use crate::table::Table;
+
+use super::battles::{push_record, BattlePlan, RecordScratch};
+use super::columns::{leaves, Leaf, LeafData};
+use super::table::TablePlan;
+use super::MAGIC;
+
+/// Progress callback: `(rows done, rows in the file)`, called after each row group.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+struct Run {
+    /// An error-severity problem was recorded (no "no data rows" on top of it).
+    failed: bool,
+    warnings: WarningSet,
+    summary: FileSummary,
+    rows: u64,
+    skipped: u64,
+    preview: Vec<Vec<String>>,
+}
+
+impl Run {
+    fn fail(mut self, message: String) -> ParsedFile {
+        self.error(message);
+        self.finish(Dataset::Empty)
+    }
+
+    fn error(&mut self, message: String) {
+        self.failed = true;
+        self.warnings.file(Severity::Error, message);
+    }
+
+    fn finish(mut self, data: Dataset) -> ParsedFile {
+        if self.skipped > 0 {
+            self.warnings
+                .file(Severity::Warning, format!("{} rows skipped (reasons above)", self.skipped));
+        }
+        if self.rows == 0 && !self.failed {
+            self.warnings.file(Severity::Error, "no data rows found");
+        }
+        let mut summary = self.summary;
+        summary.rows = self.rows;
+        summary.skipped_rows = self.skipped;
+        summary.preview = self.preview;
+        summary.warnings = self.warnings.into_vec();
+        ParsedFile { summary, data }
+    }
+}
+
+fn preview_cell(text: &str) -> String {
+    match text.char_indices().nth(PREVIEW_CELL_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(" ")
+}
+
+fn codec_name(c: Compression) -> &'static str {
+    match c {
+        Compression::UNCOMPRESSED => "uncompressed",
+        Compression::SNAPPY => "snappy",
+        Compression::GZIP(_) => "gzip",
+        Compression::LZO => "LZO",
+        Compression::BROTLI(_) => "brotli",
+        Compression::LZ4 | Compression::LZ4_RAW => "lz4",
+        Compression::ZSTD(_) => "zstd",
+    }
+}
+
+/// Why this build cannot decompress a codec, or None when it can.
+fn unsupported_codec(c: Compression) -> Option<String> {
+    match c {
+        Compression::LZO => Some(
+            "compressed with LZO, which no Parquet reader for the web supports; re-save the file with snappy or zstd (pyarrow: pq.write_table(t, path, compression=\"snappy\"))".into(),
+        ),
+        Compression::ZSTD(_) if !cfg!(feature = "parquet-zstd") => Some(
+            "compressed with zstd, which this build cannot decompress; load it with the benchlens CLI, or re-save it with snappy".into(),
+        ),
+        _ => None,
+    }
+}
+
+/// Loads a Parquet file from any random-access source (a file, bytes in memory).
+pub fn load_reader<R: ChunkReader + 'static>(
+    name: &str,
+    reader: R,
+    options: &LoadOptions,
+    progress: Progress<'_>,
+) -> ParsedFile {
+    let (subject, split) = kind::subject_and_split(name);
+    let size = reader.len();
+    let mut run = Run {
+        failed: false,
+        warnings: WarningSet::default(),
+        summary: FileSummary {
+            name: name.to_owned(),
+            kind: DatasetKind::Unknown,
+            kind_confidence: 0.0,
+            kind_reason: String::new(),
+            format: Some(Format::Parquet),
+            encoding: "parquet".into(),
+            delimiter: None,
+            header: true,
+            rows: 0,
+            skipped_rows: 0,
+            columns: Vec::new(),
+            bytes: size,
+            warnings: Vec::new(),
+            preview: Vec::new(),
+            subject,
+            split,
+        },
+        rows: 0,
+        skipped: 0,
+        preview: Vec::new(),
+    };
+    if size < 12 {
+        return run.fail(format!(
+            "{size} bytes is too short for a Parquet file (at least 12: magic, footer length, magic)"
+        ));
+    }
+    let head = reader.get_bytes(0, 4).map(|b| b.to_vec()).unwrap_or_default();
+    let tail = reader.get_bytes(size - 4, 4).map(|b| b.to_vec()).unwrap_or_default();
+    if head != MAGIC {
+        return run.fail(format!(
+            "wrong magic number: a Parquet file starts with PAR1 (50 41 52 31), this one with {}; it is not Parquet, or it is damaged",
+            hex(&head)
+        ));
+    }
+    if tail == b"PARE" {
+        return run
+            .fail("encrypted Parquet (footer magic PARE) cannot be read; decrypt it first".into());
+    }
+    if tail != MAGIC {
+        return run.fail(format!(
+            "truncated Parquet file: it starts with PAR1 but its last 4 bytes are {} instead of PAR1, so the footer (the schema and where the row groups are) is missing; the download or copy was probably cut short ({size} bytes)",
+            hex(&tail)
+        ));
+    }
+    let file = match SerializedFileReader::new(reader) {
+        Ok(f) => f,
+        Err(e) => {
+            return run.fail(format!(
+                "the Parquet footer cannot be read ({e}); the file is damaged or truncated"
+            ))
+        }
+    };
+    let meta = file.metadata();
+    let leaves = leaves(meta.file_metadata().schema_descr());
+    let mut codecs: Vec<&str> = Vec::new();
+    for g in meta.row_groups() {
+        for c in g.columns() {
+            let name = codec_name(c.compression());
+            if !codecs.contains(&name) {
+                codecs.push(name);
+            }
+        }
+    }
+    codecs.sort_unstable();
+    run.summary.encoding = format!("parquet ({})", codecs.join(", "));
+    let rename = |n: String| {
+        options.rename.iter().find(|(from, _)| *from == n).map_or(n, |(_, to)| to.clone())
+    };
+    let table_plan = TablePlan::new(&leaves);
+    let columns: Vec<String> = table_plan.columns.iter().cloned().map(rename).collect();
+    run.summary.columns = columns.clone();
+    let guess = match options.kind {
+        Some(kind) => KindGuess { kind, confidence: 1.0, reason: "chosen by the user".into() },
+        None => kind::detect(&columns, &[], false),
+    };
+    let total = meta.file_metadata().num_rows().max(0) as u64;
+    if guess.kind == DatasetKind::BattleLog {
+        run.summary.kind = guess.kind;
+        run.summary.kind_confidence = guess.confidence;
+        run.summary.kind_reason = kind::published_reason(&columns).unwrap_or(guess.reason);
+        let name_of = |l: &Leaf| rename(l.name());
+        let plan = match BattlePlan::new(&leaves, &name_of) {
+            Ok(plan) => plan,
+            Err(missing) => {
+                return run.fail(format!(
+                    "a battle log needs columns model_a, model_b and winner (or winner_model_a, winner_model_b, winner_tie); missing: {} (columns: {})",
+                    missing.0.join(", "),
+                    columns.join(", ")
+                ))
+            }
+        };
+        if !plan.has_anony {
+            run.warnings.file(
+                Severity::Info,
+                "no `anony` column: in LMArena's releases every vote is anonymous, so all rows are kept and the anonymous-only filter does not apply",
+            );
+        }
+        let projected: Vec<Leaf> =
+            plan.projection.iter().filter_map(|&i| leaves.get(i).cloned()).collect();
+        let mut builder = BattleBuilder::new();
+        let mut scratch = RecordScratch::default();
+        let mut done = 0u64;
+        for g in 0..file.num_row_groups() {
+            let Some(mut data) = read_group(&file, g, &projected, &mut run) else { break };
+            let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
+            for r in 0..rows {
+                let row = done + r + 1;
+                match push_record(&plan, &mut data, &mut builder, &mut scratch) {
+                    Ok(()) => run.rows += 1,
+                    Err((column, problem)) => {
+                        run.skipped += 1;
+                        run.warnings.add(
+                            Severity::Warning,
+                            Some(row),
+                            Some(&column),
+                            &problem.clone(),
+                            || format!("{problem} (row {row}, row group {})", g + 1),
+                        );
+                    }
+                }
+            }
+            done += rows;
+            progress(done, total);
+        }
+        let (battles, notes) = builder.finish();
+        for note in notes {
+            run.warnings.file(Severity::Warning, note);
+        }
+        // The preview shows the battle columns that were read, as the columns list names them.
+        fill_battle_preview(&mut run, &battles);
+        return run.finish(Dataset::Battles(battles));
+    }
+
+    let projected: Vec<Leaf> =
+        table_plan.projection.iter().filter_map(|&i| leaves.get(i).cloned()).collect();
+    let mut table = Table::new(columns.clone());
+    let mut cells = Vec::new();
+    let mut done = 0u64;
+    for g in 0..file.num_row_groups() {
+        let Some(mut data) = read_group(&file, g, &projected, &mut run) else { break };
+        let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
+        for r in 0..rows {
+            table_plan.next_row(&mut data, &mut cells);
+            if table.push_row(cells.iter().map(String::as_str), done + r + 1) {
+                run.rows += 1;
+                if run.preview.len() < PREVIEW_ROWS {
+                    run.preview.push(cells.iter().map(|c| preview_cell(c)).collect());
+                }
+            } else {
+                run.skipped += 1;
+                run.warnings.add(Severity::Error, Some(done + r + 1), None, "table full", || {
+                    "more than 4 GiB of cell text: the rest of the file was not loaded".into()
+                });
+                break;
+            }
+        }
+        done += rows;
+        progress(done, total);
+    }
+    let guess = match options.kind {
+        Some(_) => guess,
+        None => {
+            let sample: Vec<Vec<String>> = (0..table.n_rows().min(200))
+                .map(|r| table.row(r).map(str::to_owned).collect())
+                .collect();
+            kind::detect(&columns, &sample, false)
+        }
+    };
+    run.summary.kind = guess.kind;
+    run.summary.kind_confidence = guess.confidence;
+    run.summary.kind_reason = kind::published_reason(&columns).unwrap_or(guess.reason);
+    if guess.kind == DatasetKind::Unknown {
+        run.warnings.file(Severity::Warning, kind::no_schema_message(&columns));
+    }
+    run.finish(Dataset::Table(table))
+}
+
+/// Decodes the projected leaves of row group `g`; None (with an error naming the row group and
+/// column) when one cannot be read.
+fn read_group<R: ChunkReader + 'static>(
+    file: &SerializedFileReader<R>,
+    g: usize,
+    projected: &[Leaf],
+    run: &mut Run,
+) -> Option<Vec<LeafData>> {
+    let meta = file.metadata().row_group(g);
+    let rows = meta.num_rows().max(0) as usize;
+    let group: Box<dyn RowGroupReader + '_> = match file.get_row_group(g) {
+        Ok(group) => group,
+        Err(e) => {
+            run.error(format!(
+                "row group {} of {}: cannot be read ({e}); the rows before it are kept",
+                g + 1,
+                file.num_row_groups()
+            ));
+            return None;
+        }
+    };
+    let mut data = Vec::with_capacity(projected.len());
+    for leaf in projected {
+        let located = |what: String| {
+            format!(
+                "row group {} of {} (rows {}–{}), column `{}`: {what}",
+                g + 1,
+                file.num_row_groups(),
+                run.rows + run.skipped + 1,
+                run.rows + run.skipped + rows as u64,
+                leaf.physical
+            )
+        };
+        if let Some(why) =
+            meta.columns().get(leaf.index).and_then(|c| unsupported_codec(c.compression()))
+        {
+            let message = located(why);
+            run.error(message);
+            return None;
+        }
+        if let super::columns::Conversion::Unsupported(ty) = leaf.conversion {
+            let message = located(format!("type {ty} is not supported (benchlens reads text, numbers, booleans, timestamps, lists and structs)"));
+            run.error(message);
+            return None;
+        }
+        match LeafData::read(group.as_ref(), leaf, rows) {
+            Ok(d) => data.push(d),
+            Err(e) => {
+                let message = located(format!(
+                    "cannot be decoded ({e}); the rows before this row group are kept"
+                ));
+                run.error(message);
+                return None;
+            }
+        }
+    }
+    Some(data)
+}
+
+fn fill_battle_preview(run: &mut Run, battles: &crate::Battles) {
+    let cols = &run.summary.columns;
+    let find = |n: &str| cols.iter().position(|c| c.eq_ignore_ascii_case(n));
+    let (a, b, w) = (find("model_a"), find("model_b"), find("winner"));
+    for i in 0..battles.len().min(PREVIEW_ROWS) {
+        let mut row = vec![String::new(); cols.len()];
+        let name = |ids: &Vec<u32>| {
+            ids.get(i).and_then(|&id| battles.models.get(id as usize)).cloned().unwrap_or_default()
+        };
+        if let Some(a) = a.and_then(|a| row.get_mut(a)) {
+            *a = name(&battles.model_a);
+        }
+        if let Some(b) = b.and_then(|b| row.get_mut(b)) {
+            *b = name(&battles.model_b);
+        }
+        if let Some(w) = w.and_then(|w| row.get_mut(w)) {
+            *w = battles.outcome.get(i).map(|o| o.label().to_owned()).unwrap_or_default();
+        }
+        run.preview.push(row);
+    }
+}

@@ -27,6 +27,7 @@ pub mod merge;
 pub mod pair_counts;
 pub(crate) mod plan;
 pub mod results;
+pub(crate) mod rounds;
 pub mod sandwich;
 pub mod settings;
 pub mod style_control;

@@ -175,7 +175,7 @@ pub fn newton_factor(
     theta: &[f64],
     nu: f64,
 ) -> Option<Vec<f64>> {
-    if n <= 1 || theta.len() != n || !(nu > 0.0) {
+    if n <= 1 || theta.len() != n || nu.is_nan() || nu <= 0.0 {
         return None;
     }
     let p = n + 1;

@@ -22,7 +22,12 @@ fn splitmix64(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Worker threads to use for `requested` (0 = every core). Always 1 on wasm32.
+/// More threads than this only add start-up cost (a mistyped `--threads 100000` must not start
+/// a hundred thousand threads).
+#[cfg(not(target_arch = "wasm32"))]
+const MAX_THREADS: usize = 256;
+
+/// Worker threads to use for `requested` (0 = every core; at most 256). Always 1 on wasm32.
 pub(crate) fn thread_count(requested: usize) -> usize {
     #[cfg(target_arch = "wasm32")]
     {
@@ -33,7 +38,7 @@ pub(crate) fn thread_count(requested: usize) -> usize {
     {
         match requested {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-            n => n,
+            n => n.min(MAX_THREADS),
         }
     }
 }

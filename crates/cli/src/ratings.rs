@@ -136,6 +136,10 @@ pub struct RatingsArgs {
     /// Online Elo K factor.
     #[arg(long, default_value_t = 4.0)]
     pub k: f64,
+    /// Threads for bootstrap rounds (0 = every core). Intervals are identical for any count:
+    /// each round draws from its own generator seeded by (--seed, round).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
 }
 
 fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
@@ -163,6 +167,7 @@ fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
         base: args.base,
         init_rating: args.init_rating,
         elo_k: args.k,
+        threads: args.threads,
         ..RatingsSettings::default()
     };
     if args.preset == Some(PresetArg::Fastchat) {

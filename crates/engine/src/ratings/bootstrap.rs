@@ -10,6 +10,7 @@ use rand_distr::{Binomial, Distribution};
 
 use super::aggregate::Aggregate;
 use super::plan::{ComponentFit, Plan};
+use super::rounds;
 use crate::progress::Ticker;
 use crate::stats;
 
@@ -20,15 +21,20 @@ pub(crate) struct Replicates {
     pub rounds: u32,
 }
 
-/// Runs replicates while `draw` fills new counts (it returns false when there are no more).
-/// At most `total` rounds; `ticker` hears (rounds done, `total`) before each round. None when it
-/// stopped the run.
+/// One replicate: per component, the members' ratings, or None when it had no finite MLE.
+type Replicate = Vec<Option<Vec<f64>>>;
+
+/// Runs `total` replicates; `draw(round, out)` fills round `round`'s counts (in `agg.rows`
+/// order). Rounds run on `threads` threads ([`rounds::map`]) and are collected in round order,
+/// so the result does not depend on the thread count. `ticker` hears (rounds done, `total`)
+/// between chunks of rounds. None when it stopped the run.
 pub(crate) async fn run(
     plan: &Plan,
     agg: &Aggregate,
     full: &[Option<ComponentFit>],
-    mut draw: impl FnMut(&mut Vec<u64>) -> bool,
-    total: u64,
+    draw: &(impl Fn(u32, &mut Vec<u64>) + Sync),
+    total: u32,
+    threads: usize,
     ticker: &mut Ticker<'_>,
 ) -> Option<Replicates> {
     let mut out = Replicates {
@@ -36,28 +42,47 @@ pub(crate) async fn run(
         failed: vec![0; plan.comps.len()],
         rounds: 0,
     };
-    let mut counts = Vec::with_capacity(agg.rows.len());
-    while u64::from(out.rounds) < total {
-        if !ticker.tick("bootstrap", u64::from(out.rounds), total).await {
+    let tallies = agg.tallies();
+    let factors: Vec<Option<Vec<f64>>> = full
+        .iter()
+        .enumerate()
+        .map(|(c, fit)| fit.as_ref().and_then(|f| plan.newton_factor(c, &tallies, f)))
+        .collect();
+    let replicate = |round: u32| -> Replicate {
+        let mut counts = Vec::with_capacity(agg.rows.len());
+        draw(round, &mut counts);
+        let tallies = agg.tallies_with(&counts);
+        (0..plan.comps.len())
+            .map(|c| {
+                let start = full.get(c).and_then(Option::as_ref)?;
+                let factor = factors.get(c).and_then(Option::as_deref);
+                let fit = plan.fit_component(c, &tallies, Some(start), factor).ok()?;
+                Some(plan.ratings(c, &fit))
+            })
+            .collect()
+    };
+    let chunk = rounds::chunk_len(threads);
+    while out.rounds < total {
+        if !ticker.tick("bootstrap", u64::from(out.rounds), u64::from(total)).await {
             return None;
         }
-        if !draw(&mut counts) {
-            break;
-        }
-        out.rounds += 1;
-        let tallies = agg.tallies_with(&counts);
-        for (c, comp) in plan.comps.iter().enumerate() {
-            let Some(start) = full.get(c).and_then(Option::as_ref) else { continue };
-            match plan.fit_component(c, &tallies, Some(start)) {
-                Ok(fit) => {
-                    let ratings = plan.ratings(c, &fit);
-                    for (&m, r) in comp.members.iter().zip(ratings) {
-                        out.ratings[m as usize].push(r);
-                    }
+        let len = chunk.min(total - out.rounds);
+        for rep in rounds::map(out.rounds, len, threads, &replicate) {
+            for (c, comp) in plan.comps.iter().enumerate() {
+                if full.get(c).and_then(Option::as_ref).is_none() {
+                    continue;
                 }
-                Err(_) => out.failed[c] += 1,
+                match rep.get(c).and_then(Option::as_ref) {
+                    Some(ratings) => {
+                        for (&m, &r) in comp.members.iter().zip(ratings) {
+                            out.ratings[m as usize].push(r);
+                        }
+                    }
+                    None => out.failed[c] += 1,
+                }
             }
         }
+        out.rounds += len;
     }
     Some(out)
 }
@@ -92,23 +117,13 @@ pub fn multinomial<R: Rng>(counts: &[u64], total: u64, rng: &mut R, out: &mut Ve
     }
 }
 
-/// `rounds` seeded multinomial draws of the aggregate's counts.
-pub(crate) fn seeded_draws(
-    agg: &Aggregate,
-    rounds: u32,
-    seed: u64,
-) -> impl FnMut(&mut Vec<u64>) -> bool {
+/// Seeded multinomial draws of the aggregate's counts, round `r` from [`rounds::round_rng`]
+/// (seed, r).
+pub(crate) fn seeded_draws(agg: &Aggregate, seed: u64) -> impl Fn(u32, &mut Vec<u64>) + Sync {
     let counts = agg.counts();
     let total = agg.total();
-    let mut rng = stats::rng(seed);
-    let mut left = rounds;
-    move |out: &mut Vec<u64>| {
-        if left == 0 {
-            return false;
-        }
-        left -= 1;
-        multinomial(&counts, total, &mut rng, out);
-        true
+    move |round: u32, out: &mut Vec<u64>| {
+        multinomial(&counts, total, &mut rounds::round_rng(seed, round), out);
     }
 }
 

@@ -9,7 +9,7 @@
 //! FastChat's L-BFGS, started at 0, also keeps it).
 
 use super::aggregate::PairTally;
-use super::linalg::{add_pair, sigmoid, softplus, solve_spd};
+use super::linalg::{add_pair, cholesky_in_place, cholesky_solve, sigmoid, softplus, solve_spd};
 
 /// Newton stops when no parameter moves more than this (natural-log units: 2e-8 Elo).
 const STEP_TOLERANCE: f64 = 1e-10;
@@ -36,6 +36,57 @@ fn log_likelihood(theta: &[f64], tallies: &[PairTally], prior: f64) -> f64 {
     ll
 }
 
+/// Gradient of the log-likelihood at θ into `g` and, when asked, the negated Hessian made
+/// positive definite into `h` (row-major n × n): the one pass over the pairs every Newton-type
+/// step needs.
+fn derivatives(
+    theta: &[f64],
+    tallies: &[PairTally],
+    prior: f64,
+    g: &mut [f64],
+    h: Option<&mut [f64]>,
+) {
+    let n = theta.len();
+    g.iter_mut().for_each(|x| *x = 0.0);
+    let Some(h) = h else {
+        for t in tallies {
+            let (a, b) = (t.a as usize, t.b as usize);
+            let r = t.wins_a + 0.5 * t.ties - t.total() * sigmoid(theta[a] - theta[b]);
+            g[a] += r;
+            g[b] -= r;
+        }
+        if prior > 0.0 {
+            for i in 0..n {
+                g[i] += prior * (0.5 - sigmoid(theta[i]));
+            }
+        }
+        return;
+    };
+    h.iter_mut().for_each(|x| *x = 0.0);
+    for t in tallies {
+        let (a, b) = (t.a as usize, t.b as usize);
+        let p = sigmoid(theta[a] - theta[b]);
+        let total = t.total();
+        let r = t.wins_a + 0.5 * t.ties - total * p;
+        g[a] += r;
+        g[b] -= r;
+        add_pair(h, n, a, b, total * p * (1.0 - p));
+    }
+    if prior > 0.0 {
+        for i in 0..n {
+            let p = sigmoid(theta[i]);
+            g[i] += prior * (0.5 - p);
+            h[i * n + i] += prior * p * (1.0 - p);
+        }
+    } else {
+        // The Laplacian is singular along the all-ones direction; adding c·11ᵀ makes it
+        // definite without changing the step, because the gradient is orthogonal to 11ᵀ.
+        let trace: f64 = (0..n).map(|i| h[i * n + i]).sum();
+        let c = (trace / (n * n) as f64).max(1e-300);
+        h.iter_mut().for_each(|x| *x += c);
+    }
+}
+
 /// Fits θ (natural-log odds units, mean 0) for `n` models from tallies with local indices.
 /// `start` warm-starts the iteration (bootstrap replicates start from the full-data fit).
 /// None when the Hessian is singular (a disconnected or separated graph without a prior).
@@ -57,30 +108,7 @@ pub fn fit(
     let mut h = vec![0.0; n * n];
     let mut g = vec![0.0; n];
     for _ in 0..MAX_ITERATIONS {
-        h.iter_mut().for_each(|x| *x = 0.0);
-        g.iter_mut().for_each(|x| *x = 0.0);
-        for t in tallies {
-            let (a, b) = (t.a as usize, t.b as usize);
-            let p = sigmoid(theta[a] - theta[b]);
-            let total = t.total();
-            let r = t.wins_a + 0.5 * t.ties - total * p;
-            g[a] += r;
-            g[b] -= r;
-            add_pair(&mut h, n, a, b, total * p * (1.0 - p));
-        }
-        if prior > 0.0 {
-            for i in 0..n {
-                let p = sigmoid(theta[i]);
-                g[i] += prior * (0.5 - p);
-                h[i * n + i] += prior * p * (1.0 - p);
-            }
-        } else {
-            // The Laplacian is singular along the all-ones direction; adding c·11ᵀ makes it
-            // definite without changing the step, because the gradient is orthogonal to 11ᵀ.
-            let trace: f64 = (0..n).map(|i| h[i * n + i]).sum();
-            let c = (trace / (n * n) as f64).max(1e-300);
-            h.iter_mut().for_each(|x| *x += c);
-        }
+        derivatives(&theta, tallies, prior, &mut g, Some(&mut h));
         let step = solve_spd(h.clone(), n, g.clone())?;
         if step.iter().any(|s| !s.is_finite()) {
             return None;
@@ -111,8 +139,68 @@ pub fn fit(
     Some(theta)
 }
 
+/// Cholesky factor of the Newton matrix at θ (the full-data fit): the fixed matrix [`refit`]
+/// iterates with. None when it is not positive definite.
+pub fn newton_factor(
+    n: usize,
+    tallies: &[PairTally],
+    opts: BtOptions,
+    theta: &[f64],
+) -> Option<Vec<f64>> {
+    if n <= 1 || theta.len() != n {
+        return None;
+    }
+    let mut g = vec![0.0; n];
+    let mut h = vec![0.0; n * n];
+    derivatives(theta, tallies, opts.prior_games.max(0.0), &mut g, Some(&mut h));
+    cholesky_in_place(&mut h, n).then_some(h)
+}
+
+/// Chord iterations allowed before [`refit`] hands over to full Newton steps.
+const CHORD_MAX_ITERATIONS: usize = 100;
+
+/// Refits a bootstrap replicate from `start` (the full-data θ) by chord iterations: Newton steps
+/// that reuse `factor` ([`newton_factor`] at the full-data fit) instead of building and
+/// factorising a new Hessian. A replicate's Hessian differs from the full data's by sampling
+/// noise, so each step shrinks the error by a constant factor well below one, at O(pairs + n²)
+/// per step instead of O(n³): at 250 models this is what makes a 1000-round bootstrap cheap.
+/// Converges to the same MLE as [`fit`] (same step tolerance); falls back to [`fit`] from the
+/// last iterate when the steps stop shrinking.
+pub fn refit(
+    n: usize,
+    tallies: &[PairTally],
+    opts: BtOptions,
+    start: &[f64],
+    factor: &[f64],
+) -> Option<Vec<f64>> {
+    if n <= 1 || start.len() != n || factor.len() != n * n {
+        return fit(n, tallies, opts, Some(start));
+    }
+    let prior = opts.prior_games.max(0.0);
+    let mut theta = start.to_vec();
+    let mut g = vec![0.0; n];
+    let mut last = f64::INFINITY;
+    for _ in 0..CHORD_MAX_ITERATIONS {
+        derivatives(&theta, tallies, prior, &mut g, None);
+        cholesky_solve(factor, n, &mut g);
+        let moved = g.iter().map(|s| s.abs()).fold(0.0, f64::max);
+        if !moved.is_finite() || moved > 0.9 * last {
+            break;
+        }
+        theta.iter_mut().zip(&g).for_each(|(t, s)| *t += s);
+        if moved < STEP_TOLERANCE {
+            let mean = theta.iter().sum::<f64>() / n as f64;
+            theta.iter_mut().for_each(|x| *x -= mean);
+            return Some(theta);
+        }
+        last = moved;
+    }
+    let from = if theta.iter().all(|x| x.is_finite()) { theta } else { start.to_vec() };
+    fit(n, tallies, opts, Some(&from))
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -140,6 +228,54 @@ mod tests {
             g[x.b as usize] -= r;
         }
         assert!(g.iter().all(|v| v.abs() < 1e-9), "{g:?}");
+    }
+
+    /// A random complete arena of `n` models (seeded), and a resample of it.
+    pub(crate) fn arena(n: usize, seed: u64) -> (Vec<PairTally>, Vec<PairTally>) {
+        use rand::Rng;
+        let mut rng = crate::stats::rng(seed);
+        let strength: Vec<f64> = (0..n).map(|_| 1.5 * rng.gen::<f64>()).collect();
+        let mut full = Vec::new();
+        let mut draw = Vec::new();
+        for a in 0..n {
+            for b in a + 1..n {
+                let p = sigmoid(strength[a] - strength[b]);
+                let games = rng.gen_range(20..60);
+                let (mut wa, mut wb, mut ties) = (0.0, 0.0, 0.0);
+                for _ in 0..games {
+                    match rng.gen::<f64>() {
+                        u if u < 0.15 => ties += 1.0,
+                        u if u < 0.15 + 0.85 * p => wa += 1.0,
+                        _ => wb += 1.0,
+                    }
+                }
+                let t = PairTally { a: a as u32, b: b as u32, wins_a: wa, wins_b: wb, ties };
+                full.push(t);
+                let jitter = |x: f64, u: f64| (x * (0.7 + 0.6 * u)).round();
+                draw.push(PairTally {
+                    wins_a: jitter(wa, rng.gen()),
+                    wins_b: jitter(wb, rng.gen()),
+                    ties: jitter(ties, rng.gen()),
+                    ..t
+                });
+            }
+        }
+        (full, draw)
+    }
+
+    #[test]
+    fn chord_refit_reaches_the_newton_optimum() {
+        for (n, prior) in [(8, 0.0), (60, 0.0), (60, 1.0)] {
+            let (full, draw) = arena(n, n as u64);
+            let opts = BtOptions { prior_games: prior };
+            let theta = fit(n, &full, opts, None).expect("finite");
+            let factor = newton_factor(n, &full, opts, &theta).expect("definite");
+            let newton = fit(n, &draw, opts, Some(&theta)).expect("finite");
+            let chord = refit(n, &draw, opts, &theta, &factor).expect("finite");
+            let gap = newton.iter().zip(&chord).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+            // 1e-6 Elo is 5.8e-9 in natural-log units.
+            assert!(gap < 1e-9, "{n} models, prior {prior}: {gap}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::aggregate::PairTally;
 use super::bradley_terry;
-use super::linalg::{sigmoid, softplus, solve_spd};
+use super::linalg::{cholesky_in_place, cholesky_solve, sigmoid, softplus, solve_spd};
 
 const STEP_TOLERANCE: f64 = 1e-10;
 const MAX_ITERATIONS: usize = 200;
@@ -40,6 +40,67 @@ fn log_likelihood(theta: &[f64], lambda: f64, tallies: &[PairTally], prior: f64)
     ll
 }
 
+/// Gradient in (θ, λ = ln ν) into `g` and, when asked, the negated Hessian made positive
+/// definite into `h` (row-major (n + 1) × (n + 1), λ last).
+fn derivatives(
+    theta: &[f64],
+    lambda: f64,
+    tallies: &[PairTally],
+    prior: f64,
+    g: &mut [f64],
+    h: Option<&mut [f64]>,
+) {
+    let n = theta.len();
+    let p = n + 1;
+    let nu = lambda.exp();
+    g.iter_mut().for_each(|x| *x = 0.0);
+    let mut h = h;
+    if let Some(h) = h.as_deref_mut() {
+        h.iter_mut().for_each(|x| *x = 0.0);
+    }
+    for t in tallies {
+        let (a, b) = (t.a as usize, t.b as usize);
+        let (pa, pb, pt, _) = probabilities(theta[a] - theta[b], nu);
+        let m = t.total();
+        let gd = (t.wins_a - t.wins_b) / 2.0 - m * (pa - pb) / 2.0;
+        let gl = t.ties - m * pt;
+        g[a] += gd;
+        g[b] -= gd;
+        g[n] += gl;
+        if let Some(h) = h.as_deref_mut() {
+            let hdd = m * ((pa + pb) - (pa - pb) * (pa - pb)) / 4.0;
+            let hll = m * pt * (1.0 - pt);
+            let hdl = -m * (pa - pb) * pt / 2.0;
+            h[a * p + a] += hdd;
+            h[b * p + b] += hdd;
+            h[a * p + b] -= hdd;
+            h[b * p + a] -= hdd;
+            h[a * p + n] += hdl;
+            h[n * p + a] += hdl;
+            h[b * p + n] -= hdl;
+            h[n * p + b] -= hdl;
+            h[n * p + n] += hll;
+        }
+    }
+    if prior > 0.0 {
+        for i in 0..n {
+            let q = sigmoid(theta[i]);
+            g[i] += prior * (0.5 - q);
+            if let Some(h) = h.as_deref_mut() {
+                h[i * p + i] += prior * q * (1.0 - q);
+            }
+        }
+    } else if let Some(h) = h {
+        let trace: f64 = (0..n).map(|i| h[i * p + i]).sum();
+        let c = (trace / (n * n).max(1) as f64).max(1e-300);
+        for i in 0..n {
+            for j in 0..n {
+                h[i * p + j] += c;
+            }
+        }
+    }
+}
+
 /// Fits (θ with mean 0, ν) for `n` models. Without ties ν = 0 and θ is the Bradley–Terry fit.
 /// None when no finite estimate exists (only ties, or a singular Hessian).
 pub fn fit(
@@ -69,48 +130,11 @@ pub fn fit(
     };
     let p = n + 1;
     let mut ll = log_likelihood(&theta, lambda, tallies, prior);
+    let mut h = vec![0.0; p * p];
+    let mut g = vec![0.0; p];
     for _ in 0..MAX_ITERATIONS {
-        let nu = lambda.exp();
-        let mut h = vec![0.0; p * p];
-        let mut g = vec![0.0; p];
-        for t in tallies {
-            let (a, b) = (t.a as usize, t.b as usize);
-            let (pa, pb, pt, _) = probabilities(theta[a] - theta[b], nu);
-            let m = t.total();
-            let gd = (t.wins_a - t.wins_b) / 2.0 - m * (pa - pb) / 2.0;
-            let gl = t.ties - m * pt;
-            let hdd = m * ((pa + pb) - (pa - pb) * (pa - pb)) / 4.0;
-            let hll = m * pt * (1.0 - pt);
-            let hdl = -m * (pa - pb) * pt / 2.0;
-            g[a] += gd;
-            g[b] -= gd;
-            g[n] += gl;
-            h[a * p + a] += hdd;
-            h[b * p + b] += hdd;
-            h[a * p + b] -= hdd;
-            h[b * p + a] -= hdd;
-            h[a * p + n] += hdl;
-            h[n * p + a] += hdl;
-            h[b * p + n] -= hdl;
-            h[n * p + b] -= hdl;
-            h[n * p + n] += hll;
-        }
-        if prior > 0.0 {
-            for i in 0..n {
-                let q = sigmoid(theta[i]);
-                g[i] += prior * (0.5 - q);
-                h[i * p + i] += prior * q * (1.0 - q);
-            }
-        } else {
-            let trace: f64 = (0..n).map(|i| h[i * p + i]).sum();
-            let c = (trace / (n * n).max(1) as f64).max(1e-300);
-            for i in 0..n {
-                for j in 0..n {
-                    h[i * p + j] += c;
-                }
-            }
-        }
-        let step = solve_spd(h, p, g)?;
+        derivatives(&theta, lambda, tallies, prior, &mut g, Some(&mut h));
+        let step = solve_spd(h.clone(), p, g.clone())?;
         if step.iter().any(|s| !s.is_finite()) {
             return None;
         }
@@ -142,6 +166,71 @@ pub fn fit(
     Some((theta, lambda.exp()))
 }
 
+/// Cholesky factor of the Newton matrix at the full-data fit (θ, ν), for [`refit`]. None
+/// without ties (the fit is then Bradley–Terry's, see [`bradley_terry::newton_factor`]).
+pub fn newton_factor(
+    n: usize,
+    tallies: &[PairTally],
+    prior_games: f64,
+    theta: &[f64],
+    nu: f64,
+) -> Option<Vec<f64>> {
+    if n <= 1 || theta.len() != n || nu.is_nan() || nu <= 0.0 {
+        return None;
+    }
+    let p = n + 1;
+    let mut g = vec![0.0; p];
+    let mut h = vec![0.0; p * p];
+    derivatives(theta, nu.ln(), tallies, prior_games.max(0.0), &mut g, Some(&mut h));
+    cholesky_in_place(&mut h, p).then_some(h)
+}
+
+/// Chord iterations allowed before [`refit`] hands over to full Newton steps.
+const CHORD_MAX_ITERATIONS: usize = 100;
+
+/// A bootstrap replicate's fit from the full-data (θ, ν) by chord iterations with the full
+/// data's factor (see [`bradley_terry::refit`] for why); same optimum as [`fit`], which it falls
+/// back to when the steps stop shrinking or the replicate has no ties.
+pub fn refit(
+    n: usize,
+    tallies: &[PairTally],
+    prior_games: f64,
+    start: (&[f64], f64),
+    factor: &[f64],
+) -> Option<(Vec<f64>, f64)> {
+    let p = n + 1;
+    let ties: f64 = tallies.iter().map(|t| t.ties).sum();
+    let total: f64 = tallies.iter().map(|t| t.total()).sum();
+    let usable = ties > 0.0 && ties < total && start.1 > 0.0;
+    if !usable || n <= 1 || start.0.len() != n || factor.len() != p * p {
+        return fit(n, tallies, prior_games, Some((start.0, Some(start.1))));
+    }
+    let prior = prior_games.max(0.0);
+    let mut theta = start.0.to_vec();
+    let mut lambda = start.1.ln();
+    let mut g = vec![0.0; p];
+    let mut last = f64::INFINITY;
+    for _ in 0..CHORD_MAX_ITERATIONS {
+        derivatives(&theta, lambda, tallies, prior, &mut g, None);
+        cholesky_solve(factor, p, &mut g);
+        let moved = g.iter().map(|s| s.abs()).fold(0.0, f64::max);
+        if !moved.is_finite() || moved > 0.9 * last {
+            break;
+        }
+        theta.iter_mut().zip(&g).for_each(|(t, s)| *t += s);
+        lambda += g[n];
+        if moved < STEP_TOLERANCE {
+            let mean = theta.iter().sum::<f64>() / n as f64;
+            theta.iter_mut().for_each(|x| *x -= mean);
+            return Some((theta, lambda.exp()));
+        }
+        last = moved;
+    }
+    let finite = theta.iter().all(|x| x.is_finite()) && lambda.is_finite();
+    let (from, nu) = if finite { (theta, lambda.exp()) } else { (start.0.to_vec(), start.1) };
+    fit(n, tallies, prior_games, Some((&from, Some(nu))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +245,20 @@ mod tests {
         assert!((pa - 0.5).abs() < 1e-10, "{pa}");
         assert!((pb - 10.0 / 60.0).abs() < 1e-10);
         assert!((pt - 20.0 / 60.0).abs() < 1e-10);
+    }
+
+    #[test]
+    fn chord_refit_reaches_the_newton_optimum() {
+        for n in [5, 50] {
+            let (full, draw) = bradley_terry::tests::arena(n, 7 + n as u64);
+            let (theta, nu) = fit(n, &full, 0.0, None).expect("finite");
+            let factor = newton_factor(n, &full, 0.0, &theta, nu).expect("definite");
+            let (newton, nu_newton) = fit(n, &draw, 0.0, Some((&theta, Some(nu)))).expect("finite");
+            let (chord, nu_chord) = refit(n, &draw, 0.0, (&theta, nu), &factor).expect("finite");
+            let gap = newton.iter().zip(&chord).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+            assert!(gap < 1e-9, "{n} models: {gap}");
+            assert!((nu_newton - nu_chord).abs() < 1e-9 * nu_newton);
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::battles::{Battles, Outcome};
 use crate::progress::Ticker;
-use crate::stats;
 
 use super::aggregate::Aggregate;
 use super::error::RatingsError;
@@ -16,6 +15,7 @@ use super::filters::FilterReport;
 use super::graph;
 use super::likelihood::pair_stats;
 use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
+use super::rounds;
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
 use super::{LOWER_Q, UPPER_Q};
 
@@ -132,7 +132,9 @@ pub(crate) fn with_history(
 
 /// Bootstrap of online Elo as FastChat does it (`battles.sample(frac=1, replace=True)`): each
 /// round replays as many battles as the selection holds, drawn with replacement, in draw order.
-/// Returns per-model replicate ratings (log model ids; only models drawn in a round count).
+/// Round r draws from [`rounds::round_rng`] (seed, r) and rounds run on `s.threads` threads, so
+/// the replicates are the same for any thread count. Returns per-model replicate ratings (log
+/// model ids; only models drawn in a round count), in round order.
 pub(crate) async fn bootstrap(
     battles: &Battles,
     selection: &[u32],
@@ -144,21 +146,30 @@ pub(crate) async fn bootstrap(
     if selection.is_empty() {
         return Ok(out);
     }
-    let mut rng = stats::rng(s.seed);
     let n = selection.len();
-    let mut draw = Vec::with_capacity(n);
-    for round in 0..s.bootstrap_rounds {
-        if !ticker.tick("bootstrap", u64::from(round), u64::from(s.bootstrap_rounds)).await {
+    let replay = |round: u32| -> (Vec<f64>, Vec<bool>) {
+        let mut rng = rounds::round_rng(s.seed, round);
+        // u64: usize draws differ on wasm32.
+        let draw = (0..n).map(|_| selection[rng.gen_range(0..n as u64) as usize]);
+        run(battles, draw, s, |_, _, _, _| {})
+    };
+    let threads = rounds::thread_count(s.threads);
+    let chunk = rounds::chunk_len(threads);
+    let total = s.bootstrap_rounds;
+    let mut done = 0;
+    while done < total {
+        if !ticker.tick("bootstrap", u64::from(done), u64::from(total)).await {
             return Err(RatingsError::Cancelled);
         }
-        draw.clear();
-        draw.extend((0..n).map(|_| selection[rng.gen_range(0..n as u64) as usize])); // u64: usize draws differ on wasm32
-        let (r, seen) = run(battles, draw.iter().copied(), s, |_, _, _, _| {});
-        for i in 0..m {
-            if seen[i] {
-                out[i].push(r[i]);
+        let len = chunk.min(total - done);
+        for (r, seen) in rounds::map(done, len, threads, &replay) {
+            for i in 0..m {
+                if seen[i] {
+                    out[i].push(r[i]);
+                }
             }
         }
+        done += len;
     }
     Ok(out)
 }

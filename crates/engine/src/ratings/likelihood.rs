@@ -12,7 +12,7 @@ use super::results::{
     assign_rank_ub, sort_rows, ComponentReport, ModelRating, PairStat, RatingsResult,
 };
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{bootstrap, format_count, sandwich, LOWER_Q, UPPER_Q};
+use super::{bootstrap, format_count, rounds, sandwich, LOWER_Q, UPPER_Q};
 use crate::progress::Ticker;
 
 /// Self-battles the legacy fit sees, as (model, outcome): both copies of the duplicated data
@@ -97,7 +97,7 @@ pub(crate) async fn rate_aggregate(
             failed_replicates: 0,
             davidson_nu: None,
         };
-        match plan.fit_component(c, &tallies, None) {
+        match plan.fit_component(c, &tallies, None, None) {
             Ok(fit) => {
                 report.rated = true;
                 report.davidson_nu = fit.nu;
@@ -165,23 +165,21 @@ pub(crate) async fn rate_aggregate(
             }
         }
         CiMethod::Bootstrap => {
+            let threads = rounds::thread_count(s.threads);
             let rep = match draws {
                 Some(d) => {
-                    let mut it = d.iter();
-                    let mut silent = Ticker::silent();
-                    let draw = |out: &mut Vec<u64>| match it.next() {
-                        Some(v) => {
-                            out.clone_from(v);
-                            true
-                        }
-                        None => false,
+                    let draw = |round: u32, out: &mut Vec<u64>| match d.get(round as usize) {
+                        Some(v) => out.clone_from(v),
+                        None => out.clear(),
                     };
-                    bootstrap::run(&plan, agg, &fits, draw, d.len() as u64, &mut silent).await
+                    let total = u32::try_from(d.len()).unwrap_or(u32::MAX);
+                    let mut silent = Ticker::silent();
+                    bootstrap::run(&plan, agg, &fits, &draw, total, threads, &mut silent).await
                 }
                 None => {
-                    let draw = bootstrap::seeded_draws(agg, s.bootstrap_rounds, s.seed);
-                    let total = u64::from(s.bootstrap_rounds);
-                    bootstrap::run(&plan, agg, &fits, draw, total, ticker).await
+                    let draw = bootstrap::seeded_draws(agg, s.seed);
+                    let total = s.bootstrap_rounds;
+                    bootstrap::run(&plan, agg, &fits, &draw, total, threads, ticker).await
                 }
             }
             .ok_or(RatingsError::Cancelled)?;

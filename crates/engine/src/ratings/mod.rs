@@ -28,6 +28,7 @@ pub mod pair_counts;
 pub(crate) mod plan;
 pub mod published;
 pub mod results;
+pub(crate) mod rounds;
 pub mod sandwich;
 pub mod settings;
 pub mod style_control;

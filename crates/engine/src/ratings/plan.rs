@@ -114,12 +114,38 @@ impl Plan {
             .collect()
     }
 
-    /// Fits component `c`. Err carries the separated groups when no finite MLE exists.
+    /// The fixed Newton matrix (Cholesky factor) at component `c`'s full-data fit, which
+    /// bootstrap replicates iterate with (see [`bradley_terry::refit`]). None for the legacy
+    /// fit, or when it is not positive definite (replicates then take full Newton steps).
+    pub(crate) fn newton_factor(
+        &self,
+        c: usize,
+        tallies: &[PairTally],
+        fit: &ComponentFit,
+    ) -> Option<Vec<f64>> {
+        let k = self.comps[c].members.len();
+        let local_t = self.local_tallies(c, tallies);
+        match (self.kind, fit.nu) {
+            (FitKind::Davidson { prior_games }, Some(nu)) if nu > 0.0 => {
+                davidson::newton_factor(k, &local_t, prior_games, &fit.theta, nu)
+            }
+            (FitKind::Bt { prior_games } | FitKind::Davidson { prior_games }, _) => {
+                let opts = bradley_terry::BtOptions { prior_games };
+                bradley_terry::newton_factor(k, &local_t, opts, &fit.theta)
+            }
+            (FitKind::Legacy, _) => None,
+        }
+    }
+
+    /// Fits component `c`, from `start` when given; with a `factor` from [`Self::newton_factor`]
+    /// at `start`, by chord iterations. Err carries the separated groups when no finite MLE
+    /// exists.
     pub(crate) fn fit_component(
         &self,
         c: usize,
         tallies: &[PairTally],
         start: Option<&ComponentFit>,
+        factor: Option<&[f64]>,
     ) -> Result<ComponentFit, Separation> {
         let members = &self.comps[c].members;
         let k = members.len();
@@ -134,19 +160,41 @@ impl Plan {
                 });
             }
         }
-        let fitted = match self.kind {
-            FitKind::Bt { prior_games } => bradley_terry::fit(
+        let fitted = match (self.kind, start, factor) {
+            (FitKind::Bt { prior_games }, Some(start), Some(factor)) => {
+                let opts = bradley_terry::BtOptions { prior_games };
+                bradley_terry::refit(k, &local_t, opts, &start.theta, factor)
+                    .map(|theta| ComponentFit { theta, nu: None })
+            }
+            (FitKind::Davidson { prior_games }, Some(start), Some(factor)) => {
+                let nu = start.nu.unwrap_or(0.0);
+                let refitted = if nu > 0.0 {
+                    davidson::refit(k, &local_t, prior_games, (&start.theta, nu), factor)
+                } else {
+                    // No ties in the full data: the fit was Bradley–Terry's, and so is the factor.
+                    let opts = bradley_terry::BtOptions { prior_games };
+                    let ties = local_t.iter().any(|t| t.ties > 0.0);
+                    if ties {
+                        davidson::fit(k, &local_t, prior_games, Some((&start.theta, start.nu)))
+                    } else {
+                        bradley_terry::refit(k, &local_t, opts, &start.theta, factor)
+                            .map(|th| (th, 0.0))
+                    }
+                };
+                refitted.map(|(theta, nu)| ComponentFit { theta, nu: Some(nu) })
+            }
+            (FitKind::Bt { prior_games }, _, _) => bradley_terry::fit(
                 k,
                 &local_t,
                 bradley_terry::BtOptions { prior_games },
                 start.map(|s| s.theta.as_slice()),
             )
             .map(|theta| ComponentFit { theta, nu: None }),
-            FitKind::Davidson { prior_games } => {
+            (FitKind::Davidson { prior_games }, _, _) => {
                 davidson::fit(k, &local_t, prior_games, start.map(|s| (s.theta.as_slice(), s.nu)))
                     .map(|(theta, nu)| ComponentFit { theta, nu: Some(nu) })
             }
-            FitKind::Legacy => {
+            (FitKind::Legacy, _, _) => {
                 let own: Vec<(usize, f64, f64)> = self
                     .legacy_self_rows
                     .iter()

@@ -82,6 +82,16 @@ pub struct RatingsSettings {
     /// Online Elo step. 4: FastChat `compute_elo(K=4)`.
     pub elo_k: f64,
     pub filters: Filters,
+    /// Threads for bootstrap rounds (0 = every core; default 1, which reports progress after
+    /// every round; the CLI uses every core). Not part of the analysis: intervals are identical
+    /// for any count (each round seeds from (seed, round)), so it stays out of the page's URL
+    /// state; wasm32 always runs on one.
+    #[serde(skip, default = "one_thread")]
+    pub threads: usize,
+}
+
+fn one_thread() -> usize {
+    1
 }
 
 impl Default for RatingsSettings {
@@ -101,6 +111,7 @@ impl Default for RatingsSettings {
             init_rating: 1000.0,
             elo_k: 4.0,
             filters: Filters::default(),
+            threads: 1,
         }
     }
 }

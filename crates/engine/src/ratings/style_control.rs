@@ -22,7 +22,7 @@ use super::filters::FilterReport;
 use super::linalg::solve_spd;
 use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{graph, pair_stats, sandwich, style_sandwich, Aggregate};
+use super::{graph, pair_stats, rounds, sandwich, style_sandwich, Aggregate};
 
 /// Feature names, in coefficient order (FastChat `STYLE_CONTROL_ELEMENTS_V1`, a/b paired).
 pub const FEATURES: [&str; 4] =
@@ -345,22 +345,29 @@ pub(crate) async fn rate(
     };
     let mut model_reps: Vec<Vec<f64>> = vec![Vec::new(); m];
     let mut coef_reps: Vec<Vec<f64>> = vec![Vec::new(); 4];
-    let mut rounds = 0;
+    let mut rounds_done = 0;
     if s.ci == CiMethod::Bootstrap {
-        let mut rng = stats::rng(s.seed);
+        // Battles resampled with replacement, round r from (seed, r), rounds on every core (the
+        // replicates do not depend on the thread count: see `rounds`).
         let n = rows.len();
-        let mut counts = vec![0u32; n];
-        for round in 0..s.bootstrap_rounds {
-            let total = u64::from(s.bootstrap_rounds);
-            if !ticker.tick("style-control bootstrap", u64::from(round), total).await {
-                return Err(RatingsError::Cancelled);
-            }
-            counts.iter_mut().for_each(|c| *c = 0);
+        let replicate = |round: u32| {
+            let mut rng = rounds::round_rng(s.seed, round);
+            let mut counts = vec![0u32; n];
             for _ in 0..n {
                 counts[rng.gen_range(0..n as u64) as usize] += 1; // u64: usize draws differ on wasm32
             }
-            rounds += 1;
-            if let Some(params) = fit(m, &rows, Some(&counts), alpha, Some(&full)) {
+            fit(m, &rows, Some(&counts), alpha, Some(&full))
+        };
+        let threads = rounds::thread_count(s.threads);
+        let chunk = rounds::chunk_len(threads);
+        let total = s.bootstrap_rounds;
+        while rounds_done < total {
+            let label = "style-control bootstrap";
+            if !ticker.tick(label, u64::from(rounds_done), u64::from(total)).await {
+                return Err(RatingsError::Cancelled);
+            }
+            let len = chunk.min(total - rounds_done);
+            for params in rounds::map(rounds_done, len, threads, &replicate).into_iter().flatten() {
                 for (i, r) in to_ratings(&params).into_iter().enumerate() {
                     model_reps[i].push(r);
                 }
@@ -368,6 +375,7 @@ pub(crate) async fn rate(
                     coef_reps[k].push(params[m + k]);
                 }
             }
+            rounds_done += len;
         }
     }
     let interval = |values: &mut Vec<f64>| -> (Option<f64>, Option<f64>) {
@@ -470,9 +478,9 @@ pub(crate) async fn rate(
             davidson_nu: None,
         })
         .collect();
-    let failed = rounds - model_reps.first().map_or(0, |v| v.len() as u32);
+    let failed = rounds_done - model_reps.first().map_or(0, |v| v.len() as u32);
     if failed > 0 {
-        warnings.push(format!("{failed} of {rounds} style-control bootstrap replicates failed to fit and were left out"));
+        warnings.push(format!("{failed} of {rounds} style-control bootstrap replicates failed to fit and were left out", rounds = rounds_done));
     }
     Ok(RatingsResult {
         method: Method::Bt,
@@ -482,7 +490,7 @@ pub(crate) async fn rate(
         ratings: out_rows,
         components,
         pairs: pair_stats(&agg, &tallies),
-        bootstrap_rounds: rounds,
+        bootstrap_rounds: rounds_done,
         style: Some(StyleReport {
             coefficients,
             rank_changes,

@@ -8,13 +8,18 @@
 //! Records stream one at a time ([`SynthArena`] is an iterator and [`write_record`] writes one),
 //! so a million battles (≈ 600 MB of JSON) never sit in memory.
 
-use std::io::{self, Write};
-
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::battles::{Battles, Outcome};
+use crate::battles::Outcome;
 use crate::stats::{self, SeededRng};
+
+mod names;
+mod write;
+
+pub use write::{
+    to_battles, to_battles_with, write_all, write_all_with, write_record, SynthFormat,
+};
 
 /// Languages and their share of battles.
 pub const LANGUAGES: [(&str, f64); 9] = [
@@ -31,49 +36,6 @@ pub const LANGUAGES: [(&str, f64); 9] = [
 
 /// Category leaves, in bit order of [`Battles::categories`].
 pub const CATEGORIES: [&str; 2] = ["math_v0.1.math", "if_v0.1.if"];
-
-const NAMES: [&str; 40] = [
-    "aurora-70b",
-    "basalt-8x7b",
-    "cobalt-13b",
-    "dune-34b",
-    "ember-7b",
-    "fjord-72b",
-    "granite-405b",
-    "harbor-9b",
-    "iris-27b",
-    "juniper-3b",
-    "kestrel-110b",
-    "lumen-14b",
-    "meadow-32b",
-    "nimbus-8b",
-    "obsidian-70b",
-    "pebble-1b",
-    "quartz-22b",
-    "river-12b",
-    "sable-180b",
-    "tundra-40b",
-    "umber-4b",
-    "vale-65b",
-    "willow-11b",
-    "xenon-123b",
-    "yarrow-6b",
-    "zephyr-30b",
-    "atlas-mini",
-    "beacon-pro",
-    "cinder-lite",
-    "delta-max",
-    "echo-turbo",
-    "falcon-ultra",
-    "glacier-flash",
-    "heron-plus",
-    "ion-chat",
-    "jade-instruct",
-    "kite-base",
-    "lark-large",
-    "mesa-medium",
-    "nova-nano",
-];
 
 /// Start of the synthetic timeline: 2023-05-01 00:00 UTC.
 const START: f64 = 1_682_899_200.0;
@@ -93,6 +55,41 @@ pub struct SynthConfig {
     pub seed: u64,
 }
 
+/// How battles pick their two models.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pairing {
+    /// Two distinct models uniformly among those released (the original generator).
+    #[default]
+    Uniform,
+    /// As in a real arena: popular models get many more battles (log-normal popularity, a few
+    /// models take a large share) and a newly released model is boosted for its first weeks.
+    Realistic,
+}
+
+/// Size and pairing of the arena beyond [`SynthConfig`]; the default is the original 40-model
+/// uniform arena, byte for byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SynthOptions {
+    /// Number of models (at least 2).
+    pub models: usize,
+    pub pairing: Pairing,
+}
+
+impl Default for SynthOptions {
+    fn default() -> Self {
+        Self { models: names::NAMES.len(), pairing: Pairing::Uniform }
+    }
+}
+
+/// Spread (σ of ln) of the realistic popularity: exp(1.2·N(0, 1)) gives the busiest of 100
+/// models some 30 times the median model's battles, roughly what arena logs show.
+const POPULARITY_SIGMA: f64 = 1.2;
+/// Extra weight of a newly released model (multiplies its popularity by 1 + this at release).
+const NOVELTY_BOOST: f64 = 4.0;
+/// Decay time of the novelty boost, in seconds (30 days).
+const NOVELTY_DECAY: f64 = 30.0 * 86_400.0;
+
 /// One simulated model and its hidden truth.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SynthModel {
@@ -107,6 +104,8 @@ pub struct SynthModel {
     pub markdown: f64,
     /// Unix time it enters the arena.
     pub release: f64,
+    /// Relative share of battles under [`Pairing::Realistic`] (1 under uniform pairing).
+    pub popularity: f64,
 }
 
 /// One generated battle.
@@ -137,6 +136,7 @@ pub struct SynthArena {
     pub models: Vec<SynthModel>,
     rng: SeededRng,
     config: SynthConfig,
+    pairing: Pairing,
     produced: u64,
     judges: u32,
 }
@@ -161,9 +161,16 @@ fn poisson(rng: &mut SeededRng, lambda: f64) -> u32 {
 impl SynthArena {
     /// A generator whose models and battles are fixed by the seed.
     pub fn new(config: SynthConfig) -> Self {
+        Self::with_options(config, SynthOptions::default())
+    }
+
+    /// A generator with `options.models` models (at least 2) and the given pairing.
+    pub fn with_options(config: SynthConfig, options: SynthOptions) -> Self {
         let mut rng = stats::rng(config.seed);
-        let mut models = Vec::with_capacity(NAMES.len());
-        for (i, name) in NAMES.iter().enumerate() {
+        let count = options.models.max(2);
+        let mut models = Vec::with_capacity(count);
+        for i in 0..count {
+            let name = names::model_name(i);
             let strength = 1000.0 + 110.0 * stats::standard_normal(&mut rng);
             let mut offsets: Vec<f64> =
                 LANGUAGES.iter().map(|_| 70.0 * stats::standard_normal(&mut rng)).collect();
@@ -174,19 +181,62 @@ impl SynthArena {
             let verbosity = 120.0 + 700.0 * rng.gen::<f64>();
             let markdown = rng.gen::<f64>();
             // A third of the models are in from day one; the rest arrive over the first 80 %.
+            // (In arenas of 2 or 3 models the second is in from day one too, so that every
+            // battle has two models to choose from.)
+            let from_start = i % 3 == 0 || (count < 4 && i == 1);
             let release =
-                if i % 3 == 0 { START } else { START + (END - START) * 0.8 * rng.gen::<f64>() };
+                if from_start { START } else { START + (END - START) * 0.8 * rng.gen::<f64>() };
             models.push(SynthModel {
-                name: (*name).to_owned(),
+                name,
                 strength,
                 language_offset: offsets,
                 verbosity,
                 markdown,
                 release,
+                popularity: 1.0,
             });
         }
+        if options.pairing == Pairing::Realistic {
+            // Drawn after every model so the models themselves match the uniform arena's.
+            for m in &mut models {
+                m.popularity = (POPULARITY_SIGMA * stats::standard_normal(&mut rng)).exp();
+            }
+        }
         let judges = (config.n / 8).clamp(100, 2_000_000) as u32;
-        Self { models, rng, config, produced: 0, judges }
+        Self { models, rng, config, pairing: options.pairing, produced: 0, judges }
+    }
+
+    /// Two distinct live models, each drawn with probability ∝ popularity × novelty boost
+    /// (the second among the others).
+    fn pick_weighted(&mut self, live: &[u32], tstamp: f64) -> (u32, u32) {
+        let weights: Vec<f64> = live
+            .iter()
+            .map(|&m| {
+                let model = &self.models[m as usize];
+                let age = (tstamp - model.release).max(0.0);
+                model.popularity * (1.0 + NOVELTY_BOOST * (-age / NOVELTY_DECAY).exp())
+            })
+            .collect();
+        let total: f64 = weights.iter().sum();
+        let pick = |u: f64, skip: Option<usize>| -> usize {
+            let mut acc = 0.0;
+            let mut last = 0;
+            for (i, w) in weights.iter().enumerate() {
+                if Some(i) == skip {
+                    continue;
+                }
+                last = i;
+                acc += w;
+                if u < acc {
+                    return i;
+                }
+            }
+            last
+        };
+        let a = pick(self.rng.gen::<f64>() * total, None);
+        let rest = total - weights[a];
+        let b = pick(self.rng.gen::<f64>() * rest, Some(a));
+        (live[a], live[b])
     }
 
     fn pick_language(&mut self) -> u32 {
@@ -208,11 +258,17 @@ impl SynthArena {
         let live: Vec<u32> = (0..self.models.len() as u32)
             .filter(|&m| self.models[m as usize].release <= tstamp)
             .collect();
-        let a = live[self.rng.gen_range(0..live.len() as u64) as usize];
-        let mut b = live[self.rng.gen_range(0..live.len() as u64 - 1) as usize];
-        if b >= a {
-            b += 1;
-        }
+        let (a, b) = match self.pairing {
+            Pairing::Uniform => {
+                let a = live[self.rng.gen_range(0..live.len() as u64) as usize];
+                let mut b = live[self.rng.gen_range(0..live.len() as u64 - 1) as usize];
+                if b >= a {
+                    b += 1;
+                }
+                (a, b)
+            }
+            Pairing::Realistic => self.pick_weighted(&live, tstamp),
+        };
         let language = self.pick_language();
         let turn = match self.rng.gen::<f64>() {
             u if u < 0.75 => 1,
@@ -298,179 +354,5 @@ impl Iterator for SynthArena {
 
     fn next(&mut self) -> Option<SynthBattle> {
         (self.produced < self.config.n).then(|| self.next_battle())
-    }
-}
-
-/// Writes one battle as a FastChat `clean_battle` JSON object (no trailing newline).
-pub fn write_record(
-    models: &[SynthModel],
-    b: &SynthBattle,
-    out: &mut impl Write,
-) -> io::Result<()> {
-    let h = |s: usize| {
-        let x = &b.headers[s];
-        format!(
-            r#"{{"h1":{},"h2":{},"h3":{},"h4":{},"h5":{},"h6":{}}}"#,
-            x[0], x[1], x[2], x[3], x[4], x[5]
-        )
-    };
-    write!(
-        out,
-        r#"{{"question_id":"{:032x}","model_a":"{}","model_b":"{}","winner":"{}","judge":"arena_user_{}","turn":{},"anony":{},"language":"{}","tstamp":{},"#,
-        b.question_id,
-        models[b.model_a as usize].name,
-        models[b.model_b as usize].name,
-        b.winner.label(),
-        b.judge,
-        b.turn,
-        b.anony,
-        LANGUAGES[b.language as usize].0,
-        b.tstamp,
-    )?;
-    write!(
-        out,
-        r#""conv_metadata":{{"sum_assistant_a_tokens":{},"sum_assistant_b_tokens":{},"header_count_a":{},"list_count_a":{{"ordered":{},"unordered":{}}},"bold_count_a":{{"**":{},"__":{}}},"header_count_b":{},"list_count_b":{{"ordered":{},"unordered":{}}},"bold_count_b":{{"**":{},"__":{}}}}},"#,
-        b.tokens[0],
-        b.tokens[1],
-        h(0),
-        b.lists[0][0],
-        b.lists[0][1],
-        b.bold[0][0],
-        b.bold[0][1],
-        h(1),
-        b.lists[1][0],
-        b.lists[1][1],
-        b.bold[1][0],
-        b.bold[1][1],
-    )?;
-    write!(
-        out,
-        r#""dedup_tag":{{"high_freq":{},"sampled":{}}},"category_tag":{{"math_v0.1":{{"math":{}}},"if_v0.1":{{"if":{},"score":{}}}}}}}"#,
-        b.high_freq, b.sampled, b.math, b.instruction_following, b.if_score,
-    )
-}
-
-/// Output layout of [`write_all`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SynthFormat {
-    /// One JSON array (what FastChat's `clean_battle_*.json` files are).
-    Json,
-    /// One record per line.
-    Jsonl,
-}
-
-/// Streams `config.n` battles to `out`.
-pub fn write_all(config: SynthConfig, format: SynthFormat, out: &mut impl Write) -> io::Result<()> {
-    let mut arena = SynthArena::new(config);
-    let models = arena.models.clone();
-    if format == SynthFormat::Json {
-        out.write_all(b"[\n")?;
-    }
-    let mut first = true;
-    for b in &mut arena {
-        if format == SynthFormat::Json && !first {
-            out.write_all(b",\n")?;
-        }
-        first = false;
-        write_record(&models, &b, out)?;
-        if format == SynthFormat::Jsonl {
-            out.write_all(b"\n")?;
-        }
-    }
-    if format == SynthFormat::Json {
-        out.write_all(b"\n]\n")?;
-    }
-    Ok(())
-}
-
-/// The same battles as [`write_all`] would write, straight into a [`Battles`] log (what the
-/// loader makes of that file), for tests and benchmarks that should not pay for JSON.
-pub fn to_battles(config: SynthConfig) -> (Battles, Vec<SynthModel>) {
-    let mut arena = SynthArena::new(config);
-    let models = arena.models.clone();
-    let mut out = Battles {
-        models: models.iter().map(|m| m.name.clone()).collect(),
-        languages: std::iter::once(String::new())
-            .chain(LANGUAGES.iter().map(|(l, _)| (*l).to_owned()))
-            .collect(),
-        categories: CATEGORIES.iter().map(|c| (*c).to_owned()).collect(),
-        ..Battles::default()
-    };
-    let judges = arena.judges;
-    out.judges = std::iter::once(String::new())
-        .chain((0..judges).map(|j| format!("arena_user_{j}")))
-        .collect();
-    for b in &mut arena {
-        out.model_a.push(b.model_a);
-        out.model_b.push(b.model_b);
-        out.outcome.push(b.winner);
-        out.tstamp.push(b.tstamp);
-        out.language.push(b.language + 1);
-        out.judge.push(b.judge + 1);
-        out.turn.push(b.turn);
-        out.anony.push(Some(b.anony));
-        out.dedup_sampled.push(Some(b.sampled));
-        out.category_bits.push(b.math as u64 | (b.instruction_following as u64) << 1);
-        let sum = |x: &[u32]| x.iter().sum::<u32>() as f32;
-        out.style.push([
-            b.tokens[0] as f32,
-            b.tokens[1] as f32,
-            sum(&b.headers[0]),
-            sum(&b.headers[1]),
-            sum(&b.lists[0]),
-            sum(&b.lists[1]),
-            sum(&b.bold[0]),
-            sum(&b.bold[1]),
-        ]);
-    }
-    out.n_with_style = out.len();
-    (out, models)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::battles::BattleBuilder;
-
-    #[test]
-    fn records_parse_back_to_the_same_battles() {
-        let config = SynthConfig { n: 300, seed: 9 };
-        let mut text = Vec::new();
-        write_all(config, SynthFormat::Jsonl, &mut text).expect("write to memory");
-        let mut builder = BattleBuilder::new();
-        for line in text.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
-            builder.push_json(line).expect("valid record");
-        }
-        let (parsed, warnings) = builder.finish();
-        assert!(warnings.is_empty(), "{warnings:?}");
-        let (direct, _) = to_battles(config);
-        assert_eq!(parsed.len(), 300);
-        for i in 0..300 {
-            assert_eq!(
-                parsed.models[parsed.model_a[i] as usize],
-                direct.models[direct.model_a[i] as usize]
-            );
-            assert_eq!(parsed.outcome[i], direct.outcome[i]);
-            assert_eq!(parsed.style[i], direct.style[i]);
-            assert_eq!(parsed.tstamp[i], direct.tstamp[i]);
-            assert_eq!(
-                parsed.languages[parsed.language[i] as usize],
-                direct.languages[direct.language[i] as usize]
-            );
-        }
-        let mean_len = text.len() as f64 / 300.0;
-        assert!((450.0..800.0).contains(&mean_len), "{mean_len} bytes per record");
-    }
-
-    #[test]
-    fn same_seed_same_bytes() {
-        let mut x = Vec::new();
-        let mut y = Vec::new();
-        write_all(SynthConfig { n: 50, seed: 1 }, SynthFormat::Json, &mut x).expect("write");
-        write_all(SynthConfig { n: 50, seed: 1 }, SynthFormat::Json, &mut y).expect("write");
-        assert_eq!(x, y);
-        let v: serde_json::Value = serde_json::from_slice(&x).expect("valid JSON array");
-        assert_eq!(v.as_array().map(Vec::len), Some(50));
     }
 }

@@ -63,8 +63,8 @@ else
   log "wasm-bindgen-cli $WASM_BINDGEN_VERSION: installed"
 fi
 if [ "$(leptosfmt --version 2>/dev/null || true)" != "leptosfmt $LEPTOSFMT_VERSION" ]; then
-  log "installing leptosfmt $LEPTOSFMT_VERSION"
-  cargo install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
+  step "building leptosfmt $LEPTOSFMT_VERSION from crates.io, once per machine" "up to ≈ 3 min on 2 cores" \
+    tool_install leptosfmt --version "$LEPTOSFMT_VERSION" --locked
 fi
 
 # wasm-opt from the npm binaryen package (Debian's is too old for Rust 1.95 output), and Playwright

@@ -141,6 +141,7 @@ fn ratings_inner(u: &mut Unstructured<'_>) -> Result<()> {
         init_rating: if u.ratio(1, 8)? { setting(u, 1000.0)? } else { 1000.0 },
         elo_k: if u.ratio(1, 8)? { setting(u, 4.0)? } else { 4.0 },
         filters,
+        threads: u.int_in_range(1usize..=3)?,
     };
     let input = RatingsInput {
         battles: (pair_counts.is_none() || u.arbitrary()?).then_some(&battles),

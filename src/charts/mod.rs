@@ -56,7 +56,7 @@ impl ChartSpec {
             // Keep a readable aspect: no flatter than 4:3 unless the chart was.
             Self::Xy(_) => (narrow, h.min((narrow * 3 / 4).max(h * narrow / w))),
             Self::Scatter(_) => (narrow, h.min(narrow * 9 / 10)),
-            Self::Forest(_) => (narrow, h),
+            Self::Forest(_) | Self::ForestGroups(_) => (narrow, h),
             Self::Stacked(c) => (narrow, c.height_at(narrow)),
             Self::Heatmap(_) | Self::Slope(_) => (w, h),
         }

@@ -34,43 +34,55 @@ pub fn App() -> impl IntoView {
     share::sync::install(state, views, share);
     let (dragging, set_dragging) = signal(false);
     view! {
-        <div class="app"
+        <div
+            class="app"
             class:dragging=move || dragging.get()
-            on:dragover=move |ev: leptos::ev::DragEvent| { ev.prevent_default(); set_dragging.set(true); }
-            on:dragleave=move |ev: leptos::ev::DragEvent| {
-                // Only when leaving the window, not when crossing child elements.
-                if ev.related_target().is_none() { set_dragging.set(false); }
+            on:dragover=move |ev: leptos::ev::DragEvent| {
+                ev.prevent_default();
+                set_dragging.set(true);
             }
-            on:drop=move |ev: leptos::ev::DragEvent| { set_dragging.set(false); intake::on_drop(state, &ev); }
+            on:dragleave=move |ev: leptos::ev::DragEvent| {
+                if ev.related_target().is_none() {
+                    set_dragging.set(false);
+                }
+            }
+            on:drop=move |ev: leptos::ev::DragEvent| {
+                set_dragging.set(false);
+                intake::on_drop(state, &ev);
+            }
         >
             <header class="top">
                 <h1>"benchlens"</h1>
                 <p class="tagline">"LLM evaluation data, analysed in your browser"</p>
-                <nav class="tabs"><ViewTabs/></nav>
-                <CopyLink/>
+                <nav class="tabs">
+                    <ViewTabs />
+                </nav>
+                <CopyLink />
             </header>
             <main>
-                <ShareNotes/>
-                <WorkerNotice/>
-                <IntakeBar/>
-                <ProgressList/>
+                <ShareNotes />
+                <WorkerNotice />
+                <IntakeBar />
+                <ProgressList />
                 <Show when=move || state.view.get() == View::Data>
-                    <DatasetPanel/>
+                    <DatasetPanel />
                 </Show>
                 <Show when=move || state.view.get() == View::Ratings>
-                    <RatingsView/>
+                    <RatingsView />
                 </Show>
                 <Show when=move || state.view.get() == View::Judge>
-                    <JudgeView/>
+                    <JudgeView />
                 </Show>
                 <Show when=move || state.view.get() == View::Scaling>
-                    <ScalingView/>
+                    <ScalingView />
                 </Show>
                 <Show when=move || state.view.get() == View::Defects>
-                    <DefectsView/>
+                    <DefectsView />
                 </Show>
             </main>
-            <div class="drop-overlay" aria-hidden="true">"Drop files or folders to load them"</div>
+            <div class="drop-overlay" aria-hidden="true">
+                "Drop files or folders to load them"
+            </div>
         </div>
     }
 }

@@ -269,7 +269,7 @@ pub fn ChartCanvas(
     });
     view! {
         <figure class="chart" data-export-chart=testid node_ref=figure_ref>
-            <crate::export::ChartExportBar spec=spec testid=testid/>
+            <crate::export::ChartExportBar spec=spec testid=testid />
             <div class="chart-frame">
                 <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
             </div>

@@ -12,7 +12,15 @@ use crate::views::View;
 
 /// A short error next to export buttons.
 fn error_note(error: ReadSignal<Option<String>>) -> impl IntoView {
-    move || error.get().map(|e| view! { <span class="export-error" role="alert">{e}</span> })
+    move || {
+        error.get().map(|e| {
+            view! {
+                <span class="export-error" role="alert">
+                    {e}
+                </span>
+            }
+        })
+    }
 }
 
 /// Wraps a results table with CSV and JSON buttons (`{testid}-csv`, `{testid}-json`). The
@@ -51,13 +59,32 @@ pub fn ExportTable(
         <div class="exportable" data-export-table=testid node_ref=holder>
             <div class="export-bar">
                 {error_note(error)}
-                {scope.map(|s| view! { <span class="export-scope" data-testid=format!("{testid}-scope")>{s}</span> })}
-                <button type="button" class="export" data-testid=format!("{testid}-csv")
+                {scope
+                    .map(|s| {
+                        view! {
+                            <span class="export-scope" data-testid=format!("{testid}-scope")>
+                                {s}
+                            </span>
+                        }
+                    })}
+                <button
+                    type="button"
+                    class="export"
+                    data-testid=format!("{testid}-csv")
                     title="Download this table as CSV (full-precision numbers)"
-                    on:click=move |_| run(ExportFormat::Csv)>"CSV"</button>
-                <button type="button" class="export" data-testid=format!("{testid}-json")
+                    on:click=move |_| run(ExportFormat::Csv)
+                >
+                    "CSV"
+                </button>
+                <button
+                    type="button"
+                    class="export"
+                    data-testid=format!("{testid}-json")
                     title="Download this table as JSON records (numbers as numbers)"
-                    on:click=move |_| run(ExportFormat::Json)>"JSON"</button>
+                    on:click=move |_| run(ExportFormat::Json)
+                >
+                    "JSON"
+                </button>
             </div>
             {children()}
         </div>
@@ -105,12 +132,26 @@ pub fn ChartExportBar(
     view! {
         <div class="export-bar" node_ref=bar>
             {error_note(error)}
-            <button type="button" class="export" data-testid=format!("{testid}-png")
+            <button
+                type="button"
+                class="export"
+                data-testid=format!("{testid}-png")
                 title="Download this chart as PNG (2× pixel ratio, captioned with its title, method and data)"
-                disabled=move || empty() || busy.get() on:click=png>"PNG"</button>
-            <button type="button" class="export" data-testid=format!("{testid}-svg")
+                disabled=move || empty() || busy.get()
+                on:click=png
+            >
+                "PNG"
+            </button>
+            <button
+                type="button"
+                class="export"
+                data-testid=format!("{testid}-svg")
                 title="Download this chart as SVG (vector, same drawing code)"
-                disabled=empty on:click=svg>"SVG"</button>
+                disabled=empty
+                on:click=svg
+            >
+                "SVG"
+            </button>
         </div>
     }
 }
@@ -167,9 +208,15 @@ pub fn ReportButton(
     view! {
         <div class="view-actions" node_ref=anchor>
             {error_note(error)}
-            <button type="button" class="export report" data-testid=format!("report-{}", view.id())
+            <button
+                type="button"
+                class="export report"
+                data-testid=format!("report-{}", view.id())
                 title="Download this view as one HTML file: tables, charts (SVG), settings, data sources and the link; opens offline"
-                on:click=write>"Report"</button>
+                on:click=write
+            >
+                "Report"
+            </button>
         </div>
     }
 }

@@ -17,10 +17,16 @@ pub fn DatasetPanel() -> impl IntoView {
     view! {
         <section class="dataset-panel" data-testid="dataset-panel">
             <Show when=move || state.datasets.with(Vec::is_empty)>
-                <p class="empty">"No data yet. Drop files or a folder anywhere on this page, or try a sample."</p>
+                <p class="empty">
+                    "No data yet. Drop files or a folder anywhere on this page, or try a sample."
+                </p>
             </Show>
-            <For each=move || state.datasets.get() key=|d| (d.id, d.summary.kind, d.summary.rows) let(entry)>
-                <DatasetCard entry=entry/>
+            <For
+                each=move || state.datasets.get()
+                key=|d| (d.id, d.summary.kind, d.summary.rows)
+                let(entry)
+            >
+                <DatasetCard entry=entry />
             </For>
         </section>
     }
@@ -38,7 +44,13 @@ pub fn DatasetCard(
     let failed = s.failed();
     let kind_options = DatasetKind::ALL
         .iter()
-        .map(|k| view! { <option value=k.id() selected=*k == s.kind>{k.label()}</option> })
+        .map(|k| {
+            view! {
+                <option value=k.id() selected=*k == s.kind>
+                    {k.label()}
+                </option>
+            }
+        })
         .collect_view();
     let on_kind = move |ev: leptos::ev::Event| {
         let select: web_sys::HtmlSelectElement = event_target(&ev);
@@ -78,7 +90,11 @@ pub fn DatasetCard(
                 Severity::Warning => "warning",
                 Severity::Info => "info",
             };
-            view! { <li class=class data-testid="dataset-warning">{w.render(&s.name)}</li> }
+            view! {
+                <li class=class data-testid="dataset-warning">
+                    {w.render(&s.name)}
+                </li>
+            }
         })
         .collect_view();
     let header = s.columns.iter().map(|c| view! { <th>{c.clone()}</th> }).collect_view();
@@ -98,21 +114,52 @@ pub fn DatasetCard(
         i == id && matches!(src, DataSource::Local { .. } | DataSource::Inline { .. })
     });
     let embed = (local && !failed && embeddable(s.bytes, &s.encoding))
-        .then(|| view! { <EmbedToggle id=id/> });
+        .then(|| view! { <EmbedToggle id=id /> });
     let confidence = format!("{:.0}% sure: {}", s.kind_confidence * 100.0, s.kind_reason);
     view! {
-        <article class="dataset-card" class:failed=failed data-testid="dataset-card" data-kind=s.kind.id()>
+        <article
+            class="dataset-card"
+            class:failed=failed
+            data-testid="dataset-card"
+            data-kind=s.kind.id()
+        >
             <header>
                 <h3 data-testid="dataset-name">{s.name.clone()}</h3>
-                <select class="kind" data-testid="dataset-kind" title=confidence on:change=on_kind>{kind_options}</select>
-                <button class="remove" data-testid="remove-dataset" title="Remove" on:click=move |_| client::remove(state, id)>"×"</button>
+                <select class="kind" data-testid="dataset-kind" title=confidence on:change=on_kind>
+                    {kind_options}
+                </select>
+                <button
+                    class="remove"
+                    data-testid="remove-dataset"
+                    title="Remove"
+                    on:click=move |_| client::remove(state, id)
+                >
+                    "×"
+                </button>
             </header>
-            <p class="facts" data-testid="dataset-facts">{facts.join(" · ")}<span class="origin" data-testid="dataset-origin">{format!(" · {}", entry.origin)}</span>{embed}</p>
+            <p class="facts" data-testid="dataset-facts">
+                {facts.join(" · ")}
+                <span class="origin" data-testid="dataset-origin">
+                    {format!(" · {}", entry.origin)}
+                </span>
+                {embed}
+            </p>
             <ul class="warnings">{warnings}</ul>
-            {(!failed || !s.columns.is_empty()).then(|| view! { <ColumnMapper id=id columns=s.columns.clone() kind=s.kind/> })}
-            {(!s.preview.is_empty()).then(|| view! {
-                <div class="preview"><table><thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>
-            })}
+            {(!failed || !s.columns.is_empty())
+                .then(|| view! { <ColumnMapper id=id columns=s.columns.clone() kind=s.kind /> })}
+            {(!s.preview.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="preview">
+                            <table>
+                                <thead>
+                                    <tr>{header}</tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    }
+                })}
         </article>
     }
 }

@@ -36,7 +36,13 @@ pub fn ColumnMapper(
     let kinds = DatasetKind::ALL
         .iter()
         .filter(|k| **k != DatasetKind::Unknown)
-        .map(|k| view! { <option value=k.id() selected=move || target.get() == *k>{k.label()}</option> })
+        .map(|k| {
+            view! {
+                <option value=k.id() selected=move || target.get() == *k>
+                    {k.label()}
+                </option>
+            }
+        })
         .collect_view();
     let fields = move || {
         target
@@ -47,19 +53,32 @@ pub fn ColumnMapper(
                 let current = pick_for(field);
                 let options = columns.with_value(|cols| {
                     cols.iter()
-                        .map(|c| view! { <option value=c.clone() selected=*c == current>{c.clone()}</option> })
+                        .map(|c| {
+                            view! {
+                                <option value=c.clone() selected=*c == current>
+                                    {c.clone()}
+                                </option>
+                            }
+                        })
                         .collect_view()
                 });
                 view! {
-                    <label>{field}
-                        <select data-testid=format!("map-{field}") on:change=move |ev| {
-                            let value = event_target_value(&ev);
-                            choices.update(|c| {
-                                c.retain(|(f, _)| f != field);
-                                c.push((field.to_string(), value));
-                            });
-                        }>
-                            <option value="" selected=current.is_empty()>"—"</option>
+                    <label>
+                        {field}
+                        <select
+                            data-testid=format!("map-{field}")
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                choices
+                                    .update(|c| {
+                                        c.retain(|(f, _)| f != field);
+                                        c.push((field.to_string(), value));
+                                    });
+                            }
+                        >
+                            <option value="" selected=current.is_empty()>
+                                "—"
+                            </option>
                             {options}
                         </select>
                     </label>
@@ -83,16 +102,24 @@ pub fn ColumnMapper(
         <details class="mapper" data-testid="map-columns" open=kind == DatasetKind::Unknown>
             <summary>"Map columns…"</summary>
             <div class="controls">
-                <label>"Kind"
-                    <select data-testid="map-kind" on:change=move |ev| {
-                        if let Some(k) = DatasetKind::from_id(&event_target_value(&ev)) {
-                            target.set(k);
-                            choices.set(Vec::new());
+                <label>
+                    "Kind"
+                    <select
+                        data-testid="map-kind"
+                        on:change=move |ev| {
+                            if let Some(k) = DatasetKind::from_id(&event_target_value(&ev)) {
+                                target.set(k);
+                                choices.set(Vec::new());
+                            }
                         }
-                    }>{kinds}</select>
+                    >
+                        {kinds}
+                    </select>
                 </label>
                 {fields}
-                <button class="button primary" data-testid="map-apply" on:click=apply>"Re-read with this mapping"</button>
+                <button class="button primary" data-testid="map-apply" on:click=apply>
+                    "Re-read with this mapping"
+                </button>
             </div>
         </details>
     }

@@ -84,26 +84,59 @@ pub fn IntakeBar() -> impl IntoView {
         <div class="intake-bar">
             <label class="button primary">
                 "Open files…"
-                <input type="file" multiple=true data-testid="file-input" class="visually-hidden"
-                    on:change=move |ev| submit_input_files(state, &event_target(&ev), "picked")/>
+                <input
+                    type="file"
+                    multiple=true
+                    data-testid="file-input"
+                    class="visually-hidden"
+                    on:change=move |ev| submit_input_files(state, &event_target(&ev), "picked")
+                />
             </label>
             <label class="button">
                 "Open folder…"
-                <input type="file" multiple=true node_ref=folder_ref data-testid="folder-input" class="visually-hidden"
-                    on:change=move |ev| submit_input_files(state, &event_target(&ev), "picked folder")/>
+                <input
+                    type="file"
+                    multiple=true
+                    node_ref=folder_ref
+                    data-testid="folder-input"
+                    class="visually-hidden"
+                    on:change=move |ev| submit_input_files(
+                        state,
+                        &event_target(&ev),
+                        "picked folder",
+                    )
+                />
             </label>
-            <button class="button" data-testid="paste-toggle" on:click=move |_| set_paste_open.update(|o| *o = !*o)>"Paste text"</button>
-            <SampleMenu/>
-            <span class="hint">"…or drop files and folders anywhere. Nothing leaves this browser."</span>
+            <button
+                class="button"
+                data-testid="paste-toggle"
+                on:click=move |_| set_paste_open.update(|o| *o = !*o)
+            >
+                "Paste text"
+            </button>
+            <SampleMenu />
+            <span class="hint">
+                "…or drop files and folders anywhere. Nothing leaves this browser."
+            </span>
         </div>
         <Show when=move || paste_open.get()>
             <div class="paste-box">
-                <input type="text" data-testid="paste-name" prop:value=move || paste_name.get()
-                    on:input=move |ev| set_paste_name.set(event_target_value(&ev))/>
-                <textarea rows="8" data-testid="paste-text" placeholder="Paste CSV, TSV, JSON or JSONL"
+                <input
+                    type="text"
+                    data-testid="paste-name"
+                    prop:value=move || paste_name.get()
+                    on:input=move |ev| set_paste_name.set(event_target_value(&ev))
+                />
+                <textarea
+                    rows="8"
+                    data-testid="paste-text"
+                    placeholder="Paste CSV, TSV, JSON or JSONL"
                     prop:value=move || paste_text.get()
-                    on:input=move |ev| set_paste_text.set(event_target_value(&ev))></textarea>
-                <button class="button primary" data-testid="paste-submit" on:click=submit_paste>"Load pasted text"</button>
+                    on:input=move |ev| set_paste_text.set(event_target_value(&ev))
+                ></textarea>
+                <button class="button primary" data-testid="paste-submit" on:click=submit_paste>
+                    "Load pasted text"
+                </button>
             </div>
         </Show>
     }

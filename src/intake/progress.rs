@@ -14,8 +14,12 @@ pub fn ProgressList() -> impl IntoView {
     view! {
         <section class="progress-list" aria-live="polite">
             // Keyed by id only: progress updates must not re-create the row (and its Cancel button).
-            <For each=move || state.jobs.with(|jobs| jobs.iter().map(|j| j.id).collect::<Vec<_>>()) key=|id| *id let(id)>
-                <ProgressRow id=id/>
+            <For
+                each=move || state.jobs.with(|jobs| jobs.iter().map(|j| j.id).collect::<Vec<_>>())
+                key=|id| *id
+                let(id)
+            >
+                <ProgressRow id=id />
             </For>
         </section>
     }
@@ -56,9 +60,20 @@ fn ProgressRow(
         <div class="progress-row" data-testid="progress-row">
             <span class="name">{name}</span>
             <progress max="100" value=percent></progress>
-            <span class="detail" class:error=failed data-testid="progress-status">{status_text}</span>
-            <Show when=running fallback=move || view! { <button on:click=move |_| client::dismiss(state, id)>"Dismiss"</button> }>
-                <button data-testid="cancel" on:click=move |_| client::cancel(state, id)>"Cancel"</button>
+            <span class="detail" class:error=failed data-testid="progress-status">
+                {status_text}
+            </span>
+            <Show
+                when=running
+                fallback=move || {
+                    view! {
+                        <button on:click=move |_| client::dismiss(state, id)>"Dismiss"</button>
+                    }
+                }
+            >
+                <button data-testid="cancel" on:click=move |_| client::cancel(state, id)>
+                    "Cancel"
+                </button>
             </Show>
         </div>
     }

@@ -49,7 +49,13 @@ pub fn SampleMenu() -> impl IntoView {
     let sets = sample_sets();
     let options = sets
         .iter()
-        .map(|s| view! { <option value=s.id.clone() title=format!("{} — {}", s.source, s.licence)>{s.label.clone()}</option> })
+        .map(|s| {
+            view! {
+                <option value=s.id.clone() title=format!("{} — {}", s.source, s.licence)>
+                    {s.label.clone()}
+                </option>
+            }
+        })
         .collect_view();
     let on_change = move |ev: leptos::ev::Event| {
         let select: web_sys::HtmlSelectElement = event_target(&ev);
@@ -61,7 +67,9 @@ pub fn SampleMenu() -> impl IntoView {
     view! {
         <label class="sample-menu">
             <select data-testid="sample-menu" on:change=on_change>
-                <option value="" selected=true>"Try sample data…"</option>
+                <option value="" selected=true>
+                    "Try sample data…"
+                </option>
                 {options}
             </select>
         </label>

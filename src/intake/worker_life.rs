@@ -366,7 +366,13 @@ pub fn WorkerNotice() -> impl IntoView {
         <Show when=move || notice.with(Option::is_some)>
             <div class="worker-stopped error" role="alert" data-testid="worker-stopped">
                 <p data-testid="worker-stopped-text">{text}</p>
-                <button type="button" data-testid="worker-stopped-dismiss" on:click=move |_| notice.set(None)>"Dismiss"</button>
+                <button
+                    type="button"
+                    data-testid="worker-stopped-dismiss"
+                    on:click=move |_| notice.set(None)
+                >
+                    "Dismiss"
+                </button>
             </div>
         </Show>
     }

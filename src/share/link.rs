@@ -39,29 +39,44 @@ pub fn CopyLink() -> impl IntoView {
     };
     view! {
         <div class="copy-link">
-            <button class="button" data-testid="copy-link" on:click=copy
-                title="A link that reproduces this view: data sources, settings, seed and selection">"Copy link"</button>
+            <button
+                class="button"
+                data-testid="copy-link"
+                on:click=copy
+                title="A link that reproduces this view: data sources, settings, seed and selection"
+            >
+                "Copy link"
+            </button>
             <Show when=move || link.with(Option::is_some)>
                 <div class="copy-link-panel" data-testid="share-panel">
-                    <input type="text" readonly=true data-testid="share-link" aria-label="Link to this view"
+                    <input
+                        type="text"
+                        readonly=true
+                        data-testid="share-link"
+                        aria-label="Link to this view"
                         prop:value=move || link.get().unwrap_or_default()
                         on:focus=move |ev| {
                             let input: web_sys::HtmlInputElement = event_target(&ev);
                             input.select();
-                        }/>
-                    <span class="hint" data-testid="share-status">{move || status.get()}</span>
+                        }
+                    />
+                    <span class="hint" data-testid="share-status">
+                        {move || status.get()}
+                    </span>
                     <Show when=move || local.with(|l| !l.is_empty())>
                         <p class="warning" data-testid="share-local-files">
                             {move || {
                                 let files = local.get();
                                 format!(
                                     "Not in the link (local files): {}. Embed small files from the Data tab, or host them and load them with ?data=URL.",
-                                    files.join(", ")
+                                    files.join(", "),
                                 )
                             }}
                         </p>
                     </Show>
-                    <button class="button small" on:click=move |_| set_link.set(None)>"Close"</button>
+                    <button class="button small" on:click=move |_| set_link.set(None)>
+                        "Close"
+                    </button>
                 </div>
             </Show>
         </div>
@@ -76,9 +91,13 @@ pub fn ShareNotes() -> impl IntoView {
         <Show when=move || share.notes.with(|n| !n.is_empty())>
             <div class="share-notes" role="status" data-testid="share-notes">
                 <ul>
-                    {move || share.notes.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                    {move || {
+                        share.notes.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()
+                    }}
                 </ul>
-                <button class="button small" on:click=move |_| share.notes.set(Vec::new())>"Dismiss"</button>
+                <button class="button small" on:click=move |_| share.notes.set(Vec::new())>
+                    "Dismiss"
+                </button>
             </div>
         </Show>
     }
@@ -140,10 +159,20 @@ pub fn EmbedToggle(
         });
     };
     view! {
-        <label class="embed-toggle" title="Put this file's contents in the share link (up to 64 KB compressed), so the link works without hosting it">
-            <input type="checkbox" data-testid=format!("embed-{id}") prop:checked=move || embedded.get() on:change=on_change/>
+        <label
+            class="embed-toggle"
+            title="Put this file's contents in the share link (up to 64 KB compressed), so the link works without hosting it"
+        >
+            <input
+                type="checkbox"
+                data-testid=format!("embed-{id}")
+                prop:checked=move || embedded.get()
+                on:change=on_change
+            />
             "Embed in link"
-            <span class="hint" data-testid=format!("embed-status-{id}")>{move || state.get()}</span>
+            <span class="hint" data-testid=format!("embed-status-{id}")>
+                {move || state.get()}
+            </span>
         </label>
     }
 }

@@ -65,8 +65,14 @@ pub fn ViewTabs() -> impl IntoView {
         .into_iter()
         .map(|v| {
             view! {
-                <button class="tab" class:active=move || state.view.get() == v data-testid=format!("tab-{}", v.id())
-                    on:click=move |_| state.view.set(v)>{v.label()}</button>
+                <button
+                    class="tab"
+                    class:active=move || state.view.get() == v
+                    data-testid=format!("tab-{}", v.id())
+                    on:click=move |_| state.view.set(v)
+                >
+                    {v.label()}
+                </button>
             }
         })
         .collect_view()

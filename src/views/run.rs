@@ -160,21 +160,48 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
         <Show when=running>
             <div class="analysis-progress" data-testid=format!("{testid}-progress")>
                 <progress max=max value=value aria-label="Analysis progress"></progress>
-                <span class="detail" data-testid=format!("{testid}-progress-text")>{text}</span>
-                <button type="button" data-testid=format!("{testid}-cancel") on:click=move |_| run.cancel()>"Cancel"</button>
+                <span class="detail" data-testid=format!("{testid}-progress-text")>
+                    {text}
+                </span>
+                <button
+                    type="button"
+                    data-testid=format!("{testid}-cancel")
+                    on:click=move |_| run.cancel()
+                >
+                    "Cancel"
+                </button>
             </div>
         </Show>
         // The worker died under this run (WorkerNotice says why): the fresh one can try again.
-        <Show when=move || run.state.with(|s| matches!(s, AnalysisState::Failed(e) if is_worker_stop(e)))>
+        <Show when=move || {
+            run.state.with(|s| matches!(s, AnalysisState::Failed(e) if is_worker_stop(e)))
+        }>
             <p class="analysis-cancelled" data-testid=format!("{testid}-worker-stopped")>
-                <button type="button" data-testid=format!("{testid}-retry") on:click=move |_| run.run_again()>"Run again"</button>
+                <button
+                    type="button"
+                    data-testid=format!("{testid}-retry")
+                    on:click=move |_| run.run_again()
+                >
+                    "Run again"
+                </button>
             </p>
         </Show>
         <Show when=move || run.cancelled.with(Option::is_some)>
-            <p class="analysis-cancelled" role="status" data-testid=format!("{testid}-cancelled") data-latency-ms=latency_attr>
+            <p
+                class="analysis-cancelled"
+                role="status"
+                data-testid=format!("{testid}-cancelled")
+                data-latency-ms=latency_attr
+            >
                 {cancelled_text}
                 " "
-                <button type="button" data-testid=format!("{testid}-run-again") on:click=move |_| run.run_again()>"Run again"</button>
+                <button
+                    type="button"
+                    data-testid=format!("{testid}-run-again")
+                    on:click=move |_| run.run_again()
+                >
+                    "Run again"
+                </button>
             </p>
         </Show>
     }

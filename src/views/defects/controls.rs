@@ -31,8 +31,12 @@ pub fn RunControls(
             };
             view! {
                 <label class="check" title=format!("severity: {}", c.severity().id())>
-                    <input type="checkbox" data-testid=format!("defects-check-{}", c.id())
-                        prop:checked=move || vs.checks.with(|l| l.contains(&c)) on:change=on_change/>
+                    <input
+                        type="checkbox"
+                        data-testid=format!("defects-check-{}", c.id())
+                        prop:checked=move || vs.checks.with(|l| l.contains(&c))
+                        on:change=on_change
+                    />
                     <span class=format!("sev-dot {}", c.severity().id())></span>
                     {c.id().replace('_', " ")}
                 </label>
@@ -55,9 +59,14 @@ pub fn RunControls(
             };
             view! {
                 <label class="check">
-                    <input type="checkbox" data-testid=format!("defects-sev-{}", s.id())
-                        prop:checked=move || vs.severities.with(|l| l.contains(&s)) on:change=on_change/>
-                    <span class=format!("sev-dot {}", s.id())></span>{s.id()}
+                    <input
+                        type="checkbox"
+                        data-testid=format!("defects-sev-{}", s.id())
+                        prop:checked=move || vs.severities.with(|l| l.contains(&s))
+                        on:change=on_change
+                    />
+                    <span class=format!("sev-dot {}", s.id())></span>
+                    {s.id()}
                 </label>
             }
         })
@@ -70,30 +79,73 @@ pub fn RunControls(
         vs.page.set(0);
     };
     view! {
-        <form class="controls defects-controls" data-testid="defects-controls" on:submit=|ev| ev.prevent_default()>
+        <form
+            class="controls defects-controls"
+            data-testid="defects-controls"
+            on:submit=|ev| ev.prevent_default()
+        >
             <fieldset class="checks">
                 <legend>
-                    {move || format!("Checks ({} of {})", vs.checks.with(Vec::len), CheckId::ALL.len())}
-                    <button type="button" class="link" data-testid="defects-checks-all" on:click=move |_| all_checks(true)>"all"</button>
-                    <button type="button" class="link" data-testid="defects-checks-none" on:click=move |_| all_checks(false)>"none"</button>
+                    {move || {
+                        format!("Checks ({} of {})", vs.checks.with(Vec::len), CheckId::ALL.len())
+                    }}
+                    <button
+                        type="button"
+                        class="link"
+                        data-testid="defects-checks-all"
+                        on:click=move |_| all_checks(true)
+                    >
+                        "all"
+                    </button>
+                    <button
+                        type="button"
+                        class="link"
+                        data-testid="defects-checks-none"
+                        on:click=move |_| all_checks(false)
+                    >
+                        "none"
+                    </button>
                 </legend>
                 <div class="check-grid">{check_boxes}</div>
             </fieldset>
             <div class="side">
-                <label>"Models that must agree (k of m)"
-                    <input type="number" min="1" max="100" placeholder="off" data-testid="defects-min-agree"
-                        prop:value=move || vs.min_agree.get().map_or(String::new(), |k| k.to_string())
+                <label>
+                    "Models that must agree (k of m)"
+                    <input
+                        type="number"
+                        min="1"
+                        max="100"
+                        placeholder="off"
+                        data-testid="defects-min-agree"
+                        prop:value=move || {
+                            vs.min_agree.get().map_or(String::new(), |k| k.to_string())
+                        }
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             vs.min_agree.set(v.trim().parse::<usize>().ok().filter(|k| *k > 0));
                             vs.page.set(0);
-                        }/>
+                        }
+                    />
                 </label>
-                <span class="hint">{move || match models() {
-                    Some(m) => format!("{} loaded; blank: flag an item when no model chose its key; k: when k models agree on one other answer", if m == 1 { "1 model's answers".to_string() } else { format!("{m} models' answers") }),
-                    None => "no model predictions loaded".to_string(),
-                }}</span>
-                <div class="severities"><span class="hint">"Show severities"</span>{severity_boxes}</div>
+                <span class="hint">
+                    {move || match models() {
+                        Some(m) => {
+                            format!(
+                                "{} loaded; blank: flag an item when no model chose its key; k: when k models agree on one other answer",
+                                if m == 1 {
+                                    "1 model's answers".to_string()
+                                } else {
+                                    format!("{m} models' answers")
+                                },
+                            )
+                        }
+                        None => "no model predictions loaded".to_string(),
+                    }}
+                </span>
+                <div class="severities">
+                    <span class="hint">"Show severities"</span>
+                    {severity_boxes}
+                </div>
             </div>
         </form>
     }
@@ -114,7 +166,11 @@ pub fn TableFilters(
                     .filter(|(_, n)| *n > 0)
                     .map(|(c, n)| {
                         let c = *c;
-                        view! { <option value=c.id() selected=move || vs.check_filter.get() == Some(c)>{format!("{} ({n})", c.id().replace('_', " "))}</option> }
+                        view! {
+                            <option value=c.id() selected=move || vs.check_filter.get() == Some(c)>
+                                {format!("{} ({n})", c.id().replace('_', " "))}
+                            </option>
+                        }
                     })
                     .collect_view()
             })
@@ -129,7 +185,14 @@ pub fn TableFilters(
                         let name = s.subject.clone();
                         let n = s.by_check.values().sum::<u64>();
                         let value = name.clone();
-                        view! { <option value=value selected=move || vs.subject.get().as_deref() == Some(name.as_str())>{format!("{} ({n})", s.subject)}</option> }
+                        view! {
+                            <option
+                                value=value
+                                selected=move || vs.subject.get().as_deref() == Some(name.as_str())
+                            >
+                                {format!("{} ({n})", s.subject)}
+                            </option>
+                        }
                     })
                     .collect_view()
             })
@@ -137,30 +200,50 @@ pub fn TableFilters(
     };
     view! {
         <div class="controls table-filters">
-            <label>"Check"
-                <select data-testid="defects-filter-check" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    vs.check_filter.set(CheckId::from_id(&v));
-                    vs.page.set(0);
-                }>
-                    <option value="" selected=move || vs.check_filter.get().is_none()>"all checks"</option>
+            <label>
+                "Check"
+                <select
+                    data-testid="defects-filter-check"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        vs.check_filter.set(CheckId::from_id(&v));
+                        vs.page.set(0);
+                    }
+                >
+                    <option value="" selected=move || vs.check_filter.get().is_none()>
+                        "all checks"
+                    </option>
                     {check_options}
                 </select>
             </label>
-            <label>"Subject"
-                <select data-testid="defects-filter-subject" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    vs.subject.set(if v.is_empty() { None } else { Some(v) });
-                    vs.page.set(0);
-                }>
-                    <option value="" selected=move || vs.subject.get().is_none()>"all subjects"</option>
+            <label>
+                "Subject"
+                <select
+                    data-testid="defects-filter-subject"
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        vs.subject.set(if v.is_empty() { None } else { Some(v) });
+                        vs.page.set(0);
+                    }
+                >
+                    <option value="" selected=move || vs.subject.get().is_none()>
+                        "all subjects"
+                    </option>
                     {subject_options}
                 </select>
             </label>
-            <label>"Search question, options, reason"
-                <input type="search" data-testid="defects-search" placeholder="text…"
+            <label>
+                "Search question, options, reason"
+                <input
+                    type="search"
+                    data-testid="defects-search"
+                    placeholder="text…"
                     prop:value=move || vs.search.get()
-                    on:input=move |ev| { vs.search.set(event_target_value(&ev)); vs.page.set(0); }/>
+                    on:input=move |ev| {
+                        vs.search.set(event_target_value(&ev));
+                        vs.page.set(0);
+                    }
+                />
             </label>
         </div>
     }

@@ -173,7 +173,11 @@ pub fn ExportPanel(
                     .iter()
                     .map(|f| {
                         let id = f.dataset;
-                        view! { <option value=id.to_string() selected=move || chosen() == Some(id)>{format!("{} ({} rows)", f.name, f.rows)}</option> }
+                        view! {
+                            <option value=id.to_string() selected=move || chosen() == Some(id)>
+                                {format!("{} ({} rows)", f.name, f.rows)}
+                            </option>
+                        }
                     })
                     .collect_view()
             })
@@ -183,27 +187,79 @@ pub fn ExportPanel(
         <div class="panel export-panel" data-testid="export-panel">
             <h2>"Export"</h2>
             <div class="controls">
-                <label>"File"
-                    <select data-testid="export-file" on:change=move |ev| file.set(event_target_value(&ev).parse().ok())>{file_options}</select>
+                <label>
+                    "File"
+                    <select
+                        data-testid="export-file"
+                        on:change=move |ev| file.set(event_target_value(&ev).parse().ok())
+                    >
+                        {file_options}
+                    </select>
                 </label>
-                <label>"Flagged items"
-                    <select data-testid="export-mode" on:change=move |ev| mode.set(if event_target_value(&ev) == "flag_column" { ExportMode::FlagColumn } else { ExportMode::Remove })>
-                        <option value="remove" selected=true>"removed"</option>
+                <label>
+                    "Flagged items"
+                    <select
+                        data-testid="export-mode"
+                        on:change=move |ev| {
+                            mode.set(
+                                if event_target_value(&ev) == "flag_column" {
+                                    ExportMode::FlagColumn
+                                } else {
+                                    ExportMode::Remove
+                                },
+                            )
+                        }
+                    >
+                        <option value="remove" selected=true>
+                            "removed"
+                        </option>
                         <option value="flag_column">"kept, with a benchlens_flags column"</option>
                     </select>
                 </label>
-                <label class="check"><input type="checkbox" data-testid="export-warnings"
-                    prop:checked=move || warnings.get() on:change=move |ev| warnings.set(event_target_checked(&ev))/>"warnings count as flagged (default: error and suspect only)"</label>
-                <button type="button" class="primary" data-testid="export-prepare" on:click=prepare>"Prepare downloads"</button>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="export-warnings"
+                        prop:checked=move || warnings.get()
+                        on:change=move |ev| warnings.set(event_target_checked(&ev))
+                    />
+                    "warnings count as flagged (default: error and suspect only)"
+                </label>
+                <button type="button" class="primary" data-testid="export-prepare" on:click=prepare>
+                    "Prepare downloads"
+                </button>
             </div>
-            {move || status.get().map(|s| match s {
-                Ok(m) => view! { <p class="hint">{m}</p> }.into_any(),
-                Err(e) => view! { <p class="error" role="alert" data-testid="export-error">{e}</p> }.into_any(),
-            })}
+            {move || {
+                status
+                    .get()
+                    .map(|s| match s {
+                        Ok(m) => view! { <p class="hint">{m}</p> }.into_any(),
+                        Err(e) => {
+                            view! {
+                                <p class="error" role="alert" data-testid="export-error">
+                                    {e}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
             <ul class="downloads">
-                {move || links.get().into_iter().map(|d| view! {
-                    <li><a href=d.url download=d.file data-testid=d.testid>{d.label}</a></li>
-                }).collect_view()}
+                {move || {
+                    links
+                        .get()
+                        .into_iter()
+                        .map(|d| {
+                            view! {
+                                <li>
+                                    <a href=d.url download=d.file data-testid=d.testid>
+                                        {d.label}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
         </div>
     }

@@ -57,7 +57,14 @@ fn options_list(options: &[String], key: Option<usize>, spans: &[Span]) -> AnyVi
                 <li class:key=is_key>
                     <span class="letter">{letter(i)}</span>
                     <span class="text">{highlighted(o, Field::Option(i), spans)}</span>
-                    {is_key.then(|| view! { <span class="key-mark" title="the answer key">"✓ key"</span> })}
+                    {is_key
+                        .then(|| {
+                            view! {
+                                <span class="key-mark" title="the answer key">
+                                    "✓ key"
+                                </span>
+                            }
+                        })}
                 </li>
             }
         })
@@ -74,7 +81,11 @@ fn mark_badge(key: String) -> impl IntoView {
                 Mark::ConfirmedBroken => "mark-badge broken",
                 Mark::Fine => "mark-badge fine",
             };
-            view! { <span class=class data-testid="mark-badge">{m.label()}</span> }
+            view! {
+                <span class=class data-testid="mark-badge">
+                    {m.label()}
+                </span>
+            }
         })
     }
 }
@@ -107,18 +118,35 @@ pub fn FlagTable(
                         let item = r.item;
                         let selected = move || vs.selected.get() == Some(item);
                         view! {
-                            <tr data-testid="flag-row" class:selected=selected
-                                on:click=move |_| vs.selected.set(Some(item))>
-                                <td><span class=format!("sev-dot {}", r.severity.id())></span>{r.check.id().replace('_', " ")}</td>
+                            <tr
+                                data-testid="flag-row"
+                                class:selected=selected
+                                on:click=move |_| vs.selected.set(Some(item))
+                            >
+                                <td>
+                                    <span class=format!("sev-dot {}", r.severity.id())></span>
+                                    {r.check.id().replace('_', " ")}
+                                </td>
                                 <td class=format!("sev {}", r.severity.id())>{r.severity.id()}</td>
-                                <td class="subject" data-value=r.subject.clone()>{r.subject.replace('_', "_\u{200B}")}</td>
-                                <td class="num" title=r.file.clone()>{r.row}</td>
+                                <td class="subject" data-value=r.subject.clone()>
+                                    {r.subject.replace('_', "_\u{200B}")}
+                                </td>
+                                <td class="num" title=r.file.clone()>
+                                    {r.row}
+                                </td>
                                 <td class="question" data-value=r.question.clone()>
-                                    <div class="clamp">{highlighted(&r.question, Field::Question, &r.evidence)}</div>
+                                    <div class="clamp">
+                                        {highlighted(&r.question, Field::Question, &r.evidence)}
+                                    </div>
                                     {options_list(&r.options, r.key, &r.evidence)}
                                 </td>
-                                <td class="reason" data-value=r.reason.clone()>{r.reason.clone()}{mark_badge(r.mark_key.clone())}</td>
-                                <td class="num" data-value=full(r.suspicion)>{format!("{:.2}", r.suspicion)}</td>
+                                <td class="reason" data-value=r.reason.clone()>
+                                    {r.reason.clone()}
+                                    {mark_badge(r.mark_key.clone())}
+                                </td>
+                                <td class="num" data-value=full(r.suspicion)>
+                                    {format!("{:.2}", r.suspicion)}
+                                </td>
                             </tr>
                         }
                     })
@@ -132,26 +160,43 @@ pub fn FlagTable(
     let matching = move || overview.with(|o| o.as_ref().map_or(0, |o| o.matching));
     view! {
         <p class="pager" data-testid="defects-pager">
-            <button type="button" data-testid="defects-prev" disabled=move || { page() == 0 }
-                on:click=move |_| vs.page.set(page().saturating_sub(1))>"← previous"</button>
-            <span data-testid="defects-matching">{move || super::counted(matching() as u64, "flag", "flags")}</span>
-            <span data-testid="defects-page">{move || format!("page {} of {}", page() + 1, pages())}</span>
-            <button type="button" data-testid="defects-next" disabled=move || { page() + 1 >= pages() }
-                on:click=move |_| vs.page.set(page() + 1)>"next →"</button>
+            <button
+                type="button"
+                data-testid="defects-prev"
+                disabled=move || { page() == 0 }
+                on:click=move |_| vs.page.set(page().saturating_sub(1))
+            >
+                "← previous"
+            </button>
+            <span data-testid="defects-matching">
+                {move || super::counted(matching() as u64, "flag", "flags")}
+            </span>
+            <span data-testid="defects-page">
+                {move || format!("page {} of {}", page() + 1, pages())}
+            </span>
+            <button
+                type="button"
+                data-testid="defects-next"
+                disabled=move || { page() + 1 >= pages() }
+                on:click=move |_| vs.page.set(page() + 1)
+            >
+                "next →"
+            </button>
         </p>
         <ExportTable testid="defects-table" scope="this page; every flag: Export below">
-        <table class="data flags" data-testid="defects-table">
-            <thead><tr>
-                {header(SortBy::Check, "Check", "sort-check")}
-                {header(SortBy::Severity, "Severity", "sort-severity")}
-                {header(SortBy::Subject, "Subject", "sort-subject")}
-                {header(SortBy::Row, "Row", "sort-row")}
-                <th>"Question and options (key ✓, evidence highlighted)"</th>
-                <th>"Reason"</th>
-                {header(SortBy::Suspicion, "Suspicion", "sort-suspicion")}
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+            <table class="data flags" data-testid="defects-table">
+                <thead>
+                    <tr>
+                        {header(SortBy::Check, "Check", "sort-check")}
+                        {header(SortBy::Severity, "Severity", "sort-severity")}
+                        {header(SortBy::Subject, "Subject", "sort-subject")}
+                        {header(SortBy::Row, "Row", "sort-row")}
+                        <th>"Question and options (key ✓, evidence highlighted)"</th>
+                        <th>"Reason"</th> {header(SortBy::Suspicion, "Suspicion", "sort-suspicion")}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
         </ExportTable>
     }
 }
@@ -175,7 +220,11 @@ pub fn ItemPanel() -> impl IntoView {
         let Some(DefectsAnswer::Item(d)) = answer(&state) else {
             return match state {
                 AnalysisState::Running => view! { <p class="hint">"Loading the item…"</p> }.into_any(),
-                _ => view! { <p class="hint">"Click a row to see the item in full, with every flag and the models' votes, and to mark it."</p> }.into_any(),
+                _ => view! {
+                    <p class="hint">
+                        "Click a row to see the item in full, with every flag and the models' votes, and to mark it."
+                    </p>
+                }.into_any(),
             };
         };
         let key = d.mark_key.clone();
@@ -198,34 +247,77 @@ pub fn ItemPanel() -> impl IntoView {
         let flags = d
             .flags
             .iter()
-            .map(|f| view! {
-                <li><span class=format!("sev {}", f.severity.id())>{f.severity.id()}</span>" "<b>{f.check.id().replace('_', " ")}</b>": "{f.reason.clone()}</li>
+            .map(|f| {
+                view! {
+                    <li>
+                        <span class=format!("sev {}", f.severity.id())>{f.severity.id()}</span>
+                        " "
+                        <b>{f.check.id().replace('_', " ")}</b>
+                        ": "
+                        {f.reason.clone()}
+                    </li>
+                }
             })
             .collect_view();
         let votes = d.votes.clone().map(|(votes, models)| {
             let cells = votes
                 .iter()
                 .enumerate()
-                .map(|(i, v)| view! { <span class="vote" class:key={d.key == Some(i)}>{format!("{}: {v}", letter(i))}</span> })
+                .map(|(i, v)| {
+                    view! {
+                        <span class="vote" class:key={d.key == Some(i)}>
+                            {format!("{}: {v}", letter(i))}
+                        </span>
+                    }
+                })
                 .collect_view();
-            view! { <p class="votes" data-testid="item-votes">{format!("{} answered: ", super::counted(u64::from(models), "model", "models"))}{cells}</p> }
+            view! {
+                <p class="votes" data-testid="item-votes">
+                    {format!("{} answered: ", super::counted(u64::from(models), "model", "models"))}
+                    {cells}
+                </p>
+            }
         });
         view! {
             <p class="where">
-                <b>{d.subject.clone()}</b>" · "{d.file.clone()}" row "{d.row}
+                <b>{d.subject.clone()}</b>
+                " · "
+                {d.file.clone()}
+                " row "
+                {d.row}
                 {d.id.clone().map(|id| format!(" · id {id}"))}
-                {format!(" · suspicion {:.2} · key as written: {}", d.suspicion, if d.key_text.is_empty() { "(none)".to_string() } else { d.key_text.clone() })}
+                {format!(
+                    " · suspicion {:.2} · key as written: {}",
+                    d.suspicion,
+                    if d.key_text.is_empty() { "(none)".to_string() } else { d.key_text.clone() },
+                )}
             </p>
-            <div class="full-question" data-testid="item-question">{highlighted(&d.question, Field::Question, &d.evidence)}</div>
+            <div class="full-question" data-testid="item-question">
+                {highlighted(&d.question, Field::Question, &d.evidence)}
+            </div>
             {options_list(&d.options, d.key, &d.evidence)}
             <ul class="item-flags">{flags}</ul>
             {votes}
             <div class="mark-buttons">
-                <button type="button" data-testid="mark-broken" class:active=move || cur1() == Some(Mark::ConfirmedBroken)
-                    on:click=move |_| k1(Some(Mark::ConfirmedBroken))>"Confirmed broken"</button>
-                <button type="button" data-testid="mark-fine" class:active=move || cur2() == Some(Mark::Fine)
-                    on:click=move |_| k2(Some(Mark::Fine))>"Fine"</button>
-                <button type="button" data-testid="mark-clear" on:click=move |_| k3(None)>"Clear mark"</button>
+                <button
+                    type="button"
+                    data-testid="mark-broken"
+                    class:active=move || cur1() == Some(Mark::ConfirmedBroken)
+                    on:click=move |_| k1(Some(Mark::ConfirmedBroken))
+                >
+                    "Confirmed broken"
+                </button>
+                <button
+                    type="button"
+                    data-testid="mark-fine"
+                    class:active=move || cur2() == Some(Mark::Fine)
+                    on:click=move |_| k2(Some(Mark::Fine))
+                >
+                    "Fine"
+                </button>
+                <button type="button" data-testid="mark-clear" on:click=move |_| k3(None)>
+                    "Clear mark"
+                </button>
                 {mark_badge(d.mark_key.clone())}
             </div>
         }
@@ -233,9 +325,16 @@ pub fn ItemPanel() -> impl IntoView {
     };
     view! {
         <aside class="panel item-panel" data-testid="item-panel">
-            <h2>"Item"
-                <Show when=move || vs.selected.get().is_some()>
-                    <button type="button" class="link close" data-testid="item-close" on:click=move |_| vs.selected.set(None)>"close"</button>
+            <h2>
+                "Item" <Show when=move || vs.selected.get().is_some()>
+                    <button
+                        type="button"
+                        class="link close"
+                        data-testid="item-close"
+                        on:click=move |_| vs.selected.set(None)
+                    >
+                        "close"
+                    </button>
                 </Show>
             </h2>
             {body}

@@ -49,15 +49,26 @@ pub fn LabelScores(
             .map(|c| {
                 let value = choice_value(&LabelChoice::Column(c.clone()));
                 let selected = value == choice_value(&current);
-                view! { <option value=value prop:selected=selected>{c.clone()}</option> }
+                view! {
+                    <option value=value prop:selected=selected>
+                        {c.clone()}
+                    </option>
+                }
             })
             .collect_view();
         let picker = view! {
             <label class="field">
                 <span>"Label column"</span>
-                <select data-testid="defects-label-column" on:change=move |ev| vs.labels.set(choice_of(&event_target_value(&ev)))>
-                    <option value="auto" prop:selected={current == LabelChoice::Auto}>{auto_text}</option>
-                    <option value="off" prop:selected={current == LabelChoice::Off}>"none"</option>
+                <select
+                    data-testid="defects-label-column"
+                    on:change=move |ev| vs.labels.set(choice_of(&event_target_value(&ev)))
+                >
+                    <option value="auto" prop:selected={current == LabelChoice::Auto}>
+                        {auto_text}
+                    </option>
+                    <option value="off" prop:selected={current == LabelChoice::Off}>
+                        "none"
+                    </option>
                     {options}
                 </select>
             </label>
@@ -67,13 +78,17 @@ pub fn LabelScores(
                 <div class="panel" data-testid="defects-labels">
                     <h2>"Against the expert labels in your files"</h2>
                     {picker}
-                    <Scores evaluation=e/>
+                    <Scores evaluation=e />
                 </div>
             }
             .into_any(),
             // Open once the user has picked something, so the picker stays where it was.
             None => view! {
-                <details class="panel" data-testid="defects-labels" open={current != LabelChoice::Auto}>
+                <details
+                    class="panel"
+                    data-testid="defects-labels"
+                    open={current != LabelChoice::Auto}
+                >
                     <summary>"Score the checks against expert labels…"</summary>
                     <p class="hint">{no_labels_hint(&l, &current)}</p>
                     {picker}
@@ -103,7 +118,11 @@ fn Scores(
         e.labels.iter().filter(|(l, _)| l.as_str() != "ok").map(|(l, n)| (l.clone(), *n)).collect();
     let heads = bad
         .iter()
-        .map(|(l, n)| view! { <th class="num" title=format!("{} labelled {l}", super::counted(*n, "item", "items"))>{l.replace('_', " ")}</th> })
+        .map(|(l, n)| view! {
+            <th class="num" title=format!("{} labelled {l}", super::counted(*n, "item", "items"))>
+                {l.replace('_', " ")}
+            </th>
+        })
         .collect_view();
     let row = |r: &EvalRow| {
         let combination = r.name.starts_with("combination");
@@ -111,17 +130,31 @@ fn Scores(
             .iter()
             .map(|(l, n)| {
                 let hit = r.by_label.get(l).copied().unwrap_or(0);
-                view! { <td class="num" data-value=hit.to_string()>{format!("{hit}/{n}")}</td> }
+                view! {
+                    <td class="num" data-value=hit.to_string()>
+                        {format!("{hit}/{n}")}
+                    </td>
+                }
             })
             .collect_view();
         view! {
             <tr data-testid="label-score-row" data-name=r.name.clone() class:pooled=combination>
                 <td>{r.name.clone()}</td>
-                <td class="num" data-value=r.flagged.to_string()>{format::count(r.flagged)}</td>
-                <td class="num" data-value=r.true_positives.to_string()>{format::count(r.true_positives)}</td>
-                <td class="num" data-value=full(r.precision)>{format!("{:.3}", r.precision)}</td>
-                <td class="num" data-value=full(r.recall)>{format!("{:.3}", r.recall)}</td>
-                <td class="num" data-value=full(r.f1) data-testid="label-score-f1">{format!("{:.3}", r.f1)}</td>
+                <td class="num" data-value=r.flagged.to_string()>
+                    {format::count(r.flagged)}
+                </td>
+                <td class="num" data-value=r.true_positives.to_string()>
+                    {format::count(r.true_positives)}
+                </td>
+                <td class="num" data-value=full(r.precision)>
+                    {format!("{:.3}", r.precision)}
+                </td>
+                <td class="num" data-value=full(r.recall)>
+                    {format!("{:.3}", r.recall)}
+                </td>
+                <td class="num" data-value=full(r.f1) data-testid="label-score-f1">
+                    {format!("{:.3}", r.f1)}
+                </td>
                 {per_label}
             </tr>
         }
@@ -151,14 +184,22 @@ fn Scores(
         errors_on_ok_note(e.errors_on_ok.len() as u64),
     );
     view! {
-        <p class="hint" data-testid="defects-labels-summary">{summary}</p>
+        <p class="hint" data-testid="defects-labels-summary">
+            {summary}
+        </p>
         <ExportTable testid="defects-label-scores">
             <table class="data" data-testid="defects-label-scores">
-                <thead><tr>
-                    <th>"Predictor"</th><th class="num">"Flagged"</th><th class="num">"True pos."</th>
-                    <th class="num">"Precision"</th><th class="num">"Recall"</th><th class="num">"F1"</th>
-                    {heads}
-                </tr></thead>
+                <thead>
+                    <tr>
+                        <th>"Predictor"</th>
+                        <th class="num">"Flagged"</th>
+                        <th class="num">"True pos."</th>
+                        <th class="num">"Precision"</th>
+                        <th class="num">"Recall"</th>
+                        <th class="num">"F1"</th>
+                        {heads}
+                    </tr>
+                </thead>
                 <tbody>{rows}</tbody>
             </table>
         </ExportTable>

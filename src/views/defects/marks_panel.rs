@@ -88,29 +88,90 @@ pub fn MarksPanel() -> impl IntoView {
     };
     view! {
         <div class="marks-panel" data-testid="marks-panel">
-            <span data-testid="marks-count">{move || match count() {
-                1 => "1 mark".to_owned(),
-                n => format!("{n} marks"),
-            }}</span>
-            <button type="button" data-testid="marks-export" on:click=export>"Export marks"</button>
-            <label class="button">"Import marks…"
-                <input type="file" accept=".json,application/json" hidden=true data-testid="marks-import" on:change=on_pick/>
+            <span data-testid="marks-count">
+                {move || match count() {
+                    1 => "1 mark".to_owned(),
+                    n => format!("{n} marks"),
+                }}
+            </span>
+            <button type="button" data-testid="marks-export" on:click=export>
+                "Export marks"
+            </button>
+            <label class="button">
+                "Import marks…"
+                <input
+                    type="file"
+                    accept=".json,application/json"
+                    hidden=true
+                    data-testid="marks-import"
+                    on:change=on_pick
+                />
             </label>
-            {move || status.get().map(|s| match s {
-                Ok(m) => view! { <span class="hint" role="status" data-testid="marks-status">{m}</span> }.into_any(),
-                Err(e) => view! { <span class="error" role="alert" data-testid="marks-status">{e}</span> }.into_any(),
-            })}
-            {move || marks.1.with(store_alert).map(|text| view! {
-                <p class="error marks-store" role="alert" data-testid="marks-store-error">
-                    {text}
-                    {unreadable_raw().map(|raw| view! {
-                        {raw.is_some().then(|| view! {
-                            " "<button type="button" data-testid="marks-download-unreadable" on:click=download_raw>"Download the stored text"</button>
-                        })}
-                        " "<button type="button" data-testid="marks-overwrite" on:click=move |_| overwrite_unreadable(marks)>"Replace it with this page's marks"</button>
-                    })}
-                </p>
-            })}
+            {move || {
+                status
+                    .get()
+                    .map(|s| match s {
+                        Ok(m) => {
+                            view! {
+                                <span class="hint" role="status" data-testid="marks-status">
+                                    {m}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                        Err(e) => {
+                            view! {
+                                <span class="error" role="alert" data-testid="marks-status">
+                                    {e}
+                                </span>
+                            }
+                                .into_any()
+                        }
+                    })
+            }}
+            {move || {
+                marks
+                    .1
+                    .with(store_alert)
+                    .map(|text| {
+                        view! {
+                            <p
+                                class="error marks-store"
+                                role="alert"
+                                data-testid="marks-store-error"
+                            >
+                                {text}
+                                {unreadable_raw()
+                                    .map(|raw| {
+                                        view! {
+                                            {raw
+                                                .is_some()
+                                                .then(|| {
+                                                    view! {
+                                                        " "
+                                                        <button
+                                                            type="button"
+                                                            data-testid="marks-download-unreadable"
+                                                            on:click=download_raw
+                                                        >
+                                                            "Download the stored text"
+                                                        </button>
+                                                    }
+                                                })}
+                                            " "
+                                            <button
+                                                type="button"
+                                                data-testid="marks-overwrite"
+                                                on:click=move |_| overwrite_unreadable(marks)
+                                            >
+                                                "Replace it with this page's marks"
+                                            </button>
+                                        }
+                                    })}
+                            </p>
+                        }
+                    })
+            }}
         </div>
     }
 }

@@ -150,17 +150,41 @@ pub fn DefectsView() -> impl IntoView {
     let overview = Signal::derive(move || last.get());
     view! {
         <section class="view defects-view" data-testid="defects-view">
-            <controls::RunControls overview=overview/>
-            <crate::export::ReportButton view=crate::views::View::Defects settings=stats::report_settings()/>
-            <marks_panel::MarksPanel/>
+            <controls::RunControls overview=overview />
+            <crate::export::ReportButton
+                view=crate::views::View::Defects
+                settings=stats::report_settings()
+            />
+            <marks_panel::MarksPanel />
             {move || match analysis.get() {
-                AnalysisState::Waiting(why) => view! { <p class="empty" data-testid="defects-waiting">{why}</p> }.into_any(),
-                AnalysisState::Running => view! { <p class="busy" data-testid="defects-busy">"Checking items in the worker…"</p> }.into_any(),
-                AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="defects-error">{e}</p> }.into_any(),
+                AnalysisState::Waiting(why) => {
+                    view! {
+                        <p class="empty" data-testid="defects-waiting">
+                            {why}
+                        </p>
+                    }
+                        .into_any()
+                }
+                AnalysisState::Running => {
+                    view! {
+                        <p class="busy" data-testid="defects-busy">
+                            "Checking items in the worker…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                AnalysisState::Failed(e) => {
+                    view! {
+                        <p class="error" role="alert" data-testid="defects-error">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
                 AnalysisState::Done(_) => ().into_any(),
             }}
             <Show when=move || overview.with(Option::is_some)>
-                <DefectsResults overview=overview/>
+                <DefectsResults overview=overview />
             </Show>
         </section>
     }
@@ -179,25 +203,31 @@ fn DefectsResults(
         overview.with(|o| o.as_ref().and_then(|o| specs::subject_chart(o, &shown, only)))
     });
     view! {
-        <stats::Summary overview=overview/>
+        <stats::Summary overview=overview />
         <div class="panel" data-testid="defects-chart-panel">
             <h2>"Flagged share by subject and check"</h2>
-            <Show when=move || chart.with(Option::is_some)
-                fallback=|| view! { <p class="hint">"No flags of the shown severities."</p> }>
-                <ChartCanvas spec=chart testid="chart-defects-subjects" label="Share of items flagged per subject, stacked by check"/>
+            <Show
+                when=move || chart.with(Option::is_some)
+                fallback=|| view! { <p class="hint">"No flags of the shown severities."</p> }
+            >
+                <ChartCanvas
+                    spec=chart
+                    testid="chart-defects-subjects"
+                    label="Share of items flagged per subject, stacked by check"
+                />
             </Show>
         </div>
         <div class="defects-review">
             <div class="panel defects-table-panel">
                 <h2>"Flagged items"</h2>
-                <controls::TableFilters overview=overview/>
-                <items::FlagTable overview=overview/>
+                <controls::TableFilters overview=overview />
+                <items::FlagTable overview=overview />
             </div>
-            <items::ItemPanel/>
+            <items::ItemPanel />
         </div>
-        <labels::LabelScores overview=overview/>
-        <export::ExportPanel overview=overview/>
-        <stats::Positions overview=overview/>
-        <stats::Duplicates overview=overview/>
+        <labels::LabelScores overview=overview />
+        <export::ExportPanel overview=overview />
+        <stats::Positions overview=overview />
+        <stats::Duplicates overview=overview />
     }
 }

@@ -31,33 +31,76 @@ pub fn Summary(
             let sev = o
                 .by_severity
                 .iter()
-                .map(|(s, n)| view! { <span class=format!("chip {}", s.id()) data-testid=format!("count-{}", s.id())>{format!("{} {}", format::count(*n), s.id())}</span> })
+                .map(|(s, n)| view! {
+                    <span class=format!("chip {}", s.id()) data-testid=format!("count-{}", s.id())>
+                        {format!("{} {}", format::count(*n), s.id())}
+                    </span>
+                })
                 .collect_view();
             let checks = o
                 .by_check
                 .iter()
                 .filter(|(_, n)| *n > 0)
-                .map(|(c, n)| view! { <span class="chip" data-testid=format!("count-check-{}", c.id())>{format!("{} {}", c.id().replace('_', " "), format::count(*n))}</span> })
+                .map(|(c, n)| {
+                    view! {
+                        <span class="chip" data-testid=format!("count-check-{}", c.id())>
+                            {format!("{} {}", c.id().replace('_', " "), format::count(*n))}
+                        </span>
+                    }
+                })
                 .collect_view();
             let preds = o.predictions.as_ref().map(|p| {
-                view! { <li data-testid="defects-predictions">{format!(
-                    "Model disagreement from {} ({}), matched to {}{}; {}.",
-                    counted(p.models.len() as u64, "model", "models"), p.models.join(", "), counted(p.matched_items as u64, "item", "items"),
-                    if p.unmatched > 0 { format!(", {} unmatched", counted(p.unmatched as u64, "answer", "answers")) } else { String::new() },
-                    p.min_agree.map_or("flagged when no model chose the key".to_string(), |k| format!("flagged when {} agree on one other answer", counted(k as u64, "model", "models"))),
-                )}</li> }
+                view! {
+                    <li data-testid="defects-predictions">
+                        {format!(
+                            "Model disagreement from {} ({}), matched to {}{}; {}.",
+                            counted(p.models.len() as u64, "model", "models"),
+                            p.models.join(", "),
+                            counted(p.matched_items as u64, "item", "items"),
+                            if p.unmatched > 0 {
+                                format!(
+                                    ", {} unmatched",
+                                    counted(p.unmatched as u64, "answer", "answers"),
+                                )
+                            } else {
+                                String::new()
+                            },
+                            p
+                                .min_agree
+                                .map_or(
+                                    "flagged when no model chose the key".to_string(),
+                                    |k| {
+                                        format!(
+                                            "flagged when {} agree on one other answer",
+                                            counted(k as u64, "model", "models"),
+                                        )
+                                    },
+                                ),
+                        )}
+                    </li>
+                }
             });
-            let left_out = o.predictions.as_ref().and_then(|p| p.left_out_note.clone()).map(|note| {
-                view! { <li data-testid="defects-left-out">{note}</li> }
-            });
-            let warnings = o.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
+            let left_out =
+                o.predictions.as_ref().and_then(|p| p.left_out_note.clone()).map(|note| {
+                    view! { <li data-testid="defects-left-out">{note}</li> }
+                });
+            let warnings = o
+                .warnings
+                .iter()
+                .map(|w| view! { <li class="warning">{w.clone()}</li> })
+                .collect_view();
             view! {
                 <ul class="notes" data-testid="defects-summary">
-                    <li data-testid="defects-headline">{format!(
-                        "{} in {}: {} with an error or suspect flag ({:.1}%), {} in all.",
-                        counted(o.items as u64, "item", "items"), counted(o.files.len() as u64, "file", "files"), counted(o.flagged_items as u64, "item", "items"),
-                        100.0 * o.flagged_items as f64 / o.items.max(1) as f64, counted(o.flags as u64, "flag", "flags"),
-                    )}</li>
+                    <li data-testid="defects-headline">
+                        {format!(
+                            "{} in {}: {} with an error or suspect flag ({:.1}%), {} in all.",
+                            counted(o.items as u64, "item", "items"),
+                            counted(o.files.len() as u64, "file", "files"),
+                            counted(o.flagged_items as u64, "item", "items"),
+                            100.0 * o.flagged_items as f64 / o.items.max(1) as f64,
+                            counted(o.flags as u64, "flag", "flags"),
+                        )}
+                    </li>
                     <li class="chips">{sev}</li>
                     <li class="chips">{checks}</li>
                     {preds}
@@ -90,14 +133,39 @@ pub fn Positions(
                         .map(|i| {
                             let c = p.counts.get(i).copied();
                             let share = c.map(|c| 100.0 * c as f64 / p.n.max(1) as f64);
-                            view! { <td class="num" data-value=c.map(|c| c.to_string())>{c.map(|c| format!("{} ({:.0}%)", format::count(c), share.unwrap_or(0.0)))}</td> }
+                            view! {
+                                <td class="num" data-value=c.map(|c| c.to_string())>
+                                    {c
+                                        .map(|c| {
+                                            format!(
+                                                "{} ({:.0}%)",
+                                                format::count(c),
+                                                share.unwrap_or(0.0),
+                                            )
+                                        })}
+                                </td>
+                            }
                         })
                         .collect_view();
                     let pooled = p.scope == "all";
                     view! {
-                        <tr data-testid="position-row" class:pooled=pooled class:significant={p.p_value < 0.05}>
-                            <td>{p.scope.clone()}</td><td class="num" data-value=p.n.to_string()>{format::count(p.n)}</td>{cells}
-                            <td class="num" data-value=full(p.chi2)>{format!("{:.2}", p.chi2)}</td><td class="num">{p.df}</td><td class="num" data-value=full(p.p_value)>{fmt_p(p.p_value)}</td>
+                        <tr
+                            data-testid="position-row"
+                            class:pooled=pooled
+                            class:significant={p.p_value < 0.05}
+                        >
+                            <td>{p.scope.clone()}</td>
+                            <td class="num" data-value=p.n.to_string()>
+                                {format::count(p.n)}
+                            </td>
+                            {cells}
+                            <td class="num" data-value=full(p.chi2)>
+                                {format!("{:.2}", p.chi2)}
+                            </td>
+                            <td class="num">{p.df}</td>
+                            <td class="num" data-value=full(p.p_value)>
+                                {fmt_p(p.p_value)}
+                            </td>
                         </tr>
                     }
                 })
@@ -106,10 +174,30 @@ pub fn Positions(
                 .longest
                 .iter()
                 .map(|l| view! {
-                    <tr data-testid="longest-row" class:pooled={l.scope == "all"} class:significant={l.p_value < 0.05}>
-                        <td>{l.scope.clone()}</td><td class="num" data-value=l.n.to_string()>{format::count(l.n)}</td><td class="num" data-value=l.key_longest.to_string()>{format::count(l.key_longest)}</td>
-                        <td class="num" data-value=full(100.0 * l.rate)>{format!("{:.1}%", 100.0 * l.rate)}</td><td class="num" data-value=full(100.0 * l.chance)>{format!("{:.1}%", 100.0 * l.chance)}</td>
-                        <td class="num" data-value=full(l.z)>{format!("{:+.2}", l.z)}</td><td class="num" data-value=full(l.p_value)>{fmt_p(l.p_value)}</td>
+                    <tr
+                        data-testid="longest-row"
+                        class:pooled={l.scope == "all"}
+                        class:significant={l.p_value < 0.05}
+                    >
+                        <td>{l.scope.clone()}</td>
+                        <td class="num" data-value=l.n.to_string()>
+                            {format::count(l.n)}
+                        </td>
+                        <td class="num" data-value=l.key_longest.to_string()>
+                            {format::count(l.key_longest)}
+                        </td>
+                        <td class="num" data-value=full(100.0 * l.rate)>
+                            {format!("{:.1}%", 100.0 * l.rate)}
+                        </td>
+                        <td class="num" data-value=full(100.0 * l.chance)>
+                            {format!("{:.1}%", 100.0 * l.chance)}
+                        </td>
+                        <td class="num" data-value=full(l.z)>
+                            {format!("{:+.2}", l.z)}
+                        </td>
+                        <td class="num" data-value=full(l.p_value)>
+                            {fmt_p(l.p_value)}
+                        </td>
                     </tr>
                 })
                 .collect_view();
@@ -118,26 +206,47 @@ pub fn Positions(
                     <div>
                         <h2>"Answer-key position (χ² against uniform)"</h2>
                         <ExportTable testid="positions-table">
-                        <div class="scroll">
-                            <table class="data" data-testid="positions-table">
-                                <thead><tr><th>"File"</th><th class="num">"Items"</th>{heads}<th class="num">"χ²"</th><th class="num">"df"</th><th class="num">"p"</th></tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </div>
+                            <div class="scroll">
+                                <table class="data" data-testid="positions-table">
+                                    <thead>
+                                        <tr>
+                                            <th>"File"</th>
+                                            <th class="num">"Items"</th>
+                                            {heads}
+                                            <th class="num">"χ²"</th>
+                                            <th class="num">"df"</th>
+                                            <th class="num">"p"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
                         </ExportTable>
                     </div>
                     <div>
                         <h2>"Key is the longest option"</h2>
                         <ExportTable testid="longest-table">
-                        <div class="scroll">
-                            <table class="data" data-testid="longest-table">
-                                <thead><tr><th>"File"</th><th class="num">"Items"</th><th class="num">"Key longest"</th><th class="num">"Rate (%)"</th><th class="num">"Chance (%)"</th><th class="num">"z"</th><th class="num">"p"</th></tr></thead>
-                                <tbody>{longest}</tbody>
-                            </table>
-                        </div>
+                            <div class="scroll">
+                                <table class="data" data-testid="longest-table">
+                                    <thead>
+                                        <tr>
+                                            <th>"File"</th>
+                                            <th class="num">"Items"</th>
+                                            <th class="num">"Key longest"</th>
+                                            <th class="num">"Rate (%)"</th>
+                                            <th class="num">"Chance (%)"</th>
+                                            <th class="num">"z"</th>
+                                            <th class="num">"p"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>{longest}</tbody>
+                                </table>
+                            </div>
                         </ExportTable>
                     </div>
-                    <p class="hint">"Rows with p < 0.05 are tinted; “all” pools the files with the same option count."</p>
+                    <p class="hint">
+                        "Rows with p < 0.05 are tinted; “all” pools the files with the same option count."
+                    </p>
                 </div>
             }
         })
@@ -220,8 +329,14 @@ pub fn Duplicates(
                         <tr data-testid="dup-group">
                             <td>{g.members.join("; ")}</td>
                             <td>{scopes}</td>
-                            <td class:error=g.key_conflict>{if g.key_conflict { "keys differ" } else { "same key" }}</td>
-                            <td class="question" data-value=g.question.clone()>{q}{more}</td>
+                            <td class:error=g
+                                .key_conflict>
+                                {if g.key_conflict { "keys differ" } else { "same key" }}
+                            </td>
+                            <td class="question" data-value=g.question.clone()>
+                                {q}
+                                {more}
+                            </td>
                         </tr>
                     }
                 })
@@ -233,29 +348,73 @@ pub fn Duplicates(
                     <div class="near-pair" data-testid="near-pair">
                         <p class="hint">{format!("Jaccard {:.3}", p.jaccard)}</p>
                         <div class="side-by-side">
-                            <div><b>{p.a.clone()}</b><p class="tokens">{diff_side(&p.diff, true)}</p></div>
-                            <div><b>{p.b.clone()}</b><p class="tokens">{diff_side(&p.diff, false)}</p></div>
+                            <div>
+                                <b>{p.a.clone()}</b>
+                                <p class="tokens">{diff_side(&p.diff, true)}</p>
+                            </div>
+                            <div>
+                                <b>{p.b.clone()}</b>
+                                <p class="tokens">{diff_side(&p.diff, false)}</p>
+                            </div>
                         </div>
                     </div>
                 })
                 .collect_view();
             view! {
                 <div class="panel">
-                    <h2 data-testid="dup-heading">{format!("Exact duplicates: {} ({})", counted(n_groups as u64, "group", "groups"), counted(pairs as u64, "pair", "pairs"))}</h2>
-                    {(n_groups > SHOWN_DUPLICATE_GROUPS).then(|| view! { <p class="hint">{format!("The first {SHOWN_DUPLICATE_GROUPS} groups are shown; the flag report (and `benchlens defects`) lists them all.")}</p> })}
+                    <h2 data-testid="dup-heading">
+                        {format!(
+                            "Exact duplicates: {} ({})",
+                            counted(n_groups as u64, "group", "groups"),
+                            counted(pairs as u64, "pair", "pairs"),
+                        )}
+                    </h2>
+                    {(n_groups > SHOWN_DUPLICATE_GROUPS)
+                        .then(|| {
+                            view! {
+                                <p class="hint">
+                                    {format!(
+                                        "The first {SHOWN_DUPLICATE_GROUPS} groups are shown; the flag report (and `benchlens defects`) lists them all.",
+                                    )}
+                                </p>
+                            }
+                        })}
                     <ExportTable testid="dup-table">
-                    <div class="scroll">
-                        <table class="data" data-testid="dup-table">
-                            <thead><tr><th>"Members"</th><th>"Scope"</th><th>"Keys"</th><th>"Question"</th></tr></thead>
-                            <tbody>{groups}</tbody>
-                        </table>
-                    </div>
+                        <div class="scroll">
+                            <table class="data" data-testid="dup-table">
+                                <thead>
+                                    <tr>
+                                        <th>"Members"</th>
+                                        <th>"Scope"</th>
+                                        <th>"Keys"</th>
+                                        <th>"Question"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{groups}</tbody>
+                            </table>
+                        </div>
                     </ExportTable>
                 </div>
                 <div class="panel">
-                    <h2 data-testid="near-heading">{format!("Near-duplicates: {} (Jaccard ≥ 0.9 over word 3-grams)", counted(o.near_duplicates_total as u64, "pair", "pairs"))}</h2>
-                    {(o.near_duplicates_total > SHOWN_NEAR_DUPLICATES).then(|| view! { <p class="hint">{format!("The first {SHOWN_NEAR_DUPLICATES} pairs in file order are shown; the flag report lists them all.")}</p> })}
-                    <p class="hint">"Tokens only in the left item are struck through; tokens only in the right item are highlighted."</p>
+                    <h2 data-testid="near-heading">
+                        {format!(
+                            "Near-duplicates: {} (Jaccard ≥ 0.9 over word 3-grams)",
+                            counted(o.near_duplicates_total as u64, "pair", "pairs"),
+                        )}
+                    </h2>
+                    {(o.near_duplicates_total > SHOWN_NEAR_DUPLICATES)
+                        .then(|| {
+                            view! {
+                                <p class="hint">
+                                    {format!(
+                                        "The first {SHOWN_NEAR_DUPLICATES} pairs in file order are shown; the flag report lists them all.",
+                                    )}
+                                </p>
+                            }
+                        })}
+                    <p class="hint">
+                        "Tokens only in the left item are struck through; tokens only in the right item are highlighted."
+                    </p>
                     {near}
                 </div>
             }

@@ -25,26 +25,36 @@ pub fn AlpacaResults(
         outcome.with(|o| o.as_ref().and_then(alpaca_of).map(|a| specs::win_rate_forest(&a)))
     });
     view! {
-        <Notes outcome=outcome/>
+        <Notes outcome=outcome />
         <div class="panel">
             <h2>"AlpacaEval leaderboard"</h2>
-            <Leaderboard outcome=outcome/>
+            <Leaderboard outcome=outcome />
         </div>
         <div class="panel">
             <h2>"What length buys"</h2>
-            <p class="hint">"Each model's raw and length-controlled (LC) win rate, grouped with its verbose/concise variants. The length coefficient multiplies tanh((baseline length − model length) / sd): the more negative, the more the judge rewards this model's extra length."</p>
-            <LengthTable outcome=outcome/>
+            <p class="hint">
+                "Each model's raw and length-controlled (LC) win rate, grouped with its verbose/concise variants. The length coefficient multiplies tanh((baseline length − model length) / sd): the more negative, the more the judge rewards this model's extra length."
+            </p>
+            <LengthTable outcome=outcome />
             <div class="grid2">
-                <ChartCanvas spec=scatter testid="chart-raw-vs-lc" label="Raw versus length-controlled win rate per model, with the y = x diagonal; point size and colour encode average answer length; variants of one model are joined"/>
+                <ChartCanvas
+                    spec=scatter
+                    testid="chart-raw-vs-lc"
+                    label="Raw versus length-controlled win rate per model, with the y = x diagonal; point size and colour encode average answer length; variants of one model are joined"
+                />
             </div>
         </div>
         <div class="panel">
             <h2>"Win rates with 95 % intervals"</h2>
-            <ChartCanvas spec=forest testid="chart-judge-forest" label="Forest plot of LC and raw win rates with 95 % intervals"/>
+            <ChartCanvas
+                spec=forest
+                testid="chart-judge-forest"
+                label="Forest plot of LC and raw win rates with 95 % intervals"
+            />
         </div>
         <div class="panel">
             <h2>"Per-instruction drill-down"</h2>
-            <drill::DrillDown outcome=outcome/>
+            <drill::DrillDown outcome=outcome />
         </div>
     }
 }
@@ -80,7 +90,12 @@ fn notes(a: &AlpacaView) -> impl IntoView {
         .collect_view();
     let warnings =
         a.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
-    view! { <ul class="notes" data-testid="judge-notes">{list}{warnings}</ul> }
+    view! {
+        <ul class="notes" data-testid="judge-notes">
+            {list}
+            {warnings}
+        </ul>
+    }
 }
 
 /// The leaderboard's mark on a model whose answers are degenerate (one text for every
@@ -91,10 +106,16 @@ fn AnswerFlag(
     evidence: String,
 ) -> impl IntoView {
     view! {
-        <span class="badge warn" data-testid="answer-flag" title="Degenerate answers: this win rate says more about the judge than about the model">
+        <span
+            class="badge warn"
+            data-testid="answer-flag"
+            title="Degenerate answers: this win rate says more about the judge than about the model"
+        >
             "⚠ degenerate answers"
         </span>
-        <span class="flag-evidence" data-testid="answer-flag-evidence">{evidence}</span>
+        <span class="flag-evidence" data-testid="answer-flag-evidence">
+            {evidence}
+        </span>
     }
 }
 
@@ -127,7 +148,11 @@ fn delta_cell(
         }
     });
     let title = d.map_or(String::new(), |d| format!("ours − published = {d:e}"));
-    view! { <td class=class title=title data-testid=testid data-value=full_opt(d)>{text}</td> }
+    view! {
+        <td class=class title=title data-testid=testid data-value=full_opt(d)>
+            {text}
+        </td>
+    }
 }
 
 /// Model, win rate ± SE, discrete, LC ± SE, average length, n; the published values and
@@ -141,7 +166,14 @@ fn Leaderboard(
     let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     let header = move |key: SortKey, label: &'static str, testid: &'static str, span: u32| {
         view! {
-            <SortHeader key=key sort=sort on_sort=on_sort testid=testid colspan=span ascending=matches!(key, SortKey::Model)>
+            <SortHeader
+                key=key
+                sort=sort
+                on_sort=on_sort
+                testid=testid
+                colspan=span
+                ascending=matches!(key, SortKey::Model)
+            >
                 {label}
             </SortHeader>
         }
@@ -181,9 +213,15 @@ fn Leaderboard(
                     let wr = raw.map_or(f64::NAN, |r| r.win_rate);
                     let disc = raw.map_or(f64::NAN, |r| r.discrete_win_rate);
                     let len = raw.map_or(f64::NAN, |r| r.avg_length as f64);
-                    let pub_cells = |ours: f64, theirs: Option<f64>, decimals: usize, pid: &'static str, did: &'static str| {
+                    let pub_cells = |ours: f64,
+                                     theirs: Option<f64>,
+                                     decimals: usize,
+                                     pid: &'static str,
+                                     did: &'static str| {
                         published.map(|_| view! {
-                            <td class="num published" data-testid=pid data-value=full_opt(theirs)>{fmt(theirs, decimals)}</td>
+                            <td class="num published" data-testid=pid data-value=full_opt(theirs)>
+                                {fmt(theirs, decimals)}
+                            </td>
                             {delta_cell(ours, theirs, decimals, did)}
                         })
                     };
@@ -191,20 +229,77 @@ fn Leaderboard(
                         <tr data-testid="judge-row" data-model=m.model.clone()>
                             <td class="model" data-value=m.model.clone()>
                                 {m.model.clone()}
-                                {(m.model == a.baseline).then(|| view! { <span class="badge">"baseline"</span> })}
-                                {raw.and_then(|r| r.answer_flag.clone()).map(|evidence| view! { <AnswerFlag evidence=evidence/> })}
+                                {(m.model == a.baseline)
+                                    .then(|| view! { <span class="badge">"baseline"</span> })}
+                                {raw
+                                    .and_then(|r| r.answer_flag.clone())
+                                    .map(|evidence| view! { <AnswerFlag evidence=evidence /> })}
                             </td>
-                            <td class="num" data-testid="cell-wr" data-value=full(wr)>{fmt(Some(wr), 2)}</td>
-                            <td class="num se" data-testid="cell-se" data-value=full_opt(raw.map(|r| r.standard_error))>{fmt(raw.map(|r| r.standard_error), 2)}</td>
-                            {pub_cells(wr, p.and_then(|p| p.win_rate), 2, "cell-pub-wr", "cell-delta-wr")}
-                            <td class="num" data-testid="cell-discrete" data-value=full(disc)>{fmt(Some(disc), 2)}</td>
-                            {pub_cells(disc, p.and_then(|p| p.discrete_win_rate), 2, "cell-pub-discrete", "cell-delta-discrete")}
-                            <td class="num strong" data-testid="cell-lc" data-value=full(m.lc_win_rate)>{fmt(Some(m.lc_win_rate), 2)}</td>
-                            <td class="num se" data-testid="cell-lc-se" data-value=full(m.lc_standard_error)>{fmt(Some(m.lc_standard_error), 2)}</td>
-                            {pub_cells(m.lc_win_rate, p.and_then(|p| p.lc_win_rate), 2, "cell-pub-lc", "cell-delta-lc")}
-                            <td class="num" data-testid="cell-len" data-value=full(len)>{fmt(Some(len), 0)}</td>
-                            {pub_cells(len, p.and_then(|p| p.avg_length), 0, "cell-pub-len", "cell-delta-len")}
-                            <td class="num" data-testid="cell-n" data-value=raw.map(|r| r.n.to_string())>{raw.map_or(String::new(), |r| format::count(r.n))}</td>
+                            <td class="num" data-testid="cell-wr" data-value=full(wr)>
+                                {fmt(Some(wr), 2)}
+                            </td>
+                            <td
+                                class="num se"
+                                data-testid="cell-se"
+                                data-value=full_opt(raw.map(|r| r.standard_error))
+                            >
+                                {fmt(raw.map(|r| r.standard_error), 2)}
+                            </td>
+                            {pub_cells(
+                                wr,
+                                p.and_then(|p| p.win_rate),
+                                2,
+                                "cell-pub-wr",
+                                "cell-delta-wr",
+                            )}
+                            <td class="num" data-testid="cell-discrete" data-value=full(disc)>
+                                {fmt(Some(disc), 2)}
+                            </td>
+                            {pub_cells(
+                                disc,
+                                p.and_then(|p| p.discrete_win_rate),
+                                2,
+                                "cell-pub-discrete",
+                                "cell-delta-discrete",
+                            )}
+                            <td
+                                class="num strong"
+                                data-testid="cell-lc"
+                                data-value=full(m.lc_win_rate)
+                            >
+                                {fmt(Some(m.lc_win_rate), 2)}
+                            </td>
+                            <td
+                                class="num se"
+                                data-testid="cell-lc-se"
+                                data-value=full(m.lc_standard_error)
+                            >
+                                {fmt(Some(m.lc_standard_error), 2)}
+                            </td>
+                            {pub_cells(
+                                m.lc_win_rate,
+                                p.and_then(|p| p.lc_win_rate),
+                                2,
+                                "cell-pub-lc",
+                                "cell-delta-lc",
+                            )}
+                            <td class="num" data-testid="cell-len" data-value=full(len)>
+                                {fmt(Some(len), 0)}
+                            </td>
+                            {pub_cells(
+                                len,
+                                p.and_then(|p| p.avg_length),
+                                0,
+                                "cell-pub-len",
+                                "cell-delta-len",
+                            )}
+                            <td
+                                class="num"
+                                data-testid="cell-n"
+                                data-value=raw.map(|r| r.n.to_string())
+                            >
+                                {raw.map_or(String::new(), |r| format::count(r.n))}
+                            </td>
                         </tr>
                     }
                 })
@@ -213,43 +308,44 @@ fn Leaderboard(
     };
     let group = move |label: &'static str, ours: u32| {
         let span = if has_published.get() { ours + 2 } else { ours };
-        view! { <th class="group" colspan=span>{label}</th> }
+        view! {
+            <th class="group" colspan=span>
+                {label}
+            </th>
+        }
     };
     let sub = move |label: &'static str| view! { <th class="num">{label}</th> };
     let pub_sub = move || {
-        has_published
-            .get()
-            .then(|| view! { <th class="num published">"published"</th><th class="num">"Δ"</th> })
+        has_published.get().then(|| {
+            view! {
+                <th class="num published">"published"</th>
+                <th class="num">"Δ"</th>
+            }
+        })
     };
     view! {
         <ExportTable testid="judge-leaderboard">
-        <table class="data judge-leaderboard" data-testid="judge-leaderboard">
-            <thead>
-                <tr>
-                    <th></th>
-                    {move || group("Win rate (%)", 2)}
-                    {move || group("Discrete (%)", 1)}
-                    {move || group("Length-controlled (%)", 2)}
-                    {move || group("Avg length", 1)}
-                    <th></th>
-                </tr>
-                <tr>
-                    {header(SortKey::Model, "Model", "judge-sort-model", 1)}
-                    {header(SortKey::WinRate, "win rate", "judge-sort-wr", 1)}
-                    {sub("± SE")}
-                    {pub_sub}
-                    {sub("discrete")}
-                    {pub_sub}
-                    {header(SortKey::Lc, "LC win rate", "judge-sort-lc", 1)}
-                    {sub("± SE")}
-                    {pub_sub}
-                    {header(SortKey::Length, "chars", "judge-sort-len", 1)}
-                    {pub_sub}
-                    {sub("n")}
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+            <table class="data judge-leaderboard" data-testid="judge-leaderboard">
+                <thead>
+                    <tr>
+                        <th></th>
+                        {move || group("Win rate (%)", 2)}
+                        {move || group("Discrete (%)", 1)}
+                        {move || group("Length-controlled (%)", 2)}
+                        {move || group("Avg length", 1)}
+                        <th></th>
+                    </tr>
+                    <tr>
+                        {header(SortKey::Model, "Model", "judge-sort-model", 1)}
+                        {header(SortKey::WinRate, "win rate", "judge-sort-wr", 1)} {sub("± SE")}
+                        {pub_sub} {sub("discrete")} {pub_sub}
+                        {header(SortKey::Lc, "LC win rate", "judge-sort-lc", 1)} {sub("± SE")}
+                        {pub_sub} {header(SortKey::Length, "chars", "judge-sort-len", 1)} {pub_sub}
+                        {sub("n")}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
         </ExportTable>
     }
 }
@@ -304,15 +400,44 @@ fn LengthTable(
                             let gain = m.lc_win_rate - m.win_rate;
                             view! {
                                 <tr data-testid="length-row" data-model=m.model.clone()>
-                                    {(i == 0).then(|| view! { <th class="family" rowspan=span>{base.clone()}</th> })}
+                                    {(i == 0)
+                                        .then(|| {
+                                            view! {
+                                                <th class="family" rowspan=span>
+                                                    {base.clone()}
+                                                </th>
+                                            }
+                                        })}
                                     <td>{variant}</td>
                                     <td class="model">{m.model.clone()}</td>
-                                    <td class="num">{raw.map_or(String::new(), |r| r.avg_length.to_string())}</td>
-                                    <td class="num" data-value=full_opt(vs_base)>{vs_base.filter(|v| v.is_finite()).map_or(String::new(), |v| format!("{v:+.0}"))}</td>
-                                    <td class="num" data-value=full(m.win_rate)>{fmt(Some(m.win_rate), 2)}</td>
-                                    <td class="num strong" data-value=full(m.lc_win_rate)>{fmt(Some(m.lc_win_rate), 2)}</td>
-                                    <td class="num" class:gain={gain > 0.0} data-value=full(gain)>{if gain.is_finite() { format!("{gain:+.2}") } else { String::new() }}</td>
-                                    <td class="num" data-testid="cell-length-coef" data-value=full(m.length_coef)>{fmt(Some(m.length_coef), 3)}</td>
+                                    <td class="num">
+                                        {raw.map_or(String::new(), |r| r.avg_length.to_string())}
+                                    </td>
+                                    <td class="num" data-value=full_opt(vs_base)>
+                                        {vs_base
+                                            .filter(|v| v.is_finite())
+                                            .map_or(String::new(), |v| format!("{v:+.0}"))}
+                                    </td>
+                                    <td class="num" data-value=full(m.win_rate)>
+                                        {fmt(Some(m.win_rate), 2)}
+                                    </td>
+                                    <td class="num strong" data-value=full(m.lc_win_rate)>
+                                        {fmt(Some(m.lc_win_rate), 2)}
+                                    </td>
+                                    <td class="num" class:gain={gain > 0.0} data-value=full(gain)>
+                                        {if gain.is_finite() {
+                                            format!("{gain:+.2}")
+                                        } else {
+                                            String::new()
+                                        }}
+                                    </td>
+                                    <td
+                                        class="num"
+                                        data-testid="cell-length-coef"
+                                        data-value=full(m.length_coef)
+                                    >
+                                        {fmt(Some(m.length_coef), 3)}
+                                    </td>
                                 </tr>
                             }
                         })
@@ -322,15 +447,32 @@ fn LengthTable(
                 .collect_view();
             Some(view! {
                 <ExportTable testid="judge-length-table">
-                <table class="data length-table" data-testid="judge-length-table">
-                    <thead><tr>
-                        <th>"Base model"</th><th>"Variant"</th><th>"Model"</th>
-                        <th class="num">"Avg length"</th><th class="num" title="Mean answer length minus the baseline's on the same instructions">"vs baseline"</th>
-                        <th class="num">"Raw win rate"</th><th class="num">"LC win rate"</th><th class="num">"LC − raw"</th>
-                        <th class="num" title="Coefficient of tanh((baseline length − model length) / sd) in the LC GLM">"Length coef."</th>
-                    </tr></thead>
-                    {bodies}
-                </table>
+                    <table class="data length-table" data-testid="judge-length-table">
+                        <thead>
+                            <tr>
+                                <th>"Base model"</th>
+                                <th>"Variant"</th>
+                                <th>"Model"</th>
+                                <th class="num">"Avg length"</th>
+                                <th
+                                    class="num"
+                                    title="Mean answer length minus the baseline's on the same instructions"
+                                >
+                                    "vs baseline"
+                                </th>
+                                <th class="num">"Raw win rate"</th>
+                                <th class="num">"LC win rate"</th>
+                                <th class="num">"LC − raw"</th>
+                                <th
+                                    class="num"
+                                    title="Coefficient of tanh((baseline length − model length) / sd) in the LC GLM"
+                                >
+                                    "Length coef."
+                                </th>
+                            </tr>
+                        </thead>
+                        {bodies}
+                    </table>
                 </ExportTable>
             })
         })

@@ -157,22 +157,34 @@ pub fn DrillDown(
     let answers = use_analysis(request);
 
     let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
-    let header = move |key: SortKey,
-                       label: &'static str,
-                       testid: &'static str,
-                       title: &'static str| {
-        view! {
-            <SortHeader key=key sort=sort on_sort=on_sort testid=testid class="num" title=title ascending=matches!(key, SortKey::Instruction)>
-                {label}
-            </SortHeader>
-        }
-    };
+    let header =
+        move |key: SortKey, label: &'static str, testid: &'static str, title: &'static str| {
+            view! {
+                <SortHeader
+                    key=key
+                    sort=sort
+                    on_sort=on_sort
+                    testid=testid
+                    class="num"
+                    title=title
+                    ascending=matches!(key, SortKey::Instruction)
+                >
+                    {label}
+                </SortHeader>
+            }
+        };
     let model_options = move || {
         let current = model.get();
         models
             .get()
             .into_iter()
-            .map(|m| view! { <option value=m.clone() selected=current.as_deref() == Some(m.as_str())>{m.clone()}</option> })
+            .map(|m| {
+                view! {
+                    <option value=m.clone() selected=current.as_deref() == Some(m.as_str())>
+                        {m.clone()}
+                    </option>
+                }
+            })
             .collect_view()
     };
     let body = move || {
@@ -183,16 +195,48 @@ pub fn DrillDown(
                 let k = r.judgment;
                 let choose = move || vs.drill_pick.set(Some(k));
                 view! {
-                    <tr data-testid="drill-row" class="clickable" class:selected=picked == Some(k) tabindex="0"
+                    <tr
+                        data-testid="drill-row"
+                        class="clickable"
+                        class:selected=picked == Some(k)
+                        tabindex="0"
                         on:click=move |_| choose()
-                        on:keydown=move |ev: leptos::ev::KeyboardEvent| { if ev.key() == "Enter" || ev.key() == " " { ev.prevent_default(); choose(); } }>
+                        on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                choose();
+                            }
+                        }
+                    >
                         <td class="num muted">{r.instruction_index + 1}</td>
-                        <td class="instruction" data-value=r.instruction.clone()>{r.snippet.clone()}</td>
-                        <td class="num" style=shade(r.preference) data-testid="drill-pref" data-value=full_opt(r.preference)>{fmt(r.preference, 3)}</td>
-                        <td class="num" style=shade(r.predicted) data-testid="drill-pred" data-value=full_opt(r.predicted)>{fmt(r.predicted, 3)}</td>
-                        <td class="num" data-value=r.model_len.to_string()>{format::count(u64::from(r.model_len))}</td>
-                        <td class="num" data-value=r.baseline_len.to_string()>{format::count(u64::from(r.baseline_len))}</td>
-                        <td class="num" data-testid="drill-dlen">{format!("{:+}", r.length_diff())}</td>
+                        <td class="instruction" data-value=r.instruction.clone()>
+                            {r.snippet.clone()}
+                        </td>
+                        <td
+                            class="num"
+                            style=shade(r.preference)
+                            data-testid="drill-pref"
+                            data-value=full_opt(r.preference)
+                        >
+                            {fmt(r.preference, 3)}
+                        </td>
+                        <td
+                            class="num"
+                            style=shade(r.predicted)
+                            data-testid="drill-pred"
+                            data-value=full_opt(r.predicted)
+                        >
+                            {fmt(r.predicted, 3)}
+                        </td>
+                        <td class="num" data-value=r.model_len.to_string()>
+                            {format::count(u64::from(r.model_len))}
+                        </td>
+                        <td class="num" data-value=r.baseline_len.to_string()>
+                            {format::count(u64::from(r.baseline_len))}
+                        </td>
+                        <td class="num" data-testid="drill-dlen">
+                            {format!("{:+}", r.length_diff())}
+                        </td>
                     </tr>
                 }
             })
@@ -206,46 +250,89 @@ pub fn DrillDown(
     view! {
         <div class="drill">
             <div class="controls inline">
-                <label>"Model"
-                    <select data-testid="drill-model" on:change=move |ev| {
-                        let select: web_sys::HtmlSelectElement = event_target(&ev);
-                        vs.drill_model.set(Some(select.value()));
-                        vs.drill_pick.set(None);
-                    }>{model_options}</select>
+                <label>
+                    "Model"
+                    <select
+                        data-testid="drill-model"
+                        on:change=move |ev| {
+                            let select: web_sys::HtmlSelectElement = event_target(&ev);
+                            vs.drill_model.set(Some(select.value()));
+                            vs.drill_pick.set(None);
+                        }
+                    >
+                        {model_options}
+                    </select>
                 </label>
-                <p class="hint">{move || format!(
-                    "{} instructions against {}. Preference on AlpacaEval's scale: 1 = baseline better, 2 = model better. \
+                <p class="hint">
+                    {move || {
+                        format!(
+                            "{} instructions against {}. Preference on AlpacaEval's scale: 1 = baseline better, 2 = model better. \
                      “LC-predicted” is the length-controlled GLM's preference for this instruction with equal lengths.",
-                    rows.with(Vec::len), baseline.get()
-                )}</p>
+                            rows.with(Vec::len),
+                            baseline.get(),
+                        )
+                    }}
+                </p>
             </div>
             <ExportTable testid="drill-table">
-            <div class="scroll-table">
-                <table class="data drill-table" data-testid="drill-table">
-                    <thead><tr>
-                        {header(SortKey::Instruction, "#", "drill-sort-index", "Instruction order in the files")}
-                        <th>"Instruction"</th>
-                        {header(SortKey::Preference, "Judge", "drill-sort-pref", "The judge's preference (1 = baseline, 2 = model)")}
-                        {header(SortKey::Predicted, "LC-predicted", "drill-sort-pred", "1 + σ(difficulty coefficient · γ + bias): the GLM's preference at equal length")}
-                        <th class="num">"Model chars"</th>
-                        <th class="num">"Baseline chars"</th>
-                        {header(SortKey::LengthDiff, "Δ length", "drill-sort-dlen", "Model answer length minus baseline answer length, in characters")}
-                    </tr></thead>
-                    <tbody>{body}</tbody>
-                </table>
-            </div>
+                <div class="scroll-table">
+                    <table class="data drill-table" data-testid="drill-table">
+                        <thead>
+                            <tr>
+                                {header(
+                                    SortKey::Instruction,
+                                    "#",
+                                    "drill-sort-index",
+                                    "Instruction order in the files",
+                                )} <th>"Instruction"</th>
+                                {header(
+                                    SortKey::Preference,
+                                    "Judge",
+                                    "drill-sort-pref",
+                                    "The judge's preference (1 = baseline, 2 = model)",
+                                )}
+                                {header(
+                                    SortKey::Predicted,
+                                    "LC-predicted",
+                                    "drill-sort-pred",
+                                    "1 + σ(difficulty coefficient · γ + bias): the GLM's preference at equal length",
+                                )} <th class="num">"Model chars"</th>
+                                <th class="num">"Baseline chars"</th>
+                                {header(
+                                    SortKey::LengthDiff,
+                                    "Δ length",
+                                    "drill-sort-dlen",
+                                    "Model answer length minus baseline answer length, in characters",
+                                )}
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
             </ExportTable>
             {move || match answers.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
-                AnalysisState::Running => view! { <p class="busy">"Fetching the answers…"</p> }.into_any(),
-                AnalysisState::Failed(e) => view! { <p class="error" role="alert">{e}</p> }.into_any(),
-                AnalysisState::Done(r) => match *r {
-                    AnalysisResult::JudgeAnswers(pair) => {
-                        let k = pick.get().map(|p| p.0);
-                        view! { <AnswerPanes pair=*pair judgment=k outcome=outcome/> }.into_any()
+                AnalysisState::Running => {
+                    view! { <p class="busy">"Fetching the answers…"</p> }.into_any()
+                }
+                AnalysisState::Failed(e) => {
+                    view! {
+                        <p class="error" role="alert">
+                            {e}
+                        </p>
                     }
-                    _ => ().into_any(),
-                },
+                        .into_any()
+                }
+                AnalysisState::Done(r) => {
+                    match *r {
+                        AnalysisResult::JudgeAnswers(pair) => {
+                            let k = pick.get().map(|p| p.0);
+                            view! { <AnswerPanes pair=*pair judgment=k outcome=outcome /> }
+                                .into_any()
+                        }
+                        _ => ().into_any(),
+                    }
+                }
             }}
         </div>
     }
@@ -282,15 +369,33 @@ fn AnswerPanes(
                 <span data-testid="drill-answer-pred">"LC-predicted: "{verdict(predicted)}</span>
             </p>
             <h3>"Instruction"</h3>
-            <pre class="answer instruction-text" data-testid="drill-instruction">{pair.instruction}</pre>
+            <pre class="answer instruction-text" data-testid="drill-instruction">
+                {pair.instruction}
+            </pre>
             <div class="answer-pair">
                 <div>
-                    <h3>{format!("Baseline · {} · {} chars", pair.generator_1, format::count(u64::from(baseline_len)))}</h3>
-                    <pre class="answer" data-testid="drill-output-1">{pair.output_1}</pre>
+                    <h3>
+                        {format!(
+                            "Baseline · {} · {} chars",
+                            pair.generator_1,
+                            format::count(u64::from(baseline_len)),
+                        )}
+                    </h3>
+                    <pre class="answer" data-testid="drill-output-1">
+                        {pair.output_1}
+                    </pre>
                 </div>
                 <div>
-                    <h3>{format!("Model · {} · {} chars", pair.generator_2, format::count(u64::from(model_len)))}</h3>
-                    <pre class="answer" data-testid="drill-output-2">{pair.output_2}</pre>
+                    <h3>
+                        {format!(
+                            "Model · {} · {} chars",
+                            pair.generator_2,
+                            format::count(u64::from(model_len)),
+                        )}
+                    </h3>
+                    <pre class="answer" data-testid="drill-output-2">
+                        {pair.output_2}
+                    </pre>
                 </div>
             </div>
         </div>

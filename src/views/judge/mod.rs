@@ -155,21 +155,59 @@ pub fn JudgeView() -> impl IntoView {
     });
     view! {
         <section class="view judge-view" data-testid="judge-view">
-            <controls::JudgeControls outcome=outcome_signal/>
-            <crate::export::ReportButton view=crate::views::View::Judge settings=others::report_settings()/>
+            <controls::JudgeControls outcome=outcome_signal />
+            <crate::export::ReportButton
+                view=crate::views::View::Judge
+                settings=others::report_settings()
+            />
             {move || match analysis.get() {
-                AnalysisState::Waiting(why) => view! { <p class="empty" data-testid="judge-empty">{why}</p> }.into_any(),
-                AnalysisState::Running => view! { <p class="busy" data-testid="judge-busy">"Computing in the worker…"</p> }.into_any(),
-                AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="judge-error">{e}</p> }.into_any(),
+                AnalysisState::Waiting(why) => {
+                    view! {
+                        <p class="empty" data-testid="judge-empty">
+                            {why}
+                        </p>
+                    }
+                        .into_any()
+                }
+                AnalysisState::Running => {
+                    view! {
+                        <p class="busy" data-testid="judge-busy">
+                            "Computing in the worker…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                AnalysisState::Failed(e) => {
+                    view! {
+                        <p class="error" role="alert" data-testid="judge-error">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
                 AnalysisState::Done(_) => ().into_any(),
             }}
-            {move || outcome.with(|o| o.as_ref().and_then(|o| o.report.as_ref().err().cloned())).map(|e| view! {
-                <p class="error" role="alert" data-testid="judge-error">{e}</p>
-            })}
+            {move || {
+                outcome
+                    .with(|o| o.as_ref().and_then(|o| o.report.as_ref().err().cloned()))
+                    .map(|e| {
+                        view! {
+                            <p class="error" role="alert" data-testid="judge-error">
+                                {e}
+                            </p>
+                        }
+                    })
+            }}
             {move || match kind.get() {
-                Some(JudgeKind::AlpacaEval) => view! { <alpaca::AlpacaResults outcome=outcome_signal/> }.into_any(),
-                Some(JudgeKind::ArenaHard) => view! { <others::ArenaHardResults outcome=outcome_signal/> }.into_any(),
-                Some(JudgeKind::MtBench) => view! { <others::MtBenchResults outcome=outcome_signal/> }.into_any(),
+                Some(JudgeKind::AlpacaEval) => {
+                    view! { <alpaca::AlpacaResults outcome=outcome_signal /> }.into_any()
+                }
+                Some(JudgeKind::ArenaHard) => {
+                    view! { <others::ArenaHardResults outcome=outcome_signal /> }.into_any()
+                }
+                Some(JudgeKind::MtBench) => {
+                    view! { <others::MtBenchResults outcome=outcome_signal /> }.into_any()
+                }
                 None => ().into_any(),
             }}
         </section>

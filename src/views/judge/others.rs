@@ -67,15 +67,38 @@ pub fn ArenaHardResults(
                     let baseline = m.model == r.baseline;
                     view! {
                         <tr data-testid="judge-row" data-model=m.model.clone()>
-                            <td class="model" data-value=m.model.clone()>{m.model.clone()}{baseline.then(|| view! { <span class="badge">"baseline"</span> })}</td>
-                            <td class="num strong" data-testid="cell-score" data-value=full(m.score)>{fmt(Some(m.score), 1)}</td>
-                            <td class="num" data-testid="cell-lower" data-value=full(m.lower)>{fmt(Some(m.lower), 1)}</td>
-                            <td class="num" data-testid="cell-upper" data-value=full(m.upper)>{fmt(Some(m.upper), 1)}</td>
-                            <td class="num" data-value=full_opt(m.rating)>{fmt(m.rating, 0)}</td>
-                            <td class="num" data-value=full(m.questions as f64)>{format::count(m.questions)}</td>
-                            <td class="num" data-value=full(m.wins as f64)>{format::count(m.wins)}</td>
-                            <td class="num" data-value=full(m.ties as f64)>{format::count(m.ties)}</td>
-                            <td class="num" data-value=full(m.losses as f64)>{format::count(m.losses)}</td>
+                            <td class="model" data-value=m.model.clone()>
+                                {m.model.clone()}
+                                {baseline.then(|| view! { <span class="badge">"baseline"</span> })}
+                            </td>
+                            <td
+                                class="num strong"
+                                data-testid="cell-score"
+                                data-value=full(m.score)
+                            >
+                                {fmt(Some(m.score), 1)}
+                            </td>
+                            <td class="num" data-testid="cell-lower" data-value=full(m.lower)>
+                                {fmt(Some(m.lower), 1)}
+                            </td>
+                            <td class="num" data-testid="cell-upper" data-value=full(m.upper)>
+                                {fmt(Some(m.upper), 1)}
+                            </td>
+                            <td class="num" data-value=full_opt(m.rating)>
+                                {fmt(m.rating, 0)}
+                            </td>
+                            <td class="num" data-value=full(m.questions as f64)>
+                                {format::count(m.questions)}
+                            </td>
+                            <td class="num" data-value=full(m.wins as f64)>
+                                {format::count(m.wins)}
+                            </td>
+                            <td class="num" data-value=full(m.ties as f64)>
+                                {format::count(m.ties)}
+                            </td>
+                            <td class="num" data-value=full(m.losses as f64)>
+                                {format::count(m.losses)}
+                            </td>
                         </tr>
                     }
                 })
@@ -86,10 +109,18 @@ pub fn ArenaHardResults(
                     .iter()
                     .enumerate()
                     .map(|(i, f)| view! {
-                        <tr><td>{f.clone()}</td>
-                            <td class="num" data-value=full_opt(s.coefficients.get(i).copied())>{fmt(s.coefficients.get(i).copied(), 3)}</td>
-                            <td class="num" data-value=full_opt(s.lower.get(i).copied())>{fmt(s.lower.get(i).copied(), 3)}</td>
-                            <td class="num" data-value=full_opt(s.upper.get(i).copied())>{fmt(s.upper.get(i).copied(), 3)}</td></tr>
+                        <tr>
+                            <td>{f.clone()}</td>
+                            <td class="num" data-value=full_opt(s.coefficients.get(i).copied())>
+                                {fmt(s.coefficients.get(i).copied(), 3)}
+                            </td>
+                            <td class="num" data-value=full_opt(s.lower.get(i).copied())>
+                                {fmt(s.lower.get(i).copied(), 3)}
+                            </td>
+                            <td class="num" data-value=full_opt(s.upper.get(i).copied())>
+                                {fmt(s.upper.get(i).copied(), 3)}
+                            </td>
+                        </tr>
                     })
                     .collect_view();
                 let lower = format!("{} lower", level(r.ci_level));
@@ -97,29 +128,64 @@ pub fn ArenaHardResults(
                     <div class="panel">
                         <h2>"Style coefficients"</h2>
                         <ExportTable testid="judge-style-table">
-                        <table class="data" data-testid="judge-style-table"><thead><tr>
-                            <th>"Feature"</th><th class="num">"Coefficient"</th>
-                            <th class="num">{lower}</th><th class="num">"upper"</th>
-                        </tr></thead><tbody>{rows}</tbody></table>
+                            <table class="data" data-testid="judge-style-table">
+                                <thead>
+                                    <tr>
+                                        <th>"Feature"</th>
+                                        <th class="num">"Coefficient"</th>
+                                        <th class="num">{lower}</th>
+                                        <th class="num">"upper"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
                         </ExportTable>
                     </div>
                 }
             });
             let interval = level(r.ci_level);
             Some(view! {
-                <ul class="notes" data-testid="judge-notes">{notes}{warnings}</ul>
+                <ul class="notes" data-testid="judge-notes">
+                    {notes}
+                    {warnings}
+                </ul>
                 <div class="panel">
                     <h2>"Arena-Hard-Auto leaderboard"</h2>
                     <ExportTable testid="judge-leaderboard">
-                    <table class="data" data-testid="judge-leaderboard">
-                        <thead>
-                            <tr><th></th><th></th><th class="group" colspan="2" data-testid="judge-interval-level">{format!("{interval} interval")}</th><th></th><th></th><th class="group" colspan="3">"Weighted score rows"</th></tr>
-                            <tr><th>"Model"</th><th class="num">"Score (%)"</th><th class="num">"lower"</th><th class="num">"upper"</th>
-                                <th class="num" title="Bradley–Terry rating, baseline = 1000">"Rating"</th><th class="num">"Questions"</th>
-                                <th class="num">"wins"</th><th class="num">"ties"</th><th class="num">"losses"</th></tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                        <table class="data" data-testid="judge-leaderboard">
+                            <thead>
+                                <tr>
+                                    <th></th>
+                                    <th></th>
+                                    <th
+                                        class="group"
+                                        colspan="2"
+                                        data-testid="judge-interval-level"
+                                    >
+                                        {format!("{interval} interval")}
+                                    </th>
+                                    <th></th>
+                                    <th></th>
+                                    <th class="group" colspan="3">
+                                        "Weighted score rows"
+                                    </th>
+                                </tr>
+                                <tr>
+                                    <th>"Model"</th>
+                                    <th class="num">"Score (%)"</th>
+                                    <th class="num">"lower"</th>
+                                    <th class="num">"upper"</th>
+                                    <th class="num" title="Bradley–Terry rating, baseline = 1000">
+                                        "Rating"
+                                    </th>
+                                    <th class="num">"Questions"</th>
+                                    <th class="num">"wins"</th>
+                                    <th class="num">"ties"</th>
+                                    <th class="num">"losses"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
                     </ExportTable>
                 </div>
                 {style}
@@ -129,8 +195,21 @@ pub fn ArenaHardResults(
     view! {
         {tables}
         <div class="panel">
-            <h2>{move || outcome.with(|o| o.as_ref().and_then(arena_of).map(|r| format!("Scores with {} intervals", level(r.ci_level))))}</h2>
-            <ChartCanvas spec=forest testid="chart-judge-forest" label="Forest plot of Arena-Hard scores with bootstrap intervals"/>
+            <h2>
+                {move || {
+                    outcome
+                        .with(|o| {
+                            o.as_ref()
+                                .and_then(arena_of)
+                                .map(|r| format!("Scores with {} intervals", level(r.ci_level)))
+                        })
+                }}
+            </h2>
+            <ChartCanvas
+                spec=forest
+                testid="chart-judge-forest"
+                label="Forest plot of Arena-Hard scores with bootstrap intervals"
+            />
         </div>
     }
 }
@@ -163,8 +242,12 @@ pub fn MtBenchResults(
                 let ci = finite.map_or(String::new(), |m| format!("{:.2} – {:.2}", m.lower, m.upper));
                 let ci_full = finite.map_or(String::new(), |m| format!("{} – {}", m.lower, m.upper));
                 view! {
-                    <td class="num strong" data-value=full_opt(row.map(|m| m.mean))>{mean}</td>
-                    <td class="num se" data-value=ci_full>{ci}</td>
+                    <td class="num strong" data-value=full_opt(row.map(|m| m.mean))>
+                        {mean}
+                    </td>
+                    <td class="num se" data-value=ci_full>
+                        {ci}
+                    </td>
                 }
             };
             let rows = models
@@ -177,29 +260,57 @@ pub fn MtBenchResults(
                             <td class="model">{model.to_string()}</td>
                             {cell(model, None)}
                             {per_turn}
-                            <td class="num" data-value=full(n as f64)>{format::count(n)}</td>
+                            <td class="num" data-value=full(n as f64)>
+                                {format::count(n)}
+                            </td>
                         </tr>
                     }
                 })
                 .collect_view();
-            let turn_groups = turns.iter().map(|t| view! { <th class="group" colspan="2">{format!("Turn {t}")}</th> }).collect_view();
-            let turn_subs = turns.iter().map(|_| view! { <th class="num">"mean"</th><th class="num">{interval.clone()}</th> }).collect_view();
+            let turn_groups = turns.iter().map(|t| view! {
+                <th class="group" colspan="2">
+                    {format!("Turn {t}")}
+                </th>
+            }).collect_view();
+            let turn_subs = turns.iter().map(|_| view! {
+                <th class="num">"mean"</th>
+                <th class="num">{interval.clone()}</th>
+            }).collect_view();
             let warnings = r.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
             Some(view! {
                 <ul class="notes" data-testid="judge-notes">
-                    <li>{format!("Mean single-answer grade (1–10) per model and turn, as FastChat's show_result.py; grades of −1 are dropped. Intervals: mean ± z · sd/√n at {interval} (FastChat prints none).")}</li>
+                    <li>
+                        {format!(
+                            "Mean single-answer grade (1–10) per model and turn, as FastChat's show_result.py; grades of −1 are dropped. Intervals: mean ± z · sd/√n at {interval} (FastChat prints none).",
+                        )}
+                    </li>
                     {warnings}
                 </ul>
                 <div class="panel">
                     <h2>"MT-Bench scores"</h2>
                     <ExportTable testid="judge-leaderboard">
-                    <table class="data" data-testid="judge-leaderboard">
-                        <thead>
-                            <tr><th></th><th class="group" colspan="2">"All turns"</th>{turn_groups}<th></th></tr>
-                            <tr><th>"Model"</th><th class="num">"mean"</th><th class="num" data-testid="judge-interval-level">{interval.clone()}</th>{turn_subs}<th class="num">"Grades"</th></tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                        <table class="data" data-testid="judge-leaderboard">
+                            <thead>
+                                <tr>
+                                    <th></th>
+                                    <th class="group" colspan="2">
+                                        "All turns"
+                                    </th>
+                                    {turn_groups}
+                                    <th></th>
+                                </tr>
+                                <tr>
+                                    <th>"Model"</th>
+                                    <th class="num">"mean"</th>
+                                    <th class="num" data-testid="judge-interval-level">
+                                        {interval.clone()}
+                                    </th>
+                                    {turn_subs}
+                                    <th class="num">"Grades"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
                     </ExportTable>
                 </div>
             })
@@ -209,7 +320,11 @@ pub fn MtBenchResults(
         {tables}
         <div class="panel">
             <h2>"Means with intervals"</h2>
-            <ChartCanvas spec=forest testid="chart-judge-forest" label="Forest plot of MT-Bench mean scores with intervals"/>
+            <ChartCanvas
+                spec=forest
+                testid="chart-judge-forest"
+                label="Forest plot of MT-Bench mean scores with intervals"
+            />
         </div>
     }
 }

@@ -83,9 +83,13 @@ pub fn Checklist(
                     view! {
                         <li>
                             <label>
-                                <input type="checkbox" data-testid=format!("{testid}-option") value=value.clone()
+                                <input
+                                    type="checkbox"
+                                    data-testid=format!("{testid}-option")
+                                    value=value.clone()
                                     prop:checked=checked
-                                    on:change=move |ev| set(v2.clone(), event_target_checked(&ev))/>
+                                    on:change=move |ev| set(v2.clone(), event_target_checked(&ev))
+                                />
                                 <span class="name">{value.clone()}</span>
                                 <span class="count">{n.to_string()}</span>
                             </label>
@@ -103,18 +107,37 @@ pub fn Checklist(
         <details class="checklist" data-testid=testid>
             <summary data-testid=format!("{testid}-summary")>
                 <span class="checklist-label">{label}</span>
-                <span class="checklist-value" class:set=move || settings.with(|s| !(list.get)(&s.filters).is_empty())>{summary}</span>
+                <span
+                    class="checklist-value"
+                    class:set=move || settings.with(|s| !(list.get)(&s.filters).is_empty())
+                >
+                    {summary}
+                </span>
             </summary>
             <div class="checklist-body">
-                <input type="search" placeholder="search…" aria-label=format!("Search {label}")
+                <input
+                    type="search"
+                    placeholder="search…"
+                    aria-label=format!("Search {label}")
                     data-testid=format!("{testid}-search")
                     prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))/>
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
                 <div class="checklist-actions">
-                    <button type="button" data-testid=format!("{testid}-tick-shown") on:click=tick_shown>"Tick shown"</button>
-                    <button type="button" data-testid=format!("{testid}-clear") on:click=clear>"Clear"</button>
+                    <button
+                        type="button"
+                        data-testid=format!("{testid}-tick-shown")
+                        on:click=tick_shown
+                    >
+                        "Tick shown"
+                    </button>
+                    <button type="button" data-testid=format!("{testid}-clear") on:click=clear>
+                        "Clear"
+                    </button>
                 </div>
-                <ul class="checklist-options" role="group" aria-label=label>{rows}</ul>
+                <ul class="checklist-options" role="group" aria-label=label>
+                    {rows}
+                </ul>
                 {move || more().map(|t| view! { <p class="caption">{t}</p> })}
             </div>
         </details>

@@ -131,101 +131,376 @@ pub fn RatingsControls(
     let checked = move |ev: &leptos::ev::Event| event_target_checked(ev);
     view! {
         <form class="controls" data-testid="ratings-controls" on:submit=|ev| ev.prevent_default()>
-            <label>"Method"
-                <select data-testid="ratings-method" on:change=on_method>
-                    <option value="bt" prop:selected=move || settings.with(|s| s.method == Method::Bt)>"Bradley–Terry (MLE)"</option>
-                    <option value="elo" prop:selected=move || settings.with(|s| s.method == Method::Elo)>"Online Elo (K=4)"</option>
+            <label>
+                "Method" <select data-testid="ratings-method" on:change=on_method>
+                    <option
+                        value="bt"
+                        prop:selected=move || settings.with(|s| s.method == Method::Bt)
+                    >
+                        "Bradley–Terry (MLE)"
+                    </option>
+                    <option
+                        value="elo"
+                        prop:selected=move || settings.with(|s| s.method == Method::Elo)
+                    >
+                        "Online Elo (K=4)"
+                    </option>
                 </select>
             </label>
-            <label>"Ties"
-                <select data-testid="ratings-ties" on:change=on_ties>
-                    <option value="half" prop:selected=move || settings.with(|s| s.ties == TieRule::Half)>"half a win each"</option>
-                    <option value="drop" prop:selected=move || settings.with(|s| s.ties == TieRule::Drop)>"dropped"</option>
-                    <option value="davidson" prop:selected=move || settings.with(|s| s.ties == TieRule::Davidson)>"Davidson tie model"</option>
+            <label>
+                "Ties" <select data-testid="ratings-ties" on:change=on_ties>
+                    <option
+                        value="half"
+                        prop:selected=move || settings.with(|s| s.ties == TieRule::Half)
+                    >
+                        "half a win each"
+                    </option>
+                    <option
+                        value="drop"
+                        prop:selected=move || settings.with(|s| s.ties == TieRule::Drop)
+                    >
+                        "dropped"
+                    </option>
+                    <option
+                        value="davidson"
+                        prop:selected=move || settings.with(|s| s.ties == TieRule::Davidson)
+                    >
+                        "Davidson tie model"
+                    </option>
                 </select>
             </label>
-            <label>"Intervals"
-                <select data-testid="ratings-ci" on:change=on_ci>
-                    <option value="bootstrap" prop:selected=move || settings.with(|s| s.ci == CiMethod::Bootstrap)>"bootstrap"</option>
-                    <option value="sandwich" prop:selected=move || settings.with(|s| s.ci == CiMethod::Sandwich)>"sandwich (closed form)"</option>
-                    <option value="none" prop:selected=move || settings.with(|s| s.ci == CiMethod::None)>"none"</option>
+            <label>
+                "Intervals" <select data-testid="ratings-ci" on:change=on_ci>
+                    <option
+                        value="bootstrap"
+                        prop:selected=move || settings.with(|s| s.ci == CiMethod::Bootstrap)
+                    >
+                        "bootstrap"
+                    </option>
+                    <option
+                        value="sandwich"
+                        prop:selected=move || settings.with(|s| s.ci == CiMethod::Sandwich)
+                    >
+                        "sandwich (closed form)"
+                    </option>
+                    <option
+                        value="none"
+                        prop:selected=move || settings.with(|s| s.ci == CiMethod::None)
+                    >
+                        "none"
+                    </option>
                 </select>
             </label>
-            <label>"Rounds"
-                <input type="number" min=MIN_ROUNDS.to_string() max=MAX_ROUNDS.to_string() step="10" data-testid="ratings-rounds"
+            <label>
+                "Rounds"
+                <input
+                    type="number"
+                    min=MIN_ROUNDS.to_string()
+                    max=MAX_ROUNDS.to_string()
+                    step="10"
+                    data-testid="ratings-rounds"
                     prop:value=move || settings.with(|s| s.bootstrap_rounds.to_string())
-                    on:change=on_rounds/>
-                {move || rounds_note.get().map(|n| view! { <span class="field-note" role="status" data-testid="ratings-rounds-note">{n}</span> })}
+                    on:change=on_rounds
+                />
+                {move || {
+                    rounds_note
+                        .get()
+                        .map(|n| {
+                            view! {
+                                <span
+                                    class="field-note"
+                                    role="status"
+                                    data-testid="ratings-rounds-note"
+                                >
+                                    {n}
+                                </span>
+                            }
+                        })
+                }}
             </label>
-            <label>"Seed"
-                <input type="number" min="0" data-testid="ratings-seed"
+            <label>
+                "Seed"
+                <input
+                    type="number"
+                    min="0"
+                    data-testid="ratings-seed"
                     prop:value=move || settings.with(|s| s.seed.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { edit(&|s| s.seed = n); } }/>
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                            edit(&|s| s.seed = n);
+                        }
+                    }
+                />
             </label>
-            <Checklist label="Languages" testid="ratings-languages" empty="all" options=languages settings=settings list=language_list/>
-            <Checklist label="Judges" testid="ratings-judges" empty="all" options=judges settings=settings list=judge_list/>
-            <label>"Battles"
-                <select data-testid="ratings-anony" on:change=on_anony>
-                    <option value="" prop:selected=move || settings.with(|s| s.filters.anony.is_none())>"all"</option>
-                    <option value="true" prop:selected=move || settings.with(|s| s.filters.anony == Some(true))>"anonymous only"</option>
-                    <option value="false" prop:selected=move || settings.with(|s| s.filters.anony == Some(false))>"named only"</option>
+            <Checklist
+                label="Languages"
+                testid="ratings-languages"
+                empty="all"
+                options=languages
+                settings=settings
+                list=language_list
+            />
+            <Checklist
+                label="Judges"
+                testid="ratings-judges"
+                empty="all"
+                options=judges
+                settings=settings
+                list=judge_list
+            />
+            <label>
+                "Battles" <select data-testid="ratings-anony" on:change=on_anony>
+                    <option
+                        value=""
+                        prop:selected=move || settings.with(|s| s.filters.anony.is_none())
+                    >
+                        "all"
+                    </option>
+                    <option
+                        value="true"
+                        prop:selected=move || settings.with(|s| s.filters.anony == Some(true))
+                    >
+                        "anonymous only"
+                    </option>
+                    <option
+                        value="false"
+                        prop:selected=move || settings.with(|s| s.filters.anony == Some(false))
+                    >
+                        "named only"
+                    </option>
                 </select>
             </label>
-            <label>"Min votes"
-                <input type="number" min="0" data-testid="ratings-min-votes"
+            <label>
+                "Min votes"
+                <input
+                    type="number"
+                    min="0"
+                    data-testid="ratings-min-votes"
                     prop:value=move || settings.with(|s| s.filters.min_votes.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { edit(&|s| s.filters.min_votes = n); } }/>
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                            edit(&|s| s.filters.min_votes = n);
+                        }
+                    }
+                />
             </label>
-            <label title="Weak prior: this many virtual ties against the average model, so models that never lose or never win get a finite rating">"Prior games"
-                <input type="number" min="0" step="0.5" data-testid="ratings-prior"
+            <label title="Weak prior: this many virtual ties against the average model, so models that never lose or never win get a finite rating">
+                "Prior games"
+                <input
+                    type="number"
+                    min="0"
+                    step="0.5"
+                    data-testid="ratings-prior"
                     prop:value=move || settings.with(|s| s.prior_games.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<f64>() { if n.is_finite() && n >= 0.0 { edit(&|s| s.prior_games = n); } } }/>
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<f64>() {
+                            if n.is_finite() && n >= 0.0 {
+                                edit(&|s| s.prior_games = n);
+                            }
+                        }
+                    }
+                />
             </label>
-            <label class="check"><input type="checkbox" data-testid="ratings-exclude-ties"
-                prop:checked=move || settings.with(|s| s.filters.exclude_ties)
-                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.exclude_ties = c); }/>"exclude ties"</label>
-            <label class="check"><input type="checkbox" data-testid="ratings-style-control"
-                prop:checked=move || settings.with(|s| s.style_control)
-                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.style_control = c); }/>"style control"</label>
-            <label class="check"><input type="checkbox" data-testid="ratings-fastchat"
-                prop:checked=move || settings.with(|s| s.anchor.is_some() && s.anchor == RatingsSettings::default().with_fastchat_preset().anchor)
-                on:change=move |ev| { let c = checked(&ev); edit(&|s| { s.anchor = if c { RatingsSettings::default().with_fastchat_preset().anchor } else { None }; }); }/>"FastChat anchor"</label>
-            <label class="check"><input type="checkbox" data-testid="ratings-legacy"
-                prop:checked=move || settings.with(|s| s.legacy_l2)
-                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.legacy_l2 = c); }/>"2023–24 L2 method"</label>
-            <label>"Turns"
-                <span class="range">
-                    <input type="number" min="1" data-testid="ratings-turn-min" placeholder="min" aria-label="fewest turns"
-                        prop:value=move || settings.with(|s| s.filters.turn_min.map(|t| t.to_string()).unwrap_or_default())
-                        on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_min = v); }/>
-                    <input type="number" min="1" data-testid="ratings-turn-max" placeholder="max" aria-label="most turns"
-                        prop:value=move || settings.with(|s| s.filters.turn_max.map(|t| t.to_string()).unwrap_or_default())
-                        on:change=move |ev| { let v = event_target_value(&ev).parse::<u32>().ok(); edit(&|s| s.filters.turn_max = v); }/>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="ratings-exclude-ties"
+                    prop:checked=move || settings.with(|s| s.filters.exclude_ties)
+                    on:change=move |ev| {
+                        let c = checked(&ev);
+                        edit(&|s| s.filters.exclude_ties = c);
+                    }
+                />
+                "exclude ties"
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="ratings-style-control"
+                    prop:checked=move || settings.with(|s| s.style_control)
+                    on:change=move |ev| {
+                        let c = checked(&ev);
+                        edit(&|s| s.style_control = c);
+                    }
+                />
+                "style control"
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="ratings-fastchat"
+                    prop:checked=move || {
+                        settings
+                            .with(|s| {
+                                s.anchor.is_some()
+                                    && s.anchor
+                                        == RatingsSettings::default().with_fastchat_preset().anchor
+                            })
+                    }
+                    on:change=move |ev| {
+                        let c = checked(&ev);
+                        edit(
+                            &|s| {
+                                s.anchor = if c {
+                                    RatingsSettings::default().with_fastchat_preset().anchor
+                                } else {
+                                    None
+                                };
+                            },
+                        );
+                    }
+                />
+                "FastChat anchor"
+            </label>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="ratings-legacy"
+                    prop:checked=move || settings.with(|s| s.legacy_l2)
+                    on:change=move |ev| {
+                        let c = checked(&ev);
+                        edit(&|s| s.legacy_l2 = c);
+                    }
+                />
+                "2023–24 L2 method"
+            </label>
+            <label>
+                "Turns" <span class="range">
+                    <input
+                        type="number"
+                        min="1"
+                        data-testid="ratings-turn-min"
+                        placeholder="min"
+                        aria-label="fewest turns"
+                        prop:value=move || {
+                            settings
+                                .with(|s| {
+                                    s.filters.turn_min.map(|t| t.to_string()).unwrap_or_default()
+                                })
+                        }
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).parse::<u32>().ok();
+                            edit(&|s| s.filters.turn_min = v);
+                        }
+                    />
+                    <input
+                        type="number"
+                        min="1"
+                        data-testid="ratings-turn-max"
+                        placeholder="max"
+                        aria-label="most turns"
+                        prop:value=move || {
+                            settings
+                                .with(|s| {
+                                    s.filters.turn_max.map(|t| t.to_string()).unwrap_or_default()
+                                })
+                        }
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev).parse::<u32>().ok();
+                            edit(&|s| s.filters.turn_max = v);
+                        }
+                    />
                 </span>
             </label>
-            <label title="UTC days; the end day is included">"Dates"
-                <span class="range">
-                    <input type="date" data-testid="ratings-date-from" aria-label="first day (UTC)"
-                        prop:value=move || settings.with(|s| s.filters.date_from.map(day_label).unwrap_or_default())
-                        on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)); edit(&|s| s.filters.date_from = v); }/>
-                    <input type="date" data-testid="ratings-date-to" aria-label="last day (UTC, included)"
-                        prop:value=move || settings.with(|s| s.filters.date_to.map(|t| day_label(t - 86_400.0)).unwrap_or_default())
-                        on:change=move |ev| { let v = dates::parse_date(&event_target_value(&ev)).map(|t| t + 86_400.0); edit(&|s| s.filters.date_to = v); }/>
+            <label title="UTC days; the end day is included">
+                "Dates" <span class="range">
+                    <input
+                        type="date"
+                        data-testid="ratings-date-from"
+                        aria-label="first day (UTC)"
+                        prop:value=move || {
+                            settings
+                                .with(|s| s.filters.date_from.map(day_label).unwrap_or_default())
+                        }
+                        on:change=move |ev| {
+                            let v = dates::parse_date(&event_target_value(&ev));
+                            edit(&|s| s.filters.date_from = v);
+                        }
+                    />
+                    <input
+                        type="date"
+                        data-testid="ratings-date-to"
+                        aria-label="last day (UTC, included)"
+                        prop:value=move || {
+                            settings
+                                .with(|s| {
+                                    s.filters
+                                        .date_to
+                                        .map(|t| day_label(t - 86_400.0))
+                                        .unwrap_or_default()
+                                })
+                        }
+                        on:change=move |ev| {
+                            let v = dates::parse_date(&event_target_value(&ev))
+                                .map(|t| t + 86_400.0);
+                            edit(&|s| s.filters.date_to = v);
+                        }
+                    />
                 </span>
             </label>
-            <Checklist label="Categories" testid="ratings-categories" empty="all" options=categories settings=settings list=category_list/>
-            <Checklist label="Only models" testid="ratings-include-models" empty="all" options=models settings=settings list=include_list/>
-            <Checklist label="Exclude models" testid="ratings-exclude-models" empty="none" options=models settings=settings list=exclude_list/>
-            <label class="check"><input type="checkbox" data-testid="ratings-dedup"
-                prop:checked=move || settings.with(|s| s.filters.dedup_sampled)
-                on:change=move |ev| { let c = checked(&ev); edit(&|s| s.filters.dedup_sampled = c); }/>"deduplicated (sampled) only"</label>
-            <label>"Compare with"
-                <select data-testid="ratings-compare" on:change=on_compare>
-                    <option value="" prop:selected=move || vs.compare.with(Option::is_none)>"—"</option>
-                    {move || known.get().map(|f| CompareWith::options(&f).into_iter().map(|c| {
-                        let chosen = c.clone();
-                        view! { <option value=c.value() prop:selected=move || vs.compare.with(|v| v.as_ref() == Some(&chosen))>{c.label()}</option> }
-                    }).collect_view())}
+            <Checklist
+                label="Categories"
+                testid="ratings-categories"
+                empty="all"
+                options=categories
+                settings=settings
+                list=category_list
+            />
+            <Checklist
+                label="Only models"
+                testid="ratings-include-models"
+                empty="all"
+                options=models
+                settings=settings
+                list=include_list
+            />
+            <Checklist
+                label="Exclude models"
+                testid="ratings-exclude-models"
+                empty="none"
+                options=models
+                settings=settings
+                list=exclude_list
+            />
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="ratings-dedup"
+                    prop:checked=move || settings.with(|s| s.filters.dedup_sampled)
+                    on:change=move |ev| {
+                        let c = checked(&ev);
+                        edit(&|s| s.filters.dedup_sampled = c);
+                    }
+                />
+                "deduplicated (sampled) only"
+            </label>
+            <label>
+                "Compare with" <select data-testid="ratings-compare" on:change=on_compare>
+                    <option value="" prop:selected=move || vs.compare.with(Option::is_none)>
+                        "—"
+                    </option>
+                    {move || {
+                        known
+                            .get()
+                            .map(|f| {
+                                CompareWith::options(&f)
+                                    .into_iter()
+                                    .map(|c| {
+                                        let chosen = c.clone();
+                                        view! {
+                                            <option
+                                                value=c.value()
+                                                prop:selected=move || {
+                                                    vs.compare.with(|v| v.as_ref() == Some(&chosen))
+                                                }
+                                            >
+                                                {c.label()}
+                                            </option>
+                                        }
+                                    })
+                                    .collect_view()
+                            })
+                    }}
                 </select>
             </label>
         </form>

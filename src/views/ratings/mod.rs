@@ -95,19 +95,40 @@ pub fn RatingsView() -> impl IntoView {
     });
     view! {
         <section class="view ratings-view" data-testid="ratings-view">
-            <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets))/>
-            <crate::export::ReportButton view=crate::views::View::Ratings settings=tables::report_settings()/>
+            <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets)) />
+            <crate::export::ReportButton
+                view=crate::views::View::Ratings
+                settings=tables::report_settings()
+            />
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
-                AnalysisState::Running => view! { <p class="busy" data-testid="ratings-busy">"Computing ratings in the worker…"</p> }.into_any(),
-                AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="ratings-error">{e}</p> }.into_any(),
+                AnalysisState::Running => {
+                    view! {
+                        <p class="busy" data-testid="ratings-busy">
+                            "Computing ratings in the worker…"
+                        </p>
+                    }
+                        .into_any()
+                }
+                AnalysisState::Failed(e) => {
+                    view! {
+                        <p class="error" role="alert" data-testid="ratings-error">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
                 AnalysisState::Done(_) => ().into_any(),
             }}
-            <AnalysisProgressBar run=run testid="ratings"/>
+            <AnalysisProgressBar run=run testid="ratings" />
             <Show when=move || outcome.with(Option::is_some)>
-                <StaleNote stale=stale/>
-                <div class="ratings-results" class:stale=move || stale.with(Option::is_some) data-testid="ratings-results">
-                    <RatingsResults outcome=Signal::derive(move || outcome.get())/>
+                <StaleNote stale=stale />
+                <div
+                    class="ratings-results"
+                    class:stale=move || stale.with(Option::is_some)
+                    data-testid="ratings-results"
+                >
+                    <RatingsResults outcome=Signal::derive(move || outcome.get()) />
                 </div>
             </Show>
         </section>
@@ -141,7 +162,11 @@ fn StaleNote(
                     "Stale — cancelled: below is the last finished result; it does not reflect the settings above.",
                 ),
             };
-            view! { <p class="stale-note" role="status" data-testid="ratings-stale" data-stale=kind>{text}</p> }
+            view! {
+                <p class="stale-note" role="status" data-testid="ratings-stale" data-stale=kind>
+                    {text}
+                </p>
+            }
         })
     }
 }
@@ -167,45 +192,79 @@ fn RatingsResults(
         outcome.get().and_then(|o| o.result.elo_history.as_ref().and_then(specs::elo_trajectory))
     });
     view! {
-        <tables::Notes outcome=outcome/>
-        <published::PublishedNote outcome=outcome/>
+        <tables::Notes outcome=outcome />
+        <published::PublishedNote outcome=outcome />
         <div class="panel">
             <h2>"Leaderboard"</h2>
-            <tables::Leaderboard outcome=outcome/>
+            <tables::Leaderboard outcome=outcome />
         </div>
         <Show when=move || outcome.with(|o| o.as_ref().is_some_and(|o| o.result.style.is_some()))>
-            <div class="panel"><h2>"Style control"</h2><tables::StyleTable outcome=outcome/></div>
+            <div class="panel">
+                <h2>"Style control"</h2>
+                <tables::StyleTable outcome=outcome />
+            </div>
         </Show>
         <Show when=move || slope.with(Option::is_some)>
             <div class="panel">
                 <h2>"Rank shift"</h2>
-                <tables::DeltaRank outcome=outcome/>
-                <ChartCanvas spec=slope testid="chart-slope" label="Rank under each filter set, joined per model"/>
+                <tables::DeltaRank outcome=outcome />
+                <ChartCanvas
+                    spec=slope
+                    testid="chart-slope"
+                    label="Rank under each filter set, joined per model"
+                />
             </div>
         </Show>
         <Show when=move || outcome.with(|o| o.as_ref().is_some_and(|o| o.languages.is_some()))>
-            <div class="panel"><h2>"Rank per language"</h2><tables::LanguageRanks outcome=outcome/></div>
+            <div class="panel">
+                <h2>"Rank per language"</h2>
+                <tables::LanguageRanks outcome=outcome />
+            </div>
         </Show>
         <Show when=move || elo.with(Option::is_some)>
             <div class="panel">
                 <h2>"Online Elo over the battles"</h2>
-                <ChartCanvas spec=elo testid="chart-elo" label="Online Elo rating of the leading models as battles are processed"/>
+                <ChartCanvas
+                    spec=elo
+                    testid="chart-elo"
+                    label="Online Elo rating of the leading models as battles are processed"
+                />
             </div>
         </Show>
         <Show when=move || monthly.with(Option::is_some)>
             <div class="panel">
                 <h2>"Ratings over time"</h2>
-                <ChartCanvas spec=monthly testid="chart-monthly" label="Cumulative Bradley–Terry rating at the end of each month"/>
+                <ChartCanvas
+                    spec=monthly
+                    testid="chart-monthly"
+                    label="Cumulative Bradley–Terry rating at the end of each month"
+                />
             </div>
         </Show>
         <div class="panel">
             <h2>"Ratings with 95% intervals"</h2>
-            <ChartCanvas spec=forest testid="chart-forest" label="Forest plot of ratings with confidence intervals"/>
+            <ChartCanvas
+                spec=forest
+                testid="chart-forest"
+                label="Forest plot of ratings with confidence intervals"
+            />
         </div>
         <div class="panel grid2">
-            <ChartCanvas spec=wins testid="chart-win-fraction" label="Observed win fraction of row model over column model, ties excluded"/>
-            <ChartCanvas spec=predicted testid="chart-predicted" label="Predicted win rate of row model over column model"/>
-            <ChartCanvas spec=counts testid="chart-battle-counts" label="Battles between each pair of models"/>
+            <ChartCanvas
+                spec=wins
+                testid="chart-win-fraction"
+                label="Observed win fraction of row model over column model, ties excluded"
+            />
+            <ChartCanvas
+                spec=predicted
+                testid="chart-predicted"
+                label="Predicted win rate of row model over column model"
+            />
+            <ChartCanvas
+                spec=counts
+                testid="chart-battle-counts"
+                label="Battles between each pair of models"
+            />
         </div>
     }
 }

@@ -30,10 +30,18 @@ pub fn cells(map: &Option<HashMap<String, (f64, f64)>>, model: &str) -> impl Int
             None => "num delta",
         };
         view! {
-            <td class="num published" data-testid="published-value" data-value=hit.map_or(String::new(), |h| full(h.0))>
+            <td
+                class="num published"
+                data-testid="published-value"
+                data-value=hit.map_or(String::new(), |h| full(h.0))
+            >
                 {hit.map_or("—".to_string(), |h| format!("{:.1}", h.0))}
             </td>
-            <td class=class data-testid="published-delta" data-value=hit.map_or(String::new(), |h| full(h.1))>
+            <td
+                class=class
+                data-testid="published-delta"
+                data-value=hit.map_or(String::new(), |h| full(h.1))
+            >
                 {hit.map_or("—".to_string(), |h| format!("{:+.1}", h.1))}
             </td>
         }
@@ -65,9 +73,15 @@ pub fn PublishedNote(
                     <p class="published-offer" data-testid="ratings-published-offer">
                         {format!(
                             "The 2023–24 L2 method reproduces the published values (largest |Δ| {theirs:.2} points); these settings do not (largest |Δ| {:.1}). ",
-                            p.max_abs_delta
+                            p.max_abs_delta,
                         )}
-                        <button type="button" data-testid="ratings-published-switch" on:click=switch>"Switch to the L2 method"</button>
+                        <button
+                            type="button"
+                            data-testid="ratings-published-switch"
+                            on:click=switch
+                        >
+                            "Switch to the L2 method"
+                        </button>
                     </p>
                 }
             });

@@ -64,7 +64,12 @@ pub fn Notes(
                 .map(|w| view! { <li class="warning">{w.clone()}</li> })
                 .collect_view();
             let notes = notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view();
-            view! { <ul class="notes" data-testid="ratings-notes">{notes}{warnings}</ul> }
+            view! {
+                <ul class="notes" data-testid="ratings-notes">
+                    {notes}
+                    {warnings}
+                </ul>
+            }
         })
     }
 }
@@ -118,7 +123,11 @@ fn rank_change_cell(delta: Option<i64>) -> impl IntoView {
         Some(d) if d < 0 => "num delta down",
         _ => "num delta",
     };
-    view! { <td class=class data-value=delta.map_or(String::new(), |d| d.to_string())>{format::rank_change(delta)}</td> }
+    view! {
+        <td class=class data-value=delta.map_or(String::new(), |d| d.to_string())>
+            {format::rank_change(delta)}
+        </td>
+    }
 }
 
 /// The Δ cell of a leaderboard column that is on (`map` present).
@@ -192,15 +201,39 @@ pub fn Leaderboard(
                 view! {
                     <tr data-testid="leaderboard-row">
                         <td class="num">{m.rank_ub}</td>
-                        <td class="model" data-value=m.model.clone()>{m.model.clone()}{multi.then(|| view! { <span class="badge">{format!("group {}", m.component + 1)}</span> })}</td>
-                        <td class="num" data-value=full(m.rating)>{format!("{:.1}", m.rating)}</td>
-                        <td class="num" data-value=full_opt(minus.map(|x| -x))>{fmt_opt(minus.map(|x| -x), 1)}</td>
-                        <td class="num" data-value=full_opt(plus)>{plus.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("+{x:.1}"))}</td>
-                        <td class="num" data-value=m.battles.to_string()>{format::count(m.battles)}</td>
+                        <td class="model" data-value=m.model.clone()>
+                            {m.model.clone()}
+                            {multi
+                                .then(|| {
+                                    view! {
+                                        <span class="badge">
+                                            {format!("group {}", m.component + 1)}
+                                        </span>
+                                    }
+                                })}
+                        </td>
+                        <td class="num" data-value=full(m.rating)>
+                            {format!("{:.1}", m.rating)}
+                        </td>
+                        <td class="num" data-value=full_opt(minus.map(|x| -x))>
+                            {fmt_opt(minus.map(|x| -x), 1)}
+                        </td>
+                        <td class="num" data-value=full_opt(plus)>
+                            {plus
+                                .filter(|x| x.is_finite())
+                                .map_or(String::new(), |x| format!("+{x:.1}"))}
+                        </td>
+                        <td class="num" data-value=m.battles.to_string()>
+                            {format::count(m.battles)}
+                        </td>
                         {delta_cell(&deltas.subset, &m.model)}
                         {delta_cell(&deltas.style, &m.model)}
-                        <td class="num" hidden data-value=full_opt(m.lower)>{fmt_opt(m.lower, 1)}</td>
-                        <td class="num" hidden data-value=full_opt(m.upper)>{fmt_opt(m.upper, 1)}</td>
+                        <td class="num" hidden data-value=full_opt(m.lower)>
+                            {fmt_opt(m.lower, 1)}
+                        </td>
+                        <td class="num" hidden data-value=full_opt(m.upper)>
+                            {fmt_opt(m.upper, 1)}
+                        </td>
                         {super::published::cells(&published, &m.model)}
                     </tr>
                 }
@@ -209,23 +242,63 @@ pub fn Leaderboard(
     };
     view! {
         <ExportTable testid="leaderboard">
-        // Exports carry the interval as the CLI prints it (`lower,upper`, next to the rating) and
-        // the offsets shown on screen as extra columns with ASCII names.
-        <table class="data" data-testid="leaderboard" data-export-first="Rank (UB)|Model|Rating|lower|upper">
-            <thead><tr>
-                {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
-                {header(SortKey::Model, "Model", "sort-model")}
-                {header(SortKey::Rating, "Rating", "sort-rating")}
-                <th data-export-name="lower_offset">"−CI"</th><th data-export-name="upper_offset">"+CI"</th>
-                {header(SortKey::Battles, "Battles", "sort-battles")}
-                {move || has_subset.get().then(|| header(SortKey::DeltaSubset, "Δ subset", "sort-delta-subset"))}
-                {move || has_style.get().then(|| header(SortKey::DeltaStyle, "Δ style", "sort-delta-style"))}
-                <th hidden>"lower"</th><th hidden>"upper"</th>
-                {move || has_published.get().then(|| view! { <th class="num" title="The loaded leaderboard's rating">"Published"</th> })}
-                {move || has_published.get().then(|| header(SortKey::DeltaPublished, "Δ published", "sort-delta-published"))}
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+            // Exports carry the interval as the CLI prints it (`lower,upper`, next to the rating) and
+            // the offsets shown on screen as extra columns with ASCII names.
+            <table
+                class="data"
+                data-testid="leaderboard"
+                data-export-first="Rank (UB)|Model|Rating|lower|upper"
+            >
+                <thead>
+                    <tr>
+                        {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
+                        {header(SortKey::Model, "Model", "sort-model")}
+                        {header(SortKey::Rating, "Rating", "sort-rating")}
+                        <th data-export-name="lower_offset">"−CI"</th>
+                        <th data-export-name="upper_offset">"+CI"</th>
+                        {header(SortKey::Battles, "Battles", "sort-battles")}
+                        {move || {
+                            has_subset
+                                .get()
+                                .then(|| header(
+                                    SortKey::DeltaSubset,
+                                    "Δ subset",
+                                    "sort-delta-subset",
+                                ))
+                        }}
+                        {move || {
+                            has_style
+                                .get()
+                                .then(|| header(
+                                    SortKey::DeltaStyle,
+                                    "Δ style",
+                                    "sort-delta-style",
+                                ))
+                        }} <th hidden>"lower"</th><th hidden>"upper"</th>
+                        {move || {
+                            has_published
+                                .get()
+                                .then(|| {
+                                    view! {
+                                        <th class="num" title="The loaded leaderboard's rating">
+                                            "Published"
+                                        </th>
+                                    }
+                                })
+                        }}
+                        {move || {
+                            has_published
+                                .get()
+                                .then(|| header(
+                                    SortKey::DeltaPublished,
+                                    "Δ published",
+                                    "sort-delta-published",
+                                ))
+                        }}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
         </ExportTable>
     }
 }
@@ -241,16 +314,72 @@ pub fn StyleTable(
             let coefs = style
                 .coefficients
                 .iter()
-                .map(|c| view! { <tr><td>{c.feature.clone()}</td><td class="num" data-value=full(c.coefficient)>{format!("{:.4}", c.coefficient)}</td><td class="num" data-value=full_opt(c.lower)>{fmt_opt(c.lower, 4)}</td><td class="num" data-value=full_opt(c.upper)>{fmt_opt(c.upper, 4)}</td></tr> })
+                .map(|c| {
+                    view! {
+                        <tr>
+                            <td>{c.feature.clone()}</td>
+                            <td class="num" data-value=full(c.coefficient)>
+                                {format!("{:.4}", c.coefficient)}
+                            </td>
+                            <td class="num" data-value=full_opt(c.lower)>
+                                {fmt_opt(c.lower, 4)}
+                            </td>
+                            <td class="num" data-value=full_opt(c.upper)>
+                                {fmt_opt(c.upper, 4)}
+                            </td>
+                        </tr>
+                    }
+                })
                 .collect_view();
             let changes = style
                 .rank_changes
                 .iter()
-                .map(|c| view! { <tr><td>{c.model.clone()}</td><td class="num">{c.raw_rank}</td><td class="num">{c.style_rank}</td>{rank_change_cell(Some(c.rank_change))}<td class="num" data-value=full(c.raw_rating)>{format!("{:.1}", c.raw_rating)}</td><td class="num" data-value=full(c.style_rating)>{format!("{:.1}", c.style_rating)}</td></tr> })
+                .map(|c| {
+                    view! {
+                        <tr>
+                            <td>{c.model.clone()}</td>
+                            <td class="num">{c.raw_rank}</td>
+                            <td class="num">{c.style_rank}</td>
+                            {rank_change_cell(Some(c.rank_change))}
+                            <td class="num" data-value=full(c.raw_rating)>
+                                {format!("{:.1}", c.raw_rating)}
+                            </td>
+                            <td class="num" data-value=full(c.style_rating)>
+                                {format!("{:.1}", c.style_rating)}
+                            </td>
+                        </tr>
+                    }
+                })
                 .collect_view();
             view! {
-                <ExportTable testid="style-coefficients"><table class="data" data-testid="style-coefficients"><thead><tr><th>"Feature"</th><th>"Coefficient"</th><th>"Lower"</th><th>"Upper"</th></tr></thead><tbody>{coefs}</tbody></table></ExportTable>
-                <ExportTable testid="style-rank-changes"><table class="data" data-testid="style-rank-changes"><thead><tr><th>"Model"</th><th>"Raw rank"</th><th>"Style-controlled rank"</th><th>"Δ"</th><th>"Raw rating"</th><th>"Controlled rating"</th></tr></thead><tbody>{changes}</tbody></table></ExportTable>
+                <ExportTable testid="style-coefficients">
+                    <table class="data" data-testid="style-coefficients">
+                        <thead>
+                            <tr>
+                                <th>"Feature"</th>
+                                <th>"Coefficient"</th>
+                                <th>"Lower"</th>
+                                <th>"Upper"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{coefs}</tbody>
+                    </table>
+                </ExportTable>
+                <ExportTable testid="style-rank-changes">
+                    <table class="data" data-testid="style-rank-changes">
+                        <thead>
+                            <tr>
+                                <th>"Model"</th>
+                                <th>"Raw rank"</th>
+                                <th>"Style-controlled rank"</th>
+                                <th>"Δ"</th>
+                                <th>"Raw rating"</th>
+                                <th>"Controlled rating"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{changes}</tbody>
+                    </table>
+                </ExportTable>
             }
         })
     }
@@ -269,10 +398,31 @@ pub fn DeltaRank(
                 .iter()
                 .map(|r| {
                     let opt = |v: Option<u32>| v.map_or("—".to_string(), |x| x.to_string());
-                    view! { <tr data-testid="delta-row"><td>{r.model.clone()}</td><td class="num">{opt(r.rank_a)}</td><td class="num">{opt(r.rank_b)}</td>{rank_change_cell(r.delta_rank)}</tr> }
+                    view! {
+                        <tr data-testid="delta-row">
+                            <td>{r.model.clone()}</td>
+                            <td class="num">{opt(r.rank_a)}</td>
+                            <td class="num">{opt(r.rank_b)}</td>
+                            {rank_change_cell(r.delta_rank)}
+                        </tr>
+                    }
                 })
                 .collect_view();
-            view! { <ExportTable testid="delta-rank"><table class="data" data-testid="delta-rank"><thead><tr><th>"Model"</th><th>"Rank, all"</th><th>"Rank, subset"</th><th>"Δ"</th></tr></thead><tbody>{rows}</tbody></table></ExportTable> }
+            view! {
+                <ExportTable testid="delta-rank">
+                    <table class="data" data-testid="delta-rank">
+                        <thead>
+                            <tr>
+                                <th>"Model"</th>
+                                <th>"Rank, all"</th>
+                                <th>"Rank, subset"</th>
+                                <th>"Δ"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </ExportTable>
+            }
         })
     }
 }
@@ -289,7 +439,14 @@ pub fn LanguageRanks(
                 .languages
                 .iter()
                 .zip(&l.battles)
-                .map(|(lang, n)| view! { <th class="num" title=format!("{} {}", format::count(*n), plural(*n, "battle", "battles"))>{lang.clone()}</th> })
+                .map(|(lang, n)| view! {
+                    <th
+                        class="num"
+                        title=format!("{} {}", format::count(*n), plural(*n, "battle", "battles"))
+                    >
+                        {lang.clone()}
+                    </th>
+                })
                 .collect_view();
             let rows = l
                 .models
@@ -300,10 +457,27 @@ pub fn LanguageRanks(
                         .iter()
                         .map(|r| view! { <td class="num">{r.map_or("—".to_string(), |x| x.to_string())}</td> })
                         .collect_view();
-                    view! { <tr><td>{model.clone()}</td>{cells}</tr> }
+                    view! {
+                        <tr>
+                            <td>{model.clone()}</td>
+                            {cells}
+                        </tr>
+                    }
                 })
                 .collect_view();
-            view! { <ExportTable testid="language-ranks"><table class="data" data-testid="language-ranks"><thead><tr><th>"Model"</th>{head}</tr></thead><tbody>{rows}</tbody></table></ExportTable> }
+            view! {
+                <ExportTable testid="language-ranks">
+                    <table class="data" data-testid="language-ranks">
+                        <thead>
+                            <tr>
+                                <th>"Model"</th>
+                                {head}
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </ExportTable>
+            }
         })
     }
 }

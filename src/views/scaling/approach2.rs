@@ -102,14 +102,24 @@ fn exponents(a2: &Approach2, o: &ScalingOutcome) -> impl IntoView {
         view! {
             <tr data-testid=format!("approach2-exponent-{key}")>
                 <td>{what}</td>
-                <td class="num" data-testid="approach2">{fixed(two, 3)}</td>
-                <td class="num" data-testid="approach3">{fixed(three, 3)}</td>
+                <td class="num" data-testid="approach2">
+                    {fixed(two, 3)}
+                </td>
+                <td class="num" data-testid="approach3">
+                    {fixed(three, 3)}
+                </td>
             </tr>
         }
     };
     view! {
         <table class="data compact" data-testid="approach2-exponents">
-            <thead><tr><th>"exponent"</th><th>"Approach 2 (isoFLOP minima)"</th><th>"Approach 3 (fit above)"</th></tr></thead>
+            <thead>
+                <tr>
+                    <th>"exponent"</th>
+                    <th>"Approach 2 (isoFLOP minima)"</th>
+                    <th>"Approach 3 (fit above)"</th>
+                </tr>
+            </thead>
             <tbody>
                 {row("a", "a: N_opt ∝ C^a", a2.a.map(|p| p.exponent), law3.map(|l| l.a))}
                 {row("b", "b: D_opt ∝ C^b", a2.b.map(|p| p.exponent), law3.map(|l| l.b))}
@@ -131,8 +141,12 @@ pub fn Approach2Panel(
             return Some(view! {
                 <div class="panel" data-testid="approach2-panel">
                     <h2>"Approach 2: isoFLOP profiles"</h2>
-                    <p class="hint" data-testid="approach2-not-shown">{format!("Not shown. {why}")}</p>
-                    <p class="caption">"Approach 3 above uses every run wherever it sits, so it does not need a grid."</p>
+                    <p class="hint" data-testid="approach2-not-shown">
+                        {format!("Not shown. {why}")}
+                    </p>
+                    <p class="caption">
+                        "Approach 3 above uses every run wherever it sits, so it does not need a grid."
+                    </p>
                 </div>
             }.into_any());
         }
@@ -150,29 +164,53 @@ pub fn Approach2Panel(
                     <tr data-testid="approach2-row" class:muted=!g.within_range>
                         <td class="num">{si(g.compute)}</td>
                         <td class="num">{g.runs}</td>
-                        <td class="num" data-testid="n-opt">{big(g.n_opt)}</td>
+                        <td class="num" data-testid="n-opt">
+                            {big(g.n_opt)}
+                        </td>
                         <td class="num">{big(g.d_opt)}</td>
                         <td class="num">{fixed(tpp, 1)}</td>
                         <td class="num">{fixed(g.loss_at_opt, 4)}</td>
-                        <td>{g.note.clone().unwrap_or_else(|| "within the sizes run".to_owned())}</td>
+                        <td>
+                            {g.note.clone().unwrap_or_else(|| "within the sizes run".to_owned())}
+                        </td>
                     </tr>
                 }
             })
             .collect_view();
         let caveat = (usable < 2).then(|| {
-            view! { <p class="caption">"Fewer than two groups have a minimum within their sizes: no power law through the minima."</p> }
+            view! {
+                <p class="caption">
+                    "Fewer than two groups have a minimum within their sizes: no power law through the minima."
+                </p>
+            }
         });
         Some(view! {
             <div class="panel" data-testid="approach2-panel">
                 <h2>"Approach 2: isoFLOP profiles"</h2>
-                <p class="caption">"Runs whose 6ND lies within 2% form an isoFLOP group; each group with three or more sizes gets a parabola of loss in log10 N. Its minimum is the compute-optimal size at that budget, and a line through the minima (log–log) gives a and b (Hoffmann et al. 2022, §3.2). Greyed rows are extrapolated and left out of the line."</p>
+                <p class="caption">
+                    "Runs whose 6ND lies within 2% form an isoFLOP group; each group with three or more sizes gets a parabola of loss in log10 N. Its minimum is the compute-optimal size at that budget, and a line through the minima (log–log) gives a and b (Hoffmann et al. 2022, §3.2). Greyed rows are extrapolated and left out of the line."
+                </p>
                 {exponents(&a2, &o)}
                 {caveat}
                 <table class="data compact" data-testid="approach2-groups">
-                    <thead><tr><th>"compute C"</th><th>"runs"</th><th>"N_opt"</th><th>"D_opt"</th><th>"tokens/param"</th><th>"loss at N_opt"</th><th>"note"</th></tr></thead>
+                    <thead>
+                        <tr>
+                            <th>"compute C"</th>
+                            <th>"runs"</th>
+                            <th>"N_opt"</th>
+                            <th>"D_opt"</th>
+                            <th>"tokens/param"</th>
+                            <th>"loss at N_opt"</th>
+                            <th>"note"</th>
+                        </tr>
+                    </thead>
                     <tbody>{rows}</tbody>
                 </table>
-                <ChartCanvas spec=chart testid="chart-scaling-isoflop" label="Loss against parameters for each isoFLOP group, with parabolas and their minima"/>
+                <ChartCanvas
+                    spec=chart
+                    testid="chart-scaling-isoflop"
+                    label="Loss against parameters for each isoFLOP group, with parabolas and their minima"
+                />
             </div>
         }.into_any())
     }

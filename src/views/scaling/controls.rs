@@ -84,13 +84,17 @@ pub fn InputControls(
                 .into_iter()
                 .map(|c| {
                     let selected = current.as_deref() == Some(c.as_str());
-                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                    view! {
+                        <option value=c.clone() selected=selected>
+                            {c.clone()}
+                        </option>
+                    }
                 })
                 .collect_view()
         };
         view! {
-            <label>{label}
-                <select data-testid=format!("scaling-col-{role}") on:change=on_change>
+            <label>
+                {label} <select data-testid=format!("scaling-col-{role}") on:change=on_change>
                     <option value="" selected=move || explicit().is_none()>
                         {move || match in_use() {
                             Some(c) if explicit().is_none() => format!("auto: {c}"),
@@ -109,15 +113,25 @@ pub fn InputControls(
             .get()
             .into_iter()
             .map(|(id, name)| {
-                view! { <option value=id.to_string() selected=current == Some(id)>{name}</option> }
+                view! {
+                    <option value=id.to_string() selected=current == Some(id)>
+                        {name}
+                    </option>
+                }
             })
             .collect_view()
     };
     view! {
         <Show when=move || !tables.with(Vec::is_empty)>
-            <form class="controls scaling-columns" data-testid="scaling-inputs" on:submit=|ev| ev.prevent_default()>
-                <label>"Table"
-                    <select data-testid="scaling-table" on:change=on_table>{table_options}</select>
+            <form
+                class="controls scaling-columns"
+                data-testid="scaling-inputs"
+                on:submit=|ev| ev.prevent_default()
+            >
+                <label>
+                    "Table" <select data-testid="scaling-table" on:change=on_table>
+                        {table_options}
+                    </select>
                 </label>
                 {ROLES.into_iter().map(|(role, label)| role_select(role, label)).collect_view()}
             </form>
@@ -142,44 +156,103 @@ pub fn FitControls() -> impl IntoView {
         fit.update(|f| f.starts = if full { StartMode::FullGrid } else { StartMode::Varpro });
     };
     view! {
-        <form class="controls" data-testid="scaling-fit-controls" on:submit=|ev| ev.prevent_default()>
-            <label>"Loss on log residuals"
-                <select data-testid="scaling-loss" on:change=on_loss>
-                    <option value="huber" prop:selected=move || vs.loss.get() == LossChoice::Huber>"Huber"</option>
-                    <option value="l2" prop:selected=move || vs.loss.get() == LossChoice::L2>"L2 (least squares)"</option>
-                    <option value="l1" prop:selected=move || vs.loss.get() == LossChoice::L1>"L1"</option>
+        <form
+            class="controls"
+            data-testid="scaling-fit-controls"
+            on:submit=|ev| ev.prevent_default()
+        >
+            <label>
+                "Loss on log residuals" <select data-testid="scaling-loss" on:change=on_loss>
+                    <option value="huber" prop:selected=move || vs.loss.get() == LossChoice::Huber>
+                        "Huber"
+                    </option>
+                    <option value="l2" prop:selected=move || vs.loss.get() == LossChoice::L2>
+                        "L2 (least squares)"
+                    </option>
+                    <option value="l1" prop:selected=move || vs.loss.get() == LossChoice::L1>
+                        "L1"
+                    </option>
                 </select>
             </label>
-            <label>"Huber δ"
-                <input type="number" min="0" step="any" data-testid="scaling-delta"
+            <label>
+                "Huber δ"
+                <input
+                    type="number"
+                    min="0"
+                    step="any"
+                    data-testid="scaling-delta"
                     prop:disabled=move || vs.loss.get() != LossChoice::Huber
                     prop:value=move || vs.delta.get().to_string()
                     on:change=move |ev| {
                         if let Ok(d) = event_target_value(&ev).parse::<f64>() {
-                            if d > 0.0 && d.is_finite() { vs.delta.set(d); }
+                            if d > 0.0 && d.is_finite() {
+                                vs.delta.set(d);
+                            }
                         }
-                    }/>
+                    }
+                />
             </label>
-            <label>"Drop top K"
-                <input type="number" min="0" max="1000" step="1" data-testid="scaling-drop-top"
+            <label>
+                "Drop top K"
+                <input
+                    type="number"
+                    min="0"
+                    max="1000"
+                    step="1"
+                    data-testid="scaling-drop-top"
                     prop:value=move || fit.with(|f| f.drop_top.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { fit.update(|f| f.drop_top = n.min(1000)); } }/>
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                            fit.update(|f| f.drop_top = n.min(1000));
+                        }
+                    }
+                />
             </label>
-            <label>"Starts"
-                <select data-testid="scaling-starts" on:change=on_starts>
-                    <option value="varpro" prop:selected=move || fit.with(|f| f.starts == StartMode::Varpro)>"variable projection grid"</option>
-                    <option value="full-grid" prop:selected=move || fit.with(|f| f.starts == StartMode::FullGrid)>"full 4,500-start grid (Hoffmann)"</option>
+            <label>
+                "Starts" <select data-testid="scaling-starts" on:change=on_starts>
+                    <option
+                        value="varpro"
+                        prop:selected=move || fit.with(|f| f.starts == StartMode::Varpro)
+                    >
+                        "variable projection grid"
+                    </option>
+                    <option
+                        value="full-grid"
+                        prop:selected=move || fit.with(|f| f.starts == StartMode::FullGrid)
+                    >
+                        "full 4,500-start grid (Hoffmann)"
+                    </option>
                 </select>
             </label>
-            <label>"Bootstrap rounds"
-                <input type="number" min="0" max="10000" step="100" data-testid="scaling-rounds"
+            <label>
+                "Bootstrap rounds"
+                <input
+                    type="number"
+                    min="0"
+                    max="10000"
+                    step="100"
+                    data-testid="scaling-rounds"
                     prop:value=move || fit.with(|f| f.bootstrap.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<usize>() { fit.update(|f| f.bootstrap = n.min(10_000)); } }/>
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                            fit.update(|f| f.bootstrap = n.min(10_000));
+                        }
+                    }
+                />
             </label>
-            <label>"Seed"
-                <input type="number" min="0" data-testid="scaling-seed"
+            <label>
+                "Seed"
+                <input
+                    type="number"
+                    min="0"
+                    data-testid="scaling-seed"
                     prop:value=move || fit.with(|f| f.seed.to_string())
-                    on:change=move |ev| { if let Ok(n) = event_target_value(&ev).parse::<u64>() { fit.update(|f| f.seed = n); } }/>
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
+                            fit.update(|f| f.seed = n);
+                        }
+                    }
+                />
             </label>
         </form>
     }
@@ -199,26 +272,35 @@ pub fn LawSelect(
     let options = move || {
         let cur = current();
         outcome.with(|o| {
-            o.as_ref()
-                .map(|o| {
-                    o.models
-                        .fits
-                        .iter()
-                        .map(|f| {
-                            let selected = cur.as_deref() == Some(f.id.as_str());
-                            view! { <option value=f.id.clone() selected=selected>{f.label.clone()}</option> }
-                        })
-                        .collect_view()
-                })
+            o.as_ref().map(|o| {
+                o.models
+                    .fits
+                    .iter()
+                    .map(|f| {
+                        let selected = cur.as_deref() == Some(f.id.as_str());
+                        view! {
+                            <option value=f.id.clone() selected=selected>
+                                {f.label.clone()}
+                            </option>
+                        }
+                    })
+                    .collect_view()
+            })
         })
     };
     view! {
         <form class="controls" on:submit=|ev| ev.prevent_default()>
-            <label>"Law (contours and inference optimum)"
-                <select data-testid="scaling-law" on:change=move |ev| {
-                    vs.inference_law.set(select_value(&ev));
-                    vs.target_loss.set(None);
-                }>{options}</select>
+            <label>
+                "Law (contours and inference optimum)"
+                <select
+                    data-testid="scaling-law"
+                    on:change=move |ev| {
+                        vs.inference_law.set(select_value(&ev));
+                        vs.target_loss.set(None);
+                    }
+                >
+                    {options}
+                </select>
             </label>
         </form>
     }
@@ -240,23 +322,43 @@ pub fn InferenceControls(
         })
     };
     view! {
-        <form class="controls" data-testid="scaling-inference-controls" on:submit=|ev| ev.prevent_default()>
-            <label>"Target loss"
-                <input type="number" step="0.01" min="0" data-testid="scaling-target-loss"
+        <form
+            class="controls"
+            data-testid="scaling-inference-controls"
+            on:submit=|ev| ev.prevent_default()
+        >
+            <label>
+                "Target loss"
+                <input
+                    type="number"
+                    step="0.01"
+                    min="0"
+                    data-testid="scaling-target-loss"
                     prop:value=target_shown
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
-                        vs.target_loss.set(v.parse::<f64>().ok().filter(|t| t.is_finite() && *t > 0.0));
-                    }/>
+                        vs.target_loss
+                            .set(v.parse::<f64>().ok().filter(|t| t.is_finite() && *t > 0.0));
+                    }
+                />
             </label>
-            <label>"Expected inference tokens"
-                <input type="text" inputmode="decimal" data-testid="scaling-inference-tokens"
+            <label>
+                "Expected inference tokens"
+                <input
+                    type="text"
+                    inputmode="decimal"
+                    data-testid="scaling-inference-tokens"
                     prop:value=move || format!("{:e}", vs.inference_tokens.get())
                     on:change=move |ev| {
-                        if let Some(t) = parse_tokens(&event_target_value(&ev)) { vs.inference_tokens.set(t); }
-                    }/>
+                        if let Some(t) = parse_tokens(&event_target_value(&ev)) {
+                            vs.inference_tokens.set(t);
+                        }
+                    }
+                />
             </label>
-            <span class="hint">"e.g. 2e12, 500B, 10T; the target defaults to a compute-optimal 7B model's loss"</span>
+            <span class="hint">
+                "e.g. 2e12, 500B, 10T; the target defaults to a compute-optimal 7B model's loss"
+            </span>
         </form>
     }
 }

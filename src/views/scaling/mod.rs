@@ -155,17 +155,34 @@ pub fn ScalingView() -> impl IntoView {
     let rounds = move || vs.fit.with(|f| f.bootstrap);
     view! {
         <section class="view scaling-view" data-testid="scaling-view">
-            <controls::InputControls tables=tables chosen=chosen outcome=shown/>
-            <crate::export::ReportButton view=crate::views::View::Scaling settings=tables::report_settings()/>
+            <controls::InputControls tables=tables chosen=chosen outcome=shown />
+            <crate::export::ReportButton
+                view=crate::views::View::Scaling
+                settings=tables::report_settings()
+            />
             {move || match analysis.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
-                AnalysisState::Running => view! { <p class="busy" data-testid="scaling-busy">{format!("Fitting in the worker ({} bootstrap rounds)…", rounds())}</p> }.into_any(),
-                AnalysisState::Failed(e) => view! { <p class="error" role="alert" data-testid="scaling-error">{e}</p> }.into_any(),
+                AnalysisState::Running => {
+                    view! {
+                        <p class="busy" data-testid="scaling-busy">
+                            {format!("Fitting in the worker ({} bootstrap rounds)…", rounds())}
+                        </p>
+                    }
+                        .into_any()
+                }
+                AnalysisState::Failed(e) => {
+                    view! {
+                        <p class="error" role="alert" data-testid="scaling-error">
+                            {e}
+                        </p>
+                    }
+                        .into_any()
+                }
                 AnalysisState::Done(_) => ().into_any(),
             }}
-            <AnalysisProgressBar run=run testid="scaling"/>
+            <AnalysisProgressBar run=run testid="scaling" />
             <Show when=move || shown.with(Option::is_some)>
-                <ScalingResults outcome=Signal::derive(move || shown.get())/>
+                <ScalingResults outcome=Signal::derive(move || shown.get()) />
             </Show>
         </section>
     }
@@ -187,57 +204,99 @@ fn ScalingResults(
     let inference = Signal::derive(move || outcome.get().and_then(|o| specs::inference(&o)));
     let residuals = Signal::derive(move || outcome.get().and_then(|o| trust::residuals_chart(&o)));
     view! {
-        <tables::InputNotes outcome=outcome/>
+        <tables::InputNotes outcome=outcome />
         <Show when=has_loss>
             <div class="panel">
-                <h2>"Chinchilla fit: L(N, D) = E + A/N" <sup>"α"</sup> " + B/D" <sup>"β"</sup></h2>
-                <controls::FitControls/>
-                <tables::FitTable outcome=outcome/>
-                <trust::OutlierCallout outcome=outcome/>
+                <h2>
+                    "Chinchilla fit: L(N, D) = E + A/N" <sup>"α"</sup> " + B/D" <sup>"β"</sup>
+                </h2>
+                <controls::FitControls />
+                <tables::FitTable outcome=outcome />
+                <trust::OutlierCallout outcome=outcome />
             </div>
         </Show>
         <Show when=has_fit>
             <div class="panel">
                 <h2>"Loss vs compute"</h2>
-                <p class="caption">"Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band, next to the frontiers of Hoffmann et al.'s and Epoch AI's published laws."</p>
-                <ChartCanvas spec=loss_chart testid="chart-scaling-loss" label="Loss against training compute on log axes, with iso-N curves and the fitted frontier"/>
+                <p class="caption">
+                    "Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band, next to the frontiers of Hoffmann et al.'s and Epoch AI's published laws."
+                </p>
+                <ChartCanvas
+                    spec=loss_chart
+                    testid="chart-scaling-loss"
+                    label="Loss against training compute on log axes, with iso-N curves and the fitted frontier"
+                />
             </div>
             <div class="panel">
                 <h2>"Residuals"</h2>
-                <p class="caption">"Each run's loss above (+) or below (−) the fitted law, in percent. A good fit scatters evenly around 0 at every compute; the lines are the running medians under the published laws on the same runs."</p>
-                <ChartCanvas spec=residuals testid="chart-scaling-residuals" label="Log residual of each run against training compute, with flagged outliers and the running median residual under Hoffmann et al.'s and Epoch AI's published laws"/>
+                <p class="caption">
+                    "Each run's loss above (+) or below (−) the fitted law, in percent. A good fit scatters evenly around 0 at every compute; the lines are the running medians under the published laws on the same runs."
+                </p>
+                <ChartCanvas
+                    spec=residuals
+                    testid="chart-scaling-residuals"
+                    label="Log residual of each run against training compute, with flagged outliers and the running median residual under Hoffmann et al.'s and Epoch AI's published laws"
+                />
             </div>
             <div class="panel">
                 <h2>"Tokens per parameter at the optimum"</h2>
-                <ChartCanvas spec=tpp testid="chart-scaling-tpp" label="Compute-optimal tokens per parameter against compute, with bootstrap band"/>
+                <ChartCanvas
+                    spec=tpp
+                    testid="chart-scaling-tpp"
+                    label="Compute-optimal tokens per parameter against compute, with bootstrap band"
+                />
             </div>
         </Show>
-        <approach2::Approach2Panel outcome=outcome/>
+        <approach2::Approach2Panel outcome=outcome />
         <div class="panel">
-            <h2>{move || if has_loss() { "Each run under each law" } else { "Released models under each law" }}</h2>
-            <p class="caption">"Compute-optimal tokens for each model's size, D_opt(N), and the over-training factor D / D_opt(N). The published fits disagree by 3× or more: the choice of law matters."</p>
-            <tables::ModelsTableView outcome=outcome/>
+            <h2>
+                {move || {
+                    if has_loss() {
+                        "Each run under each law"
+                    } else {
+                        "Released models under each law"
+                    }
+                }}
+            </h2>
+            <p class="caption">
+                "Compute-optimal tokens for each model's size, D_opt(N), and the over-training factor D / D_opt(N). The published fits disagree by 3× or more: the choice of law matters."
+            </p>
+            <tables::ModelsTableView outcome=outcome />
         </div>
         <div class="panel">
             <h2>"Iso-loss contours"</h2>
-            <controls::LawSelect outcome=outcome/>
-            <ChartCanvas spec=contours testid="chart-scaling-contours" label="Curves of equal predicted loss in parameters and tokens, with the compute-optimal line and the models"/>
+            <controls::LawSelect outcome=outcome />
+            <ChartCanvas
+                spec=contours
+                testid="chart-scaling-contours"
+                label="Curves of equal predicted loss in parameters and tokens, with the compute-optimal line and the models"
+            />
         </div>
         <div class="panel">
             <h2>"Inference-aware optimum (Sardana et al. 2023)"</h2>
-            <p class="caption">"To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."</p>
-            <controls::InferenceControls outcome=outcome/>
-            <tables::InferenceTable outcome=outcome/>
-            <ChartCanvas spec=inference testid="chart-scaling-inference" label="Best parameters and tokens against expected inference tokens"/>
+            <p class="caption">
+                "To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."
+            </p>
+            <controls::InferenceControls outcome=outcome />
+            <tables::InferenceTable outcome=outcome />
+            <ChartCanvas
+                spec=inference
+                testid="chart-scaling-inference"
+                label="Best parameters and tokens against expected inference tokens"
+            />
         </div>
         <Show when=has_trend>
             <div class="panel">
                 <h2>"Score vs compute"</h2>
-                <tables::TrendSummary outcome=outcome/>
-                <ChartCanvas spec=trend testid="chart-scaling-trend" label="Benchmark score against training compute with a robust sigmoid fit and labelled outliers"/>
-                <tables::OutlierTable outcome=outcome/>
+                <tables::TrendSummary outcome=outcome />
+                <ChartCanvas
+                    spec=trend
+                    testid="chart-scaling-trend"
+                    label="Benchmark score against training compute with a robust sigmoid fit and labelled outliers"
+                />
+                <tables::OutlierTable outcome=outcome />
             </div>
         </Show>
-        <tables::Sources outcome=outcome/>
+        <tables::Sources outcome=outcome />
     }
 }

@@ -50,7 +50,10 @@ pub fn InputNotes(
                 view! {
                     <li data-testid="scaling-off-compute">
                         <strong>"Off the compute axes"</strong>
-                        {format!(" (no parameter or token count, so no compute): {}", o.off_compute.join(", "))}
+                        {format!(
+                            " (no parameter or token count, so no compute): {}",
+                            o.off_compute.join(", "),
+                        )}
                     </li>
                 }
             });
@@ -60,14 +63,24 @@ pub fn InputNotes(
                 view! {
                     <li data-testid="scaling-lower-bounds">
                         <strong>"Lower bounds"</strong>
-                        {format!(": token counts given as “at least”, so their compute and over-training are at least what is shown: {}", list.join(", "))}
+                        {format!(
+                            ": token counts given as “at least”, so their compute and over-training are at least what is shown: {}",
+                            list.join(", "),
+                        )}
                     </li>
                 }
             });
             let warnings =
                 o.warnings.iter().map(|w| view! { <li class="warning">{w.clone()}</li> }).collect_view();
             let notes = notes.drain(..).map(|n| view! { <li>{n}</li> }).collect_view();
-            view! { <ul class="notes" data-testid="scaling-notes">{notes}{off}{bounds}{warnings}</ul> }
+            view! {
+                <ul class="notes" data-testid="scaling-notes">
+                    {notes}
+                    {off}
+                    {bounds}
+                    {warnings}
+                </ul>
+            }
         })
     }
 }
@@ -81,7 +94,14 @@ pub fn FitTable(
     move || {
         let o = outcome.get()?;
         if let Some(e) = &o.fit_error {
-            return Some(view! { <p class="error" role="alert" data-testid="scaling-fit-error">{e.clone()}</p> }.into_any());
+            return Some(
+                view! {
+                    <p class="error" role="alert" data-testid="scaling-fit-error">
+                        {e.clone()}
+                    </p>
+                }
+                .into_any(),
+            );
         }
         let f = o.fit?;
         let p = f.params;
@@ -122,15 +142,25 @@ pub fn FitTable(
                     .iter()
                     .map(|(rp, rl)| {
                         let r = value(key, rp, *rl);
-                        view! { <td class="num reference" data-value=full(r)>{sig(r, 4)}</td> }
+                        view! {
+                            <td class="num reference" data-value=full(r)>
+                                {sig(r, 4)}
+                            </td>
+                        }
                     })
                     .collect_view();
                 view! {
                     <tr data-testid=format!("scaling-param-{key}") class:shaky=wide>
                         <td>{label}</td>
-                        <td class="num" data-testid="value" data-value=full(v)>{sig(v, 4)}</td>
-                        <td class="num" data-value=lo_full>{lo}</td>
-                        <td class="num" data-value=hi_full>{hi}</td>
+                        <td class="num" data-testid="value" data-value=full(v)>
+                            {sig(v, 4)}
+                        </td>
+                        <td class="num" data-value=lo_full>
+                            {lo}
+                        </td>
+                        <td class="num" data-value=hi_full>
+                            {hi}
+                        </td>
                         {refs}
                     </tr>
                 }
@@ -171,23 +201,63 @@ pub fn FitTable(
             } else {
                 " (intervals not checked: no bootstrap)"
             };
-            view! { <p class="ok" data-testid="scaling-flags">{format!("No flags: exponents in range, every term present, no parameter at a bound, enough points, no high-loss outlier pulling the fit{intervals}.")}</p> }.into_any()
+            view! {
+                <p class="ok" data-testid="scaling-flags">
+                    {format!(
+                        "No flags: exponents in range, every term present, no parameter at a bound, enough points, no high-loss outlier pulling the fit{intervals}.",
+                    )}
+                </p>
+            }.into_any()
         } else {
             let items = f
                 .flags
                 .iter()
-                .map(|fl| view! { <li class="warning"><code>{fl.code.clone()}</code>" "{fl.message.clone()}</li> })
+                .map(|fl| {
+                    view! {
+                        <li class="warning">
+                            <code>{fl.code.clone()}</code>
+                            " "
+                            {fl.message.clone()}
+                        </li>
+                    }
+                })
                 .collect_view();
-            view! { <ul class="notes flags" data-testid="scaling-flags">{items}</ul> }.into_any()
+            view! {
+                <ul class="notes flags" data-testid="scaling-flags">
+                    {items}
+                </ul>
+            }
+            .into_any()
         };
         Some(view! {
             <ExportTable testid="scaling-params">
-            <table class="data params" data-testid="scaling-params">
-                <thead><tr><th>"parameter"</th><th class="num">"estimate"</th><th class="num">"95% CI low"</th><th class="num">"95% CI high"</th><th class="num" title="Hoffmann et al. 2022, eq. 10 (published, rounded)">"Hoffmann 2022"</th><th class="num" title="Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt">"Epoch AI 2024"</th></tr></thead>
-                <tbody>{body}</tbody>
-            </table>
+                <table class="data params" data-testid="scaling-params">
+                    <thead>
+                        <tr>
+                            <th>"parameter"</th>
+                            <th class="num">"estimate"</th>
+                            <th class="num">"95% CI low"</th>
+                            <th class="num">"95% CI high"</th>
+                            <th
+                                class="num"
+                                title="Hoffmann et al. 2022, eq. 10 (published, rounded)"
+                            >
+                                "Hoffmann 2022"
+                            </th>
+                            <th
+                                class="num"
+                                title="Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt"
+                            >
+                                "Epoch AI 2024"
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{body}</tbody>
+                </table>
             </ExportTable>
-            <p class="meta" data-testid="scaling-fit-meta">{meta}</p>
+            <p class="meta" data-testid="scaling-fit-meta">
+                {meta}
+            </p>
             {flags}
         }.into_any())
     }
@@ -217,15 +287,37 @@ pub fn ModelsTableView(
         let fits = t.fits.clone();
         let top = fits
             .iter()
-            .map(|f| view! { <th colspan="2" class="group">{f.label.clone()}</th> })
+            .map(|f| {
+                view! {
+                    <th colspan="2" class="group">
+                        {f.label.clone()}
+                    </th>
+                }
+            })
             .collect_view();
         let sub = fits
             .iter()
             .enumerate()
             .map(|(i, f)| {
                 view! {
-                    <SortHeader key=ModelSort::Optimal(i) sort=sort on_sort=on_sort class="num" testid=format!("scaling-sort-dopt-{}", f.id)>"D_opt"</SortHeader>
-                    <SortHeader key=ModelSort::Over(i) sort=sort on_sort=on_sort class="num" testid=format!("scaling-sort-over-{}", f.id)>"over-trained"</SortHeader>
+                    <SortHeader
+                        key=ModelSort::Optimal(i)
+                        sort=sort
+                        on_sort=on_sort
+                        class="num"
+                        testid=format!("scaling-sort-dopt-{}", f.id)
+                    >
+                        "D_opt"
+                    </SortHeader>
+                    <SortHeader
+                        key=ModelSort::Over(i)
+                        sort=sort
+                        on_sort=on_sort
+                        class="num"
+                        testid=format!("scaling-sort-over-{}", f.id)
+                    >
+                        "over-trained"
+                    </SortHeader>
                 }
             })
             .collect_view();
@@ -257,19 +349,48 @@ pub fn ModelsTableView(
                     .fits
                     .iter()
                     .map(|f| {
-                        let over = f.over_training.map_or("—".to_string(), |x| format!("{}{}×", sig(x, 3), plus));
-                        let title = f.over_training_ci.map(|c| format!("95% CI {}× – {}×", sig(c[0], 3), sig(c[1], 3)));
+                        let over = f
+                            .over_training
+                            .map_or("—".to_string(), |x| format!("{}{}×", sig(x, 3), plus));
+                        let title = f
+                            .over_training_ci
+                            .map(|c| format!("95% CI {}× – {}×", sig(c[0], 3), sig(c[1], 3)));
                         view! {
-                            <td class="num" data-value=full_opt(f.optimal_tokens)>{f.optimal_tokens.map_or("—".to_string(), si)}</td>
-                            <td class="num over" data-value=full_opt(f.over_training) class:hi=f.over_training.is_some_and(|x| x > 1.0) title=title data-testid=format!("over-{}", f.fit)>{over}</td>
+                            <td class="num" data-value=full_opt(f.optimal_tokens)>
+                                {f.optimal_tokens.map_or("—".to_string(), si)}
+                            </td>
+                            <td
+                                class="num over"
+                                data-value=full_opt(f.over_training)
+                                class:hi=f.over_training.is_some_and(|x| x > 1.0)
+                                title=title
+                                data-testid=format!("over-{}", f.fit)
+                            >
+                                {over}
+                            </td>
                         }
                     })
                     .collect_view();
                 view! {
                     <tr data-testid="scaling-model-row">
-                        <td class="model" data-value=m.name.clone()>{m.name.clone()}{m.tokens_lower_bound.then(|| view! { <span class="badge" title="token count is a lower bound">"≥"</span> })}</td>
-                        <td class="num" data-value=full_opt(m.params)>{m.params.map_or("—".to_string(), si)}</td>
-                        <td class="num" data-value=full_opt(m.tokens)>{m.tokens.map_or("—".to_string(), |t| format!("{}{plus}", si(t)))}</td>
+                        <td class="model" data-value=m.name.clone()>
+                            {m.name.clone()}
+                            {m
+                                .tokens_lower_bound
+                                .then(|| {
+                                    view! {
+                                        <span class="badge" title="token count is a lower bound">
+                                            "≥"
+                                        </span>
+                                    }
+                                })}
+                        </td>
+                        <td class="num" data-value=full_opt(m.params)>
+                            {m.params.map_or("—".to_string(), si)}
+                        </td>
+                        <td class="num" data-value=full_opt(m.tokens)>
+                            {m.tokens.map_or("—".to_string(), |t| format!("{}{plus}", si(t)))}
+                        </td>
                         {cells}
                     </tr>
                 }
@@ -277,18 +398,47 @@ pub fn ModelsTableView(
             .collect_view();
         Some(view! {
             <ExportTable testid="scaling-models">
-            <div class="table-scroll">
-                <table class="data models" data-testid="scaling-models">
-                    <thead>
-                        <tr><SortHeader key=ModelSort::Model sort=sort on_sort=on_sort rowspan=2 ascending=true testid="scaling-sort-model">"model"</SortHeader>
-                            <SortHeader key=ModelSort::Params sort=sort on_sort=on_sort rowspan=2 class="num" testid="scaling-sort-params">"N"</SortHeader>
-                            <SortHeader key=ModelSort::Tokens sort=sort on_sort=on_sort rowspan=2 class="num" testid="scaling-sort-tokens">"D"</SortHeader>
-                            {top}</tr>
-                        <tr>{sub}</tr>
-                    </thead>
-                    <tbody>{body}</tbody>
-                </table>
-            </div>
+                <div class="table-scroll">
+                    <table class="data models" data-testid="scaling-models">
+                        <thead>
+                            <tr>
+                                <SortHeader
+                                    key=ModelSort::Model
+                                    sort=sort
+                                    on_sort=on_sort
+                                    rowspan=2
+                                    ascending=true
+                                    testid="scaling-sort-model"
+                                >
+                                    "model"
+                                </SortHeader>
+                                <SortHeader
+                                    key=ModelSort::Params
+                                    sort=sort
+                                    on_sort=on_sort
+                                    rowspan=2
+                                    class="num"
+                                    testid="scaling-sort-params"
+                                >
+                                    "N"
+                                </SortHeader>
+                                <SortHeader
+                                    key=ModelSort::Tokens
+                                    sort=sort
+                                    on_sort=on_sort
+                                    rowspan=2
+                                    class="num"
+                                    testid="scaling-sort-tokens"
+                                >
+                                    "D"
+                                </SortHeader>
+                                {top}
+                            </tr>
+                            <tr>{sub}</tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
             </ExportTable>
         })
     }
@@ -306,8 +456,12 @@ pub fn InferenceTable(
             Ok(i) => i,
             Err(e) => {
                 return Some(
-                    view! { <p class="error" data-testid="scaling-inference-error">{e}</p> }
-                        .into_any(),
+                    view! {
+                        <p class="error" data-testid="scaling-inference-error">
+                            {e}
+                        </p>
+                    }
+                    .into_any(),
                 )
             }
         };
@@ -333,27 +487,67 @@ pub fn InferenceTable(
             .map(|p| {
                 let mine = p.inference_tokens == inf.chosen;
                 view! {
-                    <tr class:chosen=mine data-testid=if mine { "scaling-inference-chosen" } else { "scaling-inference-row" }>
-                        <td class="num" data-value=full(p.inference_tokens)>{if p.inference_tokens == 0.0 { "0 (training only)".to_string() } else { si(p.inference_tokens) }}</td>
-                        <td class="num" data-value=full(p.params)>{si(p.params)}</td>
-                        <td class="num" data-value=full(p.tokens)>{si(p.tokens)}</td>
-                        <td class="num" data-value=full(p.tokens / p.params)>{sig(p.tokens / p.params, 3)}</td>
-                        <td class="num" data-value=full(p.training_flops)>{format!("{:.3e}", p.training_flops)}</td>
-                        <td class="num" data-value=full(p.total_flops)>{format!("{:.3e}", p.total_flops)}</td>
-                        <td class="num" data-value=full(p.chinchilla_total_flops)>{format!("{:.3e}", p.chinchilla_total_flops)}</td>
+                    <tr
+                        class:chosen=mine
+                        data-testid=if mine {
+                            "scaling-inference-chosen"
+                        } else {
+                            "scaling-inference-row"
+                        }
+                    >
+                        <td class="num" data-value=full(p.inference_tokens)>
+                            {if p.inference_tokens == 0.0 {
+                                "0 (training only)".to_string()
+                            } else {
+                                si(p.inference_tokens)
+                            }}
+                        </td>
+                        <td class="num" data-value=full(p.params)>
+                            {si(p.params)}
+                        </td>
+                        <td class="num" data-value=full(p.tokens)>
+                            {si(p.tokens)}
+                        </td>
+                        <td class="num" data-value=full(p.tokens / p.params)>
+                            {sig(p.tokens / p.params, 3)}
+                        </td>
+                        <td class="num" data-value=full(p.training_flops)>
+                            {format!("{:.3e}", p.training_flops)}
+                        </td>
+                        <td class="num" data-value=full(p.total_flops)>
+                            {format!("{:.3e}", p.total_flops)}
+                        </td>
+                        <td class="num" data-value=full(p.chinchilla_total_flops)>
+                            {format!("{:.3e}", p.chinchilla_total_flops)}
+                        </td>
                     </tr>
                 }
             })
             .collect_view();
-        Some(view! {
-            <p class="meta" data-testid="scaling-inference-summary">{summary}</p>
-            <ExportTable testid="scaling-inference">
-            <table class="data" data-testid="scaling-inference">
-                <thead><tr><th class="num">"inference tokens"</th><th class="num">"best N"</th><th class="num">"best D"</th><th class="num">"D / N"</th><th class="num">"training FLOPs"</th><th class="num">"total FLOPs"</th><th class="num">"total, Chinchilla-optimal"</th></tr></thead>
-                <tbody>{body}</tbody>
-            </table>
-            </ExportTable>
-        }.into_any())
+        Some(
+            view! {
+                <p class="meta" data-testid="scaling-inference-summary">
+                    {summary}
+                </p>
+                <ExportTable testid="scaling-inference">
+                    <table class="data" data-testid="scaling-inference">
+                        <thead>
+                            <tr>
+                                <th class="num">"inference tokens"</th>
+                                <th class="num">"best N"</th>
+                                <th class="num">"best D"</th>
+                                <th class="num">"D / N"</th>
+                                <th class="num">"training FLOPs"</th>
+                                <th class="num">"total FLOPs"</th>
+                                <th class="num">"total, Chinchilla-optimal"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </ExportTable>
+            }
+            .into_any(),
+        )
     }
 }
 
@@ -367,14 +561,32 @@ pub fn TrendSummary(
         let o = outcome.get()?;
         Some(match o.trend? {
             Ok(t) => view! {
-                <p class="meta" data-testid="scaling-trend-summary">{format!(
-                    "“{}” = {} + ({} − {})·σ({:.3}·(log10 6ND − {:.3})), a Huber M-estimate; robust σ = {:.2}. {} of {} models have |z| > {}{}.",
-                    t.column, t.floor, t.ceiling, t.floor, t.k, t.x0, t.sigma,
-                    t.outliers.len(), t.points.len(), t.z_threshold,
-                    if t.off_compute.is_empty() { String::new() } else { format!("; not placed (no compute): {}", t.off_compute.join(", ")) },
-                )}</p>
+                <p class="meta" data-testid="scaling-trend-summary">
+                    {format!(
+                        "“{}” = {} + ({} − {})·σ({:.3}·(log10 6ND − {:.3})), a Huber M-estimate; robust σ = {:.2}. {} of {} models have |z| > {}{}.",
+                        t.column,
+                        t.floor,
+                        t.ceiling,
+                        t.floor,
+                        t.k,
+                        t.x0,
+                        t.sigma,
+                        t.outliers.len(),
+                        t.points.len(),
+                        t.z_threshold,
+                        if t.off_compute.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; not placed (no compute): {}", t.off_compute.join(", "))
+                        },
+                    )}
+                </p>
             }.into_any(),
-            Err(e) => view! { <p class="error" data-testid="scaling-trend-error">{e}</p> }.into_any(),
+            Err(e) => view! {
+                <p class="error" data-testid="scaling-trend-error">
+                    {e}
+                </p>
+            }.into_any(),
         })
     }
 }
@@ -394,26 +606,63 @@ pub fn OutlierTable(
         }
         let body = pts
             .into_iter()
-            .map(|p| view! {
-                <tr data-testid="scaling-outlier-row">
-                    <td class="model">{p.name.clone()}</td>
-                    <td class="num" data-value=full(p.compute)>{format!("{:.3e}{}", p.compute, if p.compute_lower_bound { "+" } else { "" })}</td>
-                    <td class="num" data-value=full(p.score)>{sig(p.score, 3)}</td>
-                    <td class="num" data-value=full(p.predicted)>{sig(p.predicted, 3)}</td>
-                    <td class="num" data-value=full(p.residual)>{format!("{:+.1}", p.residual)}</td>
-                    <td class="num" data-testid="z" data-value=full(p.z)>{format!("{:+.2}", p.z)}</td>
-                    <td>{if p.outlier.as_deref() == Some("high") { "above trend" } else { "below trend" }}</td>
-                </tr>
+            .map(|p| {
+                view! {
+                    <tr data-testid="scaling-outlier-row">
+                        <td class="model">{p.name.clone()}</td>
+                        <td class="num" data-value=full(p.compute)>
+                            {format!(
+                                "{:.3e}{}",
+                                p.compute,
+                                if p.compute_lower_bound { "+" } else { "" },
+                            )}
+                        </td>
+                        <td class="num" data-value=full(p.score)>
+                            {sig(p.score, 3)}
+                        </td>
+                        <td class="num" data-value=full(p.predicted)>
+                            {sig(p.predicted, 3)}
+                        </td>
+                        <td class="num" data-value=full(p.residual)>
+                            {format!("{:+.1}", p.residual)}
+                        </td>
+                        <td class="num" data-testid="z" data-value=full(p.z)>
+                            {format!("{:+.2}", p.z)}
+                        </td>
+                        <td>
+                            {if p.outlier.as_deref() == Some("high") {
+                                "above trend"
+                            } else {
+                                "below trend"
+                            }}
+                        </td>
+                    </tr>
+                }
             })
             .collect_view();
-        Some(view! {
-            <ExportTable testid="scaling-outliers">
-            <table class="data" data-testid="scaling-outliers">
-                <thead><tr><th>"outlier"</th><th class="num">"6ND"</th><th class="num">"score"</th><th class="num">"trend"</th><th class="num">"residual"</th><th class="num">"robust z"</th><th><span class="visually-hidden">"direction"</span></th></tr></thead>
-                <tbody>{body}</tbody>
-            </table>
-            </ExportTable>
-        }.into_any())
+        Some(
+            view! {
+                <ExportTable testid="scaling-outliers">
+                    <table class="data" data-testid="scaling-outliers">
+                        <thead>
+                            <tr>
+                                <th>"outlier"</th>
+                                <th class="num">"6ND"</th>
+                                <th class="num">"score"</th>
+                                <th class="num">"trend"</th>
+                                <th class="num">"residual"</th>
+                                <th class="num">"robust z"</th>
+                                <th>
+                                    <span class="visually-hidden">"direction"</span>
+                                </th>
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </ExportTable>
+            }
+            .into_any(),
+        )
     }
 }
 
@@ -435,14 +684,29 @@ pub fn Sources(
                 let cites = r
                     .sources
                     .iter()
-                    .map(|(col, text)| view! { <div><span class="src-col">{col.clone()}</span>": "{text.clone()}</div> })
+                    .map(|(col, text)| {
+                        view! {
+                            <div>
+                                <span class="src-col">{col.clone()}</span>
+                                ": "
+                                {text.clone()}
+                            </div>
+                        }
+                    })
                     .collect_view();
-                view! { <li data-testid="scaling-source"><strong>{r.name.clone()}</strong>{cites}</li> }
+                view! {
+                    <li data-testid="scaling-source">
+                        <strong>{r.name.clone()}</strong>
+                        {cites}
+                    </li>
+                }
             })
             .collect_view();
         Some(view! {
             <details class="panel sources" data-testid="scaling-sources">
-                <summary>{format!("Sources of {} ({} rows)", o.dataset_name, o.sources.len())}</summary>
+                <summary>
+                    {format!("Sources of {} ({} rows)", o.dataset_name, o.sources.len())}
+                </summary>
                 <ul>{items}</ul>
             </details>
         })

@@ -166,9 +166,15 @@ pub fn OutlierCallout(
             view! {
                 <p class="meta" data-testid="scaling-left-out">
                     {format!("{n} point{} left out of this fit. ", if n == 1 { "" } else { "s" })}
-                    <button type="button" data-testid="scaling-refit-all" on:click=move |_| {
-                        vs.fit.update(|s| s.drop_top = 0);
-                    }>"Fit all points again"</button>
+                    <button
+                        type="button"
+                        data-testid="scaling-refit-all"
+                        on:click=move |_| {
+                            vs.fit.update(|s| s.drop_top = 0);
+                        }
+                    >
+                        "Fit all points again"
+                    </button>
                 </p>
             }
         });
@@ -198,23 +204,51 @@ pub fn OutlierCallout(
             view! {
                 <div class="callout warn" role="alert" data-testid="scaling-outliers">
                     <p>
-                        <strong>{format!("{count} high-loss point{} pull the fit.", if count == 1 { "" } else { "s" })}</strong>
+                        <strong>
+                            {format!(
+                                "{count} high-loss point{} pull the fit.",
+                                if count == 1 { "" } else { "s" },
+                            )}
+                        </strong>
                         {format!(
                             " Their losses sit far above the fitted law (robust z from the residuals), and without them the law changes: E = {:.4}, A = {:.2}, B = {:.2}, α = {:.4}, β = {:.4} (Cook's distance of the group {:.1}).",
-                            r.E, r.A, r.B, r.alpha, r.beta, x.cook_distance
+                            r.E,
+                            r.A,
+                            r.B,
+                            r.alpha,
+                            r.beta,
+                            x.cook_distance,
                         )}
                     </p>
                     <table class="data compact">
-                        <thead><tr><th class="num">"line"</th><th>"run"</th><th class="num">"N"</th><th class="num">"D"</th><th class="num">"loss"</th><th class="num">"law"</th><th class="num">"z"</th></tr></thead>
+                        <thead>
+                            <tr>
+                                <th class="num">"line"</th>
+                                <th>"run"</th>
+                                <th class="num">"N"</th>
+                                <th class="num">"D"</th>
+                                <th class="num">"loss"</th>
+                                <th class="num">"law"</th>
+                                <th class="num">"z"</th>
+                            </tr>
+                        </thead>
                         <tbody>{rows}</tbody>
                     </table>
-                    <button type="button" class="primary" data-testid="scaling-refit-without-outliers" on:click=refit>
+                    <button
+                        type="button"
+                        class="primary"
+                        data-testid="scaling-refit-without-outliers"
+                        on:click=refit
+                    >
                         {format!("Refit without these {count} ({how})")}
                     </button>
                 </div>
             }
         });
-        Some(view! { {outliers}{back} })
+        Some(view! {
+            {outliers}
+            {back}
+        })
     }
 }
 

@@ -7,12 +7,15 @@ const VIEWS = [
   ['synthetic-arena', 'tab-data', 'dataset-card'],
   ['synthetic-arena', 'tab-ratings', 'leaderboard'],
   ['synthetic-runs', 'tab-scaling', 'scaling-params'],
+  // The models table's header has screen-reader-only text (position: absolute), which escaped
+  // the panel's scroll box and widened the page by 86 px.
+  ['models', 'tab-scaling', 'scaling-models'],
   ['mmlu-test', 'tab-defects', 'defects-table'],
   ['alpaca-eval', 'tab-judge', 'judge-leaderboard'],
 ];
 
 for (const [sample, tab, ready] of VIEWS) {
-  test(`${tab} fits a 390 px wide screen`, async ({ page }) => {
+  test(`${tab} (${sample}) fits a 390 px wide screen`, async ({ page }) => {
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.setViewportSize({ width: 390, height: 844 });
@@ -53,7 +56,7 @@ async function canvases(page) {
 // window changes size. Checked at 1× and 2× pixel ratios.
 for (const dpr of [1, 2]) {
   for (const [sample, tab, ready] of VIEWS.filter(([, t]) => t !== 'tab-data')) {
-    test(`${tab}: charts are drawn at the width shown at 390 px (dpr ${dpr}) and redraw on resize`, async ({ browser }) => {
+    test(`${tab} (${sample}): charts are drawn at the width shown at 390 px (dpr ${dpr}) and redraw on resize`, async ({ browser }) => {
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: dpr });
       const page = await context.newPage();
       const errors = [];

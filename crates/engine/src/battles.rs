@@ -608,7 +608,7 @@ impl BattleBuilder {
         if self.battles.self_battles > 0 {
             warnings.push(format!(
                 "{} of a model against itself skipped",
-                crate::ratings::format_count(self.battles.self_battles, "battle", "battles")
+                crate::wording::counted(self.battles.self_battles, "battle", "battles")
             ));
         }
         if self.category_overflow {

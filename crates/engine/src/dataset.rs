@@ -203,6 +203,30 @@ pub struct FileSummary {
 }
 
 impl FileSummary {
+    /// The summary of a file called `name` before any of it is read: kind unknown, nothing
+    /// counted, subject and split taken from the name (MMLU layout).
+    pub fn unread(name: &str) -> Self {
+        let (subject, split) = crate::formats::kind::subject_and_split(name);
+        Self {
+            name: name.to_owned(),
+            kind: DatasetKind::Unknown,
+            kind_confidence: 0.0,
+            kind_reason: String::new(),
+            format: None,
+            encoding: "utf-8".into(),
+            delimiter: None,
+            header: false,
+            rows: 0,
+            skipped_rows: 0,
+            columns: Vec::new(),
+            bytes: 0,
+            warnings: Vec::new(),
+            preview: Vec::new(),
+            subject,
+            split,
+        }
+    }
+
     /// True when an error-severity warning means the file holds nothing usable.
     pub fn failed(&self) -> bool {
         self.warnings.iter().any(|w| w.severity == Severity::Error) && self.rows == 0

@@ -17,6 +17,7 @@ pub mod share;
 pub mod spreadsheet;
 pub mod stats;
 pub mod table;
+pub mod wording;
 
 pub use battles::{Battles, Outcome};
 pub use dataset::{Dataset, DatasetKind, FileSummary, ParsedFile, Warning};

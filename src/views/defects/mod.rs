@@ -27,7 +27,7 @@ use crate::views::{use_analysis, AnalysisState};
 
 /// "1 item", "2,900 items": a count (with thousands separators) and its noun in the right number.
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", crate::format::count(n), if n == 1 { one } else { many })
+    format!("{} {}", crate::format::count(n), benchlens_engine::wording::plural(n, one, many))
 }
 
 /// Rows per page of the flagged-items table.

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use benchlens_engine::ratings::published::{PublishedComparison, REPRODUCES_WITHIN};
-use benchlens_engine::ratings::{plural, CiMethod};
+use benchlens_engine::ratings::CiMethod;
+use benchlens_engine::wording::plural;
 use leptos::prelude::*;
 
 use super::RatingsViewState;

@@ -4,7 +4,7 @@
 use benchlens_engine::ratings::compare::Comparison;
 use benchlens_engine::ratings::RatingsResult;
 
-use benchlens_engine::ratings::plural;
+use benchlens_engine::wording::plural;
 
 use crate::charts::forest::{Forest, ForestGroups, ForestRow};
 use crate::charts::heatmap::Heatmap;

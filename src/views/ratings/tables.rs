@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use benchlens_engine::ratings::plural;
+use benchlens_engine::wording::plural;
 
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;

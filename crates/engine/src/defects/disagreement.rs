@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 
 use super::items::ItemSet;
-use super::text::{counted, normalize};
+use super::text::normalize;
+use crate::wording::counted;
 
 pub use super::predictions::{
     left_out_note, LeftOut, LeftOutReason, Prediction, PredictionTable, PredictionsError,

@@ -188,7 +188,7 @@ impl ItemSet {
             self.warnings.push(format!(
                 "{name}: {} a choices cell that is not a JSON or Python list \
                  (first at line {line}, field `{}`); {} options are treated as missing.",
-                super::text::counted(unreadable, "row has", "rows have"),
+                crate::wording::counted(unreadable, "row has", "rows have"),
                 table.columns[col].trim(),
                 if unreadable == 1 { "its" } else { "their" }
             ));

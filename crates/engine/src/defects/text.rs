@@ -3,11 +3,6 @@
 //! and a stable 64-bit hash (std's hasher may change between Rust releases; ours may not, so the
 //! same input gives bit-identical output everywhere, wasm32 included).
 
-/// "1 item", "2 items": a count with its noun in the right number, for notes and warnings.
-pub fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// Normalises a text for equality: trims, collapses all whitespace (NBSP included) to one space,
 /// drops trailing `.,;:!?`, and lowercases ordinary words. Case is kept where it carries meaning:
 /// tokens shorter than 3 letters, all-caps tokens (acronyms, "II"), and mixed-case tokens

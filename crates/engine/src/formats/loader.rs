@@ -120,7 +120,6 @@ pub struct StreamLoader {
 impl StreamLoader {
     /// A loader for a file called `name`.
     pub fn new(name: &str, options: LoadOptions) -> Self {
-        let (subject, split) = kind::subject_and_split(name);
         Self {
             options,
             prefix: Vec::new(),
@@ -130,24 +129,7 @@ impl StreamLoader {
             rows: 0,
             skipped: 0,
             warnings: WarningSet::default(),
-            summary: FileSummary {
-                name: name.to_owned(),
-                kind: DatasetKind::Unknown,
-                kind_confidence: 0.0,
-                kind_reason: String::new(),
-                format: None,
-                encoding: "utf-8".into(),
-                delimiter: None,
-                header: false,
-                rows: 0,
-                skipped_rows: 0,
-                columns: Vec::new(),
-                bytes: 0,
-                warnings: Vec::new(),
-                preview: Vec::new(),
-                subject,
-                split,
-            },
+            summary: FileSummary::unread(name),
             preview: Vec::new(),
             prefix_skip: 0,
         }
@@ -203,8 +185,13 @@ impl StreamLoader {
         summary.bytes = self.bytes_seen;
         summary.preview = self.preview;
         if self.skipped > 0 {
-            self.warnings
-                .file(Severity::Warning, format!("{} rows skipped (reasons above)", self.skipped));
+            self.warnings.file(
+                Severity::Warning,
+                format!(
+                    "{} skipped (reasons above)",
+                    crate::wording::counted(self.skipped, "row", "rows")
+                ),
+            );
         }
         if self.rows == 0 && !self.failed {
             self.warnings.file(Severity::Error, "no data rows found");

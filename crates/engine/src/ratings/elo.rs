@@ -188,8 +188,8 @@ pub(crate) async fn rate(
     if missing_time > 0 {
         warnings.push(format!(
             "{missing_time} {} no tstamp: {} replayed last, in file order",
-            super::plural(missing_time as u64, "battle has", "battles have"),
-            super::plural(missing_time as u64, "it is", "they are")
+            crate::wording::plural(missing_time as u64, "battle has", "battles have"),
+            crate::wording::plural(missing_time as u64, "it is", "they are")
         ));
     }
     let (r, seen, history) = with_history(battles, &order, s);

@@ -36,8 +36,8 @@ pub fn monthly(
     if untimed > 0 {
         warnings.push(format!(
             "{untimed} {} no tstamp and {} left out of the monthly ratings",
-            super::plural(untimed as u64, "battle has", "battles have"),
-            super::plural(untimed as u64, "is", "are")
+            crate::wording::plural(untimed as u64, "battle has", "battles have"),
+            crate::wording::plural(untimed as u64, "is", "are")
         ));
     }
     timed.sort_by(|&x, &y| battles.tstamp[x as usize].total_cmp(&battles.tstamp[y as usize]));

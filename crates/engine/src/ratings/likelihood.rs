@@ -12,8 +12,9 @@ use super::results::{
     assign_rank_ub, sort_rows, ComponentReport, ModelRating, PairStat, RatingsResult,
 };
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{bootstrap, format_count, rounds, sandwich, LOWER_Q, UPPER_Q};
+use super::{bootstrap, rounds, sandwich, LOWER_Q, UPPER_Q};
 use crate::progress::Ticker;
+use crate::wording::counted;
 
 /// Self-battles the legacy fit sees, as (model, outcome): both copies of the duplicated data
 /// carry the row; a tie is a win in one copy and a loss in the other.
@@ -64,9 +65,9 @@ pub(crate) async fn rate_aggregate(
         if !legacy_self.is_empty() {
             warnings.push(format!(
                 "{} of a model against itself {} the legacy fit as the reference pipeline fed {} to scikit-learn (a lone −ln 10 design entry)",
-                format_count(legacy_self.len() as u64, "battle", "battles"),
-                super::plural(legacy_self.len() as u64, "enters", "enter"),
-                super::plural(legacy_self.len() as u64, "it", "them")
+                counted(legacy_self.len() as u64, "battle", "battles"),
+                crate::wording::plural(legacy_self.len() as u64, "enters", "enter"),
+                crate::wording::plural(legacy_self.len() as u64, "it", "them")
             ));
         }
     }

@@ -139,20 +139,6 @@ pub fn rate_with_draws(
     Ok(result)
 }
 
-/// `one` when `n` is 1, else `many`: messages say "1 battle", "2 battles".
-pub fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
-    }
-}
-
-/// "1 battle", "2 battles".
-pub fn format_count(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", plural(n, one, many))
-}
-
 /// The warning for an anchor that is allowed to be absent (the FastChat preset's
 /// "when present") and is: without it nothing is pinned, and the user should know.
 pub(crate) fn absent_anchor_warning(a: &Anchor, init_rating: f64) -> String {
@@ -264,7 +250,7 @@ pub(crate) fn select(
             report.removed_by.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let mut why = format!(
             "{} in the input; removed by filter: {}",
-            format_count(report.total, "battle", "battles"),
+            crate::wording::counted(report.total, "battle", "battles"),
             removed.join(", ")
         );
         if !warnings.is_empty() {

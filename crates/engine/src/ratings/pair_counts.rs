@@ -89,7 +89,7 @@ pub fn from_table(table: &Table) -> Result<(Aggregate, Vec<String>), RatingsErro
     if self_pairs > 0 {
         warnings.push(format!(
             "{} skipped: model_a equals model_b",
-            super::format_count(self_pairs, "row", "rows")
+            crate::wording::counted(self_pairs, "row", "rows")
         ));
     }
     let agg =

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{plural, rate, RatingsInput, RatingsResult};
+use super::{rate, RatingsInput, RatingsResult};
+use crate::wording::plural;
 use crate::Table;
 
 /// Largest |ours − published| (rating points) we call "reproduces": the published CSVs carry

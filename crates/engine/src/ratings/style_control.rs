@@ -296,8 +296,8 @@ pub(crate) async fn rate(
     if without > 0 {
         warnings.push(format!(
             "{without} selected {} no conv_metadata and {} left out of style control",
-            super::plural(without, "battle has", "battles have"),
-            super::plural(without, "is", "are")
+            crate::wording::plural(without, "battle has", "battles have"),
+            crate::wording::plural(without, "is", "are")
         ));
     }
     let m = names.len();

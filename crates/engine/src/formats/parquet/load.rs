@@ -44,8 +44,13 @@ impl Run {
 
     fn finish(mut self, data: Dataset) -> ParsedFile {
         if self.skipped > 0 {
-            self.warnings
-                .file(Severity::Warning, format!("{} rows skipped (reasons above)", self.skipped));
+            self.warnings.file(
+                Severity::Warning,
+                format!(
+                    "{} skipped (reasons above)",
+                    crate::wording::counted(self.skipped, "row", "rows")
+                ),
+            );
         }
         if self.rows == 0 && !self.failed {
             self.warnings.file(Severity::Error, "no data rows found");
@@ -102,28 +107,16 @@ pub fn load_reader<R: ChunkReader + 'static>(
     options: &LoadOptions,
     progress: Progress<'_>,
 ) -> ParsedFile {
-    let (subject, split) = kind::subject_and_split(name);
     let size = reader.len();
     let mut run = Run {
         failed: false,
         warnings: WarningSet::default(),
         summary: FileSummary {
-            name: name.to_owned(),
-            kind: DatasetKind::Unknown,
-            kind_confidence: 0.0,
-            kind_reason: String::new(),
             format: Some(Format::Parquet),
             encoding: "parquet".into(),
-            delimiter: None,
             header: true,
-            rows: 0,
-            skipped_rows: 0,
-            columns: Vec::new(),
             bytes: size,
-            warnings: Vec::new(),
-            preview: Vec::new(),
-            subject,
-            split,
+            ..FileSummary::unread(name)
         },
         rows: 0,
         skipped: 0,

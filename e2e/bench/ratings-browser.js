@@ -1,0 +1,52 @@
+// The ratings view in the page, timed as a user meets it (not a test: prints one JSON line).
+// Usage: node e2e/bench/ratings-browser.js FILE [FILE...]   (scripts/bench/browser.sh calls it)
+// Serves dist/, drops the files on a fresh page, opens Ratings with the page's defaults
+// (Bradley–Terry, bootstrap, 1000 rounds) and reports:
+//   first_leaderboard_s  from the drop until the first leaderboard row is on screen;
+//   intervals_done_s     until every row shows its interval and nothing is computing or stale;
+//   peak_app_mb          peak JS heap + wasm memory of the page and its workers (harness.js);
+//   workers              the page's Web Workers at the end.
+const fs = require('fs');
+const { memorySampler, withBrowser } = require('./harness');
+
+const PORT = Number(process.env.BENCHLENS_BENCH_PORT || 8141);
+const LIMIT_MS = 1_800_000;
+
+async function main() {
+  const files = process.argv.slice(2);
+  if (!files.length) throw new Error('usage: node e2e/bench/ratings-browser.js FILE [FILE...]');
+  for (const f of files) fs.accessSync(f, fs.constants.R_OK);
+  await withBrowser(PORT, async (browser, base) => {
+    const page = await browser.newPage();
+    await page.goto(base);
+    await page.getByTestId('dataset-panel').waitFor();
+    const cdp = await page.context().newCDPSession(page);
+    const memory = memorySampler(page, cdp);
+    const t0 = Date.now();
+    await page.getByTestId('file-input').setInputFiles(files);
+    await page.getByTestId('tab-ratings').click();
+    await page.getByTestId('leaderboard-row').first().waitFor({ timeout: LIMIT_MS });
+    const firstLeaderboard = (Date.now() - t0) / 1000;
+    // Intervals are done when the view is idle and not stale and every row has both offsets
+    // (columns 4 and 5: −CI and +CI).
+    await page.waitForFunction(() => {
+      if (document.querySelector('[data-testid="ratings-busy"], [data-testid="ratings-stale"]')) return false;
+      const rows = [...document.querySelectorAll('[data-testid="leaderboard-row"]')];
+      return rows.length > 0 && rows.every((tr) => tr.children[3]?.textContent.trim() && tr.children[4]?.textContent.trim());
+    }, null, { timeout: LIMIT_MS, polling: 50 });
+    const intervalsDone = (Date.now() - t0) / 1000;
+    const peak = await memory.stop();
+    const rows = await page.getByTestId('leaderboard-row').count();
+    console.log(JSON.stringify({
+      first_leaderboard_s: +firstLeaderboard.toFixed(2),
+      intervals_done_s: +intervalsDone.toFixed(2),
+      peak_app_mb: Math.round(peak.app / 1e6),
+      workers: page.workers().length,
+      models: rows,
+      browser_rss_peak_mb: Math.round(peak.rss / 1e6),
+    }));
+    await page.close();
+  });
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -11,6 +11,7 @@ use crate::formats::kind::{self, KindGuess};
 use crate::formats::loader::{PREVIEW_CELL_CHARS, PREVIEW_ROWS};
 use crate::formats::warnings::WarningSet;
 use crate::formats::LoadOptions;
+use crate::progress::{block_on, Tick, Ticker};
 use crate::table::Table;
 
 use super::battles::{push_record, BattlePlan, RecordScratch};
@@ -18,8 +19,13 @@ use super::columns::{leaves, Leaf, LeafData};
 use super::table::TablePlan;
 use super::MAGIC;
 
-/// Progress callback: `(rows done, rows in the file)`, called after each row group.
+/// Progress callback: `(rows done, rows in the file)`, called before each row group and at the end.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+/// The stage a load reports to its ticker.
+pub const STAGE: &str = "rows";
+
+const CANCELLED: &str = "loading was cancelled; the rows before this row group are kept";
 
 struct Run {
     /// An error-severity problem was recorded (no "no data rows" on top of it).
@@ -106,6 +112,23 @@ pub fn load_reader<R: ChunkReader + 'static>(
     reader: R,
     options: &LoadOptions,
     progress: Progress<'_>,
+) -> ParsedFile {
+    let mut ticker = Ticker::new(|_, done, total| {
+        progress(done, total);
+        Tick::Continue
+    });
+    block_on(load_reader_async(name, reader, options, &mut ticker))
+}
+
+/// [`load_reader`] as a pausable computation: `ticker` hears `("rows", done, total)` before each
+/// row group (and once at the end), so the browser worker can report progress, let a Cancel
+/// message in between row groups, and stop. A stopped load returns the rows read so far with an
+/// error saying so; the caller that cancelled discards it.
+pub async fn load_reader_async<R: ChunkReader + 'static>(
+    name: &str,
+    reader: R,
+    options: &LoadOptions,
+    ticker: &mut Ticker<'_>,
 ) -> ParsedFile {
     let size = reader.len();
     let mut run = Run {
@@ -204,6 +227,10 @@ pub fn load_reader<R: ChunkReader + 'static>(
         let mut scratch = RecordScratch::default();
         let mut done = 0u64;
         for g in 0..file.num_row_groups() {
+            if !ticker.tick(STAGE, done, total).await {
+                run.error(CANCELLED.into());
+                break;
+            }
             let Some(mut data) = read_group(&file, g, &projected, &mut run) else { break };
             let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
             for r in 0..rows {
@@ -223,8 +250,8 @@ pub fn load_reader<R: ChunkReader + 'static>(
                 }
             }
             done += rows;
-            progress(done, total);
         }
+        ticker.tick(STAGE, done, total).await;
         let (battles, notes) = builder.finish();
         for note in notes {
             run.warnings.file(Severity::Warning, note);
@@ -240,6 +267,10 @@ pub fn load_reader<R: ChunkReader + 'static>(
     let mut cells = Vec::new();
     let mut done = 0u64;
     for g in 0..file.num_row_groups() {
+        if !ticker.tick(STAGE, done, total).await {
+            run.error(CANCELLED.into());
+            break;
+        }
         let Some(mut data) = read_group(&file, g, &projected, &mut run) else { break };
         let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
         for r in 0..rows {
@@ -258,8 +289,8 @@ pub fn load_reader<R: ChunkReader + 'static>(
             }
         }
         done += rows;
-        progress(done, total);
     }
+    ticker.tick(STAGE, done, total).await;
     let guess = match options.kind {
         Some(_) => guess,
         None => {

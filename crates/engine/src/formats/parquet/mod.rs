@@ -19,7 +19,7 @@ mod table;
 #[cfg(feature = "parquet")]
 pub use battles::parse_datetime;
 #[cfg(feature = "parquet")]
-pub use load::{load_reader, Progress};
+pub use load::{load_reader, load_reader_async, Progress, STAGE};
 
 /// The four bytes every Parquet file starts and ends with.
 pub const MAGIC: &[u8; 4] = b"PAR1";

@@ -16,6 +16,8 @@ pub mod allocation;
 pub mod analysis;
 pub mod approach2;
 pub mod bootstrap;
+pub mod cells;
+pub mod columns;
 pub mod diagnostics;
 pub mod fit;
 pub mod flags;

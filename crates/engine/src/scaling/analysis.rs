@@ -249,3 +249,57 @@ fn sources(table: &Table, data: &ScalingData) -> Vec<SourceRow> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scaling::synthetic::{generate, SyntheticSpec};
+
+    fn runs_table() -> Table {
+        let runs = generate(&SyntheticSpec { n: 60, seed: 4, ..SyntheticSpec::default() });
+        let mut t = Table::new(["run", "params", "tokens", "loss"].map(String::from).to_vec());
+        for (i, r) in runs.iter().enumerate() {
+            let cells =
+                [r.name.clone(), r.params.to_string(), r.tokens.to_string(), r.loss.to_string()];
+            t.push_row(cells.iter().map(|s| s.as_str()), i as u64 + 2);
+        }
+        t
+    }
+
+    #[test]
+    fn memo_serves_the_second_run_and_inference_follows_the_chosen_law() {
+        let table = runs_table();
+        let settings = ScalingSettings {
+            fit: FitSettings { bootstrap: 5, ..FitSettings::default() },
+            inference_law: "epoch".to_owned(),
+            inference_tokens: vec![3e12],
+            ..ScalingSettings::default()
+        };
+        let mut memo = FitMemo::default();
+        let first =
+            block_on(run_async("runs.csv", &table, &settings, &mut memo, &mut Ticker::silent()))
+                .expect("outcome");
+        let mut asked = Vec::new();
+        let mut listening = Ticker::new(|stage, _, _| {
+            asked.push(stage);
+            Tick::Continue
+        });
+        let again = block_on(run_async("runs.csv", &table, &settings, &mut memo, &mut listening))
+            .expect("outcome");
+        drop(listening);
+        assert_eq!(first, again);
+        assert_eq!(asked, ["tables"], "no fit the second time");
+        assert_eq!(first.models.fits[0].id, "fit");
+        let inference = first.inference.as_ref().expect("inference");
+        assert_eq!((inference.law.as_str(), inference.chosen), ("epoch", 3e12));
+        assert!(inference.points.iter().any(|p| p.inference_tokens == 3e12));
+        assert!(first.requested_inference().is_none(), "no --target-loss");
+    }
+
+    #[test]
+    fn a_stopped_run_is_cancelled() {
+        let mut stop = Ticker::new(|_, _, _| Tick::Stop);
+        let result = run("runs.csv", &runs_table(), &ScalingSettings::default(), &mut stop);
+        assert!(matches!(result, Err(ScalingError::Cancelled)), "{result:?}");
+    }
+}

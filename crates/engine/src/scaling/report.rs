@@ -17,14 +17,15 @@ use super::ScalingError;
 use crate::dataset::Warning;
 use crate::table::Table;
 
-/// Everything the scaling view lets the user set (also its URL state).
+/// The settings of a scaling analysis: what the view's controls and `scaling fit`'s flags set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScalingSettings {
     pub columns: ColumnChoice,
     pub fit: FitSettings,
     pub score: ScoreTrendSettings,
-    /// Target loss of the inference-aware optimum; none skips it.
+    /// Target loss of the inference-aware optimum; none: the loss of a compute-optimal 7B model
+    /// under the chosen law (and no optimum in the `scaling fit` report).
     pub target_loss: Option<f64>,
     /// Inference demands (tokens) added to the defaults (none, 1e9 … 1e15); the first is the
     /// user's own (the view's highlighted row).
@@ -34,7 +35,7 @@ pub struct ScalingSettings {
     pub inference_law: String,
 }
 
-/// The scaling view's data.
+/// The parts of the outcome that [`analyse`] reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalingReport {
     pub columns: DetectedColumns,

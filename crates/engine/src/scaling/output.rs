@@ -28,7 +28,8 @@ impl ScalingOutcome {
     /// The inference-aware optimum as `benchlens scaling fit --target-loss` asks for it: under
     /// the fitted law, and only when a target loss was given and a law was fitted.
     pub fn requested_inference(&self) -> Option<Result<&InferenceOutcome, &String>> {
-        (self.settings.target_loss.is_some() && self.fit.is_some()).then(|| self.inference.as_ref())
+        (self.settings.target_loss.is_some() && self.fit.is_some())
+            .then_some(self.inference.as_ref())
     }
 
     /// The `scaling fit` JSON: the law's fields at the top (`params`, `objective`, `ci`,

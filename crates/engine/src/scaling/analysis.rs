@@ -253,22 +253,18 @@ fn sources(table: &Table, data: &ScalingData) -> Vec<SourceRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scaling::synthetic::{generate, SyntheticSpec};
+    use crate::dataset::ParsedFile;
+    use crate::formats::{load_bytes, LoadOptions};
 
-    fn runs_table() -> Table {
-        let runs = generate(&SyntheticSpec { n: 60, seed: 4, ..SyntheticSpec::default() });
-        let mut t = Table::new(["run", "params", "tokens", "loss"].map(String::from).to_vec());
-        for (i, r) in runs.iter().enumerate() {
-            let cells =
-                [r.name.clone(), r.params.to_string(), r.tokens.to_string(), r.loss.to_string()];
-            t.push_row(cells.iter().map(|s| s.as_str()), i as u64 + 2);
-        }
-        t
+    fn runs_file() -> ParsedFile {
+        let bytes = include_bytes!("../../../../samples/synthetic/runs.csv");
+        load_bytes("runs.csv", bytes, &LoadOptions::default())
     }
 
     #[test]
     fn memo_serves_the_second_run_and_inference_follows_the_chosen_law() {
-        let table = runs_table();
+        let file = runs_file();
+        let table = file.table().expect("a table");
         let settings = ScalingSettings {
             fit: FitSettings { bootstrap: 5, ..FitSettings::default() },
             inference_law: "epoch".to_owned(),
@@ -277,14 +273,14 @@ mod tests {
         };
         let mut memo = FitMemo::default();
         let first =
-            block_on(run_async("runs.csv", &table, &settings, &mut memo, &mut Ticker::silent()))
+            block_on(run_async("runs.csv", table, &settings, &mut memo, &mut Ticker::silent()))
                 .expect("outcome");
         let mut asked = Vec::new();
         let mut listening = Ticker::new(|stage, _, _| {
             asked.push(stage);
             Tick::Continue
         });
-        let again = block_on(run_async("runs.csv", &table, &settings, &mut memo, &mut listening))
+        let again = block_on(run_async("runs.csv", table, &settings, &mut memo, &mut listening))
             .expect("outcome");
         drop(listening);
         assert_eq!(first, again);
@@ -299,7 +295,9 @@ mod tests {
     #[test]
     fn a_stopped_run_is_cancelled() {
         let mut stop = Ticker::new(|_, _, _| Tick::Stop);
-        let result = run("runs.csv", &runs_table(), &ScalingSettings::default(), &mut stop);
+        let file = runs_file();
+        let table = file.table().expect("a table");
+        let result = run("runs.csv", table, &ScalingSettings::default(), &mut stop);
         assert!(matches!(result, Err(ScalingError::Cancelled)), "{result:?}");
     }
 }

@@ -2,22 +2,24 @@
 //! per-model table of compute-optimal tokens and over-training factors. All numbers come from
 //! `benchlens_engine::scaling`; this file only parses flags, loads the file and prints.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use benchlens_engine::dataset::Dataset;
 use benchlens_engine::formats::LoadOptions;
+use benchlens_engine::progress::{Tick, Ticker};
 use benchlens_engine::scaling::bootstrap::DEFAULT_ROUNDS;
-use benchlens_engine::scaling::models::{models_table, FitChoice, ModelsTable};
+use benchlens_engine::scaling::models::{models_table, FitChoice};
 use benchlens_engine::scaling::objective::DEFAULT_HUBER_DELTA;
+use benchlens_engine::scaling::output::{
+    fit_choice_from_json, fit_csv_rows, models_csv, FIT_CSV_HEADER,
+};
 use benchlens_engine::scaling::score_trend::ScoreTrendSettings;
 use benchlens_engine::scaling::{
-    analyse, extract, ColumnChoice, FitSettings, LawFit, LawParams, LossKind, ReferenceFit,
-    ScalingData, ScalingReport, ScalingSettings, StartMode,
+    self, extract, ColumnChoice, FitSettings, LossKind, ReferenceFit, ScalingData, ScalingSettings,
+    StartMode,
 };
 use benchlens_engine::Table;
-use serde_json::{json, Value};
 
 use crate::output::{load, print_csv, print_json, OutputFormat};
 
@@ -179,10 +181,6 @@ fn settings(a: &FitArgs) -> FitSettings {
     }
 }
 
-fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, String> {
-    serde_json::to_value(v).map_err(|e| e.to_string())
-}
-
 fn load_table(path: &Path) -> Result<(String, Table), String> {
     let parsed = load(path, &LoadOptions::default())?;
     let name = parsed.summary.name.clone();
@@ -204,168 +202,61 @@ fn run_fit(a: &FitArgs) -> Result<(), String> {
             z_threshold: None,
         },
         target_loss: a.target_loss,
-        inference_tokens: Vec::new(),
+        ..ScalingSettings::default()
     };
     let mut last = 0;
     let interactive = std::io::stderr().is_terminal();
-    let mut progress = |done: usize, total: usize| {
+    let mut ticker = Ticker::new(|stage, done, total| {
         // Coarse progress on a terminal's stderr for long bootstraps; stdout stays data.
-        if interactive && total >= 200 && done * 10 / total != last {
+        if stage == "bootstrap" && interactive && total >= 200 && done * 10 / total != last {
             last = done * 10 / total;
             eprint!("\rbootstrap {done}/{total}");
             if done == total {
                 eprintln!();
             }
         }
-        true
-    };
-    let report = analyse(&table, &settings, &mut progress).map_err(|e| format!("{name}: {e}"))?;
-    for w in &report.warnings {
-        eprintln!("{}", w.render(&file_name));
+        Tick::Continue
+    });
+    let outcome = scaling::run(&file_name, &table, &settings, &mut ticker)
+        .map_err(|e| format!("{name}: {e}"))?;
+    outcome.needs_loss_or_score().map_err(|e| format!("{name}: {e}"))?;
+    for w in &outcome.warnings {
+        eprintln!("{w}");
     }
     // A loss column that cannot be fitted is the user's main question failing: say so and stop.
-    if let Some(e) = &report.law_error {
+    if let Some(e) = &outcome.fit_error {
         return Err(format!("{name}: {e}"));
     }
     // Reasons not to trust the fit go to stderr too, whatever the format: a script reading the
     // CSV or a person reading the terminal must not miss them.
-    for f in report.law.iter().flat_map(|f| &f.flags) {
+    for f in outcome.fit.iter().flat_map(|f| &f.flags) {
         eprintln!("{file_name}: flag {}: {}", f.code, f.message);
     }
-    if let Some(why) = &report.approach2_note {
+    if let Some(why) = &outcome.approach2_note {
         eprintln!("{file_name}: Approach 2 not run: {why}");
     }
-    if let Some(e) = &report.inference_error {
+    if let Some(Err(e)) = outcome.requested_inference() {
         return Err(format!("--target-loss: {e}"));
     }
     match a.format {
         OutputFormat::Csv => {
-            let Some(fit) = &report.law else {
+            let Some(fit) = &outcome.fit else {
                 return Err(format!(
                     "{name}: no loss column, so no parameters to write as CSV; use --format json \
                      for the score trend"
                 ));
             };
-            print_csv(&["quantity", "compute", "value", "ci_lo", "ci_hi"], fit_csv_rows(fit))
+            print_csv(&FIT_CSV_HEADER, fit_csv_rows(fit))
         }
-        OutputFormat::Json => print_json(&fit_json(&report)?),
+        OutputFormat::Json => print_json(&outcome.fit_json()?),
     }
-}
-
-/// The `scaling fit` JSON: the law's fields at the top (`params`, `objective`, `ci`,
-/// `allocation`, `flags`, …), then the other analyses under their own keys.
-fn fit_json(report: &ScalingReport) -> Result<Value, String> {
-    let mut out = match &report.law {
-        Some(f) => to_value(f)?,
-        None => json!({
-            "params": null,
-            "objective": null,
-            "ci": {},
-            "allocation": [],
-            "flags": [{
-                "code": "no_loss_column",
-                "message": "no loss column: the loss law was not fitted (score trend only)"
-            }],
-        }),
-    };
-    let map = out.as_object_mut().ok_or("internal: fit is not a JSON object")?;
-    map.insert("columns".into(), to_value(&report.columns)?);
-    map.insert("off_compute".into(), to_value(&report.off_compute)?);
-    map.insert("warnings".into(), to_value(&report.warnings)?);
-    if let Some(t) = &report.score_trend {
-        map.insert("score_trend".into(), to_value(t)?);
-    } else if let Some(e) = &report.score_error {
-        map.insert("score_trend".into(), json!({ "error": e }));
-    }
-    if let Some(a2) = &report.approach2 {
-        map.insert("approach2".into(), to_value(a2)?);
-    }
-    if let Some(why) = &report.approach2_note {
-        map.insert("approach2_note".into(), to_value(why)?);
-    }
-    map.insert("models".into(), to_value(&report.models)?);
-    if let Some(curve) = &report.inference {
-        map.insert("inference".into(), to_value(curve)?);
-    }
-    Ok(out)
-}
-
-fn num(v: f64) -> String {
-    format!("{v:e}")
-}
-
-fn fit_csv_rows(fit: &LawFit) -> Vec<Vec<String>> {
-    let ci =
-        |k: &str| fit.ci.get(k).map_or([String::new(), String::new()], |c| [num(c[0]), num(c[1])]);
-    let mut rows = Vec::new();
-    let mut scalars: BTreeMap<&str, f64> = BTreeMap::new();
-    scalars.insert("E", fit.params.E);
-    scalars.insert("A", fit.params.A);
-    scalars.insert("B", fit.params.B);
-    scalars.insert("alpha", fit.params.alpha);
-    scalars.insert("beta", fit.params.beta);
-    if let Some(al) = &fit.allocation_law {
-        scalars.insert("a", al.a);
-        scalars.insert("b", al.b);
-        scalars.insert("G", al.g);
-    }
-    for key in ["E", "A", "B", "alpha", "beta", "a", "b", "G"] {
-        if let Some(v) = scalars.get(key) {
-            let [lo, hi] = ci(key);
-            rows.push(vec![key.to_owned(), String::new(), num(*v), lo, hi]);
-        }
-    }
-    rows.push(vec![
-        "objective".into(),
-        String::new(),
-        num(fit.objective),
-        String::new(),
-        String::new(),
-    ]);
-    for p in &fit.allocation {
-        let pair = |c: Option<[f64; 2]>| {
-            c.map_or([String::new(), String::new()], |c| [num(c[0]), num(c[1])])
-        };
-        for (key, v, c) in [
-            ("n_opt", p.n_opt, p.n_opt_ci),
-            ("d_opt", p.d_opt, p.d_opt_ci),
-            ("tokens_per_param", p.tokens_per_param, p.tokens_per_param_ci),
-            ("loss", p.loss, p.loss_ci),
-        ] {
-            let [lo, hi] = pair(c);
-            rows.push(vec![key.to_owned(), num(p.compute), num(v), lo, hi]);
-        }
-    }
-    rows
 }
 
 /// Reads `params` (and bootstrap draws, when present) from a `scaling fit` JSON file.
 fn fit_from_file(path: &Path) -> Result<FitChoice, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let v: Value = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}: not JSON ({e}); expected the output of `benchlens scaling fit`",
-            path.display()
-        )
-    })?;
-    let params: LawParams = serde_json::from_value(v.get("params").cloned().unwrap_or(Value::Null))
-        .map_err(|e| {
-            format!(
-                "{}: no usable \"params\" object with E, A, B, alpha, beta ({e})",
-                path.display()
-            )
-        })?;
-    let draws: Vec<[f64; 5]> = v
-        .get("bootstrap_thetas")
-        .and_then(|d| serde_json::from_value(d.clone()).ok())
-        .unwrap_or_default();
     let id = path.file_stem().map_or("fit".to_owned(), |s| s.to_string_lossy().into_owned());
-    Ok(FitChoice {
-        id,
-        label: path.display().to_string(),
-        params,
-        draws: draws.iter().map(LawParams::from_theta).collect(),
-    })
+    fit_choice_from_json(&text, &path.display().to_string(), &id)
 }
 
 fn run_models(a: &ModelsArgs) -> Result<(), String> {
@@ -391,52 +282,6 @@ fn run_models(a: &ModelsArgs) -> Result<(), String> {
             print_csv(&header, rows)
         }
     }
-}
-
-fn models_csv(t: &ModelsTable) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header: Vec<String> =
-        ["model", "params", "tokens", "tokens_lower_bound", "compute"].map(String::from).to_vec();
-    // Interval columns only for laws fitted with a bootstrap (published fits have none).
-    let with_ci: Vec<bool> = t.fits.iter().map(|f| !f.draws.is_empty()).collect();
-    for (f, ci) in t.fits.iter().zip(&with_ci) {
-        for col in ["optimal_tokens", "optimal_tokens_per_param", "over_training", "predicted_loss"]
-        {
-            header.push(format!("{}_{col}", f.id));
-        }
-        if *ci {
-            for col in ["over_training_lo", "over_training_hi"] {
-                header.push(format!("{}_{col}", f.id));
-            }
-        }
-    }
-    let opt = |v: Option<f64>| v.map_or(String::new(), num);
-    let rows = t
-        .models
-        .iter()
-        .map(|m| {
-            let mut row = vec![
-                m.name.clone(),
-                opt(m.params),
-                opt(m.tokens),
-                m.tokens_lower_bound.to_string(),
-                opt(m.compute),
-            ];
-            for (f, ci) in m.fits.iter().zip(&with_ci) {
-                row.extend([
-                    opt(f.optimal_tokens),
-                    opt(f.optimal_tokens_per_param),
-                    opt(f.over_training),
-                    opt(f.predicted_loss),
-                ]);
-                if *ci {
-                    row.push(opt(f.over_training_ci.map(|c| c[0])));
-                    row.push(opt(f.over_training_ci.map(|c| c[1])));
-                }
-            }
-            row
-        })
-        .collect();
-    (header, rows)
 }
 
 #[cfg(test)]

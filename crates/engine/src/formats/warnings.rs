@@ -88,4 +88,21 @@ impl WarningSet {
         self.list.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.line.cmp(&b.line)));
         self.list
     }
+
+    /// The closing lines every loader adds about its rows: how many were skipped, or that there
+    /// were none (unless the file already failed for a stated reason).
+    pub fn close_rows(&mut self, rows: u64, skipped: u64, failed: bool) {
+        if skipped > 0 {
+            self.file(
+                Severity::Warning,
+                format!(
+                    "{} skipped (reasons above)",
+                    crate::wording::counted(skipped, "row", "rows")
+                ),
+            );
+        }
+        if rows == 0 && !failed {
+            self.file(Severity::Error, "no data rows found");
+        }
+    }
 }

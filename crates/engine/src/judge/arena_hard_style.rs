@@ -30,7 +30,8 @@ use crate::stats::{quantile_sorted, resample_counts, rng};
 use crate::table::Table;
 
 use super::arena_hard::Record;
-use super::glm::{row_loss, sigmoid};
+use super::glm::row_loss;
+use crate::stats::logistic::sigmoid;
 
 /// Which style features to control for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

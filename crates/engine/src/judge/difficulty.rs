@@ -17,7 +17,8 @@
 //! The objective is convex; block-coordinate Newton (each model's (a, b) pair, then each γ_i)
 //! converges in a few dozen sweeps and costs O(judgments) per sweep.
 
-use super::glm::{row_loss, sigmoid};
+use super::glm::row_loss;
+use crate::stats::logistic::sigmoid;
 
 /// One judgment as the joint fit sees it.
 #[derive(Debug, Clone, Copy)]

@@ -9,20 +9,8 @@
 // Dense Newton algebra reads closest to its formulas with index loops.
 #![allow(clippy::needless_range_loop)]
 
-/// Numerically stable log(1 + e^z).
-pub(crate) fn softplus(z: f64) -> f64 {
-    z.max(0.0) + (-z.abs()).exp().ln_1p()
-}
-
-/// Logistic function.
-pub(crate) fn sigmoid(z: f64) -> f64 {
-    if z >= 0.0 {
-        1.0 / (1.0 + (-z).exp())
-    } else {
-        let e = z.exp();
-        e / (1.0 + e)
-    }
-}
+use crate::stats::linalg::solve_spd_fixed;
+use crate::stats::logistic::{sigmoid, softplus};
 
 /// Cross-entropy of one soft-labelled row at linear predictor `z`.
 pub(crate) fn row_loss(z: f64, y: f64) -> f64 {
@@ -129,44 +117,6 @@ fn dot<const P: usize>(a: &[f64; P], b: &[f64; P]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Solves `a · x = b` for a symmetric positive definite `a` by Cholesky; `None` if singular.
-fn solve_spd<const P: usize>(a: &[[f64; P]; P], b: &[f64; P]) -> Option<[f64; P]> {
-    let mut l = [[0.0; P]; P];
-    for i in 0..P {
-        for j in 0..=i {
-            let mut s = a[i][j];
-            for k in 0..j {
-                s -= l[i][k] * l[j][k];
-            }
-            if i == j {
-                if s <= 0.0 || !s.is_finite() {
-                    return None;
-                }
-                l[i][i] = s.sqrt();
-            } else {
-                l[i][j] = s / l[j][j];
-            }
-        }
-    }
-    let mut z = [0.0; P];
-    for i in 0..P {
-        let mut s = b[i];
-        for k in 0..i {
-            s -= l[i][k] * z[k];
-        }
-        z[i] = s / l[i][i];
-    }
-    let mut x = [0.0; P];
-    for i in (0..P).rev() {
-        let mut s = z[i];
-        for k in i + 1..P {
-            s -= l[k][i] * x[k];
-        }
-        x[i] = s / l[i][i];
-    }
-    Some(x)
-}
-
 /// Minimises the weighted cross-entropy plus `ridge/2 · |w|²` plus an optional quadratic penalty,
 /// from `w = 0`. The ridge is kept tiny by callers: it only keeps the optimum finite when a model
 /// wins or loses everything.
@@ -199,7 +149,7 @@ pub(crate) fn fit_from<const P: usize>(
                 }
             }
         }
-        let Some(step) = solve_spd(&h, &g) else { break };
+        let Some(step) = solve_spd_fixed(&h, &g) else { break };
         if step.iter().all(|s| s.abs() < 1e-9) {
             // Converged: the remaining change is below anything a win rate can show.
             for i in 0..P {

@@ -37,8 +37,9 @@ use serde::{Deserialize, Serialize};
 use super::alpaca_eval::mean_and_sem;
 use super::annotations::AlpacaAnnotations;
 use super::difficulty::{fit_joint, Obs};
-use super::glm::{fit, fit_from, sigmoid, Design, Quadratic};
+use super::glm::{fit, fit_from, Design, Quadratic};
 use super::JudgeError;
+use crate::stats::logistic::sigmoid;
 
 /// Settings of the LC GLM.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,7 +9,9 @@
 //! FastChat's L-BFGS, started at 0, also keeps it).
 
 use super::aggregate::PairTally;
-use super::linalg::{add_pair, cholesky_in_place, cholesky_solve, sigmoid, softplus, solve_spd};
+use super::linalg::add_pair;
+use crate::stats::linalg::{cholesky_in_place, cholesky_solve, solve_spd};
+use crate::stats::logistic::{sigmoid, softplus};
 
 /// Newton stops when no parameter moves more than this (natural-log units: 2e-8 Elo).
 const STEP_TOLERANCE: f64 = 1e-10;

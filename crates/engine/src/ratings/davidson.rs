@@ -6,7 +6,8 @@
 
 use super::aggregate::PairTally;
 use super::bradley_terry;
-use super::linalg::{cholesky_in_place, cholesky_solve, sigmoid, softplus, solve_spd};
+use crate::stats::linalg::{cholesky_in_place, cholesky_solve, solve_spd};
+use crate::stats::logistic::{sigmoid, softplus};
 
 const STEP_TOLERANCE: f64 = 1e-10;
 const MAX_ITERATIONS: usize = 200;

@@ -11,7 +11,7 @@
 
 use super::aggregate::PairTally;
 use super::lbfgsb;
-use super::linalg::{sigmoid, softplus};
+use crate::stats::logistic::{sigmoid, softplus};
 
 /// scikit-learn's default inverse regularisation strength.
 const C: f64 = 1.0;

@@ -6,13 +6,15 @@
 //! it while filters change.
 
 use super::aggregate::Aggregate;
-use super::linalg::{add_pair, inverse_spd, matmul, sigmoid};
+use super::linalg::add_pair;
 use super::plan::{ComponentFit, Plan};
+use crate::stats::linalg::{inverse_spd, matmul};
+use crate::stats::logistic::sigmoid;
 
 /// arena-rank `hessian_reg` default, multiplied by the total battle count for unweighted data.
 pub const HESSIAN_REG: f64 = 1e-5;
 /// `scipy.stats.norm.ppf(0.975)`.
-pub const Z_975: f64 = 1.959_963_984_540_054;
+pub use crate::stats::normal::Z_975;
 
 /// Standard errors of θ (natural-log units) per global model, NaN outside fitted components.
 pub(crate) fn standard_errors(

@@ -19,10 +19,10 @@ use crate::stats;
 
 use super::error::RatingsError;
 use super::filters::FilterReport;
-use super::linalg::solve_spd;
 use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
 use super::{graph, pair_stats, rounds, sandwich, style_sandwich, Aggregate};
+use crate::stats::linalg::solve_spd;
 
 /// Feature names, in coefficient order (FastChat `STYLE_CONTROL_ELEMENTS_V1`, a/b paired).
 pub const FEATURES: [&str; 4] =

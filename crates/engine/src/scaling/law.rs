@@ -101,7 +101,13 @@ pub fn fit_law_with_progress(
     settings: &FitSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<LawFit, ScalingError> {
-    let mut ticker = Ticker::new(|stage, d, t| {
+    block_on(fit_law_async(data, settings, &mut bootstrap_ticker(progress)))
+}
+
+/// A ticker for the older synchronous callback, which follows the bootstrap only:
+/// `progress(done, total)`, false to stop.
+pub fn bootstrap_ticker<'a>(progress: &'a mut dyn FnMut(usize, usize) -> bool) -> Ticker<'a> {
+    Ticker::new(move |stage, d, t| {
         // The older callback follows the bootstrap only.
         if stage != "bootstrap" {
             return Tick::Continue;
@@ -115,8 +121,7 @@ pub fn fit_law_with_progress(
         } else {
             Tick::Stop
         }
-    });
-    block_on(fit_law_async(data, settings, &mut ticker))
+    })
 }
 
 /// [`fit_law`] as a computation that can pause (see [`crate::progress`]): the ticker hears the

@@ -2,8 +2,9 @@
 //! compute-optimal allocation, per-model over-training factors under published and fitted laws,
 //! the inference-aware optimum, Approach 2 (isoFLOP parabolas) and score-vs-compute outliers.
 //!
-//! Entry points: [`report::analyse`] runs everything a table supports (the view and the CLI use
-//! it); underneath, [`table::extract`] turns a loaded table into [`table::ScalingData`];
+//! Entry point: [`analysis::run`] (or [`analysis::run_async`]) runs everything a table supports;
+//! the view's worker and `benchlens scaling fit` both call it, and its outcome writes their
+//! reports ([`output`]). Underneath, [`table::extract`] turns a loaded table into [`table::ScalingData`];
 //! [`law::fit_law`], [`models::models_table`], [`score_trend::fit_score_trend`],
 //! [`approach2::approach2`] and [`inference::inference_optimum`] analyse it. Methods and their
 //! sources are written up in `docs/scaling.md`.
@@ -12,8 +13,11 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod allocation;
+pub mod analysis;
 pub mod approach2;
 pub mod bootstrap;
+pub mod cells;
+pub mod columns;
 pub mod diagnostics;
 pub mod fit;
 pub mod flags;
@@ -23,6 +27,7 @@ pub mod lbfgs;
 pub mod models;
 pub mod name_column;
 pub mod objective;
+pub mod output;
 pub mod reference_fits;
 pub mod report;
 pub mod score_trend;
@@ -30,6 +35,7 @@ pub mod starts;
 pub mod synthetic;
 pub mod table;
 
+pub use analysis::{run, run_async, FitMemo, InferenceOutcome, ScalingOutcome, SourceRow};
 pub use law::{fit_law, FitSettings, LawFit};
 pub use objective::{LawParams, LossKind};
 pub use reference_fits::ReferenceFit;

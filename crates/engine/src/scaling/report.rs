@@ -1,36 +1,41 @@
-//! One call for the scaling view (the worker) and `benchlens scaling fit`: extract the table, fit
-//! the loss law when there is a loss column, the score trend when there is a score column,
-//! Approach 2 when the runs form isoFLOP groups, and the per-model table under the fitted and the
-//! published laws. Parts that cannot be computed carry their error sentence instead.
+//! The scaling analysis's settings, and its older report shape: [`analyse`] gives the parts of
+//! [`super::analysis::run`]'s outcome that `benchlens scaling fit` reported before the outcome
+//! wrote its own reports (the engine's tests and the fuzzer call it). Parts that cannot be
+//! computed carry their error sentence instead.
 
 use serde::{Deserialize, Serialize};
 
+use super::analysis::run;
 use super::approach2::{approach2, Approach2};
-use super::inference::{default_demands, inference_curve, InferencePoint};
-use super::law::{fit_law_with_progress, FitSettings, LawFit};
-use super::models::{models_table, FitChoice, ModelsTable};
+use super::inference::InferencePoint;
+use super::law::{bootstrap_ticker, FitSettings, LawFit};
+use super::models::{FitChoice, ModelsTable};
 use super::objective::LawParams;
-use super::reference_fits::ReferenceFit;
-use super::score_trend::{fit_score_trend, ScoreTrend, ScoreTrendSettings};
-use super::table::{extract, ColumnChoice, DetectedColumns, ScalingData};
+use super::score_trend::{ScoreTrend, ScoreTrendSettings};
+use super::table::{ColumnChoice, DetectedColumns, ScalingData};
 use super::ScalingError;
 use crate::dataset::Warning;
 use crate::table::Table;
 
-/// Everything the scaling view lets the user set (also its URL state).
+/// The settings of a scaling analysis: what the view's controls and `scaling fit`'s flags set.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScalingSettings {
     pub columns: ColumnChoice,
     pub fit: FitSettings,
     pub score: ScoreTrendSettings,
-    /// Target loss of the inference-aware optimum; none skips it.
+    /// Target loss of the inference-aware optimum; none: the loss of a compute-optimal 7B model
+    /// under the chosen law (and no optimum in the `scaling fit` report).
     pub target_loss: Option<f64>,
-    /// Inference demands (tokens); empty means none, 1e9 … 1e15.
+    /// Inference demands (tokens) added to the defaults (none, 1e9 … 1e15); the first is the
+    /// user's own (the view's highlighted row).
     pub inference_tokens: Vec<f64>,
+    /// Law of the inference-aware optimum: `fit` or a reference id; the first law (the fitted one
+    /// when there is one) when unknown or empty.
+    pub inference_law: String,
 }
 
-/// The scaling view's data.
+/// The parts of the outcome that [`analyse`] reports.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScalingReport {
     pub columns: DetectedColumns,
@@ -74,65 +79,37 @@ pub fn gated_approach2(data: &ScalingData) -> (Option<Approach2>, Option<String>
     }
 }
 
-/// Runs every analysis that the table supports. Fails only when the columns cannot be resolved
-/// or the table has neither a loss nor a score column.
+/// Runs every analysis that the table supports, as [`run`] does, with the older progress callback
+/// (`progress(done, total)` follows the bootstrap and may cancel it). Fails also when the table has
+/// neither a loss nor a score column.
 pub fn analyse(
     table: &Table,
     settings: &ScalingSettings,
     progress: &mut dyn FnMut(usize, usize) -> bool,
 ) -> Result<ScalingReport, ScalingError> {
-    let data = extract(table, &settings.columns)?;
-    if data.columns.loss.is_none() && data.columns.score.is_none() {
-        return Err(ScalingError::NoLossColumn { columns: data.table_columns.join(", ") });
-    }
-    let (law, law_error) = if data.columns.loss.is_some() {
-        match fit_law_with_progress(&data, &settings.fit, progress) {
-            Ok(f) => (Some(f), None),
-            Err(e) => (None, Some(e.to_string())),
-        }
-    } else {
-        (None, None)
+    let outcome = run("", table, settings, &mut bootstrap_ticker(progress))?;
+    outcome.needs_loss_or_score()?;
+    let (inference, inference_error) = match outcome.requested_inference() {
+        Some(Ok(i)) => (Some(i.points.clone()), None),
+        Some(Err(e)) => (None, Some(e.clone())),
+        None => (None, None),
     };
-    let (score_trend, score_error) = if data.columns.score.is_some() {
-        match fit_score_trend(&data, &settings.score) {
-            Ok(t) => (Some(t), None),
-            Err(e) => (None, Some(e.to_string())),
-        }
-    } else {
-        (None, None)
-    };
-    let (a2, approach2_note) = gated_approach2(&data);
-    let mut fits: Vec<FitChoice> =
-        ReferenceFit::ALL.into_iter().map(FitChoice::reference).collect();
-    if let Some(f) = &law {
-        fits.insert(0, fitted_choice(f, "fit"));
-    }
-    let models = models_table(&data, &fits);
-    let (inference, inference_error) = match (settings.target_loss, &law) {
-        (Some(target), Some(f)) => {
-            let demands = if settings.inference_tokens.is_empty() {
-                default_demands()
-            } else {
-                settings.inference_tokens.clone()
-            };
-            match inference_curve(&f.params, target, &demands) {
-                Ok(c) => (Some(c), None),
-                Err(e) => (None, Some(e.to_string())),
-            }
-        }
-        _ => (None, None),
+    let (score_trend, score_error) = match outcome.trend {
+        Some(Ok(t)) => (Some(t), None),
+        Some(Err(e)) => (None, Some(e)),
+        None => (None, None),
     };
     Ok(ScalingReport {
-        columns: data.columns,
-        off_compute: data.off_compute,
-        warnings: data.warnings,
-        law,
-        law_error,
+        columns: outcome.columns,
+        off_compute: outcome.off_compute,
+        warnings: outcome.warning_records,
+        law: outcome.fit,
+        law_error: outcome.fit_error,
         score_trend,
         score_error,
-        approach2: a2,
-        approach2_note,
-        models,
+        approach2: outcome.approach2,
+        approach2_note: outcome.approach2_note,
+        models: outcome.models,
         inference,
         inference_error,
     })

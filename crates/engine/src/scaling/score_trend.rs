@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::lbfgs::{minimize, LbfgsOptions};
 use super::table::ScalingData;
 use super::ScalingError;
+use crate::stats::logistic::sigmoid;
 
 /// Huber's tuning constant for 95 % efficiency under normal errors (Huber 1964).
 pub const HUBER_K: f64 = 1.345;
@@ -63,15 +64,6 @@ pub struct ScoreTrend {
     pub outliers: Vec<String>,
     /// Models with a score but no compute (no tokens), left off the chart.
     pub off_compute: Vec<String>,
-}
-
-fn sigmoid(t: f64) -> f64 {
-    if t >= 0.0 {
-        1.0 / (1.0 + (-t).exp())
-    } else {
-        let e = t.exp();
-        e / (1.0 + e)
-    }
 }
 
 /// s(x) for the given shape.

@@ -9,7 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::name_column::detect_name_column;
+use super::cells::parse_plain;
+pub use super::cells::{header_multiplier, parse_quantity, CellProblem, Quantity};
+pub use super::columns::detect_columns;
 use super::ScalingError;
 use crate::dataset::{Severity, Warning};
 use crate::table::Table;
@@ -25,23 +27,9 @@ pub struct ColumnChoice {
     pub name: Option<String>,
 }
 
-/// The columns used, by name, after detection and overrides.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct DetectedColumns {
-    pub params: Option<String>,
-    pub tokens: Option<String>,
-    pub compute: Option<String>,
-    pub loss: Option<String>,
-    pub score: Option<String>,
-    pub name: Option<String>,
-}
-
-/// A positive quantity read from a cell; `lower_bound` when written like "15T+".
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Quantity {
-    pub value: f64,
-    pub lower_bound: bool,
-}
+/// The columns in use, by name, after detection and overrides: a choice with every column found
+/// filled in.
+pub type DetectedColumns = ColumnChoice;
 
 /// Which of N, D, C was derived from the other two via C = 6ND.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,255 +77,6 @@ pub struct ScalingData {
     pub warnings: Vec<Warning>,
 }
 
-/// Multipliers for value suffixes (case-sensitive where it matters: "M" is million, "m" too, since
-/// nobody trains milli-parameter models).
-fn suffix_multiplier(s: &str) -> Option<f64> {
-    match s {
-        "" => Some(1.0),
-        "k" | "K" => Some(1e3),
-        "m" | "M" | "mn" | "Mn" => Some(1e6),
-        "b" | "B" | "bn" | "Bn" | "G" => Some(1e9),
-        "t" | "T" | "tn" | "Tn" => Some(1e12),
-        "P" => Some(1e15),
-        _ => None,
-    }
-}
-
-/// Why a cell could not be read.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CellProblem {
-    Empty,
-    NotANumber,
-    NotFinite,
-    NotPositive,
-}
-
-impl CellProblem {
-    fn describe(&self) -> &'static str {
-        match self {
-            Self::Empty => "is empty",
-            Self::NotANumber => "is not a number (expected e.g. 7B, 1.4T, 3.3e12 or 15T+)",
-            Self::NotFinite => "is not finite",
-            Self::NotPositive => "must be positive",
-        }
-    }
-}
-
-/// Parses "7B", "1.4T", "3.3e12", "15T+", "~70 B", "1,400" into a positive quantity; the
-/// multiplier from the header applies only when the cell has no suffix of its own.
-pub fn parse_quantity(cell: &str, header_multiplier: f64) -> Result<Quantity, CellProblem> {
-    let mut s = cell.trim();
-    if s.is_empty() || s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a") || s == "-" {
-        return Err(CellProblem::Empty);
-    }
-    let mut lower_bound = false;
-    if let Some(rest) = s.strip_suffix('+') {
-        lower_bound = true;
-        s = rest.trim_end();
-    }
-    if let Some(rest) = s.strip_prefix(">=").or_else(|| s.strip_prefix('>')) {
-        lower_bound = true;
-        s = rest.trim_start();
-    }
-    s = s.trim_start_matches(['~', '≈']).trim();
-    let cleaned: String = s.chars().filter(|c| *c != ',' && *c != '_').collect();
-    // Split the numeric prefix from an alphabetic suffix, keeping exponents ("3.3e12") numeric.
-    let split = cleaned
-        .char_indices()
-        .find(|&(i, c)| {
-            c.is_alphabetic()
-                && !((c == 'e' || c == 'E')
-                    && cleaned[i + 1..]
-                        .starts_with(|d: char| d.is_ascii_digit() || d == '-' || d == '+'))
-        })
-        .map(|(i, _)| i)
-        .unwrap_or(cleaned.len());
-    let (num, suffix) = cleaned.split_at(split);
-    let suffix = suffix.trim();
-    let lower = num.trim().to_ascii_lowercase();
-    if lower == "nan" || suffix.eq_ignore_ascii_case("nan") {
-        return Err(CellProblem::NotFinite);
-    }
-    if suffix.eq_ignore_ascii_case("inf") || suffix.eq_ignore_ascii_case("infinity") {
-        return Err(CellProblem::NotFinite);
-    }
-    let value: f64 = num.trim().parse().map_err(|_| CellProblem::NotANumber)?;
-    let multiplier = if suffix.is_empty() {
-        header_multiplier
-    } else {
-        suffix_multiplier(suffix).ok_or(CellProblem::NotANumber)?
-    };
-    let value = value * multiplier;
-    if !value.is_finite() {
-        return Err(CellProblem::NotFinite);
-    }
-    if value <= 0.0 {
-        return Err(CellProblem::NotPositive);
-    }
-    Ok(Quantity { value, lower_bound })
-}
-
-/// A plain finite number (loss, score): no unit suffixes, may be any sign for scores.
-fn parse_plain(cell: &str) -> Result<f64, CellProblem> {
-    let s = cell.trim().trim_end_matches('%').trim();
-    if s.is_empty() || s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a") || s == "-" {
-        return Err(CellProblem::Empty);
-    }
-    let v: f64 = s.parse().map_err(|_| CellProblem::NotANumber)?;
-    if !v.is_finite() {
-        return Err(CellProblem::NotFinite);
-    }
-    Ok(v)
-}
-
-/// Header normalised for matching: lower case, separators unified to `_`.
-fn norm(header: &str) -> String {
-    let mut out = String::new();
-    for c in header.trim().chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('_') {
-            out.push('_');
-        }
-    }
-    out.trim_matches('_').to_owned()
-}
-
-/// Unit multiplier written in a header: "params_B", "tokens (T)", "Model Size (M)".
-pub fn header_multiplier(header: &str) -> f64 {
-    let n = norm(header);
-    let last = n.rsplit('_').next().unwrap_or("");
-    if n.contains('_') {
-        match last {
-            "k" => return 1e3,
-            "m" | "millions" | "million" => return 1e6,
-            "b" | "bn" | "billions" | "billion" => return 1e9,
-            "t" | "tn" | "trillions" | "trillion" => return 1e12,
-            _ => {}
-        }
-    }
-    1.0
-}
-
-fn stem(n: &str) -> &str {
-    // Drop a unit suffix so "params_b" matches "params".
-    match n.rsplit_once('_') {
-        Some((
-            head,
-            "b" | "t" | "m" | "k" | "bn" | "tn" | "billions" | "trillions" | "millions",
-        )) => head,
-        _ => n,
-    }
-}
-
-const PARAMS_NAMES: &[&str] = &[
-    "params",
-    "param",
-    "n",
-    "parameters",
-    "num_params",
-    "n_params",
-    "model_size",
-    "size",
-    "parameter_count",
-    "nparams",
-    "non_embedding_params",
-    "model_params",
-];
-const TOKENS_NAMES: &[&str] = &[
-    "tokens",
-    "d",
-    "training_tokens",
-    "train_tokens",
-    "n_tokens",
-    "num_tokens",
-    "data",
-    "dataset_size",
-    "tokens_seen",
-    "data_size",
-];
-const COMPUTE_NAMES: &[&str] = &[
-    "compute",
-    "c",
-    "flops",
-    "flop",
-    "training_flop",
-    "training_flops",
-    "training_compute",
-    "compute_6nd",
-    "train_flops",
-    "compute_flops",
-    "training_compute_flop",
-];
-const LOSS_NAMES: &[&str] =
-    &["loss", "final_loss", "eval_loss", "val_loss", "validation_loss", "test_loss", "train_loss"];
-const SCORE_HINTS: &[&str] =
-    &["mmlu", "score", "accuracy", "acc", "gsm8k", "hellaswag", "arc", "bbh", "winogrande"];
-
-fn find_column(table: &Table, names: &[&str]) -> Option<String> {
-    // Exact matches first (in the order of `names`), then unit-suffixed headers.
-    for want in names {
-        if let Some(c) = table.columns.iter().find(|c| norm(c) == *want) {
-            return Some(c.clone());
-        }
-    }
-    for want in names {
-        if let Some(c) = table.columns.iter().find(|c| stem(&norm(c)) == *want) {
-            return Some(c.clone());
-        }
-    }
-    None
-}
-
-fn find_score(table: &Table) -> Option<String> {
-    for hint in SCORE_HINTS {
-        if let Some(c) = table.columns.iter().find(|c| norm(c).split('_').any(|w| w == *hint)) {
-            return Some(c.clone());
-        }
-    }
-    // Substring matches only for hints too long to occur by accident ("arc" is in "search").
-    for hint in SCORE_HINTS.iter().filter(|h| h.len() >= 4) {
-        if let Some(c) = table.columns.iter().find(|c| norm(c).contains(*hint)) {
-            return Some(c.clone());
-        }
-    }
-    None
-}
-
-fn resolve(
-    table: &Table,
-    chosen: &Option<String>,
-    detect: impl FnOnce() -> Option<String>,
-) -> Result<Option<String>, ScalingError> {
-    match chosen {
-        Some(name) => match table.column_index(name) {
-            Some(i) => Ok(Some(table.columns[i].clone())),
-            None => Err(ScalingError::NoSuchColumn {
-                column: name.clone(),
-                available: table.columns.join(", "),
-            }),
-        },
-        None => Ok(detect()),
-    }
-}
-
-/// Picks columns: explicit choices first, then header detection.
-pub fn detect_columns(
-    table: &Table,
-    choice: &ColumnChoice,
-) -> Result<DetectedColumns, ScalingError> {
-    Ok(DetectedColumns {
-        params: resolve(table, &choice.params, || find_column(table, PARAMS_NAMES))?,
-        tokens: resolve(table, &choice.tokens, || find_column(table, TOKENS_NAMES))?,
-        compute: resolve(table, &choice.compute, || find_column(table, COMPUTE_NAMES))?,
-        loss: resolve(table, &choice.loss, || find_column(table, LOSS_NAMES))?,
-        score: resolve(table, &choice.score, || find_score(table))?,
-        name: resolve(table, &choice.name, || {
-            detect_name_column(table, |names| find_column(table, names))
-        })?,
-    })
-}
-
 /// Relative disagreement above which a given compute is reported as inconsistent with 6ND.
 const COMPUTE_MISMATCH: f64 = 0.05;
 
@@ -362,12 +101,6 @@ impl Issues {
             message,
             count: 1,
         });
-    }
-}
-
-impl CellProblem {
-    fn describe_tail(&self) -> String {
-        format!("{}; row skipped", self.describe())
     }
 }
 

@@ -1,5 +1,14 @@
 //! Shared numerics used by several analyses: percentiles as numpy computes them, seeded random
-//! number generators, and multinomial resampling of counts.
+//! number generators, multinomial resampling of counts, and (in the submodules) the one home of
+//! the logistic helpers, dense SPD algebra and normal quantiles.
+
+pub mod linalg;
+pub mod logistic;
+pub mod normal;
+
+pub use linalg::{solve_spd, solve_spd_fixed};
+pub use logistic::{sigmoid, softplus};
+pub use normal::{normal_quantile, Z_975};
 
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;

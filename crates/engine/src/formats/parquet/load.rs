@@ -49,18 +49,7 @@ impl Run {
     }
 
     fn finish(mut self, data: Dataset) -> ParsedFile {
-        if self.skipped > 0 {
-            self.warnings.file(
-                Severity::Warning,
-                format!(
-                    "{} skipped (reasons above)",
-                    crate::wording::counted(self.skipped, "row", "rows")
-                ),
-            );
-        }
-        if self.rows == 0 && !self.failed {
-            self.warnings.file(Severity::Error, "no data rows found");
-        }
+        self.warnings.close_rows(self.rows, self.skipped, self.failed);
         let mut summary = self.summary;
         summary.rows = self.rows;
         summary.skipped_rows = self.skipped;

@@ -2,8 +2,8 @@
 //! engine's `judge::run` (AlpacaEval, Arena-Hard, MT-Bench, through the same `judge::judge` as
 //! `benchlens judge`). The answer texts stay here; the page fetches one pair at a time.
 
-use benchlens_engine::judge::{self, JudgeSettings};
 pub use benchlens_engine::judge::published::{Published, PublishedRow};
+use benchlens_engine::judge::{self, JudgeSettings};
 use benchlens_engine::Table;
 
 use super::protocol::JobId;

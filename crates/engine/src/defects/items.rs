@@ -235,7 +235,6 @@ impl ItemSet {
     }
 }
 
-
 /// Subject of a file's items from its name alone; the one rule is
 /// [`crate::formats::kind::items_subject`].
 pub fn subject_from_name(name: &str) -> Option<String> {

@@ -217,3 +217,40 @@ pub fn format_score(s: f64) -> String {
         t.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::{load_bytes, LoadOptions};
+
+    #[test]
+    fn skipped_inputs_keep_each_report_file_on_its_own_input() {
+        let load =
+            |name: &str, text: &str| load_bytes(name, text.as_bytes(), &LoadOptions::default());
+        let scaling = load("runs.csv", "run,params,tokens,loss\na,1,2,3\nb,2,3,2\n");
+        let items =
+            load("x_test.csv", "question,A,B,C,D,answer\n\"Q, one?\",a,a,c,d,A\nQ2?,a,b,c,d,B\n");
+        let checked =
+            run(&[&scaling, &items], &[], &Settings::default(), &LabelChoice::Off).expect("items");
+        assert_eq!(checked.file_inputs, [1]);
+        assert_eq!(checked.input_warnings.len(), 1, "{:?}", checked.input_warnings);
+        let mut csv = Vec::new();
+        checked
+            .write_flags_csv(&mut csv, |f| format!("input {}", checked.file_inputs[f]))
+            .expect("write");
+        let csv = String::from_utf8(csv).expect("utf8");
+        assert!(csv.starts_with("file,row,subject,check,severity,reason,score\n"), "{csv}");
+        assert!(csv.contains("\ninput 1,1,x,duplicate_options,error,"), "{csv}");
+        let none = run(&[&scaling], &[], &Settings::default(), &LabelChoice::Off);
+        assert_eq!(none.map(|r| r.file_inputs), Err(NoItems { warnings: checked.input_warnings }));
+    }
+
+    #[test]
+    fn scores_print_with_at_most_four_decimals() {
+        assert_eq!(format_score(1.0), "1");
+        assert_eq!(format_score(0.0), "0");
+        assert_eq!(format_score(0.123_456), "0.1235");
+        assert_eq!(format_score(0.5), "0.5");
+        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
+    }
+}

@@ -3,7 +3,6 @@
 
 use super::{Item, KeyStyle};
 
-
 /// Reads every key of a file under one style: letters, option texts, or integers whose base is
 /// decided for the whole file (a 0 anywhere means 0-based; a key equal to the option count with no
 /// 0 means 1-based).
@@ -23,7 +22,8 @@ pub(super) fn resolve_keys(items: &mut [Item]) -> KeyStyle {
             ints.push((n, it.options.len() as i64));
         } else if !k.is_empty() {
             let want = crate::defects::text::normalize(&it.key_text);
-            texts += usize::from(it.options.iter().any(|o| crate::defects::text::normalize(o) == want));
+            texts +=
+                usize::from(it.options.iter().any(|o| crate::defects::text::normalize(o) == want));
         }
     }
     let style = if letters == 0 && ints.is_empty() {

@@ -114,9 +114,8 @@ pub fn recognise(columns: &[String]) -> Option<&'static PublishedSchema> {
 
 /// "LMArena … (columns …)" when the columns are a published schema's.
 pub fn published_reason(columns: &[String]) -> Option<String> {
-    recognise(columns).map(|s| {
-        format!("{} columns ({})", s.name, s.columns().collect::<Vec<_>>().join(", "))
-    })
+    recognise(columns)
+        .map(|s| format!("{} columns ({})", s.name, s.columns().collect::<Vec<_>>().join(", ")))
 }
 
 /// The message for columns that match no known kind: what was found and the nearest published
@@ -135,8 +134,7 @@ pub fn no_schema_message(columns: &[String]) -> String {
         if columns.is_empty() { "(none)".to_owned() } else { columns.join(", ") }
     );
     if let Some((score, s)) = nearest.filter(|(score, _)| *score > 0.0) {
-        let missing: Vec<&str> =
-            s.columns().filter(|c| !tops.iter().any(|t| t == c)).collect();
+        let missing: Vec<&str> = s.columns().filter(|c| !tops.iter().any(|t| t == c)).collect();
         message.push_str(&format!(
             ". Nearest known schema: {} ({}; {:.0} % overlap), which also has {}",
             s.name,

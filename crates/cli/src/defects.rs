@@ -3,17 +3,19 @@
 //! or the whole report as JSON. `--evaluate COLUMN` scores the flags against an expert-label
 //! column instead (MMLU-Redux's `error_type`), and `--export DIR` writes cleaned copies.
 
-use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use benchlens_engine::dataset::ParsedFile;
-use benchlens_engine::defects::evaluation::{evaluate, EvalRow, Evaluation};
-use benchlens_engine::defects::export::{export, ExportMode, Flagged};
-use benchlens_engine::defects::lm_eval::read_predictions;
-use benchlens_engine::defects::{analyze, CheckId, ItemSet, Report, Settings};
+use benchlens_engine::defects::evaluation::{EvalRow, Evaluation};
+use benchlens_engine::defects::export::{export, ExportMode};
+use benchlens_engine::defects::run::format_score;
+use benchlens_engine::defects::{
+    self, CheckId, DefectsRun, LabelChoice, NoItems, Settings, Severity,
+};
 use benchlens_engine::formats::{self, LoadOptions};
 
-use crate::output::{load_many, print_csv, print_json, OutputFormat};
+use crate::output::{load_many, print_csv, print_json, stdout_result, OutputFormat};
 
 /// Arguments of `benchlens defects`.
 #[derive(clap::Args)]
@@ -78,32 +80,32 @@ pub fn run(args: &DefectsArgs) -> Result<(), String> {
     }
     let paths = formats::expand_paths(&args.files).map_err(|e| e.to_string())?;
     let parsed = load_many(&paths, &LoadOptions::default())?;
-    let set = ItemSet::from_parsed(&parsed, args.evaluate.as_deref());
-    for w in &set.warnings {
-        eprintln!("benchlens: {w}");
-    }
-    if set.items.is_empty() {
-        return Err("no benchmark items found in the given files".into());
-    }
     let prediction_paths = formats::expand_paths(&args.predictions).map_err(|e| e.to_string())?;
     let prediction_files = load_many(&prediction_paths, &LoadOptions::default())?;
-    let mut named = Vec::new();
-    for (p, f) in prediction_paths.iter().zip(&prediction_files) {
-        match f.table() {
-            Some(t) => named.push((p.display().to_string(), t)),
-            None => eprintln!("benchlens: {}: not a table of predictions; skipped", p.display()),
+    // Paths, not file names: lm-evaluation-harness samples find their run's results by folder.
+    let prediction_names: Vec<String> =
+        prediction_paths.iter().map(|p| p.display().to_string()).collect();
+    let labels = args.evaluate.clone().map_or(LabelChoice::Off, LabelChoice::Column);
+    let run = defects::run(
+        &parsed.iter().collect::<Vec<_>>(),
+        &prediction_names.iter().map(String::as_str).zip(&prediction_files).collect::<Vec<_>>(),
+        &settings,
+        &labels,
+    );
+    let run = match run {
+        Ok(run) => run,
+        Err(NoItems { warnings }) => {
+            warnings.iter().for_each(|w| eprintln!("benchlens: {w}"));
+            return Err("no benchmark items found in the given files".into());
         }
-    }
-    let read = read_predictions(&named);
-    for w in &read.warnings {
+    };
+    for w in &run.input_warnings {
         eprintln!("benchlens: {w}");
     }
-    if !prediction_paths.is_empty() && read.tables.is_empty() {
+    if !prediction_paths.is_empty() && run.answer_tables == 0 {
         return Err("no model answers found in the --predictions files (see above)".into());
     }
-    let predictions = read.tables;
-    let report = analyze(set, &predictions, &settings);
-    if let Some(d) = &report.disagreement {
+    if let Some(d) = &run.report.disagreement {
         eprintln!(
             "benchlens: model disagreement from {} models: {}",
             d.models.len(),
@@ -117,38 +119,25 @@ pub fn run(args: &DefectsArgs) -> Result<(), String> {
         }
     }
     if let Some(dir) = &args.export {
-        write_exports(args, dir, &paths, &parsed, &report)?;
+        write_exports(args, dir, &paths, &parsed, &run)?;
     }
     if args.evaluate.is_some() {
-        return print_evaluation(&evaluate(&report), args.format);
+        return print_evaluation(&run.evaluation(), args.format);
     }
     match args.format {
-        OutputFormat::Json => print_json(&report),
-        OutputFormat::Csv => print_csv(
-            &["file", "row", "subject", "check", "severity", "reason", "score"],
-            report.flags.iter().map(|f| {
-                let it = &report.items.items[f.item];
-                vec![
-                    paths.get(it.file).map_or_else(String::new, |p| p.display().to_string()),
-                    (it.row + 1).to_string(),
-                    report.items.subject_of(f.item).to_owned(),
-                    f.check.id().to_owned(),
-                    f.severity.id().to_owned(),
-                    f.reason.clone(),
-                    format_score(f.score),
-                ]
-            }),
-        ),
-    }
-}
-
-fn format_score(s: f64) -> String {
-    let t = format!("{s:.4}");
-    let t = t.trim_end_matches('0').trim_end_matches('.');
-    if t.is_empty() {
-        "0".into()
-    } else {
-        t.to_owned()
+        OutputFormat::Json => print_json(&run.report),
+        OutputFormat::Csv => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = run
+                .write_flags_csv(&mut out, |file| {
+                    run.file_inputs
+                        .get(file)
+                        .and_then(|&input| paths.get(input))
+                        .map_or_else(String::new, |p| p.display().to_string())
+                })
+                .and_then(|()| out.flush());
+            stdout_result(written, "CSV")
+        }
     }
 }
 
@@ -208,46 +197,23 @@ fn write_exports(
     dir: &Path,
     paths: &[PathBuf],
     parsed: &[ParsedFile],
-    report: &Report,
+    run: &DefectsRun,
 ) -> Result<(), String> {
-    let severities: Vec<String> =
+    let wanted: Vec<String> =
         args.export_severities.iter().map(|s| s.trim().to_lowercase()).collect();
+    let severities: Vec<Severity> =
+        Severity::ALL.into_iter().filter(|s| wanted.iter().any(|w| w == s.id())).collect();
     let mode = match args.export_mode {
         ExportModeArg::Remove => ExportMode::Remove,
         ExportModeArg::FlagColumn => ExportMode::FlagColumn,
     };
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    // ItemSet files are the parsed tables in order; files without items were skipped there.
-    let mut flags_by_file: BTreeMap<usize, BTreeMap<usize, Vec<&str>>> = BTreeMap::new();
-    for f in report.flags.iter().filter(|f| severities.iter().any(|s| s == f.severity.id())) {
-        let it = &report.items.items[f.item];
-        flags_by_file.entry(it.file).or_default().entry(it.row).or_default().push(f.check.id());
-    }
-    let tables: Vec<(usize, &ParsedFile)> =
-        parsed.iter().enumerate().filter(|(_, p)| p.table().is_some()).collect();
-    for (file_idx, source) in report.items.files.iter().enumerate() {
-        let Some(&(pi, pf)) = tables
-            .iter()
-            .find(|(_, p)| p.summary.name == source.name && p.summary.rows as usize == source.rows)
-        else {
-            continue;
-        };
-        let Some(format) = pf.summary.format else { continue };
-        let path = &paths[pi];
+    for (file, source) in run.report.items.files.iter().enumerate() {
+        let Some(&input) = run.file_inputs.get(file) else { continue };
+        let (Some(path), Some(pf)) = (paths.get(input), parsed.get(input)) else { continue };
+        let (Some(format), Some(table)) = (pf.summary.format, pf.table()) else { continue };
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let mut flagged = Flagged::default();
-        if let (Some(rows), Some(table)) = (flags_by_file.get(&file_idx), pf.table()) {
-            for (&row, checks) in rows {
-                let text = checks.join(";");
-                flagged.by_line.insert(table.line_of(row), text.clone());
-                flagged.by_index.insert(row, text);
-            }
-        }
-        if format != benchlens_engine::dataset::Format::Jsonl
-            && format != benchlens_engine::dataset::Format::Csv
-        {
-            flagged.by_line.clear();
-        }
+        let flagged = run.flagged(file, &severities, table, format);
         let delimiter = pf.summary.delimiter.map_or(b',', |c| c as u8);
         let out =
             export(&source.name, &bytes, format, delimiter, pf.summary.header, &flagged, mode)

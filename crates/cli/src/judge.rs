@@ -115,12 +115,7 @@ pub fn run(args: &JudgeArgs) -> Result<(), String> {
         settings.mt_bench_ci_level = level;
     }
     let report = judge(&named, &settings).map_err(|e| e.to_string())?;
-    let warnings = match &report {
-        JudgeReport::AlpacaEval { warnings, .. } => warnings,
-        JudgeReport::ArenaHard(r) => &r.warnings,
-        JudgeReport::MtBench(r) => &r.warnings,
-    };
-    for w in warnings {
+    for w in report.warnings() {
         eprintln!("{w}");
     }
     if args.format == OutputFormat::Json {

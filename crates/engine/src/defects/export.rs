@@ -228,30 +228,32 @@ mod tests {
         }
     }
 
+    /// The export of `src` (with a header row, where the format has one), which must succeed.
+    fn exported(
+        file: &str,
+        src: &[u8],
+        format: Format,
+        delimiter: u8,
+        flagged: &Flagged,
+        mode: ExportMode,
+    ) -> Vec<u8> {
+        export(file, src, format, delimiter, true, flagged, mode).expect(file)
+    }
+
     #[test]
     fn csv_keeps_bytes_and_drops_flagged_records() {
         let src = b"question;A;answer\r\n\"multi\nline\";x;A\r\nq2;y;B\r\n";
-        let out = export(
-            "f.csv",
-            src,
-            Format::Csv,
-            b';',
-            true,
-            &flagged(&[(2, "e")]),
-            ExportMode::Remove,
-        )
-        .expect("csv");
+        let out =
+            exported("f.csv", src, Format::Csv, b';', &flagged(&[(2, "e")]), ExportMode::Remove);
         assert_eq!(out, b"question;A;answer\r\nq2;y;B\r\n");
-        let out = export(
+        let out = exported(
             "f.csv",
             src,
             Format::Csv,
             b';',
-            true,
             &flagged(&[(4, "lost_context")]),
             ExportMode::FlagColumn,
-        )
-        .expect("csv");
+        );
         assert_eq!(
             String::from_utf8(out).expect("utf8"),
             "question;A;answer;benchlens_flags\r\n\"multi\nline\";x;A;\r\nq2;y;B;lost_context\r\n"
@@ -261,31 +263,27 @@ mod tests {
     #[test]
     fn jsonl_and_json() {
         let src = b"{\"q\":1}\n{\"q\":2}\n";
-        let out = export(
+        let out = exported(
             "f.jsonl",
             src,
             Format::Jsonl,
             b',',
-            true,
             &flagged(&[(1, "x")]),
             ExportMode::Remove,
-        )
-        .expect("jsonl");
+        );
         assert_eq!(out, b"{\"q\":2}\n");
         let f = Flagged {
             by_line: BTreeMap::new(),
             by_index: [(1usize, "dup".to_owned())].into_iter().collect(),
         };
-        let out = export(
+        let out = exported(
             "f.json",
             b"[{\"q\":1},{\"q\":2}]",
             Format::JsonArray,
             b',',
-            true,
             &f,
             ExportMode::Remove,
-        )
-        .expect("json");
+        );
         let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
         assert_eq!(v, serde_json::json!([{"q": 1}]));
     }

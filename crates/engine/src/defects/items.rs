@@ -6,10 +6,18 @@
 //! options as columns and keys as letters or 0/1-based integers; TruthfulQA's answer lists. Every
 //! check works on [`Item`]s so none of them has to know the file layout.
 
+mod columns;
+mod keys;
+
+pub use columns::parse_list;
+
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::ParsedFile;
+use crate::formats::kind::{items_subject, subject_and_split};
 use crate::table::Table;
+use columns::{split_tqa, ColumnMap, OptionSource};
+use keys::{modal, resolve_keys};
 
 /// How the items of a file were laid out (the export writes them back the same way).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,20 +100,21 @@ impl ItemSet {
     pub fn from_parsed(files: &[ParsedFile], label_column: Option<&str>) -> Self {
         let mut set = Self::default();
         for f in files {
-            match f.table() {
-                Some(t) => {
-                    let subject =
-                        f.summary.subject.clone().or_else(|| subject_from_name(&f.summary.name));
-                    let split =
-                        f.summary.split.clone().or_else(|| split_from_name(&f.summary.name));
-                    set.add_table(&f.summary.name, t, subject, split, label_column);
-                }
-                None => set
-                    .warnings
-                    .push(format!("{}: not a table of benchmark items; skipped.", f.summary.name)),
-            }
+            set.add_parsed(f, label_column);
         }
         set
+    }
+
+    /// Adds the items of one loaded file, filed under the subject and split its name gives.
+    /// Returns false (with a warning) when the file holds no table of items.
+    pub fn add_parsed(&mut self, file: &ParsedFile, label_column: Option<&str>) -> bool {
+        let name = &file.summary.name;
+        let Some(table) = file.table() else {
+            self.warnings.push(format!("{name}: not a table of benchmark items; skipped."));
+            return false;
+        };
+        let subject = file.summary.subject.clone().or_else(|| items_subject(name));
+        self.add_table(name, table, subject, file.summary.split.clone(), label_column)
     }
 
     /// Adds the items of one table. Returns false (with a warning) when no question column or no
@@ -226,329 +235,16 @@ impl ItemSet {
     }
 }
 
-enum OptionSource {
-    Columns(Vec<usize>),
-    List(usize),
-    Tqa { best: usize, correct: usize, incorrect: usize },
-}
-
-struct ColumnMap {
-    question: usize,
-    options: OptionSource,
-    /// Fixed-width option columns (MMLU): trailing empty options are real empty options.
-    fixed_width: bool,
-    answer: Option<usize>,
-    /// The answer column is a 0/1 list parallel to the options (TruthfulQA's `mc1_targets.labels`
-    /// from the hub): the key is the position of its 1.
-    labels_list: bool,
-    id: Option<usize>,
-}
-
-const QUESTION_NAMES: [&str; 6] = ["question", "prompt", "stem", "input", "query", "text"];
-const LIST_NAMES: [&str; 5] = ["choices", "options", "answers", "choices.text", "endings"];
-const ANSWER_NAMES: [&str; 9] = [
-    "answer",
-    "answer_idx",
-    "answerkey",
-    "answer_key",
-    "label",
-    "target",
-    "gold",
-    "correct",
-    "key",
-];
-const ID_NAMES: [&str; 7] = ["id", "item_id", "question_id", "qid", "uid", "doc_id", "idx"];
-
-impl ColumnMap {
-    fn detect(t: &Table) -> Option<Self> {
-        let find = |names: &[&str]| names.iter().find_map(|n| t.column_index(n));
-        let id = find(&ID_NAMES);
-        if let (Some(q), Some(best), Some(correct), Some(incorrect)) = (
-            t.column_index("question"),
-            t.column_index("best answer"),
-            t.column_index("correct answers"),
-            t.column_index("incorrect answers"),
-        ) {
-            return Some(Self {
-                question: q,
-                options: OptionSource::Tqa { best, correct, incorrect },
-                fixed_width: false,
-                answer: None,
-                labels_list: false,
-                id,
-            });
-        }
-        if let Some(q) = find(&QUESTION_NAMES) {
-            let answer = find(&ANSWER_NAMES);
-            if let Some(cols) = option_columns(t) {
-                let fixed_width = cols.len() == 4;
-                return Some(Self {
-                    question: q,
-                    options: OptionSource::Columns(cols),
-                    fixed_width,
-                    answer,
-                    labels_list: false,
-                    id,
-                });
-            }
-            if let Some(list) = find(&LIST_NAMES) {
-                return Some(Self {
-                    question: q,
-                    options: OptionSource::List(list),
-                    fixed_width: false,
-                    answer,
-                    labels_list: false,
-                    id,
-                });
-            }
-            // TruthfulQA multiple_choice from the hub: mc1 has exactly one correct choice.
-            if let (Some(list), Some(labels)) =
-                (t.column_index("mc1_targets.choices"), t.column_index("mc1_targets.labels"))
-            {
-                return Some(Self {
-                    question: q,
-                    options: OptionSource::List(list),
-                    fixed_width: false,
-                    answer: Some(labels),
-                    labels_list: true,
-                    id,
-                });
-            }
-            return None;
-        }
-        // Headerless: col1 = question, last = key, the ones between = options.
-        let n = t.n_cols();
-        if n >= 4 && t.columns.iter().enumerate().all(|(i, c)| c == &format!("col{}", i + 1)) {
-            return Some(Self {
-                question: 0,
-                options: OptionSource::Columns((1..n - 1).collect()),
-                fixed_width: n == 6,
-                answer: Some(n - 1),
-                labels_list: false,
-                id: None,
-            });
-        }
-        None
-    }
-}
-
-/// Option columns: letters (`A`..`J`), `choiceN`/`optionN`/`option_a`, or `choices.A`/`choices.0`.
-fn option_columns(t: &Table) -> Option<Vec<usize>> {
-    const LETTERS: &str = "ABCDEFGHIJ";
-    let families: [&dyn Fn(usize) -> Vec<String>; 4] = [
-        &|i| vec![LETTERS[i..=i].to_owned()],
-        &|i| {
-            let l = LETTERS[i..=i].to_ascii_lowercase();
-            vec![
-                format!("option_{l}"),
-                format!("option{}", LETTERS.as_bytes()[i] as char),
-                format!("op{l}"),
-                format!("choices.{}", &LETTERS[i..=i]),
-                format!("options.{}", &LETTERS[i..=i]),
-            ]
-        },
-        &|i| {
-            vec![
-                format!("choice{i}"),
-                format!("option{i}"),
-                format!("choices.{i}"),
-                format!("options.{i}"),
-            ]
-        },
-        &|i| {
-            vec![
-                format!("choice{}", i + 1),
-                format!("option{}", i + 1),
-                format!("choice_{}", i + 1),
-                format!("option_{}", i + 1),
-            ]
-        },
-    ];
-    for family in families {
-        let mut cols = Vec::new();
-        for i in 0..10 {
-            match family(i).iter().find_map(|n| t.column_index(n)) {
-                Some(c) => cols.push(c),
-                None => break,
-            }
-        }
-        if cols.len() >= 2 {
-            return Some(cols);
-        }
-    }
-    None
-}
-
-/// Parses a JSON list (`["a", "b"]`) or a Python list literal (`['a', "b's"]`) of strings or
-/// numbers. None when the text is not such a list.
-pub fn parse_list(text: &str) -> Option<Vec<String>> {
-    let t = text.trim();
-    if let Ok(v) = serde_json::from_str::<Vec<serde_json::Value>>(t) {
-        return Some(
-            v.into_iter()
-                .map(|x| match x {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
-                })
-                .collect(),
-        );
-    }
-    let body = t.strip_prefix('[')?.strip_suffix(']')?;
-    let mut out = Vec::new();
-    let mut chars = body.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        let Some(&q) = chars.peek() else { break };
-        if q == '\'' || q == '"' {
-            chars.next();
-            let mut s = String::new();
-            loop {
-                match chars.next()? {
-                    '\\' => match chars.next()? {
-                        'n' => s.push('\n'),
-                        't' => s.push('\t'),
-                        'r' => s.push('\r'),
-                        'x' => {
-                            let hex: String = chars.by_ref().take(2).collect();
-                            s.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                        }
-                        'u' => {
-                            let hex: String = chars.by_ref().take(4).collect();
-                            s.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
-                        }
-                        c => s.push(c),
-                    },
-                    c if c == q => break,
-                    c => s.push(c),
-                }
-            }
-            out.push(s);
-        } else {
-            // A bare number or name, up to the next comma.
-            let mut s = String::new();
-            while let Some(&c) = chars.peek() {
-                if c == ',' {
-                    break;
-                }
-                s.push(c);
-                chars.next();
-            }
-            out.push(s.trim().to_owned());
-        }
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        match chars.next() {
-            Some(',') => continue,
-            None => break,
-            Some(_) => return None,
-        }
-    }
-    Some(out)
-}
-
-/// TruthfulQA answer lists are `; `-separated.
-fn split_tqa(cell: &str) -> Vec<String> {
-    cell.split(';').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
-}
-
-/// Reads every key of a file under one style: letters, option texts, or integers whose base is
-/// decided for the whole file (a 0 anywhere means 0-based; a key equal to the option count with no
-/// 0 means 1-based).
-fn resolve_keys(items: &mut [Item]) -> KeyStyle {
-    // Count the keys each reading makes valid; the file gets the reading that explains most.
-    let (mut letters, mut texts) = (0usize, 0usize);
-    let mut ints = Vec::new();
-    for it in items.iter() {
-        let k = key_token(&it.key_text);
-        let b = k.as_bytes();
-        if b.len() == 1
-            && b[0].is_ascii_alphabetic()
-            && usize::from(b[0].to_ascii_uppercase() - b'A') < it.options.len()
-        {
-            letters += 1;
-        } else if let Ok(n) = k.parse::<i64>() {
-            ints.push((n, it.options.len() as i64));
-        } else if !k.is_empty() {
-            let want = super::text::normalize(&it.key_text);
-            texts += usize::from(it.options.iter().any(|o| super::text::normalize(o) == want));
-        }
-    }
-    let style = if letters == 0 && ints.is_empty() {
-        if texts > 0 {
-            KeyStyle::OptionText
-        } else if items.iter().any(|i| !i.key_text.is_empty()) {
-            KeyStyle::Letter
-        } else {
-            KeyStyle::None
-        }
-    } else if texts > letters.max(ints.len()) {
-        KeyStyle::OptionText
-    } else if letters >= ints.len() {
-        KeyStyle::Letter
-    } else if ints.iter().any(|&(n, _)| n == 0) {
-        KeyStyle::ZeroBased
-    } else if ints.iter().any(|&(n, len)| n == len) {
-        KeyStyle::OneBased
-    } else {
-        KeyStyle::ZeroBased
-    };
-    for it in items.iter_mut() {
-        let k = key_token(&it.key_text);
-        let idx = match style {
-            KeyStyle::Letter => {
-                let b = k.as_bytes();
-                (b.len() == 1 && b[0].is_ascii_alphabetic())
-                    .then(|| (b[0].to_ascii_uppercase() - b'A') as usize)
-            }
-            KeyStyle::ZeroBased => k.parse::<usize>().ok(),
-            KeyStyle::OneBased => k.parse::<usize>().ok().and_then(|n| n.checked_sub(1)),
-            KeyStyle::OptionText => {
-                let want = super::text::normalize(&it.key_text);
-                it.options.iter().position(|o| super::text::normalize(o) == want)
-            }
-            KeyStyle::None => None,
-        };
-        it.key = idx.filter(|&i| i < it.options.len());
-    }
-    style
-}
-
-/// "(B)", "B.", " b " → "B"-like token; numbers pass through.
-fn key_token(raw: &str) -> &str {
-    raw.trim().trim_start_matches('(').trim_end_matches([')', '.', ':']).trim()
-}
-
-fn modal(values: impl Iterator<Item = usize>) -> usize {
-    let mut counts = std::collections::BTreeMap::new();
-    for v in values {
-        *counts.entry(v).or_insert(0usize) += 1;
-    }
-    // Highest count; ties go to the larger option count.
-    counts.into_iter().max_by_key(|&(v, c)| (c, v)).map_or(0, |(v, _)| v)
-}
-
-/// MMLU-style subject from a file name: `high_school_physics_test.csv` → `high_school_physics`,
-/// `mmlu_virology.csv` → `virology`.
+/// Subject of a file's items from its name alone; the one rule is
+/// [`crate::formats::kind::items_subject`].
 pub fn subject_from_name(name: &str) -> Option<String> {
-    let stem = name.rsplit(['/', '\\']).next()?.split('.').next()?;
-    let stem = stem.strip_prefix("mmlu_").unwrap_or(stem);
-    let stem = ["_test", "_dev", "_val", "_train", "_validation"]
-        .iter()
-        .find_map(|s| stem.strip_suffix(s))
-        .unwrap_or(stem);
-    (!stem.is_empty()).then(|| stem.to_owned())
+    items_subject(name)
 }
 
-/// Split from a file name suffix (`_test`, `_dev`, `_val`, `_train`).
+/// Split from a file name (`_test`, `_dev`, `_val`, `_train`); the one rule is
+/// [`crate::formats::kind::subject_and_split`].
 pub fn split_from_name(name: &str) -> Option<String> {
-    let stem = name.rsplit(['/', '\\']).next()?.split('.').next()?;
-    ["test", "dev", "val", "train", "validation"]
-        .iter()
-        .find(|s| stem.ends_with(&format!("_{s}")))
-        .map(|s| (*s).to_owned())
+    subject_and_split(name).1
 }
 
 #[cfg(test)]

@@ -5,9 +5,11 @@
 //! turns loaded tables into [`Item`]s ([`items`]), runs per-item rules ([`checks`]), dataset-wide
 //! checks ([`duplicates`], [`statistics`]), and, given per-model answers, a disagreement screen
 //! ([`disagreement`]) that is the only cheap way to catch wrong keys. [`analyze`] runs them all and
-//! returns one serialisable [`Report`] that the CLI prints and the web app renders; [`export`]
-//! writes the cleaned dataset back in the input's own format, and [`evaluation`] scores the flags
-//! against expert labels (MMLU-Redux) so quality claims can be re-derived.
+//! returns one serialisable [`Report`]. [`run()`] is the entry point the CLI and the page's worker
+//! share: loaded files in, a [`DefectsRun`] out that the CLI prints and the page queries
+//! ([`review`]); [`export`] writes the cleaned dataset back in the input's own format, and
+//! [`evaluation`] scores the flags against expert labels (MMLU-Redux) so quality claims can be
+//! re-derived.
 
 pub mod checks;
 pub mod disagreement;
@@ -15,14 +17,20 @@ pub mod duplicates;
 pub mod evaluation;
 pub mod export;
 pub mod items;
+pub mod labels;
 pub mod lm_eval;
 pub mod predictions;
 pub mod report;
+pub mod review;
+mod review_table;
+pub mod run;
 pub mod statistics;
 pub mod text;
 
 pub use items::{Item, ItemSet, Layout, SourceFile};
+pub use labels::{LabelChoice, LabelsView};
 pub use report::{analyze, Report, Settings};
+pub use run::{run, DefectsRun, NoItems};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +47,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, most certain first.
+    pub const ALL: [Severity; 3] = [Self::Error, Self::Suspect, Self::Warning];
+
     /// The name used in CSV output and URLs.
     pub fn id(self) -> &'static str {
         match self {

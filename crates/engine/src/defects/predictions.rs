@@ -161,18 +161,20 @@ impl PredictionTable {
                 .and_then(|c| parse_list(t.cell(r, c)))
                 .map(|o| o.iter().map(|x| normalize(x)).collect::<Vec<_>>().join("\u{1f}"))
         };
+        // One model's answer on row `r`, matched to items by `id` (a column) or the row's text.
+        let prediction = |r: usize, id: Option<usize>, model: &str, answer: &str| Prediction {
+            id: cell(r, id),
+            question: cell(r, question).map(|q| normalize(&q)),
+            options: options_of(r),
+            model: model.to_owned(),
+            answer: answer.to_owned(),
+        };
         if let Some(resps) = find(&["filtered_resps", "resps"]) {
             // The harness's doc_id counts docs within its own task, so it names no item of the
             // user's files: match by the doc's content only.
             for r in 0..t.n_rows() {
                 if let Some(best) = argmax_loglik(t.cell(r, resps)) {
-                    rows.push(Prediction {
-                        id: None,
-                        question: cell(r, question).map(|q| normalize(&q)),
-                        options: options_of(r),
-                        model: harness_model.to_owned(),
-                        answer: best.to_string(),
-                    });
+                    rows.push(prediction(r, None, harness_model, &best.to_string()));
                 }
             }
         } else if let (Some(model), Some(answer)) =
@@ -184,13 +186,7 @@ impl PredictionTable {
                 if a.is_empty() {
                     continue;
                 }
-                rows.push(Prediction {
-                    id: cell(r, id),
-                    question: cell(r, question).map(|q| normalize(&q)),
-                    options: options_of(r),
-                    model: t.cell(r, model).trim().to_owned(),
-                    answer: a.to_owned(),
-                });
+                rows.push(prediction(r, id, t.cell(r, model).trim(), a));
             }
         } else {
             let id = find(&ITEM_COLS);
@@ -217,13 +213,7 @@ impl PredictionTable {
                     if a.is_empty() {
                         continue;
                     }
-                    rows.push(Prediction {
-                        id: cell(r, id),
-                        question: cell(r, question).map(|q| normalize(&q)),
-                        options: options_of(r),
-                        model: t.columns[c].trim().to_owned(),
-                        answer: a.to_owned(),
-                    });
+                    rows.push(prediction(r, id, t.columns[c].trim(), a));
                 }
             }
         }

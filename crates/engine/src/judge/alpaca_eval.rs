@@ -14,6 +14,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::annotations::AlpacaAnnotations;
+use super::length_controlled::{length_controlled, LcResult};
+use super::{JudgeError, JudgeReport, JudgeSettings};
+use crate::table::Table;
 
 /// One leaderboard row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,6 +116,37 @@ pub fn alpaca_eval_leaderboard(a: &AlpacaAnnotations) -> Vec<AlpacaEvalRow> {
         super::descending_nan_last(x.win_rate, y.win_rate).then_with(|| x.model.cmp(&y.model))
     });
     rows
+}
+
+/// AlpacaEval end to end: the annotations read, their leaderboard and the length-controlled
+/// fit. Both [`super::judge`] and the page's [`super::run()`] start here.
+pub struct AlpacaEvalRun {
+    pub annotations: AlpacaAnnotations,
+    pub rows: Vec<AlpacaEvalRow>,
+    pub lc: LcResult,
+}
+
+/// Reads the annotation tables and computes every AlpacaEval number.
+pub fn alpaca_eval_run(
+    tables: &[(&str, &Table)],
+    settings: &JudgeSettings,
+) -> Result<AlpacaEvalRun, JudgeError> {
+    let annotations = AlpacaAnnotations::from_tables(tables, settings.baseline.as_deref())?;
+    let rows = alpaca_eval_leaderboard(&annotations);
+    let lc = length_controlled(&annotations, &settings.lc)?;
+    Ok(AlpacaEvalRun { annotations, rows, lc })
+}
+
+impl AlpacaEvalRun {
+    /// The report `benchlens judge` prints.
+    pub fn into_report(self) -> JudgeReport {
+        JudgeReport::AlpacaEval {
+            baseline: self.annotations.baseline,
+            rows: self.rows,
+            length_controlled: self.lc,
+            warnings: self.annotations.warnings,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! how much of a score is length, and to compare models with honest uncertainty. Each benchmark
 //! lives in its own file; this module holds what they share: which benchmark a table is, the
 //! settings, and the errors. Every analysis reads [`crate::Table`]s as the intake produces them.
+//! [`judge()`] is the CLI's entry point; [`run()`] wraps it with what the page's controls need.
 
 pub mod alpaca_eval;
 pub mod alpaca_notes;
@@ -19,6 +20,7 @@ pub mod length_controlled;
 pub mod model_names;
 pub mod mt_bench;
 pub mod published;
+pub mod run;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +33,7 @@ pub use arena_hard_style::{StyleCoefficients, StyleControl};
 pub use error::JudgeError;
 pub use length_controlled::{length_controlled, LcModel, LcResult, LcSettings};
 pub use mt_bench::{mt_bench_scores, MtBenchResult, MtBenchRow};
+pub use run::{answer_pair, run, AlpacaDetail, AnswerPair, JudgeOutcome};
 
 /// Order for leaderboards: higher first, NaN (nothing to rank) last.
 pub(crate) fn descending_nan_last(x: f64, y: f64) -> std::cmp::Ordering {
@@ -88,6 +91,17 @@ pub enum JudgeReport {
     MtBench(MtBenchResult),
 }
 
+impl JudgeReport {
+    /// What the analysis could not use, as sentences.
+    pub fn warnings(&self) -> &[String] {
+        match self {
+            Self::AlpacaEval { warnings, .. } => warnings,
+            Self::ArenaHard(r) => &r.warnings,
+            Self::MtBench(r) => &r.warnings,
+        }
+    }
+}
+
 /// Settings shared by all judge analyses.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JudgeSettings {
@@ -118,7 +132,8 @@ impl Default for JudgeSettings {
     }
 }
 
-/// Runs the benchmark's metrics on named tables (one per file, in any order).
+/// Runs the benchmark's metrics on named tables (one per file, in any order): what
+/// `benchlens judge` prints, and the report of the page's [`run()`].
 pub fn judge(
     tables: &[(&str, &Table)],
     settings: &JudgeSettings,
@@ -132,17 +147,7 @@ pub fn judge(
             .ok_or_else(|| JudgeError::UnknownKind { file: first.0.to_owned() })?,
     };
     match kind {
-        JudgeKind::AlpacaEval => {
-            let annotations = AlpacaAnnotations::from_tables(tables, settings.baseline.as_deref())?;
-            let rows = alpaca_eval_leaderboard(&annotations);
-            let lc = length_controlled(&annotations, &settings.lc)?;
-            Ok(JudgeReport::AlpacaEval {
-                baseline: annotations.baseline.clone(),
-                rows,
-                length_controlled: lc,
-                warnings: annotations.warnings.clone(),
-            })
-        }
+        JudgeKind::AlpacaEval => Ok(alpaca_eval::alpaca_eval_run(tables, settings)?.into_report()),
         JudgeKind::ArenaHard => {
             let mut s = settings.arena_hard.clone();
             if settings.baseline.is_some() {

@@ -80,18 +80,13 @@ fn time_relative(idx: usize, item: &Item) -> Option<Flag> {
     ))
 }
 
-/// First words that make a text a question, an instruction, or a stem the options complete
-/// ("According to Huemer," / "At a Nash equilibrium,").
-const STARTERS: [&str; 72] = [
-    "what",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
+/// Words that ask a question wherever they stand; they also open one.
+const QUESTION_WORDS: [&str; 9] =
+    ["what", "which", "who", "whom", "whose", "when", "where", "why", "how"];
+
+/// First words besides [`QUESTION_WORDS`] that make a text a question, an instruction, or a stem
+/// the options complete ("According to Huemer," / "At a Nash equilibrium,").
+const STARTERS: [&str; 63] = [
     "is",
     "are",
     "was",
@@ -163,26 +158,9 @@ const CONTINUATIONS: [&str; 34] = [
     "have", "had", "because", "into", "which", "will", "can",
 ];
 
-/// Words that ask for something wherever they stand.
-const ASKING: [&str; 17] = [
-    "which",
-    "what",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
-    "identify",
-    "select",
-    "choose",
-    "determine",
-    "following",
-    "describes",
-    "statement",
-    "called",
-];
+/// Words besides [`QUESTION_WORDS`] that ask for something wherever they stand.
+const ASKING: [&str; 8] =
+    ["identify", "select", "choose", "determine", "following", "describes", "statement", "called"];
 /// Imperatives that ask for something when they open a sentence.
 const IMPERATIVES: [&str; 30] = [
     "find",
@@ -236,7 +214,10 @@ fn fragment(idx: usize, item: &Item) -> Option<Flag> {
     if w.len() > 8 || w.is_empty() {
         return None;
     }
-    if STARTERS.contains(&w[0].2.as_ref()) || CONTINUATIONS.contains(&w[w.len() - 1].2.as_ref()) {
+    if QUESTION_WORDS.contains(&w[0].2.as_ref())
+        || STARTERS.contains(&w[0].2.as_ref())
+        || CONTINUATIONS.contains(&w[w.len() - 1].2.as_ref())
+    {
         return None;
     }
     // A sentence with a finite verb reads as a premise ("Dogs are mammals."); a fragment has none.
@@ -273,7 +254,9 @@ fn no_instruction(idx: usize, item: &Item) -> Option<Flag> {
     let w = words(q);
     let opens_sentence = |k: usize| k == 0 || q[..w[k].0].trim_end().ends_with(['.', '!']);
     let asks = w.iter().enumerate().any(|(k, (_, _, x))| {
-        ASKING.contains(&x.as_ref()) || (IMPERATIVES.contains(&x.as_ref()) && opens_sentence(k))
+        QUESTION_WORDS.contains(&x.as_ref())
+            || ASKING.contains(&x.as_ref())
+            || (IMPERATIVES.contains(&x.as_ref()) && opens_sentence(k))
     });
     if w.len() < 9 || asks {
         return None;

@@ -10,7 +10,7 @@
 //! directions), so the intervals are those of differences, as for plain Bradley–Terry.
 
 use super::linalg::{inverse_spd, matmul, sigmoid};
-use super::style_control::{evaluate, logit, Row};
+use super::style_model::{evaluate, logit, Row};
 
 /// Standard errors of (θ₀…θₘ₋₁, β₀…β₃); None when the Hessian is not positive definite.
 pub(super) fn standard_errors(

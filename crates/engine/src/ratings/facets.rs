@@ -33,22 +33,28 @@ pub struct BattleFacets {
 /// Judges listed for the judge filter (a big log has hundreds of thousands).
 pub const MAX_JUDGES_LISTED: usize = 2_000;
 
-/// The facets of one (merged) battle log.
-pub fn facets(b: &Battles) -> BattleFacets {
-    let mut counts = vec![0u64; b.languages.len()];
-    for &l in &b.language {
-        if let Some(c) = counts.get_mut(l as usize) {
+/// (name, battles) of an interned per-battle column (`ids` index `names`), without the unknown
+/// `""` and unused names, most battles first, then by name.
+pub(crate) fn most_battles_first(names: &[String], ids: &[u32]) -> Vec<(String, u64)> {
+    let mut counts = vec![0u64; names.len()];
+    for &id in ids {
+        if let Some(c) = counts.get_mut(id as usize) {
             *c += 1;
         }
     }
-    let mut languages: Vec<(String, u64)> = b
-        .languages
+    let mut named: Vec<(String, u64)> = names
         .iter()
         .zip(counts)
         .filter(|(name, n)| !name.is_empty() && *n > 0)
         .map(|(name, n)| (name.clone(), n))
         .collect();
-    languages.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    named.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    named
+}
+
+/// The facets of one (merged) battle log.
+pub fn facets(b: &Battles) -> BattleFacets {
+    let languages = most_battles_first(&b.languages, &b.language);
     let mut per_model = vec![0u64; b.models.len()];
     for (&x, &y) in b.model_a.iter().zip(&b.model_b) {
         for m in [x, y] {
@@ -60,20 +66,7 @@ pub fn facets(b: &Battles) -> BattleFacets {
     let mut models: Vec<(String, u64)> = b.models.iter().cloned().zip(per_model).collect();
     models.sort();
     let (models, model_battles) = models.into_iter().unzip();
-    let mut per_judge = vec![0u64; b.judges.len()];
-    for &j in &b.judge {
-        if let Some(c) = per_judge.get_mut(j as usize) {
-            *c += 1;
-        }
-    }
-    let mut judge_counts: Vec<(String, u64)> = b
-        .judges
-        .iter()
-        .cloned()
-        .zip(per_judge)
-        .filter(|(name, n)| !name.is_empty() && *n > 0)
-        .collect();
-    judge_counts.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+    let mut judge_counts = most_battles_first(&b.judges, &b.judge);
     judge_counts.truncate(MAX_JUDGES_LISTED);
     let mut categories = b.categories.clone();
     categories.sort();

@@ -241,8 +241,9 @@ mod tests {
             "model_a,model_b,winner,language\nx,y,model_a,English\ny,z,model_a,German\nz,x,model_b,English\ny,x,tie,German\n",
         );
         let files = [NamedFile { name: "log.csv", parsed: &log }];
-        let s = quick();
-        let mut english = quick();
+        // A weak prior: so few battles have no finite maximum-likelihood ratings.
+        let s = RatingsSettings { prior_games: 1.0, ..quick() };
+        let mut english = s.clone();
         english.filters.languages = vec!["English".into()];
         let job = RatingsJob {
             files: &files,

@@ -85,7 +85,7 @@ pub async fn run(
 fn named<'a>(datasets: &'a super::Datasets, ids: &[JobId]) -> Vec<NamedFile<'a>> {
     ids.iter()
         .filter_map(|id| datasets.get(id))
-        .map(|p| NamedFile { name: p.summary.name.as_str(), parsed: &**p })
+        .map(|p| NamedFile { name: p.summary.name.as_str(), parsed: p })
         .collect()
 }
 
@@ -98,6 +98,7 @@ async fn rate(
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsOutcome, String> {
     let (files, boards) = (named(datasets, ids), named(datasets, leaderboards));
-    let job = RatingsJob { files: &files, leaderboards: &boards, settings, compare_with, extras: true };
+    let job =
+        RatingsJob { files: &files, leaderboards: &boards, settings, compare_with, extras: true };
     ratings::run_async(job, ticker).await.map_err(|e| e.to_string())
 }

@@ -151,6 +151,21 @@ impl Battles {
         self.models.iter().position(|m| m == name).map(|i| i as u32)
     }
 
+    /// Appends the per-battle columns of `other` that hold no interned ids (outcome, time,
+    /// turn, flags, style) and its self-battles: what concatenating logs copies as is, once it
+    /// has re-mapped the ids.
+    pub(crate) fn append_plain_columns(&mut self, other: &Battles) {
+        self.outcome.extend_from_slice(&other.outcome);
+        self.tstamp.extend_from_slice(&other.tstamp);
+        self.turn.extend_from_slice(&other.turn);
+        self.anony.extend_from_slice(&other.anony);
+        self.dedup_sampled.extend_from_slice(&other.dedup_sampled);
+        self.style.extend_from_slice(&other.style);
+        self.n_with_style += other.n_with_style;
+        self.self_battles += other.self_battles;
+        self.self_battle_rows.extend_from_slice(&other.self_battle_rows);
+    }
+
     /// Approximate heap bytes held (for memory reporting).
     pub fn heap_bytes(&self) -> usize {
         self.len() * (4 + 4 + 1 + 8 + 4 + 4 + 4 + 2 + 2 + 8 + 32)

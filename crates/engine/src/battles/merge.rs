@@ -29,7 +29,7 @@ impl BattleBuilder {
         b.judge.extend(ids(&judges, &other.judge));
         // Segments of one file usually meet the same tags in the same order: then bits carry over.
         if category_bit.iter().enumerate().all(|(i, &bit)| bit == 1u64 << i) {
-            b.category_bits.extend(other.category_bits);
+            b.category_bits.extend_from_slice(&other.category_bits);
         } else {
             b.category_bits.extend(other.category_bits.iter().map(|&bits| {
                 let mut out = 0u64;
@@ -41,15 +41,7 @@ impl BattleBuilder {
                 out
             }));
         }
-        b.outcome.extend(other.outcome);
-        b.tstamp.extend(other.tstamp);
-        b.turn.extend(other.turn);
-        b.anony.extend(other.anony);
-        b.dedup_sampled.extend(other.dedup_sampled);
-        b.style.extend(other.style);
-        b.n_with_style += other.n_with_style;
-        b.self_battles += other.self_battles;
-        b.self_battle_rows.extend(other.self_battle_rows);
+        b.append_plain_columns(&other);
         for (label, n) in later.unknown {
             *self.unknown.entry(label).or_default() += n;
         }

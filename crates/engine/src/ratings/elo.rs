@@ -10,15 +10,13 @@ use crate::progress::Ticker;
 
 use super::aggregate::Aggregate;
 use super::error::RatingsError;
-use super::filters::FilterReport;
 use super::graph;
 use super::likelihood::pair_stats;
 use super::results::{assign_rank_ub, rated_components, sort_rows, ModelRating, RatingsResult};
 pub use super::results::{EloHistory, EloSnapshot};
 use super::rounds;
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{LOWER_Q, UPPER_Q};
-
+use super::{Picked, LOWER_Q, UPPER_Q};
 
 /// Enough points for a smooth chart, few enough to send to the page.
 pub const MAX_SNAPSHOTS: usize = 200;
@@ -159,13 +157,12 @@ pub(crate) async fn bootstrap(
 
 /// Online Elo on the selected battles, with bootstrap intervals and the trajectory.
 pub(crate) async fn rate(
-    battles: &Battles,
-    selection: &[u32],
-    filter: FilterReport,
+    picked: Picked<'_>,
     s: &RatingsSettings,
-    mut warnings: Vec<String>,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
+    let (battles, selection) = (picked.battles, picked.selection);
+    let mut warnings = picked.warnings;
     let order = time_order(battles, selection);
     let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
     if missing_time > 0 {
@@ -227,7 +224,7 @@ pub(crate) async fn rate(
         elo_history: Some(history),
         battles_used: agg.total(),
         ties_dropped: report.ties_dropped,
-        filter,
+        filter: picked.filter,
         warnings,
     })
 }

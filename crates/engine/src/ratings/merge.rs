@@ -46,15 +46,7 @@ pub fn concat(parts: &[&Battles]) -> (Battles, Vec<String>) {
             }
             out.category_bits.push(bits);
         }
-        out.outcome.extend_from_slice(&b.outcome);
-        out.tstamp.extend_from_slice(&b.tstamp);
-        out.turn.extend_from_slice(&b.turn);
-        out.anony.extend_from_slice(&b.anony);
-        out.dedup_sampled.extend_from_slice(&b.dedup_sampled);
-        out.style.extend_from_slice(&b.style);
-        out.n_with_style += b.n_with_style;
-        out.self_battles += b.self_battles;
-        out.self_battle_rows.extend_from_slice(&b.self_battle_rows);
+        out.append_plain_columns(b);
         for (w, n) in &b.unknown_winners {
             *unknown.entry(w.clone()).or_default() += n;
         }

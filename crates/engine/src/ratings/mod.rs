@@ -64,6 +64,15 @@ pub struct RatingsInput<'a> {
     pub pair_counts: Option<&'a Aggregate>,
 }
 
+/// The battles a per-battle fit (online Elo, style control) rates: the log, the indices the
+/// filters selected with their report, and the warnings so far.
+pub(crate) struct Picked<'a> {
+    pub battles: &'a Battles,
+    pub selection: &'a [u32],
+    pub filter: FilterReport,
+    pub warnings: Vec<String>,
+}
+
 /// The 2.5 / 97.5 percentiles of a 95 % interval.
 pub(crate) const LOWER_Q: f64 = 0.025;
 pub(crate) const UPPER_Q: f64 = 0.975;
@@ -100,7 +109,8 @@ pub async fn rate_async(
     if s.style_control {
         let battles =
             input.battles.ok_or_else(|| unsupported("style control needs a battle log"))?;
-        return style_control::rate(battles, &selection, filter, s, warnings, ticker).await;
+        let picked = Picked { battles, selection: &selection, filter, warnings };
+        return style_control::rate(picked, s, ticker).await;
     }
     match s.method {
         Method::Elo => {
@@ -112,7 +122,8 @@ pub async fn rate_async(
             }
             let battles =
                 input.battles.ok_or_else(|| unsupported("online Elo needs a battle log"))?;
-            elo::rate(battles, &selection, filter, s, warnings, ticker).await
+            let picked = Picked { battles, selection: &selection, filter, warnings };
+            elo::rate(picked, s, ticker).await
         }
         Method::Bt => {
             let (agg, ties_dropped) =

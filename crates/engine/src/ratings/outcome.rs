@@ -134,5 +134,8 @@ fn delta_rank_csv(comparison: &Comparison) -> String {
             r.rating_b.map(number).unwrap_or_default(),
         ]
     });
-    csv_table(&["model", "rank_all", "rank_subset", "delta_rank", "rating_all", "rating_subset"], rows)
+    csv_table(
+        &["model", "rank_all", "rank_subset", "delta_rank", "rating_all", "rating_subset"],
+        rows,
+    )
 }

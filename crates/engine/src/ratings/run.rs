@@ -92,7 +92,8 @@ fn gather<'a>(files: &[NamedFile<'a>]) -> Result<Inputs<'a>, RatingsError> {
     let mut counts: Option<Aggregate> = None;
     let mut count_notes = Vec::new();
     for file in files {
-        let in_file = |error| RatingsError::InFile { file: file.name.to_owned(), error: Box::new(error) };
+        let in_file =
+            |error| RatingsError::InFile { file: file.name.to_owned(), error: Box::new(error) };
         match &file.parsed.data {
             Dataset::Battles(b) => logs.push(b),
             Dataset::Table(t) if is_pair_counts(file.parsed) => {
@@ -196,6 +197,10 @@ mod tests {
         RatingsSettings { ci: CiMethod::None, ..RatingsSettings::default() }
     }
 
+    fn job<'a>(files: &'a [NamedFile<'a>], settings: &'a RatingsSettings) -> RatingsJob<'a> {
+        RatingsJob { files, leaderboards: &[], settings, compare_with: None, extras: false }
+    }
+
     #[test]
     fn logs_and_pair_counts_are_rated_as_one_with_notes_first() {
         let log = load("log.csv", "model_a,model_b,winner\nx,y,model_a\ny,z,model_b\nz,x,tie\n");
@@ -209,9 +214,7 @@ mod tests {
             NamedFile { name: "counts.csv", parsed: &counts },
         ];
         let s = quick();
-        let job =
-            RatingsJob { files: &files, leaderboards: &[], settings: &s, compare_with: None, extras: true };
-        let outcome = run(job).expect("rates");
+        let outcome = run(RatingsJob { extras: true, ..job(&files, &s) }).expect("rates");
         assert_eq!(outcome.result.battles_used, 3 + 4 + 3);
         assert_eq!(
             outcome.result.warnings.first().map(String::as_str),
@@ -226,12 +229,9 @@ mod tests {
         let scores = load("scores.csv", "model,score\nx,1\n");
         let files = [NamedFile { name: "scores.csv", parsed: &scores }];
         let s = quick();
-        let job =
-            RatingsJob { files: &files, leaderboards: &[], settings: &s, compare_with: None, extras: false };
-        let err = run(job).expect_err("not ratable").to_string();
+        let err = run(job(&files, &s)).expect_err("not ratable").to_string();
         assert!(err.starts_with("scores.csv: neither a battle log"), "{err}");
-        let none = RatingsJob { files: &[], ..job };
-        assert_eq!(run(none).expect_err("no input"), RatingsError::NoInput);
+        assert_eq!(run(job(&[], &s)).expect_err("no input"), RatingsError::NoInput);
     }
 
     #[test]
@@ -245,14 +245,8 @@ mod tests {
         let s = RatingsSettings { prior_games: 1.0, ..quick() };
         let mut english = s.clone();
         english.filters.languages = vec!["English".into()];
-        let job = RatingsJob {
-            files: &files,
-            leaderboards: &[],
-            settings: &s,
-            compare_with: Some(&english),
-            extras: false,
-        };
-        let outcome = run(job).expect("rates");
+        let outcome =
+            run(RatingsJob { compare_with: Some(&english), ..job(&files, &s) }).expect("rates");
         let comparison = outcome.comparison.as_ref().expect("compared");
         assert_eq!(comparison.b.battles_used, 2);
         let csv = outcome.to_csv();

@@ -12,18 +12,16 @@
 
 use rand::Rng;
 
-use crate::battles::Battles;
 use crate::progress::Ticker;
 use crate::stats;
 
 use super::error::RatingsError;
-use super::filters::FilterReport;
 use super::results::{assign_rank_ub, rated_components, sort_rows, ModelRating, RatingsResult};
 pub use super::results::{StyleCoefficient, StyleRankChange, StyleReport};
-pub use super::style_model::{FEATURES, REG};
-use super::style_model::{build_rows, fit};
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{graph, pair_stats, rounds, sandwich, style_sandwich, Aggregate};
+use super::style_model::{build_rows, fit};
+pub use super::style_model::{FEATURES, REG};
+use super::{graph, pair_stats, rounds, sandwich, style_sandwich, Aggregate, Picked};
 
 fn rank_by_rating(ratings: &[f64]) -> Vec<u32> {
     ratings.iter().map(|r| 1 + ratings.iter().filter(|o| *o > r).count() as u32).collect()
@@ -31,13 +29,11 @@ fn rank_by_rating(ratings: &[f64]) -> Vec<u32> {
 
 /// Style-controlled ratings with bootstrap intervals (or none).
 pub(crate) async fn rate(
-    battles: &Battles,
-    selection: &[u32],
-    filter: FilterReport,
+    picked: Picked<'_>,
     s: &RatingsSettings,
-    mut warnings: Vec<String>,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
+    let Picked { battles, selection, filter, mut warnings } = picked;
     let (names, rows, without, mean, std) = build_rows(battles, selection, s.ties);
     if rows.is_empty() {
         return Err(RatingsError::NoStyle(selection.len() as u64));

@@ -15,7 +15,6 @@ pub const FEATURES: [&str; 4] =
 /// FastChat `fit_contextual_bt(reg=0.5)`: penalty (reg / 2)·‖params‖².
 pub const REG: f64 = 0.5;
 
-
 /// One battle as the contextual model sees it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Row {

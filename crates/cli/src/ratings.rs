@@ -1,16 +1,15 @@
-//! `benchlens ratings`: the leaderboard of the ratings page as CSV or JSON. Loads every FILE
-//! through the same intake as the browser, concatenates battle logs, adds pair-count tables, and
-//! runs `benchlens_engine::ratings::rate`.
+//! `benchlens ratings`: the leaderboard of the ratings page as CSV or JSON. Turns the arguments
+//! into settings, loads every FILE through the same intake as the browser, and runs the page's
+//! own entry point, `benchlens_engine::ratings::run`, whose outcome writes the report.
 
+use std::io::Write;
 use std::path::PathBuf;
 
-use benchlens_engine::dataset::Dataset;
+use benchlens_engine::dataset::{Dataset, ParsedFile};
 use benchlens_engine::formats::LoadOptions;
 use benchlens_engine::ratings::{
-    self, merge, pair_counts, published, Aggregate, Anchor, CiMethod, Method, RatingsInput,
-    RatingsResult, RatingsSettings, TieRule,
+    self, published, Anchor, CiMethod, Method, NamedFile, RatingsJob, RatingsSettings, TieRule,
 };
-use benchlens_engine::{Battles, Table};
 
 use crate::output::{self, OutputFormat};
 
@@ -189,8 +188,8 @@ fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
     Ok(s)
 }
 
-/// Loads the files: battle logs merged, pair-count tables summed.
-fn load_inputs(files: &[PathBuf]) -> Result<(Option<Battles>, Option<Aggregate>), String> {
+/// Loads the data files (a folder stands for the data files below it).
+fn load_data(files: &[PathBuf]) -> Result<Vec<(String, ParsedFile)>, String> {
     let files = &benchlens_engine::formats::expand_data_paths(files)
         .map_err(|e| format!("cannot list the inputs: {e}"))?;
     if files.is_empty() {
@@ -198,129 +197,18 @@ fn load_inputs(files: &[PathBuf]) -> Result<(Option<Battles>, Option<Aggregate>)
             "no data files (.parquet, .json, .jsonl, .csv, .tsv) in the folders given".into()
         );
     }
-    let mut logs = Vec::new();
-    let mut counts: Option<Aggregate> = None;
-    for (path, parsed) in files.iter().zip(output::load_many(files, &LoadOptions::default())?) {
-        match parsed.data {
-            Dataset::Battles(b) => logs.push(b),
-            Dataset::Table(t) if pair_counts::looks_like_pair_counts(&t) => {
-                let (agg, warnings) = pair_counts::from_table(&t).map_err(|e| format!("{}: {e}", path.display()))?;
-                for w in warnings {
-                    eprintln!("{}: {w}", path.display());
-                }
-                counts = Some(match counts {
-                    Some(c) => c.merged(&agg),
-                    None => agg,
-                });
-            }
-            Dataset::Table(_) => {
-                return Err(format!(
-                    "{}: neither a battle log (model_a, model_b, winner) nor pair counts (model_a, model_b, wins_a, wins_b, ties); detected {}",
-                    path.display(),
-                    parsed.summary.kind_reason
-                ))
-            }
-            Dataset::Empty => return Err(format!("{}: no usable rows", path.display())),
-        }
-    }
-    let battles = match logs.len() {
-        0 => None,
-        1 => logs.pop(),
-        _ => {
-            let refs: Vec<&Battles> = logs.iter().collect();
-            let (merged, warnings) = merge::concat(&refs);
-            for w in warnings {
-                eprintln!("benchlens: warning: {w}");
-            }
-            Some(merged)
-        }
-    };
-    Ok((battles, counts))
+    let parsed = output::load_many(files, &LoadOptions::default())?;
+    Ok(files.iter().map(|p| p.display().to_string()).zip(parsed).collect())
 }
 
-fn number(x: f64) -> String {
-    format!("{x:.4}")
-}
-
-fn print_csv(
-    result: &RatingsResult,
-    published: Option<&published::PublishedComparison>,
-) -> Result<(), String> {
-    let rows = result.ratings.iter().map(|r| {
-        let mut row = vec![
-            r.model.clone(),
-            number(r.rating),
-            r.lower.map(number).unwrap_or_default(),
-            r.upper.map(number).unwrap_or_default(),
-            r.rank_ub.to_string(),
-            r.battles.to_string(),
-        ];
-        if let Some(p) = published {
-            let hit = p.rows.iter().find(|x| x.model == r.model);
-            row.push(hit.map(|x| number(x.published)).unwrap_or_default());
-            row.push(hit.map(|x| number(x.delta)).unwrap_or_default());
-        }
-        row
-    });
-    let mut header = vec!["model", "rating", "lower", "upper", "rank_ub", "battles"];
-    if published.is_some() {
-        header.extend(["published", "delta_published"]);
-    }
-    output::print_csv(&header, rows)?;
-    if let Some(style) = &result.style {
-        output::print_line("")?;
-        let rows = style.coefficients.iter().map(|c| {
-            vec![
-                c.feature.clone(),
-                format!("{:.6}", c.coefficient),
-                c.lower.map(|x| format!("{x:.6}")).unwrap_or_default(),
-                c.upper.map(|x| format!("{x:.6}")).unwrap_or_default(),
-            ]
-        });
-        output::print_csv(&["feature", "coefficient", "lower", "upper"], rows)?;
-    }
-    Ok(())
-}
-
-pub fn run(args: &RatingsArgs) -> Result<(), String> {
-    let s = settings(args)?;
-    let (battles, counts) = load_inputs(&args.files)?;
-    let input = RatingsInput { battles: battles.as_ref(), pair_counts: counts.as_ref() };
-    // Read before the (possibly long) fit, so a wrong file fails fast.
-    let leaderboards = load_published(&args.published)?;
-    if !args.compare.is_empty() {
-        return run_comparison(args, input, &s, &leaderboards);
-    }
-    let result = ratings::rate(input, &s).map_err(|e| e.to_string())?;
-    for w in &result.warnings {
-        eprintln!("benchlens: warning: {w}");
-    }
-    let comparison = compare_published(&leaderboards, input, &s, &result)?;
-    match args.format {
-        OutputFormat::Json => {
-            output::print_json(&RatingsJson { result: &result, published: comparison.as_ref() })
-        }
-        OutputFormat::Csv => print_csv(&result, comparison.as_ref()),
-    }
-}
-
-/// `--format json`: the result's fields, plus `published` with `--published`.
-#[derive(serde::Serialize)]
-struct RatingsJson<'a> {
-    #[serde(flatten)]
-    result: &'a RatingsResult,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    published: Option<&'a published::PublishedComparison>,
-}
-
-/// The `--published` files as (file name, table).
-fn load_published(files: &[PathBuf]) -> Result<Vec<(String, Table)>, String> {
+/// The `--published` files; each must be a table.
+fn load_published(files: &[PathBuf]) -> Result<Vec<(String, ParsedFile)>, String> {
     let parsed = output::load_many(files, &LoadOptions::default())?;
     files
         .iter()
         .zip(parsed)
         .map(|(path, p)| match p.data {
-            Dataset::Table(t) => Ok((path.display().to_string(), t)),
+            Dataset::Table(_) => Ok((path.display().to_string(), p)),
             _ => Err(format!(
                 "{}: --published expects a leaderboard table (key, Model, Arena Elo rating …); detected {}",
                 path.display(),
@@ -330,71 +218,63 @@ fn load_published(files: &[PathBuf]) -> Result<Vec<(String, Table)>, String> {
         .collect()
 }
 
-/// Lines the result up with the `--published` leaderboards (one sentence on stderr).
-fn compare_published(
-    tables: &[(String, Table)],
-    input: RatingsInput<'_>,
-    s: &RatingsSettings,
-    result: &RatingsResult,
-) -> Result<Option<published::PublishedComparison>, String> {
-    if tables.is_empty() {
-        return Ok(None);
-    }
-    let named: Vec<published::PublishedTable<'_>> =
-        tables.iter().map(|(name, t)| published::PublishedTable { name, table: t }).collect();
-    let comparison = published::compare(input, s, result, &named);
-    match &comparison {
-        Some(c) => {
-            for w in &c.warnings {
-                eprintln!("benchlens: warning: {w}");
-            }
-            eprintln!("benchlens: {}", c.summary());
-        }
-        None => {
-            let names: Vec<String> = tables.iter().map(|(n, _)| n.clone()).collect();
-            return Err(format!(
-                "{}: no rated model found in the published leaderboard (or it has no rating column: expected \"Arena Elo rating (full)\" or \"(anony)\")",
-                names.join(", ")
-            ));
-        }
-    }
-    Ok(comparison)
+fn named(files: &[(String, ParsedFile)]) -> Vec<NamedFile<'_>> {
+    files.iter().map(|(name, parsed)| NamedFile { name: name.as_str(), parsed }).collect()
 }
 
-/// `--compare`: the leaderboard under --filter, then the Δ-rank table against the subset.
-fn run_comparison(
-    args: &RatingsArgs,
-    input: RatingsInput<'_>,
-    s: &RatingsSettings,
-    leaderboards: &[(String, Table)],
-) -> Result<(), String> {
+/// The `--compare` settings: the --filter set narrowed by the --compare filters.
+fn subset_settings(args: &RatingsArgs, s: &RatingsSettings) -> Result<RatingsSettings, String> {
     let mut extra = ratings::Filters::default();
     for f in &args.compare {
         extra.add(f).map_err(|e| format!("--compare: {e}"))?;
     }
-    let subset = RatingsSettings { filters: s.filters.narrowed_by(&extra), ..s.clone() };
-    let comparison = ratings::compare::compare(input, s, &subset).map_err(|e| e.to_string())?;
-    for w in comparison.a.warnings.iter().chain(&comparison.b.warnings) {
+    Ok(RatingsSettings { filters: s.filters.narrowed_by(&extra), ..s.clone() })
+}
+
+pub fn run(args: &RatingsArgs) -> Result<(), String> {
+    let s = settings(args)?;
+    let subset = if args.compare.is_empty() { None } else { Some(subset_settings(args, &s)?) };
+    let data = load_data(&args.files)?;
+    // Read before the (possibly long) fit, so a wrong file fails fast.
+    let leaderboards = load_published(&args.published)?;
+    let (files, boards) = (named(&data), named(&leaderboards));
+    let job = RatingsJob {
+        files: &files,
+        leaderboards: &boards,
+        settings: &s,
+        compare_with: subset.as_ref(),
+        extras: false,
+    };
+    let outcome = ratings::run(job).map_err(|e| e.to_string())?;
+    let second = outcome.comparison.as_ref().map(|c| &c.b.warnings);
+    for w in outcome.result.warnings.iter().chain(second.into_iter().flatten()) {
         eprintln!("benchlens: warning: {w}");
     }
-    if args.format == OutputFormat::Json {
-        return output::print_json(&comparison);
+    if !leaderboards.is_empty() {
+        say_how_published_matched(&leaderboards, outcome.published.as_ref())?;
     }
-    print_csv(&comparison.a, compare_published(leaderboards, input, s, &comparison.a)?.as_ref())?;
-    output::print_line("")?;
-    let opt = |v: Option<u32>| v.map(|x| x.to_string()).unwrap_or_default();
-    let rows = comparison.rows.iter().map(|r| {
-        vec![
-            r.model.clone(),
-            opt(r.rank_a),
-            opt(r.rank_b),
-            r.delta_rank.map(|d| d.to_string()).unwrap_or_default(),
-            r.rating_a.map(number).unwrap_or_default(),
-            r.rating_b.map(number).unwrap_or_default(),
-        ]
-    });
-    output::print_csv(
-        &["model", "rank_all", "rank_subset", "delta_rank", "rating_all", "rating_subset"],
-        rows,
-    )
+    let report = match args.format {
+        OutputFormat::Json => outcome.to_json().map_err(|e| e.to_string())? + "\n",
+        OutputFormat::Csv => outcome.to_csv(),
+    };
+    output::stdout_result(std::io::stdout().lock().write_all(report.as_bytes()), "the output")
+}
+
+/// One sentence on stderr on how the `--published` leaderboards matched; none matching fails.
+fn say_how_published_matched(
+    leaderboards: &[(String, ParsedFile)],
+    comparison: Option<&published::PublishedComparison>,
+) -> Result<(), String> {
+    let Some(c) = comparison else {
+        let names: Vec<&str> = leaderboards.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(format!(
+            "{}: no rated model found in the published leaderboard (or it has no rating column: expected \"Arena Elo rating (full)\" or \"(anony)\")",
+            names.join(", ")
+        ));
+    };
+    for w in &c.warnings {
+        eprintln!("benchlens: warning: {w}");
+    }
+    eprintln!("benchlens: {}", c.summary());
+    Ok(())
 }

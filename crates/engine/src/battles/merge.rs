@@ -1,9 +1,8 @@
 //! Merging builders: parallel intake (`formats::parallel`) builds each segment of a file with
 //! its own [`BattleBuilder`], then appends them in file order. Native only.
 
-use std::collections::HashMap;
-
-use super::{intern, BattleBuilder};
+use super::builder::{reintern, BattleBuilder};
+use super::category_index;
 
 impl BattleBuilder {
     /// Appends the battles of `later`, built from the records that follow this builder's in the
@@ -11,26 +10,14 @@ impl BattleBuilder {
     /// every record in order: names keep first-appearance ids and categories their bit order.
     pub fn absorb(&mut self, later: BattleBuilder) {
         let other = later.battles;
-        let remap = |map: &mut HashMap<String, u32>, names: &mut Vec<String>, from: &[String]| {
-            from.iter().map(|n| intern(map, names, n)).collect::<Vec<u32>>()
-        };
         let b = &mut self.battles;
-        let models = remap(&mut self.model_ids, &mut b.models, &other.models);
-        let languages = remap(&mut self.language_ids, &mut b.languages, &other.languages);
-        let judges = remap(&mut self.judge_ids, &mut b.judges, &other.judges);
+        let models = reintern(&mut self.model_ids, &mut b.models, &other.models);
+        let languages = reintern(&mut self.language_ids, &mut b.languages, &other.languages);
+        let judges = reintern(&mut self.judge_ids, &mut b.judges, &other.judges);
         let mut category_bit = Vec::with_capacity(other.categories.len());
         for name in &other.categories {
-            let idx = match b.categories.iter().position(|c| c == name) {
-                Some(i) => Some(i),
-                None if b.categories.len() < 64 => {
-                    b.categories.push(name.clone());
-                    Some(b.categories.len() - 1)
-                }
-                None => {
-                    self.category_overflow = true;
-                    None
-                }
-            };
+            let idx = category_index(&mut b.categories, name);
+            self.category_overflow |= idx.is_none();
             category_bit.push(idx.map_or(0u64, |i| 1u64 << i));
         }
         let ids = |table: &[u32], col: &[u32]| -> Vec<u32> {
@@ -42,7 +29,7 @@ impl BattleBuilder {
         b.judge.extend(ids(&judges, &other.judge));
         // Segments of one file usually meet the same tags in the same order: then bits carry over.
         if category_bit.iter().enumerate().all(|(i, &bit)| bit == 1u64 << i) {
-            b.category_bits.extend(other.category_bits);
+            b.category_bits.extend_from_slice(&other.category_bits);
         } else {
             b.category_bits.extend(other.category_bits.iter().map(|&bits| {
                 let mut out = 0u64;
@@ -54,15 +41,7 @@ impl BattleBuilder {
                 out
             }));
         }
-        b.outcome.extend(other.outcome);
-        b.tstamp.extend(other.tstamp);
-        b.turn.extend(other.turn);
-        b.anony.extend(other.anony);
-        b.dedup_sampled.extend(other.dedup_sampled);
-        b.style.extend(other.style);
-        b.n_with_style += other.n_with_style;
-        b.self_battles += other.self_battles;
-        b.self_battle_rows.extend(other.self_battle_rows);
+        b.append_plain_columns(&other);
         for (label, n) in later.unknown {
             *self.unknown.entry(label).or_default() += n;
         }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::battles::Battles;
 
 use super::error::RatingsError;
+use super::facets::most_battles_first;
 use super::results::RatingsResult;
 use super::settings::RatingsSettings;
 use super::{rate, RatingsInput};
@@ -96,17 +97,11 @@ pub fn ranks_by_language(
     min_battles: u64,
 ) -> Result<LanguageOverview, RatingsError> {
     let chosen: Vec<String> = if languages.is_empty() {
-        let mut counts = vec![0u64; battles.languages.len()];
-        for &l in &battles.language {
-            counts[l as usize] += 1;
-        }
-        let mut ids: Vec<usize> = (0..counts.len())
-            .filter(|&i| counts[i] >= min_battles.max(1) && !battles.languages[i].is_empty())
-            .collect();
-        ids.sort_by(|&x, &y| {
-            counts[y].cmp(&counts[x]).then_with(|| battles.languages[x].cmp(&battles.languages[y]))
-        });
-        ids.into_iter().map(|i| battles.languages[i].clone()).collect()
+        most_battles_first(&battles.languages, &battles.language)
+            .into_iter()
+            .filter(|(_, n)| *n >= min_battles.max(1))
+            .map(|(language, _)| language)
+            .collect()
     } else {
         languages.to_vec()
     };

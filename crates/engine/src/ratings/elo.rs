@@ -4,38 +4,19 @@
 //! "ratings over time" chart.
 
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 
 use crate::battles::{Battles, Outcome};
 use crate::progress::Ticker;
 
 use super::aggregate::Aggregate;
 use super::error::RatingsError;
-use super::filters::FilterReport;
 use super::graph;
 use super::likelihood::pair_stats;
-use super::results::{assign_rank_ub, sort_rows, ComponentReport, ModelRating, RatingsResult};
+use super::results::{assign_rank_ub, rated_components, sort_rows, ModelRating, RatingsResult};
+pub use super::results::{EloHistory, EloSnapshot};
 use super::rounds;
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
-use super::{LOWER_Q, UPPER_Q};
-
-/// Ratings of every model after some battle, for the trajectory chart.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EloSnapshot {
-    /// Battles processed so far.
-    pub battles: u64,
-    /// Timestamp of the last processed battle (NaN when the log has none).
-    pub tstamp: f64,
-    /// One rating per model in [`EloHistory::models`]; NaN before a model's first battle.
-    pub ratings: Vec<f64>,
-}
-
-/// Online Elo trajectory at up to [`MAX_SNAPSHOTS`] evenly spaced points.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EloHistory {
-    pub models: Vec<String>,
-    pub snapshots: Vec<EloSnapshot>,
-}
+use super::{Picked, LOWER_Q, UPPER_Q};
 
 /// Enough points for a smooth chart, few enough to send to the page.
 pub const MAX_SNAPSHOTS: usize = 200;
@@ -176,13 +157,12 @@ pub(crate) async fn bootstrap(
 
 /// Online Elo on the selected battles, with bootstrap intervals and the trajectory.
 pub(crate) async fn rate(
-    battles: &Battles,
-    selection: &[u32],
-    filter: FilterReport,
+    picked: Picked<'_>,
     s: &RatingsSettings,
-    mut warnings: Vec<String>,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
+    let (battles, selection) = (picked.battles, picked.selection);
+    let mut warnings = picked.warnings;
     let order = time_order(battles, selection);
     let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
     if missing_time > 0 {
@@ -196,17 +176,12 @@ pub(crate) async fn rate(
     let (agg, report) = Aggregate::from_battles(battles, selection, s.ties);
     let tallies = agg.tallies();
     let comps = graph::components(agg.models.len(), &tallies);
-    let mut comp_of = vec![0u32; agg.models.len()];
-    for (c, members) in comps.iter().enumerate() {
-        for &m in members {
-            comp_of[m as usize] = c as u32;
-        }
-    }
     let replicates = match s.ci {
         CiMethod::Bootstrap => Some(bootstrap(battles, selection, s, ticker).await?),
         _ => None,
     };
     let per_model = agg.battles_per_model();
+    let (components, comp_of) = rated_components(&comps, &agg.models, &per_model);
     let mut rows = Vec::new();
     for (id, name) in battles.models.iter().enumerate() {
         if !seen[id] {
@@ -236,18 +211,6 @@ pub(crate) async fn rate(
     }
     assign_rank_ub(&mut rows);
     sort_rows(&mut rows);
-    let components = comps
-        .iter()
-        .map(|members| ComponentReport {
-            models: members.iter().map(|&i| agg.models[i as usize].clone()).collect(),
-            battles: members.iter().map(|&i| per_model[i as usize]).sum::<u64>() / 2,
-            rated: true,
-            never_lose: Vec::new(),
-            never_win: Vec::new(),
-            failed_replicates: 0,
-            davidson_nu: None,
-        })
-        .collect();
     Ok(RatingsResult {
         method: Method::Elo,
         ties: s.ties,
@@ -261,7 +224,7 @@ pub(crate) async fn rate(
         elo_history: Some(history),
         battles_used: agg.total(),
         ties_dropped: report.ties_dropped,
-        filter,
+        filter: picked.filter,
         warnings,
     })
 }

@@ -25,6 +25,14 @@ pub enum RatingsError {
     Cancelled,
     #[error("no model has a finite rating: {0}")]
     NothingRated(String),
+    #[error("load a battle log or a pair-count file first")]
+    NoInput,
+    #[error("{file}: {error}")]
+    InFile { file: String, error: Box<RatingsError> },
+    #[error("{file}: neither a battle log (model_a, model_b, winner) nor pair counts (model_a, model_b, wins_a, wins_b, ties); detected {detected}")]
+    NotRatable { file: String, detected: String },
+    #[error("{0}: no usable rows")]
+    EmptyFile(String),
 }
 
 fn lacking(n: u64) -> String {

@@ -3,19 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::battles::Battles;
-
-fn remap(names: &[String], target: &mut Vec<String>, index: &mut HashMap<String, u32>) -> Vec<u32> {
-    names
-        .iter()
-        .map(|n| {
-            *index.entry(n.clone()).or_insert_with(|| {
-                target.push(n.clone());
-                (target.len() - 1) as u32
-            })
-        })
-        .collect()
-}
+use crate::battles::{category_index, reintern, Battles};
 
 /// Concatenates battle logs in the given order. Returns the merged log and warnings (category
 /// tags beyond the 64 a log can hold are dropped, and said so).
@@ -30,24 +18,17 @@ pub fn concat(parts: &[&Battles]) -> (Battles, Vec<String>) {
     let mut unknown: BTreeMap<String, u64> = BTreeMap::new();
     let mut warnings = Vec::new();
     for b in parts {
-        let mid = remap(&b.models, &mut out.models, &mut models);
-        let lid = remap(&b.languages, &mut out.languages, &mut languages);
-        let jid = remap(&b.judges, &mut out.judges, &mut judges);
+        let mid = reintern(&mut models, &mut out.models, &b.models);
+        let lid = reintern(&mut languages, &mut out.languages, &b.languages);
+        let jid = reintern(&mut judges, &mut out.judges, &b.judges);
         let mut cat_map = Vec::with_capacity(b.categories.len());
         for c in &b.categories {
-            let idx = match out.categories.iter().position(|x| x == c) {
-                Some(i) => Some(i),
-                None if out.categories.len() < 64 => {
-                    out.categories.push(c.clone());
-                    Some(out.categories.len() - 1)
-                }
-                None => {
-                    warnings.push(format!(
-                        "category `{c}` dropped: more than 64 category tags across the files"
-                    ));
-                    None
-                }
-            };
+            let idx = category_index(&mut out.categories, c);
+            if idx.is_none() {
+                warnings.push(format!(
+                    "category `{c}` dropped: more than 64 category tags across the files"
+                ));
+            }
             cat_map.push(idx);
         }
         for i in 0..b.len() {
@@ -65,15 +46,7 @@ pub fn concat(parts: &[&Battles]) -> (Battles, Vec<String>) {
             }
             out.category_bits.push(bits);
         }
-        out.outcome.extend_from_slice(&b.outcome);
-        out.tstamp.extend_from_slice(&b.tstamp);
-        out.turn.extend_from_slice(&b.turn);
-        out.anony.extend_from_slice(&b.anony);
-        out.dedup_sampled.extend_from_slice(&b.dedup_sampled);
-        out.style.extend_from_slice(&b.style);
-        out.n_with_style += b.n_with_style;
-        out.self_battles += b.self_battles;
-        out.self_battle_rows.extend_from_slice(&b.self_battle_rows);
+        out.append_plain_columns(b);
         for (w, n) in &b.unknown_winners {
             *unknown.entry(w.clone()).or_default() += n;
         }

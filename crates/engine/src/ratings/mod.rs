@@ -1,7 +1,8 @@
 //! Ratings from battle logs and pair counts: Bradley–Terry (ties as half, dropped, or Davidson),
 //! online Elo, the 2023–24 L2 leaderboard fit, bootstrap and sandwich intervals, Rank (UB), style
 //! control, filters and subset comparison. The CLI's `benchlens ratings` and the web page call the
-//! same [`rate`], so every number on screen can be reproduced in a terminal.
+//! same entry point, [`run`] (files in, [`RatingsOutcome`] and its reports out), so every number
+//! on screen can be reproduced in a terminal.
 //!
 //! Data flow: filters pick battles → [`aggregate`] turns them into unique (a, b, outcome) counts
 //! (pair-count files join here) → [`graph`] splits the comparison graph into components and
@@ -16,6 +17,7 @@ pub mod dates;
 pub mod davidson;
 pub mod elo;
 pub mod error;
+pub mod facets;
 pub mod filters;
 pub mod graph;
 pub mod history;
@@ -24,14 +26,17 @@ pub mod legacy;
 pub(crate) mod likelihood;
 pub mod linalg;
 pub mod merge;
+pub mod outcome;
 pub mod pair_counts;
 pub(crate) mod plan;
 pub mod published;
 pub mod results;
 pub(crate) mod rounds;
+pub mod run;
 pub mod sandwich;
 pub mod settings;
 pub mod style_control;
+pub(crate) mod style_model;
 pub(crate) mod style_sandwich;
 pub mod synthetic;
 
@@ -42,8 +47,11 @@ use crate::progress::{block_on, Ticker};
 
 pub use aggregate::{Aggregate, PairTally, RowOutcome, UniqueRow};
 pub use error::RatingsError;
+pub use facets::{BattleFacets, MAX_JUDGES_LISTED};
 pub use filters::{FilterReport, Filters};
+pub use outcome::RatingsOutcome;
 pub use results::{ComponentReport, ModelRating, PairStat, RatingsResult};
+pub use run::{is_pair_counts, run, run_async, NamedFile, RatingsJob};
 pub use settings::{Anchor, CiMethod, Method, RatingsSettings, TieRule};
 
 pub(crate) use likelihood::{pair_stats, rate_aggregate};
@@ -54,6 +62,15 @@ pub(crate) use likelihood::{pair_stats, rate_aggregate};
 pub struct RatingsInput<'a> {
     pub battles: Option<&'a Battles>,
     pub pair_counts: Option<&'a Aggregate>,
+}
+
+/// The battles a per-battle fit (online Elo, style control) rates: the log, the indices the
+/// filters selected with their report, and the warnings so far.
+pub(crate) struct Picked<'a> {
+    pub battles: &'a Battles,
+    pub selection: &'a [u32],
+    pub filter: FilterReport,
+    pub warnings: Vec<String>,
 }
 
 /// The 2.5 / 97.5 percentiles of a 95 % interval.
@@ -92,7 +109,8 @@ pub async fn rate_async(
     if s.style_control {
         let battles =
             input.battles.ok_or_else(|| unsupported("style control needs a battle log"))?;
-        return style_control::rate(battles, &selection, filter, s, warnings, ticker).await;
+        let picked = Picked { battles, selection: &selection, filter, warnings };
+        return style_control::rate(picked, s, ticker).await;
     }
     match s.method {
         Method::Elo => {
@@ -104,7 +122,8 @@ pub async fn rate_async(
             }
             let battles =
                 input.battles.ok_or_else(|| unsupported("online Elo needs a battle log"))?;
-            elo::rate(battles, &selection, filter, s, warnings, ticker).await
+            let picked = Picked { battles, selection: &selection, filter, warnings };
+            elo::rate(picked, s, ticker).await
         }
         Method::Bt => {
             let (agg, ties_dropped) =

@@ -1,12 +1,65 @@
 //! What a rating analysis returns: everything the leaderboard, forest plot, heatmaps, slope chart
 //! and trajectory charts draw, serde-serialisable for the worker and the CLI's `--format json`.
+//! A leaf of the ratings modules: the fits ([`super::elo`], [`super::style_control`], …) fill
+//! these types in, and nothing here depends on a fit.
 
 use serde::{Deserialize, Serialize};
 
-use super::elo::EloHistory;
 use super::filters::FilterReport;
 use super::settings::{CiMethod, Method, TieRule};
-use super::style_control::StyleReport;
+
+/// Ratings of every model after some battle, for the trajectory chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EloSnapshot {
+    /// Battles processed so far.
+    pub battles: u64,
+    /// Timestamp of the last processed battle (NaN when the log has none).
+    pub tstamp: f64,
+    /// One rating per model in [`EloHistory::models`]; NaN before a model's first battle.
+    pub ratings: Vec<f64>,
+}
+
+/// Online Elo trajectory at up to [`super::elo::MAX_SNAPSHOTS`] evenly spaced points.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EloHistory {
+    pub models: Vec<String>,
+    pub snapshots: Vec<EloSnapshot>,
+}
+
+/// One style coefficient: change in log-odds of winning per standard deviation of the feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StyleCoefficient {
+    pub feature: String,
+    pub coefficient: f64,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+}
+
+/// How one model moves when style is controlled for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StyleRankChange {
+    pub model: String,
+    /// Plain Bradley–Terry (ties as half) on the same battles.
+    pub raw_rating: f64,
+    pub raw_rank: u32,
+    pub style_rating: f64,
+    pub style_rank: u32,
+    /// raw_rank − style_rank: positive means the model climbs once style is controlled.
+    pub rank_change: i64,
+}
+
+/// Style-control extras of a [`RatingsResult`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StyleReport {
+    pub coefficients: Vec<StyleCoefficient>,
+    /// Sorted by style-controlled rating (highest first), then name.
+    pub rank_changes: Vec<StyleRankChange>,
+    /// Selected battles left out because they carry no `conv_metadata`.
+    pub battles_without_style: u64,
+    /// Feature means and standard deviations used for z-scoring (raw ratio scale).
+    pub feature_mean: Vec<f64>,
+    pub feature_std: Vec<f64>,
+}
 
 /// One leaderboard row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,4 +167,36 @@ pub(crate) fn sort_rows(rows: &mut [ModelRating]) {
             .then(y.rating.total_cmp(&x.rating))
             .then_with(|| x.model.cmp(&y.model))
     });
+}
+
+/// The components of a fit that rates every model it sees (online Elo, penalised style
+/// control), from [`super::graph::components`] over `names` (with each model's battles), and
+/// each model's component.
+pub(crate) fn rated_components(
+    comps: &[Vec<u32>],
+    names: &[String],
+    per_model: &[u64],
+) -> (Vec<ComponentReport>, Vec<u32>) {
+    let mut comp_of = vec![0u32; names.len()];
+    for (c, members) in comps.iter().enumerate() {
+        for &m in members {
+            if let Some(slot) = comp_of.get_mut(m as usize) {
+                *slot = c as u32;
+            }
+        }
+    }
+    let battles_of = |m: u32| per_model.get(m as usize).copied().unwrap_or(0);
+    let reports = comps
+        .iter()
+        .map(|members| ComponentReport {
+            models: members.iter().filter_map(|&m| names.get(m as usize).cloned()).collect(),
+            battles: members.iter().map(|&m| battles_of(m)).sum::<u64>() / 2,
+            rated: true,
+            never_lose: Vec::new(),
+            never_win: Vec::new(),
+            failed_replicates: 0,
+            davidson_nu: None,
+        })
+        .collect();
+    (reports, comp_of)
 }

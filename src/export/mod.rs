@@ -4,6 +4,7 @@
 //! Pure parts (CSV quoting, JSON records, the report's HTML, file names) are plain functions with
 //! native tests; the browser parts read the page, draw offscreen and hand a Blob to the browser.
 
+mod canvas;
 pub mod caption;
 pub mod dom;
 pub mod download;
@@ -15,6 +16,7 @@ use leptos::prelude::*;
 
 use crate::charts::ChartSpec;
 
+pub use canvas::ChartCanvas;
 pub use table::{full, full_opt};
 pub use ui::{ChartExportBar, ExportTable, ReportButton};
 
@@ -104,7 +106,7 @@ pub fn current_view_id() -> &'static str {
 type Entry = (u64, &'static str, Signal<Option<ChartSpec>>);
 
 /// Charts of one view, so the report can draw each as SVG from its spec (not a screenshot).
-/// Each [`crate::charts::ChartCanvas`] registers its spec under its test id while mounted.
+/// Each [`ChartCanvas`] registers its spec under its test id while mounted.
 #[derive(Clone, Copy)]
 pub struct ExportRegistry {
     charts: StoredValue<Vec<Entry>>,

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 
 use super::{alpaca_of, drill, fmt, specs, AlpacaView};
-use crate::charts::ChartCanvas;
+use crate::export::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
+use crate::views::panel::ChartPanel;
 use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::table::NumCell;
 use benchlens_engine::judge::alpaca_notes::NoteKind;
 use benchlens_engine::judge::published::MATCH_TOLERANCE as MATCH;
 
@@ -44,14 +46,12 @@ pub fn AlpacaResults(
                 />
             </div>
         </div>
-        <div class="panel">
-            <h2>"Win rates with 95 % intervals"</h2>
-            <ChartCanvas
-                spec=forest
-                testid="chart-judge-forest"
-                label="Forest plot of LC and raw win rates with 95 % intervals"
-            />
-        </div>
+        <ChartPanel
+            title="Win rates with 95 % intervals"
+            spec=forest
+            testid="chart-judge-forest"
+            label="Forest plot of LC and raw win rates with 95 % intervals"
+        />
         <div class="panel">
             <h2>"Per-instruction drill-down"</h2>
             <drill::DrillDown outcome=outcome />
@@ -418,9 +418,7 @@ fn LengthTable(
                                             .filter(|v| v.is_finite())
                                             .map_or(String::new(), |v| format!("{v:+.0}"))}
                                     </td>
-                                    <td class="num" data-value=full(m.win_rate)>
-                                        {fmt(Some(m.win_rate), 2)}
-                                    </td>
+                                    <NumCell value=m.win_rate text=fmt(Some(m.win_rate), 2) />
                                     <td class="num strong" data-value=full(m.lc_win_rate)>
                                         {fmt(Some(m.lc_win_rate), 2)}
                                     </td>

@@ -14,9 +14,10 @@ use benchlens_engine::ratings::RatingsSettings;
 use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
-use crate::charts::ChartCanvas;
+use crate::export::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
 use crate::state::use_app_state;
+use crate::views::panel::ChartPanel;
 use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
 use crate::views::AnalysisState;
 
@@ -222,33 +223,27 @@ fn RatingsResults(
             </div>
         </Show>
         <Show when=move || elo.with(Option::is_some)>
-            <div class="panel">
-                <h2>"Online Elo over the battles"</h2>
-                <ChartCanvas
-                    spec=elo
-                    testid="chart-elo"
-                    label="Online Elo rating of the leading models as battles are processed"
-                />
-            </div>
+            <ChartPanel
+                title="Online Elo over the battles"
+                spec=elo
+                testid="chart-elo"
+                label="Online Elo rating of the leading models as battles are processed"
+            />
         </Show>
         <Show when=move || monthly.with(Option::is_some)>
-            <div class="panel">
-                <h2>"Ratings over time"</h2>
-                <ChartCanvas
-                    spec=monthly
-                    testid="chart-monthly"
-                    label="Cumulative Bradley–Terry rating at the end of each month"
-                />
-            </div>
-        </Show>
-        <div class="panel">
-            <h2>"Ratings with 95% intervals"</h2>
-            <ChartCanvas
-                spec=forest
-                testid="chart-forest"
-                label="Forest plot of ratings with confidence intervals"
+            <ChartPanel
+                title="Ratings over time"
+                spec=monthly
+                testid="chart-monthly"
+                label="Cumulative Bradley–Terry rating at the end of each month"
             />
-        </div>
+        </Show>
+        <ChartPanel
+            title="Ratings with 95% intervals"
+            spec=forest
+            testid="chart-forest"
+            label="Forest plot of ratings with confidence intervals"
+        />
         <div class="panel grid2">
             <ChartCanvas
                 spec=wins

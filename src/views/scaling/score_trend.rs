@@ -1,0 +1,117 @@
+//! The scaling view's downstream-score part: the fitted sigmoid of score against compute in
+//! one sentence, and the models whose score is far off that trend.
+
+use super::tables::sig;
+use crate::export::{full, ExportTable};
+use crate::jobs::scaling::ScalingOutcome;
+use crate::views::table::NumCell;
+use leptos::prelude::*;
+
+/// The fitted sigmoid in one sentence.
+#[component]
+pub fn TrendSummary(
+    /// The analysis.
+    outcome: Signal<Option<ScalingOutcome>>,
+) -> impl IntoView {
+    move || {
+        let o = outcome.get()?;
+        Some(match o.trend? {
+            Ok(t) => view! {
+                <p class="meta" data-testid="scaling-trend-summary">
+                    {format!(
+                        "“{}” = {} + ({} − {})·σ({:.3}·(log10 6ND − {:.3})), a Huber M-estimate; robust σ = {:.2}. {} of {} models have |z| > {}{}.",
+                        t.column,
+                        t.floor,
+                        t.ceiling,
+                        t.floor,
+                        t.k,
+                        t.x0,
+                        t.sigma,
+                        t.outliers.len(),
+                        t.points.len(),
+                        t.z_threshold,
+                        if t.off_compute.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; not placed (no compute): {}", t.off_compute.join(", "))
+                        },
+                    )}
+                </p>
+            }.into_any(),
+            Err(e) => view! {
+                <p class="error" data-testid="scaling-trend-error">
+                    {e}
+                </p>
+            }.into_any(),
+        })
+    }
+}
+
+/// Models whose score is far off the trend for their compute.
+#[component]
+pub fn OutlierTable(
+    /// The analysis.
+    outcome: Signal<Option<ScalingOutcome>>,
+) -> impl IntoView {
+    move || {
+        let t = outcome.get()?.trend?.ok()?;
+        let mut pts: Vec<_> = t.points.iter().filter(|p| p.outlier.is_some()).cloned().collect();
+        pts.sort_by(|a, b| b.z.abs().total_cmp(&a.z.abs()));
+        if pts.is_empty() {
+            return Some(view! { <p class="ok">"No outliers."</p> }.into_any());
+        }
+        let body = pts
+            .into_iter()
+            .map(|p| {
+                view! {
+                    <tr data-testid="scaling-outlier-row">
+                        <td class="model">{p.name.clone()}</td>
+                        <td class="num" data-value=full(p.compute)>
+                            {format!(
+                                "{:.3e}{}",
+                                p.compute,
+                                if p.compute_lower_bound { "+" } else { "" },
+                            )}
+                        </td>
+                        <NumCell value=p.score text=sig(p.score, 3) />
+                        <NumCell value=p.predicted text=sig(p.predicted, 3) />
+                        <NumCell value=p.residual text=format!("{:+.1}", p.residual) />
+                        <td class="num" data-testid="z" data-value=full(p.z)>
+                            {format!("{:+.2}", p.z)}
+                        </td>
+                        <td>
+                            {if p.outlier.as_deref() == Some("high") {
+                                "above trend"
+                            } else {
+                                "below trend"
+                            }}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        Some(
+            view! {
+                <ExportTable testid="scaling-outliers">
+                    <table class="data" data-testid="scaling-outliers">
+                        <thead>
+                            <tr>
+                                <th>"outlier"</th>
+                                <th class="num">"6ND"</th>
+                                <th class="num">"score"</th>
+                                <th class="num">"trend"</th>
+                                <th class="num">"residual"</th>
+                                <th class="num">"robust z"</th>
+                                <th>
+                                    <span class="visually-hidden">"direction"</span>
+                                </th>
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </ExportTable>
+            }
+            .into_any(),
+        )
+    }
+}

@@ -24,8 +24,7 @@ pub fn ChoiceSelect<T>(
     #[prop(into)]
     current: Signal<T>,
     /// Called with the picked choice.
-    #[prop(into)]
-    on_choose: Callback<T>,
+    on_choose: impl Fn(T) + 'static,
 ) -> impl IntoView
 where
     T: Copy + PartialEq + Send + Sync + 'static,
@@ -34,7 +33,7 @@ where
     let on_change = move |ev: leptos::ev::Event| {
         let picked = select_value(&ev);
         if let Some((_, choice)) = values.iter().find(|(v, _)| *v == picked) {
-            on_choose.run(*choice);
+            on_choose(*choice);
         }
     };
     let options = choices
@@ -56,10 +55,10 @@ where
     }
 }
 
-/// A labelled number input. Its text goes to `on_input` on every change; the caller parses it
-/// and ignores what it cannot use, so the field never rejects typing.
+/// A labelled number input. A change that parses as `T` (and passes `keep`) goes to
+/// `on_value`; anything else is left in the field and changes nothing.
 #[component]
-pub fn NumberField(
+pub fn NumberField<T>(
     /// Text before the input.
     label: &'static str,
     /// `data-testid` of the input.
@@ -67,9 +66,11 @@ pub fn NumberField(
     /// The value shown.
     #[prop(into)]
     value: Signal<String>,
-    /// Called with the input's text after a change.
-    #[prop(into)]
-    on_input: Callback<String>,
+    /// Called with the parsed value after a change.
+    on_value: impl Fn(T) + 'static,
+    /// Values to ignore as well as the unparsable ones (a negative weight, NaN).
+    #[prop(optional)]
+    keep: Option<fn(&T) -> bool>,
     #[prop(optional)] min: Option<&'static str>,
     #[prop(optional)] max: Option<&'static str>,
     #[prop(optional)] step: Option<&'static str>,
@@ -79,7 +80,14 @@ pub fn NumberField(
     /// Greys the input out while true.
     #[prop(optional, into)]
     disabled: Signal<bool>,
-) -> impl IntoView {
+) -> impl IntoView
+where
+    T: std::str::FromStr + 'static,
+{
+    let on_change = move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<T>() {
+        Ok(v) if keep.is_none_or(|keep| keep(&v)) => on_value(v),
+        _ => {}
+    };
     view! {
         <label title=title>
             {label}
@@ -91,7 +99,7 @@ pub fn NumberField(
                 data-testid=testid
                 prop:disabled=move || disabled.get()
                 prop:value=move || value.get()
-                on:change=move |ev| on_input.run(event_target_value(&ev))
+                on:change=on_change
             />
         </label>
     }
@@ -125,4 +133,14 @@ pub fn CheckField(
             {label}
         </label>
     }
+}
+
+/// For `keep`: a finite number, zero or more.
+pub fn finite_non_negative(v: &f64) -> bool {
+    v.is_finite() && *v >= 0.0
+}
+
+/// For `keep`: a finite number above zero.
+pub fn finite_positive(v: &f64) -> bool {
+    v.is_finite() && *v > 0.0
 }

@@ -21,12 +21,22 @@ pub fn ChartPanel(
     testid: &'static str,
     /// The canvas's accessible description.
     label: &'static str,
+    /// Leave the whole panel out while there is nothing to draw (a chart only some data has).
+    #[prop(optional)]
+    only_with_data: bool,
 ) -> impl IntoView {
-    view! {
-        <div class="panel">
-            <h2>{title}</h2>
-            {caption.map(|c| view! { <p class="caption">{c}</p> })}
-            <ChartCanvas spec=spec testid=testid label=label />
-        </div>
+    let panel = move || {
+        view! {
+            <div class="panel">
+                <h2>{title}</h2>
+                {caption.map(|c| view! { <p class="caption">{c}</p> })}
+                <ChartCanvas spec=spec testid=testid label=label />
+            </div>
+        }
+    };
+    if only_with_data {
+        view! { <Show when=move || spec.with(Option::is_some)>{panel()}</Show> }.into_any()
+    } else {
+        panel().into_any()
     }
 }

@@ -16,26 +16,54 @@ pub fn NumCell(
     /// What the cell shows.
     #[prop(into)]
     text: String,
+    /// `data-testid` of the cell, if the tests look for it.
+    #[prop(optional)]
+    testid: Option<&'static str>,
 ) -> impl IntoView {
     view! {
-        <td class="num" data-value=full_opt(value)>
+        <td class="num" data-testid=testid data-value=full_opt(value)>
             {text}
         </td>
     }
 }
 
-/// An exportable `<table class="data">` with one header row of plain column names; the
-/// children are the body rows.
+/// A column header.
+#[derive(Debug, Clone, Copy)]
+pub enum Col {
+    /// Left-aligned text.
+    Text(&'static str),
+    /// A number column (`class="num"`, right-aligned).
+    Num(&'static str),
+    /// A column whose name only screen readers (and the exports) read.
+    Hidden(&'static str),
+}
+
+impl Col {
+    fn header(self) -> AnyView {
+        match self {
+            Col::Text(name) => view! { <th>{name}</th> }.into_any(),
+            Col::Num(name) => view! { <th class="num">{name}</th> }.into_any(),
+            Col::Hidden(name) => view! {
+                <th>
+                    <span class="visually-hidden">{name}</span>
+                </th>
+            }
+            .into_any(),
+        }
+    }
+}
+
+/// An exportable `<table class="data">` with one header row; the children are the body rows.
 #[component]
 pub fn DataTable(
     /// `data-testid` of the table; also names its export buttons and files.
     testid: &'static str,
-    /// Column names, in order.
-    headers: &'static [&'static str],
+    /// The columns, in order.
+    headers: &'static [Col],
     /// The `<tr>` rows.
     children: Children,
 ) -> impl IntoView {
-    let head = headers.iter().map(|h| view! { <th>{*h}</th> }).collect_view();
+    let head = headers.iter().map(|c| c.header()).collect_view();
     view! {
         <ExportTable testid=testid>
             <table class="data" data-testid=testid>

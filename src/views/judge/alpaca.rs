@@ -235,9 +235,7 @@ fn Leaderboard(
                                     .and_then(|r| r.answer_flag.clone())
                                     .map(|evidence| view! { <AnswerFlag evidence=evidence /> })}
                             </td>
-                            <td class="num" data-testid="cell-wr" data-value=full(wr)>
-                                {fmt(Some(wr), 2)}
-                            </td>
+                            <NumCell value=wr text=fmt(Some(wr), 2) testid="cell-wr" />
                             <td
                                 class="num se"
                                 data-testid="cell-se"
@@ -252,9 +250,7 @@ fn Leaderboard(
                                 "cell-pub-wr",
                                 "cell-delta-wr",
                             )}
-                            <td class="num" data-testid="cell-discrete" data-value=full(disc)>
-                                {fmt(Some(disc), 2)}
-                            </td>
+                            <NumCell value=disc text=fmt(Some(disc), 2) testid="cell-discrete" />
                             {pub_cells(
                                 disc,
                                 p.and_then(|p| p.discrete_win_rate),
@@ -283,9 +279,7 @@ fn Leaderboard(
                                 "cell-pub-lc",
                                 "cell-delta-lc",
                             )}
-                            <td class="num" data-testid="cell-len" data-value=full(len)>
-                                {fmt(Some(len), 0)}
-                            </td>
+                            <NumCell value=len text=fmt(Some(len), 0) testid="cell-len" />
                             {pub_cells(
                                 len,
                                 p.and_then(|p| p.avg_length),
@@ -429,13 +423,11 @@ fn LengthTable(
                                             String::new()
                                         }}
                                     </td>
-                                    <td
-                                        class="num"
-                                        data-testid="cell-length-coef"
-                                        data-value=full(m.length_coef)
-                                    >
-                                        {fmt(Some(m.length_coef), 3)}
-                                    </td>
+                                    <NumCell
+                                        value=m.length_coef
+                                        text=fmt(Some(m.length_coef), 3)
+                                        testid="cell-length-coef"
+                                    />
                                 </tr>
                             }
                         })

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
-use crate::views::form::{select_value, CheckField, ChoiceSelect, NumberField};
+use crate::views::form::{
+    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+};
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
     [JudgeKind::AlpacaEval, JudgeKind::ArenaHard, JudgeKind::MtBench]
@@ -146,13 +148,8 @@ pub fn JudgeControls(
                 value=Signal::derive(move || {
                     settings.with(|s| s.lc.regularize_to_baseline_lambda.to_string())
                 })
-                on_input=move |text: String| {
-                    if let Ok(v) = text.trim().parse::<f64>() {
-                        if v.is_finite() && v >= 0.0 {
-                            edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0));
-                        }
-                    }
-                }
+                keep=finite_non_negative
+                on_value=move |v: f64| edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0))
             />
             <CheckField
                 label="instruction difficulty term"
@@ -229,22 +226,16 @@ pub fn JudgeControls(
                 value=Signal::derive(move || {
                     settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
                 })
-                on_input=move |text: String| {
-                    if let Ok(n) = text.trim().parse::<u32>() {
-                        edit(&|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000));
-                    }
-                }
+                on_value=move |n: u32| edit(
+                    &|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000),
+                )
             />
             <NumberField
                 label="Seed"
                 testid="judge-seed"
                 min="0"
                 value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.trim().parse::<u64>() {
-                        edit(&|s| s.seed = n);
-                    }
-                }
+                on_value=move |n: u64| edit(&|s| s.seed = n)
             />
             {level_select(
                 "judge-arena-level",
@@ -261,11 +252,9 @@ pub fn JudgeControls(
                 value=Signal::derive(move || {
                     settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
                 })
-                on_input=move |text: String| {
-                    if let Ok(n) = text.trim().parse::<u32>() {
-                        edit(&|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10));
-                    }
-                }
+                on_value=move |n: u32| edit(
+                    &|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10),
+                )
             />
             <Show when=move || has_answers.get()>
                 <ChoiceSelect

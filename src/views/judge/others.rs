@@ -80,12 +80,8 @@ pub fn ArenaHardResults(
                             >
                                 {fmt(Some(m.score), 1)}
                             </td>
-                            <td class="num" data-testid="cell-lower" data-value=full(m.lower)>
-                                {fmt(Some(m.lower), 1)}
-                            </td>
-                            <td class="num" data-testid="cell-upper" data-value=full(m.upper)>
-                                {fmt(Some(m.upper), 1)}
-                            </td>
+                            <NumCell value=m.lower text=fmt(Some(m.lower), 1) testid="cell-lower" />
+                            <NumCell value=m.upper text=fmt(Some(m.upper), 1) testid="cell-upper" />
                             <NumCell value=m.rating text=fmt(m.rating, 0) />
                             <NumCell value=m.questions as f64 text=format::count(m.questions) />
                             <NumCell value=m.wins as f64 text=format::count(m.wins) />

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use super::checklist::{Checklist, FilterList};
 use super::{CompareWith, RatingsViewState};
 use crate::jobs::analysis::BattleFacets;
-use crate::views::form::{select_value, CheckField, ChoiceSelect, NumberField};
+use crate::views::form::{
+    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+};
 
 /// `YYYY-MM-DD` of a UTC timestamp, as a date input shows it.
 fn day_label(tstamp: f64) -> String {
@@ -156,11 +158,7 @@ pub fn RatingsControls(
                 testid="ratings-seed"
                 min="0"
                 value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.parse::<u64>() {
-                        edit(&|s| s.seed = n);
-                    }
-                }
+                on_value=move |n: u64| edit(&|s| s.seed = n)
             />
             <Checklist
                 label="Languages"
@@ -194,11 +192,7 @@ pub fn RatingsControls(
                 testid="ratings-min-votes"
                 min="0"
                 value=Signal::derive(move || settings.with(|s| s.filters.min_votes.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.parse::<u64>() {
-                        edit(&|s| s.filters.min_votes = n);
-                    }
-                }
+                on_value=move |n: u64| edit(&|s| s.filters.min_votes = n)
             />
             <NumberField
                 label="Prior games"
@@ -207,13 +201,8 @@ pub fn RatingsControls(
                 min="0"
                 step="0.5"
                 value=Signal::derive(move || settings.with(|s| s.prior_games.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.parse::<f64>() {
-                        if n.is_finite() && n >= 0.0 {
-                            edit(&|s| s.prior_games = n);
-                        }
-                    }
-                }
+                keep=finite_non_negative
+                on_value=move |n: f64| edit(&|s| s.prior_games = n)
             />
             <CheckField
                 label="exclude ties"

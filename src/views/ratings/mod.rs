@@ -222,22 +222,20 @@ fn RatingsResults(
                 <tables::LanguageRanks outcome=outcome />
             </div>
         </Show>
-        <Show when=move || elo.with(Option::is_some)>
-            <ChartPanel
-                title="Online Elo over the battles"
-                spec=elo
-                testid="chart-elo"
-                label="Online Elo rating of the leading models as battles are processed"
-            />
-        </Show>
-        <Show when=move || monthly.with(Option::is_some)>
-            <ChartPanel
-                title="Ratings over time"
-                spec=monthly
-                testid="chart-monthly"
-                label="Cumulative Bradley–Terry rating at the end of each month"
-            />
-        </Show>
+        <ChartPanel
+            title="Online Elo over the battles"
+            spec=elo
+            testid="chart-elo"
+            label="Online Elo rating of the leading models as battles are processed"
+            only_with_data=true
+        />
+        <ChartPanel
+            title="Ratings over time"
+            spec=monthly
+            testid="chart-monthly"
+            label="Cumulative Bradley–Terry rating at the end of each month"
+            only_with_data=true
+        />
         <ChartPanel
             title="Ratings with 95% intervals"
             spec=forest

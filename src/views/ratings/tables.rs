@@ -11,7 +11,7 @@ use crate::export::{full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::{DataTable, NumCell};
+use crate::views::table::{Col, DataTable, NumCell};
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
     v.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("{x:.decimals$}"))
@@ -341,19 +341,24 @@ pub fn StyleTable(
             view! {
                 <DataTable
                     testid="style-coefficients"
-                    headers=&["Feature", "Coefficient", "Lower", "Upper"]
+                    headers=&[
+                        Col::Text("Feature"),
+                        Col::Text("Coefficient"),
+                        Col::Text("Lower"),
+                        Col::Text("Upper"),
+                    ]
                 >
                     {coefs}
                 </DataTable>
                 <DataTable
                     testid="style-rank-changes"
                     headers=&[
-                        "Model",
-                        "Raw rank",
-                        "Style-controlled rank",
-                        "Δ",
-                        "Raw rating",
-                        "Controlled rating",
+                        Col::Text("Model"),
+                        Col::Text("Raw rank"),
+                        Col::Text("Style-controlled rank"),
+                        Col::Text("Δ"),
+                        Col::Text("Raw rating"),
+                        Col::Text("Controlled rating"),
                     ]
                 >
                     {changes}
@@ -389,7 +394,12 @@ pub fn DeltaRank(
             view! {
                 <DataTable
                     testid="delta-rank"
-                    headers=&["Model", "Rank, all", "Rank, subset", "Δ"]
+                    headers=&[
+                        Col::Text("Model"),
+                        Col::Text("Rank, all"),
+                        Col::Text("Rank, subset"),
+                        Col::Text("Δ"),
+                    ]
                 >
                     {rows}
                 </DataTable>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{LossChoice, ScalingViewState};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::form::{select_value, ChoiceSelect, NumberField};
+use crate::views::form::{finite_positive, select_value, ChoiceSelect, NumberField};
 
 /// The roles a column can play, with their labels and test ids.
 const ROLES: [(&str, &str); 6] = [
@@ -164,13 +164,8 @@ pub fn FitControls() -> impl IntoView {
                 step="any"
                 disabled=Signal::derive(move || vs.loss.get() != LossChoice::Huber)
                 value=Signal::derive(move || vs.delta.get().to_string())
-                on_input=move |text: String| {
-                    if let Ok(d) = text.parse::<f64>() {
-                        if d > 0.0 && d.is_finite() {
-                            vs.delta.set(d);
-                        }
-                    }
-                }
+                keep=finite_positive
+                on_value=move |d: f64| vs.delta.set(d)
             />
             <NumberField
                 label="Drop top K"
@@ -179,11 +174,7 @@ pub fn FitControls() -> impl IntoView {
                 max="1000"
                 step="1"
                 value=Signal::derive(move || fit.with(|f| f.drop_top.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.parse::<usize>() {
-                        fit.update(|f| f.drop_top = n.min(1000));
-                    }
-                }
+                on_value=move |n: usize| fit.update(|f| f.drop_top = n.min(1000))
             />
             <ChoiceSelect
                 label="Starts"
@@ -202,22 +193,14 @@ pub fn FitControls() -> impl IntoView {
                 max="10000"
                 step="100"
                 value=Signal::derive(move || fit.with(|f| f.bootstrap.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.parse::<usize>() {
-                        fit.update(|f| f.bootstrap = n.min(10_000));
-                    }
-                }
+                on_value=move |n: usize| fit.update(|f| f.bootstrap = n.min(10_000))
             />
             <NumberField
                 label="Seed"
                 testid="scaling-seed"
                 min="0"
                 value=Signal::derive(move || fit.with(|f| f.seed.to_string()))
-                on_input=move |text: String| {
-                    if let Ok(n) = text.parse::<u64>() {
-                        fit.update(|f| f.seed = n);
-                    }
-                }
+                on_value=move |n: u64| fit.update(|f| f.seed = n)
             />
         </form>
     }

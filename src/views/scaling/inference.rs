@@ -3,9 +3,8 @@
 
 use super::tables::sig;
 use crate::charts::xy::si;
-use crate::export::{full, ExportTable};
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::table::NumCell;
+use crate::views::table::{Col, DataTable, NumCell};
 use leptos::prelude::*;
 
 /// The optimum for each inference demand next to the Chinchilla optimum at the same loss.
@@ -50,6 +49,11 @@ pub fn InferenceTable(
             .iter()
             .map(|p| {
                 let mine = p.inference_tokens == inf.chosen;
+                let tokens = if p.inference_tokens == 0.0 {
+                    "0 (training only)".to_string()
+                } else {
+                    si(p.inference_tokens)
+                };
                 view! {
                     <tr
                         class:chosen=mine
@@ -59,13 +63,7 @@ pub fn InferenceTable(
                             "scaling-inference-row"
                         }
                     >
-                        <td class="num" data-value=full(p.inference_tokens)>
-                            {if p.inference_tokens == 0.0 {
-                                "0 (training only)".to_string()
-                            } else {
-                                si(p.inference_tokens)
-                            }}
-                        </td>
+                        <NumCell value=p.inference_tokens text=tokens />
                         <NumCell value=p.params text=si(p.params) />
                         <NumCell value=p.tokens text=si(p.tokens) />
                         <NumCell value=p.tokens / p.params text=sig(p.tokens / p.params, 3) />
@@ -84,22 +82,20 @@ pub fn InferenceTable(
                 <p class="meta" data-testid="scaling-inference-summary">
                     {summary}
                 </p>
-                <ExportTable testid="scaling-inference">
-                    <table class="data" data-testid="scaling-inference">
-                        <thead>
-                            <tr>
-                                <th class="num">"inference tokens"</th>
-                                <th class="num">"best N"</th>
-                                <th class="num">"best D"</th>
-                                <th class="num">"D / N"</th>
-                                <th class="num">"training FLOPs"</th>
-                                <th class="num">"total FLOPs"</th>
-                                <th class="num">"total, Chinchilla-optimal"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                </ExportTable>
+                <DataTable
+                    testid="scaling-inference"
+                    headers=&[
+                        Col::Num("inference tokens"),
+                        Col::Num("best N"),
+                        Col::Num("best D"),
+                        Col::Num("D / N"),
+                        Col::Num("training FLOPs"),
+                        Col::Num("total FLOPs"),
+                        Col::Num("total, Chinchilla-optimal"),
+                    ]
+                >
+                    {body}
+                </DataTable>
             }
             .into_any(),
         )

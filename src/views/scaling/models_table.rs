@@ -27,6 +27,17 @@ pub fn ModelsTableView(
 ) -> impl IntoView {
     let (sort, set_sort) = signal((ModelSort::Params, false));
     let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
+    // A number column's header; `rows` is Some(2) for the columns that span both header rows.
+    let num_header = move |key: ModelSort,
+                           testid: String,
+                           rows: Option<u32>,
+                           text: &'static str| {
+        view! {
+            <SortHeader key=key sort=sort on_sort=on_sort rowspan=rows class="num" testid=testid>
+                {text}
+            </SortHeader>
+        }
+    };
     move || {
         let o = outcome.get()?;
         let t = o.models;
@@ -45,26 +56,12 @@ pub fn ModelsTableView(
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                view! {
-                    <SortHeader
-                        key=ModelSort::Optimal(i)
-                        sort=sort
-                        on_sort=on_sort
-                        class="num"
-                        testid=format!("scaling-sort-dopt-{}", f.id)
-                    >
-                        "D_opt"
-                    </SortHeader>
-                    <SortHeader
-                        key=ModelSort::Over(i)
-                        sort=sort
-                        on_sort=on_sort
-                        class="num"
-                        testid=format!("scaling-sort-over-{}", f.id)
-                    >
-                        "over-trained"
-                    </SortHeader>
-                }
+                let dopt = format!("scaling-sort-dopt-{}", f.id);
+                let over = format!("scaling-sort-over-{}", f.id);
+                (
+                    num_header(ModelSort::Optimal(i), dopt, None, "D_opt"),
+                    num_header(ModelSort::Over(i), over, None, "over-trained"),
+                )
             })
             .collect_view();
         let mut rows = t.models.clone();
@@ -152,32 +149,24 @@ pub fn ModelsTableView(
                                     key=ModelSort::Model
                                     sort=sort
                                     on_sort=on_sort
-                                    rowspan=2
+                                    rowspan=Some(2)
                                     ascending=true
                                     testid="scaling-sort-model"
                                 >
                                     "model"
                                 </SortHeader>
-                                <SortHeader
-                                    key=ModelSort::Params
-                                    sort=sort
-                                    on_sort=on_sort
-                                    rowspan=2
-                                    class="num"
-                                    testid="scaling-sort-params"
-                                >
-                                    "N"
-                                </SortHeader>
-                                <SortHeader
-                                    key=ModelSort::Tokens
-                                    sort=sort
-                                    on_sort=on_sort
-                                    rowspan=2
-                                    class="num"
-                                    testid="scaling-sort-tokens"
-                                >
-                                    "D"
-                                </SortHeader>
+                                {num_header(
+                                    ModelSort::Params,
+                                    "scaling-sort-params".into(),
+                                    Some(2),
+                                    "N",
+                                )}
+                                {num_header(
+                                    ModelSort::Tokens,
+                                    "scaling-sort-tokens".into(),
+                                    Some(2),
+                                    "D",
+                                )}
                                 {top}
                             </tr>
                             <tr>{sub}</tr>

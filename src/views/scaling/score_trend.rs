@@ -2,9 +2,8 @@
 //! one sentence, and the models whose score is far off that trend.
 
 use super::tables::sig;
-use crate::export::{full, ExportTable};
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::table::NumCell;
+use crate::views::table::{Col, DataTable, NumCell};
 use leptos::prelude::*;
 
 /// The fitted sigmoid in one sentence.
@@ -63,22 +62,16 @@ pub fn OutlierTable(
         let body = pts
             .into_iter()
             .map(|p| {
+                let bound = if p.compute_lower_bound { "+" } else { "" };
+                let compute = format!("{:.3e}{bound}", p.compute);
                 view! {
                     <tr data-testid="scaling-outlier-row">
                         <td class="model">{p.name.clone()}</td>
-                        <td class="num" data-value=full(p.compute)>
-                            {format!(
-                                "{:.3e}{}",
-                                p.compute,
-                                if p.compute_lower_bound { "+" } else { "" },
-                            )}
-                        </td>
+                        <NumCell value=p.compute text=compute />
                         <NumCell value=p.score text=sig(p.score, 3) />
                         <NumCell value=p.predicted text=sig(p.predicted, 3) />
                         <NumCell value=p.residual text=format!("{:+.1}", p.residual) />
-                        <td class="num" data-testid="z" data-value=full(p.z)>
-                            {format!("{:+.2}", p.z)}
-                        </td>
+                        <NumCell value=p.z text=format!("{:+.2}", p.z) testid="z" />
                         <td>
                             {if p.outlier.as_deref() == Some("high") {
                                 "above trend"
@@ -92,24 +85,20 @@ pub fn OutlierTable(
             .collect_view();
         Some(
             view! {
-                <ExportTable testid="scaling-outliers">
-                    <table class="data" data-testid="scaling-outliers">
-                        <thead>
-                            <tr>
-                                <th>"outlier"</th>
-                                <th class="num">"6ND"</th>
-                                <th class="num">"score"</th>
-                                <th class="num">"trend"</th>
-                                <th class="num">"residual"</th>
-                                <th class="num">"robust z"</th>
-                                <th>
-                                    <span class="visually-hidden">"direction"</span>
-                                </th>
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                </ExportTable>
+                <DataTable
+                    testid="scaling-outliers"
+                    headers=&[
+                        Col::Text("outlier"),
+                        Col::Num("6ND"),
+                        Col::Num("score"),
+                        Col::Num("trend"),
+                        Col::Num("residual"),
+                        Col::Num("robust z"),
+                        Col::Hidden("direction"),
+                    ]
+                >
+                    {body}
+                </DataTable>
             }
             .into_any(),
         )

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use crate::charts::xy::si;
 use crate::export::{full, full_opt, ExportTable};
 use crate::jobs::scaling::ScalingOutcome;
+use crate::views::table::NumCell;
 
 /// `v` with `digits` significant digits; scientific notation outside 0.001..10⁶.
 pub(super) fn sig(v: f64, digits: usize) -> String {
@@ -152,9 +153,7 @@ pub fn FitTable(
                 view! {
                     <tr data-testid=format!("scaling-param-{key}") class:shaky=wide>
                         <td>{label}</td>
-                        <td class="num" data-testid="value" data-value=full(v)>
-                            {sig(v, 4)}
-                        </td>
+                        <NumCell value=v text=sig(v, 4) testid="value" />
                         <td class="num" data-value=lo_full>
                             {lo}
                         </td>

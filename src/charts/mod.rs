@@ -1,6 +1,7 @@
 //! Charts: each kind is a plain data struct with a `draw` function generic over plotters
 //! backends, so the same code paints the HiDPI canvas on screen and the SVG export.
 
+pub mod canvas;
 pub mod forest;
 pub mod heatmap;
 pub mod labels;
@@ -12,6 +13,8 @@ pub mod xy;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::{Deserialize, Serialize};
+
+pub use canvas::ChartCanvas;
 
 /// Everything the page can draw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

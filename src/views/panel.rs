@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 
+use crate::charts::ChartCanvas;
 use crate::charts::ChartSpec;
-use crate::export::ChartCanvas;
 
 /// `<div class="panel">` holding a heading, an optional caption and one chart.
 #[component]

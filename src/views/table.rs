@@ -29,7 +29,7 @@ pub fn NumCell(
 
 /// A column header.
 #[derive(Debug, Clone, Copy)]
-pub enum Col {
+enum Col {
     /// Left-aligned text.
     Text(&'static str),
     /// A number column (`class="num"`, right-aligned).
@@ -39,6 +39,17 @@ pub enum Col {
 }
 
 impl Col {
+    /// `name` as a text column, `#name` a number column, `~name` a hidden one.
+    fn parse(spec: &'static str) -> Col {
+        if let Some(name) = spec.strip_prefix('#') {
+            Col::Num(name)
+        } else if let Some(name) = spec.strip_prefix('~') {
+            Col::Hidden(name)
+        } else {
+            Col::Text(spec)
+        }
+    }
+
     fn header(self) -> AnyView {
         match self {
             Col::Text(name) => view! { <th>{name}</th> }.into_any(),
@@ -58,12 +69,13 @@ impl Col {
 pub fn DataTable(
     /// `data-testid` of the table; also names its export buttons and files.
     testid: &'static str,
-    /// The columns, in order.
-    headers: &'static [Col],
+    /// The column names in order, separated by `|`; `#name` is a number column (right-aligned),
+    /// `~name` one whose name only screen readers and the exports read.
+    headers: &'static str,
     /// The `<tr>` rows.
     children: Children,
 ) -> impl IntoView {
-    let head = headers.iter().map(|c| c.header()).collect_view();
+    let head = headers.split('|').map(|c| Col::parse(c).header()).collect_view();
     view! {
         <ExportTable testid=testid>
             <table class="data" data-testid=testid>
@@ -73,5 +85,18 @@ pub fn DataTable(
                 <tbody>{children()}</tbody>
             </table>
         </ExportTable>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Col;
+
+    #[test]
+    fn header_specs_name_the_column_kind() {
+        assert!(matches!(Col::parse("Model"), Col::Text("Model")));
+        assert!(matches!(Col::parse("#best N"), Col::Num("best N")));
+        assert!(matches!(Col::parse("~direction"), Col::Hidden("direction")));
+        assert!(matches!(Col::parse("total, Chinchilla-optimal"), Col::Text(_)));
     }
 }

@@ -15,7 +15,7 @@ mod stats;
 use benchlens_engine::defects::{CheckId, Settings, Severity};
 use leptos::prelude::*;
 
-use crate::export::ChartCanvas;
+use crate::charts::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::defects::{
     pick_datasets, DefectsAnswer, DefectsAsk, DefectsInput, DefectsOverview, DefectsRequest,

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{alpaca_of, drill, fmt, specs, AlpacaView};
-use crate::export::ChartCanvas;
+use crate::charts::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;

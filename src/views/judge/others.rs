@@ -4,7 +4,7 @@ use benchlens_engine::judge::{ArenaHardResult, JudgeReport, MtBenchResult};
 use leptos::prelude::*;
 
 use super::{fmt, specs};
-use crate::export::ChartCanvas;
+use crate::charts::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;

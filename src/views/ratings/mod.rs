@@ -14,7 +14,7 @@ use benchlens_engine::ratings::RatingsSettings;
 use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
-use crate::export::ChartCanvas;
+use crate::charts::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;

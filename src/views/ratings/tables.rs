@@ -11,7 +11,7 @@ use crate::export::{full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::{Col, DataTable, NumCell};
+use crate::views::table::{DataTable, NumCell};
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
     v.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("{x:.decimals$}"))
@@ -339,27 +339,12 @@ pub fn StyleTable(
                 })
                 .collect_view();
             view! {
-                <DataTable
-                    testid="style-coefficients"
-                    headers=&[
-                        Col::Text("Feature"),
-                        Col::Text("Coefficient"),
-                        Col::Text("Lower"),
-                        Col::Text("Upper"),
-                    ]
-                >
+                <DataTable testid="style-coefficients" headers="Feature|Coefficient|Lower|Upper">
                     {coefs}
                 </DataTable>
                 <DataTable
                     testid="style-rank-changes"
-                    headers=&[
-                        Col::Text("Model"),
-                        Col::Text("Raw rank"),
-                        Col::Text("Style-controlled rank"),
-                        Col::Text("Δ"),
-                        Col::Text("Raw rating"),
-                        Col::Text("Controlled rating"),
-                    ]
+                    headers="Model|Raw rank|Style-controlled rank|Δ|Raw rating|Controlled rating"
                 >
                     {changes}
                 </DataTable>
@@ -392,15 +377,7 @@ pub fn DeltaRank(
                 })
                 .collect_view();
             view! {
-                <DataTable
-                    testid="delta-rank"
-                    headers=&[
-                        Col::Text("Model"),
-                        Col::Text("Rank, all"),
-                        Col::Text("Rank, subset"),
-                        Col::Text("Δ"),
-                    ]
-                >
+                <DataTable testid="delta-rank" headers="Model|Rank, all|Rank, subset|Δ">
                     {rows}
                 </DataTable>
             }

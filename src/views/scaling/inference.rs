@@ -4,8 +4,12 @@
 use super::tables::sig;
 use crate::charts::xy::si;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::table::{Col, DataTable, NumCell};
+use crate::views::table::{DataTable, NumCell};
 use leptos::prelude::*;
+
+/// The table's columns (see `DataTable`): all numbers.
+const COLUMNS: &str = "#inference tokens|#best N|#best D|#D / N|#training FLOPs|#total FLOPs|\
+                       #total, Chinchilla-optimal";
 
 /// The optimum for each inference demand next to the Chinchilla optimum at the same loss.
 #[component]
@@ -82,18 +86,7 @@ pub fn InferenceTable(
                 <p class="meta" data-testid="scaling-inference-summary">
                     {summary}
                 </p>
-                <DataTable
-                    testid="scaling-inference"
-                    headers=&[
-                        Col::Num("inference tokens"),
-                        Col::Num("best N"),
-                        Col::Num("best D"),
-                        Col::Num("D / N"),
-                        Col::Num("training FLOPs"),
-                        Col::Num("total FLOPs"),
-                        Col::Num("total, Chinchilla-optimal"),
-                    ]
-                >
+                <DataTable testid="scaling-inference" headers=COLUMNS>
                     {body}
                 </DataTable>
             }

@@ -19,7 +19,7 @@ use benchlens_engine::scaling::{ColumnChoice, FitSettings, LossKind};
 use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
-use crate::export::ChartCanvas;
+use crate::charts::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::{ScalingOutcome, ScalingRequest};

@@ -3,7 +3,7 @@
 
 use super::tables::sig;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::table::{Col, DataTable, NumCell};
+use crate::views::table::{DataTable, NumCell};
 use leptos::prelude::*;
 
 /// The fitted sigmoid in one sentence.
@@ -87,15 +87,7 @@ pub fn OutlierTable(
             view! {
                 <DataTable
                     testid="scaling-outliers"
-                    headers=&[
-                        Col::Text("outlier"),
-                        Col::Num("6ND"),
-                        Col::Num("score"),
-                        Col::Num("trend"),
-                        Col::Num("residual"),
-                        Col::Num("robust z"),
-                        Col::Hidden("direction"),
-                    ]
+                    headers="outlier|#6ND|#score|#trend|#residual|#robust z|~direction"
                 >
                     {body}
                 </DataTable>

@@ -1,12 +1,59 @@
-//! The chart on the page: a canvas that draws a [`ChartSpec`] at the size it is shown, with
-//! its PNG/SVG export buttons, registered so the view's report can draw it again. It lives in
-//! `export`, not `charts`, so that the charts stay pure drawing code that the exports use.
+//! The chart on the page: a canvas that draws a [`ChartSpec`] at the size it is shown, registered
+//! so the view's report can draw it again, under the toolbar the view provides (the PNG/SVG
+//! buttons). Registry and toolbar come from context, set up by `crate::export`, so that the
+//! charts never depend on the exports that use them.
 
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
-use crate::charts::ChartSpec;
+use super::ChartSpec;
+
+/// A registered chart: registration id, test id, its spec.
+type Entry = (u64, &'static str, Signal<Option<ChartSpec>>);
+
+/// Charts of one view, so the report can draw each as SVG from its spec (not a screenshot).
+/// Each [`ChartCanvas`] registers its spec under its test id while mounted.
+#[derive(Clone, Copy)]
+pub struct ExportRegistry {
+    charts: StoredValue<Vec<Entry>>,
+    next: StoredValue<u64>,
+}
+
+impl ExportRegistry {
+    /// An empty registry (`crate::export::provide_export_registry` provides one per view).
+    pub(crate) fn new() -> Self {
+        Self { charts: StoredValue::new(Vec::new()), next: StoredValue::new(0) }
+    }
+
+    /// Adds a chart; the id returned unregisters it.
+    pub fn register(&self, testid: &'static str, spec: Signal<Option<ChartSpec>>) -> u64 {
+        let id = self.next.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        let id = id.unwrap_or(0);
+        self.charts.try_update_value(|c| c.push((id, testid, spec)));
+        id
+    }
+
+    /// Removes a chart (when its canvas leaves the page).
+    pub fn unregister(&self, id: u64) {
+        self.charts.try_update_value(|c| c.retain(|(i, _, _)| *i != id));
+    }
+
+    /// The current spec of the chart with this test id (the latest registered, if several).
+    pub fn spec(&self, testid: &str) -> Option<ChartSpec> {
+        let signal = self.charts.try_with_value(|c| {
+            c.iter().rev().find(|(_, t, _)| *t == testid).map(|(_, _, s)| *s)
+        })??;
+        signal.try_get_untracked().flatten()
+    }
+}
+
+/// What draws the buttons over each chart (given its spec and test id); none, no buttons.
+#[derive(Clone, Copy)]
+pub struct ChartToolbar(pub fn(Signal<Option<ChartSpec>>, &'static str) -> AnyView);
 
 /// CSS pixels free for a chart in `figure`'s parent (its content box); None while the parent is
 /// not laid out (hidden), when the chart keeps its own size.
@@ -40,13 +87,14 @@ pub fn ChartCanvas(
     #[prop(into)]
     label: String,
 ) -> impl IntoView {
+    let toolbar = use_context::<ChartToolbar>();
     let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
     let figure_ref = NodeRef::<leptos::html::Figure>::new();
     let (error, set_error) = signal(None::<String>);
     // Width free around the chart, in CSS pixels; None until measured.
     let (available, set_available) = signal(None::<u32>);
     // The view's report draws this chart from its spec (as SVG) while it is on the page.
-    if let Some(registry) = use_context::<super::ExportRegistry>() {
+    if let Some(registry) = use_context::<ExportRegistry>() {
         let id = registry.register(testid, spec);
         on_cleanup(move || registry.unregister(id));
     }
@@ -90,7 +138,7 @@ pub fn ChartCanvas(
     });
     view! {
         <figure class="chart" data-export-chart=testid node_ref=figure_ref>
-            <super::ChartExportBar spec=spec testid=testid />
+            {toolbar.map(|bar| (bar.0)(spec, testid))}
             <div class="chart-frame">
                 <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
             </div>

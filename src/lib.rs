@@ -9,6 +9,8 @@ pub mod export;
 pub mod format;
 pub mod intake;
 pub mod jobs;
+#[cfg(test)]
+mod module_layers;
 pub mod share;
 pub mod state;
 pub mod views;

@@ -1,6 +1,7 @@
 //! Charts: each kind is a plain data struct with a `draw` function generic over plotters
 //! backends, so the same code paints the HiDPI canvas on screen and the SVG export.
 
+pub mod canvas;
 pub mod forest;
 pub mod heatmap;
 pub mod labels;
@@ -9,11 +10,11 @@ pub mod slope;
 pub mod stacked;
 pub mod xy;
 
-use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use serde::{Deserialize, Serialize};
+
+pub use canvas::ChartCanvas;
 
 /// Everything the page can draw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -184,98 +185,5 @@ pub mod theme {
             assert_eq!(tick_label(-0.0000001, 10.0), "0");
             assert_eq!(tick_label(1e6, 0.0), "1000000");
         }
-    }
-}
-
-/// CSS pixels free for a chart in `figure`'s parent (its content box); None while the parent is
-/// not laid out (hidden), when the chart keeps its own size.
-fn available_width(figure: &web_sys::Element) -> Option<u32> {
-    let parent = figure.parent_element()?;
-    let style = web_sys::window()?.get_computed_style(&parent).ok()??;
-    let padding = |name: &str| {
-        style
-            .get_property_value(name)
-            .ok()
-            .and_then(|v| v.trim().trim_end_matches("px").parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    let width =
-        f64::from(parent.client_width()) - padding("padding-left") - padding("padding-right");
-    (width >= 1.0).then(|| width.floor() as u32)
-}
-
-/// A canvas that redraws whenever `spec` changes or the space around it does (window resized,
-/// phone turned), drawn at the width it is shown and crisp on HiDPI screens: its backing store is
-/// its CSS size × the device pixel ratio, never scaled by CSS. PNG and SVG export buttons
-/// (`{testid}-png`, `{testid}-svg`) sit above it.
-#[component]
-pub fn ChartCanvas(
-    /// What to draw; nothing is drawn while `None`.
-    #[prop(into)]
-    spec: Signal<Option<ChartSpec>>,
-    /// `data-testid` of the canvas.
-    testid: &'static str,
-    /// Accessible description.
-    #[prop(into)]
-    label: String,
-) -> impl IntoView {
-    let canvas_ref = NodeRef::<leptos::html::Canvas>::new();
-    let figure_ref = NodeRef::<leptos::html::Figure>::new();
-    let (error, set_error) = signal(None::<String>);
-    // Width free around the chart, in CSS pixels; None until measured.
-    let (available, set_available) = signal(None::<u32>);
-    // The view's report draws this chart from its spec (as SVG) while it is on the page.
-    if let Some(registry) = use_context::<crate::export::ExportRegistry>() {
-        let id = registry.register(testid, spec);
-        on_cleanup(move || registry.unregister(id));
-    }
-    let measure = move || {
-        let Some(figure) = figure_ref.get_untracked() else { return };
-        let width = available_width(&figure);
-        if width != available.get_untracked() {
-            set_available.set(width);
-        }
-    };
-    // Measured once the figure is on the page and again whenever the data changes (a view that
-    // was hidden is laid out by then), and on every window resize.
-    Effect::new(move |_| {
-        let _ = figure_ref.get();
-        spec.track();
-        measure();
-    });
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-    Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else { return };
-        let Some(chart) = spec.get() else { return };
-        let (w, h) = match available.get() {
-            Some(free) => chart.size_at(free),
-            None => chart.size(),
-        };
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
-        canvas.set_width((f64::from(w) * dpr).round() as u32);
-        canvas.set_height((f64::from(h) * dpr).round() as u32);
-        let style = AsRef::<web_sys::HtmlElement>::as_ref(&canvas).style();
-        let _ = style.set_property("width", &format!("{w}px"));
-        let _ = style.set_property("height", &format!("{h}px"));
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else {
-            set_error.set(Some("this browser gives no 2D canvas".into()));
-            return;
-        };
-        let root = backend.into_drawing_area();
-        let outcome =
-            chart.draw(&root, dpr).and_then(|_| root.present().map_err(|e| e.to_string()));
-        set_error.set(outcome.err());
-    });
-    view! {
-        <figure class="chart" data-export-chart=testid node_ref=figure_ref>
-            <crate::export::ChartExportBar spec=spec testid=testid />
-            <div class="chart-frame">
-                <canvas node_ref=canvas_ref data-testid=testid role="img" aria-label=label></canvas>
-            </div>
-            <Show when=move || error.get().is_some()>
-                <figcaption class="error">{move || error.get().unwrap_or_default()}</figcaption>
-            </Show>
-        </figure>
     }
 }

@@ -6,14 +6,19 @@
 //! Log axes are drawn in log10 space on a linear coordinate system so that ticks land on whole
 //! decades and read "1B", "1T", "1e21" instead of plotters' raw numbers.
 
-use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
 
-use super::labels::{text_width, LabelPlacer};
+use super::labels::text_width;
 use super::theme::{px, tick_label, ACCENT, FONT, GRID, INK, LIGHT_LINES, MUTED};
+
+mod axis_text;
+mod grid;
+
+use axis_text::log_tick;
+pub use axis_text::{decade_label, si};
 
 /// Series colours, by index.
 pub const PALETTE: [RGBColor; 6] = [
@@ -106,62 +111,6 @@ fn to_axis(v: f64, log: bool) -> Option<f64> {
         (v > 0.0).then(|| v.log10())
     } else {
         Some(v)
-    }
-}
-
-/// "1", "10", "1K", "1M", "1B", "1T", then "1e15" and above; small decades as "0.01".
-pub fn decade_label(k: i32) -> String {
-    match k {
-        0..=2 => format!("{}", 10u64.pow(k as u32)),
-        3..=14 => {
-            let (suffix, base) = match k {
-                3..=5 => ("K", 3),
-                6..=8 => ("M", 6),
-                9..=11 => ("B", 9),
-                _ => ("T", 12),
-            };
-            format!("{}{suffix}", 10u64.pow((k - base) as u32))
-        }
-        k if (-4..0).contains(&k) => format!("{}", 10f64.powi(k)),
-        k => format!("1e{k}"),
-    }
-}
-
-/// A count with three significant digits and a K/M/B/T suffix up to 1e15, else "3.15e23".
-pub fn si(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    let a = v.abs();
-    let (div, suffix) = match a {
-        a if a >= 1e15 => return format!("{v:.2e}"),
-        a if a >= 1e12 => (1e12, "T"),
-        a if a >= 1e9 => (1e9, "B"),
-        a if a >= 1e6 => (1e6, "M"),
-        a if a >= 1e3 => (1e3, "K"),
-        a if a >= 1e-2 || a == 0.0 => (1.0, ""),
-        _ => return format!("{v:.2e}"),
-    };
-    let x = v / div;
-    let digits = if x.abs() >= 100.0 {
-        0
-    } else if x.abs() >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{x:.digits$}{suffix}")
-}
-
-/// Tick label of a log axis at `v` (log10 of the value).
-fn log_tick(v: f64, span: f64) -> String {
-    let k = v.round();
-    if (v - k).abs() < 1e-6 {
-        decade_label(k as i32)
-    } else if span < 2.0 {
-        si(10f64.powf(v))
-    } else {
-        String::new()
     }
 }
 
@@ -448,86 +397,5 @@ impl XyPlot {
                 .map_err(err)?;
         }
         Ok(())
-    }
-}
-
-type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
-
-impl XyPlot {
-    /// Minor grid lines at 2…9 × 10^k on log axes (when they span few enough decades to read),
-    /// and the named ticks of an axis that has them (grid line plus label under the axis).
-    fn draw_minor_and_named_ticks<DB: DrawingBackend>(
-        &self,
-        chart: &mut XyChart<'_, DB>,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-        ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
-    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        let minor = GRID.mix(0.5);
-        let log_minors = |lo: f64, hi: f64| -> Vec<f64> {
-            if hi - lo > 6.0 {
-                return Vec::new();
-            }
-            let mut out = Vec::new();
-            for decade in (lo.floor() as i32)..=(hi.ceil() as i32) {
-                for k in 2..10 {
-                    let v = f64::from(decade) + f64::from(k).log10();
-                    if v > lo && v < hi {
-                        out.push(v);
-                    }
-                }
-            }
-            out
-        };
-        if self.x.log && self.x.ticks.is_empty() {
-            chart.draw_series(
-                log_minors(x0, x1)
-                    .into_iter()
-                    .map(|x| PathElement::new(vec![(x, y0), (x, y1)], minor)),
-            )?;
-        }
-        if self.y.log {
-            chart.draw_series(
-                log_minors(y0, y1)
-                    .into_iter()
-                    .map(|y| PathElement::new(vec![(x0, y), (x1, y)], minor)),
-            )?;
-        }
-        let named: Vec<&(f64, String)> =
-            self.x.ticks.iter().filter(|(x, _)| *x >= x0 && *x <= x1).collect();
-        chart.draw_series(
-            named.iter().map(|(x, _)| PathElement::new(vec![(*x, y0), (*x, y1)], GRID)),
-        )?;
-        let font =
-            (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
-        // Named ticks (months) too close to the previous label are left unlabelled.
-        let mut last_right = i32::MIN;
-        for (x, text) in named {
-            let (bx, by) = chart.backend_coord(&(*x, y0));
-            let half = text_width(text, 12.0 * s) / 2;
-            if bx - half < last_right + px(4.0, s) {
-                continue;
-            }
-            last_right = bx + half;
-            root.draw(&Text::new(text.clone(), (bx, by + px(6.0, s)), font.clone()))?;
-        }
-        Ok(())
-    }
-}
-
-impl XyPlot {
-    /// A placer for point labels: inside the plot, off every drawn point.
-    fn label_placer<DB: DrawingBackend>(&self, chart: &XyChart<'_, DB>, s: f64) -> LabelPlacer {
-        let (xr, yr) = chart.plotting_area().get_pixel_range();
-        let mut placer = LabelPlacer::new(Some((xr.start, yr.start, xr.end, yr.end)));
-        for series in &self.series {
-            let XySeries::Points { radius, points, .. } = series else { continue };
-            let r = px(*radius, s).max(1);
-            for p in points.iter().filter_map(|&(x, y)| self.xy(x, y)) {
-                let (bx, by) = chart.backend_coord(&p);
-                placer.block((bx - r, by - r, bx + r + 1, by + r + 1));
-            }
-        }
-        placer
     }
 }

@@ -15,6 +15,8 @@ use leptos::prelude::*;
 
 use crate::charts::ChartSpec;
 
+/// Defined beside the charts (which register themselves), re-exported where the report uses it.
+pub use crate::charts::canvas::{ChartToolbar, ExportRegistry};
 pub use table::{full, full_opt};
 pub use ui::{ChartExportBar, ExportTable, ReportButton};
 
@@ -100,50 +102,16 @@ pub fn current_view_id() -> &'static str {
     use_context::<crate::state::AppState>().map_or("", |s| s.view.get_untracked().id())
 }
 
-/// A registered chart: registration id, test id, its spec.
-type Entry = (u64, &'static str, Signal<Option<ChartSpec>>);
-
-/// Charts of one view, so the report can draw each as SVG from its spec (not a screenshot).
-/// Each [`crate::charts::ChartCanvas`] registers its spec under its test id while mounted.
-#[derive(Clone, Copy)]
-pub struct ExportRegistry {
-    charts: StoredValue<Vec<Entry>>,
-    next: StoredValue<u64>,
-}
-
-impl ExportRegistry {
-    fn new() -> Self {
-        Self { charts: StoredValue::new(Vec::new()), next: StoredValue::new(0) }
-    }
-
-    /// Adds a chart; the id returned unregisters it.
-    pub fn register(&self, testid: &'static str, spec: Signal<Option<ChartSpec>>) -> u64 {
-        let id = self.next.try_update_value(|n| {
-            *n += 1;
-            *n
-        });
-        let id = id.unwrap_or(0);
-        self.charts.try_update_value(|c| c.push((id, testid, spec)));
-        id
-    }
-
-    /// Removes a chart (when its canvas leaves the page).
-    pub fn unregister(&self, id: u64) {
-        self.charts.try_update_value(|c| c.retain(|(i, _, _)| *i != id));
-    }
-
-    /// The current spec of the chart with this test id (the latest registered, if several).
-    pub fn spec(&self, testid: &str) -> Option<ChartSpec> {
-        let signal = self.charts.try_with_value(|c| {
-            c.iter().rev().find(|(_, t, _)| *t == testid).map(|(_, _, s)| *s)
-        })??;
-        signal.try_get_untracked().flatten()
-    }
-}
-
-/// Gives the view's charts a registry; call once at the top of a view component.
+/// Gives the view's charts a registry and their PNG/SVG buttons; call once at the top of a view
+/// component.
 pub fn provide_export_registry() {
     provide_context(ExportRegistry::new());
+    provide_context(ChartToolbar(chart_export_bar));
+}
+
+/// The PNG/SVG buttons over a chart, as `charts` asks for them.
+fn chart_export_bar(spec: Signal<Option<ChartSpec>>, testid: &'static str) -> AnyView {
+    view! { <ChartExportBar spec=spec testid=testid /> }.into_any()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use super::download::{chart_png, chart_svg, save_blob, save_bytes};
 use super::html::{Provenance, Report};
 use super::{current_view_id, file_name, ExportFormat, ExportRegistry};
 use crate::charts::ChartSpec;
-use crate::views::View;
+use crate::state::View;
 
 /// A short error next to export buttons.
 fn error_note(error: ReadSignal<Option<String>>) -> impl IntoView {
@@ -20,6 +20,33 @@ fn error_note(error: ReadSignal<Option<String>>) -> impl IntoView {
                 </span>
             }
         })
+    }
+}
+
+/// One download button (`{testid}-{extension}`), labelled with its format.
+#[component]
+fn ExportButton(
+    /// Test id of the table or chart; the button's is this plus the format's extension.
+    testid: &'static str,
+    format: ExportFormat,
+    /// What the download holds.
+    title: &'static str,
+    /// Greys the button out while true.
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
+    on_click: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="export"
+            data-testid=format!("{testid}-{}", format.extension())
+            title=title
+            disabled=move || disabled.get()
+            on:click=move |_| on_click()
+        >
+            {format.label()}
+        </button>
     }
 }
 
@@ -67,24 +94,18 @@ pub fn ExportTable(
                             </span>
                         }
                     })}
-                <button
-                    type="button"
-                    class="export"
-                    data-testid=format!("{testid}-csv")
+                <ExportButton
+                    testid=testid
+                    format=ExportFormat::Csv
                     title="Download this table as CSV (full-precision numbers)"
-                    on:click=move |_| run(ExportFormat::Csv)
-                >
-                    "CSV"
-                </button>
-                <button
-                    type="button"
-                    class="export"
-                    data-testid=format!("{testid}-json")
+                    on_click=move || run(ExportFormat::Csv)
+                />
+                <ExportButton
+                    testid=testid
+                    format=ExportFormat::Json
                     title="Download this table as JSON records (numbers as numbers)"
-                    on:click=move |_| run(ExportFormat::Json)
-                >
-                    "JSON"
-                </button>
+                    on_click=move || run(ExportFormat::Json)
+                />
             </div>
             {children()}
         </div>
@@ -104,7 +125,7 @@ pub fn ChartExportBar(
     let view_id = current_view_id();
     let bar = NodeRef::<leptos::html::Div>::new();
     let app = use_context::<crate::state::AppState>();
-    let png = move |_| {
+    let png = move || {
         let Some(chart) = spec.get_untracked() else { return };
         let caption = bar.get_untracked().map(|b| chart_caption(&b, app)).unwrap_or_default();
         set_busy.set(true);
@@ -117,7 +138,7 @@ pub fn ChartExportBar(
             set_busy.set(false);
         });
     };
-    let svg = move |_| {
+    let svg = move || {
         let Some(chart) = spec.get_untracked() else { return };
         let outcome = chart_svg(&chart).and_then(|svg| {
             save_bytes(
@@ -132,26 +153,20 @@ pub fn ChartExportBar(
     view! {
         <div class="export-bar" node_ref=bar>
             {error_note(error)}
-            <button
-                type="button"
-                class="export"
-                data-testid=format!("{testid}-png")
+            <ExportButton
+                testid=testid
+                format=ExportFormat::Png
                 title="Download this chart as PNG (2× pixel ratio, captioned with its title, method and data)"
-                disabled=move || empty() || busy.get()
-                on:click=png
-            >
-                "PNG"
-            </button>
-            <button
-                type="button"
-                class="export"
-                data-testid=format!("{testid}-svg")
+                disabled=Signal::derive(move || empty() || busy.get())
+                on_click=png
+            />
+            <ExportButton
+                testid=testid
+                format=ExportFormat::Svg
                 title="Download this chart as SVG (vector, same drawing code)"
-                disabled=empty
-                on:click=svg
-            >
-                "SVG"
-            </button>
+                disabled=Signal::derive(empty)
+                on_click=svg
+            />
         </div>
     }
 }

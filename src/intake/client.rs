@@ -14,9 +14,9 @@ use super::analyses::Pending;
 pub use super::analyses::{
     analyse, analyse_tracked, cancel_analysis, AnalysisEnd, AnalysisProgress,
 };
+use super::source::DataSource;
 use crate::jobs::protocol::{JobId, Request, Response};
 use crate::jobs::IntakeWorker;
-use crate::share::DataSource;
 use crate::state::{AppState, DatasetEntry, JobEntry, JobStatus};
 
 pub(super) struct Client {

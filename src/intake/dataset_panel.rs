@@ -3,11 +3,11 @@
 use benchlens_engine::dataset::{DatasetKind, Severity};
 use leptos::prelude::*;
 
+use super::client;
+use super::embed::{embeddable, EmbedToggle};
+use super::mapping::ColumnMapper;
+use super::source::DataSource;
 use crate::format;
-use crate::intake::client;
-use crate::intake::mapping::ColumnMapper;
-use crate::share::link::{embeddable, EmbedToggle};
-use crate::share::DataSource;
 use crate::state::{use_app_state, DatasetEntry};
 
 /// All loaded datasets, in load order.

@@ -5,9 +5,9 @@ use benchlens_engine::formats::LoadOptions;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::source::DataSource;
 use crate::intake::client;
 use crate::jobs::protocol::JobId;
-use crate::share::DataSource;
 use crate::state::AppState;
 
 /// Why a download failed, in words a user can act on.

@@ -5,10 +5,12 @@ pub mod analyses;
 pub mod client;
 pub mod dataset_panel;
 pub mod drop;
+pub mod embed;
 pub mod fetch;
 pub mod mapping;
 pub mod progress;
 pub mod samples;
+pub mod source;
 pub mod worker_life;
 
 use leptos::prelude::*;

@@ -5,8 +5,8 @@ use benchlens_engine::formats::LoadOptions;
 use leptos::prelude::*;
 use serde::Deserialize;
 
+use super::source::DataSource;
 use crate::intake::fetch;
-use crate::share::DataSource;
 use crate::state::{use_app_state, AppState};
 
 /// One entry of the menu.

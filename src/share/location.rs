@@ -9,8 +9,8 @@ use serde::de::DeserializeOwned;
 
 use super::{DataSource, ShareState, SharedDataset};
 use crate::intake::samples::sample_sets;
+use crate::state::View;
 use crate::views::ratings::RatingsShare;
-use crate::views::View;
 
 /// A link, read.
 #[derive(Debug, Clone, Default, PartialEq)]

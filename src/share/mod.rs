@@ -4,49 +4,25 @@
 //!
 //! - `location`: reads and writes the URL (readable query parameters + a compressed fragment).
 //! - `sync`: keeps the URL in step with the page, restores a link on load, back/forward.
-//! - `link`: the Copy-link button, the notes a link can produce, and embedding small files.
+//! - `link`: the Copy-link button and the notes a link can produce.
 
 pub mod link;
 pub mod location;
 pub mod sync;
 
 use benchlens_engine::formats::LoadOptions;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::state::View;
 use crate::views::defects::{DefectsShare, DefectsViewState};
 use crate::views::judge::{JudgeShare, JudgeViewState};
 use crate::views::ratings::{RatingsShare, RatingsViewState};
 use crate::views::scaling::{ScalingShare, ScalingViewState};
-use crate::views::View;
 
-/// Where a dataset came from, as far as a link can say.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "from", rename_all = "snake_case")]
-pub enum DataSource {
-    /// A file of a bundled sample set (`samples/index.json`).
-    Sample { set: String, file: String },
-    /// Fetched from a URL (`?data=`).
-    Url { url: String },
-    /// A small file embedded in the link itself (opt-in, ≤ 64 KB compressed).
-    Inline { name: String, text: String },
-    /// Dropped, picked or pasted by the sender: not in the link; the receiver is told.
-    Local { name: String },
-}
-
-impl DataSource {
-    /// File name to show.
-    pub fn name(&self) -> &str {
-        match self {
-            Self::Sample { file, .. } => file.rsplit('/').next().unwrap_or(file),
-            Self::Url { url } => {
-                let path = url.split(['?', '#']).next().unwrap_or(url);
-                path.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
-            }
-            Self::Inline { name, .. } | Self::Local { name } => name,
-        }
-    }
-}
+/// Defined in `intake`, which records it for every load; a link carries it.
+pub use crate::intake::source::DataSource;
+/// Page state, so that intake can note a change a link depends on; re-exported for the link code.
+pub use crate::state::{use_share, ShareContext};
 
 /// One dataset of a link, with the options it was read with (kind, column mapping).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,35 +80,4 @@ pub struct ViewStates {
     pub scaling: ScalingViewState,
     pub defects: DefectsViewState,
     pub judge: JudgeViewState,
-}
-
-/// Link-related page state: messages for the user and a counter bumped when something a
-/// link depends on changes outside any signal (embedding a file).
-#[derive(Clone, Copy)]
-pub struct ShareContext {
-    pub notes: RwSignal<Vec<String>>,
-    pub revision: RwSignal<u64>,
-}
-
-impl ShareContext {
-    /// Fresh context.
-    pub fn new() -> Self {
-        Self { notes: RwSignal::new(Vec::new()), revision: RwSignal::new(0) }
-    }
-
-    /// Something the link depends on changed.
-    pub fn touch(&self) {
-        self.revision.update(|r| *r = r.wrapping_add(1));
-    }
-}
-
-impl Default for ShareContext {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// The context (provided by `App`).
-pub fn use_share() -> ShareContext {
-    expect_context::<ShareContext>()
 }

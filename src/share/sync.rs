@@ -15,12 +15,12 @@ use super::{DataSource, ShareContext, ShareState, SharedDataset, ViewStates, SHA
 use crate::intake::samples::sample_sets;
 use crate::intake::{client, fetch};
 use crate::jobs::protocol::JobId;
+use crate::state::View;
 use crate::state::{AppState, JobStatus};
 use crate::views::defects::DefectsShare;
 use crate::views::judge::JudgeShare;
 use crate::views::ratings::RatingsShare;
 use crate::views::scaling::ScalingShare;
-use crate::views::View;
 
 /// Settings of untouched views: left out of links.
 #[derive(Clone)]

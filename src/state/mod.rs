@@ -1,11 +1,16 @@
 //! Shared page state, provided as context: the loaded datasets (summaries only; the data stays
 //! in the worker) and the parse jobs in flight.
 
+mod share_context;
+mod view;
+
 use benchlens_engine::dataset::FileSummary;
 use leptos::prelude::*;
 
 use crate::jobs::protocol::JobId;
-use crate::views::View;
+
+pub use share_context::{use_share, ShareContext};
+pub use view::View;
 
 /// One loaded file as the page knows it.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,60 +2,23 @@
 //! when its inputs change" helper.
 
 pub mod defects;
+pub mod form;
 pub mod judge;
+pub mod panel;
 pub mod ratings;
 pub mod run;
 pub mod scaling;
 pub mod sort_header;
+pub mod table;
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::state::use_app_state;
 
-/// The page's views.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum View {
-    Data,
-    Ratings,
-    Judge,
-    Scaling,
-    Defects,
-}
-
-impl View {
-    /// Every view, in tab order.
-    pub const ALL: [View; 5] =
-        [View::Data, View::Ratings, View::Scaling, View::Defects, View::Judge];
-
-    /// Tab label.
-    pub fn label(self) -> &'static str {
-        match self {
-            View::Data => "Data",
-            View::Ratings => "Ratings",
-            View::Judge => "Judge",
-            View::Scaling => "Scaling",
-            View::Defects => "Defects",
-        }
-    }
-
-    /// The view with this [`View::id`].
-    pub fn from_id(id: &str) -> Option<View> {
-        View::ALL.into_iter().find(|v| v.id() == id)
-    }
-
-    /// Stable id (URL, test ids).
-    pub fn id(self) -> &'static str {
-        match self {
-            View::Data => "data",
-            View::Ratings => "ratings",
-            View::Judge => "judge",
-            View::Scaling => "scaling",
-            View::Defects => "defects",
-        }
-    }
-}
+/// Defined beside the page state (which holds the view on screen) so that `state`, `export` and
+/// `share` need not depend on the views; re-exported here, where the views use it.
+pub use crate::state::View;
 
 /// The tab bar.
 #[component]

@@ -30,8 +30,8 @@ pub fn SortHeader<K>(
     /// Columns spanned.
     #[prop(optional)]
     colspan: Option<u32>,
-    /// Rows spanned.
-    #[prop(optional)]
+    /// Rows spanned (none: one row, and no attribute).
+    #[prop(optional_no_strip)]
     rowspan: Option<u32>,
     /// Tooltip.
     #[prop(optional, into)]

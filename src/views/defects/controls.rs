@@ -8,6 +8,17 @@ use crate::jobs::defects::DefectsOverview;
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Suspect, Severity::Warning];
 
+/// Puts `item` in the sorted `list` or takes it out.
+fn set_member<T: Ord + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, member: bool) {
+    list.update(|list| {
+        list.retain(|x| *x != item);
+        if member {
+            list.push(item);
+            list.sort();
+        }
+    });
+}
+
 /// Checks to run, agreement threshold and severity toggles. Every change re-runs the worker.
 #[component]
 pub fn RunControls(
@@ -19,14 +30,7 @@ pub fn RunControls(
         .into_iter()
         .map(|c| {
             let on_change = move |ev: leptos::ev::Event| {
-                let on = event_target_checked(&ev);
-                vs.checks.update(|list| {
-                    list.retain(|x| *x != c);
-                    if on {
-                        list.push(c);
-                        list.sort();
-                    }
-                });
+                set_member(vs.checks, c, event_target_checked(&ev));
                 vs.page.set(0);
             };
             view! {
@@ -47,14 +51,7 @@ pub fn RunControls(
         .into_iter()
         .map(|s| {
             let on_change = move |ev: leptos::ev::Event| {
-                let on = event_target_checked(&ev);
-                vs.severities.update(|list| {
-                    list.retain(|x| *x != s);
-                    if on {
-                        list.push(s);
-                        list.sort();
-                    }
-                });
+                set_member(vs.severities, s, event_target_checked(&ev));
                 vs.page.set(0);
             };
             view! {

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 
 use super::marks::{use_marks, Mark};
 use super::{answer, request, DefectsViewState, PAGE_SIZE};
-use crate::export::{full, ExportTable};
+use crate::export::ExportTable;
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, SortBy};
 use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::table::NumCell;
 use crate::views::{use_analysis, AnalysisState};
 
 /// `text` as text nodes, with the characters covered by `spans` of `field` wrapped in `<mark>`.
@@ -144,9 +145,7 @@ pub fn FlagTable(
                                     {r.reason.clone()}
                                     {mark_badge(r.mark_key.clone())}
                                 </td>
-                                <td class="num" data-value=full(r.suspicion)>
-                                    {format!("{:.2}", r.suspicion)}
-                                </td>
+                                <NumCell value=r.suspicion text=format!("{:.2}", r.suspicion) />
                             </tr>
                         }
                     })

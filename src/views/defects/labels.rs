@@ -10,6 +10,7 @@ use crate::export::{full, ExportTable};
 use crate::format;
 use crate::jobs::defects::DefectsOverview;
 use crate::jobs::defects_labels::{LabelChoice, LabelsView};
+use crate::views::table::NumCell;
 
 /// The `<select>` value of a choice.
 fn choice_value(c: &LabelChoice) -> String {
@@ -146,12 +147,8 @@ fn Scores(
                 <td class="num" data-value=r.true_positives.to_string()>
                     {format::count(r.true_positives)}
                 </td>
-                <td class="num" data-value=full(r.precision)>
-                    {format!("{:.3}", r.precision)}
-                </td>
-                <td class="num" data-value=full(r.recall)>
-                    {format!("{:.3}", r.recall)}
-                </td>
+                <NumCell value=r.precision text=format!("{:.3}", r.precision) />
+                <NumCell value=r.recall text=format!("{:.3}", r.recall) />
                 <td class="num" data-value=full(r.f1) data-testid="label-score-f1">
                     {format!("{:.3}", r.f1)}
                 </td>

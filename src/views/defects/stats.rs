@@ -5,9 +5,10 @@ use benchlens_engine::defects::duplicates::{DiffOp, Scope};
 use leptos::prelude::*;
 
 use super::counted;
-use crate::export::{full, ExportTable};
+use crate::export::ExportTable;
 use crate::format;
 use crate::jobs::defects::{DefectsOverview, SHOWN_DUPLICATE_GROUPS, SHOWN_NEAR_DUPLICATES};
+use crate::views::table::NumCell;
 
 /// p-values: three decimals, or scientific notation when small.
 pub fn fmt_p(p: f64) -> String {
@@ -159,13 +160,9 @@ pub fn Positions(
                                 {format::count(p.n)}
                             </td>
                             {cells}
-                            <td class="num" data-value=full(p.chi2)>
-                                {format!("{:.2}", p.chi2)}
-                            </td>
+                            <NumCell value=p.chi2 text=format!("{:.2}", p.chi2) />
                             <td class="num">{p.df}</td>
-                            <td class="num" data-value=full(p.p_value)>
-                                {fmt_p(p.p_value)}
-                            </td>
+                            <NumCell value=p.p_value text=fmt_p(p.p_value) />
                         </tr>
                     }
                 })
@@ -186,18 +183,10 @@ pub fn Positions(
                         <td class="num" data-value=l.key_longest.to_string()>
                             {format::count(l.key_longest)}
                         </td>
-                        <td class="num" data-value=full(100.0 * l.rate)>
-                            {format!("{:.1}%", 100.0 * l.rate)}
-                        </td>
-                        <td class="num" data-value=full(100.0 * l.chance)>
-                            {format!("{:.1}%", 100.0 * l.chance)}
-                        </td>
-                        <td class="num" data-value=full(l.z)>
-                            {format!("{:+.2}", l.z)}
-                        </td>
-                        <td class="num" data-value=full(l.p_value)>
-                            {fmt_p(l.p_value)}
-                        </td>
+                        <NumCell value=100.0 * l.rate text=format!("{:.1}%", 100.0 * l.rate) />
+                        <NumCell value=100.0 * l.chance text=format!("{:.1}%", 100.0 * l.chance) />
+                        <NumCell value=l.z text=format!("{:+.2}", l.z) />
+                        <NumCell value=l.p_value text=fmt_p(l.p_value) />
                     </tr>
                 })
                 .collect_view();

@@ -8,7 +8,9 @@ use crate::charts::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
+use crate::views::panel::ChartPanel;
 use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::table::NumCell;
 use benchlens_engine::judge::alpaca_notes::NoteKind;
 use benchlens_engine::judge::published::MATCH_TOLERANCE as MATCH;
 
@@ -44,14 +46,12 @@ pub fn AlpacaResults(
                 />
             </div>
         </div>
-        <div class="panel">
-            <h2>"Win rates with 95 % intervals"</h2>
-            <ChartCanvas
-                spec=forest
-                testid="chart-judge-forest"
-                label="Forest plot of LC and raw win rates with 95 % intervals"
-            />
-        </div>
+        <ChartPanel
+            title="Win rates with 95 % intervals"
+            spec=forest
+            testid="chart-judge-forest"
+            label="Forest plot of LC and raw win rates with 95 % intervals"
+        />
         <div class="panel">
             <h2>"Per-instruction drill-down"</h2>
             <drill::DrillDown outcome=outcome />
@@ -235,9 +235,7 @@ fn Leaderboard(
                                     .and_then(|r| r.answer_flag.clone())
                                     .map(|evidence| view! { <AnswerFlag evidence=evidence /> })}
                             </td>
-                            <td class="num" data-testid="cell-wr" data-value=full(wr)>
-                                {fmt(Some(wr), 2)}
-                            </td>
+                            <NumCell value=wr text=fmt(Some(wr), 2) testid="cell-wr" />
                             <td
                                 class="num se"
                                 data-testid="cell-se"
@@ -252,9 +250,7 @@ fn Leaderboard(
                                 "cell-pub-wr",
                                 "cell-delta-wr",
                             )}
-                            <td class="num" data-testid="cell-discrete" data-value=full(disc)>
-                                {fmt(Some(disc), 2)}
-                            </td>
+                            <NumCell value=disc text=fmt(Some(disc), 2) testid="cell-discrete" />
                             {pub_cells(
                                 disc,
                                 p.and_then(|p| p.discrete_win_rate),
@@ -283,9 +279,7 @@ fn Leaderboard(
                                 "cell-pub-lc",
                                 "cell-delta-lc",
                             )}
-                            <td class="num" data-testid="cell-len" data-value=full(len)>
-                                {fmt(Some(len), 0)}
-                            </td>
+                            <NumCell value=len text=fmt(Some(len), 0) testid="cell-len" />
                             {pub_cells(
                                 len,
                                 p.and_then(|p| p.avg_length),
@@ -418,9 +412,7 @@ fn LengthTable(
                                             .filter(|v| v.is_finite())
                                             .map_or(String::new(), |v| format!("{v:+.0}"))}
                                     </td>
-                                    <td class="num" data-value=full(m.win_rate)>
-                                        {fmt(Some(m.win_rate), 2)}
-                                    </td>
+                                    <NumCell value=m.win_rate text=fmt(Some(m.win_rate), 2) />
                                     <td class="num strong" data-value=full(m.lc_win_rate)>
                                         {fmt(Some(m.lc_win_rate), 2)}
                                     </td>
@@ -431,13 +423,11 @@ fn LengthTable(
                                             String::new()
                                         }}
                                     </td>
-                                    <td
-                                        class="num"
-                                        data-testid="cell-length-coef"
-                                        data-value=full(m.length_coef)
-                                    >
-                                        {fmt(Some(m.length_coef), 3)}
-                                    </td>
+                                    <NumCell
+                                        value=m.length_coef
+                                        text=fmt(Some(m.length_coef), 3)
+                                        testid="cell-length-coef"
+                                    />
                                 </tr>
                             }
                         })

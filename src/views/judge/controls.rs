@@ -6,11 +6,9 @@ use leptos::prelude::*;
 
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
-
-fn select_value(ev: &leptos::ev::Event) -> String {
-    let select: web_sys::HtmlSelectElement = event_target(ev);
-    select.value()
-}
+use crate::views::form::{
+    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+};
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
     [JudgeKind::AlpacaEval, JudgeKind::ArenaHard, JudgeKind::MtBench]
@@ -37,8 +35,6 @@ pub fn JudgeControls(
     });
     let has_answers =
         Memo::new(move |_| outcome.with(|o| o.as_ref().is_some_and(|o| o.has_answer_files)));
-    let style_is =
-        move |want: Option<StyleControl>| settings.with(|s| s.arena_hard.style_control == want);
 
     let benchmark = move || {
         let found = kinds.get();
@@ -142,41 +138,26 @@ pub fn JudgeControls(
     let alpaca_controls = move || {
         view! {
             {alpaca_baseline}
-            <label title="Total weight of the regularisation rows relative to the model's own judgments (AlpacaEval: 0.2)">
-                "LC regularisation λ"
-                <input
-                    type="number"
-                    min="0"
-                    max="5"
-                    step="0.05"
-                    data-testid="judge-lambda"
-                    prop:value=move || {
-                        settings.with(|s| s.lc.regularize_to_baseline_lambda.to_string())
-                    }
-                    on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
-                            if v.is_finite() && v >= 0.0 {
-                                edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0));
-                            }
-                        }
-                    }
-                />
-            </label>
-            <label
-                class="check"
+            <NumberField
+                label="LC regularisation λ"
+                testid="judge-lambda"
+                title="Total weight of the regularisation rows relative to the model's own judgments (AlpacaEval: 0.2)"
+                min="0"
+                max="5"
+                step="0.05"
+                value=Signal::derive(move || {
+                    settings.with(|s| s.lc.regularize_to_baseline_lambda.to_string())
+                })
+                keep=finite_non_negative
+                on_value=move |v: f64| edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0))
+            />
+            <CheckField
+                label="instruction difficulty term"
+                testid="judge-difficulty"
                 title="Include the per-instruction difficulty term (needs three or more models)"
-            >
-                <input
-                    type="checkbox"
-                    data-testid="judge-difficulty"
-                    prop:checked=move || settings.with(|s| s.lc.instruction_difficulty)
-                    on:change=move |ev| {
-                        let c = event_target_checked(&ev);
-                        edit(&|s| s.lc.instruction_difficulty = c);
-                    }
-                />
-                "instruction difficulty term"
-            </label>
+                checked=Signal::derive(move || settings.with(|s| s.lc.instruction_difficulty))
+                on_toggle=move |c| edit(&|s| s.lc.instruction_difficulty = c)
+            />
         }
     };
 
@@ -236,101 +217,58 @@ pub fn JudgeControls(
                     }}
                 </datalist>
             </label>
-            <label>
-                "Bootstrap rounds"
-                <input
-                    type="number"
-                    min="10"
-                    max="10000"
-                    step="10"
-                    data-testid="judge-rounds"
-                    prop:value=move || settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
-                            edit(&|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000));
-                        }
-                    }
-                />
-            </label>
-            <label>
-                "Seed"
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="judge-seed"
-                    prop:value=move || settings.with(|s| s.seed.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
-                            edit(&|s| s.seed = n);
-                        }
-                    }
-                />
-            </label>
+            <NumberField
+                label="Bootstrap rounds"
+                testid="judge-rounds"
+                min="10"
+                max="10000"
+                step="10"
+                value=Signal::derive(move || {
+                    settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
+                })
+                on_value=move |n: u32| edit(
+                    &|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000),
+                )
+            />
+            <NumberField
+                label="Seed"
+                testid="judge-seed"
+                min="0"
+                value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
+                on_value=move |n: u64| edit(&|s| s.seed = n)
+            />
             {level_select(
                 "judge-arena-level",
                 |s| s.arena_hard.ci_level,
                 |s, v| s.arena_hard.ci_level = v,
             )}
-            <label title="How many times a >> verdict counts (arena-hard-auto: 3)">
-                "“>>” weight"
-                <input
-                    type="number"
-                    min="1"
-                    max="10"
-                    step="1"
-                    data-testid="judge-strong-weight"
-                    prop:value=move || {
-                        settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
-                    }
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
-                            edit(&|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10));
-                        }
-                    }
-                />
-            </label>
+            <NumberField
+                label="“>>” weight"
+                testid="judge-strong-weight"
+                title="How many times a >> verdict counts (arena-hard-auto: 3)"
+                min="1"
+                max="10"
+                step="1"
+                value=Signal::derive(move || {
+                    settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
+                })
+                on_value=move |n: u32| edit(
+                    &|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10),
+                )
+            />
             <Show when=move || has_answers.get()>
-                <label>
-                    "Style control"
-                    <select
-                        data-testid="judge-style"
-                        on:change=move |ev| {
-                            let v = select_value(&ev);
-                            edit(
-                                &|s| {
-                                    s.arena_hard.style_control = match v.as_str() {
-                                        "length" => Some(StyleControl::Length),
-                                        "markdown" => Some(StyleControl::Markdown),
-                                        "both" => Some(StyleControl::LengthAndMarkdown),
-                                        _ => None,
-                                    };
-                                },
-                            );
-                        }
-                    >
-                        <option value="" prop:selected=move || style_is(None)>
-                            "none"
-                        </option>
-                        <option
-                            value="length"
-                            prop:selected=move || style_is(Some(StyleControl::Length))
-                        >
-                            "length"
-                        </option>
-                        <option
-                            value="markdown"
-                            prop:selected=move || style_is(Some(StyleControl::Markdown))
-                        >
-                            "markdown"
-                        </option>
-                        <option
-                            value="both"
-                            prop:selected=move || style_is(Some(StyleControl::LengthAndMarkdown))
-                        >
-                            "length + markdown"
-                        </option>
-                    </select>
-                </label>
+                <ChoiceSelect
+                    label="Style control"
+                    testid="judge-style"
+                    choices=vec![
+                        ("", "none", None),
+                        ("length", "length", Some(StyleControl::Length)),
+                        ("markdown", "markdown", Some(StyleControl::Markdown)),
+                        ("both", "length + markdown", Some(StyleControl::LengthAndMarkdown)),
+                    ]
+                    current=Signal::derive(move || settings.with(|s| s.arena_hard.style_control))
+                    on_choose=move |c| edit(&|s| s.arena_hard.style_control = c)
+                />
             </Show>
         }
     };

@@ -373,31 +373,32 @@ fn AnswerPanes(
                 {pair.instruction}
             </pre>
             <div class="answer-pair">
-                <div>
-                    <h3>
-                        {format!(
-                            "Baseline · {} · {} chars",
-                            pair.generator_1,
-                            format::count(u64::from(baseline_len)),
-                        )}
-                    </h3>
-                    <pre class="answer" data-testid="drill-output-1">
-                        {pair.output_1}
-                    </pre>
-                </div>
-                <div>
-                    <h3>
-                        {format!(
-                            "Model · {} · {} chars",
-                            pair.generator_2,
-                            format::count(u64::from(model_len)),
-                        )}
-                    </h3>
-                    <pre class="answer" data-testid="drill-output-2">
-                        {pair.output_2}
-                    </pre>
-                </div>
+                {answer(
+                    "Baseline",
+                    pair.generator_1,
+                    baseline_len,
+                    "drill-output-1",
+                    pair.output_1,
+                )} {answer("Model", pair.generator_2, model_len, "drill-output-2", pair.output_2)}
             </div>
+        </div>
+    }
+}
+
+/// One side of the pair: who wrote it, its length, the text.
+fn answer(
+    side: &'static str,
+    generator: String,
+    chars: u32,
+    testid: &'static str,
+    text: String,
+) -> impl IntoView {
+    view! {
+        <div>
+            <h3>{format!("{side} · {generator} · {} chars", format::count(u64::from(chars)))}</h3>
+            <pre class="answer" data-testid=testid>
+                {text}
+            </pre>
         </div>
     }
 }

@@ -8,6 +8,8 @@ use crate::charts::ChartCanvas;
 use crate::export::{full, full_opt, ExportTable};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
+use crate::views::panel::ChartPanel;
+use crate::views::table::NumCell;
 
 fn arena_of(o: &JudgeOutcome) -> Option<&ArenaHardResult> {
     match &o.report {
@@ -78,27 +80,13 @@ pub fn ArenaHardResults(
                             >
                                 {fmt(Some(m.score), 1)}
                             </td>
-                            <td class="num" data-testid="cell-lower" data-value=full(m.lower)>
-                                {fmt(Some(m.lower), 1)}
-                            </td>
-                            <td class="num" data-testid="cell-upper" data-value=full(m.upper)>
-                                {fmt(Some(m.upper), 1)}
-                            </td>
-                            <td class="num" data-value=full_opt(m.rating)>
-                                {fmt(m.rating, 0)}
-                            </td>
-                            <td class="num" data-value=full(m.questions as f64)>
-                                {format::count(m.questions)}
-                            </td>
-                            <td class="num" data-value=full(m.wins as f64)>
-                                {format::count(m.wins)}
-                            </td>
-                            <td class="num" data-value=full(m.ties as f64)>
-                                {format::count(m.ties)}
-                            </td>
-                            <td class="num" data-value=full(m.losses as f64)>
-                                {format::count(m.losses)}
-                            </td>
+                            <NumCell value=m.lower text=fmt(Some(m.lower), 1) testid="cell-lower" />
+                            <NumCell value=m.upper text=fmt(Some(m.upper), 1) testid="cell-upper" />
+                            <NumCell value=m.rating text=fmt(m.rating, 0) />
+                            <NumCell value=m.questions as f64 text=format::count(m.questions) />
+                            <NumCell value=m.wins as f64 text=format::count(m.wins) />
+                            <NumCell value=m.ties as f64 text=format::count(m.ties) />
+                            <NumCell value=m.losses as f64 text=format::count(m.losses) />
                         </tr>
                     }
                 })
@@ -111,15 +99,18 @@ pub fn ArenaHardResults(
                     .map(|(i, f)| view! {
                         <tr>
                             <td>{f.clone()}</td>
-                            <td class="num" data-value=full_opt(s.coefficients.get(i).copied())>
-                                {fmt(s.coefficients.get(i).copied(), 3)}
-                            </td>
-                            <td class="num" data-value=full_opt(s.lower.get(i).copied())>
-                                {fmt(s.lower.get(i).copied(), 3)}
-                            </td>
-                            <td class="num" data-value=full_opt(s.upper.get(i).copied())>
-                                {fmt(s.upper.get(i).copied(), 3)}
-                            </td>
+                            <NumCell
+                                value=s.coefficients.get(i).copied()
+                                text=fmt(s.coefficients.get(i).copied(), 3)
+                            />
+                            <NumCell
+                                value=s.lower.get(i).copied()
+                                text=fmt(s.lower.get(i).copied(), 3)
+                            />
+                            <NumCell
+                                value=s.upper.get(i).copied()
+                                text=fmt(s.upper.get(i).copied(), 3)
+                            />
                         </tr>
                     })
                     .collect_view();
@@ -260,9 +251,7 @@ pub fn MtBenchResults(
                             <td class="model">{model.to_string()}</td>
                             {cell(model, None)}
                             {per_turn}
-                            <td class="num" data-value=full(n as f64)>
-                                {format::count(n)}
-                            </td>
+                            <NumCell value=n as f64 text=format::count(n) />
                         </tr>
                     }
                 })
@@ -318,14 +307,12 @@ pub fn MtBenchResults(
     };
     view! {
         {tables}
-        <div class="panel">
-            <h2>"Means with intervals"</h2>
-            <ChartCanvas
-                spec=forest
-                testid="chart-judge-forest"
-                label="Forest plot of MT-Bench mean scores with intervals"
-            />
-        </div>
+        <ChartPanel
+            title="Means with intervals"
+            spec=forest
+            testid="chart-judge-forest"
+            label="Forest plot of MT-Bench mean scores with intervals"
+        />
     }
 }
 

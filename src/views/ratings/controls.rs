@@ -6,16 +6,14 @@ use leptos::prelude::*;
 use super::checklist::{Checklist, FilterList};
 use super::{CompareWith, RatingsViewState};
 use crate::jobs::analysis::BattleFacets;
+use crate::views::form::{
+    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+};
 
 /// `YYYY-MM-DD` of a UTC timestamp, as a date input shows it.
 fn day_label(tstamp: f64) -> String {
     let (y, m, d) = dates::civil_from_days((tstamp / 86_400.0).floor() as i64);
     format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn select_value(ev: &leptos::ev::Event) -> String {
-    let select: web_sys::HtmlSelectElement = event_target(ev);
-    select.value()
 }
 
 /// Fewest and most bootstrap rounds the page runs: fewer than 10 gives no usable percentile,
@@ -48,30 +46,6 @@ pub fn RatingsControls(
     let vs = expect_context::<RatingsViewState>();
     let settings = vs.settings;
     let edit = move |f: &dyn Fn(&mut RatingsSettings)| settings.update(|s| f(s));
-    let on_method = move |ev: leptos::ev::Event| {
-        let v = select_value(&ev);
-        edit(&|s| s.method = if v == "elo" { Method::Elo } else { Method::Bt });
-    };
-    let on_ties = move |ev: leptos::ev::Event| {
-        let v = select_value(&ev);
-        edit(&|s| {
-            s.ties = match v.as_str() {
-                "drop" => TieRule::Drop,
-                "davidson" => TieRule::Davidson,
-                _ => TieRule::Half,
-            }
-        });
-    };
-    let on_ci = move |ev: leptos::ev::Event| {
-        let v = select_value(&ev);
-        edit(&|s| {
-            s.ci = match v.as_str() {
-                "sandwich" => CiMethod::Sandwich,
-                "none" => CiMethod::None,
-                _ => CiMethod::Bootstrap,
-            }
-        });
-    };
     // Out-of-range rounds are clamped, and the field says so rather than changing silently.
     let (rounds_note, set_rounds_note) = signal(None::<String>);
     let on_rounds = move |ev: leptos::ev::Event| {
@@ -88,16 +62,6 @@ pub fn RatingsControls(
     };
     let on_compare =
         move |ev: leptos::ev::Event| vs.compare.set(CompareWith::parse(&select_value(&ev)));
-    let on_anony = move |ev: leptos::ev::Event| {
-        let v = select_value(&ev);
-        edit(&|s| {
-            s.filters.anony = match v.as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            }
-        });
-    };
     // The last facets seen: the lists stay put (and keep focus) while the next run computes.
     let known = Memo::new(move |prev: Option<&Option<BattleFacets>>| {
         facets.get().or_else(|| prev.cloned().flatten())
@@ -128,69 +92,40 @@ pub fn RatingsControls(
         FilterList { get: |f| &f.include_models, get_mut: |f| &mut f.include_models };
     let exclude_list =
         FilterList { get: |f| &f.exclude_models, get_mut: |f| &mut f.exclude_models };
-    let checked = move |ev: &leptos::ev::Event| event_target_checked(ev);
     view! {
         <form class="controls" data-testid="ratings-controls" on:submit=|ev| ev.prevent_default()>
-            <label>
-                "Method" <select data-testid="ratings-method" on:change=on_method>
-                    <option
-                        value="bt"
-                        prop:selected=move || settings.with(|s| s.method == Method::Bt)
-                    >
-                        "Bradley–Terry (MLE)"
-                    </option>
-                    <option
-                        value="elo"
-                        prop:selected=move || settings.with(|s| s.method == Method::Elo)
-                    >
-                        "Online Elo (K=4)"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "Ties" <select data-testid="ratings-ties" on:change=on_ties>
-                    <option
-                        value="half"
-                        prop:selected=move || settings.with(|s| s.ties == TieRule::Half)
-                    >
-                        "half a win each"
-                    </option>
-                    <option
-                        value="drop"
-                        prop:selected=move || settings.with(|s| s.ties == TieRule::Drop)
-                    >
-                        "dropped"
-                    </option>
-                    <option
-                        value="davidson"
-                        prop:selected=move || settings.with(|s| s.ties == TieRule::Davidson)
-                    >
-                        "Davidson tie model"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "Intervals" <select data-testid="ratings-ci" on:change=on_ci>
-                    <option
-                        value="bootstrap"
-                        prop:selected=move || settings.with(|s| s.ci == CiMethod::Bootstrap)
-                    >
-                        "bootstrap"
-                    </option>
-                    <option
-                        value="sandwich"
-                        prop:selected=move || settings.with(|s| s.ci == CiMethod::Sandwich)
-                    >
-                        "sandwich (closed form)"
-                    </option>
-                    <option
-                        value="none"
-                        prop:selected=move || settings.with(|s| s.ci == CiMethod::None)
-                    >
-                        "none"
-                    </option>
-                </select>
-            </label>
+            <ChoiceSelect
+                label="Method"
+                testid="ratings-method"
+                choices=vec![
+                    ("bt", "Bradley–Terry (MLE)", Method::Bt),
+                    ("elo", "Online Elo (K=4)", Method::Elo),
+                ]
+                current=Signal::derive(move || settings.with(|s| s.method))
+                on_choose=move |m| edit(&|s| s.method = m)
+            />
+            <ChoiceSelect
+                label="Ties"
+                testid="ratings-ties"
+                choices=vec![
+                    ("half", "half a win each", TieRule::Half),
+                    ("drop", "dropped", TieRule::Drop),
+                    ("davidson", "Davidson tie model", TieRule::Davidson),
+                ]
+                current=Signal::derive(move || settings.with(|s| s.ties))
+                on_choose=move |t| edit(&|s| s.ties = t)
+            />
+            <ChoiceSelect
+                label="Intervals"
+                testid="ratings-ci"
+                choices=vec![
+                    ("bootstrap", "bootstrap", CiMethod::Bootstrap),
+                    ("sandwich", "sandwich (closed form)", CiMethod::Sandwich),
+                    ("none", "none", CiMethod::None),
+                ]
+                current=Signal::derive(move || settings.with(|s| s.ci))
+                on_choose=move |c| edit(&|s| s.ci = c)
+            />
             <label>
                 "Rounds"
                 <input
@@ -218,20 +153,13 @@ pub fn RatingsControls(
                         })
                 }}
             </label>
-            <label>
-                "Seed"
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="ratings-seed"
-                    prop:value=move || settings.with(|s| s.seed.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                            edit(&|s| s.seed = n);
-                        }
-                    }
-                />
-            </label>
+            <NumberField
+                label="Seed"
+                testid="ratings-seed"
+                min="0"
+                value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
+                on_value=move |n: u64| edit(&|s| s.seed = n)
+            />
             <Checklist
                 label="Languages"
                 testid="ratings-languages"
@@ -248,122 +176,71 @@ pub fn RatingsControls(
                 settings=settings
                 list=judge_list
             />
-            <label>
-                "Battles" <select data-testid="ratings-anony" on:change=on_anony>
-                    <option
-                        value=""
-                        prop:selected=move || settings.with(|s| s.filters.anony.is_none())
-                    >
-                        "all"
-                    </option>
-                    <option
-                        value="true"
-                        prop:selected=move || settings.with(|s| s.filters.anony == Some(true))
-                    >
-                        "anonymous only"
-                    </option>
-                    <option
-                        value="false"
-                        prop:selected=move || settings.with(|s| s.filters.anony == Some(false))
-                    >
-                        "named only"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "Min votes"
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="ratings-min-votes"
-                    prop:value=move || settings.with(|s| s.filters.min_votes.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                            edit(&|s| s.filters.min_votes = n);
-                        }
-                    }
-                />
-            </label>
-            <label title="Weak prior: this many virtual ties against the average model, so models that never lose or never win get a finite rating">
-                "Prior games"
-                <input
-                    type="number"
-                    min="0"
-                    step="0.5"
-                    data-testid="ratings-prior"
-                    prop:value=move || settings.with(|s| s.prior_games.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<f64>() {
-                            if n.is_finite() && n >= 0.0 {
-                                edit(&|s| s.prior_games = n);
-                            }
-                        }
-                    }
-                />
-            </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    data-testid="ratings-exclude-ties"
-                    prop:checked=move || settings.with(|s| s.filters.exclude_ties)
-                    on:change=move |ev| {
-                        let c = checked(&ev);
-                        edit(&|s| s.filters.exclude_ties = c);
-                    }
-                />
-                "exclude ties"
-            </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    data-testid="ratings-style-control"
-                    prop:checked=move || settings.with(|s| s.style_control)
-                    on:change=move |ev| {
-                        let c = checked(&ev);
-                        edit(&|s| s.style_control = c);
-                    }
-                />
-                "style control"
-            </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    data-testid="ratings-fastchat"
-                    prop:checked=move || {
-                        settings
-                            .with(|s| {
-                                s.anchor.is_some()
-                                    && s.anchor
-                                        == RatingsSettings::default().with_fastchat_preset().anchor
-                            })
-                    }
-                    on:change=move |ev| {
-                        let c = checked(&ev);
-                        edit(
-                            &|s| {
-                                s.anchor = if c {
-                                    RatingsSettings::default().with_fastchat_preset().anchor
-                                } else {
-                                    None
-                                };
-                            },
-                        );
-                    }
-                />
-                "FastChat anchor"
-            </label>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    data-testid="ratings-legacy"
-                    prop:checked=move || settings.with(|s| s.legacy_l2)
-                    on:change=move |ev| {
-                        let c = checked(&ev);
-                        edit(&|s| s.legacy_l2 = c);
-                    }
-                />
-                "2023–24 L2 method"
-            </label>
+            <ChoiceSelect
+                label="Battles"
+                testid="ratings-anony"
+                choices=vec![
+                    ("", "all", None),
+                    ("true", "anonymous only", Some(true)),
+                    ("false", "named only", Some(false)),
+                ]
+                current=Signal::derive(move || settings.with(|s| s.filters.anony))
+                on_choose=move |a| edit(&|s| s.filters.anony = a)
+            />
+            <NumberField
+                label="Min votes"
+                testid="ratings-min-votes"
+                min="0"
+                value=Signal::derive(move || settings.with(|s| s.filters.min_votes.to_string()))
+                on_value=move |n: u64| edit(&|s| s.filters.min_votes = n)
+            />
+            <NumberField
+                label="Prior games"
+                testid="ratings-prior"
+                title="Weak prior: this many virtual ties against the average model, so models that never lose or never win get a finite rating"
+                min="0"
+                step="0.5"
+                value=Signal::derive(move || settings.with(|s| s.prior_games.to_string()))
+                keep=finite_non_negative
+                on_value=move |n: f64| edit(&|s| s.prior_games = n)
+            />
+            <CheckField
+                label="exclude ties"
+                testid="ratings-exclude-ties"
+                checked=Signal::derive(move || settings.with(|s| s.filters.exclude_ties))
+                on_toggle=move |c| edit(&|s| s.filters.exclude_ties = c)
+            />
+            <CheckField
+                label="style control"
+                testid="ratings-style-control"
+                checked=Signal::derive(move || settings.with(|s| s.style_control))
+                on_toggle=move |c| edit(&|s| s.style_control = c)
+            />
+            <CheckField
+                label="FastChat anchor"
+                testid="ratings-fastchat"
+                checked=Signal::derive(move || {
+                    let fastchat = RatingsSettings::default().with_fastchat_preset().anchor;
+                    settings.with(|s| s.anchor.is_some() && s.anchor == fastchat)
+                })
+                on_toggle=move |c| {
+                    edit(
+                        &|s| {
+                            s.anchor = if c {
+                                RatingsSettings::default().with_fastchat_preset().anchor
+                            } else {
+                                None
+                            };
+                        },
+                    );
+                }
+            />
+            <CheckField
+                label="2023–24 L2 method"
+                testid="ratings-legacy"
+                checked=Signal::derive(move || settings.with(|s| s.legacy_l2))
+                on_toggle=move |c| edit(&|s| s.legacy_l2 = c)
+            />
             <label>
                 "Turns" <span class="range">
                     <input
@@ -462,18 +339,12 @@ pub fn RatingsControls(
                 settings=settings
                 list=exclude_list
             />
-            <label class="check">
-                <input
-                    type="checkbox"
-                    data-testid="ratings-dedup"
-                    prop:checked=move || settings.with(|s| s.filters.dedup_sampled)
-                    on:change=move |ev| {
-                        let c = checked(&ev);
-                        edit(&|s| s.filters.dedup_sampled = c);
-                    }
-                />
-                "deduplicated (sampled) only"
-            </label>
+            <CheckField
+                label="deduplicated (sampled) only"
+                testid="ratings-dedup"
+                checked=Signal::derive(move || settings.with(|s| s.filters.dedup_sampled))
+                on_toggle=move |c| edit(&|s| s.filters.dedup_sampled = c)
+            />
             <label>
                 "Compare with" <select data-testid="ratings-compare" on:change=on_compare>
                     <option value="" prop:selected=move || vs.compare.with(Option::is_none)>

@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use crate::charts::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
 use crate::state::use_app_state;
+use crate::views::panel::ChartPanel;
 use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
 use crate::views::AnalysisState;
 
@@ -221,34 +222,26 @@ fn RatingsResults(
                 <tables::LanguageRanks outcome=outcome />
             </div>
         </Show>
-        <Show when=move || elo.with(Option::is_some)>
-            <div class="panel">
-                <h2>"Online Elo over the battles"</h2>
-                <ChartCanvas
-                    spec=elo
-                    testid="chart-elo"
-                    label="Online Elo rating of the leading models as battles are processed"
-                />
-            </div>
-        </Show>
-        <Show when=move || monthly.with(Option::is_some)>
-            <div class="panel">
-                <h2>"Ratings over time"</h2>
-                <ChartCanvas
-                    spec=monthly
-                    testid="chart-monthly"
-                    label="Cumulative Bradley–Terry rating at the end of each month"
-                />
-            </div>
-        </Show>
-        <div class="panel">
-            <h2>"Ratings with 95% intervals"</h2>
-            <ChartCanvas
-                spec=forest
-                testid="chart-forest"
-                label="Forest plot of ratings with confidence intervals"
-            />
-        </div>
+        <ChartPanel
+            title="Online Elo over the battles"
+            spec=elo
+            testid="chart-elo"
+            label="Online Elo rating of the leading models as battles are processed"
+            only_with_data=true
+        />
+        <ChartPanel
+            title="Ratings over time"
+            spec=monthly
+            testid="chart-monthly"
+            label="Cumulative Bradley–Terry rating at the end of each month"
+            only_with_data=true
+        />
+        <ChartPanel
+            title="Ratings with 95% intervals"
+            spec=forest
+            testid="chart-forest"
+            label="Forest plot of ratings with confidence intervals"
+        />
         <div class="panel grid2">
             <ChartCanvas
                 spec=wins

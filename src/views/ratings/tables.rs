@@ -7,10 +7,11 @@ use leptos::prelude::*;
 
 use benchlens_engine::wording::plural;
 
-use crate::export::{full, full_opt, ExportTable};
+use crate::export::{full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
 use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::table::{DataTable, NumCell};
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
     v.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("{x:.decimals$}"))
@@ -212,12 +213,8 @@ pub fn Leaderboard(
                                     }
                                 })}
                         </td>
-                        <td class="num" data-value=full(m.rating)>
-                            {format!("{:.1}", m.rating)}
-                        </td>
-                        <td class="num" data-value=full_opt(minus.map(|x| -x))>
-                            {fmt_opt(minus.map(|x| -x), 1)}
-                        </td>
+                        <NumCell value=m.rating text=format!("{:.1}", m.rating) />
+                        <NumCell value=minus.map(|x| -x) text=fmt_opt(minus.map(|x| -x), 1) />
                         <td class="num" data-value=full_opt(plus)>
                             {plus
                                 .filter(|x| x.is_finite())
@@ -318,15 +315,9 @@ pub fn StyleTable(
                     view! {
                         <tr>
                             <td>{c.feature.clone()}</td>
-                            <td class="num" data-value=full(c.coefficient)>
-                                {format!("{:.4}", c.coefficient)}
-                            </td>
-                            <td class="num" data-value=full_opt(c.lower)>
-                                {fmt_opt(c.lower, 4)}
-                            </td>
-                            <td class="num" data-value=full_opt(c.upper)>
-                                {fmt_opt(c.upper, 4)}
-                            </td>
+                            <NumCell value=c.coefficient text=format!("{:.4}", c.coefficient) />
+                            <NumCell value=c.lower text=fmt_opt(c.lower, 4) />
+                            <NumCell value=c.upper text=fmt_opt(c.upper, 4) />
                         </tr>
                     }
                 })
@@ -341,45 +332,22 @@ pub fn StyleTable(
                             <td class="num">{c.raw_rank}</td>
                             <td class="num">{c.style_rank}</td>
                             {rank_change_cell(Some(c.rank_change))}
-                            <td class="num" data-value=full(c.raw_rating)>
-                                {format!("{:.1}", c.raw_rating)}
-                            </td>
-                            <td class="num" data-value=full(c.style_rating)>
-                                {format!("{:.1}", c.style_rating)}
-                            </td>
+                            <NumCell value=c.raw_rating text=format!("{:.1}", c.raw_rating) />
+                            <NumCell value=c.style_rating text=format!("{:.1}", c.style_rating) />
                         </tr>
                     }
                 })
                 .collect_view();
             view! {
-                <ExportTable testid="style-coefficients">
-                    <table class="data" data-testid="style-coefficients">
-                        <thead>
-                            <tr>
-                                <th>"Feature"</th>
-                                <th>"Coefficient"</th>
-                                <th>"Lower"</th>
-                                <th>"Upper"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{coefs}</tbody>
-                    </table>
-                </ExportTable>
-                <ExportTable testid="style-rank-changes">
-                    <table class="data" data-testid="style-rank-changes">
-                        <thead>
-                            <tr>
-                                <th>"Model"</th>
-                                <th>"Raw rank"</th>
-                                <th>"Style-controlled rank"</th>
-                                <th>"Δ"</th>
-                                <th>"Raw rating"</th>
-                                <th>"Controlled rating"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{changes}</tbody>
-                    </table>
-                </ExportTable>
+                <DataTable testid="style-coefficients" headers="Feature|Coefficient|Lower|Upper">
+                    {coefs}
+                </DataTable>
+                <DataTable
+                    testid="style-rank-changes"
+                    headers="Model|Raw rank|Style-controlled rank|Δ|Raw rating|Controlled rating"
+                >
+                    {changes}
+                </DataTable>
             }
         })
     }
@@ -409,19 +377,9 @@ pub fn DeltaRank(
                 })
                 .collect_view();
             view! {
-                <ExportTable testid="delta-rank">
-                    <table class="data" data-testid="delta-rank">
-                        <thead>
-                            <tr>
-                                <th>"Model"</th>
-                                <th>"Rank, all"</th>
-                                <th>"Rank, subset"</th>
-                                <th>"Δ"</th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </ExportTable>
+                <DataTable testid="delta-rank" headers="Model|Rank, all|Rank, subset|Δ">
+                    {rows}
+                </DataTable>
             }
         })
     }

@@ -8,7 +8,8 @@ use benchlens_engine::scaling::approach2::Approach2;
 use leptos::prelude::*;
 
 use crate::charts::xy::{si, LegendAt, XyAxis, XyPlot, XySeries};
-use crate::charts::{ChartCanvas, ChartSpec};
+use crate::charts::ChartCanvas;
+use crate::charts::ChartSpec;
 use crate::jobs::scaling::ScalingOutcome;
 
 fn fixed(v: Option<f64>, decimals: usize) -> String {

@@ -8,11 +8,7 @@ use leptos::prelude::*;
 use super::{LossChoice, ScalingViewState};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::ScalingOutcome;
-
-fn select_value(ev: &leptos::ev::Event) -> String {
-    let select: web_sys::HtmlSelectElement = event_target(ev);
-    select.value()
-}
+use crate::views::form::{finite_positive, select_value, ChoiceSelect, NumberField};
 
 /// The roles a column can play, with their labels and test ids.
 const ROLES: [(&str, &str); 6] = [
@@ -144,116 +140,68 @@ pub fn InputControls(
 pub fn FitControls() -> impl IntoView {
     let vs = expect_context::<ScalingViewState>();
     let fit = vs.fit;
-    let on_loss = move |ev: leptos::ev::Event| {
-        vs.loss.set(match select_value(&ev).as_str() {
-            "l2" => LossChoice::L2,
-            "l1" => LossChoice::L1,
-            _ => LossChoice::Huber,
-        });
-    };
-    let on_starts = move |ev: leptos::ev::Event| {
-        let full = select_value(&ev) == "full-grid";
-        fit.update(|f| f.starts = if full { StartMode::FullGrid } else { StartMode::Varpro });
-    };
     view! {
         <form
             class="controls"
             data-testid="scaling-fit-controls"
             on:submit=|ev| ev.prevent_default()
         >
-            <label>
-                "Loss on log residuals" <select data-testid="scaling-loss" on:change=on_loss>
-                    <option value="huber" prop:selected=move || vs.loss.get() == LossChoice::Huber>
-                        "Huber"
-                    </option>
-                    <option value="l2" prop:selected=move || vs.loss.get() == LossChoice::L2>
-                        "L2 (least squares)"
-                    </option>
-                    <option value="l1" prop:selected=move || vs.loss.get() == LossChoice::L1>
-                        "L1"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "Huber δ"
-                <input
-                    type="number"
-                    min="0"
-                    step="any"
-                    data-testid="scaling-delta"
-                    prop:disabled=move || vs.loss.get() != LossChoice::Huber
-                    prop:value=move || vs.delta.get().to_string()
-                    on:change=move |ev| {
-                        if let Ok(d) = event_target_value(&ev).parse::<f64>() {
-                            if d > 0.0 && d.is_finite() {
-                                vs.delta.set(d);
-                            }
-                        }
-                    }
-                />
-            </label>
-            <label>
-                "Drop top K"
-                <input
-                    type="number"
-                    min="0"
-                    max="1000"
-                    step="1"
-                    data-testid="scaling-drop-top"
-                    prop:value=move || fit.with(|f| f.drop_top.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                            fit.update(|f| f.drop_top = n.min(1000));
-                        }
-                    }
-                />
-            </label>
-            <label>
-                "Starts" <select data-testid="scaling-starts" on:change=on_starts>
-                    <option
-                        value="varpro"
-                        prop:selected=move || fit.with(|f| f.starts == StartMode::Varpro)
-                    >
-                        "variable projection grid"
-                    </option>
-                    <option
-                        value="full-grid"
-                        prop:selected=move || fit.with(|f| f.starts == StartMode::FullGrid)
-                    >
-                        "full 4,500-start grid (Hoffmann)"
-                    </option>
-                </select>
-            </label>
-            <label>
-                "Bootstrap rounds"
-                <input
-                    type="number"
-                    min="0"
-                    max="10000"
-                    step="100"
-                    data-testid="scaling-rounds"
-                    prop:value=move || fit.with(|f| f.bootstrap.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<usize>() {
-                            fit.update(|f| f.bootstrap = n.min(10_000));
-                        }
-                    }
-                />
-            </label>
-            <label>
-                "Seed"
-                <input
-                    type="number"
-                    min="0"
-                    data-testid="scaling-seed"
-                    prop:value=move || fit.with(|f| f.seed.to_string())
-                    on:change=move |ev| {
-                        if let Ok(n) = event_target_value(&ev).parse::<u64>() {
-                            fit.update(|f| f.seed = n);
-                        }
-                    }
-                />
-            </label>
+            <ChoiceSelect
+                label="Loss on log residuals"
+                testid="scaling-loss"
+                choices=vec![
+                    ("huber", "Huber", LossChoice::Huber),
+                    ("l2", "L2 (least squares)", LossChoice::L2),
+                    ("l1", "L1", LossChoice::L1),
+                ]
+                current=vs.loss
+                on_choose=move |l| vs.loss.set(l)
+            />
+            <NumberField
+                label="Huber δ"
+                testid="scaling-delta"
+                min="0"
+                step="any"
+                disabled=Signal::derive(move || vs.loss.get() != LossChoice::Huber)
+                value=Signal::derive(move || vs.delta.get().to_string())
+                keep=finite_positive
+                on_value=move |d: f64| vs.delta.set(d)
+            />
+            <NumberField
+                label="Drop top K"
+                testid="scaling-drop-top"
+                min="0"
+                max="1000"
+                step="1"
+                value=Signal::derive(move || fit.with(|f| f.drop_top.to_string()))
+                on_value=move |n: usize| fit.update(|f| f.drop_top = n.min(1000))
+            />
+            <ChoiceSelect
+                label="Starts"
+                testid="scaling-starts"
+                choices=vec![
+                    ("varpro", "variable projection grid", StartMode::Varpro),
+                    ("full-grid", "full 4,500-start grid (Hoffmann)", StartMode::FullGrid),
+                ]
+                current=Signal::derive(move || fit.with(|f| f.starts))
+                on_choose=move |m| fit.update(|f| f.starts = m)
+            />
+            <NumberField
+                label="Bootstrap rounds"
+                testid="scaling-rounds"
+                min="0"
+                max="10000"
+                step="100"
+                value=Signal::derive(move || fit.with(|f| f.bootstrap.to_string()))
+                on_value=move |n: usize| fit.update(|f| f.bootstrap = n.min(10_000))
+            />
+            <NumberField
+                label="Seed"
+                testid="scaling-seed"
+                min="0"
+                value=Signal::derive(move || fit.with(|f| f.seed.to_string()))
+                on_value=move |n: u64| fit.update(|f| f.seed = n)
+            />
         </form>
     }
 }

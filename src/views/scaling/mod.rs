@@ -4,6 +4,9 @@
 
 mod approach2;
 mod controls;
+mod inference;
+mod models_table;
+mod score_trend;
 mod share;
 mod specs;
 mod tables;
@@ -21,6 +24,7 @@ use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::{ScalingOutcome, ScalingRequest};
 use crate::state::use_app_state;
+use crate::views::panel::ChartPanel;
 use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
 use crate::views::AnalysisState;
 
@@ -216,36 +220,26 @@ fn ScalingResults(
             </div>
         </Show>
         <Show when=has_fit>
-            <div class="panel">
-                <h2>"Loss vs compute"</h2>
-                <p class="caption">
-                    "Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band, next to the frontiers of Hoffmann et al.'s and Epoch AI's published laws."
-                </p>
-                <ChartCanvas
-                    spec=loss_chart
-                    testid="chart-scaling-loss"
-                    label="Loss against training compute on log axes, with iso-N curves and the fitted frontier"
-                />
-            </div>
-            <div class="panel">
-                <h2>"Residuals"</h2>
-                <p class="caption">
-                    "Each run's loss above (+) or below (−) the fitted law, in percent. A good fit scatters evenly around 0 at every compute; the lines are the running medians under the published laws on the same runs."
-                </p>
-                <ChartCanvas
-                    spec=residuals
-                    testid="chart-scaling-residuals"
-                    label="Log residual of each run against training compute, with flagged outliers and the running median residual under Hoffmann et al.'s and Epoch AI's published laws"
-                />
-            </div>
-            <div class="panel">
-                <h2>"Tokens per parameter at the optimum"</h2>
-                <ChartCanvas
-                    spec=tpp
-                    testid="chart-scaling-tpp"
-                    label="Compute-optimal tokens per parameter against compute, with bootstrap band"
-                />
-            </div>
+            <ChartPanel
+                title="Loss vs compute"
+                caption="Runs, curves of constant model size (iso-N), and the compute-optimal frontier with its 95% bootstrap band, next to the frontiers of Hoffmann et al.'s and Epoch AI's published laws."
+                spec=loss_chart
+                testid="chart-scaling-loss"
+                label="Loss against training compute on log axes, with iso-N curves and the fitted frontier"
+            />
+            <ChartPanel
+                title="Residuals"
+                caption="Each run's loss above (+) or below (−) the fitted law, in percent. A good fit scatters evenly around 0 at every compute; the lines are the running medians under the published laws on the same runs."
+                spec=residuals
+                testid="chart-scaling-residuals"
+                label="Log residual of each run against training compute, with flagged outliers and the running median residual under Hoffmann et al.'s and Epoch AI's published laws"
+            />
+            <ChartPanel
+                title="Tokens per parameter at the optimum"
+                spec=tpp
+                testid="chart-scaling-tpp"
+                label="Compute-optimal tokens per parameter against compute, with bootstrap band"
+            />
         </Show>
         <approach2::Approach2Panel outcome=outcome />
         <div class="panel">
@@ -261,7 +255,7 @@ fn ScalingResults(
             <p class="caption">
                 "Compute-optimal tokens for each model's size, D_opt(N), and the over-training factor D / D_opt(N). The published fits disagree by 3× or more: the choice of law matters."
             </p>
-            <tables::ModelsTableView outcome=outcome />
+            <models_table::ModelsTableView outcome=outcome />
         </div>
         <div class="panel">
             <h2>"Iso-loss contours"</h2>
@@ -278,7 +272,7 @@ fn ScalingResults(
                 "To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."
             </p>
             <controls::InferenceControls outcome=outcome />
-            <tables::InferenceTable outcome=outcome />
+            <inference::InferenceTable outcome=outcome />
             <ChartCanvas
                 spec=inference
                 testid="chart-scaling-inference"
@@ -288,13 +282,13 @@ fn ScalingResults(
         <Show when=has_trend>
             <div class="panel">
                 <h2>"Score vs compute"</h2>
-                <tables::TrendSummary outcome=outcome />
+                <score_trend::TrendSummary outcome=outcome />
                 <ChartCanvas
                     spec=trend
                     testid="chart-scaling-trend"
                     label="Benchmark score against training compute with a robust sigmoid fit and labelled outliers"
                 />
-                <tables::OutlierTable outcome=outcome />
+                <score_trend::OutlierTable outcome=outcome />
             </div>
         </Show>
         <tables::Sources outcome=outcome />

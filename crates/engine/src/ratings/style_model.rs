@@ -5,8 +5,8 @@
 
 use crate::battles::{style_index, Battles, Outcome};
 
-use crate::stats::linalg::solve_spd;
 use super::settings::TieRule;
+use crate::stats::linalg::solve_spd;
 
 /// Feature names, in coefficient order (FastChat `STYLE_CONTROL_ELEMENTS_V1`, a/b paired).
 pub const FEATURES: [&str; 4] =

@@ -9,9 +9,9 @@
 //! The θ direction shared by all models has no score (each battle moves a and b in opposite
 //! directions), so the intervals are those of differences, as for plain Bradley–Terry.
 
+use super::style_model::{evaluate, logit, Row};
 use crate::stats::linalg::{inverse_spd, matmul};
 use crate::stats::logistic::sigmoid;
-use super::style_model::{evaluate, logit, Row};
 
 /// Standard errors of (θ₀…θₘ₋₁, β₀…β₃); None when the Hessian is not positive definite.
 pub(super) fn standard_errors(

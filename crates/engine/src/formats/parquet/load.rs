@@ -216,12 +216,11 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
         let mut scratch = RecordScratch::default();
         let mut done = 0u64;
         for g in 0..file.num_row_groups() {
-            if !ticker.tick(STAGE, done, total).await {
-                run.error(CANCELLED.into());
+            let Some((mut data, rows)) =
+                next_group(&file, g, &projected, &mut run, ticker, (done, total)).await
+            else {
                 break;
-            }
-            let Some(mut data) = read_group(&file, g, &projected, &mut run) else { break };
-            let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
+            };
             for r in 0..rows {
                 let row = done + r + 1;
                 match push_record(&plan, &mut data, &mut builder, &mut scratch) {
@@ -256,12 +255,11 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
     let mut cells = Vec::new();
     let mut done = 0u64;
     for g in 0..file.num_row_groups() {
-        if !ticker.tick(STAGE, done, total).await {
-            run.error(CANCELLED.into());
+        let Some((mut data, rows)) =
+            next_group(&file, g, &projected, &mut run, ticker, (done, total)).await
+        else {
             break;
-        }
-        let Some(mut data) = read_group(&file, g, &projected, &mut run) else { break };
-        let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
+        };
         for r in 0..rows {
             table_plan.next_row(&mut data, &mut cells);
             if table.push_row(cells.iter().map(String::as_str), done + r + 1) {
@@ -296,6 +294,25 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
         run.warnings.file(Severity::Warning, kind::no_schema_message(&columns));
     }
     run.finish(Dataset::Table(table))
+}
+
+/// Row group `g`'s projected leaves and its row count, after telling `ticker` how far the load is
+/// (`progress` = rows done, rows in the file); None when the ticker stops the load or the group
+/// cannot be read (the error is recorded).
+async fn next_group<R: ChunkReader + 'static>(
+    file: &SerializedFileReader<R>,
+    g: usize,
+    projected: &[Leaf],
+    run: &mut Run,
+    ticker: &mut Ticker<'_>,
+    progress: (u64, u64),
+) -> Option<(Vec<LeafData>, u64)> {
+    if !ticker.tick(STAGE, progress.0, progress.1).await {
+        run.error(CANCELLED.into());
+        return None;
+    }
+    let data = read_group(file, g, projected, run)?;
+    Some((data, file.metadata().row_group(g).num_rows().max(0) as u64))
 }
 
 /// Decodes the projected leaves of row group `g`; None (with an error naming the row group and

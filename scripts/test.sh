@@ -18,6 +18,8 @@ step "rustfmt" cargo fmt --all --check
 step "leptosfmt" leptosfmt --check --quiet src
 step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
+# The worker's Parquet path, off in the served page until it is its own wasm module (#14).
+step "clippy, wasm32 (worker with page-parquet)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --features page-parquet --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
 step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
 # README's GROUP BY recipe run for real: DuckDB over the committed 140k-shaped Parquet shards must

@@ -8,6 +8,8 @@ mod codec;
 pub mod defects;
 pub mod defects_labels;
 pub mod judge;
+#[cfg(feature = "page-parquet")]
+mod parquet_blob;
 pub mod protocol;
 pub mod scaling;
 mod tasks;
@@ -72,6 +74,26 @@ impl Worker for IntakeWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: Self::Input, who: HandlerId) {
         match msg {
+            #[cfg(feature = "page-parquet")]
+            Request::Parse { job, name, blob, options }
+                if parquet_blob::is_parquet_blob(&name, &blob) =>
+            {
+                // Row groups are decoded inside a pausable task, so Cancel reaches the load
+                // between them.
+                let cancelled = self.cancelled.clone();
+                let scope = scope.clone();
+                tasks::spawn(async move {
+                    let mut ticker =
+                        tasks::load_ticker(job, who, blob.size(), cancelled.clone(), scope.clone());
+                    let parsed = parquet_blob::load(&name, blob, &options, &mut ticker).await;
+                    let msg = if cancelled.borrow().contains(&job) {
+                        WorkerMsg::Cancelled { job, who }
+                    } else {
+                        WorkerMsg::Loaded { job, who, parsed: Box::new(parsed) }
+                    };
+                    scope.send_message(msg);
+                });
+            }
             Request::Parse { job, name, blob, options } => {
                 let cancelled = self.cancelled.clone();
                 let progress_scope = scope.clone();

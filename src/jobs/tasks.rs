@@ -164,6 +164,50 @@ pub fn ticker(
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
     scope: WorkerScope<IntakeWorker>,
 ) -> Ticker<'static> {
+    pausing_ticker(job, cancelled, move |stage, done, total| {
+        scope.respond(
+            who,
+            Response::AnalysisProgress {
+                job,
+                stage: stage.to_owned(),
+                done: done as f64,
+                total: total as f64,
+            },
+        )
+    })
+}
+
+/// The ticker of a Parquet load: rows done of the file's rows, reported to the page as the share
+/// of its `bytes_total` bytes (row groups are of similar size), with the same pauses and Cancel
+/// as an analysis.
+#[cfg(feature = "page-parquet")]
+pub fn load_ticker(
+    job: JobId,
+    who: HandlerId,
+    bytes_total: f64,
+    cancelled: Rc<RefCell<BTreeSet<JobId>>>,
+    scope: WorkerScope<IntakeWorker>,
+) -> Ticker<'static> {
+    pausing_ticker(job, cancelled, move |_, done, total| {
+        scope.respond(
+            who,
+            Response::Progress {
+                job,
+                bytes_done: bytes_total * done as f64 / total.max(1) as f64,
+                bytes_total,
+                rows: done as f64,
+            },
+        )
+    })
+}
+
+/// Pauses every [`SLICE_MS`], answers `Stop` once `job` is cancelled, and hands progress to
+/// `report` at most every [`REPORT_MS`].
+fn pausing_ticker(
+    job: JobId,
+    cancelled: Rc<RefCell<BTreeSet<JobId>>>,
+    mut report: impl FnMut(&'static str, u64, u64) + 'static,
+) -> Ticker<'static> {
     let mut slice_start = now_ms();
     let mut last_report = f64::NEG_INFINITY;
     let mut paused = false;
@@ -180,15 +224,7 @@ pub fn ticker(
         // Single-step checks ("tables" 0/1) are not progress worth showing.
         if total > 1 && (now - last_report >= REPORT_MS || done == 0) {
             last_report = now;
-            scope.respond(
-                who,
-                Response::AnalysisProgress {
-                    job,
-                    stage: stage.to_owned(),
-                    done: done as f64,
-                    total: total as f64,
-                },
-            );
+            report(stage, done, total);
         }
         if now - slice_start >= SLICE_MS {
             paused = true;

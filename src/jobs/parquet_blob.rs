@@ -1,0 +1,147 @@
+//! Parquet files in the worker: read from the dropped `Blob` by byte range, never whole.
+//!
+//! A Parquet file is read from its footer, then row group by row group, so it cannot go through the
+//! streaming text loader. The engine reads any `parquet::file::reader::ChunkReader`; this one
+//! answers each range with `FileReaderSync` (synchronous, and only allowed in workers), so a
+//! 460 MB shard costs the worker the projected columns of one row group at a time, not 460 MB.
+//!
+//! `ChunkReader` must be `Send + Sync` and a `Blob` is neither, so the reader holds a key into a
+//! worker-local registry instead of the Blob itself; the [`BlobRegistration`] guard removes the
+//! entry when the load ends.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use benchlens_engine::formats::parquet::{has_parquet_name, is_parquet, load_reader_async};
+use benchlens_engine::formats::LoadOptions;
+use benchlens_engine::progress::Ticker;
+use benchlens_engine::ParsedFile;
+use bytes::Bytes;
+use parquet::errors::ParquetError;
+use parquet::file::reader::{ChunkReader, Length};
+
+thread_local! {
+    static BLOBS: RefCell<BTreeMap<u32, web_sys::Blob>> = const { RefCell::new(BTreeMap::new()) };
+    static NEXT_KEY: RefCell<u32> = const { RefCell::new(0) };
+}
+
+/// Bytes `start..start + length` of the registered Blob `key`.
+fn read_range(key: u32, start: u64, length: u64) -> Result<Vec<u8>, String> {
+    let blob = BLOBS
+        .with(|b| b.borrow().get(&key).cloned())
+        .ok_or_else(|| "the file was removed while it was being read".to_string())?;
+    let slice = blob
+        .slice_with_f64_and_f64(start as f64, (start + length) as f64)
+        .map_err(|e| format!("cannot slice the file: {e:?}"))?;
+    let reader =
+        web_sys::FileReaderSync::new().map_err(|e| format!("no FileReaderSync here: {e:?}"))?;
+    let buffer = reader
+        .read_as_array_buffer(&slice)
+        .map_err(|e| format!("the browser could not read bytes {start}…: {e:?}"))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Keeps a Blob readable by [`BlobReader`]s while it lives.
+struct BlobRegistration(u32);
+
+impl BlobRegistration {
+    fn new(blob: web_sys::Blob) -> Self {
+        let key = NEXT_KEY.with(|k| {
+            let mut k = k.borrow_mut();
+            *k = k.wrapping_add(1);
+            *k
+        });
+        BLOBS.with(|b| b.borrow_mut().insert(key, blob));
+        Self(key)
+    }
+}
+
+impl Drop for BlobRegistration {
+    fn drop(&mut self) {
+        BLOBS.with(|b| b.borrow_mut().remove(&self.0));
+    }
+}
+
+/// A registered Blob as the parquet crate's random-access source.
+#[derive(Clone, Copy)]
+struct BlobReader {
+    key: u32,
+    len: u64,
+}
+
+impl Length for BlobReader {
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+impl ChunkReader for BlobReader {
+    type T = BlobRead;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<BlobRead> {
+        Ok(BlobRead { reader: *self, pos: start })
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        let end = start.saturating_add(length as u64);
+        if end > self.len {
+            return Err(ParquetError::EOF(format!(
+                "bytes {start}–{end} asked of a {}-byte file",
+                self.len
+            )));
+        }
+        read_range(self.key, start, length as u64).map(Bytes::from).map_err(ParquetError::General)
+    }
+}
+
+/// Sequential reads from a position, a bounded range at a time.
+struct BlobRead {
+    reader: BlobReader,
+    pos: u64,
+}
+
+/// Bytes fetched per `read` call of [`BlobRead`].
+const READ_AHEAD: u64 = 1 << 20;
+
+impl Read for BlobRead {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.reader.len.saturating_sub(self.pos);
+        let want = left.min(buf.len() as u64).min(READ_AHEAD);
+        if want == 0 {
+            return Ok(0);
+        }
+        let bytes = read_range(self.reader.key, self.pos, want).map_err(std::io::Error::other)?;
+        let n = bytes.len().min(buf.len());
+        buf[..n].copy_from_slice(&bytes[..n]);
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+/// True when the file is Parquet, by its name or its first four bytes.
+pub fn is_parquet_blob(name: &str, blob: &web_sys::Blob) -> bool {
+    has_parquet_name(name)
+        || (blob.size() >= 4.0 && read_blob_head(blob).is_some_and(|head| is_parquet(&head)))
+}
+
+fn read_blob_head(blob: &web_sys::Blob) -> Option<Vec<u8>> {
+    let slice = blob.slice_with_f64_and_f64(0.0, 4.0).ok()?;
+    let buffer = web_sys::FileReaderSync::new().ok()?.read_as_array_buffer(&slice).ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Loads a Parquet Blob; `ticker` hears the engine's row-group progress.
+pub async fn load(
+    name: &str,
+    blob: web_sys::Blob,
+    options: &LoadOptions,
+    ticker: &mut Ticker<'_>,
+) -> ParsedFile {
+    let len = blob.size().max(0.0) as u64;
+    let registration = BlobRegistration::new(blob);
+    let reader = BlobReader { key: registration.0, len };
+    let parsed = load_reader_async(name, reader, options, ticker).await;
+    drop(registration);
+    parsed
+}

@@ -214,31 +214,23 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
             plan.projection.iter().filter_map(|&i| leaves.get(i).cloned()).collect();
         let mut builder = BattleBuilder::new();
         let mut scratch = RecordScratch::default();
-        let mut done = 0u64;
-        for g in 0..file.num_row_groups() {
-            let Some((mut data, rows)) =
-                next_group(&file, g, &projected, &mut run, ticker, (done, total)).await
-            else {
-                break;
-            };
-            for r in 0..rows {
-                let row = done + r + 1;
-                match push_record(&plan, &mut data, &mut builder, &mut scratch) {
-                    Ok(()) => run.rows += 1,
-                    Err((column, problem)) => {
-                        run.skipped += 1;
-                        run.warnings.add(
-                            Severity::Warning,
-                            Some(row),
-                            Some(&column),
-                            &problem.clone(),
-                            || format!("{problem} (row {row}, row group {})", g + 1),
-                        );
-                    }
+        let per_row = |data: &mut [LeafData], row: u64, g: usize, run: &mut Run| {
+            match push_record(&plan, data, &mut builder, &mut scratch) {
+                Ok(()) => run.rows += 1,
+                Err((column, problem)) => {
+                    run.skipped += 1;
+                    run.warnings.add(
+                        Severity::Warning,
+                        Some(row),
+                        Some(&column),
+                        &problem.clone(),
+                        || format!("{problem} (row {row}, row group {})", g + 1),
+                    );
                 }
             }
-            done += rows;
-        }
+            true
+        };
+        let done = each_row(&file, &projected, &mut run, ticker, total, per_row).await;
         ticker.tick(STAGE, done, total).await;
         let (battles, notes) = builder.finish();
         for note in notes {
@@ -253,30 +245,23 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
         table_plan.projection.iter().filter_map(|&i| leaves.get(i).cloned()).collect();
     let mut table = Table::new(columns.clone());
     let mut cells = Vec::new();
-    let mut done = 0u64;
-    for g in 0..file.num_row_groups() {
-        let Some((mut data, rows)) =
-            next_group(&file, g, &projected, &mut run, ticker, (done, total)).await
-        else {
-            break;
-        };
-        for r in 0..rows {
-            table_plan.next_row(&mut data, &mut cells);
-            if table.push_row(cells.iter().map(String::as_str), done + r + 1) {
-                run.rows += 1;
-                if run.preview.len() < PREVIEW_ROWS {
-                    run.preview.push(cells.iter().map(|c| preview_cell(c)).collect());
-                }
-            } else {
-                run.skipped += 1;
-                run.warnings.add(Severity::Error, Some(done + r + 1), None, "table full", || {
-                    "more than 4 GiB of cell text: the rest of the file was not loaded".into()
-                });
-                break;
+    let per_row = |data: &mut [LeafData], row: u64, _: usize, run: &mut Run| {
+        table_plan.next_row(data, &mut cells);
+        if table.push_row(cells.iter().map(String::as_str), row) {
+            run.rows += 1;
+            if run.preview.len() < PREVIEW_ROWS {
+                run.preview.push(cells.iter().map(|c| preview_cell(c)).collect());
             }
+            true
+        } else {
+            run.skipped += 1;
+            run.warnings.add(Severity::Error, Some(row), None, "table full", || {
+                "more than 4 GiB of cell text: the rest of the file was not loaded".into()
+            });
+            false
         }
-        done += rows;
-    }
+    };
+    let done = each_row(&file, &projected, &mut run, ticker, total, per_row).await;
     ticker.tick(STAGE, done, total).await;
     let guess = match options.kind {
         Some(_) => guess,
@@ -294,6 +279,34 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
         run.warnings.file(Severity::Warning, kind::no_schema_message(&columns));
     }
     run.finish(Dataset::Table(table))
+}
+
+/// Feeds every row of every row group to `per_row(leaves, row number, row group, run)`, which
+/// reads one record from the group's decoded leaves; false skips the rest of that group. Returns
+/// the rows walked (the file's, unless the ticker stopped the load or a group was unreadable).
+async fn each_row<R: ChunkReader + 'static>(
+    file: &SerializedFileReader<R>,
+    projected: &[Leaf],
+    run: &mut Run,
+    ticker: &mut Ticker<'_>,
+    total: u64,
+    mut per_row: impl FnMut(&mut [LeafData], u64, usize, &mut Run) -> bool,
+) -> u64 {
+    let mut done = 0u64;
+    for g in 0..file.num_row_groups() {
+        let Some((mut data, rows)) =
+            next_group(file, g, projected, run, ticker, (done, total)).await
+        else {
+            break;
+        };
+        for r in 0..rows {
+            if !per_row(&mut data, done + r + 1, g, run) {
+                break;
+            }
+        }
+        done += rows;
+    }
+    done
 }
 
 /// Row group `g`'s projected leaves and its row count, after telling `ticker` how far the load is

@@ -164,17 +164,13 @@ pub fn ticker(
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
     scope: WorkerScope<IntakeWorker>,
 ) -> Ticker<'static> {
-    pausing_ticker(job, cancelled, move |stage, done, total| {
-        scope.respond(
-            who,
-            Response::AnalysisProgress {
-                job,
-                stage: stage.to_owned(),
-                done: done as f64,
-                total: total as f64,
-            },
-        )
-    })
+    let progress = move |stage: &str, done: u64, total: u64| Response::AnalysisProgress {
+        job,
+        stage: stage.to_owned(),
+        done: done as f64,
+        total: total as f64,
+    };
+    pausing_ticker(job, (who, scope), cancelled, progress)
 }
 
 /// The ticker of a Parquet load: rows done of the file's rows, reported to the page as the share
@@ -188,25 +184,22 @@ pub fn load_ticker(
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
     scope: WorkerScope<IntakeWorker>,
 ) -> Ticker<'static> {
-    pausing_ticker(job, cancelled, move |_, done, total| {
-        scope.respond(
-            who,
-            Response::Progress {
-                job,
-                bytes_done: bytes_total * done as f64 / total.max(1) as f64,
-                bytes_total,
-                rows: done as f64,
-            },
-        )
-    })
+    let progress = move |_: &str, done: u64, total: u64| Response::Progress {
+        job,
+        bytes_done: bytes_total * done as f64 / total.max(1) as f64,
+        bytes_total,
+        rows: done as f64,
+    };
+    pausing_ticker(job, (who, scope), cancelled, progress)
 }
 
-/// Pauses every [`SLICE_MS`], answers `Stop` once `job` is cancelled, and hands progress to
-/// `report` at most every [`REPORT_MS`].
+/// Pauses every [`SLICE_MS`], answers `Stop` once `job` is cancelled, and sends `progress`'s
+/// message to the page at most every [`REPORT_MS`].
 fn pausing_ticker(
     job: JobId,
+    (who, scope): (HandlerId, WorkerScope<IntakeWorker>),
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
-    mut report: impl FnMut(&'static str, u64, u64) + 'static,
+    progress: impl Fn(&'static str, u64, u64) -> Response + 'static,
 ) -> Ticker<'static> {
     let mut slice_start = now_ms();
     let mut last_report = f64::NEG_INFINITY;
@@ -224,7 +217,7 @@ fn pausing_ticker(
         // Single-step checks ("tables" 0/1) are not progress worth showing.
         if total > 1 && (now - last_report >= REPORT_MS || done == 0) {
             last_report = now;
-            report(stage, done, total);
+            scope.respond(who, progress(stage, done, total));
         }
         if now - slice_start >= SLICE_MS {
             paused = true;

@@ -16,6 +16,11 @@ function cli(name) {
  *  once it is current: a result kept on screen while the next computes is marked stale. */
 async function leaderboard(page) {
   await expect(page.getByTestId('ratings-stale')).toHaveCount(0);
+  return leaderboardCells(page);
+}
+
+/** The rows as they are on screen now, current or not. */
+async function leaderboardCells(page) {
   return page.getByTestId('leaderboard-row').evaluateAll((rows) => rows.map((r) => {
     const td = [...r.querySelectorAll('td')].map((c) => c.innerText.trim());
     return {
@@ -51,4 +56,4 @@ function expectSameAsCli(shown, expected, { intervals }) {
   }
 }
 
-module.exports = { cli, expectSameAsCli, leaderboard };
+module.exports = { cli, expectSameAsCli, leaderboard, leaderboardCells };

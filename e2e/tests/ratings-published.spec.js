@@ -1,11 +1,13 @@
 // Ratings view, right by default on real files: a loaded published leaderboard is used (Δ per
 // model, how many matched, the offer to switch to the method that reproduces it), the FastChat
 // anchor says when it does nothing, out-of-range rounds say they were clamped, and a cancelled
-// or superseded run leaves the last finished result on screen marked stale.
+// or superseded run leaves the last finished result on screen marked stale, and a bootstrap run
+// shows its point estimates first.
 const fs = require('fs');
 const { test, expect } = require('@playwright/test');
 
 const { canvasInk } = require('../support/charts');
+const { leaderboardCells } = require('../support/leaderboard');
 
 async function openGenaiWithLeaderboards(page) {
   await page.goto('./');
@@ -121,17 +123,24 @@ test('a superseded or cancelled run keeps the last finished result on screen, ma
   await expect(rows).toHaveCount(40);
   await expect(page.getByTestId('ratings-stale')).toHaveCount(0);
   const finished = await page.getByTestId('leaderboard').innerText();
+  const finishedCells = await leaderboardCells(page);
   // A long bootstrap: while it runs the previous leaderboard stays, marked stale.
   await page.getByTestId('ratings-rounds').fill('10000');
   await page.getByTestId('ratings-rounds').dispatchEvent('change');
   await page.getByTestId('ratings-ci').selectOption('bootstrap');
   await expect(page.getByTestId('ratings-progress-text')).toHaveText(/^bootstrap \d+\/10000$/);
+  // The point estimates for the new settings come first (a quick run beside the bootstrap):
+  // shown, not greyed, marked as waiting for their intervals, with no interval yet.
   const stale = page.getByTestId('ratings-stale');
-  await expect(stale).toHaveAttribute('data-stale', 'settings-changed');
-  await expect(stale).toContainText('Stale — settings changed');
+  await expect(stale).toHaveAttribute('data-stale', 'intervals-pending');
+  await expect(stale).toContainText('intervals (and Rank (UB), which rests on them) are computing');
   await expect(rows).toHaveCount(40);
-  await expect(page.getByTestId('ratings-results')).toHaveClass(/stale/);
-  await page.screenshot({ path: 'test-results/ratings-stale-running.png', fullPage: false });
+  await expect(page.getByTestId('ratings-results')).not.toHaveClass(/stale/);
+  const pending = await leaderboardCells(page);
+  expect(pending.map((r) => r.rating)).toEqual(finishedCells.map((r) => r.rating));
+  expect(pending.every((r) => !/\d/.test(r.minus + r.plus))).toBe(true);
+  await expect(page.getByTestId('ratings-progress-text')).toHaveText(/^bootstrap \d+\/10000$/);
+  await page.screenshot({ path: 'test-results/ratings-intervals-pending.png', fullPage: false });
   // Cancel: the last finished result is still there, now marked as cancelled.
   await page.getByTestId('ratings-cancel').click();
   await expect(page.getByTestId('ratings-cancelled')).toBeVisible({ timeout: 3_000 });

@@ -10,7 +10,7 @@ mod share;
 mod specs;
 mod tables;
 
-use benchlens_engine::ratings::RatingsSettings;
+use benchlens_engine::ratings::{CiMethod, RatingsSettings};
 use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
@@ -77,23 +77,38 @@ pub fn RatingsView() -> impl IntoView {
         let compare_with = view_state.compare.get().map(|c| c.apply(&settings));
         Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards })
     });
+    // Created first so its request reaches the worker first: the worker takes turns between
+    // running tasks, so the point estimates come back while the bootstrap is still going.
+    let preview = use_tracked_analysis(Memo::new(move |_| point_estimates(request.get())));
     let run = use_tracked_analysis(request);
     let analysis = run.state;
-    // The last finished outcome stays on screen while a new one computes and after a Cancel
-    // (marked stale), instead of an empty panel.
+    let preview_outcome = move || match preview.state.get() {
+        AnalysisState::Done(r) => match *r {
+            AnalysisResult::Ratings(o) => Some(*o),
+            _ => None,
+        },
+        _ => None,
+    };
+    // While the intervals compute, the point estimates for the current settings are shown;
+    // before they arrive (and after a Cancel) the last finished outcome stays on screen, marked
+    // stale, instead of an empty panel.
     let outcome = Memo::new(move |prev: Option<&Option<RatingsOutcome>>| match analysis.get() {
         AnalysisState::Done(r) => match *r {
             AnalysisResult::Ratings(o) => Some(*o),
             _ => None,
         },
-        AnalysisState::Running => prev.cloned().flatten(),
+        AnalysisState::Running => preview_outcome().or_else(|| prev.cloned().flatten()),
         _ => None,
     });
     let stale = Memo::new(move |_| match analysis.get() {
+        AnalysisState::Running if preview_outcome().is_some() => Some(Staleness::IntervalsPending),
         AnalysisState::Running => Some(Staleness::SettingsChanged),
         AnalysisState::Done(_) if run.cancelled.with(Option::is_some) => Some(Staleness::Cancelled),
         _ => None,
     });
+    let greyed = move || {
+        stale.with(|s| matches!(s, Some(Staleness::SettingsChanged | Staleness::Cancelled)))
+    };
     view! {
         <section class="view ratings-view" data-testid="ratings-view">
             <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets)) />
@@ -106,7 +121,13 @@ pub fn RatingsView() -> impl IntoView {
                 AnalysisState::Running => {
                     view! {
                         <p class="busy" data-testid="ratings-busy">
-                            "Computing ratings in the worker…"
+                            {move || {
+                                if stale.get() == Some(Staleness::IntervalsPending) {
+                                    "Computing the 95% intervals in the worker…"
+                                } else {
+                                    "Computing ratings in the worker…"
+                                }
+                            }}
                         </p>
                     }
                         .into_any()
@@ -124,11 +145,7 @@ pub fn RatingsView() -> impl IntoView {
             <AnalysisProgressBar run=run testid="ratings" />
             <Show when=move || outcome.with(Option::is_some)>
                 <StaleNote stale=stale />
-                <div
-                    class="ratings-results"
-                    class:stale=move || stale.with(Option::is_some)
-                    data-testid="ratings-results"
-                >
+                <div class="ratings-results" class:stale=greyed data-testid="ratings-results">
                     <RatingsResults outcome=Signal::derive(move || outcome.get()) />
                 </div>
             </Show>
@@ -136,9 +153,25 @@ pub fn RatingsView() -> impl IntoView {
     }
 }
 
+/// The first phase of a bootstrap run: the same ratings without intervals, which take a fraction
+/// of the time (one fit instead of one per round). None for runs that are quick anyway.
+fn point_estimates(request: Result<AnalysisRequest, String>) -> Result<AnalysisRequest, String> {
+    match request? {
+        AnalysisRequest::Ratings { datasets, settings, leaderboards, .. }
+            if settings.ci == CiMethod::Bootstrap && settings.bootstrap_rounds > 0 =>
+        {
+            let settings = RatingsSettings { ci: CiMethod::None, ..settings };
+            Ok(AnalysisRequest::Ratings { datasets, settings, compare_with: None, leaderboards })
+        }
+        _ => Err(String::new()),
+    }
+}
+
 /// Why the result on screen is not the one the settings ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Staleness {
+    /// The point estimates for these settings are shown; their intervals are computing.
+    IntervalsPending,
     /// A new run is computing.
     SettingsChanged,
     /// The user cancelled the run for the current settings.
@@ -154,6 +187,10 @@ fn StaleNote(
     move || {
         stale.get().map(|why| {
             let (kind, text) = match why {
+                Staleness::IntervalsPending => (
+                    "intervals-pending",
+                    "Point estimates for these settings; the 95% intervals (and Rank (UB), which rests on them) are computing.",
+                ),
                 Staleness::SettingsChanged => (
                     "settings-changed",
                     "Stale — settings changed: below is the last finished result; the new one is computing.",

@@ -1,7 +1,8 @@
 //! `benchlens ratings` over Parquet as a user types it: the shards of a split by glob or by
 //! folder give the very same CSV as the same battles in clean_battle JSON (every rating, bound
 //! and count, with and without style control); the 55k Kaggle CSV too; broken Parquet fails with
-//! a message naming the file.
+//! a message naming the file; the hub's MMLU-Redux shards with an lm-evaluation-harness folder
+//! flag as the same items in CSV do.
 //!
 //! Fixtures: `crates/engine/tests/fixtures/parquet/` (see scripts/fixtures/write_parquet_fixtures.py).
 
@@ -75,4 +76,52 @@ fn truncated_parquet_fails_naming_the_file() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("train-00000-of-00001.parquet"), "{err}");
     assert!(err.contains("truncated Parquet file"), "{err}");
+}
+
+/// `benchlens defects test-*.parquet --predictions <folder of lm-eval runs>`: the hub's MMLU-Redux
+/// shards of two subjects (the same items as the repo's label CSVs) flag exactly as the CSVs do,
+/// model disagreement from the three harness runs included. Only the file names differ.
+#[test]
+fn redux_parquet_with_lm_eval_runs_flags_as_the_same_items_in_csv() {
+    let runs = format!("{FIXTURES}/../defects/lm-eval-runs");
+    let subjects = ["abstract_algebra", "college_chemistry"];
+    let flags = |inputs: Vec<String>| -> Vec<String> {
+        let mut args: Vec<&str> = vec!["defects"];
+        args.extend(inputs.iter().map(String::as_str));
+        args.extend(["--predictions", runs.as_str()]);
+        let out = benchlens(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(stderr.contains("model disagreement from 3 models"), "{stderr}");
+        assert!(!stderr.contains("matched no item"), "{stderr}");
+        // Drop the file column, and the file name a near-duplicate's reason points at.
+        stdout(&out)
+            .lines()
+            .skip(1)
+            .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest))
+            .map(|l| {
+                l.replace("abstract_algebra/test-00000-of-00001.parquet", "FILE")
+                    .replace("mmlu_abstract_algebra.csv", "FILE")
+            })
+            .collect()
+    };
+    let parquet = flags(
+        subjects
+            .iter()
+            .map(|s| path(&format!("mmlu-redux-2.0/{s}/test-00000-of-00001.parquet")))
+            .collect(),
+    );
+    let csv = flags(
+        subjects
+            .iter()
+            .map(|s| {
+                format!(
+                    "{}/../../samples/mmlu-redux-dev/labels/mmlu_{s}.csv",
+                    env!("CARGO_MANIFEST_DIR")
+                )
+            })
+            .collect(),
+    );
+    let disagreements = parquet.iter().filter(|l| l.contains(",model_disagreement,")).count();
+    assert!(disagreements >= 20, "{parquet:?}");
+    assert_eq!(parquet, csv);
 }

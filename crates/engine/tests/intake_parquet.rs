@@ -317,3 +317,14 @@ fn duckdb_pair_counts_rate_as_the_raw_shards() {
         );
     }
 }
+
+#[test]
+fn an_unsupported_column_type_names_row_group_column_and_type() {
+    // pyarrow's decimal128 (FIXED_LEN_BYTE_ARRAY + DECIMAL) in the `tstamp` a battle log reads.
+    let p = load("odd/battles-decimal-tstamp.parquet");
+    let e = error_of(&p);
+    assert!(
+        e.contains("row group 1 of 3") && e.contains("column `tstamp`") && e.contains("DECIMAL"),
+        "{e}"
+    );
+}

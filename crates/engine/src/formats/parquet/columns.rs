@@ -96,6 +96,9 @@ fn conversion(t: &Type) -> Conversion {
             _ => Conversion::Binary,
         },
         Physical::FIXED_LEN_BYTE_ARRAY => match logical {
+            // pyarrow writes decimal128 columns this way.
+            Some(LogicalType::Decimal(_)) => Conversion::Unsupported("DECIMAL"),
+            _ if converted == ConvertedType::DECIMAL => Conversion::Unsupported("DECIMAL"),
             Some(LogicalType::Uuid) => Conversion::Unsupported("UUID"),
             Some(LogicalType::Float16) => Conversion::Unsupported("FLOAT16"),
             _ => Conversion::Unsupported("FIXED_LEN_BYTE_ARRAY"),

@@ -369,7 +369,7 @@ fn read_group<R: ChunkReader + 'static>(
             return None;
         }
         if let super::columns::Conversion::Unsupported(ty) = leaf.conversion {
-            let message = located(format!("type {ty} is not supported (benchlens reads text, numbers, booleans, timestamps, lists and structs)"));
+            let message = located(format!("type {ty} is not supported (benchlens reads text, numbers, booleans, timestamps, lists and structs: cast the column to one of those before saving, e.g. float64 or string)"));
             run.error(message);
             return None;
         }

@@ -19,9 +19,16 @@ pub fn NumCell(
     /// `data-testid` of the cell, if the tests look for it.
     #[prop(optional)]
     testid: Option<&'static str>,
+    /// Classes after `num` (`"strong"`, `"se"`).
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// Inline style (a background shade).
+    #[prop(optional, into)]
+    style: Option<String>,
 ) -> impl IntoView {
+    let class = class.map_or_else(|| "num".to_string(), |c| format!("num {c}"));
     view! {
-        <td class="num" data-testid=testid data-value=full_opt(value)>
+        <td class=class style=style data-testid=testid data-value=full_opt(value)>
             {text}
         </td>
     }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::marks::{use_marks, Mark};
 use super::{answer, request, DefectsViewState, PAGE_SIZE};
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, SortBy};
+use crate::views::form::ActionButton;
 use crate::views::sort_header::{toggle, SortHeader};
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
@@ -327,14 +328,13 @@ pub fn ItemPanel() -> impl IntoView {
         <aside class="panel item-panel" data-testid="item-panel">
             <h2>
                 "Item" <Show when=move || vs.selected.get().is_some()>
-                    <button
-                        type="button"
+                    <ActionButton
+                        testid="item-close"
                         class="link close"
-                        data-testid="item-close"
-                        on:click=move |_| vs.selected.set(None)
+                        on_click=move |_| vs.selected.set(None)
                     >
                         "close"
-                    </button>
+                    </ActionButton>
                 </Show>
             </h2>
             {body}

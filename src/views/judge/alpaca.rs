@@ -236,13 +236,12 @@ fn Leaderboard(
                                     .map(|evidence| view! { <AnswerFlag evidence=evidence /> })}
                             </td>
                             <NumCell value=wr text=fmt(Some(wr), 2) testid="cell-wr" />
-                            <td
-                                class="num se"
-                                data-testid="cell-se"
-                                data-value=full_opt(raw.map(|r| r.standard_error))
-                            >
-                                {fmt(raw.map(|r| r.standard_error), 2)}
-                            </td>
+                            <NumCell
+                                value=raw.map(|r| r.standard_error)
+                                text=fmt(raw.map(|r| r.standard_error), 2)
+                                testid="cell-se"
+                                class="se"
+                            />
                             {pub_cells(
                                 wr,
                                 p.and_then(|p| p.win_rate),
@@ -258,20 +257,18 @@ fn Leaderboard(
                                 "cell-pub-discrete",
                                 "cell-delta-discrete",
                             )}
-                            <td
-                                class="num strong"
-                                data-testid="cell-lc"
-                                data-value=full(m.lc_win_rate)
-                            >
-                                {fmt(Some(m.lc_win_rate), 2)}
-                            </td>
-                            <td
-                                class="num se"
-                                data-testid="cell-lc-se"
-                                data-value=full(m.lc_standard_error)
-                            >
-                                {fmt(Some(m.lc_standard_error), 2)}
-                            </td>
+                            <NumCell
+                                value=Some(m.lc_win_rate)
+                                text=fmt(Some(m.lc_win_rate), 2)
+                                testid="cell-lc"
+                                class="strong"
+                            />
+                            <NumCell
+                                value=Some(m.lc_standard_error)
+                                text=fmt(Some(m.lc_standard_error), 2)
+                                testid="cell-lc-se"
+                                class="se"
+                            />
                             {pub_cells(
                                 m.lc_win_rate,
                                 p.and_then(|p| p.lc_win_rate),

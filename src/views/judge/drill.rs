@@ -4,12 +4,11 @@
 use leptos::prelude::*;
 
 use super::{alpaca_of, fmt, JudgeViewState};
-use crate::export::full_opt;
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::{MarkupTable, TableHead};
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
 
 /// Instruction text shown in the table, in characters.
@@ -213,22 +212,18 @@ pub fn DrillDown(
                         <td class="instruction" data-value=r.instruction.clone()>
                             {r.snippet.clone()}
                         </td>
-                        <td
-                            class="num"
+                        <NumCell
+                            value=r.preference
+                            text=fmt(r.preference, 3)
+                            testid="drill-pref"
                             style=shade(r.preference)
-                            data-testid="drill-pref"
-                            data-value=full_opt(r.preference)
-                        >
-                            {fmt(r.preference, 3)}
-                        </td>
-                        <td
-                            class="num"
+                        />
+                        <NumCell
+                            value=r.predicted
+                            text=fmt(r.predicted, 3)
+                            testid="drill-pred"
                             style=shade(r.predicted)
-                            data-testid="drill-pred"
-                            data-value=full_opt(r.predicted)
-                        >
-                            {fmt(r.predicted, 3)}
-                        </td>
+                        />
                         <td class="num" data-value=r.model_len.to_string()>
                             {format::count(u64::from(r.model_len))}
                         </td>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{fmt, specs};
 use crate::charts::ChartCanvas;
-use crate::export::{full, full_opt};
+use crate::export::full_opt;
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::panel::ChartPanel;
@@ -73,13 +73,12 @@ pub fn ArenaHardResults(
                                 {m.model.clone()}
                                 {baseline.then(|| view! { <span class="badge">"baseline"</span> })}
                             </td>
-                            <td
-                                class="num strong"
-                                data-testid="cell-score"
-                                data-value=full(m.score)
-                            >
-                                {fmt(Some(m.score), 1)}
-                            </td>
+                            <NumCell
+                                value=Some(m.score)
+                                text=fmt(Some(m.score), 1)
+                                testid="cell-score"
+                                class="strong"
+                            />
                             <NumCell value=m.lower text=fmt(Some(m.lower), 1) testid="cell-lower" />
                             <NumCell value=m.upper text=fmt(Some(m.upper), 1) testid="cell-upper" />
                             <NumCell value=m.rating text=fmt(m.rating, 0) />

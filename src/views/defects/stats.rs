@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::counted;
 use crate::format;
 use crate::jobs::defects::{DefectsOverview, SHOWN_DUPLICATE_GROUPS, SHOWN_NEAR_DUPLICATES};
-use crate::views::table::{MarkupTable, NumCell, TableHead};
+use crate::views::table::{DataTable, MarkupTable, NumCell, TableHead};
 
 /// p-values: three decimals, or scientific notation when small.
 pub fn fmt_p(p: f64) -> String {
@@ -209,20 +209,13 @@ pub fn Positions(
                     </div>
                     <div>
                         <h2>"Key is the longest option"</h2>
-                        <MarkupTable testid="longest-table" scroll_box="scroll">
-                            <TableHead slot>
-                                <tr>
-                                    <th>"File"</th>
-                                    <th class="num">"Items"</th>
-                                    <th class="num">"Key longest"</th>
-                                    <th class="num">"Rate (%)"</th>
-                                    <th class="num">"Chance (%)"</th>
-                                    <th class="num">"z"</th>
-                                    <th class="num">"p"</th>
-                                </tr>
-                            </TableHead>
+                        <DataTable
+                            testid="longest-table"
+                            headers="File|#Items|#Key longest|#Rate (%)|#Chance (%)|#z|#p"
+                            scroll_box="scroll"
+                        >
                             {longest}
-                        </MarkupTable>
+                        </DataTable>
                     </div>
                     <p class="hint">
                         "Rows with p < 0.05 are tinted; “all” pools the files with the same option count."
@@ -359,17 +352,13 @@ pub fn Duplicates(
                                 </p>
                             }
                         })}
-                    <MarkupTable testid="dup-table" scroll_box="scroll">
-                        <TableHead slot>
-                            <tr>
-                                <th>"Members"</th>
-                                <th>"Scope"</th>
-                                <th>"Keys"</th>
-                                <th>"Question"</th>
-                            </tr>
-                        </TableHead>
+                    <DataTable
+                        testid="dup-table"
+                        headers="Members|Scope|Keys|Question"
+                        scroll_box="scroll"
+                    >
                         {groups}
-                    </MarkupTable>
+                    </DataTable>
                 </div>
                 <div class="panel">
                     <h2 data-testid="near-heading">

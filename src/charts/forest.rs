@@ -2,10 +2,11 @@
 //! [`ForestGroups`] stacks one plot per disconnected comparison graph, each with its own axis
 //! and title, because ratings from graphs that never met are not on a common scale.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+use super::{area_err, Area, Painted};
 
 use super::theme::{px, tick_label, ACCENT, FONT, GRID, INK, LIGHT_LINES, MUTED};
 
@@ -51,18 +52,14 @@ impl Forest {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         self.draw_with_labels(root, s, label_chars(&self.rows))
     }
 
     /// Paints it with room for labels of `longest` characters (so stacked plots align).
     fn draw_with_labels<DB: DrawingBackend>(
         &self,
-        root: &DrawingArea<DB, Shift>,
+        root: &Area<DB>,
         s: f64,
         longest: usize,
     ) -> Result<(), String> {
@@ -165,12 +162,7 @@ impl ForestGroups {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         let longest = self.groups.iter().map(|(_, f)| label_chars(&f.rows)).max().unwrap_or(4);
         let title_font = (FONT, px(13.0, s)).into_font().color(&INK);
         let mut rest = root.clone();
@@ -183,10 +175,10 @@ impl ForestGroups {
                     vec![(px(8.0, s), px(2.0, s)), (w as i32 - px(8.0, s), px(2.0, s))],
                     ShapeStyle::from(GRID).stroke_width(px(2.0, s).max(1) as u32),
                 ))
-                .map_err(err)?;
+                .map_err(area_err)?;
             }
             head.draw(&Text::new(title.clone(), (px(10.0, s), px(8.0, s)), title_font.clone()))
-                .map_err(err)?;
+                .map_err(area_err)?;
             let (plot, next) = below.split_vertically(px(f64::from(forest.size().1), s));
             forest.draw_with_labels(&plot, s, longest)?;
             rest = next;
@@ -196,7 +188,7 @@ impl ForestGroups {
             (px(10.0, s), px(6.0, s)),
             (FONT, px(12.0, s)).into_font().color(&MUTED),
         ))
-        .map_err(err)?;
+        .map_err(area_err)?;
         Ok(())
     }
 }

@@ -3,10 +3,11 @@
 //! grows to fit them); columns carry the row numbers, since rotated text is not portable
 //! across plotters backends.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+use super::{area_err, Area, Painted};
 
 use super::theme::{px, FONT, INK};
 
@@ -72,22 +73,17 @@ impl Heatmap {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         let n = self.labels.len();
         let cell = px(f64::from(CELL), s);
         let left = px(f64::from(self.label_width()), s);
         let top = px(44.0, s);
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         root.draw(&Text::new(
             self.title.clone(),
             (px(8.0, s), px(6.0, s)),
             (FONT, px(13.0, s)).into_font().color(&INK),
         ))
-        .map_err(err)?;
+        .map_err(area_err)?;
         let label_font = (FONT, px(11.0, s)).into_font().color(&INK);
         let cell_font = (FONT, px(10.0, s)).into_font();
         for (r, label) in self.labels.iter().enumerate() {
@@ -98,14 +94,14 @@ impl Heatmap {
                 (left - px(6.0, s), y),
                 label_font.clone().pos(Pos::new(HPos::Right, VPos::Center)),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
             let x = left + r as i32 * cell + cell / 2;
             root.draw(&Text::new(
                 format!("{}", r + 1),
                 (x, top - px(6.0, s)),
                 label_font.clone().pos(Pos::new(HPos::Center, VPos::Bottom)),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
         }
         for r in 0..n {
             for c in 0..n {
@@ -120,7 +116,7 @@ impl Heatmap {
                     [(x0, y0), (x0 + cell - 1, y0 + cell - 1)],
                     fill.filled(),
                 ))
-                .map_err(err)?;
+                .map_err(area_err)?;
                 if let Some(v) = value.filter(|v| v.is_finite()) {
                     let text = format!("{v:.*}", self.decimals);
                     let dark = {
@@ -137,7 +133,7 @@ impl Heatmap {
                         (x0 + cell / 2, y0 + cell / 2),
                         cell_font.clone().color(&colour).pos(Pos::new(HPos::Center, VPos::Center)),
                     ))
-                    .map_err(err)?;
+                    .map_err(area_err)?;
                 }
             }
         }

@@ -16,6 +16,17 @@ use serde::{Deserialize, Serialize};
 
 pub use canvas::ChartCanvas;
 
+/// The plotters area a chart paints on, whichever the backend (canvas on screen, SVG export).
+pub type Area<DB> = DrawingArea<DB, Shift>;
+
+/// What painting a chart gives: nothing, or plotters' error as text for the page to show.
+pub type Painted = Result<(), String>;
+
+/// Plotters' drawing error as the text a chart's painting fails with.
+pub fn area_err<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> String {
+    e.to_string()
+}
+
 /// Everything the page can draw.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ChartSpec {
@@ -64,12 +75,8 @@ impl ChartSpec {
     }
 
     /// Paints the chart; `scale` multiplies every length (device pixel ratio on screen).
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        scale: f64,
-    ) -> Result<(), String> {
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, scale: f64) -> Painted {
+        root.fill(&WHITE).map_err(area_err)?;
         match self {
             Self::Forest(c) => c.draw(root, scale),
             Self::ForestGroups(c) => c.draw(root, scale),

@@ -2,10 +2,11 @@
 //! optionally the y = x diagonal (same scale on both axes) and lines joining points of a group.
 //! Used for raw vs length-controlled win rate, with average answer length encoded.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+use super::{area_err, Area, Painted};
 
 use super::labels::{text_width, LabelPlacer, Rect};
 use super::theme::{px, tick_label, FONT, GRID, INK, LIGHT_LINES, MUTED};
@@ -62,12 +63,7 @@ impl Scatter {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         let pts: Vec<&ScatterPoint> = self.finite_points().collect();
         if pts.is_empty() {
             return Ok(());
@@ -128,7 +124,7 @@ impl Scatter {
                 (dx - px(6.0, s), dy + px(6.0, s)),
                 (FONT, px(12.0, s)).into_font().color(&MUTED).pos(Pos::new(HPos::Right, VPos::Top)),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
         }
 
         // Groups: a line through the members, smallest to largest.
@@ -205,14 +201,14 @@ impl Scatter {
                     vec![start, (tx, ty)],
                     ShapeStyle::from(MUTED).stroke_width(1),
                 ))
-                .map_err(err)?;
+                .map_err(area_err)?;
             }
             root.draw(&Text::new(
                 text,
                 (b.0, b.1 + text_h / 2),
                 label_font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
         }
 
         self.legend(root, area, s, (s_lo, s_hi))
@@ -229,12 +225,11 @@ impl Scatter {
     /// Size/colour legend in the plot's lower right corner.
     fn legend<DB: DrawingBackend>(
         &self,
-        root: &DrawingArea<DB, Shift>,
+        root: &Area<DB>,
         area: Rect,
         s: f64,
         (lo, hi): (f64, f64),
     ) -> Result<(), String> {
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         if !(lo.is_finite() && hi.is_finite()) {
             return Ok(());
         }
@@ -245,27 +240,27 @@ impl Scatter {
             [(x0, y0), (x0 + w, y0 + h)],
             ShapeStyle::from(WHITE.mix(0.92)).filled(),
         ))
-        .map_err(err)?;
+        .map_err(area_err)?;
         root.draw(&Rectangle::new([(x0, y0), (x0 + w, y0 + h)], ShapeStyle::from(GRID)))
-            .map_err(err)?;
+            .map_err(area_err)?;
         root.draw(&Text::new(
             self.size_label.clone(),
             (x0 + px(10.0, s), y0 + px(8.0, s)),
             (FONT, px(12.0, s)).into_font().color(&MUTED).pos(Pos::new(HPos::Left, VPos::Top)),
         ))
-        .map_err(err)?;
+        .map_err(area_err)?;
         for (i, t) in steps.iter().enumerate() {
             let cy = y0 + px(38.0 + 22.0 * i as f64, s);
             let cx = x0 + px(24.0, s);
             let r = px(radius(*t), s);
-            root.draw(&Circle::new((cx, cy), r, ramp(*t).mix(0.85).filled())).map_err(err)?;
+            root.draw(&Circle::new((cx, cy), r, ramp(*t).mix(0.85).filled())).map_err(area_err)?;
             let value = lo + (hi - lo) * t;
             root.draw(&Text::new(
                 format!("{value:.0}"),
                 (cx + px(20.0, s), cy),
                 (FONT, px(12.0, s)).into_font().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
         }
         Ok(())
     }

@@ -4,10 +4,11 @@
 //! model's height is its place in the order of that side — rank, then rating — and the label
 //! carries the rank: tied models sit on separate rows instead of printing over each other.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+use super::{area_err, Area, Painted};
 
 use super::theme::{px, ACCENT, FONT, INK, MUTED};
 
@@ -46,12 +47,7 @@ impl Slope {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         let (w, _) = self.size();
         let x_left = px(250.0, s);
         let x_right = px(f64::from(w) - 250.0, s);
@@ -64,13 +60,13 @@ impl Slope {
             (x_left, px(12.0, s)),
             title.clone().pos(Pos::new(HPos::Center, VPos::Top)),
         ))
-        .map_err(err)?;
+        .map_err(area_err)?;
         root.draw(&Text::new(
             self.right_title.clone(),
             (x_right, px(12.0, s)),
             title.pos(Pos::new(HPos::Center, VPos::Top)),
         ))
-        .map_err(err)?;
+        .map_err(area_err)?;
         let label = (FONT, px(11.0, s)).into_font();
         for (i, (model, a, b)) in self.rows.iter().enumerate() {
             let short: String = model.chars().take(30).collect();
@@ -83,25 +79,26 @@ impl Slope {
                     ShapeStyle::from(colour)
                         .stroke_width(px(if moved { 2.0 } else { 1.0 }, s).max(1) as u32),
                 ))
-                .map_err(err)?;
+                .map_err(area_err)?;
             }
             if let (Some((rank, _)), Some(y)) = (a, ya) {
-                root.draw(&Circle::new((x_left, y), px(3.5, s), INK.filled())).map_err(err)?;
+                root.draw(&Circle::new((x_left, y), px(3.5, s), INK.filled())).map_err(area_err)?;
                 root.draw(&Text::new(
                     format!("{short}  {rank}"),
                     (x_left - px(8.0, s), y),
                     label.clone().color(&INK).pos(Pos::new(HPos::Right, VPos::Center)),
                 ))
-                .map_err(err)?;
+                .map_err(area_err)?;
             }
             if let (Some((rank, _)), Some(y)) = (b, yb) {
-                root.draw(&Circle::new((x_right, y), px(3.5, s), INK.filled())).map_err(err)?;
+                root.draw(&Circle::new((x_right, y), px(3.5, s), INK.filled()))
+                    .map_err(area_err)?;
                 root.draw(&Text::new(
                     format!("{rank}  {short}"),
                     (x_right + px(8.0, s), y),
                     label.clone().color(&INK).pos(Pos::new(HPos::Left, VPos::Center)),
                 ))
-                .map_err(err)?;
+                .map_err(area_err)?;
             }
         }
         Ok(())

@@ -1,10 +1,11 @@
 //! Stacked horizontal bars: one row per category (e.g. subject), one coloured segment per series
 //! (e.g. check), with a legend on top and a note (e.g. "14 / 100") after each bar.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+use super::{area_err, Area, Painted};
 
 use super::theme::{px, FONT, GRID, INK, MUTED};
 
@@ -95,15 +96,10 @@ impl StackedBars {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         if self.rows.is_empty() {
             return Ok(());
         }
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         // Legend.
         let css_width = (f64::from(root.dim_in_pixel().0) / s.max(1e-9)).round() as u32;
         let columns = Self::legend_columns(css_width);
@@ -117,13 +113,13 @@ impl StackedBars {
                 [(px(x, s), px(y + 2.0, s)), (px(x + 12.0, s), px(y + 14.0, s))],
                 c.filled(),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
             root.draw(&Text::new(
                 name.clone(),
                 (px(x + 18.0, s), px(y + 8.0, s)),
                 font.clone().pos(Pos::new(HPos::Left, VPos::Center)),
             ))
-            .map_err(err)?;
+            .map_err(area_err)?;
         }
         let body = root.margin(px(legend_h, s), 0, 0, 0);
         let max = self
@@ -173,7 +169,8 @@ impl StackedBars {
                 text.pop();
                 text.push('…');
             }
-            root.draw(&Text::new(text, (x0 - px(6.0, s), yc), label_font.clone())).map_err(err)?;
+            root.draw(&Text::new(text, (x0 - px(6.0, s), yc), label_font.clone()))
+                .map_err(area_err)?;
             let mut start = 0.0;
             for (k, v) in row.values.iter().enumerate() {
                 if !v.is_finite() || *v <= 0.0 {
@@ -191,7 +188,7 @@ impl StackedBars {
             if !row.note.is_empty() {
                 let (xe, _) = chart.backend_coord(&(start, y));
                 root.draw(&Text::new(row.note.clone(), (xe + px(5.0, s), yc), note_font.clone()))
-                    .map_err(err)?;
+                    .map_err(area_err)?;
             }
         }
         Ok(())

@@ -6,10 +6,11 @@
 //! Log axes are drawn in log10 space on a linear coordinate system so that ticks land on whole
 //! decades and read "1B", "1T", "1e21" instead of plotters' raw numbers.
 
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::{Deserialize, Serialize};
+
+use super::{area_err, Area, Painted};
 
 use super::labels::text_width;
 use super::theme::{px, tick_label, ACCENT, FONT, GRID, INK, LIGHT_LINES, MUTED};
@@ -165,18 +166,13 @@ impl XyPlot {
     }
 
     /// Paints it.
-    pub fn draw<DB: DrawingBackend>(
-        &self,
-        root: &DrawingArea<DB, Shift>,
-        s: f64,
-    ) -> Result<(), String> {
+    pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         let Some(((x0, x1), (y0, y1))) = self.ranges() else {
             let style = (FONT, px(13.0, s)).into_font().color(&MUTED);
             root.draw(&Text::new("nothing to draw", (px(20.0, s), px(20.0, s)), style))
                 .map_err(|e| e.to_string())?;
             return Ok(());
         };
-        let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
         let (xspan, yspan) = (x1 - x0, y1 - y0);
         let (xlog, ylog) = (self.x.log, self.y.log);
         let x_fmt = move |v: &f64| if xlog { log_tick(*v, xspan) } else { tick_label(*v, xspan) };
@@ -201,7 +197,7 @@ impl XyPlot {
             .x_label_area_size(px(44.0, s))
             .y_label_area_size(px(64.0, s))
             .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
+            .map_err(area_err)?;
         chart
             .configure_mesh()
             .light_line_style(GRID.mix(0.5))
@@ -218,8 +214,9 @@ impl XyPlot {
             .label_style((FONT, px(12.0, s)).into_font().color(&INK))
             .axis_desc_style((FONT, px(12.0, s)).into_font().color(&MUTED))
             .draw()
-            .map_err(err)?;
-        self.draw_minor_and_named_ticks(&mut chart, root, s, ((x0, x1), (y0, y1))).map_err(err)?;
+            .map_err(area_err)?;
+        self.draw_minor_and_named_ticks(&mut chart, root, s, ((x0, x1), (y0, y1)))
+            .map_err(area_err)?;
         let mut has_legend = false;
         let mut placer = self.label_placer(&chart, s);
         // Curve labels are written last, on a light backing, so points never hide them.
@@ -247,7 +244,7 @@ impl XyPlot {
                                 lower,
                                 col.mix(0.18).filled(),
                             )))
-                            .map_err(err)?;
+                            .map_err(area_err)?;
                         if let Some(l) = legend {
                             has_legend = true;
                             let size = px(10.0, s);
@@ -281,7 +278,7 @@ impl XyPlot {
                         let style = ShapeStyle::from(col).stroke_width(w);
                         let anno = chart
                             .draw_series(std::iter::once(PathElement::new(pts.clone(), style)))
-                            .map_err(err)?;
+                            .map_err(area_err)?;
                         if let Some(l) = legend {
                             has_legend = true;
                             let size = px(10.0, s);
@@ -323,7 +320,7 @@ impl XyPlot {
                         }
                         let anno = chart
                             .draw_series(pts.iter().map(|(p, _)| Circle::new(*p, r, style)))
-                            .map_err(err)?;
+                            .map_err(area_err)?;
                         if let Some(l) = legend {
                             has_legend = true;
                             let size = px(10.0, s);
@@ -357,14 +354,14 @@ impl XyPlot {
                                     vec![(bx, by), (tx, ty)],
                                     ShapeStyle::from(MUTED.mix(0.8)).stroke_width(1),
                                 ))
-                                .map_err(err)?;
+                                .map_err(area_err)?;
                             }
                             let font = (FONT, px(11.0, s))
                                 .into_font()
                                 .color(&INK)
                                 .pos(Pos::new(HPos::Left, VPos::Center));
                             root.draw(&Text::new(text.clone(), (l, (t + b) / 2), font))
-                                .map_err(err)?;
+                                .map_err(area_err)?;
                         }
                     }
                     _ => {}
@@ -373,10 +370,10 @@ impl XyPlot {
         }
         for (text, x, y, left, width, c, h) in pending_labels {
             let backing = [(left - px(1.0, s), y - px(12.0, s)), (left + width, y + px(1.0, s))];
-            root.draw(&Rectangle::new(backing, WHITE.mix(0.75).filled())).map_err(err)?;
+            root.draw(&Rectangle::new(backing, WHITE.mix(0.75).filled())).map_err(area_err)?;
             let font =
                 (FONT, px(11.0, s)).into_font().color(&colour(c)).pos(Pos::new(h, VPos::Bottom));
-            root.draw(&Text::new(text, (x, y), font)).map_err(err)?;
+            root.draw(&Text::new(text, (x, y), font)).map_err(area_err)?;
         }
         if has_legend {
             let pos = match self.legend {
@@ -394,7 +391,7 @@ impl XyPlot {
                 .background_style(WHITE.mix(0.9))
                 .border_style(GRID)
                 .draw()
-                .map_err(err)?;
+                .map_err(area_err)?;
         }
         Ok(())
     }

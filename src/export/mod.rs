@@ -120,28 +120,18 @@ mod tests {
 
     #[test]
     fn file_names_say_what_they_hold() {
-        assert_eq!(
-            file_name("ratings", "chart-forest", ExportFormat::Svg),
-            "benchlens-ratings-forest.svg"
-        );
-        assert_eq!(
-            file_name("judge", "chart-judge-forest", ExportFormat::Png),
-            "benchlens-judge-forest.png"
-        );
-        assert_eq!(
-            file_name("ratings", "leaderboard", ExportFormat::Csv),
-            "benchlens-ratings-leaderboard.csv"
-        );
-        assert_eq!(
-            file_name("scaling", "scaling-params", ExportFormat::Json),
-            "benchlens-scaling-params.json"
-        );
-        assert_eq!(
-            file_name("defects", "report", ExportFormat::Html),
-            "benchlens-defects-report.html"
-        );
-        assert_eq!(file_name("", "chart-x", ExportFormat::Png), "benchlens-x.png");
-        assert_eq!(file_name("", "", ExportFormat::Png), "benchlens.png");
+        let cases = [
+            ("ratings", "chart-forest", ExportFormat::Svg, "benchlens-ratings-forest.svg"),
+            ("judge", "chart-judge-forest", ExportFormat::Png, "benchlens-judge-forest.png"),
+            ("ratings", "leaderboard", ExportFormat::Csv, "benchlens-ratings-leaderboard.csv"),
+            ("scaling", "scaling-params", ExportFormat::Json, "benchlens-scaling-params.json"),
+            ("defects", "report", ExportFormat::Html, "benchlens-defects-report.html"),
+            ("", "chart-x", ExportFormat::Png, "benchlens-x.png"),
+            ("", "", ExportFormat::Png, "benchlens.png"),
+        ];
+        for (view, testid, format, expected) in cases {
+            assert_eq!(file_name(view, testid, format), expected, "{view} {testid}");
+        }
     }
 
     #[test]

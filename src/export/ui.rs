@@ -59,7 +59,7 @@ pub fn ExportTable(
     testid: &'static str,
     /// What the buttons export when it is less than the whole result (a paged table), shown
     /// next to them so nobody mistakes one page for everything.
-    #[prop(optional)]
+    #[prop(optional_no_strip)]
     scope: Option<&'static str>,
     /// The `<table>` (and anything that goes with it, e.g. a scroll box).
     children: Children,

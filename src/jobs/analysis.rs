@@ -49,7 +49,7 @@ pub enum AnalysisResult {
 
 /// Runs one analysis; the long ones (bootstraps, full-grid starts) tell `ticker` how far they
 /// are and pause or stop when it says so.
-pub async fn run(
+pub async fn analyse(
     datasets: &super::Datasets,
     request: &AnalysisRequest,
     ticker: &mut Ticker<'_>,
@@ -76,7 +76,7 @@ pub async fn run(
             .await
             .map(|o| AnalysisResult::Scaling(Box::new(o))),
         AnalysisRequest::Defects(r) => {
-            super::defects::run(datasets, r).map(|a| AnalysisResult::Defects(Box::new(a)))
+            super::defects::answer(datasets, r).map(|a| AnalysisResult::Defects(Box::new(a)))
         }
     }
 }

@@ -111,7 +111,10 @@ fn run_for(datasets: &super::Datasets, input: &DefectsInput) -> Result<Rc<Cached
 }
 
 /// Answers one request of the defects view.
-pub fn run(datasets: &super::Datasets, request: &DefectsRequest) -> Result<DefectsAnswer, String> {
+pub fn answer(
+    datasets: &super::Datasets,
+    request: &DefectsRequest,
+) -> Result<DefectsAnswer, String> {
     let c = run_for(datasets, &request.input)?;
     match &request.ask {
         DefectsAsk::Overview(q) => {

@@ -124,7 +124,7 @@ impl Worker for IntakeWorker {
                 let scope = scope.clone();
                 tasks::spawn(async move {
                     let mut ticker = tasks::ticker(job, who, cancelled.clone(), scope.clone());
-                    let result = analysis::run(&datasets, &request, &mut ticker).await;
+                    let result = analysis::analyse(&datasets, &request, &mut ticker).await;
                     let response = if cancelled.borrow_mut().remove(&job) {
                         Response::Cancelled { job }
                     } else {

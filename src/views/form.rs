@@ -144,3 +144,24 @@ pub fn finite_non_negative(v: &f64) -> bool {
 pub fn finite_positive(v: &f64) -> bool {
     v.is_finite() && *v > 0.0
 }
+
+/// A `<button type="button">` (it never submits the form it sits in) that runs `on_click`.
+#[component]
+pub fn ActionButton(
+    /// `data-testid` of the button.
+    #[prop(into)]
+    testid: String,
+    /// Its classes (`"link"` for one that looks like a link).
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// What a click does.
+    on_click: impl FnMut(leptos::ev::MouseEvent) + 'static,
+    /// The button's text.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class data-testid=testid on:click=on_click>
+            {children()}
+        </button>
+    }
+}

@@ -9,6 +9,7 @@ use crate::jobs::analysis::AnalysisRequest;
 use crate::jobs::protocol::JobId;
 
 use super::AnalysisState;
+use crate::views::form::ActionButton;
 
 /// How a cancelled run stopped.
 #[derive(Debug, Clone, PartialEq)]
@@ -163,13 +164,9 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
                 <span class="detail" data-testid=format!("{testid}-progress-text")>
                     {text}
                 </span>
-                <button
-                    type="button"
-                    data-testid=format!("{testid}-cancel")
-                    on:click=move |_| run.cancel()
-                >
+                <ActionButton testid=format!("{testid}-cancel") on_click=move |_| run.cancel()>
                     "Cancel"
-                </button>
+                </ActionButton>
             </div>
         </Show>
         // The worker died under this run (WorkerNotice says why): the fresh one can try again.
@@ -177,13 +174,9 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
             run.state.with(|s| matches!(s, AnalysisState::Failed(e) if is_worker_stop(e)))
         }>
             <p class="analysis-cancelled" data-testid=format!("{testid}-worker-stopped")>
-                <button
-                    type="button"
-                    data-testid=format!("{testid}-retry")
-                    on:click=move |_| run.run_again()
-                >
+                <ActionButton testid=format!("{testid}-retry") on_click=move |_| run.run_again()>
                     "Run again"
-                </button>
+                </ActionButton>
             </p>
         </Show>
         <Show when=move || run.cancelled.with(Option::is_some)>
@@ -195,13 +188,12 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
             >
                 {cancelled_text}
                 " "
-                <button
-                    type="button"
-                    data-testid=format!("{testid}-run-again")
-                    on:click=move |_| run.run_again()
+                <ActionButton
+                    testid=format!("{testid}-run-again")
+                    on_click=move |_| run.run_again()
                 >
                     "Run again"
-                </button>
+                </ActionButton>
             </p>
         </Show>
     }

@@ -19,9 +19,16 @@ pub fn NumCell(
     /// `data-testid` of the cell, if the tests look for it.
     #[prop(optional)]
     testid: Option<&'static str>,
+    /// Classes after `num` (`"strong"`, `"se"`).
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// Inline style (a background shade).
+    #[prop(optional, into)]
+    style: Option<String>,
 ) -> impl IntoView {
+    let class = class.map_or_else(|| "num".to_string(), |c| format!("num {c}"));
     view! {
-        <td class="num" data-testid=testid data-value=full_opt(value)>
+        <td class=class style=style data-testid=testid data-value=full_opt(value)>
             {text}
         </td>
     }
@@ -64,7 +71,80 @@ impl Col {
     }
 }
 
-/// An exportable `<table class="data">` with one header row; the children are the body rows.
+/// The header rows of a [`MarkupTable`]: `<tr>`s with sort buttons, column groups or tooltips.
+#[slot]
+pub struct TableHead {
+    children: Children,
+}
+
+/// An exportable `<table class="data …">` whose header rows are markup (a [`TableHead`]); the
+/// children are the body rows.
+#[component]
+pub fn MarkupTable(
+    /// `data-testid` of the table; also names its export buttons and files.
+    testid: &'static str,
+    /// Classes after `data` (`"flags"`, `"length-table"`).
+    #[prop(optional)]
+    class: Option<&'static str>,
+    /// What the export buttons export when it is less than the whole table (one page of it).
+    #[prop(optional)]
+    scope: Option<&'static str>,
+    /// Class of a box around the table that scrolls it sideways (`"scroll"`).
+    #[prop(optional)]
+    scroll_box: Option<&'static str>,
+    /// The columns an export puts first, `|`-separated (`data-export-first`).
+    #[prop(optional)]
+    export_first: Option<&'static str>,
+    /// The children are `<tbody>` groups rather than rows.
+    #[prop(optional)]
+    row_groups: bool,
+    /// The `<thead>` rows.
+    table_head: TableHead,
+    /// The `<tr>` rows.
+    children: Children,
+) -> impl IntoView {
+    framed_table(
+        TableFrame { testid, class, scope, scroll_box, export_first, row_groups },
+        (table_head.children)().into_any(),
+        children().into_any(),
+    )
+}
+
+/// Where a table goes and how it is dressed: what [`MarkupTable`] and [`DataTable`] share.
+struct TableFrame {
+    testid: &'static str,
+    class: Option<&'static str>,
+    scope: Option<&'static str>,
+    scroll_box: Option<&'static str>,
+    export_first: Option<&'static str>,
+    row_groups: bool,
+}
+
+/// `<table class="data …">` with `head` in its `<thead>` and `body` in its `<tbody>`, in its
+/// scroll box if any, under the export buttons.
+fn framed_table(frame: TableFrame, head: AnyView, body: AnyView) -> impl IntoView {
+    let TableFrame { testid, class, scope, scroll_box, export_first, row_groups } = frame;
+    let class = class.map_or_else(|| "data".to_string(), |c| format!("data {c}"));
+    let body = if row_groups { body } else { view! { <tbody>{body}</tbody> }.into_any() };
+    let table = view! {
+        <table class=class data-testid=testid data-export-first=export_first>
+            <thead>{head}</thead>
+            {body}
+        </table>
+    };
+    let framed = match scroll_box {
+        Some(c) => view! { <div class=c>{table}</div> }.into_any(),
+        None => table.into_any(),
+    };
+    view! {
+        <ExportTable testid=testid scope=scope>
+            {framed}
+        </ExportTable>
+    }
+}
+
+/// An exportable `<table class="data">` with one header row of plain column names; the children
+/// are the body rows.
 #[component]
 pub fn DataTable(
     /// `data-testid` of the table; also names its export buttons and files.
@@ -72,20 +152,22 @@ pub fn DataTable(
     /// The column names in order, separated by `|`; `#name` is a number column (right-aligned),
     /// `~name` one whose name only screen readers and the exports read.
     headers: &'static str,
+    /// Class of a box around the table that scrolls it sideways (`"scroll"`).
+    #[prop(optional)]
+    scroll_box: Option<&'static str>,
     /// The `<tr>` rows.
     children: Children,
 ) -> impl IntoView {
     let head = headers.split('|').map(|c| Col::parse(c).header()).collect_view();
-    view! {
-        <ExportTable testid=testid>
-            <table class="data" data-testid=testid>
-                <thead>
-                    <tr>{head}</tr>
-                </thead>
-                <tbody>{children()}</tbody>
-            </table>
-        </ExportTable>
-    }
+    let frame = TableFrame {
+        testid,
+        class: None,
+        scope: None,
+        scroll_box,
+        export_first: None,
+        row_groups: false,
+    };
+    framed_table(frame, view! { <tr>{head}</tr> }.into_any(), children().into_any())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use benchlens_engine::formats::{self, LoadOptions};
 
 /// Loads one file through the same intake the browser worker uses, printing its warnings to
 /// stderr. Fails when the file cannot be read or holds nothing usable.
-pub fn load(path: &Path, options: &LoadOptions) -> Result<ParsedFile, String> {
+pub fn load_file(path: &Path, options: &LoadOptions) -> Result<ParsedFile, String> {
     // Same rows, ids and warnings as the single-threaded intake; big battle logs load on every core.
     let parsed = formats::load_path_parallel(path, options, formats::Parallelism::available())
         .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -22,7 +22,7 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<ParsedFile, String> {
 pub fn load_many(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<ParsedFile>, String> {
     let threads = formats::Parallelism::available().threads.min(paths.len()).max(1);
     if threads == 1 {
-        return paths.iter().map(|p| load(p, options)).collect();
+        return paths.iter().map(|p| load_file(p, options)).collect();
     }
     let next = AtomicUsize::new(0);
     let mut slots: Vec<Option<std::io::Result<ParsedFile>>> = Vec::new();

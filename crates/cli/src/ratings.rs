@@ -218,7 +218,7 @@ fn load_published(files: &[PathBuf]) -> Result<Vec<(String, ParsedFile)>, String
         .collect()
 }
 
-fn named(files: &[(String, ParsedFile)]) -> Vec<NamedFile<'_>> {
+fn named_files(files: &[(String, ParsedFile)]) -> Vec<NamedFile<'_>> {
     files.iter().map(|(name, parsed)| NamedFile { name: name.as_str(), parsed }).collect()
 }
 
@@ -237,7 +237,7 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
     let data = load_data(&args.files)?;
     // Read before the (possibly long) fit, so a wrong file fails fast.
     let leaderboards = load_published(&args.published)?;
-    let (files, boards) = (named(&data), named(&leaderboards));
+    let (files, boards) = (named_files(&data), named_files(&leaderboards));
     let job = RatingsJob {
         files: &files,
         leaderboards: &boards,

@@ -21,7 +21,7 @@ use benchlens_engine::scaling::{
 };
 use benchlens_engine::Table;
 
-use crate::output::{load, print_csv, print_json, OutputFormat};
+use crate::output::{load_file, print_csv, print_json, OutputFormat};
 
 /// Arguments of `benchlens scaling`.
 #[derive(clap::Args)]
@@ -153,7 +153,7 @@ pub fn run(args: &ScalingArgs) -> Result<(), String> {
 }
 
 fn load_data(path: &Path, columns: &ColumnArgs) -> Result<ScalingData, String> {
-    let parsed = load(path, &LoadOptions::default())?;
+    let parsed = load_file(path, &LoadOptions::default())?;
     let table = parsed.table().ok_or_else(|| {
         format!("{}: this is a battle log, not a table of models or runs", path.display())
     })?;
@@ -182,7 +182,7 @@ fn settings(a: &FitArgs) -> FitSettings {
 }
 
 fn load_table(path: &Path) -> Result<(String, Table), String> {
-    let parsed = load(path, &LoadOptions::default())?;
+    let parsed = load_file(path, &LoadOptions::default())?;
     let name = parsed.summary.name.clone();
     match parsed.data {
         Dataset::Table(t) => Ok((name, t)),

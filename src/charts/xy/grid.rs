@@ -2,13 +2,13 @@
 //! of an axis that has them, and the label placer that keeps point labels off the points.
 
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{XyPlot, XySeries};
 use crate::charts::labels::{text_width, LabelPlacer};
 use crate::charts::theme::{px, FONT, GRID, INK};
+use crate::charts::Area;
 
 pub(super) type XyChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
@@ -18,7 +18,7 @@ impl XyPlot {
     pub(super) fn draw_minor_and_named_ticks<DB: DrawingBackend>(
         &self,
         chart: &mut XyChart<'_, DB>,
-        root: &DrawingArea<DB, Shift>,
+        root: &Area<DB>,
         s: f64,
         ((x0, x1), (y0, y1)): ((f64, f64), (f64, f64)),
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {

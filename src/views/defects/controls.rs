@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::DefectsViewState;
 use crate::jobs::defects::DefectsOverview;
+use crate::views::form::ActionButton;
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Suspect, Severity::Warning];
 
@@ -86,22 +87,20 @@ pub fn RunControls(
                     {move || {
                         format!("Checks ({} of {})", vs.checks.with(Vec::len), CheckId::ALL.len())
                     }}
-                    <button
-                        type="button"
+                    <ActionButton
+                        testid="defects-checks-all"
                         class="link"
-                        data-testid="defects-checks-all"
-                        on:click=move |_| all_checks(true)
+                        on_click=move |_| all_checks(true)
                     >
                         "all"
-                    </button>
-                    <button
-                        type="button"
+                    </ActionButton>
+                    <ActionButton
+                        testid="defects-checks-none"
                         class="link"
-                        data-testid="defects-checks-none"
-                        on:click=move |_| all_checks(false)
+                        on_click=move |_| all_checks(false)
                     >
                         "none"
-                    </button>
+                    </ActionButton>
                 </legend>
                 <div class="check-grid">{check_boxes}</div>
             </fieldset>

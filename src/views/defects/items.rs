@@ -7,10 +7,10 @@ use leptos::prelude::*;
 
 use super::marks::{use_marks, Mark};
 use super::{answer, request, DefectsViewState, PAGE_SIZE};
-use crate::export::ExportTable;
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, SortBy};
+use crate::views::form::ActionButton;
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::NumCell;
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
 
 /// `text` as text nodes, with the characters covered by `spans` of `field` wrapped in `<mark>`.
@@ -182,21 +182,23 @@ pub fn FlagTable(
                 "next →"
             </button>
         </p>
-        <ExportTable testid="defects-table" scope="this page; every flag: Export below">
-            <table class="data flags" data-testid="defects-table">
-                <thead>
-                    <tr>
-                        {header(SortBy::Check, "Check", "sort-check")}
-                        {header(SortBy::Severity, "Severity", "sort-severity")}
-                        {header(SortBy::Subject, "Subject", "sort-subject")}
-                        {header(SortBy::Row, "Row", "sort-row")}
-                        <th>"Question and options (key ✓, evidence highlighted)"</th>
-                        <th>"Reason"</th> {header(SortBy::Suspicion, "Suspicion", "sort-suspicion")}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </ExportTable>
+        <MarkupTable
+            testid="defects-table"
+            class="flags"
+            scope="this page; every flag: Export below"
+        >
+            <TableHead slot>
+                <tr>
+                    {header(SortBy::Check, "Check", "sort-check")}
+                    {header(SortBy::Severity, "Severity", "sort-severity")}
+                    {header(SortBy::Subject, "Subject", "sort-subject")}
+                    {header(SortBy::Row, "Row", "sort-row")}
+                    <th>"Question and options (key ✓, evidence highlighted)"</th>
+                    <th>"Reason"</th> {header(SortBy::Suspicion, "Suspicion", "sort-suspicion")}
+                </tr>
+            </TableHead>
+            {rows}
+        </MarkupTable>
     }
 }
 
@@ -326,14 +328,13 @@ pub fn ItemPanel() -> impl IntoView {
         <aside class="panel item-panel" data-testid="item-panel">
             <h2>
                 "Item" <Show when=move || vs.selected.get().is_some()>
-                    <button
-                        type="button"
+                    <ActionButton
+                        testid="item-close"
                         class="link close"
-                        data-testid="item-close"
-                        on:click=move |_| vs.selected.set(None)
+                        on_click=move |_| vs.selected.set(None)
                     >
                         "close"
-                    </button>
+                    </ActionButton>
                 </Show>
             </h2>
             {body}

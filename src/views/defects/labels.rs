@@ -6,11 +6,11 @@ use benchlens_engine::defects::evaluation::{EvalRow, Evaluation};
 use leptos::prelude::*;
 
 use super::DefectsViewState;
-use crate::export::{full, ExportTable};
+use crate::export::full;
 use crate::format;
 use crate::jobs::defects::DefectsOverview;
 use crate::jobs::defects_labels::{LabelChoice, LabelsView};
-use crate::views::table::NumCell;
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 
 /// The `<select>` value of a choice.
 fn choice_value(c: &LabelChoice) -> String {
@@ -184,22 +184,20 @@ fn Scores(
         <p class="hint" data-testid="defects-labels-summary">
             {summary}
         </p>
-        <ExportTable testid="defects-label-scores">
-            <table class="data" data-testid="defects-label-scores">
-                <thead>
-                    <tr>
-                        <th>"Predictor"</th>
-                        <th class="num">"Flagged"</th>
-                        <th class="num">"True pos."</th>
-                        <th class="num">"Precision"</th>
-                        <th class="num">"Recall"</th>
-                        <th class="num">"F1"</th>
-                        {heads}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </ExportTable>
+        <MarkupTable testid="defects-label-scores">
+            <TableHead slot>
+                <tr>
+                    <th>"Predictor"</th>
+                    <th class="num">"Flagged"</th>
+                    <th class="num">"True pos."</th>
+                    <th class="num">"Precision"</th>
+                    <th class="num">"Recall"</th>
+                    <th class="num">"F1"</th>
+                    {heads}
+                </tr>
+            </TableHead>
+            {rows}
+        </MarkupTable>
     }
 }
 

@@ -11,6 +11,7 @@ use super::marks::{
     STORAGE_KEY,
 };
 use crate::export::download::{blob, save_blob};
+use crate::views::form::ActionButton;
 
 /// Saves `text` as a JSON download named `file`.
 fn download(text: &str, file: &str) -> Result<(), String> {
@@ -149,23 +150,21 @@ pub fn MarksPanel() -> impl IntoView {
                                                 .then(|| {
                                                     view! {
                                                         " "
-                                                        <button
-                                                            type="button"
-                                                            data-testid="marks-download-unreadable"
-                                                            on:click=download_raw
+                                                        <ActionButton
+                                                            testid="marks-download-unreadable"
+                                                            on_click=download_raw
                                                         >
                                                             "Download the stored text"
-                                                        </button>
+                                                        </ActionButton>
                                                     }
                                                 })}
                                             " "
-                                            <button
-                                                type="button"
-                                                data-testid="marks-overwrite"
-                                                on:click=move |_| overwrite_unreadable(marks)
+                                            <ActionButton
+                                                testid="marks-overwrite"
+                                                on_click=move |_| overwrite_unreadable(marks)
                                             >
                                                 "Replace it with this page's marks"
-                                            </button>
+                                            </ActionButton>
                                         }
                                     })}
                             </p>

@@ -5,10 +5,9 @@ use benchlens_engine::defects::duplicates::{DiffOp, Scope};
 use leptos::prelude::*;
 
 use super::counted;
-use crate::export::ExportTable;
 use crate::format;
 use crate::jobs::defects::{DefectsOverview, SHOWN_DUPLICATE_GROUPS, SHOWN_NEAR_DUPLICATES};
-use crate::views::table::NumCell;
+use crate::views::table::{DataTable, MarkupTable, NumCell, TableHead};
 
 /// p-values: three decimals, or scientific notation when small.
 pub fn fmt_p(p: f64) -> String {
@@ -194,44 +193,29 @@ pub fn Positions(
                 <div class="panel stats-panel">
                     <div>
                         <h2>"Answer-key position (χ² against uniform)"</h2>
-                        <ExportTable testid="positions-table">
-                            <div class="scroll">
-                                <table class="data" data-testid="positions-table">
-                                    <thead>
-                                        <tr>
-                                            <th>"File"</th>
-                                            <th class="num">"Items"</th>
-                                            {heads}
-                                            <th class="num">"χ²"</th>
-                                            <th class="num">"df"</th>
-                                            <th class="num">"p"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                        </ExportTable>
+                        <MarkupTable testid="positions-table" scroll_box="scroll">
+                            <TableHead slot>
+                                <tr>
+                                    <th>"File"</th>
+                                    <th class="num">"Items"</th>
+                                    {heads}
+                                    <th class="num">"χ²"</th>
+                                    <th class="num">"df"</th>
+                                    <th class="num">"p"</th>
+                                </tr>
+                            </TableHead>
+                            {rows}
+                        </MarkupTable>
                     </div>
                     <div>
                         <h2>"Key is the longest option"</h2>
-                        <ExportTable testid="longest-table">
-                            <div class="scroll">
-                                <table class="data" data-testid="longest-table">
-                                    <thead>
-                                        <tr>
-                                            <th>"File"</th>
-                                            <th class="num">"Items"</th>
-                                            <th class="num">"Key longest"</th>
-                                            <th class="num">"Rate (%)"</th>
-                                            <th class="num">"Chance (%)"</th>
-                                            <th class="num">"z"</th>
-                                            <th class="num">"p"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{longest}</tbody>
-                                </table>
-                            </div>
-                        </ExportTable>
+                        <DataTable
+                            testid="longest-table"
+                            headers="File|#Items|#Key longest|#Rate (%)|#Chance (%)|#z|#p"
+                            scroll_box="scroll"
+                        >
+                            {longest}
+                        </DataTable>
                     </div>
                     <p class="hint">
                         "Rows with p < 0.05 are tinted; “all” pools the files with the same option count."
@@ -368,21 +352,13 @@ pub fn Duplicates(
                                 </p>
                             }
                         })}
-                    <ExportTable testid="dup-table">
-                        <div class="scroll">
-                            <table class="data" data-testid="dup-table">
-                                <thead>
-                                    <tr>
-                                        <th>"Members"</th>
-                                        <th>"Scope"</th>
-                                        <th>"Keys"</th>
-                                        <th>"Question"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{groups}</tbody>
-                            </table>
-                        </div>
-                    </ExportTable>
+                    <DataTable
+                        testid="dup-table"
+                        headers="Members|Scope|Keys|Question"
+                        scroll_box="scroll"
+                    >
+                        {groups}
+                    </DataTable>
                 </div>
                 <div class="panel">
                     <h2 data-testid="near-heading">

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 
 use super::{alpaca_of, drill, fmt, specs, AlpacaView};
 use crate::charts::ChartCanvas;
-use crate::export::{full, full_opt, ExportTable};
+use crate::export::{full, full_opt};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::panel::ChartPanel;
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::NumCell;
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 use benchlens_engine::judge::alpaca_notes::NoteKind;
 use benchlens_engine::judge::published::MATCH_TOLERANCE as MATCH;
 
@@ -236,13 +236,12 @@ fn Leaderboard(
                                     .map(|evidence| view! { <AnswerFlag evidence=evidence /> })}
                             </td>
                             <NumCell value=wr text=fmt(Some(wr), 2) testid="cell-wr" />
-                            <td
-                                class="num se"
-                                data-testid="cell-se"
-                                data-value=full_opt(raw.map(|r| r.standard_error))
-                            >
-                                {fmt(raw.map(|r| r.standard_error), 2)}
-                            </td>
+                            <NumCell
+                                value=raw.map(|r| r.standard_error)
+                                text=fmt(raw.map(|r| r.standard_error), 2)
+                                testid="cell-se"
+                                class="se"
+                            />
                             {pub_cells(
                                 wr,
                                 p.and_then(|p| p.win_rate),
@@ -258,20 +257,18 @@ fn Leaderboard(
                                 "cell-pub-discrete",
                                 "cell-delta-discrete",
                             )}
-                            <td
-                                class="num strong"
-                                data-testid="cell-lc"
-                                data-value=full(m.lc_win_rate)
-                            >
-                                {fmt(Some(m.lc_win_rate), 2)}
-                            </td>
-                            <td
-                                class="num se"
-                                data-testid="cell-lc-se"
-                                data-value=full(m.lc_standard_error)
-                            >
-                                {fmt(Some(m.lc_standard_error), 2)}
-                            </td>
+                            <NumCell
+                                value=Some(m.lc_win_rate)
+                                text=fmt(Some(m.lc_win_rate), 2)
+                                testid="cell-lc"
+                                class="strong"
+                            />
+                            <NumCell
+                                value=Some(m.lc_standard_error)
+                                text=fmt(Some(m.lc_standard_error), 2)
+                                testid="cell-lc-se"
+                                class="se"
+                            />
                             {pub_cells(
                                 m.lc_win_rate,
                                 p.and_then(|p| p.lc_win_rate),
@@ -318,29 +315,27 @@ fn Leaderboard(
         })
     };
     view! {
-        <ExportTable testid="judge-leaderboard">
-            <table class="data judge-leaderboard" data-testid="judge-leaderboard">
-                <thead>
-                    <tr>
-                        <th></th>
-                        {move || group("Win rate (%)", 2)}
-                        {move || group("Discrete (%)", 1)}
-                        {move || group("Length-controlled (%)", 2)}
-                        {move || group("Avg length", 1)}
-                        <th></th>
-                    </tr>
-                    <tr>
-                        {header(SortKey::Model, "Model", "judge-sort-model", 1)}
-                        {header(SortKey::WinRate, "win rate", "judge-sort-wr", 1)} {sub("± SE")}
-                        {pub_sub} {sub("discrete")} {pub_sub}
-                        {header(SortKey::Lc, "LC win rate", "judge-sort-lc", 1)} {sub("± SE")}
-                        {pub_sub} {header(SortKey::Length, "chars", "judge-sort-len", 1)} {pub_sub}
-                        {sub("n")}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </ExportTable>
+        <MarkupTable testid="judge-leaderboard" class="judge-leaderboard">
+            <TableHead slot>
+                <tr>
+                    <th></th>
+                    {move || group("Win rate (%)", 2)}
+                    {move || group("Discrete (%)", 1)}
+                    {move || group("Length-controlled (%)", 2)}
+                    {move || group("Avg length", 1)}
+                    <th></th>
+                </tr>
+                <tr>
+                    {header(SortKey::Model, "Model", "judge-sort-model", 1)}
+                    {header(SortKey::WinRate, "win rate", "judge-sort-wr", 1)} {sub("± SE")}
+                    {pub_sub} {sub("discrete")} {pub_sub}
+                    {header(SortKey::Lc, "LC win rate", "judge-sort-lc", 1)} {sub("± SE")}
+                    {pub_sub} {header(SortKey::Length, "chars", "judge-sort-len", 1)} {pub_sub}
+                    {sub("n")}
+                </tr>
+            </TableHead>
+            {rows}
+        </MarkupTable>
     }
 }
 
@@ -436,34 +431,32 @@ fn LengthTable(
                 })
                 .collect_view();
             Some(view! {
-                <ExportTable testid="judge-length-table">
-                    <table class="data length-table" data-testid="judge-length-table">
-                        <thead>
-                            <tr>
-                                <th>"Base model"</th>
-                                <th>"Variant"</th>
-                                <th>"Model"</th>
-                                <th class="num">"Avg length"</th>
-                                <th
-                                    class="num"
-                                    title="Mean answer length minus the baseline's on the same instructions"
-                                >
-                                    "vs baseline"
-                                </th>
-                                <th class="num">"Raw win rate"</th>
-                                <th class="num">"LC win rate"</th>
-                                <th class="num">"LC − raw"</th>
-                                <th
-                                    class="num"
-                                    title="Coefficient of tanh((baseline length − model length) / sd) in the LC GLM"
-                                >
-                                    "Length coef."
-                                </th>
-                            </tr>
-                        </thead>
-                        {bodies}
-                    </table>
-                </ExportTable>
+                <MarkupTable testid="judge-length-table" class="length-table" row_groups=true>
+                    <TableHead slot>
+                        <tr>
+                            <th>"Base model"</th>
+                            <th>"Variant"</th>
+                            <th>"Model"</th>
+                            <th class="num">"Avg length"</th>
+                            <th
+                                class="num"
+                                title="Mean answer length minus the baseline's on the same instructions"
+                            >
+                                "vs baseline"
+                            </th>
+                            <th class="num">"Raw win rate"</th>
+                            <th class="num">"LC win rate"</th>
+                            <th class="num">"LC − raw"</th>
+                            <th
+                                class="num"
+                                title="Coefficient of tanh((baseline length − model length) / sd) in the LC GLM"
+                            >
+                                "Length coef."
+                            </th>
+                        </tr>
+                    </TableHead>
+                    {bodies}
+                </MarkupTable>
             })
         })
     }

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 
 use super::{alpaca_of, fmt, JudgeViewState};
-use crate::export::{full_opt, ExportTable};
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
 use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
 
 /// Instruction text shown in the table, in characters.
@@ -212,22 +212,18 @@ pub fn DrillDown(
                         <td class="instruction" data-value=r.instruction.clone()>
                             {r.snippet.clone()}
                         </td>
-                        <td
-                            class="num"
+                        <NumCell
+                            value=r.preference
+                            text=fmt(r.preference, 3)
+                            testid="drill-pref"
                             style=shade(r.preference)
-                            data-testid="drill-pref"
-                            data-value=full_opt(r.preference)
-                        >
-                            {fmt(r.preference, 3)}
-                        </td>
-                        <td
-                            class="num"
+                        />
+                        <NumCell
+                            value=r.predicted
+                            text=fmt(r.predicted, 3)
+                            testid="drill-pred"
                             style=shade(r.predicted)
-                            data-testid="drill-pred"
-                            data-value=full_opt(r.predicted)
-                        >
-                            {fmt(r.predicted, 3)}
-                        </td>
+                        />
                         <td class="num" data-value=r.model_len.to_string()>
                             {format::count(u64::from(r.model_len))}
                         </td>
@@ -274,42 +270,37 @@ pub fn DrillDown(
                     }}
                 </p>
             </div>
-            <ExportTable testid="drill-table">
-                <div class="scroll-table">
-                    <table class="data drill-table" data-testid="drill-table">
-                        <thead>
-                            <tr>
-                                {header(
-                                    SortKey::Instruction,
-                                    "#",
-                                    "drill-sort-index",
-                                    "Instruction order in the files",
-                                )} <th>"Instruction"</th>
-                                {header(
-                                    SortKey::Preference,
-                                    "Judge",
-                                    "drill-sort-pref",
-                                    "The judge's preference (1 = baseline, 2 = model)",
-                                )}
-                                {header(
-                                    SortKey::Predicted,
-                                    "LC-predicted",
-                                    "drill-sort-pred",
-                                    "1 + σ(difficulty coefficient · γ + bias): the GLM's preference at equal length",
-                                )} <th class="num">"Model chars"</th>
-                                <th class="num">"Baseline chars"</th>
-                                {header(
-                                    SortKey::LengthDiff,
-                                    "Δ length",
-                                    "drill-sort-dlen",
-                                    "Model answer length minus baseline answer length, in characters",
-                                )}
-                            </tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                </div>
-            </ExportTable>
+            <MarkupTable testid="drill-table" class="drill-table" scroll_box="scroll-table">
+                <TableHead slot>
+                    <tr>
+                        {header(
+                            SortKey::Instruction,
+                            "#",
+                            "drill-sort-index",
+                            "Instruction order in the files",
+                        )} <th>"Instruction"</th>
+                        {header(
+                            SortKey::Preference,
+                            "Judge",
+                            "drill-sort-pref",
+                            "The judge's preference (1 = baseline, 2 = model)",
+                        )}
+                        {header(
+                            SortKey::Predicted,
+                            "LC-predicted",
+                            "drill-sort-pred",
+                            "1 + σ(difficulty coefficient · γ + bias): the GLM's preference at equal length",
+                        )} <th class="num">"Model chars"</th> <th class="num">"Baseline chars"</th>
+                        {header(
+                            SortKey::LengthDiff,
+                            "Δ length",
+                            "drill-sort-dlen",
+                            "Model answer length minus baseline answer length, in characters",
+                        )}
+                    </tr>
+                </TableHead>
+                {body}
+            </MarkupTable>
             {move || match answers.get() {
                 AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
                 AnalysisState::Running => {

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 
 use super::{fmt, specs};
 use crate::charts::ChartCanvas;
-use crate::export::{full, full_opt, ExportTable};
+use crate::export::full_opt;
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::panel::ChartPanel;
-use crate::views::table::NumCell;
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 
 fn arena_of(o: &JudgeOutcome) -> Option<&ArenaHardResult> {
     match &o.report {
@@ -73,13 +73,12 @@ pub fn ArenaHardResults(
                                 {m.model.clone()}
                                 {baseline.then(|| view! { <span class="badge">"baseline"</span> })}
                             </td>
-                            <td
-                                class="num strong"
-                                data-testid="cell-score"
-                                data-value=full(m.score)
-                            >
-                                {fmt(Some(m.score), 1)}
-                            </td>
+                            <NumCell
+                                value=Some(m.score)
+                                text=fmt(Some(m.score), 1)
+                                testid="cell-score"
+                                class="strong"
+                            />
                             <NumCell value=m.lower text=fmt(Some(m.lower), 1) testid="cell-lower" />
                             <NumCell value=m.upper text=fmt(Some(m.upper), 1) testid="cell-upper" />
                             <NumCell value=m.rating text=fmt(m.rating, 0) />
@@ -118,19 +117,17 @@ pub fn ArenaHardResults(
                 view! {
                     <div class="panel">
                         <h2>"Style coefficients"</h2>
-                        <ExportTable testid="judge-style-table">
-                            <table class="data" data-testid="judge-style-table">
-                                <thead>
-                                    <tr>
-                                        <th>"Feature"</th>
-                                        <th class="num">"Coefficient"</th>
-                                        <th class="num">{lower}</th>
-                                        <th class="num">"upper"</th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        </ExportTable>
+                        <MarkupTable testid="judge-style-table">
+                            <TableHead slot>
+                                <tr>
+                                    <th>"Feature"</th>
+                                    <th class="num">"Coefficient"</th>
+                                    <th class="num">{lower}</th>
+                                    <th class="num">"upper"</th>
+                                </tr>
+                            </TableHead>
+                            {rows}
+                        </MarkupTable>
                     </div>
                 }
             });
@@ -142,42 +139,36 @@ pub fn ArenaHardResults(
                 </ul>
                 <div class="panel">
                     <h2>"Arena-Hard-Auto leaderboard"</h2>
-                    <ExportTable testid="judge-leaderboard">
-                        <table class="data" data-testid="judge-leaderboard">
-                            <thead>
-                                <tr>
-                                    <th></th>
-                                    <th></th>
-                                    <th
-                                        class="group"
-                                        colspan="2"
-                                        data-testid="judge-interval-level"
-                                    >
-                                        {format!("{interval} interval")}
-                                    </th>
-                                    <th></th>
-                                    <th></th>
-                                    <th class="group" colspan="3">
-                                        "Weighted score rows"
-                                    </th>
-                                </tr>
-                                <tr>
-                                    <th>"Model"</th>
-                                    <th class="num">"Score (%)"</th>
-                                    <th class="num">"lower"</th>
-                                    <th class="num">"upper"</th>
-                                    <th class="num" title="Bradley–Terry rating, baseline = 1000">
-                                        "Rating"
-                                    </th>
-                                    <th class="num">"Questions"</th>
-                                    <th class="num">"wins"</th>
-                                    <th class="num">"ties"</th>
-                                    <th class="num">"losses"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </ExportTable>
+                    <MarkupTable testid="judge-leaderboard">
+                        <TableHead slot>
+                            <tr>
+                                <th></th>
+                                <th></th>
+                                <th class="group" colspan="2" data-testid="judge-interval-level">
+                                    {format!("{interval} interval")}
+                                </th>
+                                <th></th>
+                                <th></th>
+                                <th class="group" colspan="3">
+                                    "Weighted score rows"
+                                </th>
+                            </tr>
+                            <tr>
+                                <th>"Model"</th>
+                                <th class="num">"Score (%)"</th>
+                                <th class="num">"lower"</th>
+                                <th class="num">"upper"</th>
+                                <th class="num" title="Bradley–Terry rating, baseline = 1000">
+                                    "Rating"
+                                </th>
+                                <th class="num">"Questions"</th>
+                                <th class="num">"wins"</th>
+                                <th class="num">"ties"</th>
+                                <th class="num">"losses"</th>
+                            </tr>
+                        </TableHead>
+                        {rows}
+                    </MarkupTable>
                 </div>
                 {style}
             })
@@ -277,30 +268,28 @@ pub fn MtBenchResults(
                 </ul>
                 <div class="panel">
                     <h2>"MT-Bench scores"</h2>
-                    <ExportTable testid="judge-leaderboard">
-                        <table class="data" data-testid="judge-leaderboard">
-                            <thead>
-                                <tr>
-                                    <th></th>
-                                    <th class="group" colspan="2">
-                                        "All turns"
-                                    </th>
-                                    {turn_groups}
-                                    <th></th>
-                                </tr>
-                                <tr>
-                                    <th>"Model"</th>
-                                    <th class="num">"mean"</th>
-                                    <th class="num" data-testid="judge-interval-level">
-                                        {interval.clone()}
-                                    </th>
-                                    {turn_subs}
-                                    <th class="num">"Grades"</th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
-                    </ExportTable>
+                    <MarkupTable testid="judge-leaderboard">
+                        <TableHead slot>
+                            <tr>
+                                <th></th>
+                                <th class="group" colspan="2">
+                                    "All turns"
+                                </th>
+                                {turn_groups}
+                                <th></th>
+                            </tr>
+                            <tr>
+                                <th>"Model"</th>
+                                <th class="num">"mean"</th>
+                                <th class="num" data-testid="judge-interval-level">
+                                    {interval.clone()}
+                                </th>
+                                {turn_subs}
+                                <th class="num">"Grades"</th>
+                            </tr>
+                        </TableHead>
+                        {rows}
+                    </MarkupTable>
                 </div>
             })
         })

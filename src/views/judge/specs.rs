@@ -37,32 +37,32 @@ pub fn raw_vs_lc(a: &AlpacaView) -> ChartSpec {
     })
 }
 
+/// A forest row at `value` with its 95 % normal interval (± 1.96 `se`); no interval when the
+/// standard error is not finite.
+fn normal_interval_row(label: String, value: f64, se: f64) -> ForestRow {
+    let (lower, upper) = if se.is_finite() {
+        (Some(value - Z95 * se), Some(value + Z95 * se))
+    } else {
+        (None, None)
+    };
+    ForestRow { label, value, lower, upper }
+}
+
 /// LC and raw win rates with 95 % normal intervals (± 1.96 SE), in LC order.
 pub fn win_rate_forest(a: &AlpacaView) -> ChartSpec {
     let mut rows = Vec::new();
     for m in a.lc.models.iter().filter(|m| m.model != a.baseline) {
-        let interval = |v: f64, se: f64| {
-            if se.is_finite() {
-                (Some(v - Z95 * se), Some(v + Z95 * se))
-            } else {
-                (None, None)
-            }
-        };
-        let (lo, hi) = interval(m.lc_win_rate, m.lc_standard_error);
-        rows.push(ForestRow {
-            label: format!("{} · LC", m.model),
-            value: m.lc_win_rate,
-            lower: lo,
-            upper: hi,
-        });
+        rows.push(normal_interval_row(
+            format!("{} · LC", m.model),
+            m.lc_win_rate,
+            m.lc_standard_error,
+        ));
         if let Some(r) = a.rows.iter().find(|r| r.model == m.model) {
-            let (lo, hi) = interval(r.win_rate, r.standard_error);
-            rows.push(ForestRow {
-                label: format!("{} · raw", m.model),
-                value: r.win_rate,
-                lower: lo,
-                upper: hi,
-            });
+            rows.push(normal_interval_row(
+                format!("{} · raw", m.model),
+                r.win_rate,
+                r.standard_error,
+            ));
         }
     }
     ChartSpec::Forest(Forest {

@@ -2,6 +2,7 @@
 //! to keep, models to drop): a `<details>` that opens on a search box and a scrolling list of
 //! checkboxes, usable with hundreds of values and from the keyboard (Tab, Space, Enter).
 
+use crate::views::form::ActionButton;
 use benchlens_engine::ratings::{Filters, RatingsSettings};
 use leptos::prelude::*;
 
@@ -124,13 +125,9 @@ pub fn Checklist(
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
                 <div class="checklist-actions">
-                    <button
-                        type="button"
-                        data-testid=format!("{testid}-tick-shown")
-                        on:click=tick_shown
-                    >
+                    <ActionButton testid=format!("{testid}-tick-shown") on_click=tick_shown>
                         "Tick shown"
-                    </button>
+                    </ActionButton>
                     <button type="button" data-testid=format!("{testid}-clear") on:click=clear>
                         "Clear"
                     </button>

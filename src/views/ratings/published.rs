@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use super::RatingsViewState;
 use crate::export::full;
 use crate::jobs::analysis::RatingsOutcome;
+use crate::views::form::ActionButton;
 
 /// Model → (published, ours − published), when a leaderboard was matched.
 pub fn by_model(o: &RatingsOutcome) -> Option<HashMap<String, (f64, f64)>> {
@@ -76,13 +77,9 @@ pub fn PublishedNote(
                             "The 2023–24 L2 method reproduces the published values (largest |Δ| {theirs:.2} points); these settings do not (largest |Δ| {:.1}). ",
                             p.max_abs_delta,
                         )}
-                        <button
-                            type="button"
-                            data-testid="ratings-published-switch"
-                            on:click=switch
-                        >
+                        <ActionButton testid="ratings-published-switch" on_click=switch>
                             "Switch to the L2 method"
-                        </button>
+                        </ActionButton>
                     </p>
                 }
             });

@@ -194,7 +194,7 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
     };
     // As many lines as the palette has distinct colours.
     let leaders: Vec<&String> = last.ratings.iter().take(6).map(|(m, _)| m).collect();
-    let mut series: Vec<XySeries> = leaders
+    let series: Vec<XySeries> = leaders
         .iter()
         .enumerate()
         .map(|(i, model)| XySeries::Line {
@@ -213,15 +213,7 @@ pub fn monthly(months: &[MonthlyRatings]) -> Option<ChartSpec> {
             label_start: false,
         })
         .collect();
-    let (legend, height) = super::legend::place(&mut series, (760, 380));
-    Some(ChartSpec::Xy(XyPlot {
-        x,
-        y: XyAxis::new("rating (cumulative Bradley–Terry)", false),
-        series,
-        legend,
-        width: 760,
-        height,
-    }))
+    Some(line_plot(x, XyAxis::new("rating (cumulative Bradley–Terry)", false), series))
 }
 
 /// The online Elo trajectory of the six models rated highest at the end.
@@ -235,7 +227,7 @@ pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
             .total_cmp(&last.ratings[a])
             .then_with(|| history.models[a].cmp(&history.models[b]))
     });
-    let mut series: Vec<XySeries> = order
+    let series: Vec<XySeries> = order
         .iter()
         .take(6)
         .enumerate()
@@ -255,15 +247,14 @@ pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
             label_start: false,
         })
         .collect();
+    let x = XyAxis::new("battles processed (timestamp order)", false);
+    Some(line_plot(x, XyAxis::new("online Elo rating", false), series))
+}
+
+/// A 760-pixel-wide plot of rating lines over time, tall enough for its legend.
+fn line_plot(x: XyAxis, y: XyAxis, mut series: Vec<XySeries>) -> ChartSpec {
     let (legend, height) = super::legend::place(&mut series, (760, 380));
-    Some(ChartSpec::Xy(XyPlot {
-        x: XyAxis::new("battles processed (timestamp order)", false),
-        y: XyAxis::new("online Elo rating", false),
-        series,
-        legend,
-        width: 760,
-        height,
-    }))
+    ChartSpec::Xy(XyPlot { x, y, series, legend, width: 760, height })
 }
 
 #[cfg(test)]

@@ -7,11 +7,11 @@ use leptos::prelude::*;
 
 use benchlens_engine::wording::plural;
 
-use crate::export::{full_opt, ExportTable};
+use crate::export::full_opt;
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::{DataTable, NumCell};
+use crate::views::table::{DataTable, MarkupTable, NumCell, TableHead};
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
     v.filter(|x| x.is_finite()).map_or(String::new(), |x| format!("{x:.decimals$}"))
@@ -238,65 +238,51 @@ pub fn Leaderboard(
             .collect::<Vec<_>>()
     };
     view! {
-        <ExportTable testid="leaderboard">
-            // Exports carry the interval as the CLI prints it (`lower,upper`, next to the rating) and
-            // the offsets shown on screen as extra columns with ASCII names.
-            <table
-                class="data"
-                data-testid="leaderboard"
-                data-export-first="Rank (UB)|Model|Rating|lower|upper"
-            >
-                <thead>
-                    <tr>
-                        {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
-                        {header(SortKey::Model, "Model", "sort-model")}
-                        {header(SortKey::Rating, "Rating", "sort-rating")}
-                        <th data-export-name="lower_offset">"−CI"</th>
-                        <th data-export-name="upper_offset">"+CI"</th>
-                        {header(SortKey::Battles, "Battles", "sort-battles")}
-                        {move || {
-                            has_subset
-                                .get()
-                                .then(|| header(
-                                    SortKey::DeltaSubset,
-                                    "Δ subset",
-                                    "sort-delta-subset",
-                                ))
-                        }}
-                        {move || {
-                            has_style
-                                .get()
-                                .then(|| header(
-                                    SortKey::DeltaStyle,
-                                    "Δ style",
-                                    "sort-delta-style",
-                                ))
-                        }} <th hidden>"lower"</th><th hidden>"upper"</th>
-                        {move || {
-                            has_published
-                                .get()
-                                .then(|| {
-                                    view! {
-                                        <th class="num" title="The loaded leaderboard's rating">
-                                            "Published"
-                                        </th>
-                                    }
-                                })
-                        }}
-                        {move || {
-                            has_published
-                                .get()
-                                .then(|| header(
-                                    SortKey::DeltaPublished,
-                                    "Δ published",
-                                    "sort-delta-published",
-                                ))
-                        }}
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </ExportTable>
+        // Exports carry the interval as the CLI prints it (`lower,upper`, next to the rating) and
+        // the offsets shown on screen as extra columns with ASCII names.
+        <MarkupTable testid="leaderboard" export_first="Rank (UB)|Model|Rating|lower|upper">
+            <TableHead slot>
+                <tr>
+                    {header(SortKey::Rank, "Rank (UB)", "sort-rank")}
+                    {header(SortKey::Model, "Model", "sort-model")}
+                    {header(SortKey::Rating, "Rating", "sort-rating")}
+                    <th data-export-name="lower_offset">"−CI"</th>
+                    <th data-export-name="upper_offset">"+CI"</th>
+                    {header(SortKey::Battles, "Battles", "sort-battles")}
+                    {move || {
+                        has_subset
+                            .get()
+                            .then(|| header(SortKey::DeltaSubset, "Δ subset", "sort-delta-subset"))
+                    }}
+                    {move || {
+                        has_style
+                            .get()
+                            .then(|| header(SortKey::DeltaStyle, "Δ style", "sort-delta-style"))
+                    }} <th hidden>"lower"</th><th hidden>"upper"</th>
+                    {move || {
+                        has_published
+                            .get()
+                            .then(|| {
+                                view! {
+                                    <th class="num" title="The loaded leaderboard's rating">
+                                        "Published"
+                                    </th>
+                                }
+                            })
+                    }}
+                    {move || {
+                        has_published
+                            .get()
+                            .then(|| header(
+                                SortKey::DeltaPublished,
+                                "Δ published",
+                                "sort-delta-published",
+                            ))
+                    }}
+                </tr>
+            </TableHead>
+            {rows}
+        </MarkupTable>
     }
 }
 
@@ -424,17 +410,15 @@ pub fn LanguageRanks(
                 })
                 .collect_view();
             view! {
-                <ExportTable testid="language-ranks">
-                    <table class="data" data-testid="language-ranks">
-                        <thead>
-                            <tr>
-                                <th>"Model"</th>
-                                {head}
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </ExportTable>
+                <MarkupTable testid="language-ranks">
+                    <TableHead slot>
+                        <tr>
+                            <th>"Model"</th>
+                            {head}
+                        </tr>
+                    </TableHead>
+                    {rows}
+                </MarkupTable>
             }
         })
     }

@@ -3,10 +3,10 @@
 
 use super::tables::sig;
 use crate::charts::xy::si;
-use crate::export::{full_opt, ExportTable};
+use crate::export::full_opt;
 use crate::jobs::scaling::ScalingOutcome;
 use crate::views::sort_header::{toggle, SortHeader};
-use crate::views::table::NumCell;
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 use leptos::prelude::*;
 
 /// Sort keys of the models table: model, N, D, or (fit index, D_opt | over-training).
@@ -140,41 +140,27 @@ pub fn ModelsTableView(
             })
             .collect_view();
         Some(view! {
-            <ExportTable testid="scaling-models">
-                <div class="table-scroll">
-                    <table class="data models" data-testid="scaling-models">
-                        <thead>
-                            <tr>
-                                <SortHeader
-                                    key=ModelSort::Model
-                                    sort=sort
-                                    on_sort=on_sort
-                                    rowspan=Some(2)
-                                    ascending=true
-                                    testid="scaling-sort-model"
-                                >
-                                    "model"
-                                </SortHeader>
-                                {num_header(
-                                    ModelSort::Params,
-                                    "scaling-sort-params".into(),
-                                    Some(2),
-                                    "N",
-                                )}
-                                {num_header(
-                                    ModelSort::Tokens,
-                                    "scaling-sort-tokens".into(),
-                                    Some(2),
-                                    "D",
-                                )}
-                                {top}
-                            </tr>
-                            <tr>{sub}</tr>
-                        </thead>
-                        <tbody>{body}</tbody>
-                    </table>
-                </div>
-            </ExportTable>
+            <MarkupTable testid="scaling-models" class="models" scroll_box="table-scroll">
+                <TableHead slot>
+                    <tr>
+                        <SortHeader
+                            key=ModelSort::Model
+                            sort=sort
+                            on_sort=on_sort
+                            rowspan=Some(2)
+                            ascending=true
+                            testid="scaling-sort-model"
+                        >
+                            "model"
+                        </SortHeader>
+                        {num_header(ModelSort::Params, "scaling-sort-params".into(), Some(2), "N")}
+                        {num_header(ModelSort::Tokens, "scaling-sort-tokens".into(), Some(2), "D")}
+                        {top}
+                    </tr>
+                    <tr>{sub}</tr>
+                </TableHead>
+                {body}
+            </MarkupTable>
         })
     }
 }

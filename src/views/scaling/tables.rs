@@ -8,9 +8,9 @@ use benchlens_engine::scaling::LawParams;
 use leptos::prelude::*;
 
 use crate::charts::xy::si;
-use crate::export::{full, full_opt, ExportTable};
+use crate::export::{full, full_opt};
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::table::NumCell;
+use crate::views::table::{MarkupTable, NumCell, TableHead};
 
 /// `v` with `digits` significant digits; scientific notation outside 0.001..10⁶.
 pub(super) fn sig(v: f64, digits: usize) -> String {
@@ -229,31 +229,26 @@ pub fn FitTable(
             .into_any()
         };
         Some(view! {
-            <ExportTable testid="scaling-params">
-                <table class="data params" data-testid="scaling-params">
-                    <thead>
-                        <tr>
-                            <th>"parameter"</th>
-                            <th class="num">"estimate"</th>
-                            <th class="num">"95% CI low"</th>
-                            <th class="num">"95% CI high"</th>
-                            <th
-                                class="num"
-                                title="Hoffmann et al. 2022, eq. 10 (published, rounded)"
-                            >
-                                "Hoffmann 2022"
-                            </th>
-                            <th
-                                class="num"
-                                title="Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt"
-                            >
-                                "Epoch AI 2024"
-                            </th>
-                        </tr>
-                    </thead>
-                    <tbody>{body}</tbody>
-                </table>
-            </ExportTable>
+            <MarkupTable testid="scaling-params" class="params">
+                <TableHead slot>
+                    <tr>
+                        <th>"parameter"</th>
+                        <th class="num">"estimate"</th>
+                        <th class="num">"95% CI low"</th>
+                        <th class="num">"95% CI high"</th>
+                        <th class="num" title="Hoffmann et al. 2022, eq. 10 (published, rounded)">
+                            "Hoffmann 2022"
+                        </th>
+                        <th
+                            class="num"
+                            title="Besiroglu et al. 2024, Chinchilla Scaling: A replication attempt"
+                        >
+                            "Epoch AI 2024"
+                        </th>
+                    </tr>
+                </TableHead>
+                {body}
+            </MarkupTable>
             <p class="meta" data-testid="scaling-fit-meta">
                 {meta}
             </p>

@@ -12,7 +12,11 @@ mod battles;
 #[cfg(feature = "parquet")]
 pub mod columns;
 #[cfg(feature = "parquet")]
+mod groups;
+#[cfg(feature = "parquet")]
 mod load;
+#[cfg(all(feature = "parquet", unix))]
+pub mod pread;
 #[cfg(feature = "parquet")]
 mod table;
 
@@ -20,6 +24,8 @@ mod table;
 pub use battles::parse_datetime;
 #[cfg(feature = "parquet")]
 pub use load::{load_reader, load_reader_async, Progress, STAGE};
+#[cfg(all(feature = "parquet", not(target_arch = "wasm32")))]
+pub use load::load_reader_parallel;
 
 /// The four bytes every Parquet file starts and ends with.
 pub const MAGIC: &[u8; 4] = b"PAR1";

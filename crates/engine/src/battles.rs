@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 mod builder;
 #[cfg(not(target_arch = "wasm32"))]
 mod merge;
+mod name_hash;
 mod record;
 
 pub(crate) use builder::reintern;

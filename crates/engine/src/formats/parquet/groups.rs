@@ -13,7 +13,8 @@ use crate::battles::BattleBuilder;
 use crate::dataset::Severity;
 use crate::progress::Ticker;
 
-use super::battles::{push_record, BattlePlan, RecordScratch};
+use super::assemble::push_group;
+use super::battles::BattlePlan;
 use super::columns::Leaf;
 use super::load::{read_group, Run, CANCELLED, STAGE};
 
@@ -36,17 +37,21 @@ fn decode_group<R: ChunkReader + 'static>(
     plan: &BattlePlan,
     before: u64,
 ) -> Result<GroupBattles, String> {
-    let mut data = read_group(file, g, projected, before)?;
+    let data = read_group(file, g, projected, before)?;
     let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
-    let mut out =
-        GroupBattles { index: g, builder: BattleBuilder::new(), rows, battles: 0, problems: Vec::new() };
-    let mut scratch = RecordScratch::default();
-    for r in 0..rows {
-        match push_record(plan, &mut data, &mut out.builder, &mut scratch) {
-            Ok(()) => out.battles += 1,
-            Err((column, problem)) => out.problems.push((before + r + 1, column, problem)),
-        }
-    }
+    let mut builder = BattleBuilder::new();
+    let problems: Vec<(u64, String, String)> =
+        push_group(plan, &data, rows as usize, &mut builder)
+            .into_iter()
+            .map(|(r, (column, problem))| (before + r as u64 + 1, column, problem))
+            .collect();
+    let out = GroupBattles {
+        index: g,
+        builder,
+        rows,
+        battles: rows - problems.len() as u64,
+        problems,
+    };
     Ok(out)
 }
 
@@ -59,24 +64,27 @@ fn decode_wave<R: ChunkReader + 'static>(
     plan: &BattlePlan,
 ) -> Vec<Result<GroupBattles, String>> {
     #[cfg(not(target_arch = "wasm32"))]
-    if wave.len() > 1 {
-        return std::thread::scope(|scope| {
-            let handles: Vec<_> = wave
-                .iter()
-                .map(|&(g, before)| {
-                    scope.spawn(move || decode_group(file, g, projected, plan, before))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .zip(wave)
-                .map(|(h, &(g, _))| {
+    if let [(first, first_before), rest @ ..] = wave {
+        if !rest.is_empty() {
+            // This thread decodes the first group itself: each extra thread brings its own malloc
+            // arena, whose freed pages go back to the system after every group and fault in
+            // again (three arenas instead of two tripled the system time on two cores).
+            return std::thread::scope(|scope| {
+                let handles: Vec<_> = rest
+                    .iter()
+                    .map(|&(g, before)| {
+                        scope.spawn(move || decode_group(file, g, projected, plan, before))
+                    })
+                    .collect();
+                let mut out = vec![decode_group(file, *first, projected, plan, *first_before)];
+                out.extend(handles.into_iter().zip(rest).map(|(h, &(g, _))| {
                     h.join().unwrap_or_else(|_| {
                         Err(format!("row group {}: its decoding thread panicked", g + 1))
                     })
-                })
-                .collect()
-        });
+                }));
+                out
+            });
+        }
     }
     wave.iter().map(|&(g, before)| decode_group(file, g, projected, plan, before)).collect()
 }

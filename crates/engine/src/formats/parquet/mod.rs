@@ -8,6 +8,8 @@
 //! rules (see [`table`]), so a file gives the same dataset whether it arrives as JSON or Parquet.
 
 #[cfg(feature = "parquet")]
+mod assemble;
+#[cfg(feature = "parquet")]
 mod battles;
 #[cfg(feature = "parquet")]
 pub mod columns;

@@ -349,7 +349,8 @@ mod tests {
     #[test]
     fn integers_read_as_the_float_parser_reads_them() {
         for text in ["0", "7", "00012", "123456789012345", "1234567890123456", "1.5", "-3", "1e3"] {
-            let rec = format!(r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "turn": {text}}}"#);
+            let rec =
+                format!(r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "turn": {text}}}"#);
             let s = scan(rec.as_bytes()).expect("fast path");
             assert_eq!(s.turn, text.parse::<f64>().ok(), "{text}");
         }

@@ -42,7 +42,11 @@ fn parallel_row_groups_load_exactly_as_one_thread() {
         let sequential = load_path(&path, &LoadOptions::default()).expect("readable");
         assert_eq!(everything(&one), everything(&sequential), "{rel}");
         for threads in [2, 3, 8] {
-            assert_eq!(everything(&with_threads(&path, threads)), everything(&one), "{rel}, {threads} threads");
+            assert_eq!(
+                everything(&with_threads(&path, threads)),
+                everything(&one),
+                "{rel}, {threads} threads"
+            );
         }
         let cli = load_path_parallel(
             &path,
@@ -64,12 +68,17 @@ fn bad_rows_in_several_row_groups_are_named_by_row_in_parallel() {
         p.summary.warnings.iter().find(|w| w.field.as_deref() == Some("model_a")).expect("model_a");
     assert_eq!((null_model.line, null_model.count), (Some(4), 2));
     assert!(null_model.message.contains("row group 1"), "{}", null_model.message);
-    let date = p.summary.warnings.iter().find(|w| w.field.as_deref() == Some("tstamp")).expect("tstamp");
+    let date =
+        p.summary.warnings.iter().find(|w| w.field.as_deref() == Some("tstamp")).expect("tstamp");
     assert_eq!((date.line, date.count), (Some(13), 2));
     assert!(date.message.contains("row group 2"), "{}", date.message);
     let battles = p.battles().expect("battles");
     assert_eq!(battles.len(), 33);
-    assert!(p.summary.warnings.iter().any(|w| w.message.contains("maybe")), "{:?}", p.summary.warnings);
+    assert!(
+        p.summary.warnings.iter().any(|w| w.message.contains("maybe")),
+        "{:?}",
+        p.summary.warnings
+    );
     // Categories keep the order one pass meets them in, though each row group meets them in
     // another order.
     let one = with_threads(&fixture("bad-rows/battles.parquet"), 1);

@@ -32,7 +32,11 @@ pub struct BattleBuilder {
     pub(super) category_overflow: bool,
 }
 
-fn intern<S: BuildHasher>(map: &mut HashMap<String, u32, S>, names: &mut Vec<String>, name: &str) -> u32 {
+fn intern<S: BuildHasher>(
+    map: &mut HashMap<String, u32, S>,
+    names: &mut Vec<String>,
+    name: &str,
+) -> u32 {
     if let Some(&id) = map.get(name) {
         return id;
     }

@@ -107,7 +107,13 @@ pub fn load_parquet_path_threads(
     #[cfg(all(unix, not(target_arch = "wasm32")))]
     if threads > 1 {
         let file = parquet::pread::PositionalFile::new(file)?;
-        return Ok(Some(parquet::load_reader_parallel(&name, file, options, &mut |_, _| {}, threads)));
+        return Ok(Some(parquet::load_reader_parallel(
+            &name,
+            file,
+            options,
+            &mut |_, _| {},
+            threads,
+        )));
     }
     let _ = threads;
     Ok(Some(parquet::load_reader(&name, file, options, &mut |_, _| {})))

@@ -148,7 +148,9 @@ pub fn push_group<'a>(
     let flags: Vec<Vec<bool>> = plan
         .categories
         .iter()
-        .map(|(leaf, _)| cells(data, *leaf, rows).iter().map(|c| number(Some(c)) == Some(1.0)).collect())
+        .map(|(leaf, _)| {
+            cells(data, *leaf, rows).iter().map(|c| number(Some(c)) == Some(1.0)).collect()
+        })
         .collect();
     let mut bit_of: Vec<Option<u64>> = vec![None; plan.categories.len() + 1];
     let mut cached_bit = |builder: &mut BattleBuilder, k: usize, category: &str| -> u64 {
@@ -219,7 +221,8 @@ pub fn push_group<'a>(
             (Some(i), Cell::Text(raw)) => match parse_datetime(raw) {
                 Some(t) => t,
                 None => {
-                    problems.push((r, (name(i), format!("expected a date and time, found {raw:?}"))));
+                    problems
+                        .push((r, (name(i), format!("expected a date and time, found {raw:?}"))));
                     continue;
                 }
             },

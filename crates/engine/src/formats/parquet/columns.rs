@@ -356,7 +356,11 @@ impl LeafData {
     /// leaf, in order, without moving the cursor: what [`Self::next_scalar`] would give for each.
     /// Walking one leaf at a time keeps its levels and values in cache; a record-by-record walk
     /// over a few dozen leaves misses it on every leaf.
-    pub fn each_scalar<'a>(&'a self, records: usize, mut f: impl FnMut(usize, i16, Option<Value<'a>>)) {
+    pub fn each_scalar<'a>(
+        &'a self,
+        records: usize,
+        mut f: impl FnMut(usize, i16, Option<Value<'a>>),
+    ) {
         if self.leaf.max_def == 0 && self.leaf.max_rep == 0 {
             for r in 0..records {
                 f(r, 0, self.value_at(r));

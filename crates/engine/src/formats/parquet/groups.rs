@@ -40,18 +40,12 @@ fn decode_group<R: ChunkReader + 'static>(
     let data = read_group(file, g, projected, before)?;
     let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
     let mut builder = BattleBuilder::new();
-    let problems: Vec<(u64, String, String)> =
-        push_group(plan, &data, rows as usize, &mut builder)
-            .into_iter()
-            .map(|(r, (column, problem))| (before + r as u64 + 1, column, problem))
-            .collect();
-    let out = GroupBattles {
-        index: g,
-        builder,
-        rows,
-        battles: rows - problems.len() as u64,
-        problems,
-    };
+    let problems: Vec<(u64, String, String)> = push_group(plan, &data, rows as usize, &mut builder)
+        .into_iter()
+        .map(|(r, (column, problem))| (before + r as u64 + 1, column, problem))
+        .collect();
+    let out =
+        GroupBattles { index: g, builder, rows, battles: rows - problems.len() as u64, problems };
     Ok(out)
 }
 

@@ -15,8 +15,8 @@ use crate::progress::{block_on, Tick, Ticker};
 use crate::table::Table;
 
 use super::battles::BattlePlan;
-use super::groups::battle_groups;
 use super::columns::{leaves, Leaf, LeafData};
+use super::groups::battle_groups;
 use super::table::TablePlan;
 use super::MAGIC;
 
@@ -242,8 +242,7 @@ async fn load_with<R: ChunkReader + 'static>(
             plan.projection.iter().filter_map(|&i| leaves.get(i).cloned()).collect();
         let mut builder = BattleBuilder::new();
         let done =
-            battle_groups(&file, &projected, &plan, &mut run, ticker, threads, &mut builder)
-                .await;
+            battle_groups(&file, &projected, &plan, &mut run, ticker, threads, &mut builder).await;
         ticker.tick(STAGE, done, total).await;
         let (battles, notes) = builder.finish();
         for note in notes {

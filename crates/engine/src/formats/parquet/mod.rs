@@ -24,10 +24,10 @@ mod table;
 
 #[cfg(feature = "parquet")]
 pub use battles::parse_datetime;
-#[cfg(feature = "parquet")]
-pub use load::{load_reader, load_reader_async, Progress, STAGE};
 #[cfg(all(feature = "parquet", not(target_arch = "wasm32")))]
 pub use load::load_reader_parallel;
+#[cfg(feature = "parquet")]
+pub use load::{load_reader, load_reader_async, Progress, STAGE};
 
 /// The four bytes every Parquet file starts and ends with.
 pub const MAGIC: &[u8; 4] = b"PAR1";

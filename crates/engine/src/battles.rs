@@ -7,8 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 mod builder;
-#[cfg(not(target_arch = "wasm32"))]
+// Native parallel intake, and Parquet row groups (also in the browser worker's Parquet build).
+#[cfg(any(not(target_arch = "wasm32"), feature = "parquet"))]
 mod merge;
+mod name_hash;
 mod record;
 
 pub(crate) use builder::reintern;

@@ -2,11 +2,13 @@
 //! names as it goes, so a million battles never exist as records at once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 
 use serde_json::value::RawValue;
 
 use crate::battle_scan::Scanned;
 
+use super::name_hash::NameMap;
 use super::{category_index, Battles, Outcome, SelfBattle};
 
 /// Why one record could not become a battle.
@@ -22,15 +24,19 @@ pub enum BattleRowError {
 #[derive(Default)]
 pub struct BattleBuilder {
     pub(super) battles: Battles,
-    pub(super) model_ids: HashMap<String, u32>,
-    pub(super) language_ids: HashMap<String, u32>,
-    pub(super) judge_ids: HashMap<String, u32>,
+    pub(super) model_ids: NameMap<u32>,
+    pub(super) language_ids: NameMap<u32>,
+    pub(super) judge_ids: NameMap<u32>,
     pub(super) unknown: BTreeMap<String, u64>,
-    category_cache: HashMap<String, u64>,
+    category_cache: NameMap<u64>,
     pub(super) category_overflow: bool,
 }
 
-fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+fn intern<S: BuildHasher>(
+    map: &mut HashMap<String, u32, S>,
+    names: &mut Vec<String>,
+    name: &str,
+) -> u32 {
     if let Some(&id) = map.get(name) {
         return id;
     }
@@ -42,8 +48,8 @@ fn intern(map: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -
 
 /// Interns every name of `from` into `names` (indexed by `map`): the new id of each old id, for
 /// appending another log's battles.
-pub(crate) fn reintern(
-    map: &mut HashMap<String, u32>,
+pub(crate) fn reintern<S: BuildHasher>(
+    map: &mut HashMap<String, u32, S>,
     names: &mut Vec<String>,
     from: &[String],
 ) -> Vec<u32> {

@@ -1,5 +1,6 @@
 //! Merging builders: parallel intake (`formats::parallel`) builds each segment of a file with
-//! its own [`BattleBuilder`], then appends them in file order. Native only.
+//! its own [`BattleBuilder`], then appends them in file order; Parquet does the same with row
+//! groups (`formats::parquet::groups`).
 
 use super::builder::{reintern, BattleBuilder};
 use super::category_index;

@@ -85,6 +85,17 @@ pub fn load_parquet_path(
     path: &Path,
     options: &LoadOptions,
 ) -> std::io::Result<Option<ParsedFile>> {
+    load_parquet_path_threads(path, options, 1)
+}
+
+/// [`load_parquet_path`] decoding a battle log's row groups on up to `threads` threads (on Unix;
+/// one elsewhere); the same result.
+#[cfg(feature = "parquet")]
+pub fn load_parquet_path_threads(
+    path: &Path,
+    options: &LoadOptions,
+    threads: usize,
+) -> std::io::Result<Option<ParsedFile>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let mut head = [0u8; 4];
@@ -93,6 +104,18 @@ pub fn load_parquet_path(
     if !parquet::is_parquet(&head[..n]) && !parquet::has_parquet_name(&name) {
         return Ok(None);
     }
+    #[cfg(all(unix, not(target_arch = "wasm32")))]
+    if threads > 1 {
+        let file = parquet::pread::PositionalFile::new(file)?;
+        return Ok(Some(parquet::load_reader_parallel(
+            &name,
+            file,
+            options,
+            &mut |_, _| {},
+            threads,
+        )));
+    }
+    let _ = threads;
     Ok(Some(parquet::load_reader(&name, file, options, &mut |_, _| {})))
 }
 

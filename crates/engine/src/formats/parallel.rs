@@ -45,7 +45,7 @@ pub fn load_path_parallel(
 ) -> io::Result<ParsedFile> {
     // Parquet is read by row groups from its footer, not in byte segments.
     #[cfg(feature = "parquet")]
-    if let Some(parsed) = super::load_parquet_path(path, options)? {
+    if let Some(parsed) = super::load_parquet_path_threads(path, options, parallelism.threads)? {
         return Ok(parsed);
     }
     let size = std::fs::metadata(path)?.len();

@@ -201,7 +201,7 @@ impl JsonSplitter {
                     }
                     continue;
                 }
-                match memchr::memchr3(b'"', self.open, self.close, &self.buf[i..n]) {
+                match find_structural(&self.buf[i..n], self.open, self.close) {
                     Some(off) => {
                         i += off;
                         let b = self.buf[i];
@@ -415,6 +415,16 @@ pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         return Some(i);
     }
     memchr::memchr2(b'"', b'\\', &bytes[head..]).map(|i| i + head)
+}
+
+/// The next quote, `open` or `close` byte. Records with no long text (clean_battle logs) have
+/// one every few bytes, where a plain loop beats setting up a vector search per hit.
+fn find_structural(bytes: &[u8], open: u8, close: u8) -> Option<usize> {
+    let head = bytes.len().min(32);
+    if let Some(i) = bytes[..head].iter().position(|&b| b == b'"' || b == open || b == close) {
+        return Some(i);
+    }
+    memchr::memchr3(b'"', open, close, &bytes[head..]).map(|i| i + head)
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {

@@ -6,9 +6,9 @@
 //! for `tstamp`, the user turns of `conversation_a` for `turn` when there is no `turn` column, and
 //! `is_code` becomes a category next to `category_tag`'s.
 
-use crate::battles::{style_index, BattleBuilder, TypedBattle};
+use crate::battles::style_index;
 
-use super::columns::{Conversion, Leaf, LeafData, Value};
+use super::columns::{Conversion, Leaf};
 
 /// Where the winner comes from.
 pub enum WinnerSource {
@@ -22,24 +22,24 @@ pub enum WinnerSource {
 pub struct BattlePlan {
     /// Indices into the file's leaves, in the order they are decoded.
     pub projection: Vec<usize>,
-    model_a: usize,
-    model_b: usize,
-    winner: WinnerSource,
-    judge: Option<usize>,
-    language: Option<usize>,
-    turn: Option<usize>,
+    pub(super) model_a: usize,
+    pub(super) model_b: usize,
+    pub(super) winner: WinnerSource,
+    pub(super) judge: Option<usize>,
+    pub(super) language: Option<usize>,
+    pub(super) turn: Option<usize>,
     /// `conversation_a`'s `role` leaf: user turns are counted when there is no `turn` column.
-    roles: Option<usize>,
-    anony: Option<usize>,
-    tstamp: Option<usize>,
-    dedup_sampled: Option<usize>,
-    is_code: Option<usize>,
+    pub(super) roles: Option<usize>,
+    pub(super) anony: Option<usize>,
+    pub(super) tstamp: Option<usize>,
+    pub(super) dedup_sampled: Option<usize>,
+    pub(super) is_code: Option<usize>,
     /// (leaf, `group.name`) of `category_tag`'s boolean leaves, groups sorted as a JSON map is.
-    categories: Vec<(usize, String)>,
+    pub(super) categories: Vec<(usize, String)>,
     /// Leaves summed into each style feature, and the `conv_metadata` presence level.
-    style: [Vec<usize>; 8],
+    pub(super) style: [Vec<usize>; 8],
     /// Any one `conv_metadata` leaf (its definition level says whether the row has metadata).
-    style_probe: Option<usize>,
+    pub(super) style_probe: Option<usize>,
     /// Whether the file has an `anony` column (LMArena's 2025 releases do not: all anonymous).
     pub has_anony: bool,
 }
@@ -186,180 +186,6 @@ impl BattlePlan {
             has_anony,
         })
     }
-}
-
-/// Why one record is not a battle: (column, problem).
-pub type RowProblem = (String, String);
-
-fn text<'a>(v: Option<Value<'a>>) -> Option<&'a str> {
-    match v {
-        Some(Value::Text(t)) => Some(t),
-        _ => None,
-    }
-}
-
-/// Reads one record of the projected leaves into `builder`.
-pub fn push_record(
-    plan: &BattlePlan,
-    data: &mut [LeafData],
-    builder: &mut BattleBuilder,
-    scratch: &mut RecordScratch,
-) -> Result<(), RowProblem> {
-    // Every projected leaf advances exactly once per record, whatever happens below.
-    scratch.values.clear();
-    scratch.defs.clear();
-    scratch.user_turns = 0;
-    let roles = plan.roles;
-    for (i, leaf) in data.iter_mut().enumerate() {
-        if Some(i) == roles {
-            let mut turns = 0u32;
-            leaf.next_record(|_, v| {
-                if text(v) == Some("user") {
-                    turns += 1;
-                }
-            });
-            scratch.user_turns = turns;
-            scratch.values.push(Owned::Null);
-            scratch.defs.push(0);
-            continue;
-        }
-        let (d, v) = leaf.next_scalar();
-        scratch.defs.push(d);
-        scratch.values.push(match v {
-            None => Owned::Null,
-            Some(Value::Text(t)) => {
-                let start = scratch.text.len();
-                scratch.text.push_str(t);
-                Owned::Text(start, scratch.text.len())
-            }
-            Some(other) => Owned::Number(other.number().unwrap_or(f64::NAN)),
-        });
-    }
-    let result = assemble(plan, data, builder, scratch);
-    scratch.text.clear();
-    result
-}
-
-/// Values of one record, owned so that the leaves can move on.
-#[derive(Default)]
-pub struct RecordScratch {
-    values: Vec<Owned>,
-    defs: Vec<i16>,
-    text: String,
-    user_turns: u32,
-}
-
-#[derive(Clone, Copy)]
-enum Owned {
-    Null,
-    Number(f64),
-    Text(usize, usize),
-}
-
-fn assemble(
-    plan: &BattlePlan,
-    data: &[LeafData],
-    builder: &mut BattleBuilder,
-    s: &RecordScratch,
-) -> Result<(), RowProblem> {
-    let name = |i: usize| data.get(i).map_or_else(String::new, |d| d.leaf.name());
-    let get = |i: usize| s.values.get(i).copied().unwrap_or(Owned::Null);
-    let text_of = |i: usize| match get(i) {
-        Owned::Text(a, b) => s.text.get(a..b),
-        _ => None,
-    };
-    let number = |i: usize| match get(i) {
-        Owned::Number(x) => Some(x),
-        _ => None,
-    };
-    let need_text = |i: usize| -> Result<&str, RowProblem> {
-        match get(i) {
-            Owned::Text(..) => Ok(text_of(i).unwrap_or("")),
-            Owned::Null => Err((name(i), "missing (null)".into())),
-            Owned::Number(_) => Err((name(i), "expected text, found a number".into())),
-        }
-    };
-    let model_a = need_text(plan.model_a)?;
-    let model_b = need_text(plan.model_b)?;
-    let winner = match plan.winner {
-        WinnerSource::Label(w) => need_text(w)?,
-        WinnerSource::OneHot { a, b, tie } => {
-            let flag = |i: usize| number(i).is_some_and(|x| x > 0.0);
-            match (flag(a), flag(b), flag(tie)) {
-                (true, false, false) => "model_a",
-                (false, true, false) => "model_b",
-                (false, false, true) => "tie",
-                (x, y, z) => {
-                    let set = [x, y, z].iter().filter(|&&f| f).count();
-                    let problem = match set {
-                        0 => "no winner flag set (exactly one of the three must be 1)".to_owned(),
-                        n => format!("{n} winner flags set (exactly one of the three must be 1)"),
-                    };
-                    return Err((format!("{}/{}/{}", name(a), name(b), name(tie)), problem));
-                }
-            }
-        }
-    };
-    let style = plan.style_probe.and_then(|probe| {
-        let present_at = data.get(probe)?.leaf.present_at.first().copied()?;
-        if *s.defs.get(probe)? < present_at {
-            return None;
-        }
-        let mut row = [f32::NAN; 8];
-        for (slot, leaves) in plan.style.iter().enumerate() {
-            let mut sum: Option<f64> = None;
-            for &i in leaves {
-                // The group (`header_count_a`) is present at its own level; null counts add 0.
-                let group_at = data.get(i).and_then(|d| d.leaf.present_at.get(1).copied());
-                if group_at.is_some_and(|g| s.defs.get(i).is_some_and(|&d| d >= g)) {
-                    *sum.get_or_insert(0.0) += number(i).unwrap_or(0.0);
-                }
-            }
-            row[slot] = sum.map_or(f32::NAN, |x| x as f32);
-        }
-        Some(row)
-    });
-    let mut category_bits = 0;
-    for (i, category) in &plan.categories {
-        if number(*i) == Some(1.0) {
-            category_bits |= builder.category_bit(category);
-        }
-    }
-    if plan.is_code.and_then(number) == Some(1.0) {
-        category_bits |= builder.category_bit("is_code");
-    }
-    let turn = match (plan.turn, plan.roles) {
-        (Some(t), _) => number(t).map_or(0, |t| t.max(0.0) as u32),
-        (None, Some(_)) => s.user_turns,
-        (None, None) => 0,
-    };
-    let tstamp = match plan.tstamp {
-        Some(i) => match get(i) {
-            Owned::Number(x) => x,
-            Owned::Text(..) => {
-                let raw = text_of(i).unwrap_or("");
-                parse_datetime(raw)
-                    .ok_or_else(|| (name(i), format!("expected a date and time, found {raw:?}")))?
-            }
-            Owned::Null => f64::NAN,
-        },
-        None => f64::NAN,
-    };
-    let flag = |i: Option<usize>| i.and_then(number).map(|x| x != 0.0);
-    builder.push_typed(&TypedBattle {
-        model_a,
-        model_b,
-        winner,
-        judge: plan.judge.and_then(text_of).unwrap_or(""),
-        language: plan.language.and_then(text_of).unwrap_or(""),
-        turn,
-        tstamp,
-        anony: flag(plan.anony),
-        dedup_sampled: flag(plan.dedup_sampled),
-        category_bits,
-        style,
-    });
-    Ok(())
 }
 
 /// Unix seconds from `2025-04-21 19:22:34`, `2025-04-21T19:22:34.5Z` or `…+00:00` (UTC only:

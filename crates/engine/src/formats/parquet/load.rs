@@ -14,8 +14,9 @@ use crate::formats::LoadOptions;
 use crate::progress::{block_on, Tick, Ticker};
 use crate::table::Table;
 
-use super::battles::{push_record, BattlePlan, RecordScratch};
+use super::battles::BattlePlan;
 use super::columns::{leaves, Leaf, LeafData};
+use super::groups::battle_groups;
 use super::table::TablePlan;
 use super::MAGIC;
 
@@ -25,15 +26,15 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 /// The stage a load reports to its ticker.
 pub const STAGE: &str = "rows";
 
-const CANCELLED: &str = "loading was cancelled; the rows before this row group are kept";
+pub(super) const CANCELLED: &str = "loading was cancelled; the rows before this row group are kept";
 
-struct Run {
+pub(super) struct Run {
     /// An error-severity problem was recorded (no "no data rows" on top of it).
     failed: bool,
-    warnings: WarningSet,
+    pub(super) warnings: WarningSet,
     summary: FileSummary,
-    rows: u64,
-    skipped: u64,
+    pub(super) rows: u64,
+    pub(super) skipped: u64,
     preview: Vec<Vec<String>>,
 }
 
@@ -43,7 +44,7 @@ impl Run {
         self.finish(Dataset::Empty)
     }
 
-    fn error(&mut self, message: String) {
+    pub(super) fn error(&mut self, message: String) {
         self.failed = true;
         self.warnings.file(Severity::Error, message);
     }
@@ -109,6 +110,23 @@ pub fn load_reader<R: ChunkReader + 'static>(
     block_on(load_reader_async(name, reader, options, &mut ticker))
 }
 
+/// [`load_reader`] decoding a battle log's row groups on up to `threads` threads; the result is
+/// the same as [`load_reader`]'s. Other dataset kinds are read in one thread.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn load_reader_parallel<R: ChunkReader + 'static>(
+    name: &str,
+    reader: R,
+    options: &LoadOptions,
+    progress: Progress<'_>,
+    threads: usize,
+) -> ParsedFile {
+    let mut ticker = Ticker::new(|_, done, total| {
+        progress(done, total);
+        Tick::Continue
+    });
+    block_on(load_with(name, reader, options, &mut ticker, threads))
+}
+
 /// [`load_reader`] as a pausable computation: `ticker` hears `("rows", done, total)` before each
 /// row group (and once at the end), so the browser worker can report progress, let a Cancel
 /// message in between row groups, and stop. A stopped load returns the rows read so far with an
@@ -118,6 +136,16 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
     reader: R,
     options: &LoadOptions,
     ticker: &mut Ticker<'_>,
+) -> ParsedFile {
+    load_with(name, reader, options, ticker, 1).await
+}
+
+async fn load_with<R: ChunkReader + 'static>(
+    name: &str,
+    reader: R,
+    options: &LoadOptions,
+    ticker: &mut Ticker<'_>,
+    threads: usize,
 ) -> ParsedFile {
     let size = reader.len();
     let mut run = Run {
@@ -213,24 +241,8 @@ pub async fn load_reader_async<R: ChunkReader + 'static>(
         let projected: Vec<Leaf> =
             plan.projection.iter().filter_map(|&i| leaves.get(i).cloned()).collect();
         let mut builder = BattleBuilder::new();
-        let mut scratch = RecordScratch::default();
-        let per_row = |data: &mut [LeafData], row: u64, g: usize, run: &mut Run| {
-            match push_record(&plan, data, &mut builder, &mut scratch) {
-                Ok(()) => run.rows += 1,
-                Err((column, problem)) => {
-                    run.skipped += 1;
-                    run.warnings.add(
-                        Severity::Warning,
-                        Some(row),
-                        Some(&column),
-                        &problem.clone(),
-                        || format!("{problem} (row {row}, row group {})", g + 1),
-                    );
-                }
-            }
-            true
-        };
-        let done = each_row(&file, &projected, &mut run, ticker, total, per_row).await;
+        let done =
+            battle_groups(&file, &projected, &plan, &mut run, ticker, threads, &mut builder).await;
         ticker.tick(STAGE, done, total).await;
         let (battles, notes) = builder.finish();
         for note in notes {
@@ -324,31 +336,32 @@ async fn next_group<R: ChunkReader + 'static>(
         run.error(CANCELLED.into());
         return None;
     }
-    let data = read_group(file, g, projected, run)?;
-    Some((data, file.metadata().row_group(g).num_rows().max(0) as u64))
+    match read_group(file, g, projected, run.rows + run.skipped) {
+        Ok(data) => Some((data, file.metadata().row_group(g).num_rows().max(0) as u64)),
+        Err(message) => {
+            run.error(message);
+            None
+        }
+    }
 }
 
-/// Decodes the projected leaves of row group `g`; None (with an error naming the row group and
-/// column) when one cannot be read.
-fn read_group<R: ChunkReader + 'static>(
+/// Decodes the projected leaves of row group `g`, whose first row follows `before` rows; the error
+/// names the row group, its rows and the column when one cannot be read.
+pub(super) fn read_group<R: ChunkReader + 'static>(
     file: &SerializedFileReader<R>,
     g: usize,
     projected: &[Leaf],
-    run: &mut Run,
-) -> Option<Vec<LeafData>> {
+    before: u64,
+) -> Result<Vec<LeafData>, String> {
     let meta = file.metadata().row_group(g);
     let rows = meta.num_rows().max(0) as usize;
-    let group: Box<dyn RowGroupReader + '_> = match file.get_row_group(g) {
-        Ok(group) => group,
-        Err(e) => {
-            run.error(format!(
-                "row group {} of {}: cannot be read ({e}); the rows before it are kept",
-                g + 1,
-                file.num_row_groups()
-            ));
-            return None;
-        }
-    };
+    let group: Box<dyn RowGroupReader + '_> = file.get_row_group(g).map_err(|e| {
+        format!(
+            "row group {} of {}: cannot be read ({e}); the rows before it are kept",
+            g + 1,
+            file.num_row_groups()
+        )
+    })?;
     let mut data = Vec::with_capacity(projected.len());
     for leaf in projected {
         let located = |what: String| {
@@ -356,35 +369,29 @@ fn read_group<R: ChunkReader + 'static>(
                 "row group {} of {} (rows {}–{}), column `{}`: {what}",
                 g + 1,
                 file.num_row_groups(),
-                run.rows + run.skipped + 1,
-                run.rows + run.skipped + rows as u64,
+                before + 1,
+                before + rows as u64,
                 leaf.physical
             )
         };
         if let Some(why) =
             meta.columns().get(leaf.index).and_then(|c| unsupported_codec(c.compression()))
         {
-            let message = located(why);
-            run.error(message);
-            return None;
+            return Err(located(why));
         }
         if let super::columns::Conversion::Unsupported(ty) = leaf.conversion {
-            let message = located(format!("type {ty} is not supported (benchlens reads text, numbers, booleans, timestamps, lists and structs: cast the column to one of those before saving, e.g. float64 or string)"));
-            run.error(message);
-            return None;
+            return Err(located(format!("type {ty} is not supported (benchlens reads text, numbers, booleans, timestamps, lists and structs: cast the column to one of those before saving, e.g. float64 or string)")));
         }
         match LeafData::read(group.as_ref(), leaf, rows) {
             Ok(d) => data.push(d),
             Err(e) => {
-                let message = located(format!(
+                return Err(located(format!(
                     "cannot be decoded ({e}); the rows before this row group are kept"
-                ));
-                run.error(message);
-                return None;
+                )))
             }
         }
     }
-    Some(data)
+    Ok(data)
 }
 
 fn fill_battle_preview(run: &mut Run, battles: &crate::Battles) {

@@ -8,16 +8,24 @@
 //! rules (see [`table`]), so a file gives the same dataset whether it arrives as JSON or Parquet.
 
 #[cfg(feature = "parquet")]
+mod assemble;
+#[cfg(feature = "parquet")]
 mod battles;
 #[cfg(feature = "parquet")]
 pub mod columns;
 #[cfg(feature = "parquet")]
+mod groups;
+#[cfg(feature = "parquet")]
 mod load;
+#[cfg(all(feature = "parquet", unix))]
+pub mod pread;
 #[cfg(feature = "parquet")]
 mod table;
 
 #[cfg(feature = "parquet")]
 pub use battles::parse_datetime;
+#[cfg(all(feature = "parquet", not(target_arch = "wasm32")))]
+pub use load::load_reader_parallel;
 #[cfg(feature = "parquet")]
 pub use load::{load_reader, load_reader_async, Progress, STAGE};
 

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 /// The value of the `<select>` an event came from.
-pub fn select_value(ev: &leptos::ev::Event) -> String {
+fn select_value(ev: &leptos::ev::Event) -> String {
     let select: web_sys::HtmlSelectElement = event_target(ev);
     select.value()
 }
@@ -30,8 +30,7 @@ where
     T: Copy + PartialEq + Send + Sync + 'static,
 {
     let values: Vec<(&'static str, T)> = choices.iter().map(|(v, _, c)| (*v, *c)).collect();
-    let on_change = move |ev: leptos::ev::Event| {
-        let picked = select_value(&ev);
+    let on_pick = move |picked: String| {
         if let Some((_, choice)) = values.iter().find(|(v, _)| *v == picked) {
             on_choose(*choice);
         }
@@ -47,9 +46,30 @@ where
         })
         .collect_view();
     view! {
+        <LabeledSelect label=label testid=testid on_pick=on_pick>
+            {options}
+        </LabeledSelect>
+    }
+}
+
+/// A labelled `<select>` whose options are its children; picking one hands the option's value
+/// to `on_pick`.
+#[component]
+pub fn LabeledSelect(
+    /// Text before the select.
+    label: &'static str,
+    /// `data-testid` of the select.
+    #[prop(into)]
+    testid: String,
+    /// Called with the picked option's value.
+    on_pick: impl Fn(String) + 'static,
+    /// The `<option>`s.
+    children: Children,
+) -> impl IntoView {
+    view! {
         <label>
-            {label} <select data-testid=testid on:change=on_change>
-                {options}
+            {label} <select data-testid=testid on:change=move |ev| on_pick(select_value(&ev))>
+                {children()}
             </select>
         </label>
     }

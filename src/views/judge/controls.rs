@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::form::{
-    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+    finite_non_negative, CheckField, ChoiceSelect, LabeledSelect, NumberField,
 };
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
@@ -61,25 +61,23 @@ pub fn JudgeControls(
                     })
                     .collect_view();
                 view! {
-                    <label>
-                        "Benchmark"
-                        <select
-                            data-testid="judge-kind-picker"
-                            on:change=move |ev| {
-                                let k = kind_from_id(&select_value(&ev));
-                                vs.drill_model.set(None);
-                                vs.drill_pick.set(None);
-                                edit(
-                                    &|s| {
-                                        s.kind = k;
-                                        s.baseline = None;
-                                    },
-                                );
-                            }
-                        >
-                            {options}
-                        </select>
-                    </label>
+                    <LabeledSelect
+                        label="Benchmark"
+                        testid="judge-kind-picker"
+                        on_pick=move |v| {
+                            let k = kind_from_id(&v);
+                            vs.drill_model.set(None);
+                            vs.drill_pick.set(None);
+                            edit(
+                                &|s| {
+                                    s.kind = k;
+                                    s.baseline = None;
+                                },
+                            );
+                        }
+                    >
+                        {options}
+                    </LabeledSelect>
                 }
                 .into_any()
             }
@@ -115,22 +113,19 @@ pub fn JudgeControls(
             })
             .collect_view();
         view! {
-            <label>
-                "Baseline (generator_1)"
-                <select
-                    data-testid="judge-baseline"
-                    on:change=move |ev| {
-                        let v = select_value(&ev);
-                        vs.drill_pick.set(None);
-                        edit(&|s| s.baseline = if v.is_empty() { None } else { Some(v.clone()) });
-                    }
-                >
-                    <option value="" selected=chosen.is_none()>
-                        "pick one"
-                    </option>
-                    {options}
-                </select>
-            </label>
+            <LabeledSelect
+                label="Baseline (generator_1)"
+                testid="judge-baseline"
+                on_pick=move |v| {
+                    vs.drill_pick.set(None);
+                    edit(&|s| s.baseline = if v.is_empty() { None } else { Some(v.clone()) });
+                }
+            >
+                <option value="" selected=chosen.is_none()>
+                    "pick one"
+                </option>
+                {options}
+            </LabeledSelect>
         }
         .into_any()
     };
@@ -176,19 +171,17 @@ pub fn JudgeControls(
             })
             .collect_view();
         view! {
-            <label>
-                "Interval level"
-                <select
-                    data-testid=testid
-                    on:change=move |ev| {
-                        if let Ok(v) = select_value(&ev).parse::<f64>() {
-                            edit(&|s| set(s, v));
-                        }
+            <LabeledSelect
+                label="Interval level"
+                testid=testid
+                on_pick=move |v| {
+                    if let Ok(v) = v.parse::<f64>() {
+                        edit(&|s| set(s, v));
                     }
-                >
-                    {options}
-                </select>
-            </label>
+                }
+            >
+                {options}
+            </LabeledSelect>
         }
     };
 

@@ -7,6 +7,7 @@ use super::{alpaca_of, fmt, JudgeViewState};
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
+use crate::views::form::LabeledSelect;
 use crate::views::sort_header::{toggle, SortHeader};
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
@@ -246,19 +247,16 @@ pub fn DrillDown(
     view! {
         <div class="drill">
             <div class="controls inline">
-                <label>
-                    "Model"
-                    <select
-                        data-testid="drill-model"
-                        on:change=move |ev| {
-                            let select: web_sys::HtmlSelectElement = event_target(&ev);
-                            vs.drill_model.set(Some(select.value()));
-                            vs.drill_pick.set(None);
-                        }
-                    >
-                        {model_options}
-                    </select>
-                </label>
+                <LabeledSelect
+                    label="Model"
+                    testid="drill-model"
+                    on_pick=move |v| {
+                        vs.drill_model.set(Some(v));
+                        vs.drill_pick.set(None);
+                    }
+                >
+                    {model_options}
+                </LabeledSelect>
                 <p class="hint">
                     {move || {
                         format!(

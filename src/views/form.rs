@@ -93,6 +93,10 @@ pub fn NumberField<T>(
     keep: Option<fn(&T) -> bool>,
     #[prop(optional)] min: Option<&'static str>,
     #[prop(optional)] max: Option<&'static str>,
+    /// (lowest, highest): the input's `min` and `max`, and where a value outside them is moved
+    /// to before it goes to `on_value` (in place of `min` and `max`).
+    #[prop(optional)]
+    clamp_to: Option<(T, T)>,
     #[prop(optional)] step: Option<&'static str>,
     /// Tooltip of the whole field.
     #[prop(optional)]
@@ -102,10 +106,19 @@ pub fn NumberField<T>(
     disabled: Signal<bool>,
 ) -> impl IntoView
 where
-    T: std::str::FromStr + 'static,
+    T: std::str::FromStr + PartialOrd + Copy + ToString + 'static,
 {
+    let bound = |given: Option<&'static str>, clamped: Option<T>| {
+        clamped.map(|v| v.to_string()).or_else(|| given.map(String::from))
+    };
+    let (min, max) = (bound(min, clamp_to.map(|c| c.0)), bound(max, clamp_to.map(|c| c.1)));
+    let into_range = move |v: T| match clamp_to {
+        Some((lo, _)) if v < lo => lo,
+        Some((_, hi)) if v > hi => hi,
+        _ => v,
+    };
     let on_change = move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<T>() {
-        Ok(v) if keep.is_none_or(|keep| keep(&v)) => on_value(v),
+        Ok(v) if keep.is_none_or(|keep| keep(&v)) => on_value(into_range(v)),
         _ => {}
     };
     view! {

@@ -213,15 +213,12 @@ pub fn JudgeControls(
             <NumberField
                 label="Bootstrap rounds"
                 testid="judge-rounds"
-                min="10"
-                max="10000"
+                clamp_to=(10, 10_000)
                 step="10"
                 value=Signal::derive(move || {
                     settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
                 })
-                on_value=move |n: u32| edit(
-                    &|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000),
-                )
+                on_value=move |n: u32| edit(&|s| s.arena_hard.bootstrap_rounds = n)
             />
             <NumberField
                 label="Seed"
@@ -239,15 +236,12 @@ pub fn JudgeControls(
                 label="“>>” weight"
                 testid="judge-strong-weight"
                 title="How many times a >> verdict counts (arena-hard-auto: 3)"
-                min="1"
-                max="10"
+                clamp_to=(1, 10)
                 step="1"
                 value=Signal::derive(move || {
                     settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
                 })
-                on_value=move |n: u32| edit(
-                    &|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10),
-                )
+                on_value=move |n: u32| edit(&|s| s.arena_hard.strong_verdict_weight = n)
             />
             <Show when=move || has_answers.get()>
                 <ChoiceSelect

@@ -8,7 +8,7 @@ use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
 use crate::views::form::LabeledSelect;
-use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
 
@@ -81,7 +81,7 @@ pub fn DrillDown(
         let list = models.get();
         vs.drill_model.get().filter(|m| list.contains(m)).or_else(|| list.first().cloned())
     });
-    let (sort, set_sort) = signal((SortKey::Preference, false));
+    let sort = RwSignal::new((SortKey::Preference, false));
     let rows = Memo::new(move |_| {
         let Some(model) = model.get() else { return Vec::new() };
         outcome.with(|o| {
@@ -157,14 +157,12 @@ pub fn DrillDown(
     });
     let answers = use_analysis(request);
 
-    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     let header =
         move |key: SortKey, label: &'static str, testid: &'static str, title: &'static str| {
             view! {
                 <SortHeader
                     key=key
                     sort=sort
-                    on_sort=on_sort
                     testid=testid
                     class="num"
                     title=title

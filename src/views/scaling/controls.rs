@@ -165,11 +165,10 @@ pub fn FitControls() -> impl IntoView {
             <NumberField
                 label="Drop top K"
                 testid="scaling-drop-top"
-                min="0"
-                max="1000"
+                clamp_to=(0, 1000)
                 step="1"
                 value=Signal::derive(move || fit.with(|f| f.drop_top.to_string()))
-                on_value=move |n: usize| fit.update(|f| f.drop_top = n.min(1000))
+                on_value=move |n: usize| fit.update(|f| f.drop_top = n)
             />
             <ChoiceSelect
                 label="Starts"
@@ -184,11 +183,10 @@ pub fn FitControls() -> impl IntoView {
             <NumberField
                 label="Bootstrap rounds"
                 testid="scaling-rounds"
-                min="0"
-                max="10000"
+                clamp_to=(0, 10_000)
                 step="100"
                 value=Signal::derive(move || fit.with(|f| f.bootstrap.to_string()))
-                on_value=move |n: usize| fit.update(|f| f.bootstrap = n.min(10_000))
+                on_value=move |n: usize| fit.update(|f| f.bootstrap = n)
             />
             <NumberField
                 label="Seed"

@@ -257,28 +257,24 @@ fn ScalingResults(
             </p>
             <models_table::ModelsTableView outcome=outcome />
         </div>
-        <div class="panel">
-            <h2>"Iso-loss contours"</h2>
+        <ChartPanel
+            title="Iso-loss contours"
+            spec=contours
+            testid="chart-scaling-contours"
+            label="Curves of equal predicted loss in parameters and tokens, with the compute-optimal line and the models"
+        >
             <controls::LawSelect outcome=outcome />
-            <ChartCanvas
-                spec=contours
-                testid="chart-scaling-contours"
-                label="Curves of equal predicted loss in parameters and tokens, with the compute-optimal line and the models"
-            />
-        </div>
-        <div class="panel">
-            <h2>"Inference-aware optimum (Sardana et al. 2023)"</h2>
-            <p class="caption">
-                "To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."
-            </p>
+        </ChartPanel>
+        <ChartPanel
+            title="Inference-aware optimum (Sardana et al. 2023)"
+            caption="To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."
+            spec=inference
+            testid="chart-scaling-inference"
+            label="Best parameters and tokens against expected inference tokens"
+        >
             <controls::InferenceControls outcome=outcome />
             <inference::InferenceTable outcome=outcome />
-            <ChartCanvas
-                spec=inference
-                testid="chart-scaling-inference"
-                label="Best parameters and tokens against expected inference tokens"
-            />
-        </div>
+        </ChartPanel>
         <Show when=has_trend>
             <div class="panel">
                 <h2>"Score vs compute"</h2>

@@ -25,7 +25,7 @@ use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::{ScalingOutcome, ScalingRequest};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;
-use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
+use crate::views::run::{use_tracked_analysis, AnalysisProgressBar, AnalysisStatus};
 use crate::views::AnalysisState;
 
 /// Robust loss of the fit, as chosen in the form (δ is kept apart so switching back to Huber
@@ -164,26 +164,13 @@ pub fn ScalingView() -> impl IntoView {
                 view=crate::views::View::Scaling
                 settings=tables::report_settings()
             />
-            {move || match analysis.get() {
-                AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
-                AnalysisState::Running => {
-                    view! {
-                        <p class="busy" data-testid="scaling-busy">
-                            {format!("Fitting in the worker ({} bootstrap rounds)…", rounds())}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Failed(e) => {
-                    view! {
-                        <p class="error" role="alert" data-testid="scaling-error">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Done(_) => ().into_any(),
-            }}
+            <AnalysisStatus
+                state=analysis
+                testid="scaling"
+                busy=Signal::derive(move || {
+                    format!("Fitting in the worker ({} bootstrap rounds)…", rounds())
+                })
+            />
             <AnalysisProgressBar run=run testid="scaling" />
             <Show when=move || shown.with(Option::is_some)>
                 <ScalingResults outcome=Signal::derive(move || shown.get()) />

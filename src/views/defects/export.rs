@@ -200,7 +200,11 @@ pub fn ExportPanel(
                     testid="export-mode"
                     on_pick=move |v| {
                         mode.set(
-                            if v == "flag_column" { ExportMode::FlagColumn } else { ExportMode::Remove },
+                            if v == "flag_column" {
+                                ExportMode::FlagColumn
+                            } else {
+                                ExportMode::Remove
+                            },
                         )
                     }
                 >

@@ -128,12 +128,7 @@ enum SortKey {
 }
 
 /// A difference cell: green when within [`MATCH`].
-fn delta_cell(
-    ours: f64,
-    theirs: Option<f64>,
-    decimals: usize,
-    testid: String,
-) -> impl IntoView {
+fn delta_cell(ours: f64, theirs: Option<f64>, decimals: usize, testid: String) -> impl IntoView {
     let d = theirs.map(|t| ours - t).filter(|d| d.is_finite());
     let class = match d {
         Some(d) if d.abs() < MATCH => "num delta match",

@@ -348,31 +348,31 @@ pub fn RatingsControls(
                 testid="ratings-compare"
                 on_pick=move |v: String| vs.compare.set(CompareWith::parse(&v))
             >
-                    <option value="" prop:selected=move || vs.compare.with(Option::is_none)>
-                        "—"
-                    </option>
-                    {move || {
-                        known
-                            .get()
-                            .map(|f| {
-                                CompareWith::options(&f)
-                                    .into_iter()
-                                    .map(|c| {
-                                        let chosen = c.clone();
-                                        view! {
-                                            <option
-                                                value=c.value()
-                                                prop:selected=move || {
-                                                    vs.compare.with(|v| v.as_ref() == Some(&chosen))
-                                                }
-                                            >
-                                                {c.label()}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()
-                            })
-                    }}
+                <option value="" prop:selected=move || vs.compare.with(Option::is_none)>
+                    "—"
+                </option>
+                {move || {
+                    known
+                        .get()
+                        .map(|f| {
+                            CompareWith::options(&f)
+                                .into_iter()
+                                .map(|c| {
+                                    let chosen = c.clone();
+                                    view! {
+                                        <option
+                                            value=c.value()
+                                            prop:selected=move || {
+                                                vs.compare.with(|v| v.as_ref() == Some(&chosen))
+                                            }
+                                        >
+                                            {c.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
             </LabeledSelect>
         </form>
     }

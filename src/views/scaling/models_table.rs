@@ -27,16 +27,14 @@ pub fn ModelsTableView(
 ) -> impl IntoView {
     let sort = RwSignal::new((ModelSort::Params, false));
     // A number column's header; `rows` is Some(2) for the columns that span both header rows.
-    let num_header = move |key: ModelSort,
-                           testid: String,
-                           rows: Option<u32>,
-                           text: &'static str| {
-        view! {
-            <SortHeader key=key sort=sort rowspan=rows class="num" testid=testid>
-                {text}
-            </SortHeader>
-        }
-    };
+    let num_header =
+        move |key: ModelSort, testid: String, rows: Option<u32>, text: &'static str| {
+            view! {
+                <SortHeader key=key sort=sort rowspan=rows class="num" testid=testid>
+                    {text}
+                </SortHeader>
+            }
+        };
     move || {
         let o = outcome.get()?;
         let t = o.models;

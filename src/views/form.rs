@@ -75,6 +75,20 @@ pub fn LabeledSelect(
     }
 }
 
+/// One `<option>` per name (value and text alike), the one equal to `current` selected.
+pub fn name_options(names: &[String], current: Option<&str>) -> impl IntoView {
+    names
+        .iter()
+        .map(|name| {
+            view! {
+                <option value=name.clone() selected=current == Some(name.as_str())>
+                    {name.clone()}
+                </option>
+            }
+        })
+        .collect_view()
+}
+
 /// A labelled number input. A change that parses as `T` (and passes `keep`) goes to
 /// `on_value`; anything else is left in the field and changes nothing.
 #[component]

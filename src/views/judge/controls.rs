@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::form::{
-    finite_non_negative, CheckField, ChoiceSelect, LabeledSelect, NumberField,
+    finite_non_negative, name_options, CheckField, ChoiceSelect, LabeledSelect, NumberField,
 };
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
@@ -102,16 +102,7 @@ pub fn JudgeControls(
                 .unwrap_or_else(|| ().into_any());
         }
         let chosen = settings.with(|s| s.baseline.clone());
-        let options = found
-            .iter()
-            .map(|b| {
-                view! {
-                    <option value=b.clone() selected=chosen.as_deref() == Some(b.as_str())>
-                        {b.clone()}
-                    </option>
-                }
-            })
-            .collect_view();
+        let options = name_options(&found, chosen.as_deref());
         view! {
             <LabeledSelect
                 label="Baseline (generator_1)"

@@ -7,7 +7,7 @@ use super::{alpaca_of, fmt, JudgeViewState};
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
-use crate::views::form::LabeledSelect;
+use crate::views::form::{name_options, LabeledSelect};
 use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
@@ -172,20 +172,7 @@ pub fn DrillDown(
                 </SortHeader>
             }
         };
-    let model_options = move || {
-        let current = model.get();
-        models
-            .get()
-            .into_iter()
-            .map(|m| {
-                view! {
-                    <option value=m.clone() selected=current.as_deref() == Some(m.as_str())>
-                        {m.clone()}
-                    </option>
-                }
-            })
-            .collect_view()
-    };
+    let model_options = move || models.with(|m| name_options(m, model.get().as_deref()));
     let body = move || {
         let picked = vs.drill_pick.get();
         rows.get()

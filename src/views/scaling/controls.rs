@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{LossChoice, ScalingViewState};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::form::{finite_positive, ChoiceSelect, LabeledSelect, NumberField};
+use crate::views::form::{finite_positive, name_options, ChoiceSelect, LabeledSelect, NumberField};
 
 /// The roles a column can play, with their labels and test ids.
 const ROLES: [(&str, &str); 6] = [
@@ -74,18 +74,7 @@ pub fn InputControls(
         };
         let options = move || {
             let current = explicit();
-            vs.table_columns
-                .get()
-                .into_iter()
-                .map(|c| {
-                    let selected = current.as_deref() == Some(c.as_str());
-                    view! {
-                        <option value=c.clone() selected=selected>
-                            {c.clone()}
-                        </option>
-                    }
-                })
-                .collect_view()
+            vs.table_columns.with(|c| name_options(c, current.as_deref()))
         };
         view! {
             <LabeledSelect label=label testid=format!("scaling-col-{role}") on_pick=on_change>

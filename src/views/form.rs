@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 /// The value of the `<select>` an event came from.
-pub fn select_value(ev: &leptos::ev::Event) -> String {
+fn select_value(ev: &leptos::ev::Event) -> String {
     let select: web_sys::HtmlSelectElement = event_target(ev);
     select.value()
 }
@@ -30,8 +30,7 @@ where
     T: Copy + PartialEq + Send + Sync + 'static,
 {
     let values: Vec<(&'static str, T)> = choices.iter().map(|(v, _, c)| (*v, *c)).collect();
-    let on_change = move |ev: leptos::ev::Event| {
-        let picked = select_value(&ev);
+    let on_pick = move |picked: String| {
         if let Some((_, choice)) = values.iter().find(|(v, _)| *v == picked) {
             on_choose(*choice);
         }
@@ -47,12 +46,47 @@ where
         })
         .collect_view();
     view! {
+        <LabeledSelect label=label testid=testid on_pick=on_pick>
+            {options}
+        </LabeledSelect>
+    }
+}
+
+/// A labelled `<select>` whose options are its children; picking one hands the option's value
+/// to `on_pick`.
+#[component]
+pub fn LabeledSelect(
+    /// Text before the select.
+    label: &'static str,
+    /// `data-testid` of the select.
+    #[prop(into)]
+    testid: String,
+    /// Called with the picked option's value.
+    on_pick: impl Fn(String) + 'static,
+    /// The `<option>`s.
+    children: Children,
+) -> impl IntoView {
+    view! {
         <label>
-            {label} <select data-testid=testid on:change=on_change>
-                {options}
+            {label} <select data-testid=testid on:change=move |ev| on_pick(select_value(&ev))>
+                {children()}
             </select>
         </label>
     }
+}
+
+/// One `<option>` per name (value and text alike), the one equal to `current` selected.
+pub fn name_options(names: &[String], current: Option<&str>) -> impl IntoView {
+    names
+        .iter()
+        .map(|name| {
+            view! {
+                <option value=name.clone() selected=current == Some(name.as_str())>
+                    {name.clone()}
+                </option>
+            }
+        })
+        .collect_view()
 }
 
 /// A labelled number input. A change that parses as `T` (and passes `keep`) goes to
@@ -73,6 +107,10 @@ pub fn NumberField<T>(
     keep: Option<fn(&T) -> bool>,
     #[prop(optional)] min: Option<&'static str>,
     #[prop(optional)] max: Option<&'static str>,
+    /// (lowest, highest): the input's `min` and `max`, and where a value outside them is moved
+    /// to before it goes to `on_value` (in place of `min` and `max`).
+    #[prop(optional)]
+    clamp_to: Option<(T, T)>,
     #[prop(optional)] step: Option<&'static str>,
     /// Tooltip of the whole field.
     #[prop(optional)]
@@ -82,10 +120,19 @@ pub fn NumberField<T>(
     disabled: Signal<bool>,
 ) -> impl IntoView
 where
-    T: std::str::FromStr + 'static,
+    T: std::str::FromStr + PartialOrd + Copy + ToString + 'static,
 {
+    let bound = |given: Option<&'static str>, clamped: Option<T>| {
+        clamped.map(|v| v.to_string()).or_else(|| given.map(String::from))
+    };
+    let (min, max) = (bound(min, clamp_to.map(|c| c.0)), bound(max, clamp_to.map(|c| c.1)));
+    let into_range = move |v: T| match clamp_to {
+        Some((lo, _)) if v < lo => lo,
+        Some((_, hi)) if v > hi => hi,
+        _ => v,
+    };
     let on_change = move |ev: leptos::ev::Event| match event_target_value(&ev).trim().parse::<T>() {
-        Ok(v) if keep.is_none_or(|keep| keep(&v)) => on_value(v),
+        Ok(v) if keep.is_none_or(|keep| keep(&v)) => on_value(into_range(v)),
         _ => {}
     };
     view! {

@@ -1,4 +1,5 @@
-//! A chart in its own panel (heading, optional caption, the canvas with its export buttons): the
+//! A chart in its own panel (heading, optional caption, optional settings or table, the canvas
+//! with its export buttons): the
 //! views' most repeated block, written once.
 
 use leptos::prelude::*;
@@ -24,12 +25,16 @@ pub fn ChartPanel(
     /// Leave the whole panel out while there is nothing to draw (a chart only some data has).
     #[prop(optional)]
     only_with_data: bool,
+    /// What stands between the caption and the chart (the chart's own settings, a table).
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
 ) -> impl IntoView {
     let panel = move || {
         view! {
             <div class="panel">
                 <h2>{title}</h2>
                 {caption.map(|c| view! { <p class="caption">{c}</p> })}
+                {children.clone().map(|c| c())}
                 <ChartCanvas spec=spec testid=testid label=label />
             </div>
         }

@@ -198,3 +198,42 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
         </Show>
     }
 }
+
+/// The line a view shows for its analysis while there is no result: what is missing, that the
+/// worker is busy, or what failed. `{testid}-busy` and `{testid}-error` name the last two.
+#[component]
+pub fn AnalysisStatus(
+    /// Where the analysis stands.
+    #[prop(into)]
+    state: Signal<AnalysisState>,
+    /// The view's prefix of `data-testid`s ("ratings", "defects"…).
+    testid: &'static str,
+    /// `data-testid` of the waiting message, for a view whose tests read it.
+    #[prop(optional)]
+    waiting_testid: Option<&'static str>,
+    /// What the worker is doing, while it runs.
+    #[prop(into)]
+    busy: Signal<String>,
+) -> impl IntoView {
+    move || match state.get() {
+        AnalysisState::Waiting(why) => view! {
+            <p class="empty" data-testid=waiting_testid>
+                {why}
+            </p>
+        }
+        .into_any(),
+        AnalysisState::Running => view! {
+            <p class="busy" data-testid=format!("{testid}-busy")>
+                {move || busy.get()}
+            </p>
+        }
+        .into_any(),
+        AnalysisState::Failed(e) => view! {
+            <p class="error" role="alert" data-testid=format!("{testid}-error")>
+                {e}
+            </p>
+        }
+        .into_any(),
+        AnalysisState::Done(_) => ().into_any(),
+    }
+}

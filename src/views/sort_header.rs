@@ -16,11 +16,11 @@ pub fn SortHeader<K>(
     /// The column's sort key.
     key: K,
     /// The table's sort state: (column, reversed).
-    #[prop(into)]
-    sort: Signal<(K, bool)>,
-    /// Called with `key` on click, Enter or Space; usually `toggle`s the state.
-    #[prop(into)]
-    on_sort: Callback<K>,
+    sort: RwSignal<(K, bool)>,
+    /// Called with `key` on click, Enter or Space instead of `toggle`-ing `sort` (for a table
+    /// that does more on a sort, such as going back to its first page).
+    #[prop(optional, into)]
+    on_sort: Option<Callback<K>>,
     /// `data-testid` of the header.
     #[prop(into)]
     testid: String,
@@ -48,6 +48,10 @@ where
 {
     // Some(true) when sorted by this column in ascending order.
     let state = move || sort.with(|s| (s.0 == key).then_some(s.1 != ascending));
+    let sort_by_key = move || match on_sort {
+        Some(on_sort) => on_sort.run(key),
+        None => sort.update(|s| toggle(s, key)),
+    };
     view! {
         <th
             class=format!("sortable {class}")
@@ -61,11 +65,11 @@ where
                 Some(false) => "descending",
                 None => "none",
             }
-            on:click=move |_| on_sort.run(key)
+            on:click=move |_| sort_by_key()
             on:keydown=move |ev| {
                 if ev.key() == "Enter" || ev.key() == " " {
                     ev.prevent_default();
-                    on_sort.run(key);
+                    sort_by_key();
                 }
             }
         >

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::DefectsViewState;
 use crate::jobs::defects::DefectsOverview;
-use crate::views::form::ActionButton;
+use crate::views::form::{ActionButton, LabeledSelect};
 
 const SEVERITIES: [Severity; 3] = [Severity::Error, Severity::Suspect, Severity::Warning];
 
@@ -196,38 +196,32 @@ pub fn TableFilters(
     };
     view! {
         <div class="controls table-filters">
-            <label>
-                "Check"
-                <select
-                    data-testid="defects-filter-check"
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        vs.check_filter.set(CheckId::from_id(&v));
-                        vs.page.set(0);
-                    }
-                >
-                    <option value="" selected=move || vs.check_filter.get().is_none()>
-                        "all checks"
-                    </option>
-                    {check_options}
-                </select>
-            </label>
-            <label>
-                "Subject"
-                <select
-                    data-testid="defects-filter-subject"
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        vs.subject.set(if v.is_empty() { None } else { Some(v) });
-                        vs.page.set(0);
-                    }
-                >
-                    <option value="" selected=move || vs.subject.get().is_none()>
-                        "all subjects"
-                    </option>
-                    {subject_options}
-                </select>
-            </label>
+            <LabeledSelect
+                label="Check"
+                testid="defects-filter-check"
+                on_pick=move |v| {
+                    vs.check_filter.set(CheckId::from_id(&v));
+                    vs.page.set(0);
+                }
+            >
+                <option value="" selected=move || vs.check_filter.get().is_none()>
+                    "all checks"
+                </option>
+                {check_options}
+            </LabeledSelect>
+            <LabeledSelect
+                label="Subject"
+                testid="defects-filter-subject"
+                on_pick=move |v| {
+                    vs.subject.set(if v.is_empty() { None } else { Some(v) });
+                    vs.page.set(0);
+                }
+            >
+                <option value="" selected=move || vs.subject.get().is_none()>
+                    "all subjects"
+                </option>
+                {subject_options}
+            </LabeledSelect>
             <label>
                 "Search question, options, reason"
                 <input

@@ -14,6 +14,7 @@ use crate::export::download::object_url;
 use crate::intake::client;
 use crate::jobs::analysis::AnalysisResult;
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, ExportPlan};
+use crate::views::form::{CheckField, LabeledSelect};
 
 /// One prepared download.
 #[derive(Debug, Clone, PartialEq)]
@@ -187,44 +188,37 @@ pub fn ExportPanel(
         <div class="panel export-panel" data-testid="export-panel">
             <h2>"Export"</h2>
             <div class="controls">
-                <label>
-                    "File"
-                    <select
-                        data-testid="export-file"
-                        on:change=move |ev| file.set(event_target_value(&ev).parse().ok())
-                    >
-                        {file_options}
-                    </select>
-                </label>
-                <label>
-                    "Flagged items"
-                    <select
-                        data-testid="export-mode"
-                        on:change=move |ev| {
-                            mode.set(
-                                if event_target_value(&ev) == "flag_column" {
-                                    ExportMode::FlagColumn
-                                } else {
-                                    ExportMode::Remove
-                                },
-                            )
-                        }
-                    >
-                        <option value="remove" selected=true>
-                            "removed"
-                        </option>
-                        <option value="flag_column">"kept, with a benchlens_flags column"</option>
-                    </select>
-                </label>
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        data-testid="export-warnings"
-                        prop:checked=move || warnings.get()
-                        on:change=move |ev| warnings.set(event_target_checked(&ev))
-                    />
-                    "warnings count as flagged (default: error and suspect only)"
-                </label>
+                <LabeledSelect
+                    label="File"
+                    testid="export-file"
+                    on_pick=move |v: String| file.set(v.parse().ok())
+                >
+                    {file_options}
+                </LabeledSelect>
+                <LabeledSelect
+                    label="Flagged items"
+                    testid="export-mode"
+                    on_pick=move |v| {
+                        mode.set(
+                            if v == "flag_column" {
+                                ExportMode::FlagColumn
+                            } else {
+                                ExportMode::Remove
+                            },
+                        )
+                    }
+                >
+                    <option value="remove" selected=true>
+                        "removed"
+                    </option>
+                    <option value="flag_column">"kept, with a benchlens_flags column"</option>
+                </LabeledSelect>
+                <CheckField
+                    label="warnings count as flagged (default: error and suspect only)"
+                    testid="export-warnings"
+                    checked=warnings
+                    on_toggle=move |c| warnings.set(c)
+                />
                 <button type="button" class="primary" data-testid="export-prepare" on:click=prepare>
                     "Prepare downloads"
                 </button>

@@ -23,6 +23,7 @@ use crate::jobs::defects::{
 };
 use crate::jobs::defects_labels::LabelChoice;
 use crate::state::AppState;
+use crate::views::run::AnalysisStatus;
 use crate::views::{use_analysis, AnalysisState};
 
 /// "1 item", "2,900 items": a count (with thousands separators) and its noun in the right number.
@@ -156,33 +157,12 @@ pub fn DefectsView() -> impl IntoView {
                 settings=stats::report_settings()
             />
             <marks_panel::MarksPanel />
-            {move || match analysis.get() {
-                AnalysisState::Waiting(why) => {
-                    view! {
-                        <p class="empty" data-testid="defects-waiting">
-                            {why}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Running => {
-                    view! {
-                        <p class="busy" data-testid="defects-busy">
-                            "Checking items in the worker…"
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Failed(e) => {
-                    view! {
-                        <p class="error" role="alert" data-testid="defects-error">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Done(_) => ().into_any(),
-            }}
+            <AnalysisStatus
+                state=analysis
+                testid="defects"
+                waiting_testid="defects-waiting"
+                busy="Checking items in the worker…".to_string()
+            />
             <Show when=move || overview.with(Option::is_some)>
                 <DefectsResults overview=overview />
             </Show>

@@ -9,7 +9,7 @@ use crate::export::{full, full_opt};
 use crate::format;
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::panel::ChartPanel;
-use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use benchlens_engine::judge::alpaca_notes::NoteKind;
 use benchlens_engine::judge::published::MATCH_TOLERANCE as MATCH;
@@ -128,12 +128,7 @@ enum SortKey {
 }
 
 /// A difference cell: green when within [`MATCH`].
-fn delta_cell(
-    ours: f64,
-    theirs: Option<f64>,
-    decimals: usize,
-    testid: &'static str,
-) -> impl IntoView {
+fn delta_cell(ours: f64, theirs: Option<f64>, decimals: usize, testid: String) -> impl IntoView {
     let d = theirs.map(|t| ours - t).filter(|d| d.is_finite());
     let class = match d {
         Some(d) if d.abs() < MATCH => "num delta match",
@@ -162,14 +157,12 @@ fn Leaderboard(
     /// The last outcome.
     outcome: Signal<Option<JudgeOutcome>>,
 ) -> impl IntoView {
-    let (sort, set_sort) = signal((SortKey::Lc, false));
-    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
+    let sort = RwSignal::new((SortKey::Lc, false));
     let header = move |key: SortKey, label: &'static str, testid: &'static str, span: u32| {
         view! {
             <SortHeader
                 key=key
                 sort=sort
-                on_sort=on_sort
                 testid=testid
                 colspan=span
                 ascending=matches!(key, SortKey::Model)
@@ -213,11 +206,11 @@ fn Leaderboard(
                     let wr = raw.map_or(f64::NAN, |r| r.win_rate);
                     let disc = raw.map_or(f64::NAN, |r| r.discrete_win_rate);
                     let len = raw.map_or(f64::NAN, |r| r.avg_length as f64);
-                    let pub_cells = |ours: f64,
-                                     theirs: Option<f64>,
-                                     decimals: usize,
-                                     pid: &'static str,
-                                     did: &'static str| {
+                    // The published value of `column` and our difference from it, when a
+                    // published leaderboard is loaded: `cell-pub-{column}`, `cell-delta-{column}`.
+                    let pub_cells = |ours: f64, theirs: Option<f64>, decimals, column: &str| {
+                        let pid = format!("cell-pub-{column}");
+                        let did = format!("cell-delta-{column}");
                         published.map(|_| view! {
                             <td class="num published" data-testid=pid data-value=full_opt(theirs)>
                                 {fmt(theirs, decimals)}
@@ -242,21 +235,9 @@ fn Leaderboard(
                                 testid="cell-se"
                                 class="se"
                             />
-                            {pub_cells(
-                                wr,
-                                p.and_then(|p| p.win_rate),
-                                2,
-                                "cell-pub-wr",
-                                "cell-delta-wr",
-                            )}
+                            {pub_cells(wr, p.and_then(|p| p.win_rate), 2, "wr")}
                             <NumCell value=disc text=fmt(Some(disc), 2) testid="cell-discrete" />
-                            {pub_cells(
-                                disc,
-                                p.and_then(|p| p.discrete_win_rate),
-                                2,
-                                "cell-pub-discrete",
-                                "cell-delta-discrete",
-                            )}
+                            {pub_cells(disc, p.and_then(|p| p.discrete_win_rate), 2, "discrete")}
                             <NumCell
                                 value=Some(m.lc_win_rate)
                                 text=fmt(Some(m.lc_win_rate), 2)
@@ -269,21 +250,9 @@ fn Leaderboard(
                                 testid="cell-lc-se"
                                 class="se"
                             />
-                            {pub_cells(
-                                m.lc_win_rate,
-                                p.and_then(|p| p.lc_win_rate),
-                                2,
-                                "cell-pub-lc",
-                                "cell-delta-lc",
-                            )}
+                            {pub_cells(m.lc_win_rate, p.and_then(|p| p.lc_win_rate), 2, "lc")}
                             <NumCell value=len text=fmt(Some(len), 0) testid="cell-len" />
-                            {pub_cells(
-                                len,
-                                p.and_then(|p| p.avg_length),
-                                0,
-                                "cell-pub-len",
-                                "cell-delta-len",
-                            )}
+                            {pub_cells(len, p.and_then(|p| p.avg_length), 0, "len")}
                             <td
                                 class="num"
                                 data-testid="cell-n"

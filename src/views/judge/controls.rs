@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::form::{
-    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+    finite_non_negative, name_options, CheckField, ChoiceSelect, LabeledSelect, NumberField,
 };
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
@@ -61,25 +61,23 @@ pub fn JudgeControls(
                     })
                     .collect_view();
                 view! {
-                    <label>
-                        "Benchmark"
-                        <select
-                            data-testid="judge-kind-picker"
-                            on:change=move |ev| {
-                                let k = kind_from_id(&select_value(&ev));
-                                vs.drill_model.set(None);
-                                vs.drill_pick.set(None);
-                                edit(
-                                    &|s| {
-                                        s.kind = k;
-                                        s.baseline = None;
-                                    },
-                                );
-                            }
-                        >
-                            {options}
-                        </select>
-                    </label>
+                    <LabeledSelect
+                        label="Benchmark"
+                        testid="judge-kind-picker"
+                        on_pick=move |v| {
+                            let k = kind_from_id(&v);
+                            vs.drill_model.set(None);
+                            vs.drill_pick.set(None);
+                            edit(
+                                &|s| {
+                                    s.kind = k;
+                                    s.baseline = None;
+                                },
+                            );
+                        }
+                    >
+                        {options}
+                    </LabeledSelect>
                 }
                 .into_any()
             }
@@ -104,33 +102,21 @@ pub fn JudgeControls(
                 .unwrap_or_else(|| ().into_any());
         }
         let chosen = settings.with(|s| s.baseline.clone());
-        let options = found
-            .iter()
-            .map(|b| {
-                view! {
-                    <option value=b.clone() selected=chosen.as_deref() == Some(b.as_str())>
-                        {b.clone()}
-                    </option>
-                }
-            })
-            .collect_view();
+        let options = name_options(&found, chosen.as_deref());
         view! {
-            <label>
-                "Baseline (generator_1)"
-                <select
-                    data-testid="judge-baseline"
-                    on:change=move |ev| {
-                        let v = select_value(&ev);
-                        vs.drill_pick.set(None);
-                        edit(&|s| s.baseline = if v.is_empty() { None } else { Some(v.clone()) });
-                    }
-                >
-                    <option value="" selected=chosen.is_none()>
-                        "pick one"
-                    </option>
-                    {options}
-                </select>
-            </label>
+            <LabeledSelect
+                label="Baseline (generator_1)"
+                testid="judge-baseline"
+                on_pick=move |v| {
+                    vs.drill_pick.set(None);
+                    edit(&|s| s.baseline = if v.is_empty() { None } else { Some(v.clone()) });
+                }
+            >
+                <option value="" selected=chosen.is_none()>
+                    "pick one"
+                </option>
+                {options}
+            </LabeledSelect>
         }
         .into_any()
     };
@@ -176,19 +162,17 @@ pub fn JudgeControls(
             })
             .collect_view();
         view! {
-            <label>
-                "Interval level"
-                <select
-                    data-testid=testid
-                    on:change=move |ev| {
-                        if let Ok(v) = select_value(&ev).parse::<f64>() {
-                            edit(&|s| set(s, v));
-                        }
+            <LabeledSelect
+                label="Interval level"
+                testid=testid
+                on_pick=move |v| {
+                    if let Ok(v) = v.parse::<f64>() {
+                        edit(&|s| set(s, v));
                     }
-                >
-                    {options}
-                </select>
-            </label>
+                }
+            >
+                {options}
+            </LabeledSelect>
         }
     };
 
@@ -220,15 +204,12 @@ pub fn JudgeControls(
             <NumberField
                 label="Bootstrap rounds"
                 testid="judge-rounds"
-                min="10"
-                max="10000"
+                clamp_to=(10, 10_000)
                 step="10"
                 value=Signal::derive(move || {
                     settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
                 })
-                on_value=move |n: u32| edit(
-                    &|s| s.arena_hard.bootstrap_rounds = n.clamp(10, 10_000),
-                )
+                on_value=move |n: u32| edit(&|s| s.arena_hard.bootstrap_rounds = n)
             />
             <NumberField
                 label="Seed"
@@ -246,15 +227,12 @@ pub fn JudgeControls(
                 label="“>>” weight"
                 testid="judge-strong-weight"
                 title="How many times a >> verdict counts (arena-hard-auto: 3)"
-                min="1"
-                max="10"
+                clamp_to=(1, 10)
                 step="1"
                 value=Signal::derive(move || {
                     settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
                 })
-                on_value=move |n: u32| edit(
-                    &|s| s.arena_hard.strong_verdict_weight = n.clamp(1, 10),
-                )
+                on_value=move |n: u32| edit(&|s| s.arena_hard.strong_verdict_weight = n)
             />
             <Show when=move || has_answers.get()>
                 <ChoiceSelect

@@ -7,7 +7,8 @@ use super::{alpaca_of, fmt, JudgeViewState};
 use crate::format;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AnswerPair, JudgeOutcome};
-use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::form::{name_options, LabeledSelect};
+use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use crate::views::{use_analysis, AnalysisState};
 
@@ -80,7 +81,7 @@ pub fn DrillDown(
         let list = models.get();
         vs.drill_model.get().filter(|m| list.contains(m)).or_else(|| list.first().cloned())
     });
-    let (sort, set_sort) = signal((SortKey::Preference, false));
+    let sort = RwSignal::new((SortKey::Preference, false));
     let rows = Memo::new(move |_| {
         let Some(model) = model.get() else { return Vec::new() };
         outcome.with(|o| {
@@ -156,14 +157,12 @@ pub fn DrillDown(
     });
     let answers = use_analysis(request);
 
-    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
     let header =
         move |key: SortKey, label: &'static str, testid: &'static str, title: &'static str| {
             view! {
                 <SortHeader
                     key=key
                     sort=sort
-                    on_sort=on_sort
                     testid=testid
                     class="num"
                     title=title
@@ -173,20 +172,7 @@ pub fn DrillDown(
                 </SortHeader>
             }
         };
-    let model_options = move || {
-        let current = model.get();
-        models
-            .get()
-            .into_iter()
-            .map(|m| {
-                view! {
-                    <option value=m.clone() selected=current.as_deref() == Some(m.as_str())>
-                        {m.clone()}
-                    </option>
-                }
-            })
-            .collect_view()
-    };
+    let model_options = move || models.with(|m| name_options(m, model.get().as_deref()));
     let body = move || {
         let picked = vs.drill_pick.get();
         rows.get()
@@ -246,19 +232,16 @@ pub fn DrillDown(
     view! {
         <div class="drill">
             <div class="controls inline">
-                <label>
-                    "Model"
-                    <select
-                        data-testid="drill-model"
-                        on:change=move |ev| {
-                            let select: web_sys::HtmlSelectElement = event_target(&ev);
-                            vs.drill_model.set(Some(select.value()));
-                            vs.drill_pick.set(None);
-                        }
-                    >
-                        {model_options}
-                    </select>
-                </label>
+                <LabeledSelect
+                    label="Model"
+                    testid="drill-model"
+                    on_pick=move |v| {
+                        vs.drill_model.set(Some(v));
+                        vs.drill_pick.set(None);
+                    }
+                >
+                    {model_options}
+                </LabeledSelect>
                 <p class="hint">
                     {move || {
                         format!(

@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
 use crate::jobs::judge::{AlpacaDetail, JudgeOutcome};
 use crate::state::use_app_state;
+use crate::views::run::AnalysisStatus;
 use crate::views::{use_analysis, AnalysisState};
 
 /// Settings and selections of this view, shared by its components.
@@ -160,33 +161,12 @@ pub fn JudgeView() -> impl IntoView {
                 view=crate::views::View::Judge
                 settings=others::report_settings()
             />
-            {move || match analysis.get() {
-                AnalysisState::Waiting(why) => {
-                    view! {
-                        <p class="empty" data-testid="judge-empty">
-                            {why}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Running => {
-                    view! {
-                        <p class="busy" data-testid="judge-busy">
-                            "Computing in the worker…"
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Failed(e) => {
-                    view! {
-                        <p class="error" role="alert" data-testid="judge-error">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Done(_) => ().into_any(),
-            }}
+            <AnalysisStatus
+                state=analysis
+                testid="judge"
+                waiting_testid="judge-empty"
+                busy="Computing in the worker…".to_string()
+            />
             {move || {
                 outcome
                     .with(|o| o.as_ref().and_then(|o| o.report.as_ref().err().cloned()))

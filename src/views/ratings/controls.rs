@@ -7,7 +7,7 @@ use super::checklist::{Checklist, FilterList};
 use super::{CompareWith, RatingsViewState};
 use crate::jobs::analysis::BattleFacets;
 use crate::views::form::{
-    finite_non_negative, select_value, CheckField, ChoiceSelect, NumberField,
+    finite_non_negative, CheckField, ChoiceSelect, LabeledSelect, NumberField,
 };
 
 /// `YYYY-MM-DD` of a UTC timestamp, as a date input shows it.
@@ -60,8 +60,6 @@ pub fn RatingsControls(
         input.set_value(&n.to_string());
         edit(&|s| s.bootstrap_rounds = n);
     };
-    let on_compare =
-        move |ev: leptos::ev::Event| vs.compare.set(CompareWith::parse(&select_value(&ev)));
     // The last facets seen: the lists stay put (and keep focus) while the next run computes.
     let known = Memo::new(move |prev: Option<&Option<BattleFacets>>| {
         facets.get().or_else(|| prev.cloned().flatten())
@@ -345,35 +343,37 @@ pub fn RatingsControls(
                 checked=Signal::derive(move || settings.with(|s| s.filters.dedup_sampled))
                 on_toggle=move |c| edit(&|s| s.filters.dedup_sampled = c)
             />
-            <label>
-                "Compare with" <select data-testid="ratings-compare" on:change=on_compare>
-                    <option value="" prop:selected=move || vs.compare.with(Option::is_none)>
-                        "—"
-                    </option>
-                    {move || {
-                        known
-                            .get()
-                            .map(|f| {
-                                CompareWith::options(&f)
-                                    .into_iter()
-                                    .map(|c| {
-                                        let chosen = c.clone();
-                                        view! {
-                                            <option
-                                                value=c.value()
-                                                prop:selected=move || {
-                                                    vs.compare.with(|v| v.as_ref() == Some(&chosen))
-                                                }
-                                            >
-                                                {c.label()}
-                                            </option>
-                                        }
-                                    })
-                                    .collect_view()
-                            })
-                    }}
-                </select>
-            </label>
+            <LabeledSelect
+                label="Compare with"
+                testid="ratings-compare"
+                on_pick=move |v: String| vs.compare.set(CompareWith::parse(&v))
+            >
+                <option value="" prop:selected=move || vs.compare.with(Option::is_none)>
+                    "—"
+                </option>
+                {move || {
+                    known
+                        .get()
+                        .map(|f| {
+                            CompareWith::options(&f)
+                                .into_iter()
+                                .map(|c| {
+                                    let chosen = c.clone();
+                                    view! {
+                                        <option
+                                            value=c.value()
+                                            prop:selected=move || {
+                                                vs.compare.with(|v| v.as_ref() == Some(&chosen))
+                                            }
+                                        >
+                                            {c.label()}
+                                        </option>
+                                    }
+                                })
+                                .collect_view()
+                        })
+                }}
+            </LabeledSelect>
         </form>
     }
 }

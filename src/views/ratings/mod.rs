@@ -18,7 +18,7 @@ use crate::charts::ChartCanvas;
 use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;
-use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
+use crate::views::run::{use_tracked_analysis, AnalysisProgressBar, AnalysisStatus};
 use crate::views::AnalysisState;
 
 pub use compare::CompareWith;
@@ -116,32 +116,17 @@ pub fn RatingsView() -> impl IntoView {
                 view=crate::views::View::Ratings
                 settings=tables::report_settings()
             />
-            {move || match analysis.get() {
-                AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
-                AnalysisState::Running => {
-                    view! {
-                        <p class="busy" data-testid="ratings-busy">
-                            {move || {
-                                if stale.get() == Some(Staleness::IntervalsPending) {
-                                    "Computing the 95% intervals in the worker…"
-                                } else {
-                                    "Computing ratings in the worker…"
-                                }
-                            }}
-                        </p>
+            <AnalysisStatus
+                state=analysis
+                testid="ratings"
+                busy=Signal::derive(move || {
+                    if stale.get() == Some(Staleness::IntervalsPending) {
+                        "Computing the 95% intervals in the worker…".to_string()
+                    } else {
+                        "Computing ratings in the worker…".to_string()
                     }
-                        .into_any()
-                }
-                AnalysisState::Failed(e) => {
-                    view! {
-                        <p class="error" role="alert" data-testid="ratings-error">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Done(_) => ().into_any(),
-            }}
+                })
+            />
             <AnalysisProgressBar run=run testid="ratings" />
             <Show when=move || outcome.with(Option::is_some)>
                 <StaleNote stale=stale />

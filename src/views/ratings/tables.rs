@@ -10,7 +10,7 @@ use benchlens_engine::wording::plural;
 use crate::export::full_opt;
 use crate::format;
 use crate::jobs::analysis::RatingsOutcome;
-use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::sort_header::SortHeader;
 use crate::views::table::{DataTable, MarkupTable, NumCell, TableHead};
 
 fn fmt_opt(v: Option<f64>, decimals: usize) -> String {
@@ -143,8 +143,7 @@ pub fn Leaderboard(
     /// The finished run.
     outcome: Signal<Option<RatingsOutcome>>,
 ) -> impl IntoView {
-    let (sort, set_sort) = signal((SortKey::Rank, false));
-    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
+    let sort = RwSignal::new((SortKey::Rank, false));
     let has_subset = Signal::derive(move || {
         outcome.with(|o| o.as_ref().is_some_and(|o| o.comparison.is_some()))
     });
@@ -156,7 +155,7 @@ pub fn Leaderboard(
     let header = move |key: SortKey, label: &'static str, testid: &'static str| {
         let ascending = matches!(key, SortKey::Rank | SortKey::Model);
         view! {
-            <SortHeader key=key sort=sort on_sort=on_sort testid=testid ascending=ascending>
+            <SortHeader key=key sort=sort testid=testid ascending=ascending>
                 {label}
             </SortHeader>
         }

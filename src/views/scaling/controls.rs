@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::{LossChoice, ScalingViewState};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::form::{finite_positive, select_value, ChoiceSelect, NumberField};
+use crate::views::form::{finite_positive, name_options, ChoiceSelect, LabeledSelect, NumberField};
 
 /// The roles a column can play, with their labels and test ids.
 const ROLES: [(&str, &str); 6] = [
@@ -56,8 +56,8 @@ pub fn InputControls(
     outcome: Signal<Option<ScalingOutcome>>,
 ) -> impl IntoView {
     let vs = expect_context::<ScalingViewState>();
-    let on_table = move |ev: leptos::ev::Event| {
-        if let Ok(id) = select_value(&ev).parse::<JobId>() {
+    let on_table = move |v: String| {
+        if let Ok(id) = v.parse::<JobId>() {
             vs.dataset.set(Some(id));
         }
     };
@@ -69,38 +69,24 @@ pub fn InputControls(
                 choice_slot(&mut c, role).clone()
             })
         };
-        let on_change = move |ev: leptos::ev::Event| {
-            let v = select_value(&ev);
+        let on_change = move |v: String| {
             vs.columns.update(|c| *choice_slot(c, role) = (!v.is_empty()).then_some(v));
         };
         let options = move || {
             let current = explicit();
-            vs.table_columns
-                .get()
-                .into_iter()
-                .map(|c| {
-                    let selected = current.as_deref() == Some(c.as_str());
-                    view! {
-                        <option value=c.clone() selected=selected>
-                            {c.clone()}
-                        </option>
-                    }
-                })
-                .collect_view()
+            vs.table_columns.with(|c| name_options(c, current.as_deref()))
         };
         view! {
-            <label>
-                {label} <select data-testid=format!("scaling-col-{role}") on:change=on_change>
-                    <option value="" selected=move || explicit().is_none()>
-                        {move || match in_use() {
-                            Some(c) if explicit().is_none() => format!("auto: {c}"),
-                            _ if explicit().is_none() => "auto: none found".to_string(),
-                            _ => "auto".to_string(),
-                        }}
-                    </option>
-                    {options}
-                </select>
-            </label>
+            <LabeledSelect label=label testid=format!("scaling-col-{role}") on_pick=on_change>
+                <option value="" selected=move || explicit().is_none()>
+                    {move || match in_use() {
+                        Some(c) if explicit().is_none() => format!("auto: {c}"),
+                        _ if explicit().is_none() => "auto: none found".to_string(),
+                        _ => "auto".to_string(),
+                    }}
+                </option>
+                {options}
+            </LabeledSelect>
         }
     };
     let table_options = move || {
@@ -124,11 +110,9 @@ pub fn InputControls(
                 data-testid="scaling-inputs"
                 on:submit=|ev| ev.prevent_default()
             >
-                <label>
-                    "Table" <select data-testid="scaling-table" on:change=on_table>
-                        {table_options}
-                    </select>
-                </label>
+                <LabeledSelect label="Table" testid="scaling-table" on_pick=on_table>
+                    {table_options}
+                </LabeledSelect>
                 {ROLES.into_iter().map(|(role, label)| role_select(role, label)).collect_view()}
             </form>
         </Show>
@@ -170,11 +154,10 @@ pub fn FitControls() -> impl IntoView {
             <NumberField
                 label="Drop top K"
                 testid="scaling-drop-top"
-                min="0"
-                max="1000"
+                clamp_to=(0, 1000)
                 step="1"
                 value=Signal::derive(move || fit.with(|f| f.drop_top.to_string()))
-                on_value=move |n: usize| fit.update(|f| f.drop_top = n.min(1000))
+                on_value=move |n: usize| fit.update(|f| f.drop_top = n)
             />
             <ChoiceSelect
                 label="Starts"
@@ -189,11 +172,10 @@ pub fn FitControls() -> impl IntoView {
             <NumberField
                 label="Bootstrap rounds"
                 testid="scaling-rounds"
-                min="0"
-                max="10000"
+                clamp_to=(0, 10_000)
                 step="100"
                 value=Signal::derive(move || fit.with(|f| f.bootstrap.to_string()))
-                on_value=move |n: usize| fit.update(|f| f.bootstrap = n.min(10_000))
+                on_value=move |n: usize| fit.update(|f| f.bootstrap = n)
             />
             <NumberField
                 label="Seed"
@@ -238,18 +220,16 @@ pub fn LawSelect(
     };
     view! {
         <form class="controls" on:submit=|ev| ev.prevent_default()>
-            <label>
-                "Law (contours and inference optimum)"
-                <select
-                    data-testid="scaling-law"
-                    on:change=move |ev| {
-                        vs.inference_law.set(select_value(&ev));
-                        vs.target_loss.set(None);
-                    }
-                >
-                    {options}
-                </select>
-            </label>
+            <LabeledSelect
+                label="Law (contours and inference optimum)"
+                testid="scaling-law"
+                on_pick=move |v| {
+                    vs.inference_law.set(v);
+                    vs.target_loss.set(None);
+                }
+            >
+                {options}
+            </LabeledSelect>
         </form>
     }
 }

@@ -25,7 +25,7 @@ use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::{ScalingOutcome, ScalingRequest};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;
-use crate::views::run::{use_tracked_analysis, AnalysisProgressBar};
+use crate::views::run::{use_tracked_analysis, AnalysisProgressBar, AnalysisStatus};
 use crate::views::AnalysisState;
 
 /// Robust loss of the fit, as chosen in the form (δ is kept apart so switching back to Huber
@@ -164,26 +164,13 @@ pub fn ScalingView() -> impl IntoView {
                 view=crate::views::View::Scaling
                 settings=tables::report_settings()
             />
-            {move || match analysis.get() {
-                AnalysisState::Waiting(why) => view! { <p class="empty">{why}</p> }.into_any(),
-                AnalysisState::Running => {
-                    view! {
-                        <p class="busy" data-testid="scaling-busy">
-                            {format!("Fitting in the worker ({} bootstrap rounds)…", rounds())}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Failed(e) => {
-                    view! {
-                        <p class="error" role="alert" data-testid="scaling-error">
-                            {e}
-                        </p>
-                    }
-                        .into_any()
-                }
-                AnalysisState::Done(_) => ().into_any(),
-            }}
+            <AnalysisStatus
+                state=analysis
+                testid="scaling"
+                busy=Signal::derive(move || {
+                    format!("Fitting in the worker ({} bootstrap rounds)…", rounds())
+                })
+            />
             <AnalysisProgressBar run=run testid="scaling" />
             <Show when=move || shown.with(Option::is_some)>
                 <ScalingResults outcome=Signal::derive(move || shown.get()) />
@@ -257,28 +244,24 @@ fn ScalingResults(
             </p>
             <models_table::ModelsTableView outcome=outcome />
         </div>
-        <div class="panel">
-            <h2>"Iso-loss contours"</h2>
+        <ChartPanel
+            title="Iso-loss contours"
+            spec=contours
+            testid="chart-scaling-contours"
+            label="Curves of equal predicted loss in parameters and tokens, with the compute-optimal line and the models"
+        >
             <controls::LawSelect outcome=outcome />
-            <ChartCanvas
-                spec=contours
-                testid="chart-scaling-contours"
-                label="Curves of equal predicted loss in parameters and tokens, with the compute-optimal line and the models"
-            />
-        </div>
-        <div class="panel">
-            <h2>"Inference-aware optimum (Sardana et al. 2023)"</h2>
-            <p class="caption">
-                "To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."
-            </p>
+        </ChartPanel>
+        <ChartPanel
+            title="Inference-aware optimum (Sardana et al. 2023)"
+            caption="To reach a target loss, minimise training FLOPs 6ND plus inference FLOPs 2N per token served: the more inference, the smaller and longer-trained the best model."
+            spec=inference
+            testid="chart-scaling-inference"
+            label="Best parameters and tokens against expected inference tokens"
+        >
             <controls::InferenceControls outcome=outcome />
             <inference::InferenceTable outcome=outcome />
-            <ChartCanvas
-                spec=inference
-                testid="chart-scaling-inference"
-                label="Best parameters and tokens against expected inference tokens"
-            />
-        </div>
+        </ChartPanel>
         <Show when=has_trend>
             <div class="panel">
                 <h2>"Score vs compute"</h2>

@@ -5,7 +5,7 @@ use super::tables::sig;
 use crate::charts::xy::si;
 use crate::export::full_opt;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::sort_header::{toggle, SortHeader};
+use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use leptos::prelude::*;
 
@@ -25,19 +25,16 @@ pub fn ModelsTableView(
     /// The analysis.
     outcome: Signal<Option<ScalingOutcome>>,
 ) -> impl IntoView {
-    let (sort, set_sort) = signal((ModelSort::Params, false));
-    let on_sort = Callback::new(move |key| set_sort.update(|s| toggle(s, key)));
+    let sort = RwSignal::new((ModelSort::Params, false));
     // A number column's header; `rows` is Some(2) for the columns that span both header rows.
-    let num_header = move |key: ModelSort,
-                           testid: String,
-                           rows: Option<u32>,
-                           text: &'static str| {
-        view! {
-            <SortHeader key=key sort=sort on_sort=on_sort rowspan=rows class="num" testid=testid>
-                {text}
-            </SortHeader>
-        }
-    };
+    let num_header =
+        move |key: ModelSort, testid: String, rows: Option<u32>, text: &'static str| {
+            view! {
+                <SortHeader key=key sort=sort rowspan=rows class="num" testid=testid>
+                    {text}
+                </SortHeader>
+            }
+        };
     move || {
         let o = outcome.get()?;
         let t = o.models;
@@ -146,7 +143,6 @@ pub fn ModelsTableView(
                         <SortHeader
                             key=ModelSort::Model
                             sort=sort
-                            on_sort=on_sort
                             rowspan=Some(2)
                             ascending=true
                             testid="scaling-sort-model"

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::table::Table;
 
 use super::answer_checks::{AnswerCheck, AnswerStats};
+use super::error::required_column;
 use super::model_names;
 use super::JudgeError;
 
@@ -69,13 +70,7 @@ struct Columns {
 }
 
 fn columns(file: &str, t: &Table) -> Result<Columns, JudgeError> {
-    let need = |name: &str| {
-        t.column_index(name).ok_or_else(|| JudgeError::MissingColumn {
-            file: file.to_owned(),
-            column: name.to_owned(),
-            benchmark: BENCH,
-        })
-    };
+    let need = |name: &str| required_column(t, file, name, BENCH);
     Ok(Columns {
         instruction: need("instruction")?,
         output_1: need("output_1")?,

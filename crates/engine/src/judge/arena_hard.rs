@@ -24,6 +24,7 @@ use crate::stats::{quantile_sorted, resample_counts, rng};
 use crate::table::Table;
 
 use super::arena_hard_style::{answer_styles, style_fit, StyleCoefficients, StyleControl};
+use super::error::required_column;
 use super::JudgeError;
 
 /// Arena-Hard settings.
@@ -127,13 +128,7 @@ fn collect(
     let mut records = Vec::new();
     let mut baselines = BTreeSet::new();
     for (name, t) in tables {
-        let need = |c: &str| {
-            t.column_index(c).ok_or_else(|| JudgeError::MissingColumn {
-                file: (*name).to_owned(),
-                column: c.to_owned(),
-                benchmark: "Arena-Hard",
-            })
-        };
+        let need = |c: &str| required_column(t, name, c, "Arena-Hard");
         let model_col = need("model")?;
         let games_col = need("games")?;
         let baseline_col = t.column_index("baseline");

@@ -21,3 +21,18 @@ pub enum JudgeError {
     #[error("{what} must be {rule}, got {value}")]
     BadSetting { what: &'static str, rule: &'static str, value: String },
 }
+
+/// The index of the column `column` of `file`'s table, or the error that names the file, the
+/// column and the benchmark needing it.
+pub(super) fn required_column(
+    t: &crate::table::Table,
+    file: &str,
+    column: &str,
+    benchmark: &'static str,
+) -> Result<usize, JudgeError> {
+    t.column_index(column).ok_or_else(|| JudgeError::MissingColumn {
+        file: file.to_owned(),
+        column: column.to_owned(),
+        benchmark,
+    })
+}

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::table::Table;
 
+use super::error::required_column;
 use super::JudgeError;
 use crate::stats::normal::normal_quantile;
 
@@ -71,13 +72,7 @@ pub fn mt_bench_scores(
     // model -> turn -> scores
     let mut scores: BTreeMap<String, BTreeMap<u32, Vec<f64>>> = BTreeMap::new();
     for (name, t) in tables {
-        let need = |c: &str| {
-            t.column_index(c).ok_or_else(|| JudgeError::MissingColumn {
-                file: (*name).to_owned(),
-                column: c.to_owned(),
-                benchmark: "MT-Bench",
-            })
-        };
+        let need = |c: &str| required_column(t, name, c, "MT-Bench");
         let (model_col, turn_col, score_col) = (need("model")?, need("turn")?, need("score")?);
         let (mut no_rating, mut bad, mut first_bad) = (0u64, 0u64, 0u64);
         for r in 0..t.n_rows() {

@@ -158,8 +158,8 @@ pub fn newton_factor(
     cholesky_in_place(&mut h, n).then_some(h)
 }
 
-/// Chord iterations allowed before [`refit`] hands over to full Newton steps.
-const CHORD_MAX_ITERATIONS: usize = 100;
+/// Chord iterations allowed before [`refit`] (and Davidson's) hands over to full Newton steps.
+pub(super) const CHORD_MAX_ITERATIONS: usize = 100;
 
 /// Refits a bootstrap replicate from `start` (the full-data θ) by chord iterations: Newton steps
 /// that reuse `factor` ([`newton_factor`] at the full-data fit) instead of building and

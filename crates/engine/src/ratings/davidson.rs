@@ -186,9 +186,6 @@ pub fn newton_factor(
     cholesky_in_place(&mut h, p).then_some(h)
 }
 
-/// Chord iterations allowed before [`refit`] hands over to full Newton steps.
-const CHORD_MAX_ITERATIONS: usize = 100;
-
 /// A bootstrap replicate's fit from the full-data (θ, ν) by chord iterations with the full
 /// data's factor (see [`bradley_terry::refit`] for why); same optimum as [`fit`], which it falls
 /// back to when the steps stop shrinking or the replicate has no ties.
@@ -211,7 +208,7 @@ pub fn refit(
     let mut lambda = start.1.ln();
     let mut g = vec![0.0; p];
     let mut last = f64::INFINITY;
-    for _ in 0..CHORD_MAX_ITERATIONS {
+    for _ in 0..bradley_terry::CHORD_MAX_ITERATIONS {
         derivatives(&theta, lambda, tallies, prior, &mut g, None);
         cholesky_solve(factor, p, &mut g);
         let moved = g.iter().map(|s| s.abs()).fold(0.0, f64::max);

@@ -1,9 +1,6 @@
 //! Worker entry point: registers the intake worker, which parses and analyses off the main thread.
-
-use gloo_worker::Registrable;
+//! (`worker_parquet.rs` is the same worker with Parquet, a separate module fetched on demand.)
 
 fn main() {
-    console_error_panic_hook::set_once();
-    benchlens::expose_wasm_memory();
-    benchlens::jobs::IntakeWorker::registrar().encoding::<benchlens::jobs::JsCodec>().register();
+    benchlens::run_worker();
 }

@@ -52,11 +52,7 @@ pub fn analyse_tracked(
 ) -> Option<JobId> {
     submit_analysis(
         request,
-        Pending {
-            done: Box::new(done),
-            progress: Some(std::rc::Rc::new(progress)),
-            request: None,
-        },
+        Pending { done: Box::new(done), progress: Some(std::rc::Rc::new(progress)), request: None },
     )
 }
 

@@ -25,11 +25,3 @@ pub fn expose_wasm_memory() {
         &wasm_bindgen::memory(),
     );
 }
-
-/// The body of both worker binaries (`worker.rs`, and `worker_parquet.rs` with Parquet).
-pub fn run_worker() {
-    use gloo_worker::Registrable;
-    console_error_panic_hook::set_once();
-    expose_wasm_memory();
-    jobs::IntakeWorker::registrar().encoding::<jobs::JsCodec>().register();
-}

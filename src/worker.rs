@@ -1,6 +1,9 @@
 //! Worker entry point: registers the intake worker, which parses and analyses off the main thread.
-//! (`worker_parquet.rs` is the same worker with Parquet, a separate module fetched on demand.)
+
+use gloo_worker::Registrable;
 
 fn main() {
-    benchlens::run_worker();
+    console_error_panic_hook::set_once();
+    benchlens::expose_wasm_memory();
+    benchlens::jobs::IntakeWorker::registrar().encoding::<benchlens::jobs::JsCodec>().register();
 }

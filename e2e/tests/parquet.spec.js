@@ -9,7 +9,7 @@ const path = require('path');
 const { test, expect } = require('@playwright/test');
 
 const { cli, expectSameAsCli, leaderboard } = require('../support/leaderboard');
-const { dataHost, recordRequests, foreign } = require('../support/servers');
+const { dataHost, staticUnder, recordRequests, foreign } = require('../support/servers');
 
 const PARQUET = path.join(__dirname, '../../crates/engine/tests/fixtures/parquet');
 const SHARD_NAMES = ['train-00000-of-00002.parquet', 'train-00001-of-00002.parquet'];
@@ -145,8 +145,65 @@ test('every codec the page decodes loads; zstd, a cut-off file and a wrong magic
 
 test('a Parquet file without a .parquet name is recognised by its magic number', async ({ page }) => {
   const errors = await open(page);
+  // A slow download of the Parquet worker: the page says what it is waiting for.
+  await page.route('**/worker-parquet_bg.wasm', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
   await page.getByTestId('file-input').setInputFiles({ name: 'votes', mimeType: 'application/octet-stream', buffer: fs.readFileSync(SHARDS[0]) });
+  await expect(page.getByTestId('parquet-reader-status')).toContainText('Loading the Parquet reader');
   await expect(card(page, 'votes')).toHaveAttribute('data-kind', 'battle_log', { timeout: 60_000 });
+  await expect(page.getByTestId('parquet-reader-status')).toHaveCount(0);
   await expect(card(page, 'votes').getByTestId('dataset-facts')).toContainText('parquet (snappy)');
   expect(errors).toEqual([]);
+});
+
+test('an analysis running during the switch is asked again, and a trap restarts the Parquet worker', async ({ page }) => {
+  const requests = recordRequests(page);
+  const errors = await open(page);
+  await page.getByTestId('sample-menu').selectOption('genai-arena');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await page.getByTestId('tab-ratings').click();
+  // Dropped while the bootstrap runs (if it is still running): it is asked again, never failed.
+  await page.getByTestId('file-input').setInputFiles(SHARDS);
+  await expect(page.getByTestId('leaderboard-row').first()).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByTestId('ratings-busy')).toHaveCount(0, { timeout: 90_000 });
+  await expect(page.getByTestId('ratings-error')).toHaveCount(0);
+  // 13 genai-arena models and the 6 of the shards.
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(19);
+  const before = await leaderboard(page);
+  const fetched = parquetWorker(requests).length;
+  expect(fetched).toBeGreaterThan(0);
+
+  await page.evaluate(() => window.benchlensDebug.trapNextAnalysis());
+  await page.getByTestId('ratings-ci').selectOption('none');
+  await expect(page.getByTestId('worker-stopped')).toContainText('3 loaded files are being reloaded', { timeout: 15_000 });
+  await page.getByTestId('ratings-retry').click();
+  await expect(page.getByTestId('ratings-error')).toHaveCount(0);
+  await expect.poll(() => page.getByTestId('leaderboard-row').first().locator('td').nth(3).innerText()).not.toMatch(/\d/);
+  const after = await leaderboard(page);
+  expect(after.map((r) => [r.model, r.rating, r.battles])).toEqual(before.map((r) => [r.model, r.rating, r.battles]));
+  // The fresh worker is the Parquet one again (fetched anew), not the small one.
+  expect(parquetWorker(requests).length).toBeGreaterThan(fetched);
+  await page.getByTestId('tab-data').click();
+  await expect(page.getByTestId('dataset-card')).toHaveCount(3);
+  expect(errors).toEqual([]);
+});
+
+test('under the /benchlens/ sub-path the Parquet worker is fetched from there', async ({ page }) => {
+  const site = await staticUnder(path.resolve(__dirname, '../../dist-subpath'), '/benchlens/');
+  try {
+    const requests = recordRequests(page);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(`${site.origin}/benchlens/`);
+    await page.getByTestId('file-input').setInputFiles(SHARDS);
+    await expect(page.getByTestId('dataset-card')).toHaveCount(2, { timeout: 60_000 });
+    await expect(card(page, SHARD_NAMES[1])).toHaveAttribute('data-kind', 'battle_log');
+    expect(parquetWorker(requests)).toContain(`${site.origin}/benchlens/worker-parquet.js`);
+    expect(foreign(requests, [`${site.origin}/benchlens/`])).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    await site.close();
+  }
 });

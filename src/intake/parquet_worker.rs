@@ -28,7 +28,7 @@ const PARQUET_WORKER: &str = "./worker-parquet.js";
 
 /// What the status line says while the Parquet worker is fetched and starting. The size is the
 /// gzipped `worker-parquet_bg.wasm` (budgets.toml), what a compressing server sends.
-pub const LOADING_READER: &str = "Loading the Parquet reader (about 1.5 MB)…";
+pub const LOADING_READER: &str = "Loading the Parquet reader (about 1.6 MB)…";
 
 thread_local! {
     /// True once the page switched to the Parquet worker (never switches back).

@@ -17,9 +17,15 @@ const SHARD_NAMES = ['train-00000-of-00002.parquet', 'train-00001-of-00002.parqu
 const SHARDS = SHARD_NAMES.map((f) => path.join(PARQUET, 'arena-140k/data', f));
 const CLEAN_BATTLE = path.join(PARQUET, 'arena-140k/clean_battle.jsonl');
 
-async function open(page) {
+/** Uncaught errors of the page, collected from now on. */
+function pageErrors(page) {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  return errors;
+}
+
+async function open(page) {
+  const errors = pageErrors(page);
   await page.goto('./');
   await expect(page.getByTestId('dataset-panel')).toBeVisible();
   return errors;
@@ -83,8 +89,7 @@ test('a link to shards on a host loads them with the Parquet worker and reproduc
   ])));
   try {
     const requests = recordRequests(page);
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const errors = pageErrors(page);
     const data = SHARD_NAMES.map((n) => `data=${encodeURIComponent(`${host.origin}/data/${n}`)}`).join('&');
     await page.goto(`./?view=ratings&${data}`);
     await expect(page.getByTestId('leaderboard-row').first()).toBeVisible({ timeout: 90_000 });
@@ -185,8 +190,7 @@ test('under the /benchlens/ sub-path the Parquet worker is fetched from there', 
   const site = await staticUnder(path.resolve(__dirname, '../../dist-subpath'), '/benchlens/');
   try {
     const requests = recordRequests(page);
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
+    const errors = pageErrors(page);
     await page.goto(`${site.origin}/benchlens/`);
     await page.getByTestId('file-input').setInputFiles(SHARDS);
     await expect(page.getByTestId('dataset-card')).toHaveCount(2, { timeout: 60_000 });

@@ -231,6 +231,9 @@ pub(super) fn replace_worker(state: AppState) {
             .map(|j| (j.id, j.name.clone()))
             .collect()
     });
+    let cancelling: Vec<JobId> = state.jobs.with_untracked(|jobs| {
+        jobs.iter().filter(|j| j.status == JobStatus::Cancelling).map(|j| j.id).collect()
+    });
     let (bridge, native) = spawn_bridge(state);
     let resent = with_client(|c| {
         if let Some(old) = c.native.take() {
@@ -260,6 +263,10 @@ pub(super) fn replace_worker(state: AppState) {
     })
     .unwrap_or_default();
     show_reloading(state, &resent);
+    // The old worker would have confirmed these; it is gone, so the page does.
+    for job in cancelling {
+        client::handle(state, Response::Cancelled { job });
+    }
 }
 
 /// The worker is gone: answer what waited on it, start a fresh one, re-send the files.

@@ -33,7 +33,8 @@ pub const LOADING_READER: &str = "Loading the Parquet reader (about 1.6 MB)…";
 thread_local! {
     /// True once the page switched to the Parquet worker (never switches back).
     static ACTIVE: Cell<bool> = const { Cell::new(false) };
-    /// The status line while the Parquet worker starts; None once it answered.
+    /// True while the Parquet worker is fetched and starts (until it first answers); made on
+    /// first use.
     static STATUS: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
 }
 

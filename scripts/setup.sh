@@ -82,6 +82,12 @@ if [ "${BENCHLENS_SKIP_BROWSER:-0}" != 1 ]; then
       "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium chromium-driver"
   fi
 fi
+# clang (and llvm-ar) compile zstd's C code for wasm32: the Parquet worker decodes zstd (#14).
+if ! command -v clang >/dev/null || ! command -v llvm-ar >/dev/null; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  step "installing Debian clang and llvm (zstd for the Parquet worker)" "≈ 1 min" bash -c \
+    "$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q clang llvm"
+fi
 # DuckDB and pyarrow for the Parquet fixture writer and the DuckDB pair-count check
 # (scripts/fixtures/). Pinned; pip skips them when these versions are already installed.
 DUCKDB_VERSION=1.3.2

@@ -18,7 +18,7 @@ step "rustfmt" cargo fmt --all --check
 step "leptosfmt" leptosfmt --check --quiet src
 step "clippy, native" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "clippy, wasm32 (app)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --tests --locked -- -D warnings
-# The worker's Parquet path, off in the served page until it is its own wasm module (#14).
+# The Parquet worker (worker-parquet, its own wasm module fetched when a Parquet file arrives).
 step "clippy, wasm32 (worker with page-parquet)" cargo clippy --target wasm32-unknown-unknown -p benchlens --lib --bins --features page-parquet --locked -- -D warnings
 step "clippy, wasm32 (engine)" cargo clippy --target wasm32-unknown-unknown -p benchlens-engine --lib --locked -- -D warnings
 step "engine and CLI tests" cargo test -p benchlens-engine -p benchlens-cli --locked
@@ -36,6 +36,8 @@ step "component tests in headless Chromium" cargo test --target wasm32-unknown-u
 # The page's two wasm binaries in one cargo process: Trunk starts one per binary, and on a cold
 # build those spend minutes printing "Blocking waiting for file lock" at each other.
 step "release wasm of the page (one cargo process)" cargo build --release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
+# The Parquet worker needs the page-parquet feature, so a cargo process of its own (before Trunk).
+step "release wasm of the Parquet worker" cargo build --release --locked --target wasm32-unknown-unknown -p benchlens --features page-parquet --bin worker-parquet
 step "release build" trunk build --release --offline
 step "wasm size budget" scripts/wasm-budget.sh
 # The same build as a GitHub Pages project site, served under /benchlens/ by the share tests.

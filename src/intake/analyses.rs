@@ -26,6 +26,8 @@ pub enum AnalysisEnd {
 pub(super) struct Pending {
     pub(super) done: Box<dyn FnOnce(AnalysisEnd)>,
     pub(super) progress: Option<std::rc::Rc<dyn Fn(AnalysisProgress)>>,
+    /// What was asked, to ask a replacement worker again (the switch to the Parquet worker).
+    pub(super) request: Option<Request>,
 }
 
 /// Runs an analysis in the worker; `done` gets its result. Returns the job id.
@@ -37,7 +39,7 @@ pub fn analyse(
         AnalysisEnd::Finished(result) => done(result),
         AnalysisEnd::Cancelled => done(Err("cancelled".to_owned())),
     };
-    submit_analysis(request, Pending { done: Box::new(done), progress: None })
+    submit_analysis(request, Pending { done: Box::new(done), progress: None, request: None })
 }
 
 /// Runs an analysis in the worker; `progress` hears how far its long parts are (bootstrap
@@ -50,11 +52,11 @@ pub fn analyse_tracked(
 ) -> Option<JobId> {
     submit_analysis(
         request,
-        Pending { done: Box::new(done), progress: Some(std::rc::Rc::new(progress)) },
+        Pending { done: Box::new(done), progress: Some(std::rc::Rc::new(progress)), request: None },
     )
 }
 
-fn submit_analysis(request: AnalysisRequest, pending: Pending) -> Option<JobId> {
+fn submit_analysis(request: AnalysisRequest, mut pending: Pending) -> Option<JobId> {
     if let Some(why) = super::worker_life::gave_up() {
         (pending.done)(AnalysisEnd::Finished(Err(why)));
         return None;
@@ -62,8 +64,9 @@ fn submit_analysis(request: AnalysisRequest, pending: Pending) -> Option<JobId> 
     with_client(|c| {
         let job = c.next_job;
         c.next_job += 1;
-        c.pending.insert(job, pending);
         let request = Request::Analyse { job, request: Box::new(request) };
+        pending.request = Some(request.clone());
+        c.pending.insert(job, pending);
         // A fresh worker is still re-reading the files: the analysis waits for them.
         if let Some(request) = c.life.hold(job, request) {
             c.bridge.send(request);

@@ -87,7 +87,7 @@ fn start_job(
     reuse: Option<JobId>,
     provenance: Option<DataSource>,
 ) {
-    let Some(job) = with_client(|c| {
+    let Some((job, request)) = with_client(|c| {
         let job = reuse.unwrap_or_else(|| {
             let j = c.next_job;
             c.next_job += 1;
@@ -108,11 +108,12 @@ fn start_job(
             Source::Blob(blob) => Request::Parse { job, name: name.to_owned(), blob, options },
             Source::Text(text) => Request::ParseText { job, name: name.to_owned(), text, options },
         };
-        c.bridge.send(request);
-        job
+        (job, request)
     }) else {
         return;
     };
+    // A Parquet file first switches the page to the worker that reads it.
+    super::parquet_worker::send_parse(state, request);
     show_running(state, job, name, origin, bytes_total);
     if let Some(why) = super::worker_life::gave_up() {
         super::worker_life::fail_job(state, job, why);

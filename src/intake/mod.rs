@@ -8,6 +8,7 @@ pub mod drop;
 pub mod embed;
 pub mod fetch;
 pub mod mapping;
+pub mod parquet_worker;
 pub mod progress;
 pub mod samples;
 pub mod source;

@@ -8,6 +8,9 @@
 //! files are back. A worker that keeps dying (three times within a minute, e.g. it cannot even
 //! start) is not restarted again: the page says so and asks for a reload.
 //!
+//! The same path switches the page to the Parquet worker ([`replace_worker`], called by
+//! [`super::parquet_worker`]); which script a fresh worker runs is that module's to say.
+//!
 //! gloo-worker does not hand out the `Worker` it creates, so [`spawn_bridge`] wraps the global
 //! `Worker` constructor in a Proxy for the duration of the spawn call to keep a handle on it.
 
@@ -20,7 +23,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::client::{self, with_client, AnalysisEnd, Source};
+use super::client::{self, with_client, AnalysisEnd, Client, Source};
 use crate::jobs::protocol::{JobId, Request, Response};
 use crate::jobs::{IntakeWorker, JsCodec};
 use crate::state::{AppState, JobStatus};
@@ -141,8 +144,11 @@ pub fn spawn_bridge(state: AppState) -> (WorkerBridge<IntakeWorker>, Option<Nati
         });
     let bridge = IntakeWorker::spawner()
         .encoding::<JsCodec>()
-        .callback(move |response| client::handle(state, response))
-        .spawn("./worker.js");
+        .callback(move |response| {
+            super::parquet_worker::heard_from_worker();
+            client::handle(state, response)
+        })
+        .spawn(super::parquet_worker::worker_script());
     if let (Some(true), Some(original)) = (wrapped, original) {
         let _ = js_sys::Reflect::set(&global, &"Worker".into(), &original);
     }
@@ -173,14 +179,100 @@ pub fn spawn_bridge(state: AppState) -> (WorkerBridge<IntakeWorker>, Option<Nati
     (bridge, native)
 }
 
-/// The worker is gone: answer what waited on it, start a fresh one, re-send the files.
-fn worker_died(state: AppState, detail: String) {
-    let now = client::now_ms();
-    let loaded: Vec<(JobId, String, String, f64)> = state.datasets.with_untracked(|d| {
+/// Loaded datasets as (id, file name, origin, bytes), for re-sending them to a fresh worker.
+type LoadedFile = (JobId, String, String, f64);
+
+fn loaded_files(state: AppState) -> Vec<LoadedFile> {
+    state.datasets.with_untracked(|d| {
         d.iter()
             .map(|e| (e.id, e.summary.name.clone(), e.origin.clone(), e.summary.bytes as f64))
             .collect()
+    })
+}
+
+/// Sends `job`'s file (as it was last parsed) to the worker again; false if the page no longer
+/// holds its source.
+fn resend(c: &mut Client, job: JobId, name: &str) -> bool {
+    let Some((source, options)) = c.sources.get(&job).cloned() else { return false };
+    let name = name.to_owned();
+    c.bridge.send(match source {
+        Source::Blob(blob) => Request::Parse { job, name, blob, options },
+        Source::Text(text) => Request::ParseText { job, name, text, options },
     });
+    true
+}
+
+/// Re-sends the loaded files to a fresh worker as reloads; returns those sent, for their rows.
+fn reload_files(c: &mut Client, loaded: &[LoadedFile]) -> Vec<LoadedFile> {
+    let mut resent = Vec::new();
+    for file in loaded {
+        if resend(c, file.0, &file.1) {
+            c.life.reloading.insert(file.0);
+            resent.push(file.clone());
+        }
+    }
+    resent
+}
+
+fn show_reloading(state: AppState, resent: &[LoadedFile]) {
+    for (job, name, origin, bytes) in resent {
+        client::show_running(state, *job, name, origin, *bytes);
+    }
+}
+
+/// Terminates the worker and starts one of the current kind in its place (the switch to the
+/// Parquet worker): loaded files are reloaded, files being read are sent again, and analyses
+/// that were running are asked again once the files are back. Nothing is answered with an error.
+pub(super) fn replace_worker(state: AppState) {
+    let loaded = loaded_files(state);
+    let reading: Vec<(JobId, String)> = state.jobs.with_untracked(|jobs| {
+        jobs.iter()
+            .filter(|j| j.status == JobStatus::Running)
+            .map(|j| (j.id, j.name.clone()))
+            .collect()
+    });
+    let cancelling: Vec<JobId> = state.jobs.with_untracked(|jobs| {
+        jobs.iter().filter(|j| j.status == JobStatus::Cancelling).map(|j| j.id).collect()
+    });
+    let (bridge, native) = spawn_bridge(state);
+    let resent = with_client(|c| {
+        if let Some(old) = c.native.take() {
+            old.terminate();
+        }
+        c.bridge = bridge;
+        c.native = native;
+        // Reads in flight (new files, re-parses, earlier reloads) go again as they were.
+        for (job, name) in &reading {
+            resend(c, *job, name);
+        }
+        let idle: Vec<LoadedFile> =
+            loaded.iter().filter(|l| !reading.iter().any(|r| r.0 == l.0)).cloned().collect();
+        let resent = reload_files(c, &idle);
+        let asked: Vec<(JobId, Request)> = c
+            .pending
+            .iter()
+            .filter(|(job, _)| !c.life.held.iter().any(|(h, _)| h == *job))
+            .filter_map(|(job, p)| p.request.clone().map(|r| (*job, r)))
+            .collect();
+        for (job, request) in asked {
+            if let Some(request) = c.life.hold(job, request) {
+                c.bridge.send(request);
+            }
+        }
+        resent
+    })
+    .unwrap_or_default();
+    show_reloading(state, &resent);
+    // The old worker would have confirmed these; it is gone, so the page does.
+    for job in cancelling {
+        client::handle(state, Response::Cancelled { job });
+    }
+}
+
+/// The worker is gone: answer what waited on it, start a fresh one, re-send the files.
+fn worker_died(state: AppState, detail: String) {
+    let now = client::now_ms();
+    let loaded = loaded_files(state);
     let running: Vec<(JobId, String)> = state.jobs.with_untracked(|jobs| {
         jobs.iter()
             .filter(|j| matches!(j.status, JobStatus::Running | JobStatus::Cancelling))
@@ -217,23 +309,10 @@ fn worker_died(state: AppState, detail: String) {
         reloaded = with_client(|c| {
             c.bridge = bridge;
             c.native = native;
-            let mut resent = Vec::new();
-            for (id, name, origin, bytes) in &loaded {
-                let Some((source, options)) = c.sources.get(id).cloned() else { continue };
-                let (job, file) = (*id, name.clone());
-                c.bridge.send(match source {
-                    Source::Blob(blob) => Request::Parse { job, name: file, blob, options },
-                    Source::Text(text) => Request::ParseText { job, name: file, text, options },
-                });
-                c.life.reloading.insert(job);
-                resent.push((job, name.clone(), origin.clone(), *bytes));
-            }
-            resent
+            reload_files(c, &loaded)
         })
         .map_or(0, |resent| {
-            for (job, name, origin, bytes) in &resent {
-                client::show_running(state, *job, name, origin, *bytes);
-            }
+            show_reloading(state, &resent);
             resent.len()
         });
     }
@@ -363,6 +442,7 @@ pub fn WorkerNotice() -> impl IntoView {
         })
     };
     view! {
+        <super::parquet_worker::ParquetReaderStatus />
         <Show when=move || notice.with(Option::is_some)>
             <div class="worker-stopped error" role="alert" data-testid="worker-stopped">
                 <p data-testid="worker-stopped-text">{text}</p>

@@ -7,6 +7,8 @@ pub mod analysis;
 mod codec;
 pub mod defects;
 pub mod defects_labels;
+pub mod hub_merge;
+pub mod hub_ref;
 pub mod judge;
 #[cfg(feature = "page-parquet")]
 mod parquet_blob;

@@ -7,6 +7,7 @@ pub mod dataset_panel;
 pub mod drop;
 pub mod embed;
 pub mod fetch;
+pub mod hub;
 pub mod mapping;
 pub mod progress;
 pub mod samples;
@@ -117,6 +118,7 @@ pub fn IntakeBar() -> impl IntoView {
                 "Paste text"
             </button>
             <SampleMenu />
+            <hub::HubBox />
             <span class="hint">
                 "…or drop files and folders anywhere. Nothing leaves this browser."
             </span>

@@ -224,6 +224,7 @@ fn worker_died(state: AppState, detail: String) {
                 c.bridge.send(match source {
                     Source::Blob(blob) => Request::Parse { job, name: file, blob, options },
                     Source::Text(text) => Request::ParseText { job, name: file, text, options },
+                    Source::Hub(source) => Request::ParseHub { job, source, options },
                 });
                 c.life.reloading.insert(job);
                 resent.push((job, name.clone(), origin.clone(), *bytes));

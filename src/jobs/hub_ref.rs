@@ -29,6 +29,13 @@ pub struct HubRef {
     pub revision: String,
 }
 
+/// A hub link and the hub it is read from (the public hub, or a loopback test server).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubSource {
+    pub hub: String,
+    pub hub_ref: HubRef,
+}
+
 /// One Parquet file of a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HubFile {

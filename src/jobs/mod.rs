@@ -12,6 +12,8 @@ pub mod hub_ref;
 pub mod judge;
 #[cfg(feature = "page-parquet")]
 mod parquet_blob;
+#[cfg(feature = "page-parquet")]
+mod parquet_http;
 pub mod protocol;
 pub mod scaling;
 mod tasks;
@@ -102,6 +104,20 @@ impl Worker for IntakeWorker {
                 scope.send_future(async move {
                     read_blob(job, who, &name, blob, options, cancelled, progress_scope).await
                 });
+            }
+            #[cfg(feature = "page-parquet")]
+            Request::ParseHub { job, source, options } => {
+                let cancelled = self.cancelled.clone();
+                let scope = scope.clone();
+                tasks::spawn(parquet_http::load(job, who, source, options, cancelled, scope));
+            }
+            #[cfg(not(feature = "page-parquet"))]
+            Request::ParseHub { job, source, .. } => {
+                let message = format!(
+                    "{}: this build of benchlens reads no Parquet, so it cannot open hub datasets",
+                    source.hub_ref.spec()
+                );
+                scope.respond(who, Response::Failed { job, message });
             }
             Request::ParseText { job, name, text, options } => {
                 let parsed =

@@ -68,14 +68,14 @@ pub fn open(state: AppState, spec: &str, options: LoadOptions) -> Result<JobId, 
         .ok_or_else(|| format!("{spec}: the worker is not running; reload the page"))
 }
 
-/// The "Open from the hub" toggle and its box.
+/// "From the hub…": a disclosure holding the link box.
 #[component]
 pub fn HubBox() -> impl IntoView {
     let state = use_app_state();
-    let (open_box, set_open_box) = signal(false);
     let (spec, set_spec) = signal(String::new());
     let (problem, set_problem) = signal(None::<String>);
-    let submit = move || {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         let text = spec.get_untracked();
         if text.trim().is_empty() {
             return;
@@ -83,28 +83,17 @@ pub fn HubBox() -> impl IntoView {
         match open(state, text.trim(), LoadOptions::default()) {
             Ok(_) => {
                 set_problem.set(None);
-                set_open_box.set(false);
+                set_spec.set(String::new());
             }
             Err(why) => set_problem.set(Some(why)),
         }
     };
     view! {
-        <button
-            class="button"
-            data-testid="hub-toggle"
-            on:click=move |_| set_open_box.update(|o| *o = !*o)
-        >
-            "From the hub…"
-        </button>
-        <Show when=move || open_box.get()>
-            <form
-                class="paste-box hub-box"
-                data-testid="hub-box"
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    submit();
-                }
-            >
+        <details class="hub-box" data-testid="hub-box">
+            <summary class="button" data-testid="hub-toggle">
+                "From the hub…"
+            </summary>
+            <form class="paste-box" on:submit=submit>
                 <label for="hub-input">"Open from the Hugging Face hub"</label>
                 <input
                     id="hub-input"
@@ -126,6 +115,6 @@ pub fn HubBox() -> impl IntoView {
                     </p>
                 </Show>
             </form>
-        </Show>
+        </details>
     }
 }

@@ -326,14 +326,13 @@ pub fn choose(hub_ref: &HubRef, mut files: Vec<HubFile>) -> Result<Vec<HubFile>,
         }
         None => {
             let mut splits: Vec<String> = files.iter().map(|f| split_of(&f.path)).collect();
-            splits.dedup();
             splits.sort();
             splits.dedup();
             if splits.len() > 1 {
                 let examples: Vec<String> = splits
                     .iter()
                     .take(4)
-                    .map(|s| format!("{}/{s}*.parquet", spec))
+                    .map(|s| format!("{spec}/{s}*.parquet"))
                     .collect();
                 return Err(format!(
                     "{spec}: the dataset has {} splits ({}); a link loads one, so name it, e.g. {}",

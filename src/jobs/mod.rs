@@ -15,6 +15,8 @@ mod parquet_blob;
 #[cfg(feature = "page-parquet")]
 mod parquet_http;
 pub mod protocol;
+#[cfg(feature = "page-parquet")]
+mod range_reader;
 pub mod scaling;
 mod tasks;
 

@@ -14,27 +14,26 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
-use benchlens_engine::formats::parquet::load_reader_async;
+use benchlens_engine::formats::parquet::{load_reader_async, STAGE};
 use benchlens_engine::formats::LoadOptions;
 use bytes::Bytes;
 use gloo_worker::{HandlerId, WorkerScope};
-use parquet::errors::ParquetError;
-use parquet::file::reader::{ChunkReader, Length};
 
 use super::hub_merge::ShardMerger;
 use super::hub_ref::{choose, next_page, parse_listing, HubFile, HubSource};
 use super::protocol::JobId;
+use super::range_reader::{RangeReader, RangeSource};
 use super::{tasks, IntakeWorker, WorkerMsg};
 
-/// Bytes read from the end of each file up front: the footer of a hub shard is a few KB.
+/// Bytes read from the end of each file at once (at most a quarter of it): the footer of a hub
+/// shard is a few KB.
 const TAIL_BYTES: u64 = 64 << 10;
 
-/// Bytes fetched per `read` call of a sequential reader.
-const READ_AHEAD: u64 = 1 << 20;
+/// Bytes fetched at least on a cache miss away from the tail.
+const BLOCK_BYTES: u64 = 1 << 20;
 
 /// A request that takes longer fails: a server that hangs does not hold the worker forever.
 const TIMEOUT_MS: u32 = 120_000;
@@ -116,7 +115,7 @@ fn list(source: &HubSource) -> Result<Vec<HubFile>, String> {
     ))
 }
 
-/// One hub file as the parquet crate's random-access source.
+/// One hub file, read by range requests.
 #[derive(Clone)]
 struct HttpFile {
     source: Arc<HubSource>,
@@ -124,8 +123,16 @@ struct HttpFile {
     len: u64,
     /// The resolve address until the first read, then where its redirect ended.
     url: Arc<Mutex<String>>,
-    /// The file's last bytes and where they start.
-    tail: Arc<Mutex<Option<(u64, Bytes)>>>,
+    cache: Arc<Mutex<Cache>>,
+}
+
+/// Bytes already fetched, with the offset each part starts at.
+#[derive(Default)]
+struct Cache {
+    /// The file's end: footer and schema.
+    tail: Option<(u64, Bytes)>,
+    /// The last block read elsewhere.
+    block: Option<(u64, Bytes)>,
 }
 
 impl HttpFile {
@@ -136,7 +143,7 @@ impl HttpFile {
             path: file.path.as_str().into(),
             len: file.size,
             url: Arc::new(Mutex::new(url)),
-            tail: Arc::default(),
+            cache: Arc::default(),
         }
     }
 
@@ -172,72 +179,58 @@ impl HttpFile {
         Ok(Bytes::from(body))
     }
 
+    /// Bytes `start..start + length`, from the cache when it holds them. A miss at the end of
+    /// the file fetches the tail; any other miss fetches at least [`BLOCK_BYTES`] (stopping at
+    /// the cached tail), since the engine asks for one column chunk at a time and neighbouring
+    /// chunks are usually asked next: fewer round trips to the CDN, and fewer blocking waits
+    /// between two chances for a Cancel to be heard.
     fn read(&self, start: u64, length: u64) -> Result<Bytes, String> {
+        if length == 0 {
+            return Ok(Bytes::new());
+        }
         let end = start + length;
-        let cached = |tail: &Option<(u64, Bytes)>| {
-            let (from, bytes) = tail.as_ref()?;
+        let slice = |part: &Option<(u64, Bytes)>| {
+            let (from, bytes) = part.as_ref()?;
             let to = from + bytes.len() as u64;
             (start >= *from && end <= to)
                 .then(|| bytes.slice((start - from) as usize..(end - from) as usize))
         };
-        let mut tail = self.tail.lock().map_err(|_| "the read cache broke".to_string())?;
-        if let Some(bytes) = cached(&tail) {
+        let mut cache = self.cache.lock().map_err(|_| "the read cache broke".to_string())?;
+        if let Some(bytes) = slice(&cache.tail).or_else(|| slice(&cache.block)) {
             return Ok(bytes);
         }
-        let tail_start = self.len.saturating_sub(TAIL_BYTES);
-        if tail.is_none() && start >= tail_start {
-            *tail = Some((tail_start, self.fetch(tail_start, self.len - tail_start)?));
-            if let Some(bytes) = cached(&tail) {
-                return Ok(bytes);
-            }
+        let tail_start = self.len - TAIL_BYTES.min(self.len / 4);
+        if cache.tail.is_none() && start >= tail_start {
+            cache.tail = Some((tail_start, self.fetch(tail_start, self.len - tail_start)?));
+            return slice(&cache.tail).ok_or_else(|| "the read cache broke".to_string());
         }
-        drop(tail);
-        self.fetch(start, length)
+        // A footer longer than the tail: fetch only what is missing before it, and keep it.
+        if let Some((tail_from, tail)) = cache.tail.take() {
+            if start < tail_from && end > tail_from && end <= tail_from + tail.len() as u64 {
+                let before = self.fetch(start, tail_from - start)?;
+                cache.tail = Some((start, [before, tail].concat().into()));
+                return slice(&cache.tail).ok_or_else(|| "the read cache broke".to_string());
+            }
+            cache.tail = Some((tail_from, tail));
+        }
+        // The magic number at 0 is read alone: the first row group's columns may not be needed.
+        let stop = match &cache.tail {
+            Some((tail_from, _)) if start < *tail_from => *tail_from,
+            _ => self.len,
+        };
+        let block = if start == 0 { length } else { BLOCK_BYTES.min(stop - start).max(length) };
+        cache.block = Some((start, self.fetch(start, block)?));
+        slice(&cache.block).ok_or_else(|| "the read cache broke".to_string())
     }
 }
 
-impl Length for HttpFile {
-    fn len(&self) -> u64 {
+impl RangeSource for HttpFile {
+    fn size(&self) -> u64 {
         self.len
     }
-}
 
-impl ChunkReader for HttpFile {
-    type T = HttpRead;
-
-    fn get_read(&self, start: u64) -> parquet::errors::Result<HttpRead> {
-        Ok(HttpRead { file: self.clone(), pos: start })
-    }
-
-    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
-        let end = start.saturating_add(length as u64);
-        if end > self.len {
-            return Err(ParquetError::EOF(format!(
-                "bytes {start}–{end} asked of a {}-byte file",
-                self.len
-            )));
-        }
-        self.read(start, length as u64).map_err(ParquetError::General)
-    }
-}
-
-/// Sequential reads from a position, a bounded range at a time.
-struct HttpRead {
-    file: HttpFile,
-    pos: u64,
-}
-
-impl Read for HttpRead {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let want = self.file.len.saturating_sub(self.pos).min(buf.len() as u64).min(READ_AHEAD);
-        if want == 0 {
-            return Ok(0);
-        }
-        let bytes = self.file.read(self.pos, want).map_err(std::io::Error::other)?;
-        let n = bytes.len().min(buf.len());
-        buf[..n].copy_from_slice(&bytes[..n]);
-        self.pos += n as u64;
-        Ok(n)
+    fn read_range(&self, start: u64, length: u64) -> Result<Bytes, String> {
+        self.read(start, length)
     }
 }
 
@@ -262,18 +255,21 @@ pub async fn load(
     let source = Arc::new(source);
     let mut before = 0u64;
     for file in &files {
-        if cancelled.borrow().contains(&job) {
-            return end(WorkerMsg::Cancelled { job, who });
-        }
         let span = (before as f64, file.size as f64, total as f64);
         let mut ticker = tasks::shard_ticker(job, who, span, cancelled.clone(), scope.clone());
+        // The listing and the last file's requests blocked this task: pause, so a Cancel sent
+        // meanwhile is heard before more is fetched.
+        if !ticker.tick(STAGE, 0, 1).await {
+            return end(WorkerMsg::Cancelled { job, who });
+        }
         let reader = HttpFile::new(source.clone(), file);
         // The engine reads the magic number leniently (a failed read looks like a wrong one), so
         // a 401, 404 or network failure is caught here, and said as such.
         if let Err(message) = reader.read(0, 4.min(file.size)) {
             return end(failed(message));
         }
-        let parsed = load_reader_async(&file.path, reader, &options, &mut ticker).await;
+        let parsed =
+            load_reader_async(&file.path, RangeReader(reader), &options, &mut ticker).await;
         merger.add(&file.path, parsed);
         before += file.size;
         if merger.has_failed() {

@@ -64,8 +64,17 @@ pub fn open(state: AppState, spec: &str, options: LoadOptions) -> Result<JobId, 
     let provenance = DataSource::Url { url: hub_ref.spec() };
     let source = HubSource { hub: hub_base(), hub_ref };
     let origin = "Hugging Face hub";
-    client::start_job(state, &label, origin, 0.0, Source::Hub(source), options, None, Some(provenance))
-        .ok_or_else(|| format!("{spec}: the worker is not running; reload the page"))
+    client::start_job(
+        state,
+        &label,
+        origin,
+        0.0,
+        Source::Hub(source),
+        options,
+        None,
+        Some(provenance),
+    )
+    .ok_or_else(|| format!("{spec}: the worker is not running; reload the page"))
 }
 
 /// "From the hub…": a disclosure holding the link box.

@@ -83,10 +83,10 @@ impl ShardMerger {
                 Dataset::Empty
             }
             (_, _) => {
-                merged.summary.warnings.push(mismatch(format!(
-                    "it reads as {}",
-                    shard.summary.kind.label()
-                )));
+                merged
+                    .summary
+                    .warnings
+                    .push(mismatch(format!("it reads as {}", shard.summary.kind.label())));
                 Dataset::Empty
             }
         };

@@ -80,7 +80,8 @@ fn decode(text: &str) -> Option<String> {
 
 /// Why `part` is not a valid owner or dataset name, or `None` when it is.
 fn name_problem(what: &str, part: &str) -> Option<String> {
-    let ok_chars = part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    let ok_chars =
+        part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     let starts_ok = part.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
     if part.is_empty() {
         Some(format!("the {what} is missing"))
@@ -112,8 +113,11 @@ fn revision_problem(revision: &str) -> Option<String> {
 }
 
 fn glob_problem(glob: &str) -> Option<String> {
-    let bad = glob.chars().any(|c| c.is_control() || c == '\\') || glob.split('/').any(|s| s.is_empty() || s == "." || s == "..");
-    bad.then(|| format!("the path “{glob}” is not a path inside the dataset (no empty, . or .. parts)"))
+    let bad = glob.chars().any(|c| c.is_control() || c == '\\')
+        || glob.split('/').any(|s| s.is_empty() || s == "." || s == "..");
+    bad.then(|| {
+        format!("the path “{glob}” is not a path inside the dataset (no empty, . or .. parts)")
+    })
 }
 
 impl HubRef {
@@ -147,7 +151,8 @@ impl HubRef {
             }
         }
         let revision = match revision {
-            Some(raw) => decode(&raw).ok_or_else(|| fail(format!("the revision “{raw}” is badly encoded")))?,
+            Some(raw) => decode(&raw)
+                .ok_or_else(|| fail(format!("the revision “{raw}” is badly encoded")))?,
             None => "main".to_owned(),
         };
         if let Some(why) = revision_problem(&revision) {
@@ -157,7 +162,8 @@ impl HubRef {
         let glob = if path.is_empty() {
             None
         } else {
-            let glob = decode(path).ok_or_else(|| fail(format!("the path “{path}” is badly encoded")))?;
+            let glob =
+                decode(path).ok_or_else(|| fail(format!("the path “{path}” is badly encoded")))?;
             if let Some(why) = glob_problem(&glob) {
                 return Err(fail(why));
             }
@@ -307,7 +313,10 @@ pub fn choose(hub_ref: &HubRef, mut files: Vec<HubFile>) -> Result<Vec<HubFile>,
     files.dedup_by(|a, b| a.path == b.path);
     let spec = hub_ref.spec();
     if files.is_empty() {
-        return Err(format!("{spec}: the dataset has no Parquet files at revision {}", hub_ref.revision));
+        return Err(format!(
+            "{spec}: the dataset has no Parquet files at revision {}",
+            hub_ref.revision
+        ));
     }
     match &hub_ref.glob {
         Some(glob) => {
@@ -329,11 +338,8 @@ pub fn choose(hub_ref: &HubRef, mut files: Vec<HubFile>) -> Result<Vec<HubFile>,
             splits.sort();
             splits.dedup();
             if splits.len() > 1 {
-                let examples: Vec<String> = splits
-                    .iter()
-                    .take(4)
-                    .map(|s| format!("{spec}/{s}*.parquet"))
-                    .collect();
+                let examples: Vec<String> =
+                    splits.iter().take(4).map(|s| format!("{spec}/{s}*.parquet")).collect();
                 return Err(format!(
                     "{spec}: the dataset has {} splits ({}); a link loads one, so name it, e.g. {}",
                     splits.len(),
@@ -357,18 +363,26 @@ mod tests {
     #[test]
     fn links_are_read_with_revision_after_the_name_or_at_the_end() {
         let r = HubRef::parse("hf://datasets/lmarena-ai/arena-human-preference-140k").unwrap();
-        assert_eq!((r.owner.as_str(), r.name.as_str()), ("lmarena-ai", "arena-human-preference-140k"));
+        assert_eq!(
+            (r.owner.as_str(), r.name.as_str()),
+            ("lmarena-ai", "arena-human-preference-140k")
+        );
         assert_eq!((r.glob, r.revision.as_str()), (None, "main"));
-        let r = HubRef::parse("hf://datasets/cais/mmlu/all/test-*.parquet@refs%2Fconvert%2Fparquet")
-            .unwrap();
+        let r =
+            HubRef::parse("hf://datasets/cais/mmlu/all/test-*.parquet@refs%2Fconvert%2Fparquet")
+                .unwrap();
         assert_eq!(r.glob.as_deref(), Some("all/test-*.parquet"));
         assert_eq!(r.revision, "refs/convert/parquet");
         let same = HubRef::parse("hf://datasets/cais/mmlu@refs/convert/parquet/all/test-*.parquet");
         // A plain slash after `@` in the name belongs to the path: write such refs encoded there.
         assert_eq!(same.unwrap().revision, "refs");
-        let r = HubRef::parse("hf://datasets/cais/mmlu@refs%2Fconvert%2Fparquet/all/test-*.parquet")
-            .unwrap();
-        assert_eq!((r.revision.as_str(), r.glob.as_deref()), ("refs/convert/parquet", Some("all/test-*.parquet")));
+        let r =
+            HubRef::parse("hf://datasets/cais/mmlu@refs%2Fconvert%2Fparquet/all/test-*.parquet")
+                .unwrap();
+        assert_eq!(
+            (r.revision.as_str(), r.glob.as_deref()),
+            ("refs/convert/parquet", Some("all/test-*.parquet"))
+        );
         assert_eq!(r.spec(), "hf://datasets/cais/mmlu@refs%2Fconvert%2Fparquet/all/test-*.parquet");
         assert_eq!(HubRef::parse(&r.spec()).unwrap(), r);
     }
@@ -408,7 +422,10 @@ mod tests {
         assert!(!glob_match("*.parquet", "data/x.parquet"));
         assert!(glob_match("**/*.parquet", "data/x.parquet"));
         assert!(glob_match("**/*.parquet", "x.parquet"));
-        assert!(glob_match("data/train-0000[01]-of-*.parquet", "data/train-00001-of-00002.parquet"));
+        assert!(glob_match(
+            "data/train-0000[01]-of-*.parquet",
+            "data/train-00001-of-00002.parquet"
+        ));
         assert!(glob_match("a/?.parquet", "a/b.parquet"));
         assert!(!glob_match("a?b.parquet", "a/b.parquet"));
     }
@@ -423,10 +440,13 @@ mod tests {
             {"type":"file","oid":"5","size":77,"path":"small.parquet"}
         ]"#;
         let files = parse_listing("u", body).unwrap();
-        assert_eq!(files, [
-            HubFile { path: "data/train-00000-of-00001.parquet".into(), size: 32228 },
-            HubFile { path: "small.parquet".into(), size: 77 },
-        ]);
+        assert_eq!(
+            files,
+            [
+                HubFile { path: "data/train-00000-of-00001.parquet".into(), size: 32228 },
+                HubFile { path: "small.parquet".into(), size: 77 },
+            ]
+        );
         assert!(parse_listing("u", "<html>").unwrap_err().contains("could not be read"));
     }
 
@@ -443,18 +463,29 @@ mod tests {
 
     #[test]
     fn files_are_chosen_sorted_and_one_split_at_a_time() {
-        let listing = vec![file("data/train-00001-of-00002.parquet"), file("data/test-00000-of-00001.parquet"), file("data/train-00000-of-00002.parquet")];
+        let listing = vec![
+            file("data/train-00001-of-00002.parquet"),
+            file("data/test-00000-of-00001.parquet"),
+            file("data/train-00000-of-00002.parquet"),
+        ];
         let with_glob = HubRef::parse("hf://datasets/o/n/data/train-*").unwrap();
         let chosen = choose(&with_glob, listing.clone()).unwrap();
         let paths: Vec<&str> = chosen.iter().map(|f| f.path.as_str()).collect();
-        assert_eq!(paths, ["data/train-00000-of-00002.parquet", "data/train-00001-of-00002.parquet"]);
+        assert_eq!(
+            paths,
+            ["data/train-00000-of-00002.parquet", "data/train-00001-of-00002.parquet"]
+        );
         let all = HubRef::parse("hf://datasets/o/n").unwrap();
         let err = choose(&all, listing.clone()).unwrap_err();
         assert!(err.contains("2 splits (data/test, data/train)"), "{err}");
         assert!(err.contains("hf://datasets/o/n/data/train*.parquet"), "{err}");
         let none = HubRef::parse("hf://datasets/o/n/data/validation-*").unwrap();
-        assert!(choose(&none, listing).unwrap_err().contains("no Parquet file matches “data/validation-*”"));
-        assert!(choose(&all, Vec::new()).unwrap_err().contains("no Parquet files at revision main"));
+        assert!(choose(&none, listing)
+            .unwrap_err()
+            .contains("no Parquet file matches “data/validation-*”"));
+        assert!(choose(&all, Vec::new())
+            .unwrap_err()
+            .contains("no Parquet files at revision main"));
         assert_eq!(choose(&all, vec![file("a/train-00000-of-00001.parquet")]).unwrap().len(), 1);
     }
 }

@@ -8,9 +8,9 @@
 //! ended at. The footer and schema sit at the end of a file, so its last [`TAIL_BYTES`] are
 //! fetched once and the footer reads are answered from them.
 //!
-//! Cancel is heard between row groups (the engine's ticker) and between files: a request in
-//! flight is never cut, so a slow server delays a Cancel by at most one request, and the page,
-//! on its own thread, stays usable meanwhile.
+//! Cancel is heard before each row group (the engine's ticker) and each file: a request in flight
+//! is never cut, so a slow server delays a Cancel by the requests of one row group (fewer thanks
+//! to the read cache), and the page, on its own thread, stays usable meanwhile.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;

@@ -91,7 +91,7 @@ pub(super) fn start_job(
     reuse: Option<JobId>,
     provenance: Option<DataSource>,
 ) -> Option<JobId> {
-    let Some(job) = with_client(|c| {
+    let job = with_client(|c| {
         let job = reuse.unwrap_or_else(|| {
             let j = c.next_job;
             c.next_job += 1;
@@ -115,9 +115,7 @@ pub(super) fn start_job(
         };
         c.bridge.send(request);
         job
-    }) else {
-        return None;
-    };
+    })?;
     show_running(state, job, name, origin, bytes_total);
     if let Some(why) = super::worker_life::gave_up() {
         super::worker_life::fail_job(state, job, why);

@@ -3,14 +3,27 @@
 
 Trunk injects an inline module script (the wasm loader) whose text changes with every build's
 hashed file names, so the policy allows exactly that script by its SHA-256, computed here, rather
-than 'unsafe-inline'. `connect-src` stays open to http(s) because `?data=URL` fetches from hosts
-the user names; nothing else may be loaded from elsewhere.
+than 'unsafe-inline'. Nothing but data may be loaded from elsewhere.
+
+`connect-src`, the only way out, names two things apart:
+- HUB_HOSTS, for "Open from the hub" (src/intake/hub.rs; the worker's range requests inherit this
+  policy, being started from a blob: URL): the hub's API and the CDN hosts its `resolve` redirects
+  go to. CSP checks every redirect hop, and the hub has moved files between CDNs (cdn-lfs*.
+  huggingface.co, cdn-lfs*.hf.co, cas-bridge.xethub.hf.co, regional *.cdn.hf.co), so the two
+  domains are allowed with their subdomains rather than host by host; nothing else of theirs is.
+- `http: https:`, because `?data=URL` fetches from any host the user names (a gist, a bucket). This
+  covers the hub too; the hub is still listed so that narrowing `?data=` (e.g. to https only, or
+  dropping it) cannot break the hub. The tests' loopback hub (`?hub=`, honoured only on a loopback
+  page) also rides on `http:`.
 """
 import base64
 import hashlib
 import os
 import re
 import sys
+
+HUB_HOSTS = ["https://huggingface.co", "https://*.huggingface.co", "https://*.hf.co"]
+DATA_URL_SCHEMES = ["http:", "https:"]
 
 path = os.path.join(os.environ.get("TRUNK_STAGING_DIR", sys.argv[1] if len(sys.argv) > 1 else "dist"), "index.html")
 with open(path, encoding="utf-8") as f:
@@ -29,7 +42,7 @@ policy = "; ".join([
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
-    "connect-src 'self' http: https:",
+    " ".join(["connect-src 'self'", *HUB_HOSTS, *DATA_URL_SCHEMES]),
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'none'",

@@ -41,6 +41,8 @@ pub(super) struct Client {
 pub(super) enum Source {
     Blob(web_sys::Blob),
     Text(String),
+    /// Parquet files on the hub, read by range requests (`super::hub`).
+    Hub(crate::jobs::hub_ref::HubSource),
 }
 
 thread_local! {
@@ -70,14 +72,16 @@ pub fn init(state: AppState) {
         });
     });
     super::worker_life::install_debug_hook();
+    super::hub::remember_hub();
 }
 
 pub(super) fn with_client<R>(f: impl FnOnce(&mut Client) -> R) -> Option<R> {
     CLIENT.with(|c| c.borrow_mut().as_mut().map(f))
 }
 
+/// Sends a parse job to the worker and shows its row; its id, or `None` without a worker.
 #[allow(clippy::too_many_arguments)]
-fn start_job(
+pub(super) fn start_job(
     state: AppState,
     name: &str,
     origin: &str,
@@ -86,8 +90,8 @@ fn start_job(
     options: LoadOptions,
     reuse: Option<JobId>,
     provenance: Option<DataSource>,
-) {
-    let Some((job, request)) = with_client(|c| {
+) -> Option<JobId> {
+    let (job, request) = with_client(|c| {
         let job = reuse.unwrap_or_else(|| {
             let j = c.next_job;
             c.next_job += 1;
@@ -107,17 +111,17 @@ fn start_job(
         let request = match source {
             Source::Blob(blob) => Request::Parse { job, name: name.to_owned(), blob, options },
             Source::Text(text) => Request::ParseText { job, name: name.to_owned(), text, options },
+            Source::Hub(source) => Request::ParseHub { job, source, options },
         };
         (job, request)
-    }) else {
-        return;
-    };
-    // A Parquet file first switches the page to the worker that reads it.
+    })?;
+    // A Parquet file (or a hub dataset) first switches the page to the worker that reads it.
     super::parquet_worker::send_parse(state, request);
     show_running(state, job, name, origin, bytes_total);
     if let Some(why) = super::worker_life::gave_up() {
         super::worker_life::fail_job(state, job, why);
     }
+    Some(job)
 }
 
 /// Puts (or puts back) a job's row in the progress list, as just started.
@@ -298,6 +302,7 @@ pub fn reparse_with(state: AppState, dataset: JobId, options: LoadOptions) {
 pub fn source_blob(dataset: JobId) -> Option<web_sys::Blob> {
     match with_client(|c| c.sources.get(&dataset).map(|(s, _)| s.clone())).flatten()? {
         Source::Blob(blob) => Some(blob),
+        Source::Hub(_) => None,
         Source::Text(text) => {
             let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
             web_sys::Blob::new_with_str_sequence(&parts).ok()

@@ -7,6 +7,7 @@ pub mod dataset_panel;
 pub mod drop;
 pub mod embed;
 pub mod fetch;
+pub mod hub;
 pub mod mapping;
 pub mod parquet_worker;
 pub mod progress;
@@ -118,6 +119,7 @@ pub fn IntakeBar() -> impl IntoView {
                 "Paste text"
             </button>
             <SampleMenu />
+            <hub::HubBox />
             <span class="hint">
                 "…or drop files and folders anywhere. Nothing leaves this browser."
             </span>

@@ -102,6 +102,11 @@ pub(super) fn send_parse(state: AppState, request: Request) {
                 Some(blob.clone())
             }
         }
+        // A hub dataset is Parquet by construction.
+        Request::ParseHub { .. } if !is_active() => {
+            ensure_parquet_worker(state);
+            None
+        }
         _ => None,
     };
     let Some(blob) = blob else {

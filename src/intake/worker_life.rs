@@ -198,6 +198,7 @@ fn resend(c: &mut Client, job: JobId, name: &str) -> bool {
     c.bridge.send(match source {
         Source::Blob(blob) => Request::Parse { job, name, blob, options },
         Source::Text(text) => Request::ParseText { job, name, text, options },
+        Source::Hub(source) => Request::ParseHub { job, source, options },
     });
     true
 }

@@ -7,10 +7,16 @@ pub mod analysis;
 mod codec;
 pub mod defects;
 pub mod defects_labels;
+pub mod hub_merge;
+pub mod hub_ref;
 pub mod judge;
 #[cfg(feature = "page-parquet")]
 mod parquet_blob;
+#[cfg(feature = "page-parquet")]
+mod parquet_http;
 pub mod protocol;
+#[cfg(feature = "page-parquet")]
+mod range_reader;
 pub mod scaling;
 mod tasks;
 
@@ -100,6 +106,20 @@ impl Worker for IntakeWorker {
                 scope.send_future(async move {
                     read_blob(job, who, &name, blob, options, cancelled, progress_scope).await
                 });
+            }
+            #[cfg(feature = "page-parquet")]
+            Request::ParseHub { job, source, options } => {
+                let cancelled = self.cancelled.clone();
+                let scope = scope.clone();
+                tasks::spawn(parquet_http::load(job, who, source, options, cancelled, scope));
+            }
+            #[cfg(not(feature = "page-parquet"))]
+            Request::ParseHub { job, source, .. } => {
+                let message = format!(
+                    "{}: this build of benchlens reads no Parquet, so it cannot open hub datasets",
+                    source.hub_ref.spec()
+                );
+                scope.respond(who, Response::Failed { job, message });
             }
             Request::ParseText { job, name, text, options } => {
                 let parsed =

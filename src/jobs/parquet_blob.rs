@@ -11,15 +11,14 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use benchlens_engine::formats::parquet::{has_parquet_name, is_parquet, load_reader_async};
 use benchlens_engine::formats::LoadOptions;
 use benchlens_engine::progress::Ticker;
 use benchlens_engine::ParsedFile;
 use bytes::Bytes;
-use parquet::errors::ParquetError;
-use parquet::file::reader::{ChunkReader, Length};
+
+use super::range_reader::{RangeReader, RangeSource};
 
 thread_local! {
     static BLOBS: RefCell<BTreeMap<u32, web_sys::Blob>> = const { RefCell::new(BTreeMap::new()) };
@@ -63,59 +62,20 @@ impl Drop for BlobRegistration {
     }
 }
 
-/// A registered Blob as the parquet crate's random-access source.
-#[derive(Clone, Copy)]
+/// A registered Blob, read by range.
+#[derive(Clone)]
 struct BlobReader {
     key: u32,
     len: u64,
 }
 
-impl Length for BlobReader {
-    fn len(&self) -> u64 {
+impl RangeSource for BlobReader {
+    fn size(&self) -> u64 {
         self.len
     }
-}
 
-impl ChunkReader for BlobReader {
-    type T = BlobRead;
-
-    fn get_read(&self, start: u64) -> parquet::errors::Result<BlobRead> {
-        Ok(BlobRead { reader: *self, pos: start })
-    }
-
-    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
-        let end = start.saturating_add(length as u64);
-        if end > self.len {
-            return Err(ParquetError::EOF(format!(
-                "bytes {start}–{end} asked of a {}-byte file",
-                self.len
-            )));
-        }
-        read_range(self.key, start, length as u64).map(Bytes::from).map_err(ParquetError::General)
-    }
-}
-
-/// Sequential reads from a position, a bounded range at a time.
-struct BlobRead {
-    reader: BlobReader,
-    pos: u64,
-}
-
-/// Bytes fetched per `read` call of [`BlobRead`].
-const READ_AHEAD: u64 = 1 << 20;
-
-impl Read for BlobRead {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let left = self.reader.len.saturating_sub(self.pos);
-        let want = left.min(buf.len() as u64).min(READ_AHEAD);
-        if want == 0 {
-            return Ok(0);
-        }
-        let bytes = read_range(self.reader.key, self.pos, want).map_err(std::io::Error::other)?;
-        let n = bytes.len().min(buf.len());
-        buf[..n].copy_from_slice(&bytes[..n]);
-        self.pos += n as u64;
-        Ok(n)
+    fn read_range(&self, start: u64, length: u64) -> Result<Bytes, String> {
+        read_range(self.key, start, length).map(Bytes::from)
     }
 }
 
@@ -141,7 +101,7 @@ pub async fn load(
     let len = blob.size().max(0.0) as u64;
     let registration = BlobRegistration::new(blob);
     let reader = BlobReader { key: registration.0, len };
-    let parsed = load_reader_async(name, reader, options, ticker).await;
+    let parsed = load_reader_async(name, RangeReader(reader), options, ticker).await;
     drop(registration);
     parsed
 }

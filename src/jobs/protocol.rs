@@ -6,6 +6,7 @@ use benchlens_engine::formats::LoadOptions;
 use serde::{Deserialize, Serialize};
 
 use super::analysis::{AnalysisRequest, AnalysisResult};
+use super::hub_ref::HubSource;
 
 /// Identifies one parse job; the dataset it produces keeps the same id.
 pub type JobId = u32;
@@ -21,6 +22,9 @@ pub enum Request {
         blob: web_sys::Blob,
         options: LoadOptions,
     },
+    /// Read the Parquet files a hub link names, by HTTP range requests, as one dataset (needs the
+    /// `page-parquet` feature; without it the worker answers `Failed`).
+    ParseHub { job: JobId, source: HubSource, options: LoadOptions },
     /// Parse pasted text.
     ParseText { job: JobId, name: String, text: String, options: LoadOptions },
     /// Stop a running parse at the next chunk boundary, or an analysis at its next pause (between

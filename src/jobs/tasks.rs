@@ -193,6 +193,25 @@ pub fn load_ticker(
     pausing_ticker(job, (who, scope), cancelled, progress)
 }
 
+/// The ticker of one file of a hub load: `(bytes before it, its bytes, all files' bytes)`, so
+/// the page sees one progress bar over all the files.
+#[cfg(feature = "page-parquet")]
+pub fn shard_ticker(
+    job: JobId,
+    who: HandlerId,
+    (before, size, bytes_total): (f64, f64, f64),
+    cancelled: Rc<RefCell<BTreeSet<JobId>>>,
+    scope: WorkerScope<IntakeWorker>,
+) -> Ticker<'static> {
+    let progress = move |_: &str, done: u64, total: u64| Response::Progress {
+        job,
+        bytes_done: before + size * done as f64 / total.max(1) as f64,
+        bytes_total,
+        rows: done as f64,
+    };
+    pausing_ticker(job, (who, scope), cancelled, progress)
+}
+
 /// Pauses every [`SLICE_MS`], answers `Stop` once `job` is cancelled, and sends `progress`'s
 /// message to the page at most every [`REPORT_MS`].
 fn pausing_ticker(

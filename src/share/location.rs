@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::{DataSource, ShareState, SharedDataset};
 use crate::intake::samples::sample_sets;
+use crate::jobs::hub_ref::HubRef;
 use crate::state::View;
 use crate::views::ratings::RatingsShare;
 
@@ -101,6 +102,14 @@ pub fn read(href: &str) -> Option<ReadLink> {
             "view" => match View::from_id(value) {
                 Some(v) => link.state.view = Some(v),
                 None => link.notes.push(format!("view={value}: no such view")),
+            },
+            // A hub link is kept in its canonical form; the worker reads it (intake::hub).
+            "data" if value.starts_with("hf://") => match HubRef::parse(value) {
+                Ok(hub_ref) => query_data.push(SharedDataset {
+                    source: DataSource::Url { url: hub_ref.spec() },
+                    options: LoadOptions::default(),
+                }),
+                Err(e) => link.notes.push(format!("data={e}")),
             },
             "data" => match checked_data_url(value, href) {
                 Ok(url) => query_data.push(SharedDataset {

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use super::location::{self, checked_data_url, ReadLink};
 use super::{DataSource, ShareContext, ShareState, SharedDataset, ViewStates, SHARE_VERSION};
 use crate::intake::samples::sample_sets;
-use crate::intake::{client, fetch};
+use crate::intake::{client, fetch, hub};
 use crate::jobs::protocol::JobId;
 use crate::state::View;
 use crate::state::{AppState, JobStatus};
@@ -203,6 +203,9 @@ fn load(app: AppState, share: ShareContext, dataset: &SharedDataset) -> Option<J
             let origin = format!("sample: {}", s.label);
             let url = format!("samples/{file}");
             fetch::download(app, &name, &origin, dataset.source.clone(), options, url)
+        }
+        DataSource::Url { url } if url.starts_with("hf://") => {
+            hub::open(app, url, options).map_err(note).ok()
         }
         DataSource::Url { url } => match checked_data_url(url, &current_href()) {
             Ok(url) => {

@@ -23,6 +23,36 @@ use super::range_reader::{RangeReader, RangeSource};
 thread_local! {
     static BLOBS: RefCell<BTreeMap<u32, web_sys::Blob>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_KEY: RefCell<u32> = const { RefCell::new(0) };
+    /// The last window read of each Blob: `(its start, its bytes)`.
+    static WINDOWS: RefCell<BTreeMap<u32, (u64, Bytes)>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Small reads are served from a window of this many bytes read at once. The parquet crate reads
+/// a column chunk as header, page, header, page…, each a separate small range; one
+/// `FileReaderSync` call costs far more than copying a megabyte, so a window holding many pages
+/// (and the neighbouring projected columns) makes a 460 MB shard load in seconds, not a minute.
+const WINDOW: u64 = 1 << 20;
+
+/// Bytes `start..start + length` of Blob `key` (`size` bytes long), through its window.
+fn read_windowed(key: u32, size: u64, start: u64, length: u64) -> Result<Bytes, String> {
+    let end = start + length;
+    let cached = WINDOWS.with(|w| {
+        w.borrow().get(&key).and_then(|(at, bytes)| {
+            (start >= *at && end <= at + bytes.len() as u64)
+                .then(|| bytes.slice((start - at) as usize..(end - at) as usize))
+        })
+    });
+    if let Some(bytes) = cached {
+        return Ok(bytes);
+    }
+    if length >= WINDOW {
+        return read_range(key, start, length).map(Bytes::from);
+    }
+    let window =
+        Bytes::from(read_range(key, start, WINDOW.min(size.saturating_sub(start)).max(length))?);
+    let bytes = window.slice(..(length as usize).min(window.len()));
+    WINDOWS.with(|w| w.borrow_mut().insert(key, (start, window)));
+    Ok(bytes)
 }
 
 /// Bytes `start..start + length` of the registered Blob `key`.
@@ -59,6 +89,7 @@ impl BlobRegistration {
 impl Drop for BlobRegistration {
     fn drop(&mut self) {
         BLOBS.with(|b| b.borrow_mut().remove(&self.0));
+        WINDOWS.with(|w| w.borrow_mut().remove(&self.0));
     }
 }
 
@@ -75,7 +106,7 @@ impl RangeSource for BlobReader {
     }
 
     fn read_range(&self, start: u64, length: u64) -> Result<Bytes, String> {
-        read_range(self.key, start, length).map(Bytes::from)
+        read_windowed(self.key, self.len, start, length)
     }
 }
 

@@ -8,8 +8,14 @@ use bytes::Bytes;
 use parquet::errors::ParquetError;
 use parquet::file::reader::{ChunkReader, Length};
 
-/// Bytes fetched per `read` call of a sequential reader.
+/// At most this many bytes are fetched per `read` call of a sequential reader.
 const READ_AHEAD: u64 = 1 << 20;
+
+/// At least this many bytes are fetched per fetch: the parquet crate reads each page header
+/// through `get_read` a few bytes at a time (Thrift), and one synchronous Blob read or HTTP
+/// request per few bytes made a 460 MB shard take minutes in the worker. Headers are far smaller
+/// than this, and the page bodies come through `get_bytes`, so little is read twice.
+const MIN_FETCH: u64 = 16 << 10;
 
 /// Where the bytes come from. `ChunkReader` must be `Send + Sync`, hence the bounds.
 pub trait RangeSource: Clone + Send + Sync + 'static {
@@ -32,7 +38,7 @@ impl<S: RangeSource> ChunkReader for RangeReader<S> {
     type T = SequentialRead<S>;
 
     fn get_read(&self, start: u64) -> parquet::errors::Result<SequentialRead<S>> {
-        Ok(SequentialRead { source: self.0.clone(), pos: start })
+        Ok(SequentialRead { source: self.0.clone(), pos: start, buffered: Bytes::new() })
     }
 
     fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
@@ -47,23 +53,33 @@ impl<S: RangeSource> ChunkReader for RangeReader<S> {
     }
 }
 
-/// Sequential reads from a position, a bounded range at a time.
+/// Sequential reads from a position, fetched a bounded range at a time and served from the
+/// last range fetched.
 pub struct SequentialRead<S> {
     source: S,
+    /// Where `buffered` ends in the source.
     pos: u64,
+    buffered: Bytes,
 }
 
 impl<S: RangeSource> Read for SequentialRead<S> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let left = self.source.size().saturating_sub(self.pos);
-        let want = left.min(buf.len() as u64).min(READ_AHEAD);
-        if want == 0 {
-            return Ok(0);
+        if self.buffered.is_empty() {
+            let left = self.source.size().saturating_sub(self.pos);
+            let want = left.min((buf.len() as u64).clamp(MIN_FETCH, READ_AHEAD));
+            if want == 0 {
+                return Ok(0);
+            }
+            self.buffered =
+                self.source.read_range(self.pos, want).map_err(std::io::Error::other)?;
+            if self.buffered.is_empty() {
+                return Ok(0);
+            }
+            self.pos += self.buffered.len() as u64;
         }
-        let bytes = self.source.read_range(self.pos, want).map_err(std::io::Error::other)?;
-        let n = bytes.len().min(buf.len());
-        buf[..n].copy_from_slice(&bytes[..n]);
-        self.pos += n as u64;
+        let n = self.buffered.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.buffered[..n]);
+        self.buffered = self.buffered.slice(n..);
         Ok(n)
     }
 }

@@ -89,8 +89,13 @@ impl Worker for IntakeWorker {
                 let cancelled = self.cancelled.clone();
                 let scope = scope.clone();
                 tasks::spawn(async move {
-                    let mut ticker =
-                        tasks::load_ticker(job, who, blob.size(), cancelled.clone(), scope.clone());
+                    let mut ticker = tasks::shard_ticker(
+                        job,
+                        who,
+                        (0.0, blob.size(), blob.size()),
+                        cancelled.clone(),
+                        scope.clone(),
+                    );
                     let parsed = parquet_blob::load(&name, blob, &options, &mut ticker).await;
                     let msg = if cancelled.borrow().contains(&job) {
                         WorkerMsg::Cancelled { job, who }

@@ -173,28 +173,10 @@ pub fn ticker(
     pausing_ticker(job, (who, scope), cancelled, progress)
 }
 
-/// The ticker of a Parquet load: rows done of the file's rows, reported to the page as the share
-/// of its `bytes_total` bytes (row groups are of similar size), with the same pauses and Cancel
-/// as an analysis.
-#[cfg(feature = "page-parquet")]
-pub fn load_ticker(
-    job: JobId,
-    who: HandlerId,
-    bytes_total: f64,
-    cancelled: Rc<RefCell<BTreeSet<JobId>>>,
-    scope: WorkerScope<IntakeWorker>,
-) -> Ticker<'static> {
-    let progress = move |_: &str, done: u64, total: u64| Response::Progress {
-        job,
-        bytes_done: bytes_total * done as f64 / total.max(1) as f64,
-        bytes_total,
-        rows: done as f64,
-    };
-    pausing_ticker(job, (who, scope), cancelled, progress)
-}
-
-/// The ticker of one file of a hub load: `(bytes before it, its bytes, all files' bytes)`, so
-/// the page sees one progress bar over all the files.
+/// The ticker of one Parquet file of a load: rows done of the file's rows, reported to the page as
+/// the share of its bytes (row groups are of similar size). `(bytes before it, its bytes, all
+/// files' bytes)` puts the files of a hub load on one progress bar; a dropped file is
+/// `(0, size, size)`. Same pauses and Cancel as an analysis.
 #[cfg(feature = "page-parquet")]
 pub fn shard_ticker(
     job: JobId,

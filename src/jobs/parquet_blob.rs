@@ -28,10 +28,11 @@ thread_local! {
 }
 
 /// Small reads are served from a window of this many bytes read at once. The parquet crate reads
-/// a column chunk as header, page, header, page…, each a separate small range; one
-/// `FileReaderSync` call costs far more than copying a megabyte, so a window holding many pages
-/// (and the neighbouring projected columns) makes a 460 MB shard load in seconds, not a minute.
-const WINDOW: u64 = 1 << 20;
+/// a column chunk as header, page, header, page…, each a separate small range, and one
+/// `FileReaderSync` call costs far more than copying a few kilobytes. Measured on a 463 MB
+/// 140k-shaped shard (BENCHMARKS.md): no window 32.6 s, 64 KB 4.2 s, 256 KB 4.3 s, 1 MB 9.5 s,
+/// 8 MB 15.6 s: a larger window mostly reads conversation text the load never decodes.
+const WINDOW: u64 = 64 << 10;
 
 /// Bytes `start..start + length` of Blob `key` (`size` bytes long), through its window.
 fn read_windowed(key: u32, size: u64, start: u64, length: u64) -> Result<Bytes, String> {

@@ -51,6 +51,38 @@ pub enum AnalysisState {
     Failed(String),
 }
 
+impl AnalysisState {
+    /// The outcome of a finished run, when it is of the kind `T` a view shows.
+    pub fn into_outcome<T: ViewOutcome>(self) -> Option<T> {
+        match self {
+            AnalysisState::Done(result) => T::pick(*result),
+            _ => None,
+        }
+    }
+}
+
+/// An outcome one view shows, picked out of the worker's answer.
+pub trait ViewOutcome: Sized {
+    fn pick(result: AnalysisResult) -> Option<Self>;
+}
+
+/// One `ViewOutcome` per result variant a view reads whole.
+macro_rules! view_outcomes {
+    ($($outcome:ty => $variant:ident),* $(,)?) => {$(
+        impl ViewOutcome for $outcome {
+            fn pick(result: AnalysisResult) -> Option<Self> {
+                if let AnalysisResult::$variant(o) = result { Some(*o) } else { None }
+            }
+        }
+    )*};
+}
+
+view_outcomes!(
+    crate::jobs::analysis::RatingsOutcome => Ratings,
+    crate::jobs::judge::JudgeOutcome => Judge,
+    crate::jobs::scaling::ScalingOutcome => Scaling,
+);
+
 /// Re-runs the analysis in the worker whenever `request` changes; the run in flight is cancelled
 /// and stale answers are dropped (see [`run::use_tracked_analysis`] for progress and Cancel).
 pub fn use_analysis(request: Memo<Result<AnalysisRequest, String>>) -> ReadSignal<AnalysisState> {

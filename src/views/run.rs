@@ -8,7 +8,7 @@ use crate::intake::worker_life::is_worker_stop;
 use crate::jobs::analysis::AnalysisRequest;
 use crate::jobs::protocol::JobId;
 
-use super::AnalysisState;
+use super::{AnalysisState, View};
 use crate::views::form::ActionButton;
 
 /// How a cancelled run stopped.
@@ -199,25 +199,47 @@ pub fn AnalysisProgressBar(run: TrackedAnalysis, testid: &'static str) -> impl I
     }
 }
 
-/// The line a view shows for its analysis while there is no result: what is missing, that the
-/// worker is busy, or what failed. `{testid}-busy` and `{testid}-error` name the last two.
+/// What every analysis view shows under its controls, in this order: the report button,
+/// `children` (the defects view's marks), the status line, and a tracked run's progress bar
+/// with Cancel. Test ids are prefixed with the view's id ("ratings-busy", "scaling-progress"…).
 #[component]
-pub fn AnalysisStatus(
+pub fn AnalysisHead(
+    /// The view, which names the report and the test ids.
+    view: View,
+    /// The view's settings as JSON, written into its report.
+    #[prop(into)]
+    report_settings: Signal<serde_json::Value>,
     /// Where the analysis stands.
     #[prop(into)]
     state: Signal<AnalysisState>,
-    /// The view's prefix of `data-testid`s ("ratings", "defects"…).
-    testid: &'static str,
-    /// `data-testid` of the waiting message, for a view whose tests read it.
-    #[prop(optional)]
-    waiting_testid: Option<&'static str>,
     /// What the worker is doing, while it runs.
     #[prop(into)]
+    busy: Signal<String>,
+    /// A run with progress and Cancel; None for quick analyses.
+    #[prop(optional)]
+    run: Option<TrackedAnalysis>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let testid = view.id();
+    view! {
+        <crate::export::ReportButton view=view settings=report_settings />
+        {children.map(|c| c())}
+        {analysis_status(state, testid, busy)}
+        {run.map(|run| view! { <AnalysisProgressBar run=run testid=testid /> })}
+    }
+}
+
+/// The line a view shows for its analysis while there is no result: what is missing
+/// (`{testid}-waiting`), that the worker is busy (`{testid}-busy`), or what failed
+/// (`{testid}-error`).
+fn analysis_status(
+    state: Signal<AnalysisState>,
+    testid: &'static str,
     busy: Signal<String>,
 ) -> impl IntoView {
     move || match state.get() {
         AnalysisState::Waiting(why) => view! {
-            <p class="empty" data-testid=waiting_testid>
+            <p class="empty" data-testid=format!("{testid}-waiting")>
                 {why}
             </p>
         }

@@ -23,8 +23,8 @@ use crate::jobs::defects::{
 };
 use crate::jobs::defects_labels::LabelChoice;
 use crate::state::AppState;
-use crate::views::run::AnalysisStatus;
-use crate::views::{use_analysis, AnalysisState};
+use crate::views::run::AnalysisHead;
+use crate::views::{use_analysis, AnalysisState, View};
 
 /// "1 item", "2,900 items": a count (with thousands separators) and its noun in the right number.
 pub(crate) fn counted(n: u64, one: &str, many: &str) -> String {
@@ -152,17 +152,14 @@ pub fn DefectsView() -> impl IntoView {
     view! {
         <section class="view defects-view" data-testid="defects-view">
             <controls::RunControls overview=overview />
-            <crate::export::ReportButton
-                view=crate::views::View::Defects
-                settings=stats::report_settings()
-            />
-            <marks_panel::MarksPanel />
-            <AnalysisStatus
+            <AnalysisHead
+                view=View::Defects
+                report_settings=stats::report_settings()
                 state=analysis
-                testid="defects"
-                waiting_testid="defects-waiting"
                 busy="Checking items in the worker…".to_string()
-            />
+            >
+                <marks_panel::MarksPanel />
+            </AnalysisHead>
             <Show when=move || overview.with(Option::is_some)>
                 <DefectsResults overview=overview />
             </Show>

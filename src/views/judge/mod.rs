@@ -12,11 +12,11 @@ use benchlens_engine::judge::{AlpacaEvalRow, JudgeKind, JudgeReport, JudgeSettin
 use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
-use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
+use crate::jobs::analysis::AnalysisRequest;
 use crate::jobs::judge::{AlpacaDetail, JudgeOutcome};
 use crate::state::use_app_state;
-use crate::views::run::AnalysisStatus;
-use crate::views::{use_analysis, AnalysisState};
+use crate::views::run::AnalysisHead;
+use crate::views::{use_analysis, AnalysisState, View};
 
 /// Settings and selections of this view, shared by its components.
 #[derive(Clone, Copy)]
@@ -143,12 +143,8 @@ pub fn JudgeView() -> impl IntoView {
     let analysis = use_analysis(request);
     // The last finished outcome stays on screen while a new one is computed.
     let outcome = Memo::new(move |prev: Option<&Option<JudgeOutcome>>| match analysis.get() {
-        AnalysisState::Done(r) => match *r {
-            AnalysisResult::Judge(o) => Some(*o),
-            _ => None,
-        },
         AnalysisState::Running => prev.cloned().flatten(),
-        _ => None,
+        state => state.into_outcome(),
     });
     let outcome_signal = Signal::derive(move || outcome.get());
     let kind = Memo::new(move |_| {
@@ -157,14 +153,10 @@ pub fn JudgeView() -> impl IntoView {
     view! {
         <section class="view judge-view" data-testid="judge-view">
             <controls::JudgeControls outcome=outcome_signal />
-            <crate::export::ReportButton
-                view=crate::views::View::Judge
-                settings=others::report_settings()
-            />
-            <AnalysisStatus
+            <AnalysisHead
+                view=View::Judge
+                report_settings=others::report_settings()
                 state=analysis
-                testid="judge"
-                waiting_testid="judge-empty"
                 busy="Computing in the worker…".to_string()
             />
             {move || {

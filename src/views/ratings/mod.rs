@@ -15,11 +15,11 @@ use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
 use crate::charts::ChartCanvas;
-use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
+use crate::jobs::analysis::{AnalysisRequest, RatingsOutcome};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;
-use crate::views::run::{use_tracked_analysis, AnalysisProgressBar, AnalysisStatus};
-use crate::views::AnalysisState;
+use crate::views::run::{use_tracked_analysis, AnalysisHead};
+use crate::views::{AnalysisState, View};
 
 pub use compare::CompareWith;
 pub use controls::RatingsControls;
@@ -82,23 +82,13 @@ pub fn RatingsView() -> impl IntoView {
     let preview = use_tracked_analysis(Memo::new(move |_| point_estimates(request.get())));
     let run = use_tracked_analysis(request);
     let analysis = run.state;
-    let preview_outcome = move || match preview.state.get() {
-        AnalysisState::Done(r) => match *r {
-            AnalysisResult::Ratings(o) => Some(*o),
-            _ => None,
-        },
-        _ => None,
-    };
+    let preview_outcome = move || preview.state.get().into_outcome::<RatingsOutcome>();
     // While the intervals compute, the point estimates for the current settings are shown;
     // before they arrive (and after a Cancel) the last finished outcome stays on screen, marked
     // stale, instead of an empty panel.
     let outcome = Memo::new(move |prev: Option<&Option<RatingsOutcome>>| match analysis.get() {
-        AnalysisState::Done(r) => match *r {
-            AnalysisResult::Ratings(o) => Some(*o),
-            _ => None,
-        },
         AnalysisState::Running => preview_outcome().or_else(|| prev.cloned().flatten()),
-        _ => None,
+        state => state.into_outcome(),
     });
     let stale = Memo::new(move |_| match analysis.get() {
         AnalysisState::Running if preview_outcome().is_some() => Some(Staleness::IntervalsPending),
@@ -112,13 +102,11 @@ pub fn RatingsView() -> impl IntoView {
     view! {
         <section class="view ratings-view" data-testid="ratings-view">
             <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets)) />
-            <crate::export::ReportButton
-                view=crate::views::View::Ratings
-                settings=tables::report_settings()
-            />
-            <AnalysisStatus
+            <AnalysisHead
+                view=View::Ratings
+                report_settings=tables::report_settings()
                 state=analysis
-                testid="ratings"
+                run=run
                 busy=Signal::derive(move || {
                     if stale.get() == Some(Staleness::IntervalsPending) {
                         "Computing the 95% intervals in the worker…".to_string()
@@ -127,7 +115,6 @@ pub fn RatingsView() -> impl IntoView {
                     }
                 })
             />
-            <AnalysisProgressBar run=run testid="ratings" />
             <Show when=move || outcome.with(Option::is_some)>
                 <StaleNote stale=stale />
                 <div class="ratings-results" class:stale=greyed data-testid="ratings-results">

@@ -20,13 +20,13 @@ use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
 use crate::charts::ChartCanvas;
-use crate::jobs::analysis::{AnalysisRequest, AnalysisResult};
+use crate::jobs::analysis::AnalysisRequest;
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::{ScalingOutcome, ScalingRequest};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;
-use crate::views::run::{use_tracked_analysis, AnalysisProgressBar, AnalysisStatus};
-use crate::views::AnalysisState;
+use crate::views::run::{use_tracked_analysis, AnalysisHead};
+use crate::views::{AnalysisState, View};
 
 /// Robust loss of the fit, as chosen in the form (δ is kept apart so switching back to Huber
 /// restores it).
@@ -136,13 +136,7 @@ pub fn ScalingView() -> impl IntoView {
     });
     let run = use_tracked_analysis(request);
     let analysis = run.state;
-    let outcome = Memo::new(move |_| match analysis.get() {
-        AnalysisState::Done(r) => match *r {
-            AnalysisResult::Scaling(o) => Some(*o),
-            _ => None,
-        },
-        _ => None,
-    });
+    let outcome = Memo::new(move |_| analysis.get().into_outcome::<ScalingOutcome>());
     // Keep the last outcome on screen while the next one computes (no flicker on every click).
     let shown = RwSignal::new(None::<ScalingOutcome>);
     Effect::new(move |_| {
@@ -160,18 +154,15 @@ pub fn ScalingView() -> impl IntoView {
     view! {
         <section class="view scaling-view" data-testid="scaling-view">
             <controls::InputControls tables=tables chosen=chosen outcome=shown />
-            <crate::export::ReportButton
-                view=crate::views::View::Scaling
-                settings=tables::report_settings()
-            />
-            <AnalysisStatus
+            <AnalysisHead
+                view=View::Scaling
+                report_settings=tables::report_settings()
                 state=analysis
-                testid="scaling"
+                run=run
                 busy=Signal::derive(move || {
                     format!("Fitting in the worker ({} bootstrap rounds)…", rounds())
                 })
             />
-            <AnalysisProgressBar run=run testid="scaling" />
             <Show when=move || shown.with(Option::is_some)>
                 <ScalingResults outcome=Signal::derive(move || shown.get()) />
             </Show>

@@ -4,6 +4,15 @@
 
 use leptos::prelude::*;
 
+/// One settings field as the text its input shows, tracking the settings.
+pub fn field_text<S, T>(settings: RwSignal<S>, get: fn(&S) -> T) -> Signal<String>
+where
+    S: Send + Sync + 'static,
+    T: ToString + 'static,
+{
+    Signal::derive(move || settings.with(|s| get(s).to_string()))
+}
+
 /// The value of the `<select>` an event came from.
 fn select_value(ev: &leptos::ev::Event) -> String {
     let select: web_sys::HtmlSelectElement = event_target(ev);

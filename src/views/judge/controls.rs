@@ -7,7 +7,8 @@ use leptos::prelude::*;
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
 use crate::views::form::{
-    finite_non_negative, name_options, CheckField, ChoiceSelect, LabeledSelect, NumberField,
+    field_text, finite_non_negative, name_options, CheckField, ChoiceSelect, LabeledSelect,
+    NumberField,
 };
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
@@ -131,9 +132,7 @@ pub fn JudgeControls(
                 min="0"
                 max="5"
                 step="0.05"
-                value=Signal::derive(move || {
-                    settings.with(|s| s.lc.regularize_to_baseline_lambda.to_string())
-                })
+                value=field_text(settings, |s| s.lc.regularize_to_baseline_lambda)
                 keep=finite_non_negative
                 on_value=move |v: f64| edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0))
             />
@@ -206,16 +205,14 @@ pub fn JudgeControls(
                 testid="judge-rounds"
                 clamp_to=(10, 10_000)
                 step="10"
-                value=Signal::derive(move || {
-                    settings.with(|s| s.arena_hard.bootstrap_rounds.to_string())
-                })
+                value=field_text(settings, |s| s.arena_hard.bootstrap_rounds)
                 on_value=move |n: u32| edit(&|s| s.arena_hard.bootstrap_rounds = n)
             />
             <NumberField
                 label="Seed"
                 testid="judge-seed"
                 min="0"
-                value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
+                value=field_text(settings, |s| s.seed)
                 on_value=move |n: u64| edit(&|s| s.seed = n)
             />
             {level_select(
@@ -229,9 +226,7 @@ pub fn JudgeControls(
                 title="How many times a >> verdict counts (arena-hard-auto: 3)"
                 clamp_to=(1, 10)
                 step="1"
-                value=Signal::derive(move || {
-                    settings.with(|s| s.arena_hard.strong_verdict_weight.to_string())
-                })
+                value=field_text(settings, |s| s.arena_hard.strong_verdict_weight)
                 on_value=move |n: u32| edit(&|s| s.arena_hard.strong_verdict_weight = n)
             />
             <Show when=move || has_answers.get()>

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use super::{LossChoice, ScalingViewState};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::form::{finite_positive, name_options, ChoiceSelect, LabeledSelect, NumberField};
+use crate::views::form::{
+    field_text, finite_positive, name_options, ChoiceSelect, LabeledSelect, NumberField,
+};
 
 /// The roles a column can play, with their labels and test ids.
 const ROLES: [(&str, &str); 6] = [
@@ -156,7 +158,7 @@ pub fn FitControls() -> impl IntoView {
                 testid="scaling-drop-top"
                 clamp_to=(0, 1000)
                 step="1"
-                value=Signal::derive(move || fit.with(|f| f.drop_top.to_string()))
+                value=field_text(fit, |f| f.drop_top)
                 on_value=move |n: usize| fit.update(|f| f.drop_top = n)
             />
             <ChoiceSelect
@@ -174,14 +176,14 @@ pub fn FitControls() -> impl IntoView {
                 testid="scaling-rounds"
                 clamp_to=(0, 10_000)
                 step="100"
-                value=Signal::derive(move || fit.with(|f| f.bootstrap.to_string()))
+                value=field_text(fit, |f| f.bootstrap)
                 on_value=move |n: usize| fit.update(|f| f.bootstrap = n)
             />
             <NumberField
                 label="Seed"
                 testid="scaling-seed"
                 min="0"
-                value=Signal::derive(move || fit.with(|f| f.seed.to_string()))
+                value=field_text(fit, |f| f.seed)
                 on_value=move |n: u64| fit.update(|f| f.seed = n)
             />
         </form>

@@ -26,6 +26,9 @@ pub(crate) struct Scanned<'a> {
     pub style: Option<[f32; 8]>,
 }
 
+/// How deep a skipped value may nest (the splitter allows 128 for the whole record).
+const MAX_SKIP_DEPTH: u32 = 64;
+
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
@@ -93,11 +96,8 @@ impl<'a> Cursor<'a> {
             self.i += 1;
         }
         let text = &self.b[start..self.i];
-        // Most numbers in a battle are small counts: digits only, up to 15 of them, are exact in
-        // an f64 and need no float parser (which gives the same value, more slowly).
-        if !text.is_empty() && text.len() <= 15 && text.iter().all(u8::is_ascii_digit) {
-            let n = text.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-            return Some(n as f64);
+        if let Some(v) = short_decimal(text) {
+            return Some(v);
         }
         std::str::from_utf8(text).ok()?.parse::<f64>().ok()
     }
@@ -119,11 +119,18 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Skips any value, checking only bracket balance and string boundaries.
+    /// Skips any value, checking only bracket pairing and string boundaries.
+    ///
+    /// Brackets must pair by kind (`{` with `}`, `[` with `]`) and nest at most
+    /// [`MAX_SKIP_DEPTH`] deep: the JSON splitter counts only the element's own bracket kind and
+    /// refuses deep nesting, so a record read in place (`scan_prefix`) must end where the
+    /// splitter would have ended it, and be one the splitter would have accepted.
     fn skip(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.raw_string().map(|_| ()),
             b'{' | b'[' => {
+                // Bit d set = the bracket open at depth d is `[`.
+                let mut kinds = 0u64;
                 let mut depth = 0u32;
                 loop {
                     match self.b.get(self.i)? {
@@ -131,9 +138,18 @@ impl<'a> Cursor<'a> {
                             self.raw_string()?;
                             continue;
                         }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
+                        &open @ (b'{' | b'[') => {
+                            if depth >= MAX_SKIP_DEPTH {
+                                return None;
+                            }
+                            kinds = (kinds & !(1 << depth)) | (u64::from(open == b'[') << depth);
+                            depth += 1;
+                        }
+                        &close @ (b'}' | b']') => {
                             depth -= 1;
+                            if (kinds >> depth) & 1 != u64::from(close == b']') {
+                                return None;
+                            }
                             if depth == 0 {
                                 self.i += 1;
                                 return Some(());
@@ -194,6 +210,37 @@ impl<'a> Cursor<'a> {
     }
 }
 
+/// The value of a plain decimal (`123`, `-4.25`, `1682899232.4797`) with at most 15 digits, as
+/// the float parser gives it, or `None` for anything else. Counts and timestamps are most of a
+/// battle's numbers: with ≤ 15 digits the digits are an exact integer m and 10^k (k ≤ 15) is
+/// exact too, so m / 10^k is one correctly rounded division, which is the parser's answer.
+fn short_decimal(text: &[u8]) -> Option<f64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
+        Some(dot) => (&digits[..dot], digits.get(dot + 1..)?),
+        None => (digits, &digits[digits.len()..]),
+    };
+    // JSON wants a digit on both sides of the dot; the parser is left to judge anything else.
+    let dotted = whole.len() < digits.len();
+    if whole.is_empty() || (dotted && fraction.is_empty()) || whole.len() + fraction.len() > 15 {
+        return None;
+    }
+    let mut m = 0u64;
+    for &d in whole.iter().chain(fraction) {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(d - b'0');
+    }
+    const POW10: [f64; 16] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let v = m as f64 / POW10[fraction.len()];
+    Some(if negative { -v } else { v })
+}
+
 fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     // A repeated key is an error for serde's derived structs: let serde say so.
     if slot.is_some() {
@@ -244,6 +291,16 @@ fn conv_metadata(c: &mut Cursor<'_>) -> Option<[f32; 8]> {
 
 /// Reads one battle object, or `None` to defer to serde.
 pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
+    let (out, end) = scan_prefix(bytes)?;
+    // Trailing bytes after the object: leave it to serde.
+    let mut c = Cursor { b: bytes, i: end };
+    c.ws();
+    (c.i == bytes.len()).then_some(out)
+}
+
+/// Reads the battle object at the start of `bytes` (which may go on past it) and the length of
+/// its text, or `None` to defer to the splitter and serde: the fused scan of the JSON loader.
+pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
     let mut c = Cursor { b: bytes, i: 0 };
     let mut out = Scanned::default();
     let mut seen_meta = false;
@@ -318,10 +375,8 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
         }
         _ => c.skip(),
     })?;
-    // Trailing bytes after the object: leave it to serde.
-    c.ws();
-    (c.i == bytes.len() && out.model_a.is_some() && out.model_b.is_some() && out.winner.is_some())
-        .then_some(out)
+    let end = c.i;
+    (out.model_a.is_some() && out.model_b.is_some() && out.winner.is_some()).then_some((out, end))
 }
 
 #[cfg(test)]
@@ -353,6 +408,54 @@ mod tests {
                 format!(r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "turn": {text}}}"#);
             let s = scan(rec.as_bytes()).expect("fast path");
             assert_eq!(s.turn, text.parse::<f64>().ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn decimals_read_as_the_float_parser_reads_them() {
+        let mut texts: Vec<String> =
+            ["0.0", "-0", "-0.5", "1682899232.4797", "0.1", "9.99999999999999", "007.50"]
+                .map(String::from)
+                .to_vec();
+        // Seeded xorshift: 15-digit numbers with the dot at every place.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let digits = (state % 1_000_000_000_000_000).to_string();
+            let dot = 1 + (state >> 50) as usize % digits.len();
+            let sign = if state & 1 == 1 { "-" } else { "" };
+            texts.push(format!("{sign}{}.{}", &digits[..dot], &digits[dot..]).replace(".", if dot == digits.len() { "" } else { "." }));
+        }
+        for text in &texts {
+            let expected = text.parse::<f64>().map(f64::to_bits).ok();
+            assert_eq!(short_decimal(text.as_bytes()).map(f64::to_bits), expected, "{text}");
+        }
+        for text in ["1.", ".5", "-", "", "1e5", "1.2.3", "+1", "1234567890123456", "1.234567890123456"] {
+            assert_eq!(short_decimal(text.as_bytes()), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn prefix_scan_ends_where_the_splitter_would() {
+        let text = br#"{"model_a": "a", "model_b": "b", "winner": "tie", "x": [{"y": "}"}]}, {"next": 1}"#;
+        let (s, len) = scan_prefix(text).expect("fast path");
+        assert_eq!(s.winner.as_deref(), Some("tie"));
+        assert_eq!(&text[len..len + 2], b", ");
+        // Brackets that balance only by count (the splitter would end the record early), nesting
+        // past the limit, and a record cut short: all left to the splitter.
+        let deep = format!(
+            r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "x": {}{}}}"#,
+            "[".repeat(70),
+            "]".repeat(70)
+        );
+        for rec in [
+            &br#"{"model_a": "a", "model_b": "b", "winner": "tie", "x": [1 }, "y": {2 ]}"#[..],
+            deep.as_bytes(),
+            br#"{"model_a": "a", "model_b": "b", "winner": "tie", "turn": 12"#,
+        ] {
+            assert!(scan_prefix(rec).is_none(), "{}", String::from_utf8_lossy(rec));
         }
     }
 

@@ -116,6 +116,15 @@ impl BattleBuilder {
         self.push_json_serde(bytes)
     }
 
+    /// Adds the battle object at the start of `bytes` (which may go on past it) if the fast
+    /// scanner reads it, returning the length of its text; `None` adds nothing (the caller
+    /// splits the record out and calls [`Self::push_json`], which words any error).
+    pub(crate) fn push_json_prefix(&mut self, bytes: &[u8]) -> Option<usize> {
+        let (fast, len) = crate::battle_scan::scan_prefix(bytes)?;
+        self.push_scanned(fast);
+        Some(len)
+    }
+
     /// The reference path: serde validates everything and words the errors.
     fn push_json_serde(&mut self, bytes: &[u8]) -> Result<(), BattleRowError> {
         let fields = super::record::parse(bytes)?;

@@ -351,14 +351,15 @@ impl StreamLoader {
             Splitter::Json(splitter) => {
                 // Battle records are read in place once the preview (which wants whole records)
                 // is full.
-                let fused = matches!(running.sink, Sink::Battles { csv: None, .. })
-                    && self.preview.len() >= PREVIEW_ROWS;
+                let battle_json = matches!(running.sink, Sink::Battles { csv: None, .. });
                 let mut on_piece = |piece: Piece<'_>| match piece {
                     Piece::Record(r) => {
                         self.on_json(&mut running.sink, &mut running.decoder, r);
                         None
                     }
-                    Piece::Prefix(bytes) if fused => self.on_battle_prefix(&mut running.sink, bytes),
+                    Piece::Prefix(bytes) if battle_json && self.preview.len() >= PREVIEW_ROWS => {
+                        self.on_battle_prefix(&mut running.sink, bytes)
+                    }
                     Piece::Prefix(_) => None,
                 };
                 splitter.feed_fused(chunk, &mut on_piece).map_err(|e| e.to_string())

@@ -90,16 +90,38 @@ impl<'a> Cursor<'a> {
     fn number(&mut self) -> Option<f64> {
         self.ws();
         let start = self.i;
+        if let Some((value, end)) = plain_decimal(self.b, start) {
+            self.i = end;
+            return Some(value);
+        }
         while self.i < self.b.len()
             && matches!(self.b[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
         {
             self.i += 1;
         }
-        let text = &self.b[start..self.i];
-        if let Some(v) = short_decimal(text) {
-            return Some(v);
+        std::str::from_utf8(&self.b[start..self.i]).ok()?.parse::<f64>().ok()
+    }
+
+    /// The key that starts at `start` and is `len` bytes long, as a [`Key`].
+    fn key_at(&self, start: usize, len: usize) -> Key {
+        if len > KEY_BYTES {
+            return Key { len, words: [0; 3] };
         }
-        std::str::from_utf8(text).ok()?.parse::<f64>().ok()
+        let mut words = [0u64; 3];
+        match self.b.get(start..start + KEY_BYTES) {
+            // Whole words, then the bytes past the key masked off.
+            Some(window) => {
+                for (j, (word, bytes)) in words.iter_mut().zip(window.chunks_exact(8)).enumerate() {
+                    let mut w = [0u8; 8];
+                    w.copy_from_slice(bytes);
+                    let kept = len.saturating_sub(8 * j).min(8);
+                    let mask = if kept == 8 { u64::MAX } else { (1u64 << (8 * kept)) - 1 };
+                    *word = u64::from_le_bytes(w) & mask;
+                }
+                Key { len, words }
+            }
+            None => key(&self.b[start..start + len]),
+        }
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
@@ -172,19 +194,21 @@ impl<'a> Cursor<'a> {
     }
 
     /// Calls `field` for each key of an object (the cursor is on the value when it runs).
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+    fn object(&mut self, mut field: impl FnMut(&mut Self, Key) -> Option<()>) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.i += 1;
             return Some(());
         }
         loop {
-            let (key, escaped) = self.raw_string()?;
+            let (name, escaped) = self.raw_string()?;
             if escaped {
                 return None;
             }
+            // `raw_string` left the cursor just past the closing quote.
+            let name = self.key_at(self.i - 1 - name.len(), name.len());
             self.eat(b':')?;
-            field(self, key)?;
+            field(self, name)?;
             match self.peek()? {
                 b',' => self.i += 1,
                 b'}' => {
@@ -210,36 +234,89 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The value of a plain decimal (`123`, `-4.25`, `1682899232.4797`) with at most 15 digits, as
-/// the float parser gives it, or `None` for anything else. Counts and timestamps are most of a
-/// battle's numbers: with ≤ 15 digits the digits are an exact integer m and 10^k (k ≤ 15) is
-/// exact too, so m / 10^k is one correctly rounded division, which is the parser's answer.
-fn short_decimal(text: &[u8]) -> Option<f64> {
-    let (negative, digits) = match text.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, text),
-    };
-    let (whole, fraction) = match digits.iter().position(|&b| b == b'.') {
-        Some(dot) => (&digits[..dot], digits.get(dot + 1..)?),
-        None => (digits, &digits[digits.len()..]),
-    };
-    // JSON wants a digit on both sides of the dot; the parser is left to judge anything else.
-    let dotted = whole.len() < digits.len();
-    if whole.is_empty() || (dotted && fraction.is_empty()) || whole.len() + fraction.len() > 15 {
-        return None;
-    }
+/// A plain decimal (`123`, `-4.25`, `1682899232.4797`) of at most 15 digits at `start`, read as
+/// the float parser reads it, and where it ends; `None` for anything else (exponents, more
+/// digits, a malformed number), which the parser then judges. Counts and timestamps are most of a
+/// battle's numbers: with ≤ 15 digits the digits are an exact integer m and 10^k (k ≤ 15) is exact
+/// too, so m / 10^k is one correctly rounded division, which is the parser's answer.
+fn plain_decimal(b: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let negative = b.get(i) == Some(&b'-');
+    i += usize::from(negative);
     let mut m = 0u64;
-    for &d in whole.iter().chain(fraction) {
-        if !d.is_ascii_digit() {
+    let digits_from = i;
+    while let Some(d @ b'0'..=b'9') = b.get(i) {
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        i += 1;
+    }
+    let whole = i - digits_from;
+    let mut fraction = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let from = i;
+        while let Some(d @ b'0'..=b'9') = b.get(i) {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
+        }
+        fraction = i - from;
+        // JSON wants a digit after the dot.
+        if fraction == 0 {
             return None;
         }
-        m = m * 10 + u64::from(d - b'0');
+    }
+    let ends_here = !matches!(b.get(i), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'));
+    if !ends_here || whole == 0 || whole + fraction > 15 {
+        return None;
     }
     const POW10: [f64; 16] =
         [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-    let v = m as f64 / POW10[fraction.len()];
-    Some(if negative { -v } else { v })
+    let v = m as f64 / POW10.get(fraction).copied()?;
+    Some((if negative { -v } else { v }, i))
 }
+
+/// Longest key a [`Key`] holds exactly; every key the scanner looks for is shorter.
+const KEY_BYTES: usize = 24;
+
+/// An object key packed into three little-endian words, zero-padded: matching a record's ~25
+/// keys against the wanted names is then a few register compares per key instead of a `memcmp`
+/// call per same-length candidate. Keys longer than [`KEY_BYTES`] get zero words, which no
+/// wanted name has (every wanted name is non-empty and shorter).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    len: usize,
+    words: [u64; 3],
+}
+
+const fn key(name: &[u8]) -> Key {
+    let mut words = [0u64; 3];
+    let mut i = 0;
+    while i < name.len() && i < KEY_BYTES {
+        words[i / 8] |= (name[i] as u64) << (8 * (i % 8));
+        i += 1;
+    }
+    Key { len: name.len(), words }
+}
+
+const MODEL_A: Key = key(b"model_a");
+const MODEL_B: Key = key(b"model_b");
+const WINNER: Key = key(b"winner");
+const JUDGE: Key = key(b"judge");
+const LANGUAGE: Key = key(b"language");
+const TURN: Key = key(b"turn");
+const TSTAMP: Key = key(b"tstamp");
+const ANONY: Key = key(b"anony");
+const CONV_METADATA: Key = key(b"conv_metadata");
+const DEDUP_TAG: Key = key(b"dedup_tag");
+const CATEGORY_TAG: Key = key(b"category_tag");
+const SAMPLED: Key = key(b"sampled");
+const TOKENS_A: Key = key(b"sum_assistant_a_tokens");
+const TOKENS_B: Key = key(b"sum_assistant_b_tokens");
+const HEADERS_A: Key = key(b"header_count_a");
+const HEADERS_B: Key = key(b"header_count_b");
+const LISTS_A: Key = key(b"list_count_a");
+const LISTS_B: Key = key(b"list_count_b");
+const BOLD_A: Key = key(b"bold_count_a");
+const BOLD_B: Key = key(b"bold_count_b");
 
 fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     // A repeated key is an error for serde's derived structs: let serde say so.
@@ -270,14 +347,14 @@ fn conv_metadata(c: &mut Cursor<'_>) -> Option<[f32; 8]> {
     let mut style = [f32::NAN; 8];
     c.object(|c, key| {
         let slot = match key {
-            b"sum_assistant_a_tokens" => 0,
-            b"sum_assistant_b_tokens" => 1,
-            b"header_count_a" => 2,
-            b"header_count_b" => 3,
-            b"list_count_a" => 4,
-            b"list_count_b" => 5,
-            b"bold_count_a" => 6,
-            b"bold_count_b" => 7,
+            TOKENS_A => 0,
+            TOKENS_B => 1,
+            HEADERS_A => 2,
+            HEADERS_B => 3,
+            LISTS_A => 4,
+            LISTS_B => 5,
+            BOLD_A => 6,
+            BOLD_B => 7,
             _ => return c.skip(),
         };
         if c.is_null() {
@@ -306,30 +383,30 @@ pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
     let mut seen_meta = false;
     let mut seen_dedup = false;
     c.object(|c, key| match key {
-        b"model_a" => {
+        MODEL_A => {
             let s = c.string()?;
             set(&mut out.model_a, s)
         }
-        b"model_b" => {
+        MODEL_B => {
             let s = c.string()?;
             set(&mut out.model_b, s)
         }
-        b"winner" => {
+        WINNER => {
             let s = c.string()?;
             set(&mut out.winner, s)
         }
-        b"judge" => opt_string(c, &mut out.judge),
-        b"language" => opt_string(c, &mut out.language),
-        b"turn" => opt_number(c, &mut out.turn),
-        b"tstamp" => opt_number(c, &mut out.tstamp),
-        b"anony" => {
+        JUDGE => opt_string(c, &mut out.judge),
+        LANGUAGE => opt_string(c, &mut out.language),
+        TURN => opt_number(c, &mut out.turn),
+        TSTAMP => opt_number(c, &mut out.tstamp),
+        ANONY => {
             if c.is_null() {
                 return Some(());
             }
             let v = c.bool()?;
             set(&mut out.anony, v)
         }
-        b"conv_metadata" => {
+        CONV_METADATA => {
             if std::mem::replace(&mut seen_meta, true) {
                 return None;
             }
@@ -339,7 +416,7 @@ pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
             out.style = Some(conv_metadata(c)?);
             Some(())
         }
-        b"dedup_tag" => {
+        DEDUP_TAG => {
             if std::mem::replace(&mut seen_dedup, true) {
                 return None;
             }
@@ -348,7 +425,7 @@ pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
             }
             let mut sampled = None;
             c.object(|c, k| {
-                if k == b"sampled" {
+                if k == SAMPLED {
                     if c.is_null() {
                         return Some(());
                     }
@@ -361,7 +438,7 @@ pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
             out.dedup_sampled = sampled;
             Some(())
         }
-        b"category_tag" => {
+        CATEGORY_TAG => {
             let start = {
                 c.ws();
                 c.i
@@ -430,11 +507,24 @@ mod tests {
         }
         for text in &texts {
             let expected = text.parse::<f64>().map(f64::to_bits).ok();
-            assert_eq!(short_decimal(text.as_bytes()).map(f64::to_bits), expected, "{text}");
+            let got = plain_decimal(text.as_bytes(), 0).map(|(v, end)| (v.to_bits(), end));
+            assert_eq!(got, expected.map(|bits| (bits, text.len())), "{text}");
         }
         for text in ["1.", ".5", "-", "", "1e5", "1.2.3", "+1", "1234567890123456", "1.234567890123456"] {
-            assert_eq!(short_decimal(text.as_bytes()), None, "{text}");
+            assert_eq!(plain_decimal(text.as_bytes(), 0), None, "{text}");
         }
+    }
+
+    #[test]
+    fn keys_match_only_their_own_name() {
+        let rec = br#"{"sum_assistant_a_tokenz": 1, "model_a": "a", "model_b": "b", "winner": "tie",
+            "conv_metadata": {"sum_assistant_b_tokens_and_more_bytes": 5, "sum_assistant_a_tokens": 9,
+            "sum_assistant_b_tokenS": 7}, "turnx": 4, "tur": 5}"#;
+        let s = scan(rec).expect("fast path");
+        assert_eq!(s.turn, None);
+        let style = s.style.expect("conv_metadata");
+        assert_eq!(style[0], 9.0);
+        assert!(style[1].is_nan());
     }
 
     #[test]

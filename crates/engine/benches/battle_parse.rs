@@ -10,90 +10,72 @@
 //! (the splitter, then serde_json per record), `split-simd-json`, `split-sonic-rs`, and
 //! `sonic-rs-array` (sonic-rs splits the array itself). Without names, all of them.
 
-use std::borrow::Cow;
 use std::time::Instant;
 
 use benchlens_engine::formats::split::{JsonSplitter, RawJson};
 use benchlens_engine::formats::{LoadOptions, StreamLoader};
 use serde::Deserialize;
 
-/// The fields a battle needs, as `battles/record.rs` reads them (category tags are skipped
-/// here: each library has its own raw-value type).
-#[derive(Deserialize)]
+/// The fields a battle needs, as `battles/record.rs` reads them, borrowed (this file has no
+/// escapes); category tags are skipped here, as each library has its own raw-value type.
+#[derive(Deserialize, Default)]
+#[serde(default)]
 #[allow(dead_code)]
 struct Battle<'a> {
-    #[serde(borrow)]
-    model_a: Cow<'a, str>,
-    #[serde(borrow)]
-    model_b: Cow<'a, str>,
-    #[serde(borrow)]
-    winner: Cow<'a, str>,
-    #[serde(default, borrow)]
-    judge: Option<Cow<'a, str>>,
-    #[serde(default)]
+    model_a: &'a str,
+    model_b: &'a str,
+    winner: &'a str,
+    judge: Option<&'a str>,
+    language: Option<&'a str>,
     turn: Option<f64>,
-    #[serde(default)]
-    anony: Option<bool>,
-    #[serde(default, borrow)]
-    language: Option<Cow<'a, str>>,
-    #[serde(default)]
     tstamp: Option<f64>,
-    #[serde(default)]
-    conv_metadata: Option<ConvMetadata>,
-    #[serde(default)]
-    dedup_tag: Option<DedupTag>,
-    #[serde(default)]
+    anony: Option<bool>,
+    conv_metadata: Option<Style>,
+    dedup_tag: Option<Dedup>,
     category_tag: Option<serde::de::IgnoredAny>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 #[allow(dead_code)]
-struct ConvMetadata {
-    #[serde(default)]
+struct Style {
     sum_assistant_a_tokens: Option<f64>,
-    #[serde(default)]
     sum_assistant_b_tokens: Option<f64>,
-    #[serde(default)]
-    header_count_a: Option<Sum>,
-    #[serde(default)]
-    header_count_b: Option<Sum>,
-    #[serde(default)]
-    list_count_a: Option<Sum>,
-    #[serde(default)]
-    list_count_b: Option<Sum>,
-    #[serde(default)]
-    bold_count_a: Option<Sum>,
-    #[serde(default)]
-    bold_count_b: Option<Sum>,
+    header_count_a: Option<Total>,
+    header_count_b: Option<Total>,
+    list_count_a: Option<Total>,
+    list_count_b: Option<Total>,
+    bold_count_a: Option<Total>,
+    bold_count_b: Option<Total>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 #[allow(dead_code)]
-struct DedupTag {
-    #[serde(default)]
+struct Dedup {
     sampled: Option<bool>,
 }
 
-/// The sum of an object's numeric values, read without allocating.
-struct Sum(f64);
+/// The total of a map of counts, summed as it is read.
+#[derive(Default)]
+struct Total(f64);
 
-impl<'de> Deserialize<'de> for Sum {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Sum;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object of counts")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Sum, A::Error> {
-                let mut sum = 0.0;
-                while let Some((_, v)) = map.next_entry::<serde::de::IgnoredAny, Option<f64>>()? {
-                    sum += v.unwrap_or(0.0);
-                }
-                Ok(Sum(sum))
-            }
+impl<'de> serde::de::Visitor<'de> for Total {
+    type Value = Total;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("counts")
+    }
+    fn visit_map<M: serde::de::MapAccess<'de>>(mut self, mut m: M) -> Result<Total, M::Error> {
+        while let Some(count) = m.next_entry::<serde::de::IgnoredAny, Option<f64>>()? {
+            self.0 += count.1.unwrap_or(0.0);
         }
-        deserializer.deserialize_map(Visitor)
+        Ok(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Total {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(Total(0.0))
     }
 }
 

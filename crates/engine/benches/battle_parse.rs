@@ -125,7 +125,9 @@ fn run(reader: &str, bytes: &[u8]) -> Option<u64> {
                     .is_ok()
             })
         }
-        "split-sonic-rs" => split_and(bytes, &mut |r| sonic_rs::from_slice::<Battle<'_>>(r).is_ok()),
+        "split-sonic-rs" => {
+            split_and(bytes, &mut |r| sonic_rs::from_slice::<Battle<'_>>(r).is_ok())
+        }
         "sonic-rs-array" => {
             let mut n = 0u64;
             for element in sonic_rs::to_array_iter(bytes) {
@@ -152,11 +154,8 @@ fn main() {
         }
     };
     let all = ["engine", "split-serde", "split-simd-json", "split-sonic-rs", "sonic-rs-array"];
-    let chosen: Vec<&str> = if args.len() > 1 {
-        args[1..].iter().map(String::as_str).collect()
-    } else {
-        all.to_vec()
-    };
+    let chosen: Vec<&str> =
+        if args.len() > 1 { args[1..].iter().map(String::as_str).collect() } else { all.to_vec() };
     println!("reader,records,cpu_s,wall_s,mb_per_cpu_s");
     for reader in chosen {
         let wall = Instant::now();

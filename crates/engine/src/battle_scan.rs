@@ -503,14 +503,19 @@ mod tests {
             let digits = (state % 1_000_000_000_000_000).to_string();
             let dot = 1 + (state >> 50) as usize % digits.len();
             let sign = if state & 1 == 1 { "-" } else { "" };
-            texts.push(format!("{sign}{}.{}", &digits[..dot], &digits[dot..]).replace(".", if dot == digits.len() { "" } else { "." }));
+            texts.push(
+                format!("{sign}{}.{}", &digits[..dot], &digits[dot..])
+                    .replace(".", if dot == digits.len() { "" } else { "." }),
+            );
         }
         for text in &texts {
             let expected = text.parse::<f64>().map(f64::to_bits).ok();
             let got = plain_decimal(text.as_bytes(), 0).map(|(v, end)| (v.to_bits(), end));
             assert_eq!(got, expected.map(|bits| (bits, text.len())), "{text}");
         }
-        for text in ["1.", ".5", "-", "", "1e5", "1.2.3", "+1", "1234567890123456", "1.234567890123456"] {
+        for text in
+            ["1.", ".5", "-", "", "1e5", "1.2.3", "+1", "1234567890123456", "1.234567890123456"]
+        {
             assert_eq!(plain_decimal(text.as_bytes(), 0), None, "{text}");
         }
     }
@@ -529,7 +534,8 @@ mod tests {
 
     #[test]
     fn prefix_scan_ends_where_the_splitter_would() {
-        let text = br#"{"model_a": "a", "model_b": "b", "winner": "tie", "x": [{"y": "}"}]}, {"next": 1}"#;
+        let text =
+            br#"{"model_a": "a", "model_b": "b", "winner": "tie", "x": [{"y": "}"}]}, {"next": 1}"#;
         let (s, len) = scan_prefix(text).expect("fast path");
         assert_eq!(s.winner.as_deref(), Some("tie"));
         assert_eq!(&text[len..len + 2], b", ");

@@ -29,7 +29,10 @@ fn record(i: usize) -> String {
         i % 10_000
     );
     let meta = r#""conv_metadata": {"sum_assistant_a_tokens": 12, "sum_assistant_b_tokens": 7.5, "header_count_a": {"h1": 1, "h2": null}, "bold_count_b": {"**": 2}}"#;
-    let tag = format!(r#""category_tag": {{"math_v0.1": {{"math": {}}}, "if_v0.1": {{"if": true, "score": 3}}}}"#, i % 3 == 0);
+    let tag = format!(
+        r#""category_tag": {{"math_v0.1": {{"math": {}}}, "if_v0.1": {{"if": true, "score": 3}}}}"#,
+        i % 3 == 0
+    );
     match i % 13 {
         // Wrong types and missing fields: row errors whose messages carry the line.
         1 => format!(r#"{{{common}, "anony": "yes"}}"#),
@@ -43,15 +46,24 @@ fn record(i: usize) -> String {
         6 => format!(r#"{{"model_a": "{a}", "model_b": "{b}", "winner": "draw"}}"#),
         // Duplicate key, trailing nested arrays, numbers the short path leaves to the parser.
         7 => format!(r#"{{{common}, "turn": 2}}"#),
-        8 => format!(r#"{{{common}, "anony": true, "extra": [[[[]]], {{}}], "v": -1.5e3, {meta}}}"#),
-        _ => format!(r#"{{"question_id": "q{i}", {common}, "anony": {}, "language": "English", {meta}, "dedup_tag": {{"high_freq": false, "sampled": true}}, {tag}}}"#, i % 2 == 0),
+        8 => {
+            format!(r#"{{{common}, "anony": true, "extra": [[[[]]], {{}}], "v": -1.5e3, {meta}}}"#)
+        }
+        _ => format!(
+            r#"{{"question_id": "q{i}", {common}, "anony": {}, "language": "English", {meta}, "dedup_tag": {{"high_freq": false, "sampled": true}}, {tag}}}"#,
+            i % 2 == 0
+        ),
     }
 }
 
 fn assert_same_in_every_chunking(name: &str, text: &str) {
     let reference = as_json(&load_in_chunks(name, text, 1));
     for chunk in [7, 300, 4096, 1 << 20] {
-        assert_eq!(as_json(&load_in_chunks(name, text, chunk)), reference, "{name}, chunks of {chunk}");
+        assert_eq!(
+            as_json(&load_in_chunks(name, text, chunk)),
+            reference,
+            "{name}, chunks of {chunk}"
+        );
     }
 }
 
@@ -68,7 +80,11 @@ fn fused_and_split_reads_agree_on_arrays_and_lines() {
 fn fused_and_split_reads_agree_on_broken_files() {
     let records: Vec<String> = (0..60).map(|i| record(i * 13)).collect();
     let good = records.join(",\n");
-    let deep = format!(r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "x": {}{}}}"#, "[".repeat(130), "]".repeat(130));
+    let deep = format!(
+        r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "x": {}{}}}"#,
+        "[".repeat(130),
+        "]".repeat(130)
+    );
     for (name, text) in [
         ("truncated.json", format!("[\n{good},\n{}", &records[0][..20])),
         ("unclosed.json", format!("[\n{good}\n")),

@@ -461,7 +461,8 @@ pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         let slash = word ^ (ONES * u64::from(b'\\'));
         // A zero byte of `quote` or `slash` is a hit. The lowest flagged byte is always a true
         // hit (borrows only flag bytes above one), and the first hit is all that is asked.
-        let hits = ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)) & HIGH;
+        let hits =
+            ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)) & HIGH;
         if hits != 0 {
             return Some(base + (hits.trailing_zeros() / 8) as usize);
         }

@@ -89,7 +89,7 @@ fn thread_cpu_seconds(start: Instant) -> f64 {
 
 /// Splits the array and hands each record to `read`; the count of records `read` accepted.
 fn split_and(bytes: &[u8], read: &mut dyn FnMut(&[u8]) -> bool) -> u64 {
-    let lines = !bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b == b'[');
+    let lines = bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[');
     let mut splitter = JsonSplitter::new(lines);
     let mut n = 0u64;
     let mut on = |r: RawJson<'_>| n += u64::from(read(r.bytes));
@@ -112,7 +112,7 @@ fn run(reader: &str, bytes: &[u8]) -> Option<u64> {
             for chunk in bytes.chunks(1 << 20) {
                 loader.feed(chunk);
             }
-            loader.finish().summary.rows as u64
+            loader.finish().summary.rows
         }
         "split-serde" => split_and(bytes, &mut |r| serde_json::from_slice::<Battle<'_>>(r).is_ok()),
         "split-simd-json" => {

@@ -31,7 +31,7 @@ fn record(i: usize) -> String {
     let meta = r#""conv_metadata": {"sum_assistant_a_tokens": 12, "sum_assistant_b_tokens": 7.5, "header_count_a": {"h1": 1, "h2": null}, "bold_count_b": {"**": 2}}"#;
     let tag = format!(
         r#""category_tag": {{"math_v0.1": {{"math": {}}}, "if_v0.1": {{"if": true, "score": 3}}}}"#,
-        i % 3 == 0
+        i.is_multiple_of(3)
     );
     match i % 13 {
         // Wrong types and missing fields: row errors whose messages carry the line.
@@ -51,7 +51,7 @@ fn record(i: usize) -> String {
         }
         _ => format!(
             r#"{{"question_id": "q{i}", {common}, "anony": {}, "language": "English", {meta}, "dedup_tag": {{"high_freq": false, "sampled": true}}, {tag}}}"#,
-            i % 2 == 0
+            i.is_multiple_of(2)
         ),
     }
 }

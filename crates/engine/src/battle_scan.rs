@@ -280,7 +280,9 @@ const KEY_BYTES: usize = 24;
 /// An object key packed into three little-endian words, zero-padded: matching a record's ~25
 /// keys against the wanted names is then a few register compares per key instead of a `memcmp`
 /// call per same-length candidate. Keys longer than [`KEY_BYTES`] get zero words, which no
-/// wanted name has (every wanted name is non-empty and shorter).
+/// wanted name has (every wanted name is non-empty and shorter). A name looked up at run time
+/// (a column the user names) must be at most [`KEY_BYTES`] long to be found this way: for a longer
+/// one the scan must defer to serde instead of reading past it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Key {
     len: usize,

@@ -26,6 +26,9 @@ pub(crate) struct Scanned<'a> {
     pub style: Option<[f32; 8]>,
 }
 
+/// How deep a skipped value may nest (the splitter allows 128 for the whole record).
+const MAX_SKIP_DEPTH: u32 = 64;
+
 struct Cursor<'a> {
     b: &'a [u8],
     i: usize,
@@ -87,19 +90,38 @@ impl<'a> Cursor<'a> {
     fn number(&mut self) -> Option<f64> {
         self.ws();
         let start = self.i;
+        if let Some((value, end)) = plain_decimal(self.b, start) {
+            self.i = end;
+            return Some(value);
+        }
         while self.i < self.b.len()
             && matches!(self.b[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
         {
             self.i += 1;
         }
-        let text = &self.b[start..self.i];
-        // Most numbers in a battle are small counts: digits only, up to 15 of them, are exact in
-        // an f64 and need no float parser (which gives the same value, more slowly).
-        if !text.is_empty() && text.len() <= 15 && text.iter().all(u8::is_ascii_digit) {
-            let n = text.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
-            return Some(n as f64);
+        std::str::from_utf8(&self.b[start..self.i]).ok()?.parse::<f64>().ok()
+    }
+
+    /// The key that starts at `start` and is `len` bytes long, as a [`Key`].
+    fn key_at(&self, start: usize, len: usize) -> Key {
+        if len > KEY_BYTES {
+            return Key { len, words: [0; 3] };
         }
-        std::str::from_utf8(text).ok()?.parse::<f64>().ok()
+        let mut words = [0u64; 3];
+        match self.b.get(start..start + KEY_BYTES) {
+            // Whole words, then the bytes past the key masked off.
+            Some(window) => {
+                for (j, (word, bytes)) in words.iter_mut().zip(window.chunks_exact(8)).enumerate() {
+                    let mut w = [0u8; 8];
+                    w.copy_from_slice(bytes);
+                    let kept = len.saturating_sub(8 * j).min(8);
+                    let mask = if kept == 8 { u64::MAX } else { (1u64 << (8 * kept)) - 1 };
+                    *word = u64::from_le_bytes(w) & mask;
+                }
+                Key { len, words }
+            }
+            None => key(&self.b[start..start + len]),
+        }
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
@@ -119,11 +141,18 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Skips any value, checking only bracket balance and string boundaries.
+    /// Skips any value, checking only bracket pairing and string boundaries.
+    ///
+    /// Brackets must pair by kind (`{` with `}`, `[` with `]`) and nest at most
+    /// [`MAX_SKIP_DEPTH`] deep: the JSON splitter counts only the element's own bracket kind and
+    /// refuses deep nesting, so a record read in place (`scan_prefix`) must end where the
+    /// splitter would have ended it, and be one the splitter would have accepted.
     fn skip(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.raw_string().map(|_| ()),
             b'{' | b'[' => {
+                // Bit d set = the bracket open at depth d is `[`.
+                let mut kinds = 0u64;
                 let mut depth = 0u32;
                 loop {
                     match self.b.get(self.i)? {
@@ -131,9 +160,18 @@ impl<'a> Cursor<'a> {
                             self.raw_string()?;
                             continue;
                         }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
+                        &open @ (b'{' | b'[') => {
+                            if depth >= MAX_SKIP_DEPTH {
+                                return None;
+                            }
+                            kinds = (kinds & !(1 << depth)) | (u64::from(open == b'[') << depth);
+                            depth += 1;
+                        }
+                        &close @ (b'}' | b']') => {
                             depth -= 1;
+                            if (kinds >> depth) & 1 != u64::from(close == b']') {
+                                return None;
+                            }
                             if depth == 0 {
                                 self.i += 1;
                                 return Some(());
@@ -156,19 +194,21 @@ impl<'a> Cursor<'a> {
     }
 
     /// Calls `field` for each key of an object (the cursor is on the value when it runs).
-    fn object(&mut self, mut field: impl FnMut(&mut Self, &'a [u8]) -> Option<()>) -> Option<()> {
+    fn object(&mut self, mut field: impl FnMut(&mut Self, Key) -> Option<()>) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.i += 1;
             return Some(());
         }
         loop {
-            let (key, escaped) = self.raw_string()?;
+            let (name, escaped) = self.raw_string()?;
             if escaped {
                 return None;
             }
+            // `raw_string` left the cursor just past the closing quote.
+            let name = self.key_at(self.i - 1 - name.len(), name.len());
             self.eat(b':')?;
-            field(self, key)?;
+            field(self, name)?;
             match self.peek()? {
                 b',' => self.i += 1,
                 b'}' => {
@@ -193,6 +233,92 @@ impl<'a> Cursor<'a> {
         Some(sum as f32)
     }
 }
+
+/// A plain decimal (`123`, `-4.25`, `1682899232.4797`) of at most 15 digits at `start`, read as
+/// the float parser reads it, and where it ends; `None` for anything else (exponents, more
+/// digits, a malformed number), which the parser then judges. Counts and timestamps are most of a
+/// battle's numbers: with ≤ 15 digits the digits are an exact integer m and 10^k (k ≤ 15) is exact
+/// too, so m / 10^k is one correctly rounded division, which is the parser's answer.
+fn plain_decimal(b: &[u8], start: usize) -> Option<(f64, usize)> {
+    let mut i = start;
+    let negative = b.get(i) == Some(&b'-');
+    i += usize::from(negative);
+    let mut m = 0u64;
+    let digits_from = i;
+    while let Some(d @ b'0'..=b'9') = b.get(i) {
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        i += 1;
+    }
+    let whole = i - digits_from;
+    let mut fraction = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let from = i;
+        while let Some(d @ b'0'..=b'9') = b.get(i) {
+            m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
+        }
+        fraction = i - from;
+        // JSON wants a digit after the dot.
+        if fraction == 0 {
+            return None;
+        }
+    }
+    let ends_here = !matches!(b.get(i), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'));
+    if !ends_here || whole == 0 || whole + fraction > 15 {
+        return None;
+    }
+    const POW10: [f64; 16] =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    let v = m as f64 / POW10.get(fraction).copied()?;
+    Some((if negative { -v } else { v }, i))
+}
+
+/// Longest key a [`Key`] holds exactly; every key the scanner looks for is shorter.
+const KEY_BYTES: usize = 24;
+
+/// An object key packed into three little-endian words, zero-padded: matching a record's ~25
+/// keys against the wanted names is then a few register compares per key instead of a `memcmp`
+/// call per same-length candidate. Keys longer than [`KEY_BYTES`] get zero words, which no
+/// wanted name has (every wanted name is non-empty and shorter). A name looked up at run time
+/// (a column the user names) must be at most [`KEY_BYTES`] long to be found this way: for a longer
+/// one the scan must defer to serde instead of reading past it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Key {
+    len: usize,
+    words: [u64; 3],
+}
+
+const fn key(name: &[u8]) -> Key {
+    let mut words = [0u64; 3];
+    let mut i = 0;
+    while i < name.len() && i < KEY_BYTES {
+        words[i / 8] |= (name[i] as u64) << (8 * (i % 8));
+        i += 1;
+    }
+    Key { len: name.len(), words }
+}
+
+const MODEL_A: Key = key(b"model_a");
+const MODEL_B: Key = key(b"model_b");
+const WINNER: Key = key(b"winner");
+const JUDGE: Key = key(b"judge");
+const LANGUAGE: Key = key(b"language");
+const TURN: Key = key(b"turn");
+const TSTAMP: Key = key(b"tstamp");
+const ANONY: Key = key(b"anony");
+const CONV_METADATA: Key = key(b"conv_metadata");
+const DEDUP_TAG: Key = key(b"dedup_tag");
+const CATEGORY_TAG: Key = key(b"category_tag");
+const SAMPLED: Key = key(b"sampled");
+const TOKENS_A: Key = key(b"sum_assistant_a_tokens");
+const TOKENS_B: Key = key(b"sum_assistant_b_tokens");
+const HEADERS_A: Key = key(b"header_count_a");
+const HEADERS_B: Key = key(b"header_count_b");
+const LISTS_A: Key = key(b"list_count_a");
+const LISTS_B: Key = key(b"list_count_b");
+const BOLD_A: Key = key(b"bold_count_a");
+const BOLD_B: Key = key(b"bold_count_b");
 
 fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
     // A repeated key is an error for serde's derived structs: let serde say so.
@@ -223,14 +349,14 @@ fn conv_metadata(c: &mut Cursor<'_>) -> Option<[f32; 8]> {
     let mut style = [f32::NAN; 8];
     c.object(|c, key| {
         let slot = match key {
-            b"sum_assistant_a_tokens" => 0,
-            b"sum_assistant_b_tokens" => 1,
-            b"header_count_a" => 2,
-            b"header_count_b" => 3,
-            b"list_count_a" => 4,
-            b"list_count_b" => 5,
-            b"bold_count_a" => 6,
-            b"bold_count_b" => 7,
+            TOKENS_A => 0,
+            TOKENS_B => 1,
+            HEADERS_A => 2,
+            HEADERS_B => 3,
+            LISTS_A => 4,
+            LISTS_B => 5,
+            BOLD_A => 6,
+            BOLD_B => 7,
             _ => return c.skip(),
         };
         if c.is_null() {
@@ -244,35 +370,45 @@ fn conv_metadata(c: &mut Cursor<'_>) -> Option<[f32; 8]> {
 
 /// Reads one battle object, or `None` to defer to serde.
 pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
+    let (out, end) = scan_prefix(bytes)?;
+    // Trailing bytes after the object: leave it to serde.
+    let mut c = Cursor { b: bytes, i: end };
+    c.ws();
+    (c.i == bytes.len()).then_some(out)
+}
+
+/// Reads the battle object at the start of `bytes` (which may go on past it) and the length of
+/// its text, or `None` to defer to the splitter and serde: the fused scan of the JSON loader.
+pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
     let mut c = Cursor { b: bytes, i: 0 };
     let mut out = Scanned::default();
     let mut seen_meta = false;
     let mut seen_dedup = false;
     c.object(|c, key| match key {
-        b"model_a" => {
+        MODEL_A => {
             let s = c.string()?;
             set(&mut out.model_a, s)
         }
-        b"model_b" => {
+        MODEL_B => {
             let s = c.string()?;
             set(&mut out.model_b, s)
         }
-        b"winner" => {
+        WINNER => {
             let s = c.string()?;
             set(&mut out.winner, s)
         }
-        b"judge" => opt_string(c, &mut out.judge),
-        b"language" => opt_string(c, &mut out.language),
-        b"turn" => opt_number(c, &mut out.turn),
-        b"tstamp" => opt_number(c, &mut out.tstamp),
-        b"anony" => {
+        JUDGE => opt_string(c, &mut out.judge),
+        LANGUAGE => opt_string(c, &mut out.language),
+        TURN => opt_number(c, &mut out.turn),
+        TSTAMP => opt_number(c, &mut out.tstamp),
+        ANONY => {
             if c.is_null() {
                 return Some(());
             }
             let v = c.bool()?;
             set(&mut out.anony, v)
         }
-        b"conv_metadata" => {
+        CONV_METADATA => {
             if std::mem::replace(&mut seen_meta, true) {
                 return None;
             }
@@ -282,7 +418,7 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
             out.style = Some(conv_metadata(c)?);
             Some(())
         }
-        b"dedup_tag" => {
+        DEDUP_TAG => {
             if std::mem::replace(&mut seen_dedup, true) {
                 return None;
             }
@@ -291,7 +427,7 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
             }
             let mut sampled = None;
             c.object(|c, k| {
-                if k == b"sampled" {
+                if k == SAMPLED {
                     if c.is_null() {
                         return Some(());
                     }
@@ -304,7 +440,7 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
             out.dedup_sampled = sampled;
             Some(())
         }
-        b"category_tag" => {
+        CATEGORY_TAG => {
             let start = {
                 c.ws();
                 c.i
@@ -318,64 +454,9 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
         }
         _ => c.skip(),
     })?;
-    // Trailing bytes after the object: leave it to serde.
-    c.ws();
-    (c.i == bytes.len() && out.model_a.is_some() && out.model_b.is_some() && out.winner.is_some())
-        .then_some(out)
+    let end = c.i;
+    (out.model_a.is_some() && out.model_b.is_some() && out.winner.is_some()).then_some((out, end))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_a_fastchat_record() {
-        let rec = br#"{"question_id": "x", "model_a": "a\u00e9", "model_b": "b", "winner": "tie",
-            "judge": "j", "turn": 2, "anony": true, "language": "English", "tstamp": 1.5e9,
-            "conv_metadata": {"sum_user_tokens": 3, "sum_assistant_a_tokens": 10, "sum_assistant_b_tokens": 20,
-              "header_count_a": {"h1": 1, "h2": 2}, "header_count_b": {}, "list_count_a": {"ordered": 1, "unordered": null},
-              "list_count_b": {"ordered": 0}, "bold_count_a": {"**": 3, "__": 1}, "bold_count_b": {"**": 0}},
-            "is_code": false, "nested": [1, {"x": "]}"}], "dedup_tag": {"high_freq": false, "sampled": true},
-            "category_tag": {"math_v0.1": {"math": true}}}"#;
-        let s = scan(rec).expect("fast path");
-        assert_eq!(s.model_a.as_deref(), Some("a\u{e9}"));
-        assert_eq!(s.turn, Some(2.0));
-        assert_eq!(s.tstamp, Some(1.5e9));
-        assert_eq!(s.style, Some([10.0, 20.0, 3.0, 0.0, 1.0, 0.0, 4.0, 0.0]));
-        assert_eq!(s.dedup_sampled, Some(true));
-        assert_eq!(s.category_tag, Some(r#"{"math_v0.1": {"math": true}}"#));
-    }
-
-    #[test]
-    fn integers_read_as_the_float_parser_reads_them() {
-        for text in ["0", "7", "00012", "123456789012345", "1234567890123456", "1.5", "-3", "1e3"] {
-            let rec =
-                format!(r#"{{"model_a": "a", "model_b": "b", "winner": "tie", "turn": {text}}}"#);
-            let s = scan(rec.as_bytes()).expect("fast path");
-            assert_eq!(s.turn, text.parse::<f64>().ok(), "{text}");
-        }
-    }
-
-    #[test]
-    fn record_cut_after_a_backslash_defers_instead_of_panicking() {
-        // Found by the battle_record fuzz target: the escape skip ran past the end.
-        for rec in [&br#"{"model_a": "a\"#[..], br#"{"x": ["\"#, br#"{"model_\"#] {
-            assert!(scan(rec).is_none(), "{}", String::from_utf8_lossy(rec));
-        }
-    }
-
-    #[test]
-    fn defers_anything_unusual() {
-        for rec in [
-            &br#"{"model_a": "a", "model_b": "b"}"#[..],
-            br#"{"model_a": "a", "model_b": "b", "winner": "tie", "model_a": "c"}"#,
-            br#"{"model_a": "a", "model_b": "b", "winner": "tie", "turn": "two"}"#,
-            br#"{"model_a": "a", "model_b": "b", "winner": "tie""#,
-            br#"{"model_a": "a", "model_b": "b", "winner": "tie"} x"#,
-            br#"{"model_\u0061": "a", "model_b": "b", "winner": "tie"}"#,
-            br#"{"model_a": 1, "model_b": "b", "winner": "tie"}"#,
-        ] {
-            assert!(scan(rec).is_none(), "{}", String::from_utf8_lossy(rec));
-        }
-    }
-}
+mod tests;

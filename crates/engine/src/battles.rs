@@ -11,6 +11,7 @@ mod builder;
 #[cfg(any(not(target_arch = "wasm32"), feature = "parquet"))]
 mod merge;
 mod name_hash;
+mod name_ids;
 mod record;
 
 pub(crate) use builder::reintern;

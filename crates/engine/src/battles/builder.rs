@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use crate::battle_scan::Scanned;
 
 use super::name_hash::NameMap;
+use super::name_ids::NameIds;
 use super::{category_index, Battles, Outcome, SelfBattle};
 
 /// Why one record could not become a battle.
@@ -24,9 +25,9 @@ pub enum BattleRowError {
 #[derive(Default)]
 pub struct BattleBuilder {
     pub(super) battles: Battles,
-    pub(super) model_ids: NameMap<u32>,
-    pub(super) language_ids: NameMap<u32>,
-    pub(super) judge_ids: NameMap<u32>,
+    pub(super) model_ids: NameIds,
+    pub(super) language_ids: NameIds,
+    pub(super) judge_ids: NameIds,
     pub(super) unknown: BTreeMap<String, u64>,
     category_cache: NameMap<u64>,
     pub(super) category_overflow: bool,
@@ -92,8 +93,8 @@ impl BattleBuilder {
     /// A builder with the unknown language and judge pre-interned as id 0.
     pub fn new() -> Self {
         let mut b = Self::default();
-        intern(&mut b.language_ids, &mut b.battles.languages, "");
-        intern(&mut b.judge_ids, &mut b.battles.judges, "");
+        b.language_ids.intern(&mut b.battles.languages, "");
+        b.judge_ids.intern(&mut b.battles.judges, "");
         b
     }
 
@@ -114,6 +115,15 @@ impl BattleBuilder {
             return Ok(());
         }
         self.push_json_serde(bytes)
+    }
+
+    /// Adds the battle object at the start of `bytes` (which may go on past it) if the fast
+    /// scanner reads it, returning the length of its text; `None` adds nothing (the caller
+    /// splits the record out and calls [`Self::push_json`], which words any error).
+    pub(crate) fn push_json_prefix(&mut self, bytes: &[u8]) -> Option<usize> {
+        let (fast, len) = crate::battle_scan::scan_prefix(bytes)?;
+        self.push_scanned(fast);
+        Some(len)
     }
 
     /// The reference path: serde validates everything and words the errors.
@@ -277,12 +287,12 @@ impl BattleBuilder {
             return;
         }
         let b = &mut self.battles;
-        b.model_a.push(intern(&mut self.model_ids, &mut b.models, model_a));
-        b.model_b.push(intern(&mut self.model_ids, &mut b.models, model_b));
+        b.model_a.push(self.model_ids.intern(&mut b.models, model_a));
+        b.model_b.push(self.model_ids.intern(&mut b.models, model_b));
         b.outcome.push(outcome);
         b.tstamp.push(extras.tstamp);
-        b.language.push(intern(&mut self.language_ids, &mut b.languages, extras.language));
-        b.judge.push(intern(&mut self.judge_ids, &mut b.judges, extras.judge));
+        b.language.push(self.language_ids.intern(&mut b.languages, extras.language));
+        b.judge.push(self.judge_ids.intern(&mut b.judges, extras.judge));
         b.turn.push(extras.turn);
         b.anony.push(extras.anony);
         b.dedup_sampled.push(extras.dedup_sampled);

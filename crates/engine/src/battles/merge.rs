@@ -2,7 +2,7 @@
 //! its own [`BattleBuilder`], then appends them in file order; Parquet does the same with row
 //! groups (`formats::parquet::groups`).
 
-use super::builder::{reintern, BattleBuilder};
+use super::builder::BattleBuilder;
 use super::category_index;
 
 impl BattleBuilder {
@@ -12,9 +12,9 @@ impl BattleBuilder {
     pub fn absorb(&mut self, later: BattleBuilder) {
         let other = later.battles;
         let b = &mut self.battles;
-        let models = reintern(&mut self.model_ids, &mut b.models, &other.models);
-        let languages = reintern(&mut self.language_ids, &mut b.languages, &other.languages);
-        let judges = reintern(&mut self.judge_ids, &mut b.judges, &other.judges);
+        let models = self.model_ids.reintern(&mut b.models, &other.models);
+        let languages = self.language_ids.reintern(&mut b.languages, &other.languages);
+        let judges = self.judge_ids.reintern(&mut b.judges, &other.judges);
         let mut category_bit = Vec::with_capacity(other.categories.len());
         for name in &other.categories {
             let idx = category_index(&mut b.categories, name);

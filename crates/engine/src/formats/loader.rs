@@ -16,7 +16,7 @@ use super::encoding::bom_len;
 use super::kind::{self, KindGuess};
 use super::records::{cell_text, flatten, parse_json, FieldDecoder};
 use super::sniff;
-use super::split::{CsvSplitter, JsonSplitter, RawJson, RawRow};
+use super::split::{CsvSplitter, JsonSplitter, Piece, RawJson, RawRow};
 use super::warnings::WarningSet;
 use super::LoadOptions;
 
@@ -349,9 +349,20 @@ impl StreamLoader {
         let Some(mut running) = self.running.take() else { return };
         let result = match &mut running.splitter {
             Splitter::Json(splitter) => {
-                let mut on_record =
-                    |r: RawJson<'_>| self.on_json(&mut running.sink, &mut running.decoder, r);
-                splitter.feed(chunk, &mut on_record).map_err(|e| e.to_string())
+                // Battle records are read in place once the preview (which wants whole records)
+                // is full.
+                let battle_json = matches!(running.sink, Sink::Battles { csv: None, .. });
+                let mut on_piece = |piece: Piece<'_>| match piece {
+                    Piece::Record(r) => {
+                        self.on_json(&mut running.sink, &mut running.decoder, r);
+                        None
+                    }
+                    Piece::Prefix(bytes) if battle_json && self.preview.len() >= PREVIEW_ROWS => {
+                        self.on_battle_prefix(&mut running.sink, bytes)
+                    }
+                    Piece::Prefix(_) => None,
+                };
+                splitter.feed_fused(chunk, &mut on_piece).map_err(|e| e.to_string())
             }
             Splitter::Csv(_) => self.feed_csv(&mut running, chunk),
             Splitter::Document(buf) => {

@@ -32,6 +32,14 @@ pub struct RawJson<'a> {
     pub line: u64,
 }
 
+/// What [`JsonSplitter::feed_fused`] hands over.
+pub enum Piece<'a> {
+    /// The buffered bytes from an object element's `{` on: the element and whatever follows.
+    Prefix(&'a [u8]),
+    /// A whole element.
+    Record(RawJson<'a>),
+}
+
 /// Splits a top-level JSON array (`[ {...}, {...} ]`) or JSON Lines into elements.
 ///
 /// Inside an element only its own bracket pair and string quotes matter, so the scan jumps
@@ -156,6 +164,23 @@ impl JsonSplitter {
         chunk: &[u8],
         emit: &mut dyn FnMut(RawJson<'_>),
     ) -> Result<(), SplitError> {
+        self.feed_fused(chunk, &mut |piece| {
+            if let Piece::Record(r) = piece {
+                emit(r);
+            }
+            None
+        })
+    }
+
+    /// [`Self::feed`] that first offers each object element to `on` as a [`Piece::Prefix`]: a
+    /// reader that recognises the record reads it in place and returns its length, so the
+    /// element's bytes are scanned once instead of twice (split, then read). `None` leaves the
+    /// element to the splitter, which hands it over whole as a [`Piece::Record`].
+    pub fn feed_fused(
+        &mut self,
+        chunk: &[u8],
+        on: &mut dyn FnMut(Piece<'_>) -> Option<usize>,
+    ) -> Result<(), SplitError> {
         self.buf.extend_from_slice(chunk);
         let mut i = self.scan;
         let n = self.buf.len();
@@ -189,10 +214,10 @@ impl JsonSplitter {
                         .map(|off| i + off);
                     match end {
                         Some(e) => {
-                            emit(RawJson {
+                            on(Piece::Record(RawJson {
                                 bytes: trim_ascii(&self.buf[s..e]),
                                 line: self.start_line,
-                            });
+                            }));
                             self.start = None;
                             self.after_element = true;
                             i = e;
@@ -217,7 +242,10 @@ impl JsonSplitter {
                         } else {
                             self.depth -= 1;
                             if self.depth == 0 {
-                                emit(RawJson { bytes: &self.buf[s..i], line: self.start_line });
+                                on(Piece::Record(RawJson {
+                                    bytes: &self.buf[s..i],
+                                    line: self.start_line,
+                                }));
                                 self.start = None;
                                 self.after_element = true;
                             }
@@ -239,6 +267,15 @@ impl JsonSplitter {
                     if !self.lines_mode && self.after_element {
                         let line = self.line_at(i);
                         return Err(SplitError::BadSeparator { line, found: byte as char });
+                    }
+                    if byte == b'{' {
+                        // The reader saw the whole object (it ends inside `buf`); its line is
+                        // never needed, so the lazy line count simply passes over it later.
+                        if let Some(len) = on(Piece::Prefix(&self.buf[i..n])).filter(|&l| l > 0) {
+                            self.after_element = true;
+                            i += len;
+                            continue;
+                        }
                     }
                     self.start = Some(i);
                     self.start_line = self.line_at(i);
@@ -407,12 +444,32 @@ impl CsvSplitter {
     }
 }
 
-/// Offset of the first `"` or `\\`. JSON strings are mostly short keys and values, where a plain
-/// loop beats memchr's setup; long ones (answer texts) go to memchr after 32 bytes.
+/// Offset of the first `"` or `\\`. JSON strings are mostly short keys and values, where eight
+/// bytes at a time in a register beat memchr's setup; long ones (answer texts) go to memchr after
+/// 32 bytes.
 pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let head = bytes.len().min(32);
-    if let Some(i) = bytes[..head].iter().position(|&b| b == b'"' || b == b'\\') {
-        return Some(i);
+    let mut words = bytes[..head].chunks_exact(8);
+    let mut base = 0;
+    for w in &mut words {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        let word = u64::from_le_bytes(word);
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let slash = word ^ (ONES * u64::from(b'\\'));
+        // A zero byte of `quote` or `slash` is a hit. The lowest flagged byte is always a true
+        // hit (borrows only flag bytes above one), and the first hit is all that is asked.
+        let hits =
+            ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)) & HIGH;
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    if let Some(i) = words.remainder().iter().position(|&b| b == b'"' || b == b'\\') {
+        return Some(base + i);
     }
     memchr::memchr2(b'"', b'\\', &bytes[head..]).map(|i| i + head)
 }
@@ -432,68 +489,4 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn split_json(chunks: &[&[u8]], lines: bool) -> Result<Vec<(String, u64)>, SplitError> {
-        let mut s = JsonSplitter::new(lines);
-        let mut out = Vec::new();
-        for c in chunks {
-            s.feed(c, &mut |r| out.push((String::from_utf8_lossy(r.bytes).into_owned(), r.line)))?;
-        }
-        s.finish(&mut |r| out.push((String::from_utf8_lossy(r.bytes).into_owned(), r.line)))?;
-        Ok(out)
-    }
-
-    #[test]
-    fn json_array_split_across_chunks() {
-        let text = b"[\n {\"a\": \"x,]}\"},\n {\"b\": [1, {\"c\": 2}]}\n]";
-        for cut in 0..text.len() {
-            let got = split_json(&[&text[..cut], &text[cut..]], false).expect("valid");
-            assert_eq!(got.len(), 2, "cut at {cut}");
-            assert_eq!(got[0], ("{\"a\": \"x,]}\"}".to_string(), 2));
-            assert_eq!(got[1], ("{\"b\": [1, {\"c\": 2}]}".to_string(), 3));
-        }
-    }
-
-    #[test]
-    fn jsonl_split_and_blank_lines() {
-        let got = split_json(&[b"{\"a\":1}\n\n{\"a\":", b"2}\r\n{\"a\":3}"], true).expect("valid");
-        let lines: Vec<u64> = got.iter().map(|g| g.1).collect();
-        assert_eq!(lines, vec![1, 3, 4]);
-        assert_eq!(got[1].0, "{\"a\":2}");
-    }
-
-    #[test]
-    fn truncated_array_is_reported() {
-        assert_eq!(split_json(&[b"[{\"a\":1},{\"a\""], false), Err(SplitError::Unterminated));
-    }
-
-    #[test]
-    fn missing_comma_is_reported() {
-        let err = split_json(&[b"[{\"a\":1}\n{\"a\":2}]"], false).expect_err("no comma");
-        assert_eq!(err, SplitError::BadSeparator { line: 2, found: '{' });
-    }
-
-    #[test]
-    fn csv_quotes_and_newlines_across_chunks() {
-        let text = b"q,a\n\"line one\nline two, still\",B\n\nx,\"y\"\"z\"\n";
-        for cut in 0..text.len() {
-            let mut s = CsvSplitter::new(b',');
-            let mut rows = Vec::new();
-            let mut emit = |r: RawRow<'_>| {
-                let fields: Vec<String> =
-                    r.fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-                rows.push((fields, r.line));
-            };
-            s.feed(&text[..cut], &mut emit).expect("ok");
-            s.feed(&text[cut..], &mut emit).expect("ok");
-            s.feed(&[], &mut emit).expect("ok");
-            assert_eq!(rows.len(), 3, "cut {cut}");
-            assert_eq!(rows[1].0, vec!["line one\nline two, still".to_string(), "B".into()]);
-            assert_eq!(rows[1].1, 2);
-            assert_eq!(rows[2].0, vec!["x".to_string(), "y\"z".into()]);
-            assert_eq!(rows[2].1, 5);
-        }
-    }
-}
+mod tests;

@@ -100,6 +100,16 @@ impl StreamLoader {
         }
     }
 
+    /// The battle record at the start of `bytes`, read in place (see
+    /// [`JsonSplitter::feed_fused`]): its length, or `None` to have it split out and read by
+    /// [`Self::on_json`].
+    pub(super) fn on_battle_prefix(&mut self, sink: &mut Sink, bytes: &[u8]) -> Option<usize> {
+        let Sink::Battles { builder, csv: None, .. } = sink else { return None };
+        let len = builder.push_json_prefix(bytes)?;
+        self.rows += 1;
+        Some(len)
+    }
+
     /// One JSON record as cells in column order; `None` (counted and reported) when it is not
     /// a JSON object. Keys outside the columns are reported once and ignored.
     fn json_cells(

@@ -24,6 +24,8 @@ pub(crate) struct Scanned<'a> {
     /// Raw JSON text of `category_tag`.
     pub category_tag: Option<&'a str>,
     pub style: Option<[f32; 8]>,
+    /// Other top-level fields whose value is a number (a weight column), in record order.
+    pub numbers: Vec<(Cow<'a, str>, f64)>,
 }
 
 struct Cursor<'a> {
@@ -316,7 +318,14 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
             let text = std::str::from_utf8(&c.b[start..c.i]).ok()?;
             set(&mut out.category_tag, text)
         }
-        _ => c.skip(),
+        other => match c.peek()? {
+            b'0'..=b'9' | b'-' => {
+                let v = c.number()?;
+                out.numbers.push((Cow::Borrowed(std::str::from_utf8(other).ok()?), v));
+                Some(())
+            }
+            _ => c.skip(),
+        },
     })?;
     // Trailing bytes after the object: leave it to serde.
     c.ws();

@@ -9,7 +9,8 @@ use serde_json::value::RawValue;
 use crate::battle_scan::Scanned;
 
 use super::name_hash::NameMap;
-use super::{category_index, Battles, Outcome, SelfBattle};
+use super::{category_index, is_valid_weight, Battles, InvalidValue, NumericColumn, Outcome};
+use super::{SelfBattle, MAX_NUMERIC_COLUMNS};
 
 /// Why one record could not become a battle.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -30,6 +31,12 @@ pub struct BattleBuilder {
     pub(super) unknown: BTreeMap<String, u64>,
     category_cache: NameMap<u64>,
     pub(super) category_overflow: bool,
+    /// Where the record being pushed sits (`line` n or `row` n), for [`NumericColumn::first_invalid`].
+    position: (&'static str, u64),
+    /// Where the first kept battle sat: a numeric column that first appears later is missing there.
+    pub(super) first_kept: Option<(&'static str, u64)>,
+    /// Records offered so far: the position when the caller never says where a record sits.
+    records: u64,
 }
 
 fn intern<S: BuildHasher>(
@@ -74,6 +81,8 @@ pub struct TypedBattle<'a> {
     /// Bits from [`BattleBuilder::category_bit`].
     pub category_bits: u64,
     pub style: Option<[f32; 8]>,
+    /// Numeric side columns (a weight), by name; NaN = missing.
+    pub numbers: Vec<(&'a str, f64)>,
 }
 
 /// Column values of one CSV battle row, by field name.
@@ -86,6 +95,8 @@ pub struct CsvBattleFields<'a> {
     pub anony: Option<&'a str>,
     pub language: Option<&'a str>,
     pub tstamp: Option<&'a str>,
+    /// The other columns (name, text): numeric ones become [`Battles::numeric`].
+    pub others: Vec<(&'a str, &'a str)>,
 }
 
 impl BattleBuilder {
@@ -95,6 +106,36 @@ impl BattleBuilder {
         intern(&mut b.language_ids, &mut b.battles.languages, "");
         intern(&mut b.judge_ids, &mut b.battles.judges, "");
         b
+    }
+
+    /// Says where the next record sits (its line in a text file), for messages about its
+    /// numeric side columns.
+    pub fn at_line(&mut self, line: u64) -> &mut Self {
+        self.position = ("line", line);
+        self
+    }
+
+    /// [`Self::at_line`] for a Parquet row (1-based).
+    pub fn at_row(&mut self, row: u64) {
+        self.position = ("row", row);
+    }
+
+    /// Moves the lines this builder remembers by `offset` (a later segment of a file was read
+    /// with lines counted from its own start).
+    pub fn shift_lines(&mut self, offset: u64) {
+        let shift = |unit: &str, position: &mut u64| {
+            if unit == "line" {
+                *position += offset;
+            }
+        };
+        if let Some((unit, position)) = &mut self.first_kept {
+            shift(unit, position);
+        }
+        for c in &mut self.battles.numeric {
+            if let Some(bad) = &mut c.first_invalid {
+                shift(&bad.unit, &mut bad.position);
+            }
+        }
     }
 
     /// Battles kept so far.
@@ -124,6 +165,7 @@ impl BattleBuilder {
     }
 
     fn push_scanned(&mut self, f: Scanned<'_>) {
+        let before = self.battles.len();
         let category_bits = match f.category_tag {
             Some(text) => self.category_bits_cached(text),
             None => 0,
@@ -143,6 +185,9 @@ impl BattleBuilder {
                 style: f.style,
             },
         );
+        if self.battles.len() > before {
+            self.push_numbers(f.numbers.iter().map(|(k, v)| (k.as_ref(), Ok(*v))));
+        }
     }
 
     /// Category tags repeat a few hundred distinct texts across millions of battles.
@@ -193,6 +238,7 @@ impl BattleBuilder {
         if f.model_b.trim().is_empty() {
             return Err(BattleRowError::Field { field: "model_b", problem: "empty".into() });
         }
+        let before = self.battles.len();
         self.push(
             f.model_a.trim(),
             f.model_b.trim(),
@@ -208,11 +254,18 @@ impl BattleBuilder {
                 style: None,
             },
         );
+        if self.battles.len() > before {
+            self.push_numbers(f.others.iter().map(|&(k, text)| {
+                let text = text.trim();
+                (k, text.parse::<f64>().map_err(|_| text))
+            }));
+        }
         Ok(())
     }
 
     /// Adds one typed battle (see [`TypedBattle`]).
     pub fn push_typed(&mut self, b: &TypedBattle<'_>) {
+        let before = self.battles.len();
         self.push(
             b.model_a,
             b.model_b,
@@ -228,6 +281,57 @@ impl BattleBuilder {
                 style: b.style,
             },
         );
+        if self.battles.len() > before {
+            self.push_numbers(b.numbers.iter().map(|&(k, v)| (k, Ok(v))));
+        }
+    }
+
+    /// The numeric side fields of the battle just kept: each known column gets its value (NaN
+    /// when absent), a new field becomes a column (NaN for the battles before it) unless
+    /// [`MAX_NUMERIC_COLUMNS`] are taken. Text (`Err`) in a CSV cell counts as a number only for
+    /// a column that already is one; a CSV column of text never becomes a column.
+    fn push_numbers<'t>(&mut self, fields: impl Iterator<Item = (&'t str, Result<f64, &'t str>)>) {
+        let Some(index) = self.battles.len().checked_sub(1) else { return };
+        let here = match self.position {
+            ("", _) => ("record", self.records),
+            told => told,
+        };
+        if self.first_kept.is_none() {
+            self.first_kept = Some(here);
+        }
+        for (name, value) in fields {
+            let column = match self.battles.numeric.iter().position(|c| c.name == name) {
+                Some(i) => i,
+                None if value.is_ok() && self.battles.numeric.len() < MAX_NUMERIC_COLUMNS => {
+                    self.battles.numeric.push(NumericColumn::absent(name, index, self.first_kept));
+                    self.battles.numeric.len() - 1
+                }
+                None => continue,
+            };
+            let c = &mut self.battles.numeric[column];
+            let (v, problem) = match value {
+                Ok(v) => (v, (!is_valid_weight(v)).then(|| v.to_string())),
+                Err("") => (f64::NAN, Some("missing".to_owned())),
+                Err(text) => (f64::NAN, Some(format!("not a number: {text:?}"))),
+            };
+            c.values.truncate(index);
+            c.values.resize(index, f64::NAN);
+            c.values.push(v);
+            if let (None, Some(problem)) = (&c.first_invalid, problem) {
+                let (unit, position) = here;
+                c.first_invalid = Some(InvalidValue { unit: unit.into(), position, problem });
+            }
+        }
+        for c in &mut self.battles.numeric {
+            if c.values.len() <= index {
+                c.values.resize(index + 1, f64::NAN);
+                if c.first_invalid.is_none() {
+                    let (unit, position) = here;
+                    let problem = "missing".to_owned();
+                    c.first_invalid = Some(InvalidValue { unit: unit.into(), position, problem });
+                }
+            }
+        }
     }
 
     /// The bit of a category (`math_v0.1.math`), registering it on first use as a JSON
@@ -259,6 +363,7 @@ impl BattleBuilder {
     }
 
     fn push(&mut self, model_a: &str, model_b: &str, winner: &str, extras: Extras<'_>) {
+        self.records += 1;
         let Some(outcome) = Outcome::parse(winner) else {
             *self.unknown.entry(winner.to_owned()).or_default() += 1;
             return;
@@ -317,6 +422,11 @@ impl BattleBuilder {
         if self.category_overflow {
             warnings.push("more than 64 category tags: the rest are ignored".into());
         }
+        let n = self.battles.len();
+        for c in &mut self.battles.numeric {
+            c.values.resize(n, f64::NAN);
+        }
+        self.battles.numeric.sort_by(|a, b| a.name.cmp(&b.name));
         (self.battles, warnings)
     }
 }

@@ -82,6 +82,11 @@ pub struct RatingsSettings {
     /// Online Elo step. 4: FastChat `compute_elo(K=4)`.
     pub elo_k: f64,
     pub filters: Filters,
+    /// The numeric column whose values weight each battle (arena-rank's `weights`); None =
+    /// every battle weighs 1. Left out of the serialised settings when None, so the page's
+    /// share tokens of unweighted views are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
     /// Threads for bootstrap rounds (0 = every core; default 1, which reports progress after
     /// every round; the CLI uses every core). Not part of the analysis: intervals are identical
     /// for any count (each round seeds from (seed, round)), so it stays out of the page's URL
@@ -111,6 +116,7 @@ impl Default for RatingsSettings {
             init_rating: 1000.0,
             elo_k: 4.0,
             filters: Filters::default(),
+            weights: None,
             threads: 1,
         }
     }

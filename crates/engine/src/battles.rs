@@ -142,6 +142,9 @@ pub struct NumericColumn {
 /// Where a value that cannot be a weight sits in its file, and what it was.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InvalidValue {
+    /// The file, once the loader has named it.
+    #[serde(default)]
+    pub file: String,
     /// `line` for text files, `row` for Parquet.
     pub unit: String,
     pub position: u64,
@@ -154,7 +157,7 @@ impl NumericColumn {
     pub(crate) fn absent(name: &str, len: usize, first: Option<(&str, u64)>) -> Self {
         let first_invalid = (len > 0).then(|| {
             let (unit, position) = first.unwrap_or(("record", 1));
-            InvalidValue { unit: unit.into(), position, problem: "missing".into() }
+            InvalidValue { file: String::new(), unit: unit.into(), position, problem: "missing".into() }
         });
         Self { name: name.to_owned(), values: vec![f64::NAN; len], first_invalid }
     }
@@ -162,6 +165,9 @@ impl NumericColumn {
 
 impl std::fmt::Display for InvalidValue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.file.is_empty() {
+            write!(f, "{}, ", self.file)?;
+        }
         write!(f, "{} {}: {}", self.unit, self.position, self.problem)
     }
 }
@@ -251,6 +257,20 @@ impl Battles {
             }
         }
         self.numeric.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Names of the numeric side columns, sorted.
+    pub fn numeric_names(&self) -> Vec<String> {
+        self.numeric.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// Names the file the battles came from in the positions of unusable side values.
+    pub fn name_source(&mut self, file: &str) {
+        for c in &mut self.numeric {
+            if let Some(bad) = &mut c.first_invalid {
+                file.clone_into(&mut bad.file);
+            }
+        }
     }
 
     /// Approximate heap bytes held (for memory reporting).

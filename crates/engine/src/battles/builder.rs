@@ -120,20 +120,15 @@ impl BattleBuilder {
         self.position = ("row", row);
     }
 
-    /// Moves the lines this builder remembers by `offset` (a later segment of a file was read
-    /// with lines counted from its own start).
-    pub fn shift_lines(&mut self, offset: u64) {
-        let shift = |unit: &str, position: &mut u64| {
-            if unit == "line" {
-                *position += offset;
-            }
-        };
-        if let Some((unit, position)) = &mut self.first_kept {
-            shift(unit, position);
+    /// Moves the lines (or rows) this builder remembers by `offset`: a later segment of a
+    /// file, or a later Parquet row group, was read counting from its own start.
+    pub fn shift_positions(&mut self, offset: u64) {
+        if let Some((_, position)) = &mut self.first_kept {
+            *position += offset;
         }
         for c in &mut self.battles.numeric {
             if let Some(bad) = &mut c.first_invalid {
-                shift(&bad.unit, &mut bad.position);
+                bad.position += offset;
             }
         }
     }
@@ -319,7 +314,8 @@ impl BattleBuilder {
             c.values.push(v);
             if let (None, Some(problem)) = (&c.first_invalid, problem) {
                 let (unit, position) = here;
-                c.first_invalid = Some(InvalidValue { unit: unit.into(), position, problem });
+                let file = String::new();
+                c.first_invalid = Some(InvalidValue { file, unit: unit.into(), position, problem });
             }
         }
         for c in &mut self.battles.numeric {
@@ -327,8 +323,8 @@ impl BattleBuilder {
                 c.values.resize(index + 1, f64::NAN);
                 if c.first_invalid.is_none() {
                     let (unit, position) = here;
-                    let problem = "missing".to_owned();
-                    c.first_invalid = Some(InvalidValue { unit: unit.into(), position, problem });
+                    let (file, problem) = (String::new(), "missing".to_owned());
+                    c.first_invalid = Some(InvalidValue { file, unit: unit.into(), position, problem });
                 }
             }
         }

@@ -234,6 +234,7 @@ pub(crate) async fn rate(
         ties_dropped: report.ties_dropped,
         filter: picked.filter,
         warnings,
+        weights: None,
     })
 }
 

@@ -233,6 +233,7 @@ pub(crate) async fn rate_aggregate(
         ties_dropped: 0,
         filter: FilterReport::default(),
         warnings: Vec::new(),
+        weights: None,
     })
 }
 

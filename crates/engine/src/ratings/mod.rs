@@ -106,6 +106,16 @@ pub async fn rate_async(
     s: &RatingsSettings,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
+    let mut result = rate_unlabelled(input, s, ticker).await?;
+    result.weights.clone_from(&s.weights);
+    Ok(result)
+}
+
+async fn rate_unlabelled(
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+    ticker: &mut Ticker<'_>,
+) -> Result<RatingsResult, RatingsError> {
     check_combination(input, s)?;
     let mut warnings = Vec::new();
     let (mut selection, mut filter) = select(input, s, &mut warnings)?;

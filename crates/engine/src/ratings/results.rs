@@ -130,6 +130,9 @@ pub struct RatingsResult {
     pub ties_dropped: u64,
     pub filter: FilterReport,
     pub warnings: Vec<String>,
+    /// The weight column the battles were weighted by (`--weights`); absent without weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
 }
 
 impl RatingsResult {

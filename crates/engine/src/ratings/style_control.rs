@@ -231,5 +231,6 @@ pub(crate) async fn rate(
         ties_dropped: 0,
         filter,
         warnings,
+        weights: None,
     })
 }

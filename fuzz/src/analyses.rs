@@ -82,7 +82,10 @@ fn ratings_inner(u: &mut Unstructured<'_>) -> Result<()> {
             anony: Some(u.choose(&["", "true", "false"])?),
             language: Some(u.choose(LANGUAGES)?),
             tstamp: u.ratio(1, 8)?.then_some("").or(Some(&tstamp)),
-            others: vec![("w", u.choose(&["", "1", "0", "-1", "2.5", "0.3", "abc", "NaN", "inf"])?)],
+            others: vec![(
+                "w",
+                u.choose(&["", "1", "0", "-1", "2.5", "0.3", "abc", "NaN", "inf"])?,
+            )],
         };
         let _ = builder.push_fields(&fields);
     }

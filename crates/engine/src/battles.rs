@@ -157,7 +157,12 @@ impl NumericColumn {
     pub(crate) fn absent(name: &str, len: usize, first: Option<(&str, u64)>) -> Self {
         let first_invalid = (len > 0).then(|| {
             let (unit, position) = first.unwrap_or(("record", 1));
-            InvalidValue { file: String::new(), unit: unit.into(), position, problem: "missing".into() }
+            InvalidValue {
+                file: String::new(),
+                unit: unit.into(),
+                position,
+                problem: "missing".into(),
+            }
         });
         Self { name: name.to_owned(), values: vec![f64::NAN; len], first_invalid }
     }

@@ -324,7 +324,8 @@ impl BattleBuilder {
                 if c.first_invalid.is_none() {
                     let (unit, position) = here;
                     let (file, problem) = (String::new(), "missing".to_owned());
-                    c.first_invalid = Some(InvalidValue { file, unit: unit.into(), position, problem });
+                    c.first_invalid =
+                        Some(InvalidValue { file, unit: unit.into(), position, problem });
                 }
             }
         }

@@ -135,7 +135,8 @@ fn side_numbers(bytes: &[u8]) -> Vec<(Cow<'_, str>, f64)> {
         "dedup_tag",
         "category_tag",
     ];
-    let Ok(map) = serde_json::from_slice::<std::collections::BTreeMap<Cow<'_, str>, &RawValue>>(bytes)
+    let Ok(map) =
+        serde_json::from_slice::<std::collections::BTreeMap<Cow<'_, str>, &RawValue>>(bytes)
     else {
         return Vec::new();
     };

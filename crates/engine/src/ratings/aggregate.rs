@@ -201,9 +201,12 @@ impl Aggregate {
         let mut cells: HashMap<(u32, u32, RowOutcome, u64), u64> = HashMap::new();
         for &idx in selection {
             let i = idx as usize;
-            let (Some(&a), Some(&b), Some(&o), Some(&w)) =
-                (battles.model_a.get(i), battles.model_b.get(i), battles.outcome.get(i), weights.get(i))
-            else {
+            let (Some(&a), Some(&b), Some(&o), Some(&w)) = (
+                battles.model_a.get(i),
+                battles.model_b.get(i),
+                battles.outcome.get(i),
+                weights.get(i),
+            ) else {
                 continue;
             };
             let Some(outcome) = map_outcome(o, ties) else {
@@ -215,7 +218,13 @@ impl Aggregate {
             }
         }
         let named = cells.into_iter().map(|((a, b, o, w), c)| {
-            (battles.models[a as usize].as_str(), battles.models[b as usize].as_str(), o, c, f64::from_bits(w))
+            (
+                battles.models[a as usize].as_str(),
+                battles.models[b as usize].as_str(),
+                o,
+                c,
+                f64::from_bits(w),
+            )
         });
         (Self::from_weighted_named(named), report)
     }

@@ -44,7 +44,8 @@ pub(crate) fn apply<'b>(
         }
     });
     if invalid > 0 {
-        let first = c.first_invalid.as_ref().map(|f| format!(" (first at {f})")).unwrap_or_default();
+        let first =
+            c.first_invalid.as_ref().map(|f| format!(" (first at {f})")).unwrap_or_default();
         warnings.push(format!(
             "{} skipped: weight column `{column}` missing, not a number or negative{first}",
             counted(invalid, "row", "rows")
@@ -59,7 +60,10 @@ pub(crate) fn apply<'b>(
     if selection.is_empty() {
         return Err(RatingsError::Weights(format!(
             "no battle has a usable weight in column `{column}`{}",
-            c.first_invalid.as_ref().map(|f| format!(" (first problem at {f})")).unwrap_or_default()
+            c.first_invalid
+                .as_ref()
+                .map(|f| format!(" (first problem at {f})"))
+                .unwrap_or_default()
         )));
     }
     Ok(values)

@@ -246,7 +246,11 @@ impl StreamLoader {
             anony: get(cols.anony),
             language: get(cols.language),
             tstamp: get(cols.tstamp),
-            others: cols.others.iter().map(|(name, i)| (name.as_str(), get(Some(*i)).unwrap_or(""))).collect(),
+            others: cols
+                .others
+                .iter()
+                .map(|(name, i)| (name.as_str(), get(Some(*i)).unwrap_or("")))
+                .collect(),
         };
         builder.at_line(line);
         match builder.push_fields(&fields) {

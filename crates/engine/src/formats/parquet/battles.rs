@@ -171,8 +171,20 @@ impl BattlePlan {
         }
         let style_probe = style.iter().flatten().next().copied();
         const BATTLE_FIELDS: [&str; 15] = [
-            "model_a", "model_b", "winner", "winner_model_a", "winner_model_b", "winner_tie",
-            "judge", "language", "lang", "turn", "anony", "anonymous", "tstamp", "timestamp",
+            "model_a",
+            "model_b",
+            "winner",
+            "winner_model_a",
+            "winner_model_b",
+            "winner_tie",
+            "judge",
+            "language",
+            "lang",
+            "turn",
+            "anony",
+            "anonymous",
+            "tstamp",
+            "timestamp",
             "is_code",
         ];
         let numbers = leaves

@@ -320,9 +320,18 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned<'_>> {
         }
         other => match c.peek()? {
             b'0'..=b'9' | b'-' => {
-                let v = c.number()?;
-                out.numbers.push((Cow::Borrowed(std::str::from_utf8(other).ok()?), v));
-                Some(())
+                let start = c.i;
+                match (c.number(), std::str::from_utf8(other)) {
+                    (Some(v), Ok(key)) => {
+                        out.numbers.push((Cow::Borrowed(key), v));
+                        Some(())
+                    }
+                    // Not a number this scanner reads: skipped, as any unneeded field is.
+                    _ => {
+                        c.i = start;
+                        c.skip()
+                    }
+                }
             }
             _ => c.skip(),
         },

@@ -11,10 +11,12 @@ mod builder;
 #[cfg(any(not(target_arch = "wasm32"), feature = "parquet"))]
 mod merge;
 mod name_hash;
+mod numeric;
 mod record;
 
 pub(crate) use builder::reintern;
 pub use builder::{BattleBuilder, BattleRowError, CsvBattleFields, TypedBattle};
+pub use numeric::{is_valid_weight, InvalidValue, NumericColumn, MAX_NUMERIC_COLUMNS};
 
 /// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -127,64 +129,6 @@ pub struct Battles {
     pub numeric: Vec<NumericColumn>,
 }
 
-/// One numeric field a battle log carries beyond the battle fields. At most
-/// [`MAX_NUMERIC_COLUMNS`] are kept (a log with more is not a weighted log).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct NumericColumn {
-    pub name: String,
-    /// One per battle; NaN where the record lacked the field or its value was not a number.
-    pub values: Vec<f64>,
-    /// The first battle whose value cannot be a weight (missing, not a number, negative or
-    /// infinite): weights are chosen after loading, so the loader remembers where it was.
-    pub first_invalid: Option<InvalidValue>,
-}
-
-/// Where a value that cannot be a weight sits in its file, and what it was.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct InvalidValue {
-    /// The file, once the loader has named it.
-    #[serde(default)]
-    pub file: String,
-    /// `line` for text files, `row` for Parquet.
-    pub unit: String,
-    pub position: u64,
-    /// "missing", "not a number", or the value itself.
-    pub problem: String,
-}
-
-impl NumericColumn {
-    /// A column absent from the first `len` battles, the first of which sat at `first`.
-    pub(crate) fn absent(name: &str, len: usize, first: Option<(&str, u64)>) -> Self {
-        let first_invalid = (len > 0).then(|| {
-            let (unit, position) = first.unwrap_or(("record", 1));
-            InvalidValue {
-                file: String::new(),
-                unit: unit.into(),
-                position,
-                problem: "missing".into(),
-            }
-        });
-        Self { name: name.to_owned(), values: vec![f64::NAN; len], first_invalid }
-    }
-}
-
-impl std::fmt::Display for InvalidValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if !self.file.is_empty() {
-            write!(f, "{}, ", self.file)?;
-        }
-        write!(f, "{} {}: {}", self.unit, self.position, self.problem)
-    }
-}
-
-/// More numeric side columns than this are ignored: each costs 8 bytes per battle.
-pub const MAX_NUMERIC_COLUMNS: usize = 16;
-
-/// True for a value usable as a weight.
-pub fn is_valid_weight(w: f64) -> bool {
-    w.is_finite() && w >= 0.0
-}
-
 /// A battle of a model against itself, set aside. The 2023–24 leaderboard fit saw such rows
 /// (scikit-learn's design matrix turned each into a lone −ln 10 entry), so reproducing those
 /// published numbers needs them; every other analysis ignores them.
@@ -229,53 +173,6 @@ impl Battles {
         self.n_with_style += other.n_with_style;
         self.self_battles += other.self_battles;
         self.self_battle_rows.extend_from_slice(&other.self_battle_rows);
-    }
-
-    /// Appends `other`'s numeric columns by name (NaN where one side lacks a column); call
-    /// before the other columns grow, while `self.len()` is still the count before appending.
-    fn append_numeric(&mut self, other: &Battles) {
-        if self.numeric.is_empty() && other.numeric.is_empty() {
-            return;
-        }
-        let (before, added) = (self.len(), other.len());
-        for theirs in &other.numeric {
-            if self.numeric.len() < MAX_NUMERIC_COLUMNS
-                && self.numeric.iter().all(|c| c.name != theirs.name)
-            {
-                self.numeric.push(NumericColumn::absent(&theirs.name, before, None));
-            }
-        }
-        for mine in &mut self.numeric {
-            match other.numeric.iter().find(|c| c.name == mine.name) {
-                Some(theirs) => {
-                    mine.values.extend_from_slice(&theirs.values);
-                    if mine.first_invalid.is_none() {
-                        mine.first_invalid = theirs.first_invalid.clone();
-                    }
-                }
-                None => {
-                    mine.values.resize(before + added, f64::NAN);
-                    if mine.first_invalid.is_none() && added > 0 {
-                        mine.first_invalid = NumericColumn::absent("", added, None).first_invalid;
-                    }
-                }
-            }
-        }
-        self.numeric.sort_by(|a, b| a.name.cmp(&b.name));
-    }
-
-    /// Names of the numeric side columns, sorted.
-    pub fn numeric_names(&self) -> Vec<String> {
-        self.numeric.iter().map(|c| c.name.clone()).collect()
-    }
-
-    /// Names the file the battles came from in the positions of unusable side values.
-    pub fn name_source(&mut self, file: &str) {
-        for c in &mut self.numeric {
-            if let Some(bad) = &mut c.first_invalid {
-                file.clone_into(&mut bad.file);
-            }
-        }
     }
 
     /// Approximate heap bytes held (for memory reporting).

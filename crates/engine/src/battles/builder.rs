@@ -9,8 +9,7 @@ use serde_json::value::RawValue;
 use crate::battle_scan::Scanned;
 
 use super::name_hash::NameMap;
-use super::{category_index, is_valid_weight, Battles, InvalidValue, NumericColumn, Outcome};
-use super::{SelfBattle, MAX_NUMERIC_COLUMNS};
+use super::{category_index, Battles, Outcome, SelfBattle};
 
 /// Why one record could not become a battle.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -32,11 +31,11 @@ pub struct BattleBuilder {
     category_cache: NameMap<u64>,
     pub(super) category_overflow: bool,
     /// Where the record being pushed sits (`line` n or `row` n), for [`NumericColumn::first_invalid`].
-    position: (&'static str, u64),
+    pub(super) position: (&'static str, u64),
     /// Where the first kept battle sat: a numeric column that first appears later is missing there.
     pub(super) first_kept: Option<(&'static str, u64)>,
     /// Records offered so far: the position when the caller never says where a record sits.
-    records: u64,
+    pub(super) records: u64,
 }
 
 fn intern<S: BuildHasher>(
@@ -106,31 +105,6 @@ impl BattleBuilder {
         intern(&mut b.language_ids, &mut b.battles.languages, "");
         intern(&mut b.judge_ids, &mut b.battles.judges, "");
         b
-    }
-
-    /// Says where the next record sits (its line in a text file), for messages about its
-    /// numeric side columns.
-    pub fn at_line(&mut self, line: u64) -> &mut Self {
-        self.position = ("line", line);
-        self
-    }
-
-    /// [`Self::at_line`] for a Parquet row (1-based).
-    pub fn at_row(&mut self, row: u64) {
-        self.position = ("row", row);
-    }
-
-    /// Moves the lines (or rows) this builder remembers by `offset`: a later segment of a
-    /// file, or a later Parquet row group, was read counting from its own start.
-    pub fn shift_positions(&mut self, offset: u64) {
-        if let Some((_, position)) = &mut self.first_kept {
-            *position += offset;
-        }
-        for c in &mut self.battles.numeric {
-            if let Some(bad) = &mut c.first_invalid {
-                bad.position += offset;
-            }
-        }
     }
 
     /// Battles kept so far.
@@ -278,56 +252,6 @@ impl BattleBuilder {
         );
         if self.battles.len() > before {
             self.push_numbers(b.numbers.iter().map(|&(k, v)| (k, Ok(v))));
-        }
-    }
-
-    /// The numeric side fields of the battle just kept: each known column gets its value (NaN
-    /// when absent), a new field becomes a column (NaN for the battles before it) unless
-    /// [`MAX_NUMERIC_COLUMNS`] are taken. Text (`Err`) in a CSV cell counts as a number only for
-    /// a column that already is one; a CSV column of text never becomes a column.
-    fn push_numbers<'t>(&mut self, fields: impl Iterator<Item = (&'t str, Result<f64, &'t str>)>) {
-        let Some(index) = self.battles.len().checked_sub(1) else { return };
-        let here = match self.position {
-            ("", _) => ("record", self.records),
-            told => told,
-        };
-        if self.first_kept.is_none() {
-            self.first_kept = Some(here);
-        }
-        for (name, value) in fields {
-            let column = match self.battles.numeric.iter().position(|c| c.name == name) {
-                Some(i) => i,
-                None if value.is_ok() && self.battles.numeric.len() < MAX_NUMERIC_COLUMNS => {
-                    self.battles.numeric.push(NumericColumn::absent(name, index, self.first_kept));
-                    self.battles.numeric.len() - 1
-                }
-                None => continue,
-            };
-            let c = &mut self.battles.numeric[column];
-            let (v, problem) = match value {
-                Ok(v) => (v, (!is_valid_weight(v)).then(|| v.to_string())),
-                Err("") => (f64::NAN, Some("missing".to_owned())),
-                Err(text) => (f64::NAN, Some(format!("not a number: {text:?}"))),
-            };
-            c.values.truncate(index);
-            c.values.resize(index, f64::NAN);
-            c.values.push(v);
-            if let (None, Some(problem)) = (&c.first_invalid, problem) {
-                let (unit, position) = here;
-                let file = String::new();
-                c.first_invalid = Some(InvalidValue { file, unit: unit.into(), position, problem });
-            }
-        }
-        for c in &mut self.battles.numeric {
-            if c.values.len() <= index {
-                c.values.resize(index + 1, f64::NAN);
-                if c.first_invalid.is_none() {
-                    let (unit, position) = here;
-                    let (file, problem) = (String::new(), "missing".to_owned());
-                    c.first_invalid =
-                        Some(InvalidValue { file, unit: unit.into(), position, problem });
-                }
-            }
         }
     }
 

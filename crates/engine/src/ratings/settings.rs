@@ -170,7 +170,8 @@ mod tests {
     fn weights_enter_the_serialised_settings_only_when_set() {
         let plain = serde_json::to_string(&RatingsSettings::default()).expect("serialises");
         assert!(!plain.contains("weights"), "{plain}");
-        let weighted = RatingsSettings { weights: Some("ipw".into()), ..RatingsSettings::default() };
+        let weighted =
+            RatingsSettings { weights: Some("ipw".into()), ..RatingsSettings::default() };
         let text = serde_json::to_string(&weighted).expect("serialises");
         let back: RatingsSettings = serde_json::from_str(&text).expect("parses");
         assert_eq!(back.weights.as_deref(), Some("ipw"));

@@ -79,7 +79,7 @@ fn weights_of_one_change_nothing_to_the_bit() {
 
 #[test]
 fn an_integer_weight_is_the_battle_repeated_for_the_fits() {
-    let weight = |i: usize| if i % 3 == 0 { 3 } else { 1 };
+    let weight = |i: usize| if i.is_multiple_of(3) { 3 } else { 1 };
     let weighted = log(|i| Some(weight(i) as f64), |_| 1);
     let repeated = log(|_| None, weight);
     for ties in [TieRule::Half, TieRule::Davidson] {

@@ -2,8 +2,12 @@
 // and controls that re-run the analysis in the worker.
 const { test, expect } = require('@playwright/test');
 
+const fs = require('fs');
+const path = require('path');
+
 const { canvasInk } = require('../support/charts');
 const { tick } = require('../support/checklist');
+const { cli, expectSameAsCli, leaderboard } = require('../support/leaderboard');
 
 test('GenAI-Arena battles give a leaderboard per comparison graph', async ({ page }) => {
   const errors = [];
@@ -137,4 +141,27 @@ test('battle filters: excluded models, turns, dates, dedup', async ({ page }) =>
   await page.getByTestId('ratings-method').selectOption('elo');
   await expect(page.getByTestId('chart-elo')).toBeVisible();
   expect((await canvasInk(page, 'chart-elo')).ink).toBeGreaterThan(500);
+});
+
+test('a Weights column re-weights the battles and gives the CLI leaderboard for --weights', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('./');
+  const fixture = path.join(__dirname, '..', '..', 'crates', 'engine', 'tests', 'fixtures', 'ratings', 'weighted', 'battles.jsonl');
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'battles.jsonl', mimeType: 'application/jsonl', buffer: fs.readFileSync(fixture),
+  });
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1);
+  await page.getByTestId('tab-ratings').click();
+  await page.getByTestId('ratings-ci').selectOption('none');
+  await expect(page.getByTestId('leaderboard-row')).toHaveCount(6);
+  const unweighted = await leaderboard(page);
+  await expect(page.getByTestId('ratings-weights').locator('option')).toHaveText(['None', 'weight']);
+  await page.getByTestId('ratings-weights').selectOption('weight');
+  await expect(page.getByTestId('leaderboard')).not.toContainText(unweighted[0].rating);
+  // The CSV ends with its one-line `weights` table: only the leaderboard rows are compared.
+  const expected = cli('ratings-weighted-none.csv').filter((r) => Number.isFinite(r.rating));
+  expectSameAsCli(await leaderboard(page), expected, { intervals: false });
+  await expect(page.getByTestId('ratings-notes')).toContainText('2 rows skipped');
+  expect(errors).toEqual([]);
 });

@@ -82,6 +82,10 @@ fn ratings_inner(u: &mut Unstructured<'_>) -> Result<()> {
             anony: Some(u.choose(&["", "true", "false"])?),
             language: Some(u.choose(LANGUAGES)?),
             tstamp: u.ratio(1, 8)?.then_some("").or(Some(&tstamp)),
+            others: vec![(
+                "w",
+                u.choose(&["", "1", "0", "-1", "2.5", "0.3", "abc", "NaN", "inf"])?,
+            )],
         };
         let _ = builder.push_fields(&fields);
     }
@@ -141,6 +145,7 @@ fn ratings_inner(u: &mut Unstructured<'_>) -> Result<()> {
         init_rating: if u.ratio(1, 8)? { setting(u, 1000.0)? } else { 1000.0 },
         elo_k: if u.ratio(1, 8)? { setting(u, 4.0)? } else { 4.0 },
         filters,
+        weights: u.ratio(1, 4)?.then(|| "w".to_owned()),
         threads: u.int_in_range(1usize..=3)?,
     };
     let input = RatingsInput {

@@ -135,6 +135,13 @@ pub struct RatingsArgs {
     /// Online Elo K factor.
     #[arg(long, default_value_t = 4.0)]
     pub k: f64,
+    /// Weight each battle by this numeric column of the battle log (arena-rank's `weights`, e.g.
+    /// inverse-propensity weights): every method, interval and tally uses them. Rows whose
+    /// weight is missing, not a number or negative are skipped (said on stderr); weight 0 rows
+    /// carry nothing. The output says the weighting: JSON a "weights" field, CSV a last
+    /// one-column `weights` table after a blank line.
+    #[arg(long, value_name = "COLUMN")]
+    pub weights: Option<String>,
     /// Threads for bootstrap rounds (0 = every core). Intervals are identical for any count:
     /// each round draws from its own generator seeded by (--seed, round).
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -167,6 +174,7 @@ fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
         init_rating: args.init_rating,
         elo_k: args.k,
         threads: args.threads,
+        weights: args.weights.clone(),
         ..RatingsSettings::default()
     };
     if args.preset == Some(PresetArg::Fastchat) {

@@ -24,6 +24,8 @@ pub(crate) struct Scanned<'a> {
     /// Raw JSON text of `category_tag`.
     pub category_tag: Option<&'a str>,
     pub style: Option<[f32; 8]>,
+    /// Other top-level fields whose value is a number (a weight column), in record order.
+    pub numbers: Vec<(Cow<'a, str>, f64)>,
 }
 
 /// How deep a skipped value may nest (the splitter allows 128 for the whole record).
@@ -195,6 +197,15 @@ impl<'a> Cursor<'a> {
 
     /// Calls `field` for each key of an object (the cursor is on the value when it runs).
     fn object(&mut self, mut field: impl FnMut(&mut Self, Key) -> Option<()>) -> Option<()> {
+        self.named_object(|c, key, _| field(c, key))
+    }
+
+    /// [`Self::object`], also handing each field its name as written (for the numeric side
+    /// columns, whose names are only known at run time and may be longer than a [`Key`]).
+    fn named_object(
+        &mut self,
+        mut field: impl FnMut(&mut Self, Key, &'a [u8]) -> Option<()>,
+    ) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.i += 1;
@@ -206,9 +217,9 @@ impl<'a> Cursor<'a> {
                 return None;
             }
             // `raw_string` left the cursor just past the closing quote.
-            let name = self.key_at(self.i - 1 - name.len(), name.len());
+            let key = self.key_at(self.i - 1 - name.len(), name.len());
             self.eat(b':')?;
-            field(self, name)?;
+            field(self, key, name)?;
             match self.peek()? {
                 b',' => self.i += 1,
                 b'}' => {
@@ -384,7 +395,7 @@ pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
     let mut out = Scanned::default();
     let mut seen_meta = false;
     let mut seen_dedup = false;
-    c.object(|c, key| match key {
+    c.named_object(|c, key, name| match key {
         MODEL_A => {
             let s = c.string()?;
             set(&mut out.model_a, s)
@@ -452,7 +463,23 @@ pub(crate) fn scan_prefix(bytes: &[u8]) -> Option<(Scanned<'_>, usize)> {
             let text = std::str::from_utf8(&c.b[start..c.i]).ok()?;
             set(&mut out.category_tag, text)
         }
-        _ => c.skip(),
+        _ => match c.peek()? {
+            b'0'..=b'9' | b'-' => {
+                let start = c.i;
+                match (c.number(), std::str::from_utf8(name)) {
+                    (Some(v), Ok(key)) => {
+                        out.numbers.push((Cow::Borrowed(key), v));
+                        Some(())
+                    }
+                    // Not a number this scanner reads: skipped, as any unneeded field is.
+                    _ => {
+                        c.i = start;
+                        c.skip()
+                    }
+                }
+            }
+            _ => c.skip(),
+        },
     })?;
     let end = c.i;
     (out.model_a.is_some() && out.model_b.is_some() && out.winner.is_some()).then_some((out, end))

@@ -12,10 +12,12 @@ mod builder;
 mod merge;
 mod name_hash;
 mod name_ids;
+mod numeric;
 mod record;
 
 pub(crate) use builder::reintern;
 pub use builder::{BattleBuilder, BattleRowError, CsvBattleFields, TypedBattle};
+pub use numeric::{is_valid_weight, InvalidValue, NumericColumn, MAX_NUMERIC_COLUMNS};
 
 /// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,6 +124,10 @@ pub struct Battles {
     /// Those dropped rows themselves: only the legacy leaderboard fit uses them.
     #[serde(default)]
     pub self_battle_rows: Vec<SelfBattle>,
+    /// Numeric top-level fields beyond the battle fields (a weight, a score), sorted by name:
+    /// what `--weights COLUMN` and the page's Weights select pick from.
+    #[serde(default)]
+    pub numeric: Vec<NumericColumn>,
 }
 
 /// A battle of a model against itself, set aside. The 2023–24 leaderboard fit saw such rows
@@ -158,6 +164,7 @@ impl Battles {
     /// turn, flags, style) and its self-battles: what concatenating logs copies as is, once it
     /// has re-mapped the ids.
     pub(crate) fn append_plain_columns(&mut self, other: &Battles) {
+        self.append_numeric(other);
         self.outcome.extend_from_slice(&other.outcome);
         self.tstamp.extend_from_slice(&other.tstamp);
         self.turn.extend_from_slice(&other.turn);

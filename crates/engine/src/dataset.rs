@@ -200,6 +200,9 @@ pub struct FileSummary {
     pub subject: Option<String>,
     /// Split from the file name (train/dev/val/test).
     pub split: Option<String>,
+    /// A battle log's numeric side columns, sorted (what can weight its battles).
+    #[serde(default)]
+    pub numeric_columns: Vec<String>,
 }
 
 impl FileSummary {
@@ -224,6 +227,7 @@ impl FileSummary {
             preview: Vec::new(),
             subject,
             split,
+            numeric_columns: Vec::new(),
         }
     }
 

@@ -83,6 +83,17 @@ pub fn RatingsControls(
                 .unwrap_or_default()
         })
     });
+    // The weight column in effect is listed even before the facets arrive (a restored link).
+    let weight_columns = Signal::derive(move || {
+        let mut names =
+            known.with(|f| f.as_ref().map(|f| f.numeric_columns.clone()).unwrap_or_default());
+        if let Some(current) = settings.with(|s| s.weights.clone()) {
+            if !names.contains(&current) {
+                names.push(current);
+            }
+        }
+        names
+    });
     let language_list = FilterList { get: |f| &f.languages, get_mut: |f| &mut f.languages };
     let judge_list = FilterList { get: |f| &f.judges, get_mut: |f| &mut f.judges };
     let category_list = FilterList { get: |f| &f.categories, get_mut: |f| &mut f.categories };
@@ -158,6 +169,36 @@ pub fn RatingsControls(
                 value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
                 on_value=move |n: u64| edit(&|s| s.seed = n)
             />
+            <LabeledSelect
+                label="Weights"
+                testid="ratings-weights"
+                on_pick=move |v: String| {
+                    edit(&|s| s.weights = (!v.is_empty()).then(|| v.clone()));
+                }
+            >
+                <option value="" prop:selected=move || settings.with(|s| s.weights.is_none())>
+                    "None"
+                </option>
+                {move || {
+                    weight_columns
+                        .get()
+                        .into_iter()
+                        .map(|name| {
+                            let (value, chosen) = (name.clone(), name.clone());
+                            view! {
+                                <option
+                                    value=value
+                                    prop:selected=move || {
+                                        settings.with(|s| s.weights.as_deref() == Some(&chosen))
+                                    }
+                                >
+                                    {name}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </LabeledSelect>
             <Checklist
                 label="Languages"
                 testid="ratings-languages"

@@ -65,9 +65,12 @@ pub fn forest(r: &RatingsResult) -> ChartSpec {
     })
 }
 
+/// Per-pair matrix of `cell(wins, losses, ties)` of the row model; `weighted` reads the weighted
+/// tallies when the run had weights (win rates), else the battle counts.
 fn pair_matrix(
     r: &RatingsResult,
-    cell: impl Fn(u64, u64, u64) -> Option<f64>,
+    weighted: bool,
+    cell: impl Fn(f64, f64, f64) -> Option<f64>,
 ) -> Vec<Vec<Option<f64>>> {
     let models = order(r);
     let index = |m: &str| models.iter().position(|x| x == m);
@@ -75,17 +78,20 @@ fn pair_matrix(
     let mut out = vec![vec![None; n]; n];
     for p in &r.pairs {
         let (Some(a), Some(b)) = (index(&p.model_a), index(&p.model_b)) else { continue };
-        out[a][b] = cell(p.wins_a, p.wins_b, p.ties);
-        out[b][a] = cell(p.wins_b, p.wins_a, p.ties);
+        let counted = [p.wins_a as f64, p.wins_b as f64, p.ties as f64];
+        let [wa, wb, t] = if weighted { p.weighted.unwrap_or(counted) } else { counted };
+        out[a][b] = cell(wa, wb, t);
+        out[b][a] = cell(wb, wa, t);
     }
     out
 }
 
-/// Observed fraction of decisive battles the row model won (ties excluded).
+/// Observed fraction of decisive battles the row model won (ties excluded; weighted when the
+/// battles are).
 pub fn win_fraction(r: &RatingsResult) -> ChartSpec {
     ChartSpec::Heatmap(Heatmap {
         labels: order(r),
-        values: pair_matrix(r, |w, l, _| (w + l > 0).then(|| w as f64 / (w + l) as f64)),
+        values: pair_matrix(r, true, |w, l, _| (w + l > 0.0).then(|| w / (w + l))),
         min: 0.0,
         max: 1.0,
         decimals: 2,
@@ -95,7 +101,7 @@ pub fn win_fraction(r: &RatingsResult) -> ChartSpec {
 
 /// Battles per pair (ties included).
 pub fn battle_counts(r: &RatingsResult) -> ChartSpec {
-    let values = pair_matrix(r, |w, l, t| (w + l + t > 0).then(|| (w + l + t) as f64));
+    let values = pair_matrix(r, false, |w, l, t| (w + l + t > 0.0).then_some(w + l + t));
     let max = values.iter().flatten().flatten().copied().fold(1.0, f64::max);
     ChartSpec::Heatmap(Heatmap {
         labels: order(r),

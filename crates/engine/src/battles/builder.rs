@@ -31,6 +31,12 @@ pub struct BattleBuilder {
     pub(super) unknown: BTreeMap<String, u64>,
     category_cache: NameMap<u64>,
     pub(super) category_overflow: bool,
+    /// Where the record being pushed sits (`line` n or `row` n), for [`NumericColumn::first_invalid`].
+    pub(super) position: (&'static str, u64),
+    /// Where the first kept battle sat: a numeric column that first appears later is missing there.
+    pub(super) first_kept: Option<(&'static str, u64)>,
+    /// Records offered so far: the position when the caller never says where a record sits.
+    pub(super) records: u64,
 }
 
 fn intern<S: BuildHasher>(
@@ -75,6 +81,8 @@ pub struct TypedBattle<'a> {
     /// Bits from [`BattleBuilder::category_bit`].
     pub category_bits: u64,
     pub style: Option<[f32; 8]>,
+    /// Numeric side columns (a weight), by name; NaN = missing.
+    pub numbers: Vec<(&'a str, f64)>,
 }
 
 /// Column values of one CSV battle row, by field name.
@@ -87,6 +95,8 @@ pub struct CsvBattleFields<'a> {
     pub anony: Option<&'a str>,
     pub language: Option<&'a str>,
     pub tstamp: Option<&'a str>,
+    /// The other columns (name, text): numeric ones become [`Battles::numeric`].
+    pub others: Vec<(&'a str, &'a str)>,
 }
 
 impl BattleBuilder {
@@ -134,6 +144,7 @@ impl BattleBuilder {
     }
 
     fn push_scanned(&mut self, f: Scanned<'_>) {
+        let before = self.battles.len();
         let category_bits = match f.category_tag {
             Some(text) => self.category_bits_cached(text),
             None => 0,
@@ -153,6 +164,9 @@ impl BattleBuilder {
                 style: f.style,
             },
         );
+        if self.battles.len() > before {
+            self.push_numbers(f.numbers.iter().map(|(k, v)| (k.as_ref(), Ok(*v))));
+        }
     }
 
     /// Category tags repeat a few hundred distinct texts across millions of battles.
@@ -203,6 +217,7 @@ impl BattleBuilder {
         if f.model_b.trim().is_empty() {
             return Err(BattleRowError::Field { field: "model_b", problem: "empty".into() });
         }
+        let before = self.battles.len();
         self.push(
             f.model_a.trim(),
             f.model_b.trim(),
@@ -218,11 +233,18 @@ impl BattleBuilder {
                 style: None,
             },
         );
+        if self.battles.len() > before {
+            self.push_numbers(f.others.iter().map(|&(k, text)| {
+                let text = text.trim();
+                (k, text.parse::<f64>().map_err(|_| text))
+            }));
+        }
         Ok(())
     }
 
     /// Adds one typed battle (see [`TypedBattle`]).
     pub fn push_typed(&mut self, b: &TypedBattle<'_>) {
+        let before = self.battles.len();
         self.push(
             b.model_a,
             b.model_b,
@@ -238,6 +260,9 @@ impl BattleBuilder {
                 style: b.style,
             },
         );
+        if self.battles.len() > before {
+            self.push_numbers(b.numbers.iter().map(|&(k, v)| (k, Ok(v))));
+        }
     }
 
     /// The bit of a category (`math_v0.1.math`), registering it on first use as a JSON
@@ -269,6 +294,7 @@ impl BattleBuilder {
     }
 
     fn push(&mut self, model_a: &str, model_b: &str, winner: &str, extras: Extras<'_>) {
+        self.records += 1;
         let Some(outcome) = Outcome::parse(winner) else {
             *self.unknown.entry(winner.to_owned()).or_default() += 1;
             return;
@@ -327,6 +353,11 @@ impl BattleBuilder {
         if self.category_overflow {
             warnings.push("more than 64 category tags: the rest are ignored".into());
         }
+        let n = self.battles.len();
+        for c in &mut self.battles.numeric {
+            c.values.resize(n, f64::NAN);
+        }
+        self.battles.numeric.sort_by(|a, b| a.name.cmp(&b.name));
         (self.battles, warnings)
     }
 }

@@ -3,13 +3,26 @@
 //! groups (`formats::parquet::groups`).
 
 use super::builder::BattleBuilder;
-use super::category_index;
+use super::{category_index, NumericColumn};
 
 impl BattleBuilder {
     /// Appends the battles of `later`, built from the records that follow this builder's in the
     /// same file (parallel intake splits a file into segments). The result equals one builder fed
     /// every record in order: names keep first-appearance ids and categories their bit order.
-    pub fn absorb(&mut self, later: BattleBuilder) {
+    pub fn absorb(&mut self, mut later: BattleBuilder) {
+        // A numeric column only one side met is missing from the other side's first battle on.
+        let (mine, theirs) = (self.battles.len(), later.battles.len());
+        for name in later.battles.numeric.iter().map(|c| c.name.clone()).collect::<Vec<_>>() {
+            if mine > 0 && self.battles.numeric.iter().all(|c| c.name != name) {
+                self.battles.numeric.push(NumericColumn::absent(&name, mine, self.first_kept));
+            }
+        }
+        for name in self.battles.numeric.iter().map(|c| c.name.clone()).collect::<Vec<_>>() {
+            if theirs > 0 && later.battles.numeric.iter().all(|c| c.name != name) {
+                later.battles.numeric.push(NumericColumn::absent(&name, theirs, later.first_kept));
+            }
+        }
+        self.first_kept = self.first_kept.or(later.first_kept);
         let other = later.battles;
         let b = &mut self.battles;
         let models = self.model_ids.reintern(&mut b.models, &other.models);

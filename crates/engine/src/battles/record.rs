@@ -119,6 +119,36 @@ fn field_type_error(bytes: &[u8]) -> Option<BattleRowError> {
         .or_else(|| check("judge", "a string", |v| v.is_string() || v.is_null()))
 }
 
+/// The fields the battle struct does not know whose value is a JSON number, as the fast scanner
+/// collects them (a weight column).
+fn side_numbers(bytes: &[u8]) -> Vec<(Cow<'_, str>, f64)> {
+    const KNOWN: [&str; 11] = [
+        "model_a",
+        "model_b",
+        "winner",
+        "judge",
+        "turn",
+        "anony",
+        "language",
+        "tstamp",
+        "conv_metadata",
+        "dedup_tag",
+        "category_tag",
+    ];
+    let Ok(map) =
+        serde_json::from_slice::<std::collections::BTreeMap<Cow<'_, str>, &RawValue>>(bytes)
+    else {
+        return Vec::new();
+    };
+    map.into_iter()
+        .filter(|(k, v)| {
+            !KNOWN.contains(&k.as_ref())
+                && v.get().starts_with(|c: char| c.is_ascii_digit() || c == '-')
+        })
+        .filter_map(|(k, v)| Some((k, serde_json::from_str::<f64>(v.get()).ok()?)))
+        .collect()
+}
+
 /// Reads one record (the bytes of one array element or JSONL line).
 pub(super) fn parse(bytes: &[u8]) -> Result<Scanned<'_>, BattleRowError> {
     let raw: RawBattle<'_> = serde_json::from_slice(bytes).map_err(|e| {
@@ -146,6 +176,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Scanned<'_>, BattleRowError> {
         ]
     });
     Ok(Scanned {
+        numbers: side_numbers(bytes),
         model_a: Some(raw.model_a),
         model_b: Some(raw.model_b),
         winner: Some(raw.winner),

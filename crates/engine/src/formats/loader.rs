@@ -81,6 +81,8 @@ struct BattleColumns {
     anony: Option<usize>,
     language: Option<usize>,
     tstamp: Option<usize>,
+    /// Every other column by name: numeric ones become side columns (a weight).
+    others: Vec<(String, usize)>,
 }
 
 struct Running {
@@ -324,7 +326,7 @@ impl StreamLoader {
                     (WinnerColumns::OneHot(_), None) => find(&["prompt"]),
                     _ => None,
                 };
-                Some(BattleColumns {
+                let mut cols = BattleColumns {
                     model_a,
                     model_b,
                     winner,
@@ -334,7 +336,19 @@ impl StreamLoader {
                     anony: find(&["anony", "anonymous"]),
                     language: find(&["language", "lang"]),
                     tstamp: find(&["tstamp", "timestamp"]),
-                })
+                    others: Vec::new(),
+                };
+                let mut used = vec![Some(model_a), Some(model_b), cols.prompt_list, cols.judge];
+                used.extend([cols.turn, cols.anony, cols.language, cols.tstamp]);
+                match cols.winner {
+                    WinnerColumns::Label(w) => used.push(Some(w)),
+                    WinnerColumns::OneHot(flags) => used.extend(flags.map(Some)),
+                }
+                cols.others = (columns.iter().enumerate())
+                    .filter(|(i, _)| !used.contains(&Some(*i)))
+                    .map(|(i, name)| (name.clone(), i))
+                    .collect();
+                Some(cols)
             } else {
                 None
             };

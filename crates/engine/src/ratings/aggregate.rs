@@ -6,6 +6,16 @@
 //! outcome flipped when the battle listed them the other way round. The Bradley–Terry likelihood
 //! is symmetric under that swap, so nothing changes for the fits, and mirroring a battle log or
 //! shuffling its rows yields the very same rows (the property tests rely on it).
+//!
+//! **Weights** (`--weights COLUMN`, arena-rank's `weights`, e.g. inverse-propensity weights):
+//! a weighted battle counts `w` times in every likelihood, tally and win rate. Unique rows are
+//! then keyed by (a, b, outcome, w): each row holds battles of one weight, so its mass is
+//! `count × w`, and the bootstrap, which redraws row counts as resampling battles with
+//! replacement does, gives each drawn battle its own weight (arena-rank's
+//! `boot_counts × weights`, where its weights are per unique row too). Battles of weight 0 carry
+//! nothing and are left out. Continuous weights make about one row per battle, so a weighted
+//! fit costs what its distinct weights cost; unweighted rows all have w = 1, and count × 1 is the
+//! count exactly, so unweighted results are unchanged to the bit.
 
 use std::collections::HashMap;
 
@@ -45,15 +55,25 @@ impl RowOutcome {
     const ALL: [Self; 3] = [Self::AWins, Self::BWins, Self::Tie];
 }
 
-/// One unique (a, b, outcome) row and how many battles had it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// One unique (a, b, outcome, weight) row and how many battles had it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct UniqueRow {
     /// Index into [`Aggregate::models`]; always less than `b`.
     pub a: u32,
     pub b: u32,
     pub outcome: RowOutcome,
     pub count: u64,
+    /// The weight of each of these battles (1 without weights); the row's mass is count × weight.
+    #[serde(default = "unit_weight")]
+    pub weight: f64,
 }
+
+fn unit_weight() -> f64 {
+    1.0
+}
+
+/// (model a, model b, outcome, count, weight per battle): a row before canonical numbering.
+pub type NamedRow<'a> = (&'a str, &'a str, RowOutcome, u64, f64);
 
 /// Win/loss/tie tallies of one model pair, possibly weighted (bootstrap counts).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -110,6 +130,20 @@ impl Aggregate {
         selection: &[u32],
         ties: TieRule,
     ) -> (Self, AggregateReport) {
+        Self::from_battles_weighted(battles, selection, ties, None)
+    }
+
+    /// [`Self::from_battles`] with a weight per battle (indexed like the log; each selected
+    /// weight finite and ≥ 0: the caller has set the others aside).
+    pub fn from_battles_weighted(
+        battles: &Battles,
+        selection: &[u32],
+        ties: TieRule,
+        weights: Option<&[f64]>,
+    ) -> (Self, AggregateReport) {
+        if let Some(w) = weights {
+            return Self::weighted_battles(battles, selection, ties, w);
+        }
         let m = battles.models.len();
         let mut report = AggregateReport::default();
         // Counts keyed by the log's own model ids, oriented as in the log.
@@ -157,59 +191,120 @@ impl Aggregate {
         (Self::from_named(named), report)
     }
 
+    fn weighted_battles(
+        battles: &Battles,
+        selection: &[u32],
+        ties: TieRule,
+        weights: &[f64],
+    ) -> (Self, AggregateReport) {
+        let mut report = AggregateReport::default();
+        let mut cells: HashMap<(u32, u32, RowOutcome, u64), u64> = HashMap::new();
+        for &idx in selection {
+            let i = idx as usize;
+            let (Some(&a), Some(&b), Some(&o), Some(&w)) = (
+                battles.model_a.get(i),
+                battles.model_b.get(i),
+                battles.outcome.get(i),
+                weights.get(i),
+            ) else {
+                continue;
+            };
+            let Some(outcome) = map_outcome(o, ties) else {
+                report.ties_dropped += 1;
+                continue;
+            };
+            if w > 0.0 && w.is_finite() {
+                *cells.entry((a, b, outcome, w.to_bits())).or_default() += 1;
+            }
+        }
+        let named = cells.into_iter().map(|((a, b, o, w), c)| {
+            (
+                battles.models[a as usize].as_str(),
+                battles.models[b as usize].as_str(),
+                o,
+                c,
+                f64::from_bits(w),
+            )
+        });
+        (Self::from_weighted_named(named), report)
+    }
+
     /// Builds canonical rows from (model a, model b, outcome, count) in any order and orientation.
     /// Rows naming the same model twice are ignored (they carry no information).
     pub fn from_named<'a>(
         items: impl IntoIterator<Item = (&'a str, &'a str, RowOutcome, u64)>,
     ) -> Self {
-        let items: Vec<_> = items.into_iter().filter(|(a, b, _, c)| a != b && *c > 0).collect();
+        Self::from_weighted_named(items.into_iter().map(|(a, b, o, c)| (a, b, o, c, 1.0)))
+    }
+
+    /// [`Self::from_named`] with a weight per battle of each item; items of weight ≤ 0 (or not
+    /// finite) carry nothing and are left out.
+    pub fn from_weighted_named<'a>(items: impl IntoIterator<Item = NamedRow<'a>>) -> Self {
+        let items: Vec<_> = items
+            .into_iter()
+            .filter(|(a, b, _, c, w)| a != b && *c > 0 && *w > 0.0 && w.is_finite())
+            .collect();
         let mut models: Vec<String> = Vec::new();
-        for (a, b, _, _) in &items {
+        for (a, b, _, _, _) in &items {
             models.push((*a).to_owned());
             models.push((*b).to_owned());
         }
         models.sort();
         models.dedup();
         let id = |name: &str| models.binary_search_by(|m| m.as_str().cmp(name)).unwrap_or(0) as u32;
-        let mut merged: HashMap<(u32, u32, RowOutcome), u64> = HashMap::new();
-        for (a, b, o, c) in items {
+        let mut merged: HashMap<(u32, u32, RowOutcome, u64), u64> = HashMap::new();
+        for (a, b, o, c, w) in items {
             let (ia, ib) = (id(a), id(b));
             let key = if ia < ib {
-                (ia, ib, o)
+                (ia, ib, o, w.to_bits())
             } else {
                 let flipped = match o {
                     RowOutcome::AWins => RowOutcome::BWins,
                     RowOutcome::BWins => RowOutcome::AWins,
                     RowOutcome::Tie => RowOutcome::Tie,
                 };
-                (ib, ia, flipped)
+                (ib, ia, flipped, w.to_bits())
             };
             let cell = merged.entry(key).or_default();
             *cell = cell.saturating_add(c);
         }
         let mut rows: Vec<UniqueRow> = merged
             .into_iter()
-            .map(|((a, b, outcome), count)| UniqueRow { a, b, outcome, count })
+            .map(|((a, b, outcome, w), count)| UniqueRow {
+                a,
+                b,
+                outcome,
+                count,
+                weight: f64::from_bits(w),
+            })
             .collect();
-        rows.sort_by_key(|r| (r.a, r.b, r.outcome));
+        rows.sort_by(|x, y| {
+            (x.a, x.b, x.outcome).cmp(&(y.a, y.b, y.outcome)).then(x.weight.total_cmp(&y.weight))
+        });
         Self { models, rows }
     }
 
     /// Adds another aggregate's rows (matching models by name).
     pub fn merged(&self, other: &Aggregate) -> Aggregate {
         let items = self.named_rows().chain(other.named_rows());
-        Self::from_named(items)
+        Self::from_weighted_named(items)
     }
 
-    fn named_rows(&self) -> impl Iterator<Item = (&str, &str, RowOutcome, u64)> + '_ {
+    fn named_rows(&self) -> impl Iterator<Item = NamedRow<'_>> + '_ {
         self.rows.iter().map(|r| {
             (
                 self.models[r.a as usize].as_str(),
                 self.models[r.b as usize].as_str(),
                 r.outcome,
                 r.count,
+                r.weight,
             )
         })
+    }
+
+    /// True when some row's battles weigh other than 1.
+    pub fn weighted(&self) -> bool {
+        self.rows.iter().any(|r| r.weight != 1.0)
     }
 
     /// Total battles.
@@ -232,18 +327,30 @@ impl Aggregate {
         out
     }
 
-    /// Per-pair tallies under the given row counts (the data's own counts, or a bootstrap draw).
+    /// Per-pair weighted tallies (Σ count × weight) under the given row counts (the data's own
+    /// counts, or a bootstrap draw): what every likelihood fits.
     pub fn tallies_with(&self, counts: &[u64]) -> Vec<PairTally> {
+        self.tallies_by(counts, |r| r.weight)
+    }
+
+    /// Per-pair battle counts, weights ignored (how many battles a pair or component had).
+    pub fn count_tallies(&self) -> Vec<PairTally> {
+        self.tallies_by(&self.counts(), |_| 1.0)
+    }
+
+    fn tallies_by(&self, counts: &[u64], weight: impl Fn(&UniqueRow) -> f64) -> Vec<PairTally> {
         let mut out: Vec<PairTally> = Vec::new();
         for (r, &c) in self.rows.iter().zip(counts) {
             if out.last().map(|t| (t.a, t.b)) != Some((r.a, r.b)) {
                 out.push(PairTally { a: r.a, b: r.b, wins_a: 0.0, wins_b: 0.0, ties: 0.0 });
             }
             if let Some(t) = out.last_mut() {
+                // × 1.0 is exact: unweighted tallies are the counts to the bit.
+                let mass = c as f64 * weight(r);
                 match r.outcome {
-                    RowOutcome::AWins => t.wins_a += c as f64,
-                    RowOutcome::BWins => t.wins_b += c as f64,
-                    RowOutcome::Tie => t.ties += c as f64,
+                    RowOutcome::AWins => t.wins_a += mass,
+                    RowOutcome::BWins => t.wins_b += mass,
+                    RowOutcome::Tie => t.ties += mass,
                 }
             }
         }
@@ -272,8 +379,8 @@ mod tests {
         assert_eq!(
             agg.rows,
             vec![
-                UniqueRow { a: 0, b: 1, outcome: RowOutcome::BWins, count: 5 },
-                UniqueRow { a: 0, b: 1, outcome: RowOutcome::Tie, count: 1 },
+                UniqueRow { a: 0, b: 1, outcome: RowOutcome::BWins, count: 5, weight: 1.0 },
+                UniqueRow { a: 0, b: 1, outcome: RowOutcome::Tie, count: 1, weight: 1.0 },
             ]
         );
         let t = agg.tallies();

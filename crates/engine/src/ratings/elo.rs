@@ -48,6 +48,7 @@ fn score(o: Outcome, ties: TieRule) -> Option<f64> {
 /// models that played. `on_battle` is called after each battle with the count so far.
 pub(crate) fn run(
     battles: &Battles,
+    weights: Option<&[f64]>,
     order: impl Iterator<Item = u32>,
     s: &RatingsSettings,
     mut on_battle: impl FnMut(u64, u32, &[f64], &[bool]),
@@ -68,8 +69,13 @@ pub(crate) fn run(
         let x = ((rb - ra) * per_point).exp();
         let ea = 1.0 / (1.0 + x);
         let eb = if x.is_finite() { x / (1.0 + x) } else { 1.0 };
-        r[a] += s.elo_k * (sa - ea);
-        r[b] += s.elo_k * (1.0 - sa - eb);
+        // A weighted battle moves the ratings w times as far (K·w): it stands for w battles.
+        let k = match weights {
+            Some(w) => s.elo_k * w.get(i).copied().unwrap_or(1.0),
+            None => s.elo_k,
+        };
+        r[a] += k * (sa - ea);
+        r[b] += k * (1.0 - sa - eb);
         seen[a] = true;
         seen[b] = true;
         done += 1;
@@ -81,6 +87,7 @@ pub(crate) fn run(
 /// Online Elo on the time-ordered selection, with its trajectory.
 pub(crate) fn with_history(
     battles: &Battles,
+    weights: Option<&[f64]>,
     order: &[u32],
     s: &RatingsSettings,
 ) -> (Vec<f64>, Vec<bool>, EloHistory) {
@@ -89,7 +96,7 @@ pub(crate) fn with_history(
             as u64;
     let every = used.div_ceil(MAX_SNAPSHOTS as u64).max(1);
     let mut snapshots = Vec::new();
-    let (r, seen) = run(battles, order.iter().copied(), s, |done, i, r, seen| {
+    let (r, seen) = run(battles, weights, order.iter().copied(), s, |done, i, r, seen| {
         if done % every == 0 || done == used {
             snapshots.push(EloSnapshot {
                 battles: done,
@@ -118,6 +125,7 @@ pub(crate) fn with_history(
 /// model ids; only models drawn in a round count), in round order.
 pub(crate) async fn bootstrap(
     battles: &Battles,
+    weights: Option<&[f64]>,
     selection: &[u32],
     s: &RatingsSettings,
     ticker: &mut Ticker<'_>,
@@ -132,7 +140,7 @@ pub(crate) async fn bootstrap(
         let mut rng = rounds::round_rng(s.seed, round);
         // u64: usize draws differ on wasm32.
         let draw = (0..n).map(|_| selection[rng.gen_range(0..n as u64) as usize]);
-        run(battles, draw, s, |_, _, _, _| {})
+        run(battles, weights, draw, s, |_, _, _, _| {})
     };
     let threads = rounds::thread_count(s.threads);
     let chunk = rounds::chunk_len(threads);
@@ -161,7 +169,7 @@ pub(crate) async fn rate(
     s: &RatingsSettings,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
-    let (battles, selection) = (picked.battles, picked.selection);
+    let (battles, selection, weights) = (picked.battles, picked.selection, picked.weights);
     let mut warnings = picked.warnings;
     let order = time_order(battles, selection);
     let missing_time = selection.iter().filter(|&&i| battles.tstamp[i as usize].is_nan()).count();
@@ -172,12 +180,12 @@ pub(crate) async fn rate(
             crate::wording::plural(missing_time as u64, "it is", "they are")
         ));
     }
-    let (r, seen, history) = with_history(battles, &order, s);
-    let (agg, report) = Aggregate::from_battles(battles, selection, s.ties);
+    let (r, seen, history) = with_history(battles, weights, &order, s);
+    let (agg, report) = Aggregate::from_battles_weighted(battles, selection, s.ties, weights);
     let tallies = agg.tallies();
     let comps = graph::components(agg.models.len(), &tallies);
     let replicates = match s.ci {
-        CiMethod::Bootstrap => Some(bootstrap(battles, selection, s, ticker).await?),
+        CiMethod::Bootstrap => Some(bootstrap(battles, weights, selection, s, ticker).await?),
         _ => None,
     };
     let per_model = agg.battles_per_model();
@@ -226,6 +234,7 @@ pub(crate) async fn rate(
         ties_dropped: report.ties_dropped,
         filter: picked.filter,
         warnings,
+        weights: None,
     })
 }
 
@@ -243,7 +252,7 @@ mod tests {
         let s = RatingsSettings::default();
         let order = time_order(&battles, &[0, 1]);
         assert_eq!(order, vec![1, 0]);
-        let (r, _, h) = with_history(&battles, &order, &s);
+        let (r, _, h) = with_history(&battles, None, &order, &s);
         // Tie between equals changes nothing; then x (id 0) wins: +K/2.
         assert!((r[0] - 1002.0).abs() < 1e-12);
         assert!((r[1] - 998.0).abs() < 1e-12);

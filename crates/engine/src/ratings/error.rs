@@ -33,6 +33,8 @@ pub enum RatingsError {
     NotRatable { file: String, detected: String },
     #[error("{0}: no usable rows")]
     EmptyFile(String),
+    #[error("weights: {0}")]
+    Weights(String),
 }
 
 fn lacking(n: u64) -> String {

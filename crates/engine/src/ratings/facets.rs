@@ -28,6 +28,9 @@ pub struct BattleFacets {
     pub battles: u64,
     pub with_style: u64,
     pub has_anony: bool,
+    /// Numeric side columns (what the Weights select offers), sorted.
+    #[serde(default)]
+    pub numeric_columns: Vec<String>,
 }
 
 /// Judges listed for the judge filter (a big log has hundreds of thousands).
@@ -102,5 +105,6 @@ pub fn facets(b: &Battles) -> BattleFacets {
         battles: b.len() as u64,
         with_style: b.n_with_style as u64,
         has_anony: b.anony.iter().any(Option::is_some),
+        numeric_columns: b.numeric_names(),
     }
 }

@@ -80,6 +80,7 @@ pub(crate) async fn rate_aggregate(
         }
     }
     let per_model = agg.battles_per_model();
+    let counted_tallies = agg.count_tallies();
     let names =
         |ids: &[u32]| ids.iter().map(|&i| agg.models[i as usize].clone()).collect::<Vec<_>>();
     let mut fits: Vec<Option<ComponentFit>> = Vec::new();
@@ -88,7 +89,7 @@ pub(crate) async fn rate_aggregate(
         let battles: u64 = comp
             .tally_idx
             .iter()
-            .fold(0u64, |acc, &i| acc.saturating_add(tallies[i].total() as u64));
+            .fold(0u64, |acc, &i| acc.saturating_add(counted_tallies[i].total() as u64));
         let mut report = ComponentReport {
             models: names(&comp.members),
             battles,
@@ -232,18 +233,24 @@ pub(crate) async fn rate_aggregate(
         ties_dropped: 0,
         filter: FilterReport::default(),
         warnings: Vec::new(),
+        weights: None,
     })
 }
 
+/// Battle counts per pair, and with weights the weighted tallies (`tallies`) beside them.
 pub(crate) fn pair_stats(agg: &Aggregate, tallies: &[PairTally]) -> Vec<PairStat> {
-    tallies
+    let weighted = agg.weighted();
+    let counts = if weighted { agg.count_tallies() } else { tallies.to_vec() };
+    counts
         .iter()
-        .map(|t| PairStat {
+        .zip(tallies)
+        .map(|(t, w)| PairStat {
             model_a: agg.models[t.a as usize].clone(),
             model_b: agg.models[t.b as usize].clone(),
             wins_a: t.wins_a as u64,
             wins_b: t.wins_b as u64,
             ties: t.ties as u64,
+            weighted: weighted.then_some([w.wins_a, w.wins_b, w.ties]),
         })
         .collect()
 }

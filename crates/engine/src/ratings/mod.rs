@@ -39,6 +39,7 @@ pub mod style_control;
 pub(crate) mod style_model;
 pub(crate) mod style_sandwich;
 pub mod synthetic;
+pub(crate) mod weights;
 
 use std::collections::BTreeMap;
 
@@ -71,6 +72,8 @@ pub(crate) struct Picked<'a> {
     pub selection: &'a [u32],
     pub filter: FilterReport,
     pub warnings: Vec<String>,
+    /// Per-battle weights (indexed like the log), when the settings name a weight column.
+    pub weights: Option<&'a [f64]>,
 }
 
 /// The 2.5 / 97.5 percentiles of a 95 % interval.
@@ -103,13 +106,37 @@ pub async fn rate_async(
     s: &RatingsSettings,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
+    let mut result = rate_unlabelled(input, s, ticker).await?;
+    result.weights.clone_from(&s.weights);
+    Ok(result)
+}
+
+async fn rate_unlabelled(
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+    ticker: &mut Ticker<'_>,
+) -> Result<RatingsResult, RatingsError> {
     check_combination(input, s)?;
     let mut warnings = Vec::new();
-    let (selection, filter) = select(input, s, &mut warnings)?;
+    let (mut selection, mut filter) = select(input, s, &mut warnings)?;
+    let weights = match (&s.weights, input.battles) {
+        (None, _) => None,
+        (Some(_), _) if input.pair_counts.is_some() => {
+            return Err(RatingsError::Weights(
+                "pair-count tables carry no per-battle weight: rate battle logs only".into(),
+            ))
+        }
+        (Some(column), Some(b)) => {
+            let w = weights::apply(b, column, &mut selection, &mut warnings)?;
+            filter.kept = selection.len() as u64;
+            Some(w)
+        }
+        (Some(_), None) => return Err(RatingsError::Weights("weights need a battle log".into())),
+    };
     if s.style_control {
         let battles =
             input.battles.ok_or_else(|| unsupported("style control needs a battle log"))?;
-        let picked = Picked { battles, selection: &selection, filter, warnings };
+        let picked = Picked { battles, selection: &selection, filter, warnings, weights };
         return style_control::rate(picked, s, ticker).await;
     }
     match s.method {
@@ -122,12 +149,12 @@ pub async fn rate_async(
             }
             let battles =
                 input.battles.ok_or_else(|| unsupported("online Elo needs a battle log"))?;
-            let picked = Picked { battles, selection: &selection, filter, warnings };
+            let picked = Picked { battles, selection: &selection, filter, warnings, weights };
             elo::rate(picked, s, ticker).await
         }
         Method::Bt => {
             let (agg, ties_dropped) =
-                aggregate_input(input, &selection, &filter.below_min_votes, s);
+                aggregate_input(input, &selection, &filter.below_min_votes, s, weights);
             let legacy_self = match (s.legacy_l2, input.battles) {
                 (true, Some(b)) => likelihood::legacy_self_battles(b, s),
                 _ => Vec::new(),
@@ -287,9 +314,10 @@ fn aggregate_input(
     selection: &[u32],
     low_votes: &[String],
     s: &RatingsSettings,
+    weights: Option<&[f64]>,
 ) -> (Aggregate, u64) {
     let (mut agg, report) = match input.battles {
-        Some(b) => Aggregate::from_battles(b, selection, s.ties),
+        Some(b) => Aggregate::from_battles_weighted(b, selection, s.ties, weights),
         None => (Aggregate::default(), Default::default()),
     };
     let mut ties_dropped = report.ties_dropped;

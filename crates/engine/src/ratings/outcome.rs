@@ -81,6 +81,11 @@ impl RatingsOutcome {
             out.push('\n');
             out.push_str(&delta_rank_csv(comparison));
         }
+        if let Some(column) = &self.result.weights {
+            // A last one-column table: the leaderboard's columns stay what they always were.
+            out.push('\n');
+            out.push_str(&csv_table(&["weights"], std::iter::once(vec![column.clone()])));
+        }
         out
     }
 

@@ -103,6 +103,9 @@ pub struct PairStat {
     pub wins_a: u64,
     pub wins_b: u64,
     pub ties: u64,
+    /// With weights: the weighted wins of a, of b and ties (what win rates use); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weighted: Option<[f64; 3]>,
 }
 
 /// The result of [`super::rate`].
@@ -127,6 +130,9 @@ pub struct RatingsResult {
     pub ties_dropped: u64,
     pub filter: FilterReport,
     pub warnings: Vec<String>,
+    /// The weight column the battles were weighted by (`--weights`); absent without weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
 }
 
 impl RatingsResult {

@@ -2,7 +2,9 @@
 //! `BradleyTerry.compute_hessian_and_covariance`) does: over the unique (a, b, outcome) rows,
 //! H = Σ count·p(1−p) and G = Σ count·(y − p)² in the pairwise Laplacian pattern, H gets
 //! 1e-5 × (total battles) on its diagonal, Cov = H⁻¹ G H⁻¹, and the interval is
-//! θ ± z₀.₉₇₅·√Cov_ii. One m × m inverse per component: milliseconds, so the page can recompute
+//! θ ± z₀.₉₇₅·√Cov_ii. With weights (rows of weight w, see [`super::aggregate`]) H takes
+//! count·w·p(1−p) and G count·w²·(y − p)², and the diagonal gets 1e-5 alone (arena-rank scales
+//! the regularisation by the battle count only for unweighted data). One m × m inverse per component: milliseconds, so the page can recompute
 //! it while filters change.
 
 use super::aggregate::Aggregate;
@@ -23,6 +25,7 @@ pub(crate) fn standard_errors(
     fits: &[Option<ComponentFit>],
 ) -> Vec<f64> {
     let mut se = vec![f64::NAN; agg.models.len()];
+    let weighted = agg.weighted();
     for (c, comp) in plan.comps.iter().enumerate() {
         let Some(fit) = fits.get(c).and_then(Option::as_ref) else { continue };
         let k = comp.members.len();
@@ -36,13 +39,16 @@ pub(crate) fn standard_errors(
             let (a, b) = (plan.local[r.a as usize] as usize, plan.local[r.b as usize] as usize);
             let p = sigmoid(fit.theta[a] - fit.theta[b]);
             let count = r.count as f64;
+            let w = r.weight;
             let resid = r.outcome.score() - p;
-            add_pair(&mut h, k, a, b, count * p * (1.0 - p));
-            add_pair(&mut g, k, a, b, count * resid * resid);
+            // × w is × 1.0 without weights: the unweighted sums are unchanged to the bit.
+            add_pair(&mut h, k, a, b, count * w * p * (1.0 - p));
+            add_pair(&mut g, k, a, b, count * w * w * resid * resid);
             total += count;
         }
+        let reg = if weighted { HESSIAN_REG } else { HESSIAN_REG * total };
         for i in 0..k {
-            h[i * k + i] += HESSIAN_REG * total;
+            h[i * k + i] += reg;
         }
         let Some(h_inv) = inverse_spd(h, k) else { continue };
         let cov = matmul(&matmul(&h_inv, &g, k), &h_inv, k);

@@ -82,6 +82,11 @@ pub struct RatingsSettings {
     /// Online Elo step. 4: FastChat `compute_elo(K=4)`.
     pub elo_k: f64,
     pub filters: Filters,
+    /// The numeric column whose values weight each battle (arena-rank's `weights`); None =
+    /// every battle weighs 1. Left out of the serialised settings when None, so the page's
+    /// share tokens of unweighted views are unchanged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<String>,
     /// Threads for bootstrap rounds (0 = every core; default 1, which reports progress after
     /// every round; the CLI uses every core). Not part of the analysis: intervals are identical
     /// for any count (each round seeds from (seed, round)), so it stays out of the page's URL
@@ -111,6 +116,7 @@ impl Default for RatingsSettings {
             init_rating: 1000.0,
             elo_k: 4.0,
             filters: Filters::default(),
+            weights: None,
             threads: 1,
         }
     }
@@ -153,5 +159,21 @@ impl RatingsSettings {
             }),
             (None, false) => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RatingsSettings;
+
+    #[test]
+    fn weights_enter_the_serialised_settings_only_when_set() {
+        let plain = serde_json::to_string(&RatingsSettings::default()).expect("serialises");
+        assert!(!plain.contains("weights"), "{plain}");
+        let weighted =
+            RatingsSettings { weights: Some("ipw".into()), ..RatingsSettings::default() };
+        let text = serde_json::to_string(&weighted).expect("serialises");
+        let back: RatingsSettings = serde_json::from_str(&text).expect("parses");
+        assert_eq!(back.weights.as_deref(), Some("ipw"));
     }
 }

@@ -33,8 +33,8 @@ pub(crate) async fn rate(
     s: &RatingsSettings,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
-    let Picked { battles, selection, filter, mut warnings } = picked;
-    let (names, rows, without, mean, std) = build_rows(battles, selection, s.ties);
+    let Picked { battles, selection, filter, mut warnings, weights } = picked;
+    let (names, rows, without, mean, std) = build_rows(battles, selection, s.ties, weights);
     if rows.is_empty() {
         return Err(RatingsError::NoStyle(selection.len() as u64));
     }
@@ -231,5 +231,6 @@ pub(crate) async fn rate(
         ties_dropped: 0,
         filter,
         warnings,
+        weights: None,
     })
 }

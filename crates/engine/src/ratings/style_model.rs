@@ -22,6 +22,8 @@ pub(super) struct Row {
     pub(super) b: u32,
     pub(super) y: f64,
     pub(super) x: [f64; 4],
+    /// The battle's weight (1 without weights): it scales the battle's loss, score and Hessian.
+    pub(super) w: f64,
 }
 
 /// Penalised objective (only when `with_loss`: it costs a logarithm per row), gradient and
@@ -40,7 +42,8 @@ pub(super) fn evaluate(
     let mut hff = [[0.0; 4]; 4];
     let mut loss = 0.0;
     for (i, r) in rows.iter().enumerate() {
-        let c = weights.map_or(1.0, |w| w[i] as f64);
+        // × 1.0 without weights: unchanged to the bit.
+        let c = weights.map_or(1.0, |w| w[i] as f64) * r.w;
         if c == 0.0 {
             continue;
         }
@@ -157,6 +160,7 @@ pub(super) fn build_rows(
     battles: &Battles,
     selection: &[u32],
     ties: TieRule,
+    weights: Option<&[f64]>,
 ) -> (Vec<String>, Vec<Row>, u64, [f64; 4], [f64; 4]) {
     let mut used: Vec<bool> = vec![false; battles.models.len()];
     let mut keep = Vec::with_capacity(selection.len());
@@ -205,6 +209,7 @@ pub(super) fn build_rows(
                 b: local[battles.model_b[i] as usize],
                 y,
                 x,
+                w: weights.and_then(|w| w.get(i)).copied().unwrap_or(1.0),
             }
         })
         .collect();

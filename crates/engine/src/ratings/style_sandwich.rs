@@ -25,7 +25,8 @@ pub(super) fn standard_errors(
     let mut g = vec![0.0; p * p];
     let mut total = vec![0.0; p];
     for r in rows {
-        let resid = r.y - sigmoid(logit(r, params, m, alpha));
+        // A weighted battle's score is w times its own (× 1.0 without weights).
+        let resid = r.w * (r.y - sigmoid(logit(r, params, m, alpha)));
         // A battle's score touches its two models and the four style coefficients only.
         let at = [r.a as usize, r.b as usize, m, m + 1, m + 2, m + 3];
         let score = [

@@ -37,7 +37,9 @@ impl StreamLoader {
         }
         match running.sink {
             Sink::Battles { builder, .. } => {
-                let (battles, notes) = builder.finish();
+                let (mut battles, notes) = builder.finish();
+                battles.name_source(&self.summary.name);
+                self.summary.numeric_columns = battles.numeric_names();
                 for note in notes {
                     self.warnings.file(Severity::Warning, note);
                 }

@@ -70,7 +70,7 @@ impl StreamLoader {
                 let cells: Vec<Cow<'_, str>> = cells.into_iter().map(Cow::Owned).collect();
                 self.push_battle_cells(builder, cols, &cells, r.line);
             }
-            Sink::Battles { builder, .. } => match builder.push_json(r.bytes) {
+            Sink::Battles { builder, .. } => match builder.at_line(r.line).push_json(r.bytes) {
                 Ok(()) => {
                     self.rows += 1;
                     if self.preview.len() < PREVIEW_ROWS {
@@ -256,7 +256,13 @@ impl StreamLoader {
             anony: get(cols.anony),
             language: get(cols.language),
             tstamp: get(cols.tstamp),
+            others: cols
+                .others
+                .iter()
+                .map(|(name, i)| (name.as_str(), get(Some(*i)).unwrap_or("")))
+                .collect(),
         };
+        builder.at_line(line);
         match builder.push_fields(&fields) {
             Ok(()) => {
                 self.rows += 1;

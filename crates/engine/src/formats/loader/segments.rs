@@ -84,6 +84,8 @@ impl StreamLoader {
         let line_offset = my_splitter.newlines_fed();
         their_splitter.shift_lines(line_offset);
         *my_splitter = their_splitter;
+        let mut their_builder = their_builder;
+        their_builder.shift_positions(line_offset);
         my_builder.absorb(their_builder);
         self.bytes_seen += later.bytes_seen;
         self.rows += later.rows;

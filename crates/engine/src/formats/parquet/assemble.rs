@@ -143,6 +143,8 @@ pub fn push_group<'a>(
         _ => Vec::new(),
     };
     let style = style_rows(plan, data, rows);
+    let side_numbers: Vec<(&str, Vec<Cell<'_>>)> =
+        plan.numbers.iter().map(|(leaf, name)| (name.as_str(), cells(data, *leaf, rows))).collect();
     // Category flags per row, one column per category (then `is_code`); their builder bits are
     // looked up on first use, in the order a record-by-record read meets them.
     let flags: Vec<Vec<bool>> = plan
@@ -228,6 +230,7 @@ pub fn push_group<'a>(
             },
         };
         let flag = |column: &[Cell<'_>]| number(column.get(r)).map(|x| x != 0.0);
+        builder.at_row(r as u64 + 1);
         builder.push_typed(&TypedBattle {
             model_a,
             model_b,
@@ -240,6 +243,10 @@ pub fn push_group<'a>(
             dedup_sampled: flag(&dedup),
             category_bits,
             style: style.get(r).copied().flatten(),
+            numbers: side_numbers
+                .iter()
+                .map(|(name, column)| (*name, number(column.get(r)).unwrap_or(f64::NAN)))
+                .collect(),
         });
     }
     problems

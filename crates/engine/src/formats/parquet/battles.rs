@@ -40,6 +40,9 @@ pub struct BattlePlan {
     pub(super) style: [Vec<usize>; 8],
     /// Any one `conv_metadata` leaf (its definition level says whether the row has metadata).
     pub(super) style_probe: Option<usize>,
+    /// Other top-level numeric columns (a weight), projected leaf and name: the log's
+    /// [`crate::battles::NumericColumn`]s, as a JSON record's extra numbers would be.
+    pub(super) numbers: Vec<(usize, String)>,
     /// Whether the file has an `anony` column (LMArena's 2025 releases do not: all anonymous).
     pub has_anony: bool,
 }
@@ -167,7 +170,37 @@ impl BattlePlan {
             style[slot] = metadata(part).into_iter().map(&mut take).collect();
         }
         let style_probe = style.iter().flatten().next().copied();
+        const BATTLE_FIELDS: [&str; 15] = [
+            "model_a",
+            "model_b",
+            "winner",
+            "winner_model_a",
+            "winner_model_b",
+            "winner_tie",
+            "judge",
+            "language",
+            "lang",
+            "turn",
+            "anony",
+            "anonymous",
+            "tstamp",
+            "timestamp",
+            "is_code",
+        ];
+        let numbers = leaves
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.list_at.is_none()
+                    && l.logical.len() == 1
+                    && matches!(l.conversion, Conversion::Int | Conversion::Float)
+                    && !BATTLE_FIELDS.iter().any(|f| name_of(l).eq_ignore_ascii_case(f))
+            })
+            .take(crate::battles::MAX_NUMERIC_COLUMNS)
+            .map(|(i, l)| (take(i), name_of(l)))
+            .collect();
         Ok(Self {
+            numbers,
             projection,
             model_a,
             model_b,

@@ -44,6 +44,7 @@ fn decode_group<R: ChunkReader + 'static>(
         .into_iter()
         .map(|(r, (column, problem))| (before + r as u64 + 1, column, problem))
         .collect();
+    builder.shift_positions(before);
     let out =
         GroupBattles { index: g, builder, rows, battles: rows - problems.len() as u64, problems };
     Ok(out)

@@ -244,7 +244,9 @@ async fn load_with<R: ChunkReader + 'static>(
         let done =
             battle_groups(&file, &projected, &plan, &mut run, ticker, threads, &mut builder).await;
         ticker.tick(STAGE, done, total).await;
-        let (battles, notes) = builder.finish();
+        let (mut battles, notes) = builder.finish();
+        battles.name_source(&run.summary.name);
+        run.summary.numeric_columns = battles.numeric_names();
         for note in notes {
             run.warnings.file(Severity::Warning, note);
         }

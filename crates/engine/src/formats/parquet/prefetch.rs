@@ -68,7 +68,8 @@ impl<R: ChunkReader + 'static> OpenFile<R> {
             .filter_map(|c| {
                 let start = c.dictionary_page_offset().unwrap_or_else(|| c.data_page_offset());
                 // A damaged footer's chunk is not read ahead; the page reader reports it.
-                let (start, length) = (u64::try_from(start).ok()?, u64::try_from(c.compressed_size()).ok()?);
+                let (start, length) =
+                    (u64::try_from(start).ok()?, u64::try_from(c.compressed_size()).ok()?);
                 (start.checked_add(length)? <= self.source.len()).then_some((start, length))
             })
             .collect();
@@ -174,17 +175,16 @@ mod tests {
     #[test]
     fn neighbours_merge_and_distant_chunks_do_not() {
         let ranges = vec![(1_000_000, 10), (0, 100), (150, 50), (200 + MAX_GAP + 1, 5)];
-        assert_eq!(
-            merge_ranges(ranges),
-            vec![(0, 200), (200 + MAX_GAP + 1, 5), (1_000_000, 10)]
-        );
+        assert_eq!(merge_ranges(ranges), vec![(0, 200), (200 + MAX_GAP + 1, 5), (1_000_000, 10)]);
     }
 
     #[test]
     fn a_read_inside_a_part_is_a_slice_and_one_outside_goes_to_the_source() {
         let source: Bytes = (0..=255u8).collect::<Vec<_>>().into();
-        let reader =
-            Prefetched { source: Arc::new(source), parts: vec![(10, Bytes::from_static(&[7; 20]))] };
+        let reader = Prefetched {
+            source: Arc::new(source),
+            parts: vec![(10, Bytes::from_static(&[7; 20]))],
+        };
         assert_eq!(reader.get_bytes(12, 3).ok(), Some(Bytes::from_static(&[7, 7, 7])));
         // Past the part's end: the source answers.
         assert_eq!(reader.get_bytes(28, 4).ok(), Some(Bytes::from_static(&[28, 29, 30, 31])));

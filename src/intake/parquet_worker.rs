@@ -36,6 +36,9 @@ thread_local! {
     /// True while the Parquet worker is fetched and starts (until it first answers); made on
     /// first use.
     static STATUS: Cell<Option<RwSignal<bool>>> = const { Cell::new(None) };
+    /// When the switch started (page clock, ms), for the console line that says how long the
+    /// Parquet worker took to start.
+    static SWITCHED_AT: Cell<f64> = const { Cell::new(0.0) };
 }
 
 /// The script of the worker the page runs (or restarts) now.
@@ -67,6 +70,11 @@ pub fn heard_from_worker() {
     if let Some(signal) = STATUS.with(Cell::get) {
         if signal.get_untracked() {
             signal.set(false);
+            let started = SWITCHED_AT.with(Cell::get);
+            leptos::logging::log!(
+                "benchlens parquet worker: first answer {:.0} ms after the switch",
+                super::client::now_ms() - started
+            );
         }
     }
 }
@@ -78,6 +86,7 @@ pub fn ensure_parquet_worker(state: AppState) {
         return;
     }
     ACTIVE.with(|a| a.set(true));
+    SWITCHED_AT.with(|s| s.set(super::client::now_ms()));
     loading_signal().set(true);
     super::worker_life::replace_worker(state);
 }
@@ -113,11 +122,15 @@ pub(super) fn send_parse(state: AppState, request: Request) {
         with_client(|c| c.bridge.send(request));
         return;
     };
+    // By the time the head is read the job shows as running, so a switch meanwhile (this file's
+    // or another's) has already re-sent it to the new worker: sending it again would read it twice.
     leptos::task::spawn_local(async move {
         if blob_head(&blob).await.is_some_and(|head| is_parquet(&head)) {
             ensure_parquet_worker(state);
         }
-        with_client(|c| c.bridge.send(request));
+        if !is_active() {
+            with_client(|c| c.bridge.send(request));
+        }
     });
 }
 

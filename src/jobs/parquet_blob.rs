@@ -5,6 +5,12 @@
 //! answers each range with `FileReaderSync` (synchronous, and only allowed in workers), so a
 //! 460 MB shard costs the worker the projected columns of one row group at a time, not 460 MB.
 //!
+//! One `FileReaderSync` call costs far more than copying a few kilobytes, so the number of reads
+//! is what matters: the engine reads each row group's projected column chunks in a few ranges,
+//! and [`RangeReader`] serves the footer and small reads from its cache (BENCHMARKS.md, "Parquet
+//! in the page, first leaderboard"; a sliding 64 KB window before that made a 463 MB shard take
+//! 4.2 s, one read per page header 32.6 s).
+//!
 //! `ChunkReader` must be `Send + Sync` and a `Blob` is neither, so the reader holds a key into a
 //! worker-local registry instead of the Blob itself; the [`BlobRegistration`] guard removes the
 //! entry when the load ends.
@@ -18,42 +24,20 @@ use benchlens_engine::progress::Ticker;
 use benchlens_engine::ParsedFile;
 use bytes::Bytes;
 
-use super::range_reader::{RangeReader, RangeSource};
+use super::range_reader::{console_debug, performance_now, RangeReader, RangeSource};
+
+/// What one load spent reading: `(reads, bytes, milliseconds)`.
+#[derive(Default, Clone, Copy)]
+struct ReadStats {
+    reads: u32,
+    bytes: u64,
+    ms: f64,
+}
 
 thread_local! {
     static BLOBS: RefCell<BTreeMap<u32, web_sys::Blob>> = const { RefCell::new(BTreeMap::new()) };
     static NEXT_KEY: RefCell<u32> = const { RefCell::new(0) };
-    /// The last window read of each Blob: `(its start, its bytes)`.
-    static WINDOWS: RefCell<BTreeMap<u32, (u64, Bytes)>> = const { RefCell::new(BTreeMap::new()) };
-}
-
-/// Small reads are served from a window of this many bytes read at once. The parquet crate reads
-/// a column chunk as header, page, header, page…, each a separate small range, and one
-/// `FileReaderSync` call costs far more than copying a few kilobytes. Measured on a 463 MB
-/// 140k-shaped shard (BENCHMARKS.md): no window 32.6 s, 64 KB 4.2 s, 256 KB 4.3 s, 1 MB 9.5 s,
-/// 8 MB 15.6 s: a larger window mostly reads conversation text the load never decodes.
-const WINDOW: u64 = 64 << 10;
-
-/// Bytes `start..start + length` of Blob `key` (`size` bytes long), through its window.
-fn read_windowed(key: u32, size: u64, start: u64, length: u64) -> Result<Bytes, String> {
-    let end = start + length;
-    let cached = WINDOWS.with(|w| {
-        w.borrow().get(&key).and_then(|(at, bytes)| {
-            (start >= *at && end <= at + bytes.len() as u64)
-                .then(|| bytes.slice((start - at) as usize..(end - at) as usize))
-        })
-    });
-    if let Some(bytes) = cached {
-        return Ok(bytes);
-    }
-    if length >= WINDOW {
-        return read_range(key, start, length).map(Bytes::from);
-    }
-    let window =
-        Bytes::from(read_range(key, start, WINDOW.min(size.saturating_sub(start)).max(length))?);
-    let bytes = window.slice(..(length as usize).min(window.len()));
-    WINDOWS.with(|w| w.borrow_mut().insert(key, (start, window)));
-    Ok(bytes)
+    static STATS: RefCell<ReadStats> = const { RefCell::new(ReadStats { reads: 0, bytes: 0, ms: 0.0 }) };
 }
 
 /// Bytes `start..start + length` of the registered Blob `key`.
@@ -64,12 +48,20 @@ fn read_range(key: u32, start: u64, length: u64) -> Result<Vec<u8>, String> {
     let slice = blob
         .slice_with_f64_and_f64(start as f64, (start + length) as f64)
         .map_err(|e| format!("cannot slice the file: {e:?}"))?;
+    let t0 = performance_now();
     let reader =
         web_sys::FileReaderSync::new().map_err(|e| format!("no FileReaderSync here: {e:?}"))?;
     let buffer = reader
         .read_as_array_buffer(&slice)
         .map_err(|e| format!("the browser could not read bytes {start}…: {e:?}"))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    STATS.with(|s| {
+        let mut s = s.borrow_mut();
+        s.reads += 1;
+        s.bytes += bytes.len() as u64;
+        s.ms += performance_now() - t0;
+    });
+    Ok(bytes)
 }
 
 /// Keeps a Blob readable by [`BlobReader`]s while it lives.
@@ -90,12 +82,10 @@ impl BlobRegistration {
 impl Drop for BlobRegistration {
     fn drop(&mut self) {
         BLOBS.with(|b| b.borrow_mut().remove(&self.0));
-        WINDOWS.with(|w| w.borrow_mut().remove(&self.0));
     }
 }
 
 /// A registered Blob, read by range.
-#[derive(Clone)]
 struct BlobReader {
     key: u32,
     len: u64,
@@ -107,7 +97,7 @@ impl RangeSource for BlobReader {
     }
 
     fn read_range(&self, start: u64, length: u64) -> Result<Bytes, String> {
-        read_windowed(self.key, self.len, start, length)
+        read_range(self.key, start, length).map(Bytes::from)
     }
 }
 
@@ -133,7 +123,19 @@ pub async fn load(
     let len = blob.size().max(0.0) as u64;
     let registration = BlobRegistration::new(blob);
     let reader = BlobReader { key: registration.0, len };
-    let parsed = load_reader_async(name, RangeReader(reader), options, ticker).await;
+    STATS.with(|s| *s.borrow_mut() = ReadStats::default());
+    let t0 = performance_now();
+    let parsed = load_reader_async(name, RangeReader::new(reader), options, ticker).await;
     drop(registration);
+    let stats = STATS.with(|s| *s.borrow());
+    // One line per load in the worker's console: where a Parquet load's time went (profiling).
+    console_debug(&format!(
+        "benchlens parquet {name}: load {:.0} ms (worker clock {:.0} ms at start), {} reads of {:.1} MB in {:.0} ms",
+        performance_now() - t0,
+        t0,
+        stats.reads,
+        stats.bytes as f64 / 1e6,
+        stats.ms
+    ));
     parsed
 }

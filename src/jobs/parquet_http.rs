@@ -5,12 +5,13 @@
 //! worker may make synchronous `XMLHttpRequest`s (a page may not), so each range is one blocking
 //! request. The first read of a file goes to the hub's `resolve` address, which redirects to a CDN
 //! (the browser follows it, Range header and all); later reads go straight to the address it
-//! ended at. The footer and schema sit at the end of a file, so its last [`TAIL_BYTES`] are
-//! fetched once and the footer reads are answered from them.
+//! ended at. The footer is fetched once and small reads are served from a block
+//! ([`RangeReader`]'s cache, shared with dropped Blobs); the engine asks for each row group's
+//! projected column chunks in a few ranges, so a row group costs a few requests.
 //!
 //! Cancel is heard before each row group (the engine's ticker) and each file: a request in flight
-//! is never cut, so a slow server delays a Cancel by the requests of one row group (fewer thanks
-//! to the read cache), and the page, on its own thread, stays usable meanwhile.
+//! is never cut, so a slow server delays a Cancel by the requests of one row group, and the page,
+//! on its own thread, stays usable meanwhile.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -27,13 +28,6 @@ use super::hub_ref::{choose, next_page, parse_listing, HubFile, HubSource};
 use super::protocol::JobId;
 use super::range_reader::{RangeReader, RangeSource};
 use super::{tasks, IntakeWorker, WorkerMsg};
-
-/// Bytes read from the end of each file at once (at most a quarter of it): the footer of a hub
-/// shard is a few KB.
-const TAIL_BYTES: u64 = 64 << 10;
-
-/// Bytes fetched at least on a cache miss away from the tail.
-const BLOCK_BYTES: u64 = 1 << 20;
 
 /// A request that takes longer fails: a server that hangs does not hold the worker forever.
 const TIMEOUT_MS: u32 = 120_000;
@@ -116,35 +110,18 @@ fn list(source: &HubSource) -> Result<Vec<HubFile>, String> {
 }
 
 /// One hub file, read by range requests.
-#[derive(Clone)]
 struct HttpFile {
     source: Arc<HubSource>,
     path: Arc<str>,
     len: u64,
     /// The resolve address until the first read, then where its redirect ended.
-    url: Arc<Mutex<String>>,
-    cache: Arc<Mutex<Cache>>,
-}
-
-/// Bytes already fetched, with the offset each part starts at.
-#[derive(Default)]
-struct Cache {
-    /// The file's end: footer and schema.
-    tail: Option<(u64, Bytes)>,
-    /// The last block read elsewhere.
-    block: Option<(u64, Bytes)>,
+    url: Mutex<String>,
 }
 
 impl HttpFile {
     fn new(source: Arc<HubSource>, file: &HubFile) -> Self {
         let url = source.hub_ref.resolve_url(&source.hub, &file.path);
-        Self {
-            source,
-            path: file.path.as_str().into(),
-            len: file.size,
-            url: Arc::new(Mutex::new(url)),
-            cache: Arc::default(),
-        }
+        Self { source, path: file.path.as_str().into(), len: file.size, url: Mutex::new(url) }
     }
 
     /// Bytes `start..start + length`, from the network.
@@ -178,50 +155,6 @@ impl HttpFile {
         }
         Ok(Bytes::from(body))
     }
-
-    /// Bytes `start..start + length`, from the cache when it holds them. A miss at the end of
-    /// the file fetches the tail; any other miss fetches at least [`BLOCK_BYTES`] (stopping at
-    /// the cached tail), since the engine asks for one column chunk at a time and neighbouring
-    /// chunks are usually asked next: fewer round trips to the CDN, and fewer blocking waits
-    /// between two chances for a Cancel to be heard.
-    fn read(&self, start: u64, length: u64) -> Result<Bytes, String> {
-        if length == 0 {
-            return Ok(Bytes::new());
-        }
-        let end = start + length;
-        let slice = |part: &Option<(u64, Bytes)>| {
-            let (from, bytes) = part.as_ref()?;
-            let to = from + bytes.len() as u64;
-            (start >= *from && end <= to)
-                .then(|| bytes.slice((start - from) as usize..(end - from) as usize))
-        };
-        let mut cache = self.cache.lock().map_err(|_| "the read cache broke".to_string())?;
-        if let Some(bytes) = slice(&cache.tail).or_else(|| slice(&cache.block)) {
-            return Ok(bytes);
-        }
-        let tail_start = self.len - TAIL_BYTES.min(self.len / 4);
-        if cache.tail.is_none() && start >= tail_start {
-            cache.tail = Some((tail_start, self.fetch(tail_start, self.len - tail_start)?));
-            return slice(&cache.tail).ok_or_else(|| "the read cache broke".to_string());
-        }
-        // A footer longer than the tail: fetch only what is missing before it, and keep it.
-        if let Some((tail_from, tail)) = cache.tail.take() {
-            if start < tail_from && end > tail_from && end <= tail_from + tail.len() as u64 {
-                let before = self.fetch(start, tail_from - start)?;
-                cache.tail = Some((start, [before, tail].concat().into()));
-                return slice(&cache.tail).ok_or_else(|| "the read cache broke".to_string());
-            }
-            cache.tail = Some((tail_from, tail));
-        }
-        // The magic number at 0 is read alone: the first row group's columns may not be needed.
-        let stop = match &cache.tail {
-            Some((tail_from, _)) if start < *tail_from => *tail_from,
-            _ => self.len,
-        };
-        let block = if start == 0 { length } else { BLOCK_BYTES.min(stop - start).max(length) };
-        cache.block = Some((start, self.fetch(start, block)?));
-        slice(&cache.block).ok_or_else(|| "the read cache broke".to_string())
-    }
 }
 
 impl RangeSource for HttpFile {
@@ -230,7 +163,7 @@ impl RangeSource for HttpFile {
     }
 
     fn read_range(&self, start: u64, length: u64) -> Result<Bytes, String> {
-        self.read(start, length)
+        self.fetch(start, length)
     }
 }
 
@@ -262,14 +195,13 @@ pub async fn load(
         if !ticker.tick(STAGE, 0, 1).await {
             return end(WorkerMsg::Cancelled { job, who });
         }
-        let reader = HttpFile::new(source.clone(), file);
+        let reader = RangeReader::new(HttpFile::new(source.clone(), file));
         // The engine reads the magic number leniently (a failed read looks like a wrong one), so
         // a 401, 404 or network failure is caught here, and said as such.
         if let Err(message) = reader.read(0, 4.min(file.size)) {
             return end(failed(message));
         }
-        let parsed =
-            load_reader_async(&file.path, RangeReader(reader), &options, &mut ticker).await;
+        let parsed = load_reader_async(&file.path, reader, &options, &mut ticker).await;
         merger.add(&file.path, parsed);
         before += file.size;
         if merger.has_failed() {

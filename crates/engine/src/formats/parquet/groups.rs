@@ -6,8 +6,7 @@
 //! callers decode several row groups at once, one per thread (a 1M-battle shard is about a
 //! second of decoding on one core); the browser worker has no threads and decodes one at a time.
 
-use parquet::file::reader::{ChunkReader, FileReader};
-use parquet::file::serialized_reader::SerializedFileReader;
+use parquet::file::reader::ChunkReader;
 
 use crate::battles::BattleBuilder;
 use crate::dataset::Severity;
@@ -17,6 +16,7 @@ use super::assemble::push_group;
 use super::battles::BattlePlan;
 use super::columns::Leaf;
 use super::load::{read_group, Run, CANCELLED, STAGE};
+use super::prefetch::OpenFile;
 
 /// One row group's battles and the rows that were not battles.
 struct GroupBattles {
@@ -31,14 +31,14 @@ struct GroupBattles {
 
 /// Decodes row group `g`, whose first row follows `before` rows; Err is the located message.
 fn decode_group<R: ChunkReader + 'static>(
-    file: &SerializedFileReader<R>,
+    file: &OpenFile<R>,
     g: usize,
     projected: &[Leaf],
     plan: &BattlePlan,
     before: u64,
 ) -> Result<GroupBattles, String> {
     let data = read_group(file, g, projected, before)?;
-    let rows = file.metadata().row_group(g).num_rows().max(0) as u64;
+    let rows = file.group_rows(g);
     let mut builder = BattleBuilder::new();
     let problems: Vec<(u64, String, String)> = push_group(plan, &data, rows as usize, &mut builder)
         .into_iter()
@@ -53,7 +53,7 @@ fn decode_group<R: ChunkReader + 'static>(
 /// Decodes several row groups (`(group, rows before it)`), on one thread each where threads
 /// exist, and returns their results in the order given.
 fn decode_wave<R: ChunkReader + 'static>(
-    file: &SerializedFileReader<R>,
+    file: &OpenFile<R>,
     wave: &[(usize, u64)],
     projected: &[Leaf],
     plan: &BattlePlan,
@@ -88,7 +88,7 @@ fn decode_wave<R: ChunkReader + 'static>(
 /// before each row group as the one-at-a-time load does (a stop there keeps the groups before
 /// it). Returns the rows walked.
 pub(super) async fn battle_groups<R: ChunkReader + 'static>(
-    file: &SerializedFileReader<R>,
+    file: &OpenFile<R>,
     projected: &[Leaf],
     plan: &BattlePlan,
     run: &mut Run,
@@ -110,7 +110,7 @@ pub(super) async fn battle_groups<R: ChunkReader + 'static>(
                 break;
             }
             wave.push((next, before));
-            before += file.metadata().row_group(next).num_rows().max(0) as u64;
+            before += file.group_rows(next);
             next += 1;
         }
         for group in decode_wave(file, &wave, projected, plan) {

@@ -2,8 +2,7 @@
 //! dataset kind from the schema, then decode the chosen leaves row group by row group.
 
 use parquet::basic::Compression;
-use parquet::file::reader::{ChunkReader, FileReader, RowGroupReader};
-use parquet::file::serialized_reader::SerializedFileReader;
+use parquet::file::reader::{ChunkReader, RowGroupReader};
 
 use crate::battles::BattleBuilder;
 use crate::dataset::{Dataset, DatasetKind, FileSummary, Format, ParsedFile, Severity};
@@ -17,6 +16,7 @@ use crate::table::Table;
 use super::battles::BattlePlan;
 use super::columns::{leaves, Leaf, LeafData};
 use super::groups::battle_groups;
+use super::prefetch::OpenFile;
 use super::table::TablePlan;
 use super::MAGIC;
 
@@ -185,7 +185,7 @@ async fn load_with<R: ChunkReader + 'static>(
             hex(&tail)
         ));
     }
-    let file = match SerializedFileReader::new(reader) {
+    let file = match OpenFile::new(reader) {
         Ok(f) => f,
         Err(e) => {
             return run.fail(format!(
@@ -299,7 +299,7 @@ async fn load_with<R: ChunkReader + 'static>(
 /// reads one record from the group's decoded leaves; false skips the rest of that group. Returns
 /// the rows walked (the file's, unless the ticker stopped the load or a group was unreadable).
 async fn each_row<R: ChunkReader + 'static>(
-    file: &SerializedFileReader<R>,
+    file: &OpenFile<R>,
     projected: &[Leaf],
     run: &mut Run,
     ticker: &mut Ticker<'_>,
@@ -327,7 +327,7 @@ async fn each_row<R: ChunkReader + 'static>(
 /// (`progress` = rows done, rows in the file); None when the ticker stops the load or the group
 /// cannot be read (the error is recorded).
 async fn next_group<R: ChunkReader + 'static>(
-    file: &SerializedFileReader<R>,
+    file: &OpenFile<R>,
     g: usize,
     projected: &[Leaf],
     run: &mut Run,
@@ -339,7 +339,7 @@ async fn next_group<R: ChunkReader + 'static>(
         return None;
     }
     match read_group(file, g, projected, run.rows + run.skipped) {
-        Ok(data) => Some((data, file.metadata().row_group(g).num_rows().max(0) as u64)),
+        Ok(data) => Some((data, file.group_rows(g))),
         Err(message) => {
             run.error(message);
             None
@@ -350,14 +350,14 @@ async fn next_group<R: ChunkReader + 'static>(
 /// Decodes the projected leaves of row group `g`, whose first row follows `before` rows; the error
 /// names the row group, its rows and the column when one cannot be read.
 pub(super) fn read_group<R: ChunkReader + 'static>(
-    file: &SerializedFileReader<R>,
+    file: &OpenFile<R>,
     g: usize,
     projected: &[Leaf],
     before: u64,
 ) -> Result<Vec<LeafData>, String> {
     let meta = file.metadata().row_group(g);
-    let rows = meta.num_rows().max(0) as usize;
-    let group: Box<dyn RowGroupReader + '_> = file.get_row_group(g).map_err(|e| {
+    let rows = file.group_rows(g) as usize;
+    let group: Box<dyn RowGroupReader + '_> = file.row_group(g, projected).map_err(|e| {
         format!(
             "row group {} of {}: cannot be read ({e}); the rows before it are kept",
             g + 1,

@@ -20,6 +20,8 @@ mod load;
 #[cfg(all(feature = "parquet", unix))]
 pub mod pread;
 #[cfg(feature = "parquet")]
+mod prefetch;
+#[cfg(feature = "parquet")]
 mod table;
 
 #[cfg(feature = "parquet")]

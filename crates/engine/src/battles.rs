@@ -15,6 +15,7 @@ mod record;
 
 pub(crate) use builder::reintern;
 pub use builder::{BattleBuilder, BattleRowError, CsvBattleFields, TypedBattle};
+pub use merge::BuilderPart;
 
 /// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

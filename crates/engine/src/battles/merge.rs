@@ -2,14 +2,41 @@
 //! its own [`BattleBuilder`], then appends them in file order; Parquet does the same with row
 //! groups (`formats::parquet::groups`).
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use super::builder::{reintern, BattleBuilder};
-use super::category_index;
+use super::{category_index, Battles};
+
+/// What [`BattleBuilder::absorb`] takes from a later builder, as plain data: a segment parsed in
+/// another worker (the page's pool) sends this to the worker that merges.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuilderPart {
+    battles: Battles,
+    unknown: BTreeMap<String, u64>,
+    category_overflow: bool,
+}
 
 impl BattleBuilder {
     /// Appends the battles of `later`, built from the records that follow this builder's in the
     /// same file (parallel intake splits a file into segments). The result equals one builder fed
     /// every record in order: names keep first-appearance ids and categories their bit order.
     pub fn absorb(&mut self, later: BattleBuilder) {
+        self.absorb_part(later.into_part());
+    }
+
+    /// The builder's battles for merging in another worker.
+    pub fn into_part(self) -> BuilderPart {
+        BuilderPart {
+            battles: self.battles,
+            unknown: self.unknown,
+            category_overflow: self.category_overflow,
+        }
+    }
+
+    /// [`Self::absorb`] for a builder that arrived as a [`BuilderPart`].
+    pub fn absorb_part(&mut self, later: BuilderPart) {
         let other = later.battles;
         let b = &mut self.battles;
         let models = reintern(&mut self.model_ids, &mut b.models, &other.models);

@@ -13,9 +13,9 @@ pub mod sniff;
 pub mod split;
 mod warnings;
 
-pub use loader::StreamLoader;
+pub use loader::{SegmentPart, StreamLoader};
 #[cfg(not(target_arch = "wasm32"))]
-pub use parallel::{load_path_parallel, Parallelism};
+pub use parallel::{cut_targets, load_path_parallel, Parallelism, WINDOW_BYTES};
 
 use std::path::{Path, PathBuf};
 

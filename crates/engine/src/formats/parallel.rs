@@ -35,7 +35,7 @@ impl Parallelism {
 }
 
 /// How much of the file is searched for an element start at each cut.
-const WINDOW_BYTES: usize = 1 << 20;
+pub const WINDOW_BYTES: usize = 1 << 20;
 
 /// [`super::load_path`] on several threads; identical results.
 pub fn load_path_parallel(
@@ -119,17 +119,13 @@ fn choose_cuts(
     size: u64,
     parallelism: Parallelism,
 ) -> io::Result<Vec<u64>> {
-    let min_segment = parallelism.min_segment_bytes.max(1);
-    let threads = (size / min_segment).min(parallelism.threads as u64).max(1);
-    let mut cuts = Vec::new();
-    if threads < 2 || !loader.can_split() {
+    let mut cuts: Vec<u64> = Vec::new();
+    if !loader.can_split() {
         return Ok(cuts);
     }
     let mut window = vec![0u8; WINDOW_BYTES];
-    for k in 1..threads {
-        let target = size / threads * k;
-        let floor = cuts.last().copied().unwrap_or(pos);
-        if target <= floor {
+    for target in cut_targets(pos, size, parallelism) {
+        if target <= cuts.last().copied().unwrap_or(pos) {
             continue;
         }
         file.seek(SeekFrom::Start(target))?;
@@ -140,6 +136,17 @@ fn choose_cuts(
     }
     file.seek(SeekFrom::Start(pos))?;
     Ok(cuts)
+}
+
+/// Where to look for the cuts of a `size`-byte file whose first `pos` bytes are read already:
+/// one offset per extra segment of at least `min_segment_bytes`, evenly spaced. At each, the
+/// caller reads [`WINDOW_BYTES`] and places the cut at the loader's
+/// [`StreamLoader::guess_element_start`] (skipping a target at or before the previous cut). The
+/// rule the CLI's threads and the page's worker pool share.
+pub fn cut_targets(pos: u64, size: u64, parallelism: Parallelism) -> Vec<u64> {
+    let min_segment = parallelism.min_segment_bytes.max(1);
+    let segments = (size / min_segment).min(parallelism.threads as u64).max(1);
+    (1..segments).map(|k| size / segments * k).filter(|&target| target > pos).collect()
 }
 
 /// Feeds bytes `from..to` of the file to the loader.

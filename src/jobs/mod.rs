@@ -11,12 +11,12 @@ pub mod defects_labels;
 pub mod hub_merge;
 pub mod hub_ref;
 pub mod judge;
-#[cfg(target_arch = "wasm32")]
-mod pool;
 #[cfg(feature = "page-parquet")]
 mod parquet_blob;
 #[cfg(feature = "page-parquet")]
 mod parquet_http;
+#[cfg(target_arch = "wasm32")]
+mod pool;
 pub mod protocol;
 #[cfg(feature = "page-parquet")]
 mod range_reader;

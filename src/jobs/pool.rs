@@ -187,7 +187,8 @@ pub(super) async fn read_pooled(
     }
     let mut sniffer = StreamLoader::new(name, options.clone());
     let mut pos = 0u64;
-    let mut head = SliceStream::new(blob, 0.0, total, benchlens_engine::formats::loader::SNIFF_BYTES);
+    let mut head =
+        SliceStream::new(blob, 0.0, total, benchlens_engine::formats::loader::SNIFF_BYTES);
     while !sniffer.is_running() && !sniffer.has_failed() {
         let (slice, end) = head.next_slice().await?.ok()?;
         sniffer.feed(&slice.to_vec());

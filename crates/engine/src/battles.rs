@@ -7,8 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 mod builder;
-// Native parallel intake, and Parquet row groups (also in the browser worker's Parquet build).
-#[cfg(any(not(target_arch = "wasm32"), feature = "parquet"))]
+// Parallel intake (native threads, the page's worker pool) and Parquet row groups.
 mod merge;
 mod name_hash;
 mod record;

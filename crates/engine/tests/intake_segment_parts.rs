@@ -70,11 +70,8 @@ fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
     let mut merged = sniffer.fork()?;
     for pair in starts.windows(2) {
         let (from, to) = (pair[0], pair[1]);
-        let mut segment = if from == 0 {
-            StreamLoader::new(name, options.clone())
-        } else {
-            sniffer.fork()?
-        };
+        let mut segment =
+            if from == 0 { StreamLoader::new(name, options.clone()) } else { sniffer.fork()? };
         feed(&mut segment, &bytes[from..to]);
         let part = segment.into_segment_part()?;
         let wire = bincode::serialize(&part).ok()?;

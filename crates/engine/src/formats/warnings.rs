@@ -59,13 +59,6 @@ impl WarningSet {
         });
     }
 
-    /// Adds the warnings of a later segment of the same file, its lines moved down by
-    /// `line_offset`. Keeps the first occurrence's line and the first-seen order, as if one set
-    /// had seen every row in order.
-    pub fn absorb(&mut self, later: WarningSet, line_offset: u64) {
-        self.absorb_part(later.into_part(), line_offset);
-    }
-
     /// The set in a form that crosses between workers (see [`WarningsPart`]).
     pub fn into_part(self) -> WarningsPart {
         let mut keys: Vec<Option<WarningKey>> = vec![None; self.list.len()];
@@ -77,7 +70,9 @@ impl WarningSet {
         WarningsPart { list: self.list, keys, overflow: self.overflow }
     }
 
-    /// [`Self::absorb`] for a set that arrived as a [`WarningsPart`].
+    /// Adds the warnings of a later segment of the same file (as a [`WarningsPart`]), its lines
+    /// moved down by `line_offset`. Keeps the first occurrence's line and the first-seen order,
+    /// as if one set had seen every row in order.
     pub fn absorb_part(&mut self, later: WarningsPart, line_offset: u64) {
         for (warning, key) in later.list.into_iter().zip(later.keys) {
             let Some(key) = key else {

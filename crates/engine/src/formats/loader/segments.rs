@@ -112,13 +112,27 @@ impl StreamLoader {
         their_splitter.shift_lines(line_offset);
         *my_splitter = their_splitter;
         my_builder.absorb(their_builder);
+        let tallies = SegmentPart {
+            warnings: std::mem::take(&mut later.warnings).into_part(),
+            bytes_seen: later.bytes_seen,
+            rows: later.rows,
+            skipped: later.skipped,
+            preview: std::mem::take(&mut later.preview),
+            ..SegmentPart::default()
+        };
+        self.add_tallies(tallies, line_offset);
+        true
+    }
+
+    /// Adds a later segment's counts, warnings (lines moved down by `line_offset`) and preview
+    /// rows; its battles are the caller's to merge.
+    fn add_tallies(&mut self, later: SegmentPart, line_offset: u64) {
         self.bytes_seen += later.bytes_seen;
         self.rows += later.rows;
         self.skipped += later.skipped;
-        self.warnings.absorb(later.warnings, line_offset);
+        self.warnings.absorb_part(later.warnings, line_offset);
         let room = PREVIEW_ROWS.saturating_sub(self.preview.len());
         self.preview.extend(later.preview.into_iter().take(room));
-        true
     }
 
     /// This segment's results for [`Self::absorb_part`] in another worker; `None` unless it is a
@@ -146,7 +160,7 @@ impl StreamLoader {
     /// Takes over a segment that was loaded elsewhere from the bytes right after this loader's,
     /// as [`Self::absorb`] does; feeding can go on from the end of that segment. Returns false,
     /// changing nothing, unless this loader is a battle log that ends between two elements.
-    pub fn absorb_part(&mut self, later: SegmentPart) -> bool {
+    pub fn absorb_part(&mut self, mut later: SegmentPart) -> bool {
         if !self.at_element_boundary() {
             return false;
         }
@@ -164,13 +178,8 @@ impl StreamLoader {
         let mut after = my_splitter.continuing();
         after.shift_lines(line_offset + later.newlines);
         *my_splitter = after;
-        builder.absorb_part(later.builder);
-        self.bytes_seen += later.bytes_seen;
-        self.rows += later.rows;
-        self.skipped += later.skipped;
-        self.warnings.absorb_part(later.warnings, line_offset);
-        let room = PREVIEW_ROWS.saturating_sub(self.preview.len());
-        self.preview.extend(later.preview.into_iter().take(room));
+        builder.absorb_part(std::mem::take(&mut later.builder));
+        self.add_tallies(later, line_offset);
         true
     }
 }

@@ -5,7 +5,9 @@
 //   first_leaderboard_s  from the drop until the first leaderboard row is on screen;
 //   intervals_done_s     until every row shows its interval and nothing is computing or stale;
 //   peak_app_mb          peak JS heap + wasm memory of the page and its workers (harness.js);
-//   workers              the page's Web Workers at the end.
+//   workers              workers that parse and analyse: the page's pool size (the intake worker
+//                        and its helpers, `?workers=N` or min(hardwareConcurrency, 8));
+//   page_workers         the Web Workers Playwright sees on the page at the end.
 const fs = require('fs');
 const { memorySampler, withBrowser } = require('./harness');
 
@@ -18,7 +20,7 @@ async function main() {
   for (const f of files) fs.accessSync(f, fs.constants.R_OK);
   await withBrowser(PORT, async (browser, base) => {
     const page = await browser.newPage();
-    await page.goto(base);
+    await page.goto(base + (process.env.BENCHLENS_WORKERS ? `?workers=${process.env.BENCHLENS_WORKERS}` : ''));
     await page.getByTestId('dataset-panel').waitFor();
     const cdp = await page.context().newCDPSession(page);
     const memory = memorySampler(page, cdp);
@@ -37,11 +39,13 @@ async function main() {
     const intervalsDone = (Date.now() - t0) / 1000;
     const peak = await memory.stop();
     const rows = await page.getByTestId('leaderboard-row').count();
+    const pool = await page.evaluate(() => globalThis.__benchlensPoolSize || 0);
     console.log(JSON.stringify({
       first_leaderboard_s: +firstLeaderboard.toFixed(2),
       intervals_done_s: +intervalsDone.toFixed(2),
       peak_app_mb: Math.round(peak.app / 1e6),
-      workers: page.workers().length,
+      workers: pool || page.workers().length,
+      page_workers: page.workers().length,
       models: rows,
       browser_rss_peak_mb: Math.round(peak.rss / 1e6),
     }));

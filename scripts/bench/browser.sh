@@ -5,6 +5,7 @@
 # Debian Chromium, drops FILE(s), waits for the leaderboard and then its intervals with the page's
 # defaults (Bradley–Terry, bootstrap, 1000 rounds), and prints one JSON line:
 #   {"first_leaderboard_s": …, "intervals_done_s": …, "peak_app_mb": …, "workers": …, …}
+# BENCHLENS_WORKERS=N sets the page's worker pool size (`?workers=N`; default min(cores, 8)).
 # Build logs go to stderr, so stdout is only that line.
 set -euo pipefail
 usage() { echo "usage: scripts/bench/browser.sh ratings FILE [FILE...]" >&2; exit 2; }

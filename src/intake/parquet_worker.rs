@@ -23,7 +23,7 @@ use crate::jobs::protocol::Request;
 use crate::state::AppState;
 
 /// The small worker's script, and the one with Parquet (file names Trunk gives worker binaries).
-const PLAIN_WORKER: &str = "./worker.js";
+pub(super) const PLAIN_WORKER: &str = "./worker.js";
 const PARQUET_WORKER: &str = "./worker-parquet.js";
 
 /// What the status line says while the Parquet worker is fetched and starting. The size is the

@@ -153,6 +153,9 @@ pub fn spawn_bridge(state: AppState) -> (WorkerBridge<IntakeWorker>, Option<Nati
         let _ = js_sys::Reflect::set(&global, &"Worker".into(), &original);
     }
     let native = captured.borrow_mut().take().map(|w| w.unchecked_into::<NativeWorker>());
+    if let Some(request) = pool_request() {
+        bridge.send(request);
+    }
     if let Some(worker) = &native {
         let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
             // Handled here: not also reported as an uncaught error of the page.
@@ -177,6 +180,30 @@ pub fn spawn_bridge(state: AppState) -> (WorkerBridge<IntakeWorker>, Option<Nati
         worker.add_event_listener("messageerror", on_message_error.unchecked_ref());
     }
     (bridge, native)
+}
+
+/// The worker pool's size: `?workers=N` (a debug and test setting), else
+/// min(navigator.hardwareConcurrency, 8). Also left on `globalThis.__benchlensPoolSize` for the
+/// browser benchmark.
+pub fn pool_size() -> u32 {
+    let window = web_sys::window();
+    let asked = window
+        .as_ref()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .and_then(|p| p.get("workers"))
+        .and_then(|n| n.parse::<u32>().ok());
+    let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency());
+    let size = asked.unwrap_or(cores as u32).clamp(1, 8);
+    let _ = js_sys::Reflect::set(&js_sys::global(), &"__benchlensPoolSize".into(), &size.into());
+    size
+}
+
+/// Tells a fresh worker how large its pool is and where helpers come from (`jobs::pool`).
+fn pool_request() -> Option<Request> {
+    let href = web_sys::window()?.location().href().ok()?;
+    let script = web_sys::Url::new_with_base(super::parquet_worker::PLAIN_WORKER, &href).ok()?;
+    Some(Request::Pool { script_url: script.href(), size: pool_size() })
 }
 
 /// Loaded datasets as (id, file name, origin, bytes), for re-sending them to a fresh worker.

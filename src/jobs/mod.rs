@@ -4,6 +4,7 @@
 //! reaches them between bootstrap rounds.
 
 pub mod analysis;
+mod blob_read;
 mod codec;
 pub mod defects;
 pub mod defects_labels;
@@ -14,6 +15,8 @@ pub mod judge;
 mod parquet_blob;
 #[cfg(feature = "page-parquet")]
 mod parquet_http;
+#[cfg(target_arch = "wasm32")]
+mod pool;
 pub mod protocol;
 #[cfg(feature = "page-parquet")]
 mod range_reader;
@@ -27,10 +30,10 @@ use std::rc::Rc;
 use benchlens_engine::formats::{LoadOptions, StreamLoader, CHUNK_BYTES};
 use benchlens_engine::ParsedFile;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 pub use codec::JsCodec;
+#[cfg(target_arch = "wasm32")]
+pub use pool::{serve_helper, HELPER_NAME};
 use protocol::{JobId, Request, Response};
 
 /// Internal messages: a finished parse hands its dataset back to the worker state.
@@ -109,6 +112,20 @@ impl Worker for IntakeWorker {
                 let cancelled = self.cancelled.clone();
                 let progress_scope = scope.clone();
                 scope.send_future(async move {
+                    #[cfg(target_arch = "wasm32")]
+                    if let Some(msg) = pool::read_pooled(
+                        job,
+                        who,
+                        &name,
+                        &blob,
+                        &options,
+                        &cancelled,
+                        &progress_scope,
+                    )
+                    .await
+                    {
+                        return msg;
+                    }
                     read_blob(job, who, &name, blob, options, cancelled, progress_scope).await
                 });
             }
@@ -133,7 +150,13 @@ impl Worker for IntakeWorker {
             }
             Request::Cancel { job } => {
                 self.cancelled.borrow_mut().insert(job);
+                #[cfg(target_arch = "wasm32")]
+                pool::cancel(job);
             }
+            #[cfg(target_arch = "wasm32")]
+            Request::Pool { script_url, size } => pool::configure(script_url, size),
+            #[cfg(not(target_arch = "wasm32"))]
+            Request::Pool { .. } => {}
             Request::Remove { dataset } => {
                 self.datasets.remove(&dataset);
             }
@@ -173,21 +196,19 @@ async fn read_blob(
 ) -> WorkerMsg {
     let total = blob.size();
     let mut loader = StreamLoader::new(name, options);
-    let mut offset = 0.0;
+    let mut slices = blob_read::SliceStream::new(&blob, 0.0, total, CHUNK_BYTES);
     let mut buf = Vec::new();
-    while offset < total {
+    while let Some(slice) = slices.next_slice().await {
         if cancelled.borrow().contains(&job) {
             return WorkerMsg::Cancelled { job, who };
         }
-        let end = (offset + CHUNK_BYTES as f64).min(total);
-        let chunk = match read_slice(&blob, offset, end).await {
-            Ok(chunk) => chunk,
+        let (chunk, offset) = match slice {
+            Ok(slice) => slice,
             Err(message) => return WorkerMsg::Failed { job, who, message },
         };
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
         loader.feed(&buf);
-        offset = end;
         scope.respond(
             who,
             Response::Progress {
@@ -205,20 +226,4 @@ async fn read_blob(
         return WorkerMsg::Cancelled { job, who };
     }
     WorkerMsg::Loaded { job, who, parsed: Box::new(loader.finish()) }
-}
-
-async fn read_slice(
-    blob: &web_sys::Blob,
-    start: f64,
-    end: f64,
-) -> Result<js_sys::Uint8Array, String> {
-    let slice = blob
-        .slice_with_f64_and_f64(start, end)
-        .map_err(|e| format!("cannot slice the file: {e:?}"))?;
-    let buffer = JsFuture::from(slice.array_buffer())
-        .await
-        .map_err(|e| format!("the browser could not read the file: {e:?}"))?;
-    let buffer: js_sys::ArrayBuffer =
-        buffer.dyn_into().map_err(|_| "the browser returned no bytes".to_string())?;
-    Ok(js_sys::Uint8Array::new(&buffer))
 }

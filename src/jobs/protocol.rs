@@ -30,6 +30,9 @@ pub enum Request {
     /// Stop a running parse at the next chunk boundary, or an analysis at its next pause (between
     /// bootstrap rounds or grid starts).
     Cancel { job: JobId },
+    /// Parse large battle logs with `size` workers (this one included; 1 = alone), the helpers
+    /// started from `script_url` (an absolute URL of `worker.js`). See `super::pool`.
+    Pool { script_url: String, size: u32 },
     /// Forget a dataset.
     Remove { dataset: JobId },
     /// Run an analysis on datasets the worker holds.

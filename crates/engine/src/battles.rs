@@ -7,8 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 mod builder;
-// Native parallel intake, and Parquet row groups (also in the browser worker's Parquet build).
-#[cfg(any(not(target_arch = "wasm32"), feature = "parquet"))]
+// Parallel intake (native threads, the page's worker pool) and Parquet row groups.
 mod merge;
 mod name_hash;
 mod name_ids;
@@ -17,6 +16,7 @@ mod record;
 
 pub(crate) use builder::reintern;
 pub use builder::{BattleBuilder, BattleRowError, CsvBattleFields, TypedBattle};
+pub use merge::BuilderPart;
 pub use numeric::{is_valid_weight, InvalidValue, NumericColumn, MAX_NUMERIC_COLUMNS};
 
 /// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).

@@ -132,6 +132,9 @@ impl BattleBuilder {
     /// splits the record out and calls [`Self::push_json`], which words any error).
     pub(crate) fn push_json_prefix(&mut self, bytes: &[u8]) -> Option<usize> {
         let (fast, len) = crate::battle_scan::scan_prefix(bytes)?;
+        if self.needs_position(&fast.numbers) {
+            return None;
+        }
         self.push_scanned(fast);
         Some(len)
     }

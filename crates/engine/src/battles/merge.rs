@@ -2,14 +2,65 @@
 //! its own [`BattleBuilder`], then appends them in file order; Parquet does the same with row
 //! groups (`formats::parquet::groups`).
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
 use super::builder::BattleBuilder;
-use super::{category_index, NumericColumn};
+use super::{category_index, Battles, NumericColumn};
+
+/// What [`BattleBuilder::absorb`] takes from a later builder, as plain data: a segment parsed in
+/// another worker (the page's pool) sends this to the worker that merges.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuilderPart {
+    battles: Battles,
+    unknown: BTreeMap<String, u64>,
+    category_overflow: bool,
+    /// Where the part's first kept battle sat ("line" or "row", and its number).
+    first_kept: Option<(String, u64)>,
+}
+
+impl BuilderPart {
+    /// [`BattleBuilder::shift_positions`] for a part: it was read counting lines from its own
+    /// segment's start.
+    pub fn shift_positions(&mut self, offset: u64) {
+        if let Some((_, position)) = &mut self.first_kept {
+            *position += offset;
+        }
+        super::numeric::shift_first_invalid(&mut self.battles.numeric, offset);
+    }
+}
+
+/// The unit names a builder writes (`at_line`, `at_row`, or a record count), as `'static`.
+fn unit_name(unit: &str) -> &'static str {
+    match unit {
+        "line" => "line",
+        "row" => "row",
+        _ => "record",
+    }
+}
 
 impl BattleBuilder {
     /// Appends the battles of `later`, built from the records that follow this builder's in the
     /// same file (parallel intake splits a file into segments). The result equals one builder fed
     /// every record in order: names keep first-appearance ids and categories their bit order.
-    pub fn absorb(&mut self, mut later: BattleBuilder) {
+    pub fn absorb(&mut self, later: BattleBuilder) {
+        self.absorb_part(later.into_part());
+    }
+
+    /// The builder's battles for merging in another worker.
+    pub fn into_part(self) -> BuilderPart {
+        BuilderPart {
+            battles: self.battles,
+            unknown: self.unknown,
+            category_overflow: self.category_overflow,
+            first_kept: self.first_kept.map(|(unit, at)| (unit.to_owned(), at)),
+        }
+    }
+
+    /// [`Self::absorb`] for a builder that arrived as a [`BuilderPart`].
+    pub fn absorb_part(&mut self, mut later: BuilderPart) {
+        let later_first = later.first_kept.as_ref().map(|(unit, at)| (unit_name(unit), *at));
         // A numeric column only one side met is missing from the other side's first battle on.
         let (mine, theirs) = (self.battles.len(), later.battles.len());
         for name in later.battles.numeric.iter().map(|c| c.name.clone()).collect::<Vec<_>>() {
@@ -19,10 +70,10 @@ impl BattleBuilder {
         }
         for name in self.battles.numeric.iter().map(|c| c.name.clone()).collect::<Vec<_>>() {
             if theirs > 0 && later.battles.numeric.iter().all(|c| c.name != name) {
-                later.battles.numeric.push(NumericColumn::absent(&name, theirs, later.first_kept));
+                later.battles.numeric.push(NumericColumn::absent(&name, theirs, later_first));
             }
         }
-        self.first_kept = self.first_kept.or(later.first_kept);
+        self.first_kept = self.first_kept.or(later_first);
         let other = later.battles;
         let b = &mut self.battles;
         let models = self.model_ids.reintern(&mut b.models, &other.models);

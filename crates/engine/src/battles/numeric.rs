@@ -5,6 +5,7 @@
 //! name its file and line when a weighted run skips it.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use super::builder::BattleBuilder;
 use super::Battles;
@@ -135,11 +136,21 @@ impl BattleBuilder {
         if let Some((_, position)) = &mut self.first_kept {
             *position += offset;
         }
-        for c in &mut self.battles.numeric {
-            if let Some(bad) = &mut c.first_invalid {
-                bad.position += offset;
-            }
-        }
+        shift_first_invalid(&mut self.battles.numeric, offset);
+    }
+
+    /// True when pushing a battle with these numeric fields records where it sits: the first
+    /// battle, or a column's first unusable or missing value. The fused JSON scan does not count
+    /// lines, so it leaves such a record to the path that does.
+    pub(super) fn needs_position(&self, numbers: &[(Cow<'_, str>, f64)]) -> bool {
+        let unmarked = |c: &&NumericColumn| c.first_invalid.is_none();
+        self.first_kept.is_none()
+            || self.battles.numeric.iter().filter(unmarked).any(|c| {
+                match numbers.iter().find(|(name, _)| *name == c.name) {
+                    Some((_, v)) => !is_valid_weight(*v),
+                    None => true,
+                }
+            })
     }
 
     /// The numeric side fields of the battle just kept: each known column gets its value (NaN
@@ -192,6 +203,15 @@ impl BattleBuilder {
                         Some(InvalidValue { file, unit: unit.into(), position, problem });
                 }
             }
+        }
+    }
+}
+
+/// Moves each column's first unusable value down by `offset` lines (or rows).
+pub(super) fn shift_first_invalid(columns: &mut [NumericColumn], offset: u64) {
+    for c in columns {
+        if let Some(bad) = &mut c.first_invalid {
+            bad.position += offset;
         }
     }
 }

@@ -22,8 +22,9 @@ use super::LoadOptions;
 
 mod close;
 mod rows;
-#[cfg(not(target_arch = "wasm32"))]
 mod segments;
+
+pub use segments::SegmentPart;
 
 /// Bytes looked at before deciding what the file is.
 pub const SNIFF_BYTES: usize = 256 * 1024;

@@ -2,6 +2,7 @@
 //! into [`crate::Dataset`]. The browser worker feeds [`StreamLoader`] with Blob slices; the CLI
 //! and tests call [`load_path`] / [`load_bytes`], which run the very same loader.
 
+mod cuts;
 pub mod encoding;
 pub mod kind;
 pub mod loader;
@@ -13,9 +14,10 @@ pub mod sniff;
 pub mod split;
 mod warnings;
 
-pub use loader::StreamLoader;
+pub use cuts::{cut_targets, Parallelism, WINDOW_BYTES};
+pub use loader::{SegmentPart, StreamLoader};
 #[cfg(not(target_arch = "wasm32"))]
-pub use parallel::{load_path_parallel, Parallelism};
+pub use parallel::load_path_parallel;
 
 use std::path::{Path, PathBuf};
 

@@ -16,26 +16,8 @@ use std::path::Path;
 
 use crate::dataset::ParsedFile;
 
+pub use super::cuts::{cut_targets, Parallelism, WINDOW_BYTES};
 use super::{LoadOptions, StreamLoader, CHUNK_BYTES};
-
-/// How many threads parallel intake may use, and the smallest segment worth one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parallelism {
-    pub threads: usize,
-    /// Segments smaller than this are not split off (thread start-up and merging cost more).
-    pub min_segment_bytes: u64,
-}
-
-impl Parallelism {
-    /// Every core the machine offers, in segments of at least 16 MB.
-    pub fn available() -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Self { threads: threads.min(16), min_segment_bytes: 16 << 20 }
-    }
-}
-
-/// How much of the file is searched for an element start at each cut.
-const WINDOW_BYTES: usize = 1 << 20;
 
 /// [`super::load_path`] on several threads; identical results.
 pub fn load_path_parallel(
@@ -119,17 +101,13 @@ fn choose_cuts(
     size: u64,
     parallelism: Parallelism,
 ) -> io::Result<Vec<u64>> {
-    let min_segment = parallelism.min_segment_bytes.max(1);
-    let threads = (size / min_segment).min(parallelism.threads as u64).max(1);
-    let mut cuts = Vec::new();
-    if threads < 2 || !loader.can_split() {
+    let mut cuts: Vec<u64> = Vec::new();
+    if !loader.can_split() {
         return Ok(cuts);
     }
     let mut window = vec![0u8; WINDOW_BYTES];
-    for k in 1..threads {
-        let target = size / threads * k;
-        let floor = cuts.last().copied().unwrap_or(pos);
-        if target <= floor {
+    for target in cut_targets(pos, size, parallelism) {
+        if target <= cuts.last().copied().unwrap_or(pos) {
             continue;
         }
         file.seek(SeekFrom::Start(target))?;

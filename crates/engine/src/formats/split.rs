@@ -269,8 +269,9 @@ impl JsonSplitter {
                         return Err(SplitError::BadSeparator { line, found: byte as char });
                     }
                     if byte == b'{' {
-                        // The reader saw the whole object (it ends inside `buf`); its line is
-                        // never needed, so the lazy line count simply passes over it later.
+                        // The reader saw the whole object (it ends inside `buf`) and needed
+                        // no line (it declines records whose messages would name one), so the
+                        // lazy line count simply passes over it later.
                         if let Some(len) = on(Piece::Prefix(&self.buf[i..n])).filter(|&l| l > 0) {
                             self.after_element = true;
                             i += len;

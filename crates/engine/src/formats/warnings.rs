@@ -3,16 +3,30 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::dataset::{Severity, Warning};
 
 /// Distinct problems kept; later distinct ones are only counted.
 const MAX_DISTINCT: usize = 50;
 
+/// What groups repeats of one problem: (severity, field, message class).
+type WarningKey = (Severity, Option<String>, String);
+
 /// Warnings keyed by (severity, field, message class).
 #[derive(Default)]
 pub struct WarningSet {
     list: Vec<Warning>,
-    index: HashMap<(Severity, Option<String>, String), usize>,
+    index: HashMap<WarningKey, usize>,
+    overflow: u64,
+}
+
+/// A [`WarningSet`] as plain data, so a segment parsed in another worker can send its warnings
+/// to the one that merges (each warning with its grouping key, or None for file-level notes).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WarningsPart {
+    list: Vec<Warning>,
+    keys: Vec<Option<WarningKey>>,
     overflow: u64,
 }
 
@@ -45,23 +59,30 @@ impl WarningSet {
         });
     }
 
-    #[cfg(not(target_arch = "wasm32"))]
-    /// Adds the warnings of a later segment of the same file, its lines moved down by
-    /// `line_offset`. Keeps the first occurrence's line and the first-seen order, as if one set
-    /// had seen every row in order.
-    pub fn absorb(&mut self, later: WarningSet, line_offset: u64) {
-        let mut keys: Vec<Option<(Severity, Option<String>, String)>> =
-            vec![None; later.list.len()];
-        for (key, i) in later.index {
-            keys[i] = Some(key);
+    /// The set in a form that crosses between workers (see [`WarningsPart`]).
+    pub fn into_part(self) -> WarningsPart {
+        let mut keys: Vec<Option<WarningKey>> = vec![None; self.list.len()];
+        for (key, i) in self.index {
+            if let Some(slot) = keys.get_mut(i) {
+                *slot = Some(key);
+            }
         }
-        for (warning, key) in later.list.into_iter().zip(keys) {
+        WarningsPart { list: self.list, keys, overflow: self.overflow }
+    }
+
+    /// Adds the warnings of a later segment of the same file (as a [`WarningsPart`]), its lines
+    /// moved down by `line_offset`. Keeps the first occurrence's line and the first-seen order,
+    /// as if one set had seen every row in order.
+    pub fn absorb_part(&mut self, later: WarningsPart, line_offset: u64) {
+        for (warning, key) in later.list.into_iter().zip(later.keys) {
             let Some(key) = key else {
                 self.list.push(warning);
                 continue;
             };
             if let Some(&i) = self.index.get(&key) {
-                self.list[i].count += warning.count;
+                if let Some(kept) = self.list.get_mut(i) {
+                    kept.count += warning.count;
+                }
             } else if self.list.len() >= MAX_DISTINCT {
                 self.overflow += warning.count;
             } else {

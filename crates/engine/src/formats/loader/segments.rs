@@ -1,14 +1,41 @@
-//! What parallel intake (`formats::parallel`) needs from a loader: fork one for a later segment
-//! of the same file, check that a segment ends between two elements, and take a finished
-//! segment over. Native only; kept apart so the loader itself stays about streaming.
+//! What parallel intake (`formats::parallel` on threads, the page's worker pool) needs from a
+//! loader: fork one for a later segment of the same file, check that a segment ends between two
+//! elements, and take a finished segment over, in this thread or as a [`SegmentPart`] that came
+//! from another worker. Kept apart so the loader itself stays about streaming.
+
+use serde::{Deserialize, Serialize};
 
 use super::{
     BattleBuilder, FieldDecoder, JsonSplitter, Running, Sink, Splitter, StreamLoader, PREVIEW_ROWS,
 };
+use crate::battles::BuilderPart;
+use crate::formats::warnings::WarningsPart;
+
+/// What a segment's loader hands to the loader of the segments before it, as plain data: a Web
+/// Worker cannot share a loader, so the page's pool sends this (as bytes) instead. Only a segment
+/// that ended exactly between two elements becomes one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SegmentPart {
+    builder: BuilderPart,
+    warnings: WarningsPart,
+    bytes_seen: u64,
+    rows: u64,
+    skipped: u64,
+    preview: Vec<Vec<String>>,
+    /// Line breaks in the segment: where the next segment's line numbers start.
+    newlines: u64,
+}
+
+impl SegmentPart {
+    /// Rows the segment loaded.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
 
 impl StreamLoader {
     /// True once the prefix has been read and the format and kind are decided.
-    pub(crate) fn is_running(&self) -> bool {
+    pub fn is_running(&self) -> bool {
         self.running.is_some()
     }
 
@@ -26,23 +53,23 @@ impl StreamLoader {
     }
 
     /// True when this file can be cut into segments (a JSON battle log read by the fast path).
-    pub(crate) fn can_split(&self) -> bool {
+    pub fn can_split(&self) -> bool {
         self.battle_json_splitter().is_some()
     }
 
     /// Where an element probably starts in `window`; `None` when this file cannot be split.
-    pub(crate) fn guess_element_start(&self, window: &[u8]) -> Option<usize> {
+    pub fn guess_element_start(&self, window: &[u8]) -> Option<usize> {
         self.battle_json_splitter()?.guess_element_start(window)
     }
 
     /// True when the bytes fed so far end exactly before an element.
-    pub(crate) fn at_element_boundary(&self) -> bool {
+    pub fn at_element_boundary(&self) -> bool {
         self.battle_json_splitter().is_some_and(JsonSplitter::at_element_boundary)
     }
 
     /// A loader with this one's decisions (format, kind, columns) for a later segment of the same
     /// file that starts at an element. `None` unless the file is a JSON battle log.
-    pub(crate) fn fork(&self) -> Option<StreamLoader> {
+    pub fn fork(&self) -> Option<StreamLoader> {
         let splitter = self.battle_json_splitter()?.continuing();
         let Some(Running { sink: Sink::Battles { json_columns, .. }, width, .. }) = &self.running
         else {
@@ -68,7 +95,7 @@ impl StreamLoader {
     /// Takes over a fork that was fed the bytes right after this loader's: its rows, warnings
     /// (lines moved to file lines) and its splitter state, so feeding can go on from the end of
     /// its segment. Returns false, changing nothing, when either side is not a battle log.
-    pub(crate) fn absorb(&mut self, mut later: StreamLoader) -> bool {
+    pub fn absorb(&mut self, mut later: StreamLoader) -> bool {
         let (Some(mine), Some(theirs)) = (self.running.as_mut(), later.running.take()) else {
             return false;
         };
@@ -87,12 +114,75 @@ impl StreamLoader {
         let mut their_builder = their_builder;
         their_builder.shift_positions(line_offset);
         my_builder.absorb(their_builder);
+        let tallies = SegmentPart {
+            warnings: std::mem::take(&mut later.warnings).into_part(),
+            bytes_seen: later.bytes_seen,
+            rows: later.rows,
+            skipped: later.skipped,
+            preview: std::mem::take(&mut later.preview),
+            ..SegmentPart::default()
+        };
+        self.add_tallies(tallies, line_offset);
+        true
+    }
+
+    /// Adds a later segment's counts, warnings (lines moved down by `line_offset`) and preview
+    /// rows; its battles are the caller's to merge.
+    fn add_tallies(&mut self, later: SegmentPart, line_offset: u64) {
         self.bytes_seen += later.bytes_seen;
         self.rows += later.rows;
         self.skipped += later.skipped;
-        self.warnings.absorb(later.warnings, line_offset);
+        self.warnings.absorb_part(later.warnings, line_offset);
         let room = PREVIEW_ROWS.saturating_sub(self.preview.len());
         self.preview.extend(later.preview.into_iter().take(room));
+    }
+
+    /// This segment's results for [`Self::absorb_part`] in another worker; `None` unless it is a
+    /// battle log that ended exactly between two elements (then the merging side reads this
+    /// segment itself).
+    pub fn into_segment_part(mut self) -> Option<SegmentPart> {
+        let newlines = match self.battle_json_splitter() {
+            Some(splitter) if splitter.at_element_boundary() => splitter.newlines_fed(),
+            _ => return None,
+        };
+        let Some(Running { sink: Sink::Battles { builder, .. }, .. }) = self.running.take() else {
+            return None;
+        };
+        Some(SegmentPart {
+            builder: builder.into_part(),
+            warnings: std::mem::take(&mut self.warnings).into_part(),
+            bytes_seen: self.bytes_seen,
+            rows: self.rows,
+            skipped: self.skipped,
+            preview: self.preview,
+            newlines,
+        })
+    }
+
+    /// Takes over a segment that was loaded elsewhere from the bytes right after this loader's,
+    /// as [`Self::absorb`] does; feeding can go on from the end of that segment. Returns false,
+    /// changing nothing, unless this loader is a battle log that ends between two elements.
+    pub fn absorb_part(&mut self, mut later: SegmentPart) -> bool {
+        if !self.at_element_boundary() {
+            return false;
+        }
+        let Some(Running {
+            splitter: Splitter::Json(my_splitter),
+            sink: Sink::Battles { builder, .. },
+            ..
+        }) = self.running.as_mut()
+        else {
+            return false;
+        };
+        let line_offset = my_splitter.newlines_fed();
+        // Both ends of the segment lie between elements, so the splitter's state after it is a
+        // fresh continuing one, only further down the file.
+        let mut after = my_splitter.continuing();
+        after.shift_lines(line_offset + later.newlines);
+        *my_splitter = after;
+        later.builder.shift_positions(line_offset);
+        builder.absorb_part(std::mem::take(&mut later.builder));
+        self.add_tallies(later, line_offset);
         true
     }
 }

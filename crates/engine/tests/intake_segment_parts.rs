@@ -1,0 +1,123 @@
+//! The page's worker pool parses a battle log in segments in separate workers: the first from
+//! byte 0 in a helper, later ones in forks of the merging loader, and sends finished segments
+//! over as bytes ([`SegmentPart`]). The merged dataset must equal a one-worker parse: same
+//! battles and ids, same warnings on the same lines, same summary.
+
+use benchlens_engine::dataset::ParsedFile;
+use benchlens_engine::formats::{
+    cut_targets, load_bytes, LoadOptions, Parallelism, SegmentPart, StreamLoader, WINDOW_BYTES,
+};
+
+const SPLIT: Parallelism = Parallelism { threads: 3, min_segment_bytes: 32 << 10 };
+
+fn as_json(parsed: &ParsedFile) -> serde_json::Value {
+    serde_json::json!({ "summary": parsed.summary, "data": parsed.data })
+}
+
+fn record(i: usize) -> serde_json::Value {
+    let models = ["alpha", "beta", "gamma", "delta"];
+    let late = format!("late-{}", i / 700);
+    let model_a = if i.is_multiple_of(5) { late.as_str() } else { models[i % 4] };
+    let winner = ["model_a", "model_b", "tie"][i % 3];
+    let language = ["English", "German"][(i / 900) % 2];
+    if i % 97 == 3 {
+        // A row to skip, with a warning whose line the merge must move.
+        return serde_json::json!({ "model_a": 5, "model_b": "beta", "winner": "tie" });
+    }
+    if i == 1500 || i == 2700 {
+        // Battles with no weight in the middle and last segments: the first is where the weight
+        // column's message points, at its line in the whole file.
+        return serde_json::json!({ "model_a": "alpha", "model_b": "beta", "winner": "tie" });
+    }
+    let weight = if i == 2800 { -1.0 } else { 0.5 + (i % 7) as f64 / 4.0 };
+    serde_json::json!({
+        "weight": weight,
+        "model_a": model_a,
+        "model_b": models[(i + 1) % 4],
+        "winner": winner,
+        "language": language,
+        "tstamp": 1.7e9 + i as f64,
+        "anony": i.is_multiple_of(2),
+        "conv_metadata": { "sum_assistant_a_tokens": i % 50, "sum_assistant_b_tokens": 7 },
+    })
+}
+
+fn feed(loader: &mut StreamLoader, bytes: &[u8]) {
+    for chunk in bytes.chunks(10_000) {
+        loader.feed(chunk);
+    }
+}
+
+/// What the pool does: sniff, cut, parse segment k < last from byte 0 (k = 0) or in a fork,
+/// ship it as bincode, and merge into a fork of the sniffing loader; the last segment is the
+/// merging worker's own fork.
+fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
+    let options = LoadOptions::default();
+    let mut sniffer = StreamLoader::new(name, options.clone());
+    let mut pos = 0;
+    while !sniffer.is_running() && pos < bytes.len() {
+        let end = (pos + (64 << 10)).min(bytes.len());
+        sniffer.feed(&bytes[pos..end]);
+        pos = end;
+    }
+    let mut cuts: Vec<usize> = Vec::new();
+    for target in cut_targets(pos as u64, bytes.len() as u64, SPLIT) {
+        let target = target as usize;
+        if target <= cuts.last().copied().unwrap_or(pos) {
+            continue;
+        }
+        let window = &bytes[target..(target + WINDOW_BYTES).min(bytes.len())];
+        if let Some(off) = sniffer.guess_element_start(window) {
+            cuts.push(target + off);
+        }
+    }
+    let last = *cuts.last()?;
+    let mut starts = vec![0];
+    starts.extend(&cuts);
+    let mut merged = sniffer.fork()?;
+    for pair in starts.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let mut segment =
+            if from == 0 { StreamLoader::new(name, options.clone()) } else { sniffer.fork()? };
+        feed(&mut segment, &bytes[from..to]);
+        let part = segment.into_segment_part()?;
+        let wire = bincode::serialize(&part).ok()?;
+        let part: SegmentPart = bincode::deserialize(&wire).ok()?;
+        assert!(merged.absorb_part(part), "segment {from}..{to}");
+    }
+    let mut tail = sniffer.fork()?;
+    feed(&mut tail, &bytes[last..]);
+    assert!(merged.absorb(tail));
+    Some(merged.finish())
+}
+
+#[test]
+fn pooled_segments_merge_to_the_one_worker_parse() {
+    let rows: Vec<serde_json::Value> = (0..3000).map(record).collect();
+    let array = serde_json::to_string_pretty(&rows).unwrap_or_default();
+    let lines: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    for (name, text) in [("battles.json", array), ("battles.jsonl", lines)] {
+        let one = load_bytes(name, text.as_bytes(), &LoadOptions::default());
+        assert!(one.summary.warnings.iter().any(|w| w.line.is_some()), "{name}: a located warning");
+        assert_eq!(one.summary.numeric_columns, ["weight"], "{name}: the weight column");
+        if name.ends_with(".jsonl") {
+            // Record 1500 (line 1501) is the first without a weight, far past the preview rows
+            // that the fused scan leaves to the line-counting path.
+            let json = as_json(&one).to_string();
+            assert!(
+                json.contains(r#""unit":"line","position":1501,"problem":"missing""#),
+                "{name}"
+            );
+        }
+        let pooled = pooled(name, text.as_bytes()).unwrap_or_else(|| panic!("{name}: not split"));
+        assert_eq!(as_json(&pooled), as_json(&one), "{name}");
+    }
+}
+
+#[test]
+fn a_segment_that_ends_inside_an_element_gives_no_part() {
+    let text = serde_json::to_string(&(0..50).map(record).collect::<Vec<_>>()).unwrap_or_default();
+    let mut loader = StreamLoader::new("b.json", LoadOptions::default());
+    feed(&mut loader, &text.as_bytes()[..text.len() / 2]);
+    assert!(loader.into_segment_part().is_none());
+}

@@ -1,0 +1,81 @@
+// The worker pool (#15): a battle log large enough to be cut into segments gives the same
+// dataset, leaderboard and intervals with one worker (?workers=1) as with two, and Cancel stops a
+// pooled parse.
+const { test, expect } = require('@playwright/test');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+// ~40 MB of clean_battle JSON: above the pool's 2 × 16 MB threshold, a few seconds to parse.
+function writeLog(file) {
+  if (fs.existsSync(file)) return;
+  const models = Array.from({ length: 12 }, (_, i) => `model-${String.fromCharCode(97 + i)}`);
+  const winners = ['model_a', 'model_b', 'tie', 'tie (bothbad)'];
+  const parts = ['['];
+  for (let i = 0; i < 60_000; i += 1) {
+    // Every 5,000th record is unusable: a warning whose line the merge must keep.
+    const record = i % 5000 === 17
+      ? { model_a: 7, model_b: models[1], winner: 'tie' }
+      : {
+        model_a: models[i % 12], model_b: models[(i + 1 + (Math.floor(i / 12) % 11)) % 12],
+        winner: winners[(i * 31 + Math.floor(i / 7)) % 4], judge: `judge-${i % 5}`, turn: 1 + (i % 3), anony: i % 3 !== 0,
+        language: ['English', 'German', 'Chinese'][i % 3], tstamp: 1.7e9 + i,
+        conv_metadata: { sum_assistant_a_tokens: 100 + (i % 90), sum_assistant_b_tokens: 120 + (i % 70),
+          header_count_a: { h1: i % 2, h2: 0 }, header_count_b: { h1: 0, h2: i % 3 },
+          list_count_a: { ordered: 1, unordered: 0 }, list_count_b: { ordered: 0, unordered: 2 },
+          bold_count_a: { '**': i % 4, '__': 0 }, bold_count_b: { '**': 1, '__': 0 } },
+        note: 'x'.repeat(400 + (i % 200)),
+      };
+    parts.push(`${i ? ',' : ''}\n  ${JSON.stringify(record)}`);
+  }
+  parts.push('\n]\n');
+  fs.writeFileSync(file, parts.join(''));
+}
+
+const file = path.join(os.tmpdir(), `benchlens-e2e-pool-${process.pid}.json`);
+test.afterAll(() => fs.rmSync(file, { force: true }));
+
+async function rate(page, workers) {
+  await page.goto(`./?workers=${workers}`);
+  await page.getByTestId('file-input').setInputFiles(file);
+  const card = page.getByTestId('dataset-card');
+  await expect(card).toHaveCount(1, { timeout: 60_000 });
+  const facts = await card.getByTestId('dataset-facts').innerText();
+  const warnings = await card.getByTestId('dataset-warning').allInnerTexts();
+  await page.getByTestId('tab-ratings').click();
+  await page.waitForFunction(() => {
+    if (document.querySelector('[data-testid="ratings-busy"], [data-testid="ratings-stale"]')) return false;
+    const rows = [...document.querySelectorAll('[data-testid="leaderboard-row"]')];
+    return rows.length > 0 && rows.every((tr) => tr.children[3]?.textContent.trim() && tr.children[4]?.textContent.trim());
+  }, null, { timeout: 60_000, polling: 100 });
+  const board = await page.getByTestId('leaderboard').innerText();
+  expect(await page.evaluate(() => globalThis.__benchlensPoolSize)).toBe(workers);
+  return { facts, warnings, board };
+}
+
+test('one worker and a pool of two give the same dataset, leaderboard and intervals', async ({ page }) => {
+  test.setTimeout(120_000);
+  writeLog(file);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const alone = await rate(page, 1);
+  const pooled = await rate(page, 2);
+  expect(alone.facts).toMatch(/row/);
+  expect(alone.warnings.join('\n')).toMatch(/:\d+/);
+  expect(pooled).toEqual(alone);
+  expect(errors).toEqual([]);
+});
+
+test('Cancel stops a pooled parse, and the page still loads files', async ({ page }) => {
+  test.setTimeout(60_000);
+  writeLog(file);
+  await page.goto('./?workers=2');
+  await page.getByTestId('file-input').setInputFiles(file);
+  const row = page.getByTestId('progress-row');
+  await expect(row).toBeVisible();
+  await row.getByTestId('cancel').click();
+  await expect(row.getByTestId('progress-status')).toHaveText('cancelled');
+  await expect(page.getByTestId('dataset-card')).toHaveCount(0);
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1, { timeout: 60_000 });
+});

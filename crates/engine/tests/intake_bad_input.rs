@@ -103,6 +103,31 @@ fn unknown_winner_values_are_listed() {
     assert!(messages(&p).join("\n").contains("unknown winner values"));
 }
 
+/// Far past the preview rows, in every text format: the warning names the line to fix.
+#[test]
+fn unknown_winner_values_name_their_first_line() {
+    let winner = |i: usize| match i {
+        2500 | 2900 => "draw",
+        2600 => "??",
+        _ => ["model_a", "model_b", "tie"][i % 3],
+    };
+    let mut jsonl = String::new();
+    let mut csv = String::from("model_a,model_b,winner\n");
+    for i in 0..3000 {
+        let w = winner(i);
+        jsonl.push_str(&format!("{{\"model_a\":\"x\",\"model_b\":\"y\",\"winner\":\"{w}\"}}\n"));
+        csv.push_str(&format!("x,y,{w}\n"));
+    }
+    for (name, text, draw, odd) in
+        [("w.jsonl", &jsonl, "line 2501", "line 2601"), ("w.csv", &csv, "line 2502", "line 2602")]
+    {
+        let p = load(name, text.as_bytes());
+        let all = messages(&p).join("\n");
+        assert!(all.contains(&format!("\"draw\" ×2 (first at {draw})")), "{name}: {all}");
+        assert!(all.contains(&format!("\"??\" ×1 (first at {odd})")), "{name}: {all}");
+    }
+}
+
 #[test]
 fn chunk_size_does_not_change_the_result() {
     let mut text = String::from("question,A,B,C,D,answer\n");

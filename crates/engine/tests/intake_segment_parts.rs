@@ -18,7 +18,11 @@ fn record(i: usize) -> serde_json::Value {
     let models = ["alpha", "beta", "gamma", "delta"];
     let late = format!("late-{}", i / 700);
     let model_a = if i.is_multiple_of(5) { late.as_str() } else { models[i % 4] };
-    let winner = ["model_a", "model_b", "tie"][i % 3];
+    // Unknown winners in the middle and last segments: the warning names the first one's line.
+    let winner = match i {
+        1800 | 2750 => "draw",
+        _ => ["model_a", "model_b", "tie"][i % 3],
+    };
     let language = ["English", "German"][(i / 900) % 2];
     if i % 97 == 3 {
         // A row to skip, with a warning whose line the merge must move.
@@ -108,6 +112,7 @@ fn pooled_segments_merge_to_the_one_worker_parse() {
                 json.contains(r#""unit":"line","position":1501,"problem":"missing""#),
                 "{name}"
             );
+            assert!(json.contains(r#"\"draw\" ×2 (first at line 1801)"#), "{name}: {json}");
         }
         let pooled = pooled(name, text.as_bytes()).unwrap_or_else(|| panic!("{name}: not split"));
         assert_eq!(as_json(&pooled), as_json(&one), "{name}");

@@ -21,6 +21,14 @@ pub enum BattleRowError {
     Json(String),
 }
 
+/// A winner value no outcome reads: how often it occurs and where it first stood ("line" or
+/// "row" and its number, or "record" and its index), so the warning points at a line to fix.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(super) struct UnknownWinner {
+    pub count: u64,
+    pub first: (String, u64),
+}
+
 /// Builds [`Battles`] one record at a time, interning names as it goes.
 #[derive(Default)]
 pub struct BattleBuilder {
@@ -28,7 +36,8 @@ pub struct BattleBuilder {
     pub(super) model_ids: NameIds,
     pub(super) language_ids: NameIds,
     pub(super) judge_ids: NameIds,
-    pub(super) unknown: BTreeMap<String, u64>,
+    /// Winner values no outcome reads, with where each first stood.
+    pub(super) unknown: BTreeMap<String, UnknownWinner>,
     category_cache: NameMap<u64>,
     pub(super) category_overflow: bool,
     /// Where the record being pushed sits (`line` n or `row` n), for [`NumericColumn::first_invalid`].
@@ -132,7 +141,10 @@ impl BattleBuilder {
     /// splits the record out and calls [`Self::push_json`], which words any error).
     pub(crate) fn push_json_prefix(&mut self, bytes: &[u8]) -> Option<usize> {
         let (fast, len) = crate::battle_scan::scan_prefix(bytes)?;
-        if self.needs_position(&fast.numbers) {
+        // The fused scan does not count lines: a record the message must point at goes to the
+        // path that does.
+        let new_unknown = |w: &str| Outcome::parse(w).is_none() && !self.unknown.contains_key(w);
+        if self.needs_position(&fast.numbers) || fast.winner.as_deref().is_some_and(new_unknown) {
             return None;
         }
         self.push_scanned(fast);
@@ -299,7 +311,12 @@ impl BattleBuilder {
     fn push(&mut self, model_a: &str, model_b: &str, winner: &str, extras: Extras<'_>) {
         self.records += 1;
         let Some(outcome) = Outcome::parse(winner) else {
-            *self.unknown.entry(winner.to_owned()).or_default() += 1;
+            let here = self.here();
+            let entry = self
+                .unknown
+                .entry(winner.to_owned())
+                .or_insert_with(|| UnknownWinner { count: 0, first: (here.0.to_owned(), here.1) });
+            entry.count += 1;
             return;
         };
         if model_a == model_b {
@@ -338,10 +355,14 @@ impl BattleBuilder {
     /// Finishes the log. Warnings describe rows that were dropped.
     pub fn finish(mut self) -> (Battles, Vec<String>) {
         let mut warnings = Vec::new();
-        self.battles.unknown_winners = self.unknown.into_iter().collect();
-        if !self.battles.unknown_winners.is_empty() {
-            let listed: Vec<String> =
-                self.battles.unknown_winners.iter().map(|(v, n)| format!("{v:?} ×{n}")).collect();
+        self.battles.unknown_winners =
+            self.unknown.iter().map(|(v, u)| (v.clone(), u.count)).collect();
+        if !self.unknown.is_empty() {
+            let listed: Vec<String> = self
+                .unknown
+                .iter()
+                .map(|(v, u)| format!("{v:?} ×{} (first at {} {})", u.count, u.first.0, u.first.1))
+                .collect();
             warnings.push(format!(
                 "unknown winner values (rows not loaded; map them before rating): {}",
                 listed.join(", ")

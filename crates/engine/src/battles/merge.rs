@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::builder::BattleBuilder;
+use super::builder::{BattleBuilder, UnknownWinner};
 use super::{category_index, Battles, NumericColumn};
 
 /// What [`BattleBuilder::absorb`] takes from a later builder, as plain data: a segment parsed in
@@ -14,7 +14,7 @@ use super::{category_index, Battles, NumericColumn};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BuilderPart {
     battles: Battles,
-    unknown: BTreeMap<String, u64>,
+    unknown: BTreeMap<String, UnknownWinner>,
     category_overflow: bool,
     /// Where the part's first kept battle sat ("line" or "row", and its number).
     first_kept: Option<(String, u64)>,
@@ -28,6 +28,9 @@ impl BuilderPart {
             *position += offset;
         }
         super::numeric::shift_first_invalid(&mut self.battles.numeric, offset);
+        for unknown in self.unknown.values_mut() {
+            unknown.first.1 += offset;
+        }
     }
 }
 
@@ -107,8 +110,10 @@ impl BattleBuilder {
             }));
         }
         b.append_plain_columns(&other);
-        for (label, n) in later.unknown {
-            *self.unknown.entry(label).or_default() += n;
+        // The earlier segment's first occurrence stands; a value it never met keeps the later's.
+        for (label, unknown) in later.unknown {
+            let entry = self.unknown.entry(label).or_insert(UnknownWinner { count: 0, ..unknown });
+            entry.count += unknown.count;
         }
         self.category_overflow |= later.category_overflow;
     }

@@ -130,6 +130,14 @@ impl BattleBuilder {
         self.position = ("row", row);
     }
 
+    /// Where the record being pushed sits: as the caller said, else its index among records.
+    pub(super) fn here(&self) -> (&'static str, u64) {
+        match self.position {
+            ("", _) => ("record", self.records),
+            told => told,
+        }
+    }
+
     /// Moves the lines (or rows) this builder remembers by `offset`: a later segment of a
     /// file, or a later Parquet row group, was read counting from its own start.
     pub fn shift_positions(&mut self, offset: u64) {
@@ -137,6 +145,9 @@ impl BattleBuilder {
             *position += offset;
         }
         shift_first_invalid(&mut self.battles.numeric, offset);
+        for unknown in self.unknown.values_mut() {
+            unknown.first.1 += offset;
+        }
     }
 
     /// True when pushing a battle with these numeric fields records where it sits: the first
@@ -162,10 +173,7 @@ impl BattleBuilder {
         fields: impl Iterator<Item = (&'t str, Result<f64, &'t str>)>,
     ) {
         let Some(index) = self.battles.len().checked_sub(1) else { return };
-        let here = match self.position {
-            ("", _) => ("record", self.records),
-            told => told,
-        };
+        let here = self.here();
         if self.first_kept.is_none() {
             self.first_kept = Some(here);
         }

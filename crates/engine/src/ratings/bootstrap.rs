@@ -5,9 +5,6 @@
 //! replicates. A replicate whose component has no finite MLE (a model that drew no battle, or
 //! never lost in the draw) is counted and left out, never averaged in.
 
-use rand::Rng;
-use rand_distr::{Binomial, Distribution};
-
 use super::aggregate::Aggregate;
 use super::plan::{ComponentFit, Plan};
 use super::rounds;
@@ -87,43 +84,13 @@ pub(crate) async fn run(
     Some(out)
 }
 
-/// One multinomial(total, counts / Σ counts) draw by conditional binomials, as numpy's
-/// `multinomial` does. Same law as [`stats::resample_counts`], but the binomials come from
-/// `rand_distr`'s BTPE sampler (constant time for large n·p): a million battles over a few
-/// thousand unique rows is a few thousand binomials with means in the hundreds per round, and
-/// the shared helper's splitting recursion made that 4 ms a round, twice the whole budget of a
-/// 1000-round bootstrap.
-pub fn multinomial<R: Rng>(counts: &[u64], total: u64, rng: &mut R, out: &mut Vec<u64>) {
-    out.clear();
-    out.resize(counts.len(), 0);
-    let mut remaining_weight: u64 = counts.iter().fold(0u64, |acc, &c| acc.saturating_add(c));
-    let mut remaining_total = total;
-    for (i, &c) in counts.iter().enumerate() {
-        if remaining_total == 0 || remaining_weight == 0 {
-            break;
-        }
-        if c >= remaining_weight {
-            out[i] = remaining_total;
-            break;
-        }
-        let p = c as f64 / remaining_weight as f64;
-        let k = match Binomial::new(remaining_total, p) {
-            Ok(d) => d.sample(rng).min(remaining_total),
-            Err(_) => 0,
-        };
-        out[i] = k;
-        remaining_total -= k;
-        remaining_weight -= c;
-    }
-}
-
 /// Seeded multinomial draws of the aggregate's counts, round `r` from [`rounds::round_rng`]
-/// (seed, r).
+/// (seed, r). The sampler's per-row constants are set up once for all rounds
+/// ([`stats::MultinomialSampler`]: the per-row binomials it replaced were 80 % of a bootstrap).
 pub(crate) fn seeded_draws(agg: &Aggregate, seed: u64) -> impl Fn(u32, &mut Vec<u64>) + Sync {
-    let counts = agg.counts();
-    let total = agg.total();
+    let sampler = stats::MultinomialSampler::new(&agg.counts(), agg.total());
     move |round: u32, out: &mut Vec<u64>| {
-        multinomial(&counts, total, &mut rounds::round_rng(seed, round), out);
+        sampler.draw(&mut rounds::round_rng(seed, round), out);
     }
 }
 
@@ -137,33 +104,4 @@ pub(crate) fn intervals(rep: &Replicates, lower_q: f64, upper_q: f64) -> Vec<(f6
             (stats::quantile_sorted(&v, lower_q), stats::quantile_sorted(&v, upper_q))
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn multinomial_keeps_total_and_means() {
-        let counts = [100u64, 0, 3000, 600_000, 7];
-        let total: u64 = counts.iter().sum();
-        let mut rng = stats::rng(5);
-        let mut out = Vec::new();
-        let mut sums = [0f64; 5];
-        let rounds = 400;
-        for _ in 0..rounds {
-            multinomial(&counts, total, &mut rng, &mut out);
-            assert_eq!(out.iter().sum::<u64>(), total);
-            assert_eq!(out[1], 0);
-            for (s, &o) in sums.iter_mut().zip(&out) {
-                *s += o as f64;
-            }
-        }
-        for (s, &c) in sums.iter().zip(&counts) {
-            let mean = s / rounds as f64;
-            // Within 5 standard errors of the expected count.
-            let se = (c as f64 * (1.0 - c as f64 / total as f64) / rounds as f64).sqrt().max(0.05);
-            assert!((mean - c as f64).abs() < 5.0 * se, "{mean} vs {c}");
-        }
-    }
 }

@@ -1,13 +1,15 @@
 //! Shared numerics used by several analyses: percentiles as numpy computes them, seeded random
-//! number generators, multinomial resampling of counts, and (in the submodules) the one home of
+//! number generators, multinomial resampling of counts (one draw, or many from one set-up), and (in the submodules) the one home of
 //! the logistic helpers, dense SPD algebra and normal quantiles.
 
 pub mod linalg;
 pub mod logistic;
+pub mod multinomial;
 pub mod normal;
 
 pub use linalg::{solve_spd, solve_spd_fixed};
 pub use logistic::{sigmoid, softplus};
+pub use multinomial::MultinomialSampler;
 pub use normal::{normal_quantile, Z_975};
 
 use rand::{Rng, SeedableRng};

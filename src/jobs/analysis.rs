@@ -98,7 +98,13 @@ async fn rate(
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsOutcome, String> {
     let (files, boards) = (named(datasets, ids), named(datasets, leaderboards));
-    let job =
-        RatingsJob { files: &files, leaderboards: &boards, settings, compare_with, extras: true };
+    let job = RatingsJob {
+        files: &files,
+        leaderboards: &boards,
+        settings,
+        compare_with,
+        extras: true,
+        rounds: None,
+    };
     ratings::run_async(job, ticker).await.map_err(|e| e.to_string())
 }

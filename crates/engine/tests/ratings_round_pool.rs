@@ -45,7 +45,7 @@ fn next(rng: &mut u64) -> u64 {
 }
 
 impl RoundExecutor for FakePool {
-    fn begin(&self, work: &RoundWork<'_>) -> usize {
+    fn begin(&self, work: &RoundWork<'_>, _rounds: u32) -> usize {
         let bytes = bincode::serialize(work).expect("round work serialises");
         let work: RoundWork<'static> = bincode::deserialize(&bytes).expect("and reads back");
         let mut s = self.state.borrow_mut();
@@ -188,7 +188,7 @@ struct Recorder {
 }
 
 impl RoundExecutor for Recorder {
-    fn begin(&self, work: &RoundWork<'_>) -> usize {
+    fn begin(&self, work: &RoundWork<'_>, _rounds: u32) -> usize {
         let bytes = bincode::serialize(work).expect("serialises");
         *self.worker.borrow_mut() = bincode::deserialize(&bytes).ok().map(RoundWorker::new);
         0

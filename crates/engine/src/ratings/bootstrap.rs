@@ -61,7 +61,7 @@ pub(crate) async fn run(
         rounds: 0,
     };
     let capacity = match executor {
-        Some(e) if total > 0 => e.begin(worker.work()),
+        Some(e) if total > 0 => e.begin(worker.work(), total),
         _ => 0,
     };
     let remote = executor.filter(|_| capacity > 0);

@@ -61,6 +61,19 @@ impl<'a> RoundWork<'a> {
         &self.plan
     }
 
+    /// A rough cost of one round, in units of about one tally update: the draw and tallies over
+    /// the rows, and a few refit iterations over each component's pairs and its k × k solve.
+    /// How a pool judges whether spreading the rounds pays for starting helpers.
+    pub fn round_cost(&self) -> f64 {
+        let fits: f64 = self
+            .plan
+            .comps
+            .iter()
+            .map(|c| 8.0 * (c.tally_idx.len() as f64 + (c.members.len() as f64).powi(2)))
+            .sum();
+        self.agg.rows.len() as f64 + fits
+    }
+
     /// True when component `c` had a full-data fit (and so is resampled).
     pub(crate) fn rated(&self, c: usize) -> bool {
         self.full.get(c).is_some_and(Option::is_some)
@@ -181,9 +194,9 @@ impl<'a> RoundWorker<'a> {
 /// fails or never starts costs time, not results. Methods take `&self`: the page's pool keeps
 /// its state behind a `RefCell` that its message handlers fill.
 pub trait RoundExecutor {
-    /// A bootstrap starts; `work` is what each of its rounds needs. Returns how many chunks it
-    /// can hold at once (0: none, and every round runs here).
-    fn begin(&self, work: &RoundWork<'_>) -> usize;
+    /// A bootstrap of `rounds` rounds starts; `work` is what each of them needs. Returns how
+    /// many chunks it can hold at once (0: none, and every round runs here).
+    fn begin(&self, work: &RoundWork<'_>, rounds: u32) -> usize;
     /// Computes rounds `first..first + len` elsewhere; false when there is no room for them.
     fn submit(&self, first: u32, len: u32) -> bool;
     /// A chunk that came back, if any.

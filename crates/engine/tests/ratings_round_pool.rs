@@ -68,12 +68,12 @@ impl RoundExecutor for FakePool {
     fn take_finished(&self) -> Option<RoundsPart> {
         let mut s = self.state.borrow_mut();
         // Often nothing has come back yet.
-        if s.out.is_empty() || next(&mut s.rng) % 3 == 0 {
+        if s.out.is_empty() || next(&mut s.rng).is_multiple_of(3) {
             return None;
         }
         let pick = next(&mut s.rng) as usize % s.out.len();
         let (first, len) = s.out.remove(pick);
-        if self.lose_every > 0 && next(&mut s.rng) % u64::from(self.lose_every) == 0 {
+        if self.lose_every > 0 && next(&mut s.rng).is_multiple_of(u64::from(self.lose_every)) {
             return None;
         }
         s.pool_rounds += len;

@@ -110,6 +110,7 @@ test('bootstrap rounds spread over the pool give the intervals of one worker', a
   expect(pooled).toEqual(alone);
   expect(shares.length).toBe(1);
   const [fromHelpers, rounds, helpers] = shares[0];
+  console.log(`bootstrap: ${fromHelpers} of ${rounds} rounds from ${helpers} helper`);
   expect(rounds).toBe(1000);
   expect(helpers).toBe(1);
   expect(fromHelpers).toBeGreaterThan(0);

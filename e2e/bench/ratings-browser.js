@@ -7,7 +7,12 @@
 //   peak_app_mb          peak JS heap + wasm memory of the page and its workers (harness.js);
 //   workers              workers that parse and analyse: the page's pool size (the intake worker
 //                        and its helpers, `?workers=N` or min(hardwareConcurrency, 8));
-//   page_workers         the Web Workers Playwright sees on the page at the end.
+//   page_workers         the Web Workers Playwright sees on the page at the end;
+//   bootstrap_s          from the first to the last "bootstrap d/1000" progress text on screen
+//                        (polled every 20 ms; progress is posted every 100 ms): the bootstrap's
+//                        wall time;
+//   helper_rounds        bootstrap rounds the pool's helpers computed, of all (the intake
+//                        worker's console.debug line; "0/0" when no bootstrap used the pool).
 const fs = require('fs');
 const { memorySampler, withBrowser } = require('./harness');
 
@@ -22,8 +27,23 @@ async function main() {
     const page = await browser.newPage();
     await page.goto(base + (process.env.BENCHLENS_WORKERS ? `?workers=${process.env.BENCHLENS_WORKERS}` : ''));
     await page.getByTestId('dataset-panel').waitFor();
+    let helperRounds = '0/0';
+    page.on('console', (m) => {
+      const hit = /(\d+) of (\d+) bootstrap rounds came from/.exec(m.text());
+      if (hit) helperRounds = `${hit[1]}/${hit[2]}`;
+    });
     const cdp = await page.context().newCDPSession(page);
     const memory = memorySampler(page, cdp);
+    await page.evaluate(() => {
+      const seen = { first: 0, last: 0 };
+      globalThis.__benchBootstrap = seen;
+      setInterval(() => {
+        const text = document.querySelector('[data-testid="ratings-progress-text"]')?.textContent ?? '';
+        if (!text.startsWith('bootstrap')) return;
+        seen.last = performance.now();
+        seen.first = seen.first || seen.last;
+      }, 20);
+    });
     const t0 = Date.now();
     await page.getByTestId('file-input').setInputFiles(files);
     await page.getByTestId('tab-ratings').click();
@@ -39,6 +59,7 @@ async function main() {
     const intervalsDone = (Date.now() - t0) / 1000;
     const peak = await memory.stop();
     const rows = await page.getByTestId('leaderboard-row').count();
+    const boot = await page.evaluate(() => globalThis.__benchBootstrap);
     const pool = await page.evaluate(() => globalThis.__benchlensPoolSize || 0);
     console.log(JSON.stringify({
       first_leaderboard_s: +firstLeaderboard.toFixed(2),
@@ -47,6 +68,8 @@ async function main() {
       workers: pool || page.workers().length,
       page_workers: page.workers().length,
       models: rows,
+      bootstrap_s: +((boot.last - boot.first) / 1000).toFixed(2),
+      helper_rounds: helperRounds,
       browser_rss_peak_mb: Math.round(peak.rss / 1e6),
     }));
     await page.close();

@@ -1,6 +1,7 @@
 // The worker pool (#15): a battle log large enough to be cut into segments gives the same
 // dataset, leaderboard and intervals with one worker (?workers=1) as with two, and Cancel stops a
-// pooled parse.
+// pooled parse. A bootstrap long enough to spread its rounds over the pool's helpers gives the
+// very same intervals as one worker computing every round.
 const { test, expect } = require('@playwright/test');
 const fs = require('fs');
 const os = require('os');
@@ -32,12 +33,37 @@ function writeLog(file) {
   fs.writeFileSync(file, parts.join(''));
 }
 
-const file = path.join(os.tmpdir(), `benchlens-e2e-pool-${process.pid}.json`);
-test.afterAll(() => fs.rmSync(file, { force: true }));
+// 100 models, 30,000 battles (a small file, read by one worker): each bootstrap round refits
+// 100 ratings over ~5,000 pairs, long enough that the helper computes rounds.
+function writeManyModels(file) {
+  if (fs.existsSync(file)) return;
+  const lines = ['model_a,model_b,winner'];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let i = 0; i < 30_000; i += 1) {
+    const a = Math.floor(next() * 100);
+    const b = (a + 1 + Math.floor(next() * 99)) % 100;
+    const pa = 1 / (1 + 10 ** ((b - a) / 100));
+    const u = next();
+    const winner = u < 0.1 ? 'tie' : (u - 0.1) / 0.9 < pa ? 'model_a' : 'model_b';
+    lines.push(`m${String(a).padStart(3, '0')},m${String(b).padStart(3, '0')},${winner}`);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
 
-async function rate(page, workers) {
+const file = path.join(os.tmpdir(), `benchlens-e2e-pool-${process.pid}.json`);
+const manyModels = path.join(os.tmpdir(), `benchlens-e2e-pool-models-${process.pid}.csv`);
+test.afterAll(() => {
+  fs.rmSync(file, { force: true });
+  fs.rmSync(manyModels, { force: true });
+});
+
+async function rate(page, workers, log = file) {
   await page.goto(`./?workers=${workers}`);
-  await page.getByTestId('file-input').setInputFiles(file);
+  await page.getByTestId('file-input').setInputFiles(log);
   const card = page.getByTestId('dataset-card');
   await expect(card).toHaveCount(1, { timeout: 60_000 });
   const facts = await card.getByTestId('dataset-facts').innerText();
@@ -63,6 +89,31 @@ test('one worker and a pool of two give the same dataset, leaderboard and interv
   expect(alone.facts).toMatch(/row/);
   expect(alone.warnings.join('\n')).toMatch(/:\d+/);
   expect(pooled).toEqual(alone);
+  expect(errors).toEqual([]);
+});
+
+test('bootstrap rounds spread over the pool give the intervals of one worker', async ({ page }) => {
+  test.setTimeout(180_000);
+  writeManyModels(manyModels);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // The coordinator reports, at the console's verbose level, how many rounds came from helpers.
+  const shares = [];
+  page.on('console', (m) => {
+    const hit = /(\d+) of (\d+) bootstrap rounds came from (\d+) pool helpers/.exec(m.text());
+    if (hit) shares.push(hit.slice(1).map(Number));
+  });
+  const alone = await rate(page, 1, manyModels);
+  expect(shares).toEqual([]);
+  const pooled = await rate(page, 2, manyModels);
+  expect(alone.board.split('\n').length).toBeGreaterThan(100);
+  expect(pooled).toEqual(alone);
+  expect(shares.length).toBe(1);
+  const [fromHelpers, rounds, helpers] = shares[0];
+  console.log(`bootstrap: ${fromHelpers} of ${rounds} rounds from ${helpers} helper`);
+  expect(rounds).toBe(1000);
+  expect(helpers).toBe(1);
+  expect(fromHelpers).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });
 

@@ -98,7 +98,20 @@ async fn rate(
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsOutcome, String> {
     let (files, boards) = (named(datasets, ids), named(datasets, leaderboards));
-    let job =
-        RatingsJob { files: &files, leaderboards: &boards, settings, compare_with, extras: true };
+    // Bootstrap rounds also run on the worker pool's helpers, which end with this analysis.
+    #[cfg(target_arch = "wasm32")]
+    let pool = super::round_pool::RoundPool::new();
+    #[cfg(target_arch = "wasm32")]
+    let rounds = Some(&pool as &dyn ratings::RoundExecutor);
+    #[cfg(not(target_arch = "wasm32"))]
+    let rounds = None;
+    let job = RatingsJob {
+        files: &files,
+        leaderboards: &boards,
+        settings,
+        compare_with,
+        extras: true,
+        rounds,
+    };
     ratings::run_async(job, ticker).await.map_err(|e| e.to_string())
 }

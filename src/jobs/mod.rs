@@ -1,7 +1,8 @@
 //! The intake worker: reads Blobs in slices, feeds the engine's streaming loader, reports progress,
 //! honours Cancel between chunks, and keeps the parsed datasets so the page only holds summaries.
 //! Analyses run as pausable tasks (see [`tasks`]): they report progress and a Cancel message
-//! reaches them between bootstrap rounds.
+//! reaches them between bootstrap rounds. A large battle log is parsed, and a long bootstrap's
+//! rounds computed, on a pool of helper workers (`pool`, `round_pool`).
 
 pub mod analysis;
 mod blob_read;
@@ -20,6 +21,8 @@ mod pool;
 pub mod protocol;
 #[cfg(feature = "page-parquet")]
 mod range_reader;
+#[cfg(target_arch = "wasm32")]
+mod round_pool;
 pub mod scaling;
 mod tasks;
 

@@ -38,11 +38,11 @@ const MIN_SEGMENT_BYTES: u64 = 16 << 20;
 extern "C" {
     /// A helper's `Worker`.
     #[derive(Clone)]
-    type HelperWorker;
+    pub(super) type HelperWorker;
     #[wasm_bindgen(method, catch, js_name = postMessage)]
-    fn post(this: &HelperWorker, message: &JsValue) -> Result<(), JsValue>;
+    pub(super) fn post(this: &HelperWorker, message: &JsValue) -> Result<(), JsValue>;
     #[wasm_bindgen(method)]
-    fn terminate(this: &HelperWorker);
+    pub(super) fn terminate(this: &HelperWorker);
 }
 
 /// Where helpers come from and how many workers parse at once (the coordinator included).
@@ -90,15 +90,11 @@ struct Helper {
     rows: Rc<std::cell::Cell<f64>>,
 }
 
-/// Starts a helper on bytes `from..to` of `blob`.
-fn start_helper(
-    job: JobId,
-    script_url: &str,
-    blob: &web_sys::Blob,
-    name: &str,
-    options: &LoadOptions,
-    (from, to): (u64, u64),
-) -> Option<Helper> {
+/// Starts a helper worker: `worker.js` under [`HELPER_NAME`], through a module script that
+/// imports it (a worker script must be same-origin, and the page may be served from elsewhere
+/// than its wasm). Returns the worker and that script's object URL, to revoke once the helper
+/// said it is ready. None when the browser refuses.
+pub(super) fn spawn_helper(script_url: &str) -> Option<(HelperWorker, String)> {
     let source = format!("import init from {script_url:?};\nawait init();\n");
     let parts = js_sys::Array::of1(&JsValue::from_str(&source));
     let bag = web_sys::BlobPropertyBag::new();
@@ -112,6 +108,27 @@ fn start_helper(
         js_sys::Reflect::get(&js_sys::global(), &"Worker".into()).ok()?.dyn_into().ok()?;
     let args = js_sys::Array::of2(&JsValue::from_str(&url), &worker_options);
     let worker: HelperWorker = js_sys::Reflect::construct(&ctor, &args).ok()?.unchecked_into();
+    Some((worker, url))
+}
+
+/// The pool's helper script and size, once the page configured it.
+pub(super) fn config() -> Option<(String, usize)> {
+    POOL.with(|p| {
+        let p = p.borrow();
+        p.script_url.clone().map(|u| (u, p.size))
+    })
+}
+
+/// Starts a helper on bytes `from..to` of `blob`.
+fn start_helper(
+    job: JobId,
+    script_url: &str,
+    blob: &web_sys::Blob,
+    name: &str,
+    options: &LoadOptions,
+    (from, to): (u64, u64),
+) -> Option<Helper> {
+    let (worker, url) = spawn_helper(script_url)?;
     let done_bytes = Rc::new(std::cell::Cell::new(0.0));
     let rows = Rc::new(std::cell::Cell::new(0.0));
     let mut resolve_fn = None;
@@ -177,10 +194,7 @@ pub(super) async fn read_pooled(
     cancelled: &Rc<RefCell<BTreeSet<JobId>>>,
     scope: &WorkerScope<IntakeWorker>,
 ) -> Option<WorkerMsg> {
-    let (script_url, size) = POOL.with(|p| {
-        let p = p.borrow();
-        p.script_url.clone().map(|u| (u, p.size))
-    })?;
+    let (script_url, size) = config()?;
     let total = blob.size();
     if size < 2 || (total as u64) < 2 * MIN_SEGMENT_BYTES {
         return None;
@@ -274,10 +288,15 @@ pub(super) async fn read_pooled(
 }
 
 /// A helper's side: answers each segment request with its [`SegmentPart`] (or `null` when the
-/// segment did not end between two elements, or could not be read).
+/// segment did not end between two elements, or could not be read), and bootstrap round requests
+/// through [`super::round_pool::serve`].
 pub fn serve_helper() {
     let on_message = Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
         let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
+        // Bootstrap rounds (see `super::round_pool`) are answered there.
+        if super::round_pool::serve(&data) {
+            return;
+        }
         wasm_bindgen_futures::spawn_local(async move {
             let part = parse_segment(&data).await;
             let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();

@@ -252,6 +252,8 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
         settings: &s,
         compare_with: subset.as_ref(),
         extras: false,
+        // Rounds run on this process's threads (`--threads`).
+        rounds: None,
     };
     let outcome = ratings::run(job).map_err(|e| e.to_string())?;
     let second = outcome.comparison.as_ref().map(|c| &c.b.warnings);

@@ -65,8 +65,9 @@ impl NameIds {
         id
     }
 
-    /// Interns every name of `from` (another log's names): the new id of each old id, where
-    /// builders are merged (`battles::merge`).
+    /// Interns every name of `from` (another log's names): the new id of each old id. Used where
+    /// builders are merged (`battles::merge`): the CLI's threads, Parquet row groups, and the
+    /// page's parse pool (so every build has it).
     pub(crate) fn reintern(&mut self, names: &mut Vec<String>, from: &[String]) -> Vec<u32> {
         from.iter().map(|n| self.intern(names, n)).collect()
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::battles::Battles;
 
 use super::error::RatingsError;
+use super::round_work::Resamples;
 use super::settings::{CiMethod, RatingsSettings};
 use super::{dates, rate_aggregate, select, Aggregate, RatingsInput};
 
@@ -53,7 +54,14 @@ pub fn monthly(
         let (agg, _) = Aggregate::from_battles(battles, &timed[..end], s.ties);
         let mut month_warnings = Vec::new();
         let mut silent = Ticker::silent();
-        let fit = rate_aggregate(&agg, &settings, None, &[], &mut month_warnings, &mut silent);
+        let fit = rate_aggregate(
+            &agg,
+            &settings,
+            Resamples::Seeded(None),
+            &[],
+            &mut month_warnings,
+            &mut silent,
+        );
         match block_on(fit) {
             Ok(result) => {
                 let mut ratings: Vec<(String, f64)> =

@@ -11,6 +11,7 @@ use super::plan::{ComponentFit, Plan};
 use super::results::{
     assign_rank_ub, sort_rows, ComponentReport, ModelRating, PairStat, RatingsResult,
 };
+use super::round_work::{Resamples, RoundWork, RoundWorker};
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
 use super::{bootstrap, rounds, sandwich, LOWER_Q, UPPER_Q};
 use crate::progress::Ticker;
@@ -41,7 +42,7 @@ pub(crate) fn legacy_self_battles(
 pub(crate) async fn rate_aggregate(
     agg: &Aggregate,
     s: &RatingsSettings,
-    draws: Option<&[Vec<u64>]>,
+    resamples: Resamples<'_>,
     legacy_self: &[(String, RowOutcome)],
     warnings: &mut Vec<String>,
     ticker: &mut Ticker<'_>,
@@ -168,20 +169,17 @@ pub(crate) async fn rate_aggregate(
         }
         CiMethod::Bootstrap => {
             let threads = rounds::thread_count(s.threads);
-            let rep = match draws {
-                Some(d) => {
-                    let draw = |round: u32, out: &mut Vec<u64>| match d.get(round as usize) {
-                        Some(v) => out.clone_from(v),
-                        None => out.clear(),
-                    };
+            let work = RoundWork::new(&plan, agg, &fits, s.seed);
+            let rep = match resamples {
+                Resamples::Given(d) => {
                     let total = u32::try_from(d.len()).unwrap_or(u32::MAX);
-                    let mut silent = Ticker::silent();
-                    bootstrap::run(&plan, agg, &fits, &draw, total, threads, &mut silent).await
+                    let worker = RoundWorker::with_draws(work, d);
+                    bootstrap::run(&worker, total, threads, None, &mut Ticker::silent()).await
                 }
-                None => {
-                    let draw = bootstrap::seeded_draws(agg, s.seed);
+                Resamples::Seeded(executor) => {
+                    let worker = RoundWorker::new(work);
                     let total = s.bootstrap_rounds;
-                    bootstrap::run(&plan, agg, &fits, &draw, total, threads, ticker).await
+                    bootstrap::run(&worker, total, threads, executor, ticker).await
                 }
             }
             .ok_or(RatingsError::Cancelled)?;

@@ -31,6 +31,7 @@ pub mod pair_counts;
 pub(crate) mod plan;
 pub mod published;
 pub mod results;
+pub mod round_work;
 pub(crate) mod rounds;
 pub mod run;
 pub mod sandwich;
@@ -52,10 +53,12 @@ pub use facets::{BattleFacets, MAX_JUDGES_LISTED};
 pub use filters::{FilterReport, Filters};
 pub use outcome::RatingsOutcome;
 pub use results::{ComponentReport, ModelRating, PairStat, RatingsResult};
+pub use round_work::{RoundExecutor, RoundWork, RoundWorker, RoundsPart};
 pub use run::{is_pair_counts, run, run_async, NamedFile, RatingsJob};
 pub use settings::{Anchor, CiMethod, Method, RatingsSettings, TieRule};
 
 pub(crate) use likelihood::{pair_stats, rate_aggregate};
+use round_work::Resamples;
 
 /// What to rate: a battle log (several files merged with [`merge::concat`]), pre-aggregated pair
 /// counts ([`pair_counts::from_table`]), or both (their counts are added).
@@ -106,7 +109,18 @@ pub async fn rate_async(
     s: &RatingsSettings,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
-    let mut result = rate_unlabelled(input, s, ticker).await?;
+    rate_on(input, s, None, ticker).await
+}
+
+/// [`rate_async`] whose likelihood bootstrap also hands rounds to `executor` (the page's worker
+/// pool); same numbers with or without it.
+pub(crate) async fn rate_on(
+    input: RatingsInput<'_>,
+    s: &RatingsSettings,
+    executor: Option<&dyn RoundExecutor>,
+    ticker: &mut Ticker<'_>,
+) -> Result<RatingsResult, RatingsError> {
+    let mut result = rate_unlabelled(input, s, executor, ticker).await?;
     result.weights.clone_from(&s.weights);
     Ok(result)
 }
@@ -114,6 +128,7 @@ pub async fn rate_async(
 async fn rate_unlabelled(
     input: RatingsInput<'_>,
     s: &RatingsSettings,
+    executor: Option<&dyn RoundExecutor>,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsResult, RatingsError> {
     check_combination(input, s)?;
@@ -159,8 +174,9 @@ async fn rate_unlabelled(
                 (true, Some(b)) => likelihood::legacy_self_battles(b, s),
                 _ => Vec::new(),
             };
+            let seeded = Resamples::Seeded(executor);
             let mut result =
-                rate_aggregate(&agg, s, None, &legacy_self, &mut warnings, ticker).await?;
+                rate_aggregate(&agg, s, seeded, &legacy_self, &mut warnings, ticker).await?;
             result.ties_dropped = ties_dropped;
             result.filter = filter;
             result.warnings = warnings;
@@ -179,7 +195,7 @@ pub fn rate_with_draws(
 ) -> Result<RatingsResult, RatingsError> {
     let mut warnings = Vec::new();
     let mut silent = Ticker::silent();
-    let fit = rate_aggregate(agg, s, Some(draws), &[], &mut warnings, &mut silent);
+    let fit = rate_aggregate(agg, s, Resamples::Given(draws), &[], &mut warnings, &mut silent);
     let mut result = block_on(fit)?;
     result.warnings = warnings;
     Ok(result)

@@ -3,13 +3,15 @@
 //! points with the anchor applied. Keeping this in one place is what guarantees that replicates
 //! are fitted, scaled and anchored exactly like the number they put an interval around.
 
+use serde::{Deserialize, Serialize};
+
 use super::aggregate::{Aggregate, PairTally};
 use super::graph::{self, Separation};
 use super::settings::{RatingsSettings, TieRule};
 use super::{bradley_terry, davidson, legacy};
 
 /// Which likelihood is fitted.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) enum FitKind {
     Bt { prior_games: f64 },
     Davidson { prior_games: f64 },
@@ -36,6 +38,7 @@ impl FitKind {
     }
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ComponentPlan {
     /// Global model indices, sorted.
     pub members: Vec<u32>,
@@ -43,6 +46,8 @@ pub(crate) struct ComponentPlan {
     pub tally_idx: Vec<usize>,
 }
 
+/// Serialisable: bootstrap rounds computed elsewhere get it as it is ([`super::round_work`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Plan {
     pub kind: FitKind,
     pub comps: Vec<ComponentPlan>,
@@ -59,7 +64,7 @@ pub(crate) struct Plan {
 }
 
 /// θ of one component (natural-log odds), and the Davidson tie parameter when fitted.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ComponentFit {
     pub theta: Vec<f64>,
     pub nu: Option<f64>,

@@ -14,7 +14,8 @@ use super::facets::{facets, BattleFacets};
 use super::history::{monthly, MonthlyRatings};
 use super::outcome::RatingsOutcome;
 use super::published::{self, PublishedComparison, PublishedTable};
-use super::{merge, pair_counts, rate_async, Aggregate, CiMethod, Method, RatingsError};
+use super::RoundExecutor;
+use super::{merge, pair_counts, rate_on, Aggregate, CiMethod, Method, RatingsError};
 use super::{RatingsInput, RatingsResult, RatingsSettings};
 
 /// A loaded file and the name messages call it by (the page's file name, the CLI's path).
@@ -37,6 +38,9 @@ pub struct RatingsJob<'a> {
     /// Also the filter facets, ranks per language and ratings per month: what the page draws
     /// beyond the leaderboard. The CLI prints none of them and skips their cost.
     pub extras: bool,
+    /// Where likelihood bootstrap rounds can run besides here (the page's worker pool); None:
+    /// all here. The numbers are the same either way.
+    pub rounds: Option<&'a dyn RoundExecutor>,
 }
 
 /// True for a file rated as pair counts: a table of the kind the intake detected (or the page's
@@ -62,9 +66,9 @@ pub async fn run_async(
     let Inputs { battles, counts, notes } = gather(job.files)?;
     let input = RatingsInput { battles: battles.as_deref(), pair_counts: counts.as_ref() };
     let s = job.settings;
-    let mut result = rate_async(input, s, ticker).await?;
+    let mut result = rate_on(input, s, job.rounds, ticker).await?;
     let comparison = match job.compare_with {
-        Some(other) => Some(compare_async(input, &result, other, ticker).await?),
+        Some(other) => Some(compare_async(input, &result, other, job.rounds, ticker).await?),
         None => None,
     };
     result.warnings.splice(0..0, notes);
@@ -133,6 +137,7 @@ async fn compare_async(
     input: RatingsInput<'_>,
     first: &RatingsResult,
     other: &RatingsSettings,
+    rounds: Option<&dyn RoundExecutor>,
     ticker: &mut Ticker<'_>,
 ) -> Result<Comparison, RatingsError> {
     // The second filter set's bootstrap, reported as such.
@@ -140,7 +145,7 @@ async fn compare_async(
         let stage = if stage == "bootstrap" { "comparison bootstrap" } else { stage };
         ticker.ask(stage, done, total)
     });
-    let b = rate_async(input, other, &mut second).await?;
+    let b = rate_on(input, other, rounds, &mut second).await?;
     Ok(line_up(first.clone(), b))
 }
 
@@ -198,7 +203,14 @@ mod tests {
     }
 
     fn job<'a>(files: &'a [NamedFile<'a>], settings: &'a RatingsSettings) -> RatingsJob<'a> {
-        RatingsJob { files, leaderboards: &[], settings, compare_with: None, extras: false }
+        RatingsJob {
+            files,
+            leaderboards: &[],
+            settings,
+            compare_with: None,
+            extras: false,
+            rounds: None,
+        }
     }
 
     #[test]

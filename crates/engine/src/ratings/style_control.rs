@@ -18,6 +18,7 @@ use crate::stats;
 use super::error::RatingsError;
 use super::results::{assign_rank_ub, rated_components, sort_rows, ModelRating, RatingsResult};
 pub use super::results::{StyleCoefficient, StyleRankChange, StyleReport};
+use super::round_work::Resamples;
 use super::settings::{CiMethod, Method, RatingsSettings, TieRule};
 use super::style_model::{build_rows, fit};
 pub use super::style_model::{FEATURES, REG};
@@ -148,8 +149,16 @@ pub(crate) async fn rate(
         ..s.clone()
     };
     let mut raw_warnings = Vec::new();
-    let raw =
-        super::rate_aggregate(&agg, &raw_settings, None, &[], &mut raw_warnings, ticker).await.ok();
+    let raw = super::rate_aggregate(
+        &agg,
+        &raw_settings,
+        Resamples::Seeded(None),
+        &[],
+        &mut raw_warnings,
+        ticker,
+    )
+    .await
+    .ok();
     let tallies = agg.tallies();
     let comps = graph::components(m, &tallies);
     if comps.len() > 1 {

@@ -65,9 +65,8 @@ impl NameIds {
         id
     }
 
-    /// Interns every name of `from` (another log's names): the new id of each old id.
-    // Used where builders are merged (`battles::merge`), which the plain wasm build lacks.
-    #[cfg(any(not(target_arch = "wasm32"), feature = "parquet"))]
+    /// Interns every name of `from` (another log's names): the new id of each old id. Used where
+    /// builders are merged (`battles::merge`): natively, and in the page's worker pool.
     pub(crate) fn reintern(&mut self, names: &mut Vec<String>, from: &[String]) -> Vec<u32> {
         from.iter().map(|n| self.intern(names, n)).collect()
     }

@@ -251,7 +251,7 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
         leaderboards: &boards,
         settings: &s,
         compare_with: subset.as_ref(),
-        extras: false,
+        extras: ratings::Extras::None,
     };
     let outcome = ratings::run(job).map_err(|e| e.to_string())?;
     let second = outcome.comparison.as_ref().map(|c| &c.b.warnings);

@@ -52,7 +52,7 @@ pub use facets::{BattleFacets, MAX_JUDGES_LISTED};
 pub use filters::{FilterReport, Filters};
 pub use outcome::RatingsOutcome;
 pub use results::{ComponentReport, ModelRating, PairStat, RatingsResult};
-pub use run::{is_pair_counts, run, run_async, NamedFile, RatingsJob};
+pub use run::{is_pair_counts, run, run_async, Extras, NamedFile, RatingsJob};
 pub use settings::{Anchor, CiMethod, Method, RatingsSettings, TieRule};
 
 pub(crate) use likelihood::{pair_stats, rate_aggregate};

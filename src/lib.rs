@@ -9,7 +9,6 @@ pub mod export;
 pub mod format;
 pub mod intake;
 pub mod jobs;
-pub mod prof;
 #[cfg(test)]
 mod module_layers;
 pub mod share;

@@ -110,12 +110,8 @@ impl Heatmap {
         let n = self.labels.len();
         let Layout { cell, left, top, title, title_px, label_px, label_gap, cell_px } =
             self.layout(s);
-        root.draw(&Text::new(
-            self.title.clone(),
-            title,
-            (FONT, title_px).into_font().color(&INK),
-        ))
-        .map_err(area_err)?;
+        root.draw(&Text::new(self.title.clone(), title, (FONT, title_px).into_font().color(&INK)))
+            .map_err(area_err)?;
         let label_font = (FONT, label_px).into_font().color(&INK);
         let cell_font = (FONT, cell_px).into_font();
         for r in 0..n {
@@ -199,7 +195,12 @@ impl Heatmap {
                     ctx.set_fill_style_str(&css(colour));
                     fill = Some(colour);
                 }
-                ctx.fill_rect(f64::from(x0), f64::from(y0), f64::from(cell - 1), f64::from(cell - 1));
+                ctx.fill_rect(
+                    f64::from(x0),
+                    f64::from(y0),
+                    f64::from(cell - 1),
+                    f64::from(cell - 1),
+                );
                 if let Some((t, ink)) = value {
                     printed.push((x0 + cell / 2, y0 + cell / 2, t, ink == WHITE));
                 }

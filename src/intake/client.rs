@@ -387,17 +387,8 @@ pub(super) fn handle(state: AppState, response: Response) {
     }
     match response {
         Response::Analysed { job, result } => {
-            crate::prof::mark(&format!("page got job {job}"));
             if let Some(p) = with_client(|c| c.pending.remove(&job)).flatten() {
-                let t0 = crate::prof::now();
                 (p.done)(AnalysisEnd::Finished(result));
-                crate::prof::since(t0, &format!("page done callback job {job}"));
-                let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-                    crate::prof::mark(&format!("page next task after job {job}"));
-                });
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback(wasm_bindgen::JsCast::unchecked_ref(&cb));
-                }
             }
         }
         Response::AnalysisProgress { job, stage, done, total } => {

@@ -56,11 +56,15 @@ pub async fn analyse(
     ticker: &mut Ticker<'_>,
 ) -> Result<AnalysisResult, String> {
     match request {
-        AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards, extras } => {
-            rate(datasets, ids, leaderboards, settings, compare_with.as_ref(), *extras, ticker)
-                .await
-                .map(|o| AnalysisResult::Ratings(Box::new(o)))
-        }
+        AnalysisRequest::Ratings {
+            datasets: ids,
+            settings,
+            compare_with,
+            leaderboards,
+            extras,
+        } => rate(datasets, ids, leaderboards, settings, compare_with.as_ref(), *extras, ticker)
+            .await
+            .map(|o| AnalysisResult::Ratings(Box::new(o))),
         AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => {
             Ok(AnalysisResult::Judge(Box::new(super::judge::analyse(
                 datasets,

@@ -15,20 +15,14 @@ impl Codec for JsCodec {
     {
         // Encoding our own message types cannot fail; a failure would be a programming error
         // surfaced as `undefined`, which the receiver reports instead of crashing.
-        let t0 = crate::prof::now();
-        let v = serde_wasm_bindgen::to_value(&input).unwrap_or(JsValue::UNDEFINED);
-        crate::prof::since(t0, "codec encode");
-        v
+        serde_wasm_bindgen::to_value(&input).unwrap_or(JsValue::UNDEFINED)
     }
 
     fn decode<O>(input: JsValue) -> O
     where
         O: for<'de> Deserialize<'de>,
     {
-        let t0 = crate::prof::now();
-        let decoded = serde_wasm_bindgen::from_value(input);
-        crate::prof::since(t0, "codec decode");
-        match decoded {
+        match serde_wasm_bindgen::from_value(input) {
             Ok(value) => value,
             Err(e) => {
                 // The trait gives no way to return an error; both ends are this crate's own types,

@@ -172,16 +172,13 @@ impl Worker for IntakeWorker {
                 let scope = scope.clone();
                 tasks::spawn(async move {
                     let mut ticker = tasks::ticker(job, who, cancelled.clone(), scope.clone());
-                    crate::prof::mark(&format!("analyse start job {job}"));
                     let result = analysis::analyse(&datasets, &request, &mut ticker).await;
-                    crate::prof::mark(&format!("analyse end job {job}"));
                     let response = if cancelled.borrow_mut().remove(&job) {
                         Response::Cancelled { job }
                     } else {
                         Response::Analysed { job, result }
                     };
                     scope.respond(who, response);
-                    crate::prof::mark(&format!("responded job {job}"));
                 });
             }
         }

@@ -91,7 +91,8 @@ pub fn RatingsView() -> impl IntoView {
     // 250 models costs ten times the leaderboard's. Asked for once the run is done, so they
     // hold up neither the leaderboard nor its intervals.
     let finished = Memo::new(move |_| {
-        run.state.with(|s| matches!(s, AnalysisState::Done(_))) && run.cancelled.with(Option::is_none)
+        run.state.with(|s| matches!(s, AnalysisState::Done(_)))
+            && run.cancelled.with(Option::is_none)
     });
     let breakdown = use_tracked_analysis(Memo::new(move |_| {
         if finished.get() {
@@ -101,15 +102,18 @@ pub fn RatingsView() -> impl IntoView {
         }
     }));
     let breakdown = Memo::new(move |_| {
-        breakdown.state.get().into_outcome::<RatingsOutcome>().map(|o| Breakdown {
-            languages: o.languages,
-            monthly: o.monthly,
-        })
+        breakdown
+            .state
+            .get()
+            .into_outcome::<RatingsOutcome>()
+            .map(|o| Breakdown { languages: o.languages, monthly: o.monthly })
     });
     let preview_outcome = move || preview.state.get().into_outcome::<RatingsOutcome>();
     // Without cloning the outcome (≈ 3 MB at 250 models).
     let has_preview = move || {
-        preview.state.with(|s| matches!(s, AnalysisState::Done(r) if matches!(**r, AnalysisResult::Ratings(_))))
+        preview.state.with(
+            |s| matches!(s, AnalysisState::Done(r) if matches!(**r, AnalysisResult::Ratings(_))),
+        )
     };
     // While the intervals compute, the point estimates for the current settings are shown;
     // before they arrive (and after a Cancel) the last finished outcome stays on screen, marked
@@ -164,7 +168,13 @@ fn point_estimates(request: Result<AnalysisRequest, String>) -> Result<AnalysisR
         {
             let settings = RatingsSettings { ci: CiMethod::None, ..settings };
             let extras = Extras::Facets;
-            Ok(AnalysisRequest::Ratings { datasets, settings, compare_with: None, leaderboards, extras })
+            Ok(AnalysisRequest::Ratings {
+                datasets,
+                settings,
+                compare_with: None,
+                leaderboards,
+                extras,
+            })
         }
         _ => Err(String::new()),
     }
@@ -177,7 +187,13 @@ fn breakdowns(request: Result<AnalysisRequest, String>) -> Result<AnalysisReques
         AnalysisRequest::Ratings { datasets, settings, leaderboards, .. } => {
             let settings = RatingsSettings { ci: CiMethod::None, ..settings };
             let extras = Extras::All;
-            Ok(AnalysisRequest::Ratings { datasets, settings, compare_with: None, leaderboards, extras })
+            Ok(AnalysisRequest::Ratings {
+                datasets,
+                settings,
+                compare_with: None,
+                leaderboards,
+                extras,
+            })
         }
         _ => Err(String::new()),
     }
@@ -258,9 +274,8 @@ fn RatingsResults(
             view_state.compare.get().map_or_else(|| "comparison subset".into(), |c| c.label());
         outcome.with(|o| o.as_ref()?.comparison.as_ref().map(|c| specs::slope(c, &subset)))
     });
-    let monthly: Memo<Option<ChartSpec>> = Memo::new(move |_| {
-        breakdown.with(|b| b.as_ref().and_then(|b| specs::monthly(&b.monthly)))
-    });
+    let monthly: Memo<Option<ChartSpec>> =
+        Memo::new(move |_| breakdown.with(|b| b.as_ref().and_then(|b| specs::monthly(&b.monthly))));
     let elo: Memo<Option<ChartSpec>> = Memo::new(move |_| {
         outcome.with(|o| o.as_ref()?.result.elo_history.as_ref().and_then(specs::elo_trajectory))
     });

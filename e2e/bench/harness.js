@@ -5,7 +5,8 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const DIST = path.resolve(__dirname, '../../dist');
+// BENCHLENS_DIST serves another build (say, main's, to measure it beside a branch's).
+const DIST = path.resolve(process.env.BENCHLENS_DIST || path.resolve(__dirname, '../../dist'));
 
 /// Sum of VmRSS over every process of the Playwright-launched Chromium (its profile dir marks
 /// them): an upper bound on what the page costs the machine.

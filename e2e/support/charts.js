@@ -1,7 +1,9 @@
 // Shared by the specs: how much of a chart canvas is painted (a blank chart is a failed feature).
 
-/** Pixels darker than near-white on the canvas with this test id, and its size. */
+/** Pixels darker than near-white on the canvas with this test id, and its size. A chart paints
+ *  after the frame that shows its data, then marks its canvas `data-painted`: wait for that. */
 async function canvasInk(page, testid) {
+  await page.locator(`canvas[data-testid="${testid}"][data-painted]`).waitFor({ state: 'attached' });
   return page.getByTestId(testid).evaluate((c) => {
     const ctx = c.getContext('2d');
     const { data } = ctx.getImageData(0, 0, c.width, c.height);

@@ -3,7 +3,7 @@
 
 use benchlens_engine::judge::JudgeSettings;
 use benchlens_engine::progress::Ticker;
-use benchlens_engine::ratings::{self, NamedFile, RatingsJob, RatingsSettings};
+use benchlens_engine::ratings::{self, Extras, NamedFile, RatingsJob, RatingsSettings};
 use serde::{Deserialize, Serialize};
 
 use super::protocol::JobId;
@@ -18,13 +18,14 @@ pub use benchlens_engine::ratings::{BattleFacets, RatingsOutcome, MAX_JUDGES_LIS
 pub enum AnalysisRequest {
     /// Rate every battle log and pair-count dataset among `datasets` as one input; with
     /// `compare_with`, also rate under those settings and line the two up; `leaderboards` are
-    /// published leaderboards to line the ratings up with.
+    /// published leaderboards to line the ratings up with; `extras`: what else to compute.
     Ratings {
         datasets: Vec<JobId>,
         settings: RatingsSettings,
         compare_with: Option<RatingsSettings>,
         #[serde(default)]
         leaderboards: Vec<JobId>,
+        extras: Extras,
     },
     /// Judge benchmark on the judge files among `datasets`; `leaderboards` are published
     /// leaderboards to line AlpacaEval results up with.
@@ -55,11 +56,15 @@ pub async fn analyse(
     ticker: &mut Ticker<'_>,
 ) -> Result<AnalysisResult, String> {
     match request {
-        AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards } => {
-            rate(datasets, ids, leaderboards, settings, compare_with.as_ref(), ticker)
-                .await
-                .map(|o| AnalysisResult::Ratings(Box::new(o)))
-        }
+        AnalysisRequest::Ratings {
+            datasets: ids,
+            settings,
+            compare_with,
+            leaderboards,
+            extras,
+        } => rate(datasets, ids, leaderboards, settings, compare_with.as_ref(), *extras, ticker)
+            .await
+            .map(|o| AnalysisResult::Ratings(Box::new(o))),
         AnalysisRequest::Judge { datasets: ids, leaderboards, settings } => {
             Ok(AnalysisResult::Judge(Box::new(super::judge::analyse(
                 datasets,
@@ -95,6 +100,7 @@ async fn rate(
     leaderboards: &[JobId],
     settings: &RatingsSettings,
     compare_with: Option<&RatingsSettings>,
+    extras: Extras,
     ticker: &mut Ticker<'_>,
 ) -> Result<RatingsOutcome, String> {
     let (files, boards) = (named(datasets, ids), named(datasets, leaderboards));
@@ -105,13 +111,7 @@ async fn rate(
     let rounds = Some(&pool as &dyn ratings::RoundExecutor);
     #[cfg(not(target_arch = "wasm32"))]
     let rounds = None;
-    let job = RatingsJob {
-        files: &files,
-        leaderboards: &boards,
-        settings,
-        compare_with,
-        extras: true,
-        rounds,
-    };
+    let job =
+        RatingsJob { files: &files, leaderboards: &boards, settings, compare_with, extras, rounds };
     ratings::run_async(job, ticker).await.map_err(|e| e.to_string())
 }

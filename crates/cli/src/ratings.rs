@@ -251,7 +251,7 @@ pub fn run(args: &RatingsArgs) -> Result<(), String> {
         leaderboards: &boards,
         settings: &s,
         compare_with: subset.as_ref(),
-        extras: false,
+        extras: ratings::Extras::None,
         // Rounds run on this process's threads (`--threads`).
         rounds: None,
     };

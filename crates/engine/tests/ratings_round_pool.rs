@@ -107,7 +107,7 @@ fn rate(
         leaderboards: &[],
         settings: s,
         compare_with: compare,
-        extras: false,
+        extras: benchlens_engine::ratings::Extras::None,
         rounds: pool.map(|p| p as &dyn RoundExecutor),
     };
     let outcome = run(job).expect("rates");
@@ -165,7 +165,7 @@ fn chunks_computed_anywhere_are_the_rounds_computed_here() {
         leaderboards: &[],
         settings: &s,
         compare_with: None,
-        extras: false,
+        extras: benchlens_engine::ratings::Extras::None,
         rounds: Some(&recorder),
     };
     run(job).expect("rates");

@@ -10,12 +10,16 @@ mod share;
 mod specs;
 mod tables;
 
-use benchlens_engine::ratings::{CiMethod, RatingsSettings};
+use benchlens_engine::ratings::{CiMethod, Extras, RatingsSettings};
 use benchlens_engine::DatasetKind;
 use leptos::prelude::*;
 
-use crate::charts::ChartCanvas;
-use crate::jobs::analysis::{AnalysisRequest, RatingsOutcome};
+use benchlens_engine::ratings::compare::LanguageOverview;
+use benchlens_engine::ratings::history::MonthlyRatings;
+use benchlens_engine::ratings::RatingsResult;
+
+use crate::charts::{ChartCanvas, ChartSpec};
+use crate::jobs::analysis::{AnalysisRequest, AnalysisResult, RatingsOutcome};
 use crate::state::use_app_state;
 use crate::views::panel::ChartPanel;
 use crate::views::run::{use_tracked_analysis, AnalysisHead};
@@ -75,14 +79,42 @@ pub fn RatingsView() -> impl IntoView {
         }
         let settings = view_state.settings.get();
         let compare_with = view_state.compare.get().map(|c| c.apply(&settings));
-        Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards })
+        let extras = Extras::Facets;
+        Ok(AnalysisRequest::Ratings { datasets: ids, settings, compare_with, leaderboards, extras })
     });
     // Created first so its request reaches the worker first: the worker takes turns between
     // running tasks, so the point estimates come back while the bootstrap is still going.
     let preview = use_tracked_analysis(Memo::new(move |_| point_estimates(request.get())));
     let run = use_tracked_analysis(request);
     let analysis = run.state;
+    // Ranks per language and ratings per month: a fit per language and per month, which at
+    // 250 models costs ten times the leaderboard's. Asked for once the run is done, so they
+    // hold up neither the leaderboard nor its intervals.
+    let finished = Memo::new(move |_| {
+        run.state.with(|s| matches!(s, AnalysisState::Done(_)))
+            && run.cancelled.with(Option::is_none)
+    });
+    let breakdown = use_tracked_analysis(Memo::new(move |_| {
+        if finished.get() {
+            breakdowns(request.get())
+        } else {
+            Err(String::new())
+        }
+    }));
+    let breakdown = Memo::new(move |_| {
+        breakdown
+            .state
+            .get()
+            .into_outcome::<RatingsOutcome>()
+            .map(|o| Breakdown { languages: o.languages, monthly: o.monthly })
+    });
     let preview_outcome = move || preview.state.get().into_outcome::<RatingsOutcome>();
+    // Without cloning the outcome (≈ 3 MB at 250 models).
+    let has_preview = move || {
+        preview.state.with(
+            |s| matches!(s, AnalysisState::Done(r) if matches!(**r, AnalysisResult::Ratings(_))),
+        )
+    };
     // While the intervals compute, the point estimates for the current settings are shown;
     // before they arrive (and after a Cancel) the last finished outcome stays on screen, marked
     // stale, instead of an empty panel.
@@ -91,7 +123,7 @@ pub fn RatingsView() -> impl IntoView {
         state => state.into_outcome(),
     });
     let stale = Memo::new(move |_| match analysis.get() {
-        AnalysisState::Running if preview_outcome().is_some() => Some(Staleness::IntervalsPending),
+        AnalysisState::Running if has_preview() => Some(Staleness::IntervalsPending),
         AnalysisState::Running => Some(Staleness::SettingsChanged),
         AnalysisState::Done(_) if run.cancelled.with(Option::is_some) => Some(Staleness::Cancelled),
         _ => None,
@@ -101,7 +133,9 @@ pub fn RatingsView() -> impl IntoView {
     };
     view! {
         <section class="view ratings-view" data-testid="ratings-view">
-            <RatingsControls facets=Signal::derive(move || outcome.get().map(|o| o.facets)) />
+            <RatingsControls facets=Signal::derive(move || {
+                outcome.with(|o| o.as_ref().map(|o| o.facets.clone()))
+            }) />
             <AnalysisHead
                 view=View::Ratings
                 report_settings=tables::report_settings()
@@ -118,7 +152,7 @@ pub fn RatingsView() -> impl IntoView {
             <Show when=move || outcome.with(Option::is_some)>
                 <StaleNote stale=stale />
                 <div class="ratings-results" class:stale=greyed data-testid="ratings-results">
-                    <RatingsResults outcome=Signal::derive(move || outcome.get()) />
+                    <RatingsResults outcome=outcome breakdown=breakdown />
                 </div>
             </Show>
         </section>
@@ -133,10 +167,43 @@ fn point_estimates(request: Result<AnalysisRequest, String>) -> Result<AnalysisR
             if settings.ci == CiMethod::Bootstrap && settings.bootstrap_rounds > 0 =>
         {
             let settings = RatingsSettings { ci: CiMethod::None, ..settings };
-            Ok(AnalysisRequest::Ratings { datasets, settings, compare_with: None, leaderboards })
+            let extras = Extras::Facets;
+            Ok(AnalysisRequest::Ratings {
+                datasets,
+                settings,
+                compare_with: None,
+                leaderboards,
+                extras,
+            })
         }
         _ => Err(String::new()),
     }
+}
+
+/// The run that adds ranks per language and ratings per month to `request`'s leaderboard: no
+/// intervals (those breakdowns draw none) and no comparison.
+fn breakdowns(request: Result<AnalysisRequest, String>) -> Result<AnalysisRequest, String> {
+    match request? {
+        AnalysisRequest::Ratings { datasets, settings, leaderboards, .. } => {
+            let settings = RatingsSettings { ci: CiMethod::None, ..settings };
+            let extras = Extras::All;
+            Ok(AnalysisRequest::Ratings {
+                datasets,
+                settings,
+                compare_with: None,
+                leaderboards,
+                extras,
+            })
+        }
+        _ => Err(String::new()),
+    }
+}
+
+/// What the breakdown run adds to the leaderboard.
+#[derive(Clone, PartialEq)]
+struct Breakdown {
+    languages: Option<LanguageOverview>,
+    monthly: Vec<MonthlyRatings>,
 }
 
 /// Why the result on screen is not the one the settings ask for.
@@ -185,22 +252,34 @@ fn StaleNote(
 #[component]
 fn RatingsResults(
     /// The finished run.
+    #[prop(into)]
     outcome: Signal<Option<RatingsOutcome>>,
+    /// Its ranks per language and ratings per month, once computed.
+    #[prop(into)]
+    breakdown: Signal<Option<Breakdown>>,
 ) -> impl IntoView {
-    let forest = Signal::derive(move || outcome.get().map(|o| specs::forest(&o.result)));
-    let wins = Signal::derive(move || outcome.get().map(|o| specs::win_fraction(&o.result)));
-    let counts = Signal::derive(move || outcome.get().map(|o| specs::battle_counts(&o.result)));
-    let predicted = Signal::derive(move || outcome.get().map(|o| specs::predicted(&o.result)));
+    // Memos, not derived signals: a chart is redrawn only when what it draws changed. The
+    // intervals arriving after the point estimates change the forest plot, never the heat maps
+    // (each 120² cells at 120 models).
+    let chart = |spec: fn(&RatingsResult) -> ChartSpec| -> Memo<Option<ChartSpec>> {
+        Memo::new(move |_| outcome.with(|o| o.as_ref().map(|o| spec(&o.result))))
+    };
+    let forest = chart(specs::forest);
+    let wins = chart(specs::win_fraction);
+    let counts = chart(specs::battle_counts);
+    let predicted = chart(specs::predicted);
     let view_state = expect_context::<RatingsViewState>();
-    let slope = Signal::derive(move || {
+    let slope: Memo<Option<ChartSpec>> = Memo::new(move |_| {
         let subset =
             view_state.compare.get().map_or_else(|| "comparison subset".into(), |c| c.label());
-        outcome.get().and_then(|o| o.comparison.as_ref().map(|c| specs::slope(c, &subset)))
+        outcome.with(|o| o.as_ref()?.comparison.as_ref().map(|c| specs::slope(c, &subset)))
     });
-    let monthly = Signal::derive(move || outcome.get().and_then(|o| specs::monthly(&o.monthly)));
-    let elo = Signal::derive(move || {
-        outcome.get().and_then(|o| o.result.elo_history.as_ref().and_then(specs::elo_trajectory))
+    let monthly: Memo<Option<ChartSpec>> =
+        Memo::new(move |_| breakdown.with(|b| b.as_ref().and_then(|b| specs::monthly(&b.monthly))));
+    let elo: Memo<Option<ChartSpec>> = Memo::new(move |_| {
+        outcome.with(|o| o.as_ref()?.result.elo_history.as_ref().and_then(specs::elo_trajectory))
     });
+    let languages = Signal::derive(move || breakdown.with(|b| b.as_ref()?.languages.clone()));
     view! {
         <tables::Notes outcome=outcome />
         <published::PublishedNote outcome=outcome />
@@ -225,10 +304,10 @@ fn RatingsResults(
                 />
             </div>
         </Show>
-        <Show when=move || outcome.with(|o| o.as_ref().is_some_and(|o| o.languages.is_some()))>
+        <Show when=move || languages.with(Option::is_some)>
             <div class="panel">
                 <h2>"Rank per language"</h2>
-                <tables::LanguageRanks outcome=outcome />
+                <tables::LanguageRanks languages=languages />
             </div>
         </Show>
         <ChartPanel

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
+use benchlens_engine::ratings::compare::LanguageOverview;
 use benchlens_engine::wording::plural;
 
 use crate::export::full_opt;
@@ -373,11 +374,11 @@ pub fn DeltaRank(
 /// Each model's Rank (UB) per language, rated on that language's battles alone.
 #[component]
 pub fn LanguageRanks(
-    /// The finished run.
-    outcome: Signal<Option<RatingsOutcome>>,
+    /// The ranks, from the run's breakdown.
+    languages: Signal<Option<LanguageOverview>>,
 ) -> impl IntoView {
     move || {
-        outcome.get().and_then(|o| o.languages).map(|l| {
+        languages.get().map(|l| {
             let head = l
                 .languages
                 .iter()

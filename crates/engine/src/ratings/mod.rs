@@ -54,7 +54,7 @@ pub use filters::{FilterReport, Filters};
 pub use outcome::RatingsOutcome;
 pub use results::{ComponentReport, ModelRating, PairStat, RatingsResult};
 pub use round_work::{RoundExecutor, RoundWork, RoundWorker, RoundsPart};
-pub use run::{is_pair_counts, run, run_async, NamedFile, RatingsJob};
+pub use run::{is_pair_counts, run, run_async, Extras, NamedFile, RatingsJob};
 pub use settings::{Anchor, CiMethod, Method, RatingsSettings, TieRule};
 
 pub(crate) use likelihood::{pair_stats, rate_aggregate};

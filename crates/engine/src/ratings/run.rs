@@ -5,6 +5,8 @@
 
 use std::borrow::Cow;
 
+use serde::{Deserialize, Serialize};
+
 use crate::battles::Battles;
 use crate::dataset::{Dataset, DatasetKind, ParsedFile};
 use crate::progress::{block_on, Ticker};
@@ -35,12 +37,24 @@ pub struct RatingsJob<'a> {
     pub settings: &'a RatingsSettings,
     /// A second filter set (say, English only) to rate and line up with the first.
     pub compare_with: Option<&'a RatingsSettings>,
-    /// Also the filter facets, ranks per language and ratings per month: what the page draws
-    /// beyond the leaderboard. The CLI prints none of them and skips their cost.
-    pub extras: bool,
+    /// What the page draws beyond the leaderboard. The CLI prints none of it and skips its cost.
+    pub extras: Extras,
     /// Where likelihood bootstrap rounds can run besides here (the page's worker pool); None:
     /// all here. The numbers are the same either way.
     pub rounds: Option<&'a dyn RoundExecutor>,
+}
+
+/// What a run adds to the leaderboard for the page, by cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Extras {
+    /// Nothing (the CLI).
+    None,
+    /// The filter facets: one pass over the log, what the controls offer. The page's first
+    /// leaderboard carries only these, so it is not held up by the fits below.
+    Facets,
+    /// The facets, ranks per language and ratings per month: one more fit per language and per
+    /// month (at 250 models these cost ten times the leaderboard's own fit).
+    All,
 }
 
 /// True for a file rated as pair counts: a table of the kind the intake detected (or the page's
@@ -73,11 +87,13 @@ pub async fn run_async(
     };
     result.warnings.splice(0..0, notes);
     let facets = match input.battles {
-        Some(b) if job.extras => facets(b),
+        Some(b) if job.extras != Extras::None => facets(b),
         _ => BattleFacets::default(),
     };
     let (languages, monthly) = match input.battles {
-        Some(b) if job.extras => (by_language(b, &facets, s), by_month(b, &facets, s)),
+        Some(b) if job.extras == Extras::All => {
+            (by_language(b, &facets, s), by_month(b, &facets, s))
+        }
         _ => (None, Vec::new()),
     };
     let published = published_comparison(job.leaderboards, input, s, &result);
@@ -208,7 +224,7 @@ mod tests {
             leaderboards: &[],
             settings,
             compare_with: None,
-            extras: false,
+            extras: Extras::None,
             rounds: None,
         }
     }
@@ -226,7 +242,7 @@ mod tests {
             NamedFile { name: "counts.csv", parsed: &counts },
         ];
         let s = quick();
-        let outcome = run(RatingsJob { extras: true, ..job(&files, &s) }).expect("rates");
+        let outcome = run(RatingsJob { extras: Extras::All, ..job(&files, &s) }).expect("rates");
         assert_eq!(outcome.result.battles_used, 3 + 4 + 3);
         assert_eq!(
             outcome.result.warnings.first().map(String::as_str),

@@ -162,31 +162,28 @@ pub fn RatingsView() -> impl IntoView {
 /// The first phase of a bootstrap run: the same ratings without intervals, which take a fraction
 /// of the time (one fit instead of one per round). None for runs that are quick anyway.
 fn point_estimates(request: Result<AnalysisRequest, String>) -> Result<AnalysisRequest, String> {
-    match request? {
-        AnalysisRequest::Ratings { datasets, settings, leaderboards, .. }
-            if settings.ci == CiMethod::Bootstrap && settings.bootstrap_rounds > 0 =>
-        {
-            let settings = RatingsSettings { ci: CiMethod::None, ..settings };
-            let extras = Extras::Facets;
-            Ok(AnalysisRequest::Ratings {
-                datasets,
-                settings,
-                compare_with: None,
-                leaderboards,
-                extras,
-            })
-        }
-        _ => Err(String::new()),
+    let request = request?;
+    let bootstrap = matches!(&request, AnalysisRequest::Ratings { settings, .. }
+        if settings.ci == CiMethod::Bootstrap && settings.bootstrap_rounds > 0);
+    if bootstrap {
+        without_intervals(request, Extras::Facets)
+    } else {
+        Err(String::new())
     }
 }
 
 /// The run that adds ranks per language and ratings per month to `request`'s leaderboard: no
 /// intervals (those breakdowns draw none) and no comparison.
 fn breakdowns(request: Result<AnalysisRequest, String>) -> Result<AnalysisRequest, String> {
-    match request? {
+    without_intervals(request?, Extras::All)
+}
+
+/// A ratings `request` with no intervals and no comparison, drawing `extras`: the quick runs
+/// around a bootstrap.
+fn without_intervals(request: AnalysisRequest, extras: Extras) -> Result<AnalysisRequest, String> {
+    match request {
         AnalysisRequest::Ratings { datasets, settings, leaderboards, .. } => {
             let settings = RatingsSettings { ci: CiMethod::None, ..settings };
-            let extras = Extras::All;
             Ok(AnalysisRequest::Ratings {
                 datasets,
                 settings,

@@ -301,15 +301,7 @@ pub fn serve_helper() {
             let part = parse_segment(&data).await;
             let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
             let message = js_sys::Object::new();
-            let transfer = js_sys::Array::new();
-            let value = match part {
-                Some(bytes) => {
-                    let array = js_sys::Uint8Array::from(bytes.as_slice());
-                    transfer.push(&array.buffer());
-                    JsValue::from(array)
-                }
-                None => JsValue::NULL,
-            };
+            let (value, transfer) = transferable(part.as_deref());
             let _ = js_sys::Reflect::set(&message, &"part".into(), &value);
             let _ = scope.post_message_with_transfer(&message, &transfer);
         });
@@ -354,4 +346,19 @@ async fn parse_segment(data: &JsValue) -> Option<Vec<u8>> {
         let _ = scope.post_message(&progress);
     }
     bincode::serialize(&loader.into_segment_part()?).ok()
+}
+
+/// `bytes` as a Uint8Array to post with its buffer transferred (no copy), and the transfer list;
+/// null and an empty list for none. Segment parts and bootstrap rounds go back this way.
+pub(super) fn transferable(bytes: Option<&[u8]>) -> (JsValue, js_sys::Array) {
+    let transfer = js_sys::Array::new();
+    let value = match bytes {
+        Some(bytes) => {
+            let array = js_sys::Uint8Array::from(bytes);
+            transfer.push(&array.buffer());
+            JsValue::from(array)
+        }
+        None => JsValue::NULL,
+    };
+    (value, transfer)
 }

@@ -306,15 +306,7 @@ pub fn serve(data: &JsValue) -> bool {
                 (*work_gen == gen).then(|| worker.rounds(first, len))
             });
             let bytes = part.and_then(|p| bincode::serialize(&p).ok());
-            let transfer = js_sys::Array::new();
-            let value = match bytes {
-                Some(bytes) => {
-                    let array = js_sys::Uint8Array::from(bytes.as_slice());
-                    transfer.push(&array.buffer());
-                    JsValue::from(array)
-                }
-                None => JsValue::NULL,
-            };
+            let (value, transfer) = super::pool::transferable(bytes.as_deref());
             let reply = message(&[("gen", gen.into()), ("part", value)]);
             let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
             let _ = scope.post_message_with_transfer(&reply, &transfer);

@@ -6,6 +6,7 @@ pub mod linalg;
 pub mod logistic;
 pub mod multinomial;
 pub mod normal;
+mod poisson;
 
 pub use linalg::{solve_spd, solve_spd_fixed};
 pub use logistic::{sigmoid, softplus};

@@ -5,7 +5,8 @@
 //! bootstrap redraws every unique (pair, outcome) row each round: 93,000 rows at 250 models. A
 //! binomial whose `n` and `p` change at every row pays its set-up each time (BTPE's constants, or
 //! `q^n` for inversion), ≈ 130 ns a row, and that draw was 80 % of a 1000-round bootstrap. Here
-//! every row's Poisson rate is fixed for the whole bootstrap, so its constants are computed once.
+//! every row's Poisson rate is fixed for the whole bootstrap, so its set-up (a tabulated
+//! distribution, or PTRS constants for large rates: [`super::poisson`]) is computed once.
 //!
 //! The draw is exact, by Poissonisation: with `Xᵢ ~ Poisson(λ pᵢ)` independent and `λ` a little
 //! below the total `N`, the `Xᵢ` given their sum `S` are multinomial(S, p); when `S ≤ N`, the other
@@ -15,124 +16,16 @@
 
 use rand::Rng;
 
+use super::poisson::PoissonCells;
+
 /// How many Poissonised draws may overshoot before the (slower, exact) sequential binomials are
 /// used instead: at ≈ 3·10⁻⁵ per try this never happens outside a test that forces it.
 const MAX_TRIES: u32 = 32;
 
-/// Rates below this are drawn by inversion (a short search from 0); larger ones by PTRS
-/// (Hörmann's transformed rejection with squeeze), as numpy does.
-const INVERSION_BELOW: f64 = 10.0;
-
-/// One cell's Poisson sampler, its constants computed once.
-#[derive(Debug, Clone, Copy)]
-enum PoissonCell {
-    Zero,
-    Inversion { lambda: f64, exp_neg: f64 },
-    Ptrs(Ptrs),
-}
-
-/// PTRS constants for one rate (W. Hörmann, "The transformed rejection method for generating
-/// Poisson random variables", 1993; the constants numpy's `random_poisson_ptrs` uses).
-#[derive(Debug, Clone, Copy)]
-struct Ptrs {
-    lambda: f64,
-    log_lambda: f64,
-    a: f64,
-    b: f64,
-    log_inv_alpha: f64,
-    v_r: f64,
-}
-
-impl PoissonCell {
-    fn new(lambda: f64) -> Self {
-        if lambda.is_nan() || lambda <= 0.0 {
-            return Self::Zero;
-        }
-        if lambda < INVERSION_BELOW {
-            return Self::Inversion { lambda, exp_neg: (-lambda).exp() };
-        }
-        let slam = lambda.sqrt();
-        let b = 0.931 + 2.53 * slam;
-        Self::Ptrs(Ptrs {
-            lambda,
-            log_lambda: lambda.ln(),
-            a: -0.059 + 0.02483 * b,
-            b,
-            log_inv_alpha: (1.1239 + 1.1328 / (b - 3.4)).ln(),
-            v_r: 0.9277 - 3.6224 / (b - 2.0),
-        })
-    }
-
-    fn sample<R: Rng>(&self, rng: &mut R) -> u64 {
-        match *self {
-            Self::Zero => 0,
-            Self::Inversion { lambda, exp_neg } => {
-                let u: f64 = rng.gen();
-                let (mut k, mut p) = (0u64, exp_neg);
-                let mut cdf = p;
-                // The cap only guards against a cdf that rounding keeps just below u.
-                while u > cdf && k < 1_000 {
-                    k += 1;
-                    p *= lambda / k as f64;
-                    cdf += p;
-                }
-                k
-            }
-            Self::Ptrs(c) => loop {
-                let u = rng.gen::<f64>() - 0.5;
-                let v: f64 = rng.gen();
-                let us = 0.5 - u.abs();
-                let k = ((2.0 * c.a / us + c.b) * u + c.lambda + 0.43).floor();
-                if us >= 0.07 && v <= c.v_r {
-                    return k as u64;
-                }
-                if k < 0.0 || (us < 0.013 && v > us) {
-                    continue;
-                }
-                let log_accept = v.ln() + c.log_inv_alpha - (c.a / (us * us) + c.b).ln();
-                if log_accept <= -c.lambda + k * c.log_lambda - ln_factorial(k) {
-                    return k as u64;
-                }
-            },
-        }
-    }
-}
-
-/// ln k! for a whole k ≥ 0: the Stirling series numpy's `random_loggam` uses, shifted up to 7
-/// for small arguments.
-fn ln_factorial(k: f64) -> f64 {
-    const A: [f64; 10] = [
-        8.333_333_333_333_333e-2,
-        -2.777_777_777_777_778e-3,
-        7.936_507_936_507_937e-4,
-        -5.952_380_952_380_952e-4,
-        8.417_508_417_508_418e-4,
-        -1.917_526_917_526_918e-3,
-        6.410_256_410_256_41e-3,
-        -2.955_065_359_477_124e-2,
-        1.796_443_723_688_307e-1,
-        -1.392_432_216_905_9,
-    ];
-    let x = k + 1.0;
-    if x == 1.0 || x == 2.0 {
-        return 0.0;
-    }
-    let shift = if x < 7.0 { (7.0 - x).floor() } else { 0.0 };
-    let mut x0 = x + shift;
-    let x2 = 1.0 / (x0 * x0);
-    let series = A.iter().rev().skip(1).fold(A[9], |acc, &a| acc * x2 + a);
-    let mut gl = series / x0 + 0.5 * (2.0 * std::f64::consts::PI).ln() + (x0 - 0.5) * x0.ln() - x0;
-    for _ in 0..shift as u32 {
-        gl -= (x0 - 1.0).ln();
-        x0 -= 1.0;
-    }
-    gl
-}
-
 /// Multinomial(total, counts / Σ counts) draws, set up once for many rounds.
 #[derive(Debug, Clone)]
 pub struct MultinomialSampler {
-    cells: Vec<PoissonCell>,
+    cells: PoissonCells,
     counts: Vec<u64>,
     total: u64,
     /// Running sums of `counts` (inclusive): item x in [0, Σ counts) is in the first cell whose
@@ -155,7 +48,8 @@ impl MultinomialSampler {
         let n = total as f64;
         let shrink = if total == 0 { 0.0 } else { (1.0 - 4.0 / n.sqrt()).max(0.5) };
         let scale = if sum == 0 { 0.0 } else { n * shrink / sum as f64 };
-        let cells = counts.iter().map(|&c| PoissonCell::new(c as f64 * scale)).collect();
+        let rates: Vec<f64> = counts.iter().map(|&c| c as f64 * scale).collect();
+        let cells = PoissonCells::new(&rates);
         let slices = counts.len().max(1);
         let mut guide = Vec::with_capacity(slices);
         let mut cell = 0usize;
@@ -178,18 +72,22 @@ impl MultinomialSampler {
             return;
         }
         for _ in 0..MAX_TRIES {
-            out.clear();
-            let mut drawn = 0u64;
-            for cell in &self.cells {
-                let k = cell.sample(rng);
-                drawn = drawn.saturating_add(k);
-                out.push(k);
-            }
+            let drawn = self.cells.draw_all(rng, out);
             if drawn <= self.total {
+                // An item is ⌊u·sum / 2⁶⁴⌋ of a uniform 64-bit u (Lemire's multiply, rejecting
+                // the 2⁶⁴ mod sum values of u that would favour some items), and its guide slice
+                // ⌊u·slices / 2⁶⁴⌋ from the same u, which never lies past the item's cell: no
+                // 128-bit division per item.
+                let reject_below = sum.wrapping_neg() % sum;
+                let slices = self.guide.len() as u128;
                 for _ in drawn..self.total {
-                    let item = rng.gen_range(0..sum);
-                    let slice =
-                        (u128::from(item) * self.guide.len() as u128 / u128::from(sum)) as usize;
+                    let (item, slice) = loop {
+                        let u = u128::from(rng.next_u64());
+                        let m = u * u128::from(sum);
+                        if m as u64 >= reject_below {
+                            break ((m >> 64) as u64, ((u * slices) >> 64) as usize);
+                        }
+                    };
                     let mut cell = self.guide.get(slice).map_or(0, |&c| c as usize);
                     while self.cumulative.get(cell).is_some_and(|&c| c <= item) {
                         cell += 1;
@@ -276,47 +174,5 @@ mod tests {
         assert_eq!(out, [0, 0]);
         MultinomialSampler::new(&[], 0).draw(&mut super::super::rng(1), &mut out);
         assert!(out.is_empty());
-    }
-
-    /// One cell's draws against the Poisson pmf, by a chi-square over the bins expecting ≥ 20
-    /// draws: for a rate on each side of the inversion/PTRS switch and a large one.
-    #[test]
-    fn each_cell_is_poisson() {
-        for lambda in [0.3, 4.2, 9.99, 10.0, 38.7, 2_500.0] {
-            let cell = PoissonCell::new(lambda);
-            let mut rng = super::super::rng(7);
-            let draws = 200_000u32;
-            let mut hist = std::collections::BTreeMap::<u64, f64>::new();
-            for _ in 0..draws {
-                *hist.entry(cell.sample(&mut rng)).or_default() += 1.0;
-            }
-            let (mut chi2, mut bins, mut rest_seen, mut rest_expected) = (0.0, 0u32, 0.0, 0.0);
-            for k in 0..(lambda * 3.0 + 40.0) as u64 {
-                let log_pmf = -lambda + k as f64 * lambda.ln() - ln_factorial(k as f64);
-                let expected = f64::from(draws) * log_pmf.exp();
-                let seen = hist.get(&k).copied().unwrap_or(0.0);
-                if expected >= 20.0 {
-                    chi2 += (seen - expected).powi(2) / expected;
-                    bins += 1;
-                } else {
-                    (rest_seen, rest_expected) = (rest_seen + seen, rest_expected + expected);
-                }
-            }
-            chi2 += (rest_seen - rest_expected).powi(2) / rest_expected.max(1.0);
-            let df = f64::from(bins);
-            assert!(chi2 < df + 6.0 * (2.0 * df).sqrt(), "λ {lambda}: χ² {chi2} on {bins} bins");
-        }
-    }
-
-    #[test]
-    fn ln_factorial_matches_the_products() {
-        let mut exact = 0f64;
-        for k in 0..200u32 {
-            if k > 0 {
-                exact += f64::from(k).ln();
-            }
-            let got = ln_factorial(f64::from(k));
-            assert!((got - exact).abs() < 1e-10 * exact.max(1.0), "{k}: {got} vs {exact}");
-        }
     }
 }

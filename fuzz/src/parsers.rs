@@ -33,7 +33,8 @@ const DELIMITERS: [u8; 5] = [b',', b';', b'\t', b'|', b' '];
 /// File names that exercise the subject/split detection from names (MMLU layout).
 const NAMES: [&str; 4] = ["data.csv", "abstract_algebra_test.csv", "battles.jsonl", "x_dev.json"];
 
-/// Load options from one control byte: kind override, delimiter override, header override.
+/// Load options from one control byte: kind override, delimiter override, header override, and
+/// whether judges are skipped.
 fn options(c: u8) -> LoadOptions {
     let kind = match c & 0x0f {
         k if (k as usize) < DatasetKind::ALL.len() => Some(DatasetKind::ALL[k as usize]),
@@ -47,7 +48,9 @@ fn options(c: u8) -> LoadOptions {
         0 => None,
         _ => Some(c & 0x10 == 0),
     };
-    LoadOptions { kind, delimiter, header, rename: Vec::new() }
+    // The kind's spare values (past the last kind) also leave the judges out.
+    let skip_judges = (c & 0x0f) as usize > DatasetKind::ALL.len();
+    LoadOptions { kind, delimiter, header, rename: Vec::new(), skip_judges }
 }
 
 /// The number of rows a parsed file holds.

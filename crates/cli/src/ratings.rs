@@ -196,8 +196,9 @@ fn settings(args: &RatingsArgs) -> Result<RatingsSettings, String> {
     Ok(s)
 }
 
-/// Loads the data files (a folder stands for the data files below it).
-fn load_data(files: &[PathBuf]) -> Result<Vec<(String, ParsedFile)>, String> {
+/// Loads the data files (a folder stands for the data files below it); `skip_judges` leaves the
+/// judge names out of battle logs (when no filter reads them: a tenth of the parse).
+fn load_data(files: &[PathBuf], skip_judges: bool) -> Result<Vec<(String, ParsedFile)>, String> {
     let files = &benchlens_engine::formats::expand_data_paths(files)
         .map_err(|e| format!("cannot list the inputs: {e}"))?;
     if files.is_empty() {
@@ -205,7 +206,8 @@ fn load_data(files: &[PathBuf]) -> Result<Vec<(String, ParsedFile)>, String> {
             "no data files (.parquet, .json, .jsonl, .csv, .tsv) in the folders given".into()
         );
     }
-    let parsed = output::load_many(files, &LoadOptions::default())?;
+    let options = LoadOptions { skip_judges, ..LoadOptions::default() };
+    let parsed = output::load_many(files, &options)?;
     Ok(files.iter().map(|p| p.display().to_string()).zip(parsed).collect())
 }
 
@@ -242,7 +244,9 @@ fn subset_settings(args: &RatingsArgs, s: &RatingsSettings) -> Result<RatingsSet
 pub fn run(args: &RatingsArgs) -> Result<(), String> {
     let s = settings(args)?;
     let subset = if args.compare.is_empty() { None } else { Some(subset_settings(args, &s)?) };
-    let data = load_data(&args.files)?;
+    let reads_judges =
+        std::iter::once(&s).chain(subset.as_ref()).any(|x| !x.filters.judges.is_empty());
+    let data = load_data(&args.files, !reads_judges)?;
     // Read before the (possibly long) fit, so a wrong file fails fast.
     let leaderboards = load_published(&args.published)?;
     let (files, boards) = (named_files(&data), named_files(&leaderboards));

@@ -42,6 +42,7 @@ fn load(name: &str, bytes: &[u8], delimiter: Option<u8>) -> Table {
         delimiter,
         header: delimiter.map(|_| true),
         rename: Vec::new(),
+        skip_judges: false,
     };
     let parsed = load_bytes(name, bytes, &options);
     parsed.table().cloned().unwrap_or_else(|| panic!("no table: {:?}", parsed.summary.warnings))

@@ -46,6 +46,8 @@ pub struct BattleBuilder {
     pub(super) first_kept: Option<(&'static str, u64)>,
     /// Records offered so far: the position when the caller never says where a record sits.
     pub(super) records: u64,
+    /// Judges are not kept (see `LoadOptions::skip_judges`): every battle gets the unknown one.
+    skip_judges: bool,
 }
 
 fn intern<S: BuildHasher>(
@@ -115,6 +117,11 @@ impl BattleBuilder {
         b.language_ids.intern(&mut b.battles.languages, "");
         b.judge_ids.intern(&mut b.battles.judges, "");
         b
+    }
+
+    /// A builder that keeps no judge names (see `LoadOptions::skip_judges`) when `skip` is set.
+    pub fn skipping_judges(self, skip: bool) -> Self {
+        Self { skip_judges: skip, ..self }
     }
 
     /// Battles kept so far.
@@ -326,7 +333,7 @@ impl BattleBuilder {
                 outcome,
                 anony: extras.anony,
                 language: extras.language.to_owned(),
-                judge: extras.judge.to_owned(),
+                judge: if self.skip_judges { String::new() } else { extras.judge.to_owned() },
                 turn: extras.turn,
                 tstamp: extras.tstamp,
             });
@@ -338,7 +345,11 @@ impl BattleBuilder {
         b.outcome.push(outcome);
         b.tstamp.push(extras.tstamp);
         b.language.push(self.language_ids.intern(&mut b.languages, extras.language));
-        b.judge.push(self.judge_ids.intern(&mut b.judges, extras.judge));
+        b.judge.push(if self.skip_judges {
+            0
+        } else {
+            self.judge_ids.intern(&mut b.judges, extras.judge)
+        });
         b.turn.push(extras.turn);
         b.anony.push(extras.anony);
         b.dedup_sampled.push(extras.dedup_sampled);

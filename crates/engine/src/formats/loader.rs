@@ -353,7 +353,8 @@ impl StreamLoader {
             } else {
                 None
             };
-            return Ok(Sink::Battles { builder: BattleBuilder::new(), csv, json_columns });
+            let builder = BattleBuilder::new().skipping_judges(self.options.skip_judges);
+            return Ok(Sink::Battles { builder, csv, json_columns });
         }
         Ok(Sink::Table { table: Table::new(columns.to_vec()), json_columns })
     }

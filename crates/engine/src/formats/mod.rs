@@ -38,6 +38,12 @@ pub struct LoadOptions {
     /// from the column-mapping form. Applied before kind detection.
     #[serde(default)]
     pub rename: Vec<(String, String)>,
+    /// Leave a battle log's judges out (every battle's judge is the unknown one): for a caller
+    /// that never reads them. A million battles carry about a hundred thousand distinct judge
+    /// names, and interning them is about a tenth of the parse (`benchlens ratings` without a
+    /// judge filter sets this; the page, whose filters list the judges, never does).
+    #[serde(default)]
+    pub skip_judges: bool,
 }
 
 /// Loads a whole in-memory file.

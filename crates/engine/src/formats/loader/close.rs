@@ -97,7 +97,7 @@ impl StreamLoader {
         }
         self.summary.columns = columns.clone();
         if self.summary.kind == DatasetKind::BattleLog {
-            let mut builder = BattleBuilder::new();
+            let mut builder = BattleBuilder::new().skipping_judges(self.options.skip_judges);
             for pairs in &flat_rows {
                 let mut obj = serde_json::Map::new();
                 for (k, v) in pairs {

@@ -76,7 +76,7 @@ impl StreamLoader {
             return None;
         };
         let sink = Sink::Battles {
-            builder: BattleBuilder::new(),
+            builder: BattleBuilder::new().skipping_judges(self.options.skip_judges),
             csv: None,
             json_columns: json_columns.clone(),
         };

@@ -63,7 +63,7 @@ mod tests {
             let mut ours = items.clone();
             stable_sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
             let mut std = items.clone();
-            std.sort_by(|a, b| b.0.cmp(&a.0));
+            std.sort_by_key(|p| std::cmp::Reverse(p.0));
             assert_eq!(ours, std, "length {len}");
             let mut by_key = items.clone();
             stable_sort_by_key(&mut by_key, |p| p.0);

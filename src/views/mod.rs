@@ -2,6 +2,7 @@
 //! when its inputs change" helper.
 
 pub mod defects;
+pub mod fields;
 pub mod form;
 pub mod judge;
 pub mod panel;

@@ -14,6 +14,7 @@ pub mod progress;
 pub mod ratings;
 pub mod scaling;
 pub mod share;
+pub mod sorting;
 pub mod spreadsheet;
 pub mod stats;
 pub mod table;

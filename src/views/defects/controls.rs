@@ -1,6 +1,7 @@
 //! Which checks run, the k-of-m threshold, the severities shown, and the table filters.
 
 use benchlens_engine::defects::{CheckId, Severity};
+use benchlens_engine::sorting::stable_sort_by;
 use leptos::prelude::*;
 
 use super::DefectsViewState;
@@ -15,7 +16,7 @@ fn set_member<T: Ord + Send + Sync + 'static>(list: RwSignal<Vec<T>>, item: T, m
         list.retain(|x| *x != item);
         if member {
             list.push(item);
-            list.sort();
+            stable_sort_by(list, T::cmp);
         }
     });
 }

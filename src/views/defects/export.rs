@@ -14,7 +14,8 @@ use crate::export::download::object_url;
 use crate::intake::client;
 use crate::jobs::analysis::AnalysisResult;
 use crate::jobs::defects::{DefectsAnswer, DefectsAsk, DefectsOverview, ExportPlan};
-use crate::views::form::{CheckField, LabeledSelect};
+use crate::views::fields::{Check, Field};
+use crate::views::form::LabeledSelect;
 
 /// One prepared download.
 #[derive(Debug, Clone, PartialEq)]
@@ -100,6 +101,14 @@ async fn build(
         },
     ])
 }
+
+/// Whether warnings count as flagged in the exported files (a signal of its own).
+const WARNINGS: Check<bool> = Check::new(
+    "warnings count as flagged (default: error and suspect only)",
+    "export-warnings",
+    |w| *w,
+    |w, c| *w = c,
+);
 
 /// File, mode and severity choices, a "prepare" button and the download links.
 #[component]
@@ -213,12 +222,7 @@ pub fn ExportPanel(
                     </option>
                     <option value="flag_column">"kept, with a benchlens_flags column"</option>
                 </LabeledSelect>
-                <CheckField
-                    label="warnings count as flagged (default: error and suspect only)"
-                    testid="export-warnings"
-                    checked=warnings
-                    on_toggle=move |c| warnings.set(c)
-                />
+                {WARNINGS.render(warnings)}
                 <button type="button" class="primary" data-testid="export-prepare" on:click=prepare>
                     "Prepare downloads"
                 </button>

@@ -202,6 +202,13 @@ pub fn FlagTable(
     }
 }
 
+/// The mark buttons under an item: (test id, the mark it sets, or None to clear it, text).
+const MARK_BUTTONS: [(&str, Option<Mark>, &str); 3] = [
+    ("mark-broken", Some(Mark::ConfirmedBroken), "Confirmed broken"),
+    ("mark-fine", Some(Mark::Fine), "Fine"),
+    ("mark-clear", None, "Clear mark"),
+];
+
 /// Everything about the selected item, with "confirmed broken" / "fine" marks.
 #[component]
 pub fn ItemPanel() -> impl IntoView {
@@ -238,13 +245,27 @@ pub fn ItemPanel() -> impl IntoView {
                 };
             });
         };
-        let (k1, k2, k3) = (set_mark.clone(), set_mark.clone(), set_mark);
         let current = {
             let key = d.mark_key.clone();
             move || marks.0.with(|m| m.get(&key).copied())
         };
-        let cur1 = current.clone();
-        let cur2 = current;
+        // A set button is lit while its mark is the item's; the clear button never is.
+        let mark_buttons = MARK_BUTTONS
+            .into_iter()
+            .map(|(testid, mark, text)| {
+                let (set_mark, current) = (set_mark.clone(), current.clone());
+                view! {
+                    <button
+                        type="button"
+                        data-testid=testid
+                        class:active=move || mark.is_some() && current() == mark
+                        on:click=move |_| set_mark(mark)
+                    >
+                        {text}
+                    </button>
+                }
+            })
+            .collect_view();
         let flags = d
             .flags
             .iter()
@@ -299,28 +320,7 @@ pub fn ItemPanel() -> impl IntoView {
             {options_list(&d.options, d.key, &d.evidence)}
             <ul class="item-flags">{flags}</ul>
             {votes}
-            <div class="mark-buttons">
-                <button
-                    type="button"
-                    data-testid="mark-broken"
-                    class:active=move || cur1() == Some(Mark::ConfirmedBroken)
-                    on:click=move |_| k1(Some(Mark::ConfirmedBroken))
-                >
-                    "Confirmed broken"
-                </button>
-                <button
-                    type="button"
-                    data-testid="mark-fine"
-                    class:active=move || cur2() == Some(Mark::Fine)
-                    on:click=move |_| k2(Some(Mark::Fine))
-                >
-                    "Fine"
-                </button>
-                <button type="button" data-testid="mark-clear" on:click=move |_| k3(None)>
-                    "Clear mark"
-                </button>
-                {mark_badge(d.mark_key.clone())}
-            </div>
+            <div class="mark-buttons">{mark_buttons} {mark_badge(d.mark_key.clone())}</div>
         }
         .into_any()
     };

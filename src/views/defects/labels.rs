@@ -3,6 +3,7 @@
 //! them. A column named like `error_type` is used by default; any other column can be picked.
 
 use benchlens_engine::defects::evaluation::{EvalRow, Evaluation};
+use benchlens_engine::sorting::stable_sort_by_key;
 use leptos::prelude::*;
 
 use super::DefectsViewState;
@@ -171,7 +172,7 @@ fn Scores(
         .unwrap_or(6)
     };
     let mut shown: Vec<&EvalRow> = e.rows.iter().filter(|r| r.flagged > 0).collect();
-    shown.sort_by_key(|r| group(&r.name));
+    stable_sort_by_key(&mut shown, |r| group(&r.name));
     let rows = shown.into_iter().map(row).collect_view();
     let summary = format!(
         "{}, {} not ok ({}). Precision and recall are against any non-ok label; an item counts once per predictor however many flags it has. {}",

@@ -1,6 +1,7 @@
 //! Pure functions from the defects overview to chart specs.
 
 use benchlens_engine::defects::{CheckId, Severity};
+use benchlens_engine::sorting::stable_sort_by;
 
 use crate::charts::stacked::{StackedBars, StackedRow};
 use crate::charts::ChartSpec;
@@ -37,7 +38,7 @@ pub fn subject_chart(
         })
         .filter(|(total, _)| *total > 0.0)
         .collect();
-    rows.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
+    stable_sort_by(&mut rows, |a, b| b.0.total_cmp(&a.0).then_with(|| a.1.label.cmp(&b.1.label)));
     let series = shown
         .iter()
         .map(|c| {

@@ -2,6 +2,7 @@
 
 use benchlens_engine::defects::checks::letter;
 use benchlens_engine::defects::duplicates::{DiffOp, Scope};
+use benchlens_engine::sorting::stable_sort_by_key;
 use leptos::prelude::*;
 
 use super::counted;
@@ -121,8 +122,8 @@ pub fn Positions(
     move || {
         overview.get().map(|mut o| {
             // Pooled rows first: they are the headline.
-            o.positions.sort_by_key(|p| p.scope != "all");
-            o.longest.sort_by_key(|l| l.scope != "all");
+            stable_sort_by_key(&mut o.positions, |p| p.scope != "all");
+            stable_sort_by_key(&mut o.longest, |l| l.scope != "all");
             let width = o.positions.iter().map(|p| p.counts.len()).max().unwrap_or(0);
             let heads = (0..width).map(|i| view! { <th class="num">{letter(i)}</th> }).collect_view();
             let rows = o

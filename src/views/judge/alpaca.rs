@@ -13,6 +13,7 @@ use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
 use benchlens_engine::judge::alpaca_notes::NoteKind;
 use benchlens_engine::judge::published::MATCH_TOLERANCE as MATCH;
+use benchlens_engine::sorting::stable_sort_by;
 
 /// Everything for an AlpacaEval outcome.
 #[component]
@@ -181,7 +182,7 @@ fn Leaderboard(
             let (key, reverse) = sort.get();
             let mut models: Vec<_> = a.lc.models.iter().collect();
             let raw_of = |m: &str| a.rows.iter().find(|r| r.model == m);
-            models.sort_by(|x, y| {
+            stable_sort_by(&mut models, |x, y| {
                 let ord = match key {
                     SortKey::Model => x.model.cmp(&y.model),
                     SortKey::WinRate => y.win_rate.total_cmp(&x.win_rate),
@@ -329,13 +330,13 @@ fn LengthTable(
             }
             let len_of = |m: &str| a.rows.iter().find(|r| r.model == m);
             for (_, members) in &mut families {
-                members.sort_by(|x, y| {
+                stable_sort_by(members, |x, y| {
                     let l = |m: &str| len_of(m).map_or(f64::NAN, |r| r.mean_length);
                     l(&x.model).total_cmp(&l(&y.model))
                 });
             }
             // Families with variants first, then by best LC.
-            families.sort_by(|x, y| {
+            stable_sort_by(&mut families, |x, y| {
                 (y.1.len() > 1).cmp(&(x.1.len() > 1)).then_with(|| {
                     let best = |f: &[&benchlens_engine::judge::LcModel]| f.iter().map(|m| m.lc_win_rate).fold(f64::NEG_INFINITY, f64::max);
                     best(&y.1).total_cmp(&best(&x.1))

@@ -6,16 +6,77 @@ use leptos::prelude::*;
 
 use super::{kind_label, JudgeViewState};
 use crate::jobs::judge::JudgeOutcome;
-use crate::views::form::{
-    field_text, finite_non_negative, name_options, CheckField, ChoiceSelect, LabeledSelect,
-    NumberField,
-};
+use crate::views::fields::{finite_non_negative, Check, Choice, Field, Fields, Number};
+use crate::views::form::{name_options, LabeledSelect};
 
 fn kind_from_id(id: &str) -> Option<JudgeKind> {
     [JudgeKind::AlpacaEval, JudgeKind::ArenaHard, JudgeKind::MtBench]
         .into_iter()
         .find(|k| k.id() == id)
 }
+
+/// AlpacaEval's length-controlled fit: the regularisation weight and the difficulty term.
+const ALPACA: &[&dyn Field<JudgeSettings>] = &[
+    &Number::new(
+        "LC regularisation λ",
+        "judge-lambda",
+        |s: &JudgeSettings| s.lc.regularize_to_baseline_lambda,
+        |s, v| s.lc.regularize_to_baseline_lambda = v.min(100.0),
+    )
+    .title(
+        "Total weight of the regularisation rows relative to the model's own judgments \
+         (AlpacaEval: 0.2)",
+    )
+    .min("0")
+    .max("5")
+    .step("0.05")
+    .keep(finite_non_negative),
+    &Check::new(
+        "instruction difficulty term",
+        "judge-difficulty",
+        |s: &JudgeSettings| s.lc.instruction_difficulty,
+        |s, c| s.lc.instruction_difficulty = c,
+    )
+    .title("Include the per-instruction difficulty term (needs three or more models)"),
+];
+
+/// Arena-Hard's bootstrap rounds and seed, after the baseline.
+const ARENA_ROUNDS: &[&dyn Field<JudgeSettings>] = &[
+    &Number::new(
+        "Bootstrap rounds",
+        "judge-rounds",
+        |s: &JudgeSettings| s.arena_hard.bootstrap_rounds,
+        |s, n| s.arena_hard.bootstrap_rounds = n,
+    )
+    .clamp_to(10, 10_000)
+    .step("10"),
+    &Number::new("Seed", "judge-seed", |s: &JudgeSettings| s.seed, |s, n| s.seed = n).min("0"),
+];
+
+/// How many times a ">>" verdict counts, after the interval level.
+const STRONG_WEIGHT: Number<JudgeSettings, u32> = Number::new(
+    "“>>” weight",
+    "judge-strong-weight",
+    |s: &JudgeSettings| s.arena_hard.strong_verdict_weight,
+    |s, n| s.arena_hard.strong_verdict_weight = n,
+)
+.title("How many times a >> verdict counts (arena-hard-auto: 3)")
+.clamp_to(1, 10)
+.step("1");
+
+/// Arena-Hard's style control, offered when answer files are loaded.
+const STYLE: Choice<JudgeSettings, Option<StyleControl>> = Choice::new(
+    "Style control",
+    "judge-style",
+    &[
+        ("", "none", None),
+        ("length", "length", Some(StyleControl::Length)),
+        ("markdown", "markdown", Some(StyleControl::Markdown)),
+        ("both", "length + markdown", Some(StyleControl::LengthAndMarkdown)),
+    ],
+    |s| s.arena_hard.style_control,
+    |s, c| s.arena_hard.style_control = c,
+);
 
 /// The settings form.
 #[component]
@@ -125,24 +186,7 @@ pub fn JudgeControls(
     let alpaca_controls = move || {
         view! {
             {alpaca_baseline}
-            <NumberField
-                label="LC regularisation λ"
-                testid="judge-lambda"
-                title="Total weight of the regularisation rows relative to the model's own judgments (AlpacaEval: 0.2)"
-                min="0"
-                max="5"
-                step="0.05"
-                value=field_text(settings, |s| s.lc.regularize_to_baseline_lambda)
-                keep=finite_non_negative
-                on_value=move |v: f64| edit(&|s| s.lc.regularize_to_baseline_lambda = v.min(100.0))
-            />
-            <CheckField
-                label="instruction difficulty term"
-                testid="judge-difficulty"
-                title="Include the per-instruction difficulty term (needs three or more models)"
-                checked=Signal::derive(move || settings.with(|s| s.lc.instruction_difficulty))
-                on_toggle=move |c| edit(&|s| s.lc.instruction_difficulty = c)
-            />
+            <Fields settings=settings list=ALPACA />
         }
     };
 
@@ -200,49 +244,14 @@ pub fn JudgeControls(
                     }}
                 </datalist>
             </label>
-            <NumberField
-                label="Bootstrap rounds"
-                testid="judge-rounds"
-                clamp_to=(10, 10_000)
-                step="10"
-                value=field_text(settings, |s| s.arena_hard.bootstrap_rounds)
-                on_value=move |n: u32| edit(&|s| s.arena_hard.bootstrap_rounds = n)
-            />
-            <NumberField
-                label="Seed"
-                testid="judge-seed"
-                min="0"
-                value=field_text(settings, |s| s.seed)
-                on_value=move |n: u64| edit(&|s| s.seed = n)
-            />
+            <Fields settings=settings list=ARENA_ROUNDS />
             {level_select(
                 "judge-arena-level",
                 |s| s.arena_hard.ci_level,
                 |s, v| s.arena_hard.ci_level = v,
             )}
-            <NumberField
-                label="“>>” weight"
-                testid="judge-strong-weight"
-                title="How many times a >> verdict counts (arena-hard-auto: 3)"
-                clamp_to=(1, 10)
-                step="1"
-                value=field_text(settings, |s| s.arena_hard.strong_verdict_weight)
-                on_value=move |n: u32| edit(&|s| s.arena_hard.strong_verdict_weight = n)
-            />
-            <Show when=move || has_answers.get()>
-                <ChoiceSelect
-                    label="Style control"
-                    testid="judge-style"
-                    choices=vec![
-                        ("", "none", None),
-                        ("length", "length", Some(StyleControl::Length)),
-                        ("markdown", "markdown", Some(StyleControl::Markdown)),
-                        ("both", "length + markdown", Some(StyleControl::LengthAndMarkdown)),
-                    ]
-                    current=Signal::derive(move || settings.with(|s| s.arena_hard.style_control))
-                    on_choose=move |c| edit(&|s| s.arena_hard.style_control = c)
-                />
-            </Show>
+            {STRONG_WEIGHT.render(settings)}
+            <Show when=move || has_answers.get()>{STYLE.render(settings)}</Show>
         }
     };
 

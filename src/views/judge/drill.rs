@@ -1,6 +1,7 @@
 //! Per-instruction drill-down: one model's judgments, sortable by the judge's preference or the
 //! length difference; clicking a row fetches that judgment's two answers from the worker.
 
+use benchlens_engine::sorting::stable_sort_by;
 use leptos::prelude::*;
 
 use super::{alpaca_of, fmt, JudgeViewState};
@@ -123,7 +124,7 @@ pub fn DrillDown(
                 .collect();
             let (key, reverse) = sort.get();
             let num = |v: Option<f64>| v.filter(|x| x.is_finite()).unwrap_or(f64::NEG_INFINITY);
-            rows.sort_by(|x, y| {
+            stable_sort_by(&mut rows, |x, y| {
                 let ord = match key {
                     SortKey::Instruction => x.instruction_index.cmp(&y.instruction_index),
                     SortKey::Preference => num(y.preference).total_cmp(&num(x.preference)),

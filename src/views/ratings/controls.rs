@@ -1,14 +1,15 @@
 //! Method, tie rule, intervals and filters of the ratings view.
 
-use benchlens_engine::ratings::{dates, CiMethod, Method, RatingsSettings, TieRule};
+use benchlens_engine::ratings::{
+    dates, Anchor, CiMethod, Filters, Method, RatingsSettings, TieRule,
+};
 use leptos::prelude::*;
 
 use super::checklist::{Checklist, FilterList};
 use super::{CompareWith, RatingsViewState};
 use crate::jobs::analysis::BattleFacets;
-use crate::views::form::{
-    finite_non_negative, CheckField, ChoiceSelect, LabeledSelect, NumberField,
-};
+use crate::views::fields::{finite_non_negative, Check, Choice, Field, Fields, Number};
+use crate::views::form::LabeledSelect;
 
 /// `YYYY-MM-DD` of a UTC timestamp, as a date input shows it.
 fn day_label(tstamp: f64) -> String {
@@ -34,6 +35,200 @@ pub(super) fn clamp_rounds(asked: u64) -> (u32, Option<String>) {
         )
     });
     (n, note)
+}
+
+/// The rating model, the tie rule and the intervals: the form's first fields.
+const MODEL: &[&dyn Field<RatingsSettings>] = &[
+    &Choice::new(
+        "Method",
+        "ratings-method",
+        &[("bt", "Bradley–Terry (MLE)", Method::Bt), ("elo", "Online Elo (K=4)", Method::Elo)],
+        |s: &RatingsSettings| s.method,
+        |s, m| s.method = m,
+    ),
+    &Choice::new(
+        "Ties",
+        "ratings-ties",
+        &[
+            ("half", "half a win each", TieRule::Half),
+            ("drop", "dropped", TieRule::Drop),
+            ("davidson", "Davidson tie model", TieRule::Davidson),
+        ],
+        |s: &RatingsSettings| s.ties,
+        |s, t| s.ties = t,
+    ),
+    &Choice::new(
+        "Intervals",
+        "ratings-ci",
+        &[
+            ("bootstrap", "bootstrap", CiMethod::Bootstrap),
+            ("sandwich", "sandwich (closed form)", CiMethod::Sandwich),
+            ("none", "none", CiMethod::None),
+        ],
+        |s: &RatingsSettings| s.ci,
+        |s, c| s.ci = c,
+    ),
+];
+
+/// The seed of the bootstrap draws.
+const SEED: Number<RatingsSettings, u64> =
+    Number::new("Seed", "ratings-seed", |s: &RatingsSettings| s.seed, |s, n| s.seed = n).min("0");
+
+/// The anchor FastChat's leaderboard pins (mixtral-8x7b-instruct-v0.1 at 1114).
+fn fastchat_anchor() -> Option<Anchor> {
+    RatingsSettings::default().with_fastchat_preset().anchor
+}
+
+/// Which battles count and how the model is fitted, after the language and judge lists.
+const FILTERS: &[&dyn Field<RatingsSettings>] = &[
+    &Choice::new(
+        "Battles",
+        "ratings-anony",
+        &[
+            ("", "all", None),
+            ("true", "anonymous only", Some(true)),
+            ("false", "named only", Some(false)),
+        ],
+        |s: &RatingsSettings| s.filters.anony,
+        |s, a| s.filters.anony = a,
+    ),
+    &Number::new(
+        "Min votes",
+        "ratings-min-votes",
+        |s: &RatingsSettings| s.filters.min_votes,
+        |s, n| {
+            s.filters.min_votes = n;
+        },
+    )
+    .min("0"),
+    &Number::new(
+        "Prior games",
+        "ratings-prior",
+        |s: &RatingsSettings| s.prior_games,
+        |s, n| s.prior_games = n,
+    )
+    .title(
+        "Weak prior: this many virtual ties against the average model, so models that never \
+             lose or never win get a finite rating",
+    )
+    .min("0")
+    .step("0.5")
+    .keep(finite_non_negative),
+    &Check::new(
+        "exclude ties",
+        "ratings-exclude-ties",
+        |s: &RatingsSettings| s.filters.exclude_ties,
+        |s, c| s.filters.exclude_ties = c,
+    ),
+    &Check::new(
+        "style control",
+        "ratings-style-control",
+        |s: &RatingsSettings| s.style_control,
+        |s, c| {
+            s.style_control = c;
+        },
+    ),
+    &Check::new(
+        "FastChat anchor",
+        "ratings-fastchat",
+        |s: &RatingsSettings| s.anchor.is_some() && s.anchor == fastchat_anchor(),
+        |s, c| s.anchor = if c { fastchat_anchor() } else { None },
+    ),
+    &Check::new(
+        "2023–24 L2 method",
+        "ratings-legacy",
+        |s: &RatingsSettings| s.legacy_l2,
+        |s, c| s.legacy_l2 = c,
+    ),
+];
+
+/// The deduplication filter, after the category and model lists.
+const DEDUP: Check<RatingsSettings> = Check::new(
+    "deduplicated (sampled) only",
+    "ratings-dedup",
+    |s| s.filters.dedup_sampled,
+    |s, c| s.filters.dedup_sampled = c,
+);
+
+/// One end of the turn or date range: an input whose empty (or unparsable) value is no bound.
+struct RangeEnd {
+    /// The input's type.
+    kind: &'static str,
+    testid: &'static str,
+    /// Its accessible name (the range's label names both ends).
+    aria_label: &'static str,
+    placeholder: Option<&'static str>,
+    min: Option<&'static str>,
+    /// The bound as the input shows it ("" for none).
+    show: fn(&Filters) -> String,
+    /// Stores the input's text as the bound.
+    store: fn(&mut Filters, &str),
+}
+
+/// Fewest and most turns of a conversation.
+const TURNS: [RangeEnd; 2] = [
+    RangeEnd {
+        kind: "number",
+        testid: "ratings-turn-min",
+        aria_label: "fewest turns",
+        placeholder: Some("min"),
+        min: Some("1"),
+        show: |f| f.turn_min.map(|t| t.to_string()).unwrap_or_default(),
+        store: |f, v| f.turn_min = v.parse().ok(),
+    },
+    RangeEnd {
+        kind: "number",
+        testid: "ratings-turn-max",
+        aria_label: "most turns",
+        placeholder: Some("max"),
+        min: Some("1"),
+        show: |f| f.turn_max.map(|t| t.to_string()).unwrap_or_default(),
+        store: |f, v| f.turn_max = v.parse().ok(),
+    },
+];
+
+/// First and last day (UTC). The filter's end is exclusive: the day after the last one shown.
+const DATES: [RangeEnd; 2] = [
+    RangeEnd {
+        kind: "date",
+        testid: "ratings-date-from",
+        aria_label: "first day (UTC)",
+        placeholder: None,
+        min: None,
+        show: |f| f.date_from.map(day_label).unwrap_or_default(),
+        store: |f, v| f.date_from = dates::parse_date(v),
+    },
+    RangeEnd {
+        kind: "date",
+        testid: "ratings-date-to",
+        aria_label: "last day (UTC, included)",
+        placeholder: None,
+        min: None,
+        show: |f| f.date_to.map(|t| day_label(t - 86_400.0)).unwrap_or_default(),
+        store: |f, v| f.date_to = dates::parse_date(v).map(|t| t + 86_400.0),
+    },
+];
+
+/// The inputs of both ends of a range, bound to the filters in `settings`.
+fn range_ends(settings: RwSignal<RatingsSettings>, ends: &'static [RangeEnd]) -> impl IntoView {
+    ends.iter()
+        .map(|end| {
+            view! {
+                <input
+                    type=end.kind
+                    min=end.min
+                    data-testid=end.testid
+                    placeholder=end.placeholder
+                    aria-label=end.aria_label
+                    prop:value=move || settings.with(|s| (end.show)(&s.filters))
+                    on:change=move |ev| {
+                        let text = event_target_value(&ev);
+                        settings.update(|s| (end.store)(&mut s.filters, &text));
+                    }
+                />
+            }
+        })
+        .collect_view()
 }
 
 /// The settings form. Every change re-runs the analysis in the worker.
@@ -103,38 +298,7 @@ pub fn RatingsControls(
         FilterList { get: |f| &f.exclude_models, get_mut: |f| &mut f.exclude_models };
     view! {
         <form class="controls" data-testid="ratings-controls" on:submit=|ev| ev.prevent_default()>
-            <ChoiceSelect
-                label="Method"
-                testid="ratings-method"
-                choices=vec![
-                    ("bt", "Bradley–Terry (MLE)", Method::Bt),
-                    ("elo", "Online Elo (K=4)", Method::Elo),
-                ]
-                current=Signal::derive(move || settings.with(|s| s.method))
-                on_choose=move |m| edit(&|s| s.method = m)
-            />
-            <ChoiceSelect
-                label="Ties"
-                testid="ratings-ties"
-                choices=vec![
-                    ("half", "half a win each", TieRule::Half),
-                    ("drop", "dropped", TieRule::Drop),
-                    ("davidson", "Davidson tie model", TieRule::Davidson),
-                ]
-                current=Signal::derive(move || settings.with(|s| s.ties))
-                on_choose=move |t| edit(&|s| s.ties = t)
-            />
-            <ChoiceSelect
-                label="Intervals"
-                testid="ratings-ci"
-                choices=vec![
-                    ("bootstrap", "bootstrap", CiMethod::Bootstrap),
-                    ("sandwich", "sandwich (closed form)", CiMethod::Sandwich),
-                    ("none", "none", CiMethod::None),
-                ]
-                current=Signal::derive(move || settings.with(|s| s.ci))
-                on_choose=move |c| edit(&|s| s.ci = c)
-            />
+            <Fields settings=settings list=MODEL />
             <label>
                 "Rounds"
                 <input
@@ -162,13 +326,7 @@ pub fn RatingsControls(
                         })
                 }}
             </label>
-            <NumberField
-                label="Seed"
-                testid="ratings-seed"
-                min="0"
-                value=Signal::derive(move || settings.with(|s| s.seed.to_string()))
-                on_value=move |n: u64| edit(&|s| s.seed = n)
-            />
+            {SEED.render(settings)}
             <LabeledSelect
                 label="Weights"
                 testid="ratings-weights"
@@ -215,144 +373,10 @@ pub fn RatingsControls(
                 settings=settings
                 list=judge_list
             />
-            <ChoiceSelect
-                label="Battles"
-                testid="ratings-anony"
-                choices=vec![
-                    ("", "all", None),
-                    ("true", "anonymous only", Some(true)),
-                    ("false", "named only", Some(false)),
-                ]
-                current=Signal::derive(move || settings.with(|s| s.filters.anony))
-                on_choose=move |a| edit(&|s| s.filters.anony = a)
-            />
-            <NumberField
-                label="Min votes"
-                testid="ratings-min-votes"
-                min="0"
-                value=Signal::derive(move || settings.with(|s| s.filters.min_votes.to_string()))
-                on_value=move |n: u64| edit(&|s| s.filters.min_votes = n)
-            />
-            <NumberField
-                label="Prior games"
-                testid="ratings-prior"
-                title="Weak prior: this many virtual ties against the average model, so models that never lose or never win get a finite rating"
-                min="0"
-                step="0.5"
-                value=Signal::derive(move || settings.with(|s| s.prior_games.to_string()))
-                keep=finite_non_negative
-                on_value=move |n: f64| edit(&|s| s.prior_games = n)
-            />
-            <CheckField
-                label="exclude ties"
-                testid="ratings-exclude-ties"
-                checked=Signal::derive(move || settings.with(|s| s.filters.exclude_ties))
-                on_toggle=move |c| edit(&|s| s.filters.exclude_ties = c)
-            />
-            <CheckField
-                label="style control"
-                testid="ratings-style-control"
-                checked=Signal::derive(move || settings.with(|s| s.style_control))
-                on_toggle=move |c| edit(&|s| s.style_control = c)
-            />
-            <CheckField
-                label="FastChat anchor"
-                testid="ratings-fastchat"
-                checked=Signal::derive(move || {
-                    let fastchat = RatingsSettings::default().with_fastchat_preset().anchor;
-                    settings.with(|s| s.anchor.is_some() && s.anchor == fastchat)
-                })
-                on_toggle=move |c| {
-                    edit(
-                        &|s| {
-                            s.anchor = if c {
-                                RatingsSettings::default().with_fastchat_preset().anchor
-                            } else {
-                                None
-                            };
-                        },
-                    );
-                }
-            />
-            <CheckField
-                label="2023–24 L2 method"
-                testid="ratings-legacy"
-                checked=Signal::derive(move || settings.with(|s| s.legacy_l2))
-                on_toggle=move |c| edit(&|s| s.legacy_l2 = c)
-            />
-            <label>
-                "Turns" <span class="range">
-                    <input
-                        type="number"
-                        min="1"
-                        data-testid="ratings-turn-min"
-                        placeholder="min"
-                        aria-label="fewest turns"
-                        prop:value=move || {
-                            settings
-                                .with(|s| {
-                                    s.filters.turn_min.map(|t| t.to_string()).unwrap_or_default()
-                                })
-                        }
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev).parse::<u32>().ok();
-                            edit(&|s| s.filters.turn_min = v);
-                        }
-                    />
-                    <input
-                        type="number"
-                        min="1"
-                        data-testid="ratings-turn-max"
-                        placeholder="max"
-                        aria-label="most turns"
-                        prop:value=move || {
-                            settings
-                                .with(|s| {
-                                    s.filters.turn_max.map(|t| t.to_string()).unwrap_or_default()
-                                })
-                        }
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev).parse::<u32>().ok();
-                            edit(&|s| s.filters.turn_max = v);
-                        }
-                    />
-                </span>
-            </label>
+            <Fields settings=settings list=FILTERS />
+            <label>"Turns" <span class="range">{range_ends(settings, &TURNS)}</span></label>
             <label title="UTC days; the end day is included">
-                "Dates" <span class="range">
-                    <input
-                        type="date"
-                        data-testid="ratings-date-from"
-                        aria-label="first day (UTC)"
-                        prop:value=move || {
-                            settings
-                                .with(|s| s.filters.date_from.map(day_label).unwrap_or_default())
-                        }
-                        on:change=move |ev| {
-                            let v = dates::parse_date(&event_target_value(&ev));
-                            edit(&|s| s.filters.date_from = v);
-                        }
-                    />
-                    <input
-                        type="date"
-                        data-testid="ratings-date-to"
-                        aria-label="last day (UTC, included)"
-                        prop:value=move || {
-                            settings
-                                .with(|s| {
-                                    s.filters
-                                        .date_to
-                                        .map(|t| day_label(t - 86_400.0))
-                                        .unwrap_or_default()
-                                })
-                        }
-                        on:change=move |ev| {
-                            let v = dates::parse_date(&event_target_value(&ev))
-                                .map(|t| t + 86_400.0);
-                            edit(&|s| s.filters.date_to = v);
-                        }
-                    />
-                </span>
+                "Dates" <span class="range">{range_ends(settings, &DATES)}</span>
             </label>
             <Checklist
                 label="Categories"
@@ -378,12 +402,7 @@ pub fn RatingsControls(
                 settings=settings
                 list=exclude_list
             />
-            <CheckField
-                label="deduplicated (sampled) only"
-                testid="ratings-dedup"
-                checked=Signal::derive(move || settings.with(|s| s.filters.dedup_sampled))
-                on_toggle=move |c| edit(&|s| s.filters.dedup_sampled = c)
-            />
+            {DEDUP.render(settings)}
             <LabeledSelect
                 label="Compare with"
                 testid="ratings-compare"

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use benchlens_engine::ratings::compare::Comparison;
 use benchlens_engine::ratings::RatingsResult;
+use benchlens_engine::sorting::stable_sort_by;
 
 use benchlens_engine::wording::plural;
 
@@ -235,7 +236,7 @@ pub fn elo_trajectory(history: &EloHistory) -> Option<ChartSpec> {
     let mut order: Vec<usize> = (0..history.models.len())
         .filter(|&i| last.ratings.get(i).is_some_and(|r| r.is_finite()))
         .collect();
-    order.sort_by(|&a, &b| {
+    stable_sort_by(&mut order, |&a, &b| {
         last.ratings[b]
             .total_cmp(&last.ratings[a])
             .then_with(|| history.models[a].cmp(&history.models[b]))

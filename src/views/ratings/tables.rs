@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use benchlens_engine::ratings::compare::LanguageOverview;
+use benchlens_engine::sorting::stable_sort_by;
 use benchlens_engine::wording::plural;
 
 use crate::export::full_opt;
@@ -169,7 +170,7 @@ pub fn Leaderboard(
         let published_delta =
             |m: &str| published.as_ref().and_then(|p| p.get(m)).map_or(f64::NEG_INFINITY, |r| r.1);
         let (key, reverse) = sort.get();
-        rows.sort_by(|a, b| {
+        stable_sort_by(&mut rows, |a, b| {
             let ord = match key {
                 SortKey::Rank => a
                     .component

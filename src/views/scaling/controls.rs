@@ -2,15 +2,14 @@
 //! the contour chart and the inference optimum, and the inference demand.
 
 use benchlens_engine::scaling::table::DetectedColumns;
-use benchlens_engine::scaling::{ColumnChoice, StartMode};
+use benchlens_engine::scaling::{ColumnChoice, FitSettings, StartMode};
 use leptos::prelude::*;
 
 use super::{LossChoice, ScalingViewState};
 use crate::jobs::protocol::JobId;
 use crate::jobs::scaling::ScalingOutcome;
-use crate::views::form::{
-    field_text, finite_positive, name_options, ChoiceSelect, LabeledSelect, NumberField,
-};
+use crate::views::fields::{finite_positive, Choice, Field, Fields, Number};
+use crate::views::form::{name_options, LabeledSelect};
 
 /// The roles a column can play, with their labels and test ids.
 const ROLES: [(&str, &str); 6] = [
@@ -121,71 +120,70 @@ pub fn InputControls(
     }
 }
 
+/// The loss the fit minimises (a view setting of its own).
+const LOSS: Choice<LossChoice, LossChoice> = Choice::new(
+    "Loss on log residuals",
+    "scaling-loss",
+    &[
+        ("huber", "Huber", LossChoice::Huber),
+        ("l2", "L2 (least squares)", LossChoice::L2),
+        ("l1", "L1", LossChoice::L1),
+    ],
+    |l| *l,
+    |l, v| *l = v,
+);
+
+/// Huber's δ (a view setting of its own, used only with the Huber loss).
+const DELTA: Number<f64, f64> = Number::new("Huber δ", "scaling-delta", |d| *d, |d, v| *d = v)
+    .min("0")
+    .step("any")
+    .keep(finite_positive);
+
+/// Drop-top, starts, bootstrap rounds and seed of the fit.
+const FIT: &[&dyn Field<FitSettings>] = &[
+    &Number::new(
+        "Drop top K",
+        "scaling-drop-top",
+        |f: &FitSettings| f.drop_top,
+        |f, n| f.drop_top = n,
+    )
+    .clamp_to(0, 1000)
+    .step("1"),
+    &Choice::new(
+        "Starts",
+        "scaling-starts",
+        &[
+            ("varpro", "variable projection grid", StartMode::Varpro),
+            ("full-grid", "full 4,500-start grid (Hoffmann)", StartMode::FullGrid),
+        ],
+        |f: &FitSettings| f.starts,
+        |f, m| f.starts = m,
+    ),
+    &Number::new(
+        "Bootstrap rounds",
+        "scaling-rounds",
+        |f: &FitSettings| f.bootstrap,
+        |f, n| f.bootstrap = n,
+    )
+    .clamp_to(0, 10_000)
+    .step("100"),
+    &Number::new("Seed", "scaling-seed", |f: &FitSettings| f.seed, |f, n| f.seed = n).min("0"),
+];
+
 /// Loss, δ, drop-top, starts, bootstrap rounds and seed of the Approach-3 fit.
 #[component]
 pub fn FitControls() -> impl IntoView {
     let vs = expect_context::<ScalingViewState>();
-    let fit = vs.fit;
+    let huber = Signal::derive(move || vs.loss.get() != LossChoice::Huber);
     view! {
         <form
             class="controls"
             data-testid="scaling-fit-controls"
             on:submit=|ev| ev.prevent_default()
         >
-            <ChoiceSelect
-                label="Loss on log residuals"
-                testid="scaling-loss"
-                choices=vec![
-                    ("huber", "Huber", LossChoice::Huber),
-                    ("l2", "L2 (least squares)", LossChoice::L2),
-                    ("l1", "L1", LossChoice::L1),
-                ]
-                current=vs.loss
-                on_choose=move |l| vs.loss.set(l)
-            />
-            <NumberField
-                label="Huber δ"
-                testid="scaling-delta"
-                min="0"
-                step="any"
-                disabled=Signal::derive(move || vs.loss.get() != LossChoice::Huber)
-                value=Signal::derive(move || vs.delta.get().to_string())
-                keep=finite_positive
-                on_value=move |d: f64| vs.delta.set(d)
-            />
-            <NumberField
-                label="Drop top K"
-                testid="scaling-drop-top"
-                clamp_to=(0, 1000)
-                step="1"
-                value=field_text(fit, |f| f.drop_top)
-                on_value=move |n: usize| fit.update(|f| f.drop_top = n)
-            />
-            <ChoiceSelect
-                label="Starts"
-                testid="scaling-starts"
-                choices=vec![
-                    ("varpro", "variable projection grid", StartMode::Varpro),
-                    ("full-grid", "full 4,500-start grid (Hoffmann)", StartMode::FullGrid),
-                ]
-                current=Signal::derive(move || fit.with(|f| f.starts))
-                on_choose=move |m| fit.update(|f| f.starts = m)
-            />
-            <NumberField
-                label="Bootstrap rounds"
-                testid="scaling-rounds"
-                clamp_to=(0, 10_000)
-                step="100"
-                value=field_text(fit, |f| f.bootstrap)
-                on_value=move |n: usize| fit.update(|f| f.bootstrap = n)
-            />
-            <NumberField
-                label="Seed"
-                testid="scaling-seed"
-                min="0"
-                value=field_text(fit, |f| f.seed)
-                on_value=move |n: u64| fit.update(|f| f.seed = n)
-            />
+            {LOSS.render(vs.loss)}
+            {DELTA.render_with(vs.delta, huber)}
+            <Fields settings=vs.fit list=FIT />
         </form>
     }
 }

@@ -7,6 +7,7 @@ use crate::export::full_opt;
 use crate::jobs::scaling::ScalingOutcome;
 use crate::views::sort_header::SortHeader;
 use crate::views::table::{MarkupTable, NumCell, TableHead};
+use benchlens_engine::sorting::stable_sort_by;
 use leptos::prelude::*;
 
 /// Sort keys of the models table: model, N, D, or (fit index, D_opt | over-training).
@@ -64,7 +65,7 @@ pub fn ModelsTableView(
         let mut rows = t.models.clone();
         let (key, reverse) = sort.get();
         let opt = |v: Option<f64>| v.unwrap_or(f64::NEG_INFINITY);
-        rows.sort_by(|a, b| {
+        stable_sort_by(&mut rows, |a, b| {
             let ord = match key {
                 ModelSort::Model => a.name.cmp(&b.name),
                 ModelSort::Params => opt(b.params).total_cmp(&opt(a.params)),

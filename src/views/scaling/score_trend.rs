@@ -4,6 +4,7 @@
 use super::tables::sig;
 use crate::jobs::scaling::ScalingOutcome;
 use crate::views::table::{DataTable, NumCell};
+use benchlens_engine::sorting::stable_sort_by;
 use leptos::prelude::*;
 
 /// The fitted sigmoid in one sentence.
@@ -55,7 +56,7 @@ pub fn OutlierTable(
     move || {
         let t = outcome.get()?.trend?.ok()?;
         let mut pts: Vec<_> = t.points.iter().filter(|p| p.outlier.is_some()).cloned().collect();
-        pts.sort_by(|a, b| b.z.abs().total_cmp(&a.z.abs()));
+        stable_sort_by(&mut pts, |a, b| b.z.abs().total_cmp(&a.z.abs()));
         if pts.is_empty() {
             return Some(view! { <p class="ok">"No outliers."</p> }.into_any());
         }

@@ -6,6 +6,7 @@ use benchlens_engine::scaling::allocation::{at_compute, AllocationLaw};
 use benchlens_engine::scaling::inference::tokens_for_loss;
 use benchlens_engine::scaling::models::FitChoice;
 use benchlens_engine::scaling::score_trend::curve;
+use benchlens_engine::sorting::stable_sort_by;
 
 use crate::charts::xy::{si, LegendAt, XyAxis, XyPlot, XySeries};
 use crate::charts::ChartSpec;
@@ -245,7 +246,9 @@ pub fn iso_loss(o: &ScalingOutcome) -> Option<ChartSpec> {
     }
     // Name the most over-trained few when there are many points; all of them when few.
     let mut order: Vec<usize> = (0..placed.len()).collect();
-    order.sort_by(|&a, &b| placed[b].3.unwrap_or(0.0).total_cmp(&placed[a].3.unwrap_or(0.0)));
+    stable_sort_by(&mut order, |&a, &b| {
+        placed[b].3.unwrap_or(0.0).total_cmp(&placed[a].3.unwrap_or(0.0))
+    });
     let named: Vec<usize> =
         if placed.len() <= 12 { order } else { order.into_iter().take(6).collect() };
     let labels = if placed.len() > 60 {

@@ -5,6 +5,7 @@
 
 use benchlens_engine::scaling::objective::LawParams;
 use benchlens_engine::scaling::ReferenceFit;
+use benchlens_engine::sorting::stable_sort_by;
 use leptos::prelude::*;
 
 use super::ScalingViewState;
@@ -48,7 +49,7 @@ fn running_median(pairs: &[(f64, f64)]) -> Vec<(f64, f64)> {
         .enumerate()
         .filter(|(_, b)| b.len() >= MIN_BIN_RUNS)
         .map(|(k, mut b)| {
-            b.sort_by(f64::total_cmp);
+            stable_sort_by(&mut b, f64::total_cmp);
             let m = b.len() / 2;
             let median = if b.len() % 2 == 1 {
                 b.get(m).copied().unwrap_or(f64::NAN)

@@ -13,6 +13,6 @@ source scripts/env.sh
 log() { printf '\033[1m[serve]\033[0m %s\n' "$*"; }
 start=$SECONDS
 log "building the page: release wasm of the app and its worker (≈ 6 min the first time on 2 cores, seconds after)…"
-cargo build --profile wasm-release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
+cargo build --release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
 log "built in $((SECONDS - start)) s; trunk binds, optimises and serves it (≈ 1 min)…"
 exec trunk serve --offline --release --no-autoreload --address 127.0.0.1 --port "${PORT:-8080}"

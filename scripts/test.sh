@@ -35,9 +35,9 @@ step "app unit tests (native)" cargo test -p benchlens --lib --locked
 step "component tests in headless Chromium" cargo test --target wasm32-unknown-unknown -p benchlens --test components --locked
 # The page's two wasm binaries in one cargo process: Trunk starts one per binary, and on a cold
 # build those spend minutes printing "Blocking waiting for file lock" at each other.
-step "release wasm of the page (one cargo process)" cargo build --profile wasm-release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
+step "release wasm of the page (one cargo process)" cargo build --release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
 # The Parquet worker needs the page-parquet feature, so a cargo process of its own (before Trunk).
-step "release wasm of the Parquet worker" cargo build --profile wasm-release --locked --target wasm32-unknown-unknown -p benchlens --features page-parquet --bin worker-parquet
+step "release wasm of the Parquet worker" cargo build --release --locked --target wasm32-unknown-unknown -p benchlens --features page-parquet --bin worker-parquet
 step "release build" trunk build --release --offline
 step "wasm size budget" scripts/wasm-budget.sh
 # The same build as a GitHub Pages project site, served under /benchlens/ by the share tests.

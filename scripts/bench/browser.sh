@@ -23,7 +23,7 @@ source scripts/env.sh
 if [[ ! -f dist/index.html ]] || [[ -n $(find src crates/engine/src index.html style Cargo.lock -newer dist/index.html -print -quit) ]]; then
   echo "browser.sh: building the release page…" >&2
   {
-    cargo build --profile wasm-release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
+    cargo build --release --locked --target wasm32-unknown-unknown -p benchlens --bin benchlens-app --bin worker
     trunk build --release --offline
   } >&2
 fi

@@ -5,8 +5,8 @@
 //! ([`benchlens_engine::formats::cut_targets`], the CLI's threads use it too), and starts helper
 //! workers (the same `worker.js`, started under a [`HELPER_NAME`] name so `main` serves segments
 //! instead of the page) for every segment but the last, which it parses itself. A helper sends
-//! its segment back as a bincode [`SegmentPart`] in a transferred ArrayBuffer, and the segments
-//! are merged in file order, so the dataset is the one a single worker makes. Anything that does
+//! its segment back as a [`SegmentPart`] in transferred typed arrays (`super::part_wire`), and
+//! the segments are merged in file order, so the dataset is the one a single worker makes. Anything that does
 //! not fit (not a JSON battle log, a guessed cut inside a string, a helper that failed) answers
 //! `None` and the coordinator reads the file alone, as before.
 //!
@@ -224,6 +224,7 @@ pub(super) async fn read_pooled(
         }
     }
     let last = *cuts.last()?;
+    super::prof::mark(&format!("coord: cuts placed {:?}", cuts));
     let starts: Vec<u64> = std::iter::once(0).chain(cuts.iter().copied()).collect();
     let mut helpers = Vec::new();
     for pair in starts.windows(2) {
@@ -241,7 +242,10 @@ pub(super) async fn read_pooled(
     let mut tail = sniffer.fork()?;
     let mut slices = SliceStream::new(blob, last as f64, total, CHUNK_BYTES);
     let mut buf = Vec::new();
+    let (mut t_wait, mut t_copy, mut t_feed) = (0.0, 0.0, 0.0);
+    let mut t = super::prof::now();
     while let Some(slice) = slices.next_slice().await {
+        t_wait += super::prof::now() - t;
         if cancelled.borrow().contains(&job) {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
@@ -250,9 +254,13 @@ pub(super) async fn read_pooled(
             end_helpers(job);
             return None;
         };
+        let t1 = super::prof::now();
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
+        let t2 = super::prof::now();
         tail.feed(&buf);
+        t_copy += t2 - t1;
+        t_feed += super::prof::now() - t2;
         let helper_bytes: f64 = helpers.iter().map(|h| h.done_bytes.get()).sum();
         let helper_rows: f64 = helpers.iter().map(|h| h.rows.get()).sum();
         scope.respond(
@@ -264,27 +272,46 @@ pub(super) async fn read_pooled(
                 rows: tail.rows() as f64 + helper_rows,
             },
         );
+        t = super::prof::now();
     }
+    super::prof::mark(&format!(
+        "coord: own segment fed: wait {t_wait:.0} ms, copy {t_copy:.0} ms, feed {t_feed:.0} ms"
+    ));
     let mut merged = sniffer.fork()?;
     for helper in helpers {
         let answer = helper.answer.await.ok();
+        super::prof::mark("coord: helper answer arrived");
+        let t0 = super::prof::now();
         if cancelled.borrow().contains(&job) {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
         }
-        let part = answer
-            .and_then(|a| a.dyn_into::<js_sys::Uint8Array>().ok())
-            .and_then(|bytes| bincode::deserialize::<SegmentPart>(&bytes.to_vec()).ok());
-        if !part.is_some_and(|part| merged.absorb_part(part)) {
+        let part = answer.as_ref().and_then(super::part_wire::decode);
+        let t1 = super::prof::now();
+        let ok = part.is_some_and(|part| merged.absorb_part(part));
+        super::prof::mark(&format!(
+            "coord: decode {:.0} ms, absorb_part {:.0} ms",
+            t1 - t0,
+            super::prof::now() - t1
+        ));
+        if !ok {
             end_helpers(job);
             return None;
         }
     }
     end_helpers(job);
+    let t0 = super::prof::now();
     if !merged.absorb(tail) {
         return None;
     }
-    Some(WorkerMsg::Loaded { job, who, parsed: Box::new(merged.finish()) })
+    let t1 = super::prof::now();
+    let parsed = merged.finish();
+    super::prof::mark(&format!(
+        "coord: absorb tail {:.0} ms, finish {:.0} ms",
+        t1 - t0,
+        super::prof::now() - t1
+    ));
+    Some(WorkerMsg::Loaded { job, who, parsed: Box::new(parsed) })
 }
 
 /// A helper's side: answers each segment request with its [`SegmentPart`] (or `null` when the
@@ -301,9 +328,13 @@ pub fn serve_helper() {
             let part = parse_segment(&data).await;
             let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
             let message = js_sys::Object::new();
-            let (value, transfer) = transferable(part.as_deref());
+            let t0 = super::prof::now();
+            let (value, transfer) = part
+                .and_then(super::part_wire::encode)
+                .unwrap_or_else(|| (JsValue::NULL, js_sys::Array::new()));
             let _ = js_sys::Reflect::set(&message, &"part".into(), &value);
             let _ = scope.post_message_with_transfer(&message, &transfer);
+            super::prof::mark(&format!("helper: post {:.0} ms", super::prof::now() - t0));
         });
     })
     .into_js_value();
@@ -316,7 +347,7 @@ pub fn serve_helper() {
 
 /// Loads one segment: from byte 0 with a fresh loader, or from a cut with a fork of a loader
 /// that read the file's first bytes (so both decide format and kind as the coordinator did).
-async fn parse_segment(data: &JsValue) -> Option<Vec<u8>> {
+async fn parse_segment(data: &JsValue) -> Option<SegmentPart> {
     let field = |key: &str| js_sys::Reflect::get(data, &key.into()).ok();
     let blob: web_sys::Blob = field("blob")?.dyn_into().ok()?;
     let name = field("name")?.as_string()?;
@@ -335,21 +366,32 @@ async fn parse_segment(data: &JsValue) -> Option<Vec<u8>> {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let mut slices = SliceStream::new(&blob, from, to, CHUNK_BYTES);
     let mut buf = Vec::new();
+    let (mut t_wait, mut t_copy, mut t_feed) = (0.0, 0.0, 0.0);
+    let mut t = super::prof::now();
     while let Some(slice) = slices.next_slice().await {
+        t_wait += super::prof::now() - t;
         let (chunk, offset) = slice.ok()?;
+        let t1 = super::prof::now();
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
+        let t2 = super::prof::now();
         loader.feed(&buf);
+        t_copy += t2 - t1;
+        t_feed += super::prof::now() - t2;
+        t = super::prof::now();
         let progress = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&progress, &"done".into(), &(offset - from).into());
         let _ = js_sys::Reflect::set(&progress, &"rows".into(), &(loader.rows() as f64).into());
         let _ = scope.post_message(&progress);
     }
-    bincode::serialize(&loader.into_segment_part()?).ok()
+    super::prof::mark(&format!(
+        "helper {from}..{to}: wait {t_wait:.0} ms, copy {t_copy:.0} ms, feed {t_feed:.0} ms"
+    ));
+    loader.into_segment_part()
 }
 
 /// `bytes` as a Uint8Array to post with its buffer transferred (no copy), and the transfer list;
-/// null and an empty list for none. Segment parts and bootstrap rounds go back this way.
+/// null and an empty list for none. Bootstrap rounds go back this way.
 pub(super) fn transferable(bytes: Option<&[u8]>) -> (JsValue, js_sys::Array) {
     let transfer = js_sys::Array::new();
     let value = match bytes {

@@ -31,6 +31,11 @@ impl SegmentPart {
     pub fn rows(&self) -> u64 {
         self.rows
     }
+
+    /// The segment's battles (see [`BuilderPart::battles_mut`]).
+    pub fn battles_mut(&mut self) -> &mut crate::battles::Battles {
+        self.builder.battles_mut()
+    }
 }
 
 impl StreamLoader {

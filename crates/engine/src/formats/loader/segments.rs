@@ -57,6 +57,15 @@ impl StreamLoader {
         }
     }
 
+    /// Makes room for `rows` battles in all (a battle log's columns; nothing otherwise), so a
+    /// caller that knows about how many the file holds avoids growing them by doubling (the
+    /// page's pool: each doubling leaves its old block in a wasm memory that never shrinks).
+    pub fn reserve_battles(&mut self, rows: usize) {
+        if let Some(Running { sink: Sink::Battles { builder, .. }, .. }) = self.running.as_mut() {
+            builder.reserve(rows.saturating_sub(builder.len()));
+        }
+    }
+
     /// True when this file can be cut into segments (a JSON battle log read by the fast path).
     pub fn can_split(&self) -> bool {
         self.battle_json_splitter().is_some()

@@ -387,15 +387,9 @@ pub(super) fn handle(state: AppState, response: Response) {
     }
     match response {
         Response::Analysed { job, result } => {
-            crate::jobs::prof::mark("page: analysed arrived (decoded)");
-            let t0 = crate::jobs::prof::now();
             if let Some(p) = with_client(|c| c.pending.remove(&job)).flatten() {
                 (p.done)(AnalysisEnd::Finished(result));
             }
-            crate::jobs::prof::mark(&format!(
-                "page: handled {:.0} ms",
-                crate::jobs::prof::now() - t0
-            ));
         }
         Response::AnalysisProgress { job, stage, done, total } => {
             let progress =

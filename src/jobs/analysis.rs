@@ -113,9 +113,5 @@ async fn rate(
     let rounds = None;
     let job =
         RatingsJob { files: &files, leaderboards: &boards, settings, compare_with, extras, rounds };
-    let t0 = super::prof::now();
-    super::prof::mark(&format!("rate start {extras:?}"));
-    let out = ratings::run_async(job, ticker).await.map_err(|e| e.to_string());
-    super::prof::mark(&format!("rate done {extras:?} in {:.0} ms", super::prof::now() - t0));
-    out
+    ratings::run_async(job, ticker).await.map_err(|e| e.to_string())
 }

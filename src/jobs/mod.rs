@@ -20,7 +20,6 @@ mod parquet_http;
 mod part_wire;
 #[cfg(target_arch = "wasm32")]
 mod pool;
-pub mod prof;
 pub mod protocol;
 #[cfg(feature = "page-parquet")]
 mod range_reader;
@@ -73,7 +72,6 @@ impl Worker for IntakeWorker {
     fn update(&mut self, scope: &WorkerScope<Self>, msg: Self::Message) {
         match msg {
             WorkerMsg::Loaded { job, who, parsed } => {
-                prof::mark("loaded");
                 let summary = Box::new(parsed.summary.clone());
                 self.datasets.insert(job, Rc::new(*parsed));
                 scope.respond(who, Response::Loaded { job, summary });
@@ -185,9 +183,7 @@ impl Worker for IntakeWorker {
                     } else {
                         Response::Analysed { job, result }
                     };
-                    let t0 = prof::now();
                     scope.respond(who, response);
-                    prof::mark(&format!("analysed: respond {:.0} ms", prof::now() - t0));
                 });
             }
         }

@@ -67,29 +67,33 @@ pub fn encode(mut part: SegmentPart) -> Option<(JsValue, js_sys::Array)> {
     let b = part.battles_mut();
     // Each column is copied out and its wasm copy freed before the next, so the helper's memory
     // does not hold two of the part at once.
-    let arrays: [JsValue; 11] = [
-        js_sys::Uint32Array::from(&std::mem::take(&mut b.model_a)[..]).into(),
-        js_sys::Uint32Array::from(&std::mem::take(&mut b.model_b)[..]).into(),
-        js_sys::Uint8Array::from(
-            &std::mem::take(&mut b.outcome).into_iter().map(outcome_code).collect::<Vec<u8>>()[..],
-        )
-        .into(),
-        js_sys::Float64Array::from(&std::mem::take(&mut b.tstamp)[..]).into(),
-        js_sys::Uint32Array::from(&std::mem::take(&mut b.language)[..]).into(),
-        js_sys::Uint32Array::from(&std::mem::take(&mut b.judge)[..]).into(),
-        js_sys::Uint32Array::from(&std::mem::take(&mut b.turn)[..]).into(),
-        js_sys::Uint8Array::from(
-            &std::mem::take(&mut b.anony).into_iter().map(flag_code).collect::<Vec<u8>>()[..],
-        )
-        .into(),
-        js_sys::Uint8Array::from(
-            &std::mem::take(&mut b.dedup_sampled).into_iter().map(flag_code).collect::<Vec<u8>>()
-                [..],
-        )
-        .into(),
-        js_sys::BigUint64Array::from(&std::mem::take(&mut b.category_bits)[..]).into(),
-        js_sys::Float32Array::from(std::mem::take(&mut b.style).as_flattened()).into(),
-    ];
+    let arrays: [JsValue; 11] =
+        [
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.model_a)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.model_b)[..]).into(),
+            js_sys::Uint8Array::from(
+                &std::mem::take(&mut b.outcome).into_iter().map(outcome_code).collect::<Vec<u8>>()
+                    [..],
+            )
+            .into(),
+            js_sys::Float64Array::from(&std::mem::take(&mut b.tstamp)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.language)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.judge)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.turn)[..]).into(),
+            js_sys::Uint8Array::from(
+                &std::mem::take(&mut b.anony).into_iter().map(flag_code).collect::<Vec<u8>>()[..],
+            )
+            .into(),
+            js_sys::Uint8Array::from(
+                &std::mem::take(&mut b.dedup_sampled)
+                    .into_iter()
+                    .map(flag_code)
+                    .collect::<Vec<u8>>()[..],
+            )
+            .into(),
+            js_sys::BigUint64Array::from(&std::mem::take(&mut b.category_bits)[..]).into(),
+            js_sys::Float32Array::from(std::mem::take(&mut b.style).as_flattened()).into(),
+        ];
     let rest = bincode::serialize(&part).ok()?;
     let message = js_sys::Object::new();
     let transfer = js_sys::Array::new();

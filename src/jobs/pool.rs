@@ -310,8 +310,8 @@ async fn read_with(
         }
     }
     let first_cut = *cuts.first()?;
-    super::prof::mark(&format!("coord: cuts placed {:?}", cuts));
-    let ends: Vec<u64> = cuts.iter().skip(1).copied().chain(std::iter::once(total as u64)).collect();
+    let ends: Vec<u64> =
+        cuts.iter().skip(1).copied().chain(std::iter::once(total as u64)).collect();
     if cuts.len() > helpers.len() {
         return None;
     }
@@ -329,10 +329,7 @@ async fn read_with(
     own.reserve_battles(expected_rows(own.rows(), pos, total as u64));
     let mut slices = SliceStream::new(blob, pos as f64, first_cut as f64, CHUNK_BYTES);
     let mut buf = Vec::new();
-    let (mut t_wait, mut t_copy, mut t_feed) = (0.0, 0.0, 0.0);
-    let mut t = super::prof::now();
     while let Some(slice) = slices.next_slice().await {
-        t_wait += super::prof::now() - t;
         if cancelled.borrow().contains(&job) {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
@@ -341,13 +338,9 @@ async fn read_with(
             end_helpers(job);
             return None;
         };
-        let t1 = super::prof::now();
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
-        let t2 = super::prof::now();
         own.feed(&buf);
-        t_copy += t2 - t1;
-        t_feed += super::prof::now() - t2;
         let helper_bytes: f64 = helpers.iter().map(|h| h.done_bytes.get()).sum();
         let helper_rows: f64 = helpers.iter().map(|h| h.rows.get()).sum();
         scope.respond(
@@ -359,33 +352,21 @@ async fn read_with(
                 rows: own.rows() as f64 + helper_rows,
             },
         );
-        t = super::prof::now();
     }
-    super::prof::mark(&format!(
-        "coord: own segment fed: wait {t_wait:.0} ms, copy {t_copy:.0} ms, feed {t_feed:.0} ms"
-    ));
     // The helpers' segments follow in file order.
     let mut merged = own;
     for helper in helpers {
         let answer = helper.answer.await.ok();
-        super::prof::mark("coord: helper answer arrived");
-        let t0 = super::prof::now();
         if cancelled.borrow().contains(&job) {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
         }
         let part = answer.as_ref().and_then(super::part_wire::decode);
-        let t1 = super::prof::now();
         let ok = part.is_some_and(|mut part| {
             // Exactly the room still missing, if the estimate fell short (no doubling).
             merged.reserve_battles(merged.rows() as usize + part.battles_mut().len());
             merged.absorb_part(part)
         });
-        super::prof::mark(&format!(
-            "coord: decode {:.0} ms, absorb_part {:.0} ms",
-            t1 - t0,
-            super::prof::now() - t1
-        ));
         if !ok {
             end_helpers(job);
             return None;
@@ -410,13 +391,11 @@ pub fn serve_helper() {
             let part = parse_segment(&data).await;
             let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
             let message = js_sys::Object::new();
-            let t0 = super::prof::now();
             let (value, transfer) = part
                 .and_then(super::part_wire::encode)
                 .unwrap_or_else(|| (JsValue::NULL, js_sys::Array::new()));
             let _ = js_sys::Reflect::set(&message, &"part".into(), &value);
             let _ = scope.post_message_with_transfer(&message, &transfer);
-            super::prof::mark(&format!("helper: post {:.0} ms", super::prof::now() - t0));
         });
     })
     .into_js_value();
@@ -448,27 +427,16 @@ async fn parse_segment(data: &JsValue) -> Option<SegmentPart> {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let mut slices = SliceStream::new(&blob, from, to, CHUNK_BYTES);
     let mut buf = Vec::new();
-    let (mut t_wait, mut t_copy, mut t_feed) = (0.0, 0.0, 0.0);
-    let mut t = super::prof::now();
     while let Some(slice) = slices.next_slice().await {
-        t_wait += super::prof::now() - t;
         let (chunk, offset) = slice.ok()?;
-        let t1 = super::prof::now();
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
-        let t2 = super::prof::now();
         loader.feed(&buf);
-        t_copy += t2 - t1;
-        t_feed += super::prof::now() - t2;
-        t = super::prof::now();
         let progress = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&progress, &"done".into(), &(offset - from).into());
         let _ = js_sys::Reflect::set(&progress, &"rows".into(), &(loader.rows() as f64).into());
         let _ = scope.post_message(&progress);
     }
-    super::prof::mark(&format!(
-        "helper {from}..{to}: wait {t_wait:.0} ms, copy {t_copy:.0} ms, feed {t_feed:.0} ms"
-    ));
     loader.into_segment_part()
 }
 

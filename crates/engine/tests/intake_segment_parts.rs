@@ -1,7 +1,9 @@
-//! The page's worker pool parses a battle log in segments in separate workers: the first from
-//! byte 0 in a helper, later ones in forks of the merging loader, and sends finished segments
-//! over as bytes ([`SegmentPart`]). The merged dataset must equal a one-worker parse: same
-//! battles and ids, same warnings on the same lines, same summary.
+//! The page's worker pool parses a battle log in segments in separate workers: the merging
+//! worker reads the first segment with the loader that sniffed the file, helpers parse the later
+//! ones (the last included, up to the array's `]`) in forks, and send finished segments over as
+//! [`SegmentPart`]s. The merged dataset must equal a one-worker parse: same battles and ids, same
+//! warnings on the same lines, same summary. The earlier arrangement (a helper from byte 0, the
+//! merging worker's own fork for the last segment) is kept as a test of `absorb` too.
 
 use benchlens_engine::dataset::ParsedFile;
 use benchlens_engine::formats::{

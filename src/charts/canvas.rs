@@ -170,7 +170,7 @@ pub fn ChartCanvas(
         let Some(chart) = spec.get() else { return };
         let (w, h) = match available.get() {
             Some(free) => chart.size_at(free),
-            None => chart.size(),
+            None => chart.size_at(u32::MAX),
         };
         let ticket = generation.get_value().wrapping_add(1);
         generation.set_value(ticket);

@@ -25,16 +25,47 @@ pub struct Heatmap {
 }
 
 const CELL: u32 = 34;
+/// The widest grid the page paints, in CSS pixels: past it (more than 70 models) the cells on
+/// screen shrink to fit. A 250-model map at full size was an 8675 × 8550 px canvas (74 Mpx,
+/// 296 MB of backing store) that took Chromium 2–3 s to paint, on the main thread, per map.
+const MAX_SCREEN_GRID: u32 = 2400;
+/// Cells never shrink below this on screen (about 400 models at [`MAX_SCREEN_GRID`]).
+const MIN_SCREEN_CELL: u32 = 6;
+/// Smaller cells show colour only: a printed value needs this much room.
+const MIN_PRINTED_CELL: u32 = 24;
+/// Column heads need this much room each; smaller cells number every k-th column.
+const MIN_HEAD_PX: u32 = 24;
 /// Labels longer than this (characters) end in "…"; model names in real logs stay well below.
 const MAX_LABEL_CHARS: usize = 64;
 /// Average width of one 11 px label character, generous so a wide name still fits.
 const CHAR_PX: f64 = 6.6;
 
 impl Heatmap {
-    /// CSS size.
+    /// CSS size: the exports' (SVG, PNG), every value printed.
     pub fn size(&self) -> (u32, u32) {
+        self.size_with(CELL)
+    }
+
+    /// CSS size on the page: cells of [`Self::screen_cell`].
+    pub fn screen_size(&self) -> (u32, u32) {
+        self.size_with(self.screen_cell())
+    }
+
+    fn size_with(&self, cell: u32) -> (u32, u32) {
         let n = self.labels.len().max(1) as u32;
-        (self.label_width() + CELL * n + 20, CELL * n + 50)
+        (self.label_width() + cell * n + 20, cell * n + 50)
+    }
+
+    /// Cell size on the page, in CSS pixels: the export's up to 70 models, then what fits the grid
+    /// in [`MAX_SCREEN_GRID`] (colour only, no printed values below [`MIN_PRINTED_CELL`]); the
+    /// SVG and PNG exports keep every value at full size.
+    pub fn screen_cell(&self) -> u32 {
+        let n = self.labels.len().max(1) as u32;
+        if n * CELL <= MAX_SCREEN_GRID {
+            CELL
+        } else {
+            (MAX_SCREEN_GRID / n).max(MIN_SCREEN_CELL)
+        }
     }
 
     /// Width of the row-label column: the longest label plus its row number.
@@ -72,15 +103,17 @@ impl Heatmap {
         RGBColor(r as u8, g as u8, b as u8)
     }
 
-    /// Where the parts go at scale `s` (device pixels per CSS pixel).
-    pub(crate) fn layout(&self, s: f64) -> Layout {
+    /// Where the parts go at scale `s` (device pixels per CSS pixel), with cells of `cell` CSS
+    /// pixels (labels shrink with cells smaller than they are tall).
+    pub(crate) fn layout(&self, s: f64, cell: u32) -> Layout {
+        let label = f64::from(cell.saturating_sub(1).clamp(6, 11));
         Layout {
-            cell: px(f64::from(CELL), s),
+            cell: px(f64::from(cell), s),
             left: px(f64::from(self.label_width()), s),
             top: px(44.0, s),
             title: (px(8.0, s), px(6.0, s)),
             title_px: px(13.0, s),
-            label_px: px(11.0, s),
+            label_px: px(label, s),
             label_gap: px(6.0, s),
             cell_px: px(10.0, s),
         }
@@ -109,7 +142,7 @@ impl Heatmap {
     pub fn draw<DB: DrawingBackend>(&self, root: &Area<DB>, s: f64) -> Painted {
         let n = self.labels.len();
         let Layout { cell, left, top, title, title_px, label_px, label_gap, cell_px } =
-            self.layout(s);
+            self.layout(s, CELL);
         root.draw(&Text::new(self.title.clone(), title, (FONT, title_px).into_font().color(&INK)))
             .map_err(area_err)?;
         let label_font = (FONT, label_px).into_font().color(&INK);
@@ -159,11 +192,15 @@ impl Heatmap {
     /// fewer calls: plotters sets font, alignment and colour for every text (each a string
     /// crossing into JS), and a heat map at 120 models prints 14,400 values (62,500 at 250),
     /// which took 0.4 s per map. Here the font is set once, cells go out as `fillRect`s and the
-    /// values in two passes, one per ink.
+    /// values in two passes, one per ink. Cells are [`Self::screen_cell`] wide: past 70 models
+    /// smaller, with every k-th column numbered and no values printed once they do not fit.
     pub fn paint(&self, ctx: &web_sys::CanvasRenderingContext2d, s: f64) -> Painted {
         let n = self.labels.len();
+        let screen_cell = self.screen_cell();
+        let print_values = screen_cell >= MIN_PRINTED_CELL;
+        let head_every = MIN_HEAD_PX.div_ceil(screen_cell).max(1) as usize;
         let Layout { cell, left, top, title, title_px, label_px, label_gap, cell_px } =
-            self.layout(s);
+            self.layout(s, screen_cell);
         let css = |c: RGBColor| format!("rgb({},{},{})", c.0, c.1, c.2);
         let font = |size: i32| format!("normal {size}px {FONT}");
         let text = |t: &str, x: i32, y: i32| {
@@ -182,8 +219,12 @@ impl Heatmap {
         }
         ctx.set_text_align("center");
         ctx.set_text_baseline("bottom");
-        for c in 0..n {
+        for c in (0..n).step_by(head_every) {
             text(&format!("{}", c + 1), left + c as i32 * cell + cell / 2, top - label_gap)?;
+        }
+        // Colour only: the cells go out as one image, not a call or two per cell.
+        if !print_values && self.paint_cells_as_image(ctx, cell, left, top).is_some() {
+            return Ok(());
         }
         let mut printed: Vec<(i32, i32, String, bool)> = Vec::with_capacity(n * n);
         let mut fill = None;
@@ -201,7 +242,7 @@ impl Heatmap {
                     f64::from(cell - 1),
                     f64::from(cell - 1),
                 );
-                if let Some((t, ink)) = value {
+                if let Some((t, ink)) = value.filter(|_| print_values) {
                     printed.push((x0 + cell / 2, y0 + cell / 2, t, ink == WHITE));
                 }
             }
@@ -215,6 +256,66 @@ impl Heatmap {
             }
         }
         Ok(())
+    }
+}
+
+impl Heatmap {
+    /// Paints the cells as an n × n image (one pixel per cell) scaled up to `cell` device pixels
+    /// a cell without smoothing, then the 1 px white gaps between them: at 250 models the per-cell
+    /// `fillStyle` + `fillRect` calls took 0.4–0.7 s of the main thread per map. `None` when the
+    /// browser refuses a step (the caller then paints cell by cell).
+    fn paint_cells_as_image(
+        &self,
+        ctx: &web_sys::CanvasRenderingContext2d,
+        cell: i32,
+        left: i32,
+        top: i32,
+    ) -> Option<()> {
+        use wasm_bindgen::{JsCast, JsValue};
+        let n = self.labels.len();
+        let side = u32::try_from(n).ok().filter(|&s| s > 0)?;
+        let mut rgba = vec![255u8; n * n * 4];
+        for (i, px) in rgba.chunks_exact_mut(4).enumerate() {
+            let (colour, _) = self.cell(i / n, i % n);
+            px[..3].copy_from_slice(&[colour.0, colour.1, colour.2]);
+        }
+        let pixels = js_sys::Uint8ClampedArray::from(&rgba[..]);
+        let global = js_sys::global();
+        let image_data: js_sys::Function =
+            js_sys::Reflect::get(&global, &"ImageData".into()).ok()?.dyn_into().ok()?;
+        let args = js_sys::Array::of3(&pixels, &side.into(), &side.into());
+        let image = js_sys::Reflect::construct(&image_data, &args).ok()?;
+        let small: web_sys::HtmlCanvasElement =
+            web_sys::window()?.document()?.create_element("canvas").ok()?.dyn_into().ok()?;
+        small.set_width(side);
+        small.set_height(side);
+        let small_ctx = small.get_context("2d").ok()??;
+        let put: js_sys::Function =
+            js_sys::Reflect::get(&small_ctx, &"putImageData".into()).ok()?.dyn_into().ok()?;
+        put.call3(&small_ctx, &image, &JsValue::from(0), &JsValue::from(0)).ok()?;
+        let (x, y, span) = (f64::from(left), f64::from(top), f64::from(cell) * n as f64);
+        ctx.set_image_smoothing_enabled(false);
+        ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            &small,
+            0.0,
+            0.0,
+            f64::from(side),
+            f64::from(side),
+            x,
+            y,
+            span,
+            span,
+        )
+        .ok()?;
+        ctx.set_image_smoothing_enabled(true);
+        // The gaps: the right and bottom pixel of every cell, as the cell-by-cell paint leaves.
+        ctx.set_fill_style_str("#ffffff");
+        for k in 1..=n {
+            let edge = f64::from(cell) * k as f64 - 1.0;
+            ctx.fill_rect(x + edge, y, 1.0, span);
+            ctx.fill_rect(x, y + edge, span, 1.0);
+        }
+        Some(())
     }
 }
 
@@ -260,6 +361,19 @@ mod tests {
         // character (≥ 6 px each), two spaces and the row number.
         let label = wide.size().0 - 2 * super::CELL - 20;
         assert!(label as usize >= 6 * (name.chars().count() + 3), "{label}");
+    }
+
+    #[test]
+    fn many_models_get_smaller_cells_on_screen_only() {
+        let names: Vec<String> = (0..250).map(|i| format!("model-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let big = map(&refs);
+        // The export keeps 34 px cells (every value printed); the page fits the grid in 2400 px.
+        assert_eq!(big.size().1, 34 * 250 + 50);
+        assert_eq!(big.screen_cell(), 9);
+        assert_eq!(big.screen_size().1, 9 * 250 + 50);
+        let small = map(&refs[..70]);
+        assert_eq!(small.screen_size(), small.size());
     }
 
     #[test]

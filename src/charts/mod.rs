@@ -57,8 +57,14 @@ impl ChartSpec {
     /// Size in CSS pixels when `available` CSS pixels of width are free (a phone's panel): charts
     /// whose layout flows (plots, forest, stacked bars) shrink to it, down to [`MIN_WIDTH`], so
     /// they are drawn at the width they are shown instead of squeezed by CSS; charts made of
-    /// fixed cells and columns (heatmaps, slope) keep their size and scroll in their frame.
+    /// fixed cells and columns (heatmaps, slope) keep their size and scroll in their frame (a
+    /// heat map of many models at its screen size, with smaller cells).
     pub fn size_at(&self, available: u32) -> (u32, u32) {
+        // A heat map of many models is shown with smaller cells than it exports (see
+        // `Heatmap::screen_cell`), whatever the width.
+        if let Self::Heatmap(c) = self {
+            return c.screen_size();
+        }
         let (w, h) = self.size();
         if available >= w {
             return (w, h);

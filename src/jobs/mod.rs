@@ -17,6 +17,8 @@ mod parquet_blob;
 #[cfg(feature = "page-parquet")]
 mod parquet_http;
 #[cfg(target_arch = "wasm32")]
+mod part_wire;
+#[cfg(target_arch = "wasm32")]
 mod pool;
 pub mod protocol;
 #[cfg(feature = "page-parquet")]

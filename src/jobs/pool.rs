@@ -4,9 +4,10 @@
 //! to decide format and kind, places the cuts with the engine's rule
 //! ([`benchlens_engine::formats::cut_targets`], the CLI's threads use it too), and starts helper
 //! workers (the same `worker.js`, started under a [`HELPER_NAME`] name so `main` serves segments
-//! instead of the page) for every segment but the last, which it parses itself. A helper sends
-//! its segment back as a bincode [`SegmentPart`] in a transferred ArrayBuffer, and the segments
-//! are merged in file order, so the dataset is the one a single worker makes. Anything that does
+//! instead of the page) for every segment but the first, which it parses itself with the loader
+//! that sniffed the file, its columns sized for the whole file at once. A helper sends
+//! its segment back as a [`SegmentPart`] in transferred typed arrays (`super::part_wire`), and
+//! the segments are merged in file order, so the dataset is the one a single worker makes. Anything that does
 //! not fit (not a JSON battle log, a guessed cut inside a string, a helper that failed) answers
 //! `None` and the coordinator reads the file alone, as before.
 //!
@@ -88,6 +89,58 @@ struct Helper {
     answer: JsFuture,
     done_bytes: Rc<std::cell::Cell<f64>>,
     rows: Rc<std::cell::Cell<f64>>,
+    /// Its segment request, until the helper says it listens.
+    slot: Rc<RefCell<Slot>>,
+}
+
+/// A helper's segment request and whether the helper listens yet: the helper is started before
+/// the cuts are placed (its wasm starts while the coordinator sniffs), so either can come first.
+struct Slot {
+    worker: HelperWorker,
+    listening: bool,
+    request: Option<JsValue>,
+    resolve: js_sys::Function,
+}
+
+impl Slot {
+    /// Posts the request if both it and the helper are ready; a post that fails answers null.
+    fn post_when_ready(&mut self) {
+        if !self.listening {
+            return;
+        }
+        if let Some(request) = self.request.take() {
+            if self.worker.post(&request).is_err() {
+                let _ = self.resolve.call1(&JsValue::NULL, &JsValue::NULL);
+            }
+        }
+    }
+}
+
+impl Helper {
+    /// Gives the helper bytes `from..to` of `blob` to parse.
+    fn assign(
+        &self,
+        blob: &web_sys::Blob,
+        name: &str,
+        options: &LoadOptions,
+        (from, to): (u64, u64),
+    ) -> Option<()> {
+        let request = js_sys::Object::new();
+        let options = serde_wasm_bindgen::to_value(options).ok()?;
+        for (key, value) in [
+            ("blob", JsValue::from(blob.clone())),
+            ("name", JsValue::from_str(name)),
+            ("options", options),
+            ("from", JsValue::from_f64(from as f64)),
+            ("to", JsValue::from_f64(to as f64)),
+        ] {
+            js_sys::Reflect::set(&request, &key.into(), &value).ok()?;
+        }
+        let mut slot = self.slot.borrow_mut();
+        slot.request = Some(request.into());
+        slot.post_when_ready();
+        Some(())
+    }
 }
 
 /// Starts a helper worker: `worker.js` under [`HELPER_NAME`], through a module script that
@@ -119,43 +172,31 @@ pub(super) fn config() -> Option<(String, usize)> {
     })
 }
 
-/// Starts a helper on bytes `from..to` of `blob`.
-fn start_helper(
-    job: JobId,
-    script_url: &str,
-    blob: &web_sys::Blob,
-    name: &str,
-    options: &LoadOptions,
-    (from, to): (u64, u64),
-) -> Option<Helper> {
+/// Starts a helper for `job`; [`Helper::assign`] gives it its segment.
+fn start_helper(job: JobId, script_url: &str) -> Option<Helper> {
     let (worker, url) = spawn_helper(script_url)?;
     let done_bytes = Rc::new(std::cell::Cell::new(0.0));
     let rows = Rc::new(std::cell::Cell::new(0.0));
     let mut resolve_fn = None;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| resolve_fn = Some(resolve));
     let resolve = resolve_fn?;
-    let request = js_sys::Object::new();
-    let options = serde_wasm_bindgen::to_value(options).ok()?;
-    for (key, value) in [
-        ("blob", JsValue::from(blob.clone())),
-        ("name", JsValue::from_str(name)),
-        ("options", options),
-        ("from", JsValue::from_f64(from as f64)),
-        ("to", JsValue::from_f64(to as f64)),
-    ] {
-        js_sys::Reflect::set(&request, &key.into(), &value).ok()?;
-    }
+    let slot = Rc::new(RefCell::new(Slot {
+        worker: worker.clone(),
+        listening: false,
+        request: None,
+        resolve: resolve.clone(),
+    }));
     let (bytes_sink, rows_sink, answer_sink) = (done_bytes.clone(), rows.clone(), resolve.clone());
-    let (sender, loader_url) = (worker.clone(), url.clone());
+    let (ready_slot, loader_url) = (slot.clone(), url.clone());
     let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
         let field = |key: &str| js_sys::Reflect::get(&data, &key.into()).ok();
         if field("ready").is_some_and(|v| v.is_truthy()) {
             // The helper listens now (a message sent before it did could be lost).
             let _ = web_sys::Url::revoke_object_url(&loader_url);
-            if sender.post(&request).is_err() {
-                let _ = answer_sink.call1(&JsValue::NULL, &JsValue::NULL);
-            }
+            let mut slot = ready_slot.borrow_mut();
+            slot.listening = true;
+            slot.post_when_ready();
         } else if let Some(done) = field("done").and_then(|v| v.as_f64()) {
             bytes_sink.set(done);
             rows_sink.set(field("rows").and_then(|v| v.as_f64()).unwrap_or(0.0));
@@ -180,7 +221,19 @@ fn start_helper(
     .into_js_value();
     js_sys::Reflect::set(&worker, &"onerror".into(), &on_error).ok()?;
     POOL.with(|p| p.borrow_mut().running.entry(job).or_default().push((worker, resolve)));
-    Some(Helper { answer: JsFuture::from(promise), done_bytes, rows })
+    Some(Helper { answer: JsFuture::from(promise), done_bytes, rows, slot })
+}
+
+/// Battles a file of `total` bytes probably holds, from the `rows` its first `head` bytes held,
+/// with 3 % to spare: the merged columns are made this large at once. Grown by doubling instead,
+/// a column at 1.5M battles held room for 2.1M, and each doubling left its old block behind in
+/// the wasm memory, which never shrinks (the 3M-battle file peaked at 501 MB in this worker).
+/// 0 (no reserve) when the head held no row.
+fn expected_rows(rows: u64, head: u64, total: u64) -> usize {
+    if rows == 0 || head == 0 {
+        return 0;
+    }
+    (rows as f64 * total as f64 / head as f64 * 1.03).min(total as f64 / 16.0) as usize
 }
 
 /// Parses a dropped file with the pool; `None` when it must be read by one worker instead (pool
@@ -197,6 +250,39 @@ pub(super) async fn read_pooled(
     let (script_url, size) = config()?;
     let total = blob.size();
     if size < 2 || (total as u64) < 2 * MIN_SEGMENT_BYTES {
+        return None;
+    }
+    // Helpers start now, so their wasm starts while this worker sniffs and cuts; any that find
+    // no segment (or a file that cannot be split) are ended unused.
+    let mut helpers = Vec::new();
+    for _ in 1..size {
+        match start_helper(job, &script_url) {
+            Some(helper) => helpers.push(helper),
+            None => break,
+        }
+    }
+    let pooled = read_with(job, who, name, blob, options, cancelled, scope, helpers).await;
+    if pooled.is_none() {
+        end_helpers(job);
+    }
+    pooled
+}
+
+/// [`read_pooled`] with its helpers started.
+#[allow(clippy::too_many_arguments)]
+async fn read_with(
+    job: JobId,
+    who: HandlerId,
+    name: &str,
+    blob: &web_sys::Blob,
+    options: &LoadOptions,
+    cancelled: &Rc<RefCell<BTreeSet<JobId>>>,
+    scope: &WorkerScope<IntakeWorker>,
+    mut helpers: Vec<Helper>,
+) -> Option<WorkerMsg> {
+    let total = blob.size();
+    let size = helpers.len() + 1;
+    if size < 2 {
         return None;
     }
     let mut sniffer = StreamLoader::new(name, options.clone());
@@ -223,23 +309,25 @@ pub(super) async fn read_pooled(
             cuts.push(target + off as u64);
         }
     }
-    let last = *cuts.last()?;
-    let starts: Vec<u64> = std::iter::once(0).chain(cuts.iter().copied()).collect();
-    let mut helpers = Vec::new();
-    for pair in starts.windows(2) {
-        if let [from, to] = *pair {
-            match start_helper(job, &script_url, blob, name, options, (from, to)) {
-                Some(helper) => helpers.push(helper),
-                None => {
-                    end_helpers(job);
-                    return None;
-                }
-            }
-        }
+    let first_cut = *cuts.first()?;
+    let ends: Vec<u64> =
+        cuts.iter().skip(1).copied().chain(std::iter::once(total as u64)).collect();
+    if cuts.len() > helpers.len() {
+        return None;
     }
-    // The last segment is this worker's own.
-    let mut tail = sniffer.fork()?;
-    let mut slices = SliceStream::new(blob, last as f64, total, CHUNK_BYTES);
+    // One helper per segment after the first; the rest end now.
+    for helper in helpers.iter().skip(cuts.len()) {
+        helper.slot.borrow().worker.terminate();
+    }
+    helpers.truncate(cuts.len());
+    for (helper, (&from, &to)) in helpers.iter().zip(cuts.iter().zip(&ends)) {
+        helper.assign(blob, name, options, (from, to))?;
+    }
+    // The first segment is this worker's own: the loader that sniffed the file reads on to the
+    // first cut, with room for the whole file's battles made at once (see `expected_rows`).
+    let mut own = sniffer;
+    own.reserve_battles(expected_rows(own.rows(), pos, total as u64));
+    let mut slices = SliceStream::new(blob, pos as f64, first_cut as f64, CHUNK_BYTES);
     let mut buf = Vec::new();
     while let Some(slice) = slices.next_slice().await {
         if cancelled.borrow().contains(&job) {
@@ -252,39 +340,41 @@ pub(super) async fn read_pooled(
         };
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
-        tail.feed(&buf);
+        own.feed(&buf);
         let helper_bytes: f64 = helpers.iter().map(|h| h.done_bytes.get()).sum();
         let helper_rows: f64 = helpers.iter().map(|h| h.rows.get()).sum();
         scope.respond(
             who,
             Response::Progress {
                 job,
-                bytes_done: offset - last as f64 + helper_bytes,
+                bytes_done: offset + helper_bytes,
                 bytes_total: total,
-                rows: tail.rows() as f64 + helper_rows,
+                rows: own.rows() as f64 + helper_rows,
             },
         );
     }
-    let mut merged = sniffer.fork()?;
+    // The helpers' segments follow in file order.
+    let mut merged = own;
     for helper in helpers {
         let answer = helper.answer.await.ok();
         if cancelled.borrow().contains(&job) {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
         }
-        let part = answer
-            .and_then(|a| a.dyn_into::<js_sys::Uint8Array>().ok())
-            .and_then(|bytes| bincode::deserialize::<SegmentPart>(&bytes.to_vec()).ok());
-        if !part.is_some_and(|part| merged.absorb_part(part)) {
+        let part = answer.as_ref().and_then(super::part_wire::decode);
+        let ok = part.is_some_and(|mut part| {
+            // Exactly the room still missing, if the estimate fell short (no doubling).
+            merged.reserve_battles(merged.rows() as usize + part.battles_mut().len());
+            merged.absorb_part(part)
+        });
+        if !ok {
             end_helpers(job);
             return None;
         }
     }
     end_helpers(job);
-    if !merged.absorb(tail) {
-        return None;
-    }
-    Some(WorkerMsg::Loaded { job, who, parsed: Box::new(merged.finish()) })
+    let parsed = merged.finish();
+    Some(WorkerMsg::Loaded { job, who, parsed: Box::new(parsed) })
 }
 
 /// A helper's side: answers each segment request with its [`SegmentPart`] (or `null` when the
@@ -301,7 +391,9 @@ pub fn serve_helper() {
             let part = parse_segment(&data).await;
             let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
             let message = js_sys::Object::new();
-            let (value, transfer) = transferable(part.as_deref());
+            let (value, transfer) = part
+                .and_then(super::part_wire::encode)
+                .unwrap_or_else(|| (JsValue::NULL, js_sys::Array::new()));
             let _ = js_sys::Reflect::set(&message, &"part".into(), &value);
             let _ = scope.post_message_with_transfer(&message, &transfer);
         });
@@ -316,7 +408,7 @@ pub fn serve_helper() {
 
 /// Loads one segment: from byte 0 with a fresh loader, or from a cut with a fork of a loader
 /// that read the file's first bytes (so both decide format and kind as the coordinator did).
-async fn parse_segment(data: &JsValue) -> Option<Vec<u8>> {
+async fn parse_segment(data: &JsValue) -> Option<SegmentPart> {
     let field = |key: &str| js_sys::Reflect::get(data, &key.into()).ok();
     let blob: web_sys::Blob = field("blob")?.dyn_into().ok()?;
     let name = field("name")?.as_string()?;
@@ -345,11 +437,11 @@ async fn parse_segment(data: &JsValue) -> Option<Vec<u8>> {
         let _ = js_sys::Reflect::set(&progress, &"rows".into(), &(loader.rows() as f64).into());
         let _ = scope.post_message(&progress);
     }
-    bincode::serialize(&loader.into_segment_part()?).ok()
+    loader.into_segment_part()
 }
 
 /// `bytes` as a Uint8Array to post with its buffer transferred (no copy), and the transfer list;
-/// null and an empty list for none. Segment parts and bootstrap rounds go back this way.
+/// null and an empty list for none. Bootstrap rounds go back this way.
 pub(super) fn transferable(bytes: Option<&[u8]>) -> (JsValue, js_sys::Array) {
     let transfer = js_sys::Array::new();
     let value = match bytes {

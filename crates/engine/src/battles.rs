@@ -176,9 +176,33 @@ impl Battles {
         self.self_battle_rows.extend_from_slice(&other.self_battle_rows);
     }
 
+    /// [`Self::append_plain_columns`] taking `other` by value: a column appended to an empty one
+    /// is moved, not copied (the merge of a file's first segment into a fresh loader).
+    pub(crate) fn take_plain_columns(&mut self, other: Battles) {
+        self.append_numeric(&other);
+        append_moved(&mut self.outcome, other.outcome);
+        append_moved(&mut self.tstamp, other.tstamp);
+        append_moved(&mut self.turn, other.turn);
+        append_moved(&mut self.anony, other.anony);
+        append_moved(&mut self.dedup_sampled, other.dedup_sampled);
+        append_moved(&mut self.style, other.style);
+        self.n_with_style += other.n_with_style;
+        self.self_battles += other.self_battles;
+        append_moved(&mut self.self_battle_rows, other.self_battle_rows);
+    }
+
     /// Approximate heap bytes held (for memory reporting).
     pub fn heap_bytes(&self) -> usize {
         self.len() * (4 + 4 + 1 + 8 + 4 + 4 + 4 + 2 + 2 + 8 + 32)
+    }
+}
+
+/// Appends `src` to `dst`, moving it when `dst` is empty.
+pub(crate) fn append_moved<T: Clone>(dst: &mut Vec<T>, src: Vec<T>) {
+    if dst.is_empty() {
+        *dst = src;
+    } else {
+        dst.extend_from_slice(&src);
     }
 }
 

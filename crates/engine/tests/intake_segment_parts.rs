@@ -1,7 +1,9 @@
-//! The page's worker pool parses a battle log in segments in separate workers: the first from
-//! byte 0 in a helper, later ones in forks of the merging loader, and sends finished segments
-//! over as bytes ([`SegmentPart`]). The merged dataset must equal a one-worker parse: same
-//! battles and ids, same warnings on the same lines, same summary.
+//! The page's worker pool parses a battle log in segments in separate workers: the merging
+//! worker reads the first segment with the loader that sniffed the file, helpers parse the later
+//! ones (the last included, up to the array's `]`) in forks, and send finished segments over as
+//! [`SegmentPart`]s. The merged dataset must equal a one-worker parse: same battles and ids, same
+//! warnings on the same lines, same summary. The earlier arrangement (a helper from byte 0, the
+//! merging worker's own fork for the last segment) is kept as a test of `absorb` too.
 
 use benchlens_engine::dataset::ParsedFile;
 use benchlens_engine::formats::{
@@ -93,6 +95,67 @@ fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
     feed(&mut tail, &bytes[last..]);
     assert!(merged.absorb(tail));
     Some(merged.finish())
+}
+
+/// What the pool does since h-pageparse: the sniffing loader reads on to the first cut itself,
+/// with its columns reserved for `reserve` battles, and absorbs every later segment (parsed in a
+/// fork, its columns moved out and back in as the page's typed arrays do) in file order.
+fn pooled_own_first(name: &str, bytes: &[u8], reserve: usize) -> Option<ParsedFile> {
+    let options = LoadOptions::default();
+    let mut own = StreamLoader::new(name, options.clone());
+    let mut pos = 0;
+    while !own.is_running() && pos < bytes.len() {
+        let end = (pos + (64 << 10)).min(bytes.len());
+        own.feed(&bytes[pos..end]);
+        pos = end;
+    }
+    let mut cuts: Vec<usize> = Vec::new();
+    for target in cut_targets(pos as u64, bytes.len() as u64, SPLIT) {
+        let target = target as usize;
+        if target <= cuts.last().copied().unwrap_or(pos) {
+            continue;
+        }
+        let window = &bytes[target..(target + WINDOW_BYTES).min(bytes.len())];
+        if let Some(off) = own.guess_element_start(window) {
+            cuts.push(target + off);
+        }
+    }
+    let first = *cuts.first()?;
+    let mut parts = Vec::new();
+    let ends: Vec<usize> = cuts.iter().skip(1).copied().chain([bytes.len()]).collect();
+    for (&from, &to) in cuts.iter().zip(&ends) {
+        let mut segment = own.fork()?;
+        feed(&mut segment, &bytes[from..to]);
+        let mut part = segment.into_segment_part()?;
+        let columns = std::mem::take(&mut part.battles_mut().model_a);
+        let wire = bincode::serialize(&part).ok()?;
+        let mut part: SegmentPart = bincode::deserialize(&wire).ok()?;
+        part.battles_mut().model_a = columns;
+        parts.push(part);
+    }
+    own.reserve_battles(reserve);
+    feed(&mut own, &bytes[pos..first]);
+    for mut part in parts {
+        own.reserve_battles(own.rows() as usize + part.battles_mut().len());
+        assert!(own.absorb_part(part));
+    }
+    Some(own.finish())
+}
+
+#[test]
+fn the_first_segment_read_on_by_the_sniffer_merges_to_the_one_worker_parse() {
+    let rows: Vec<serde_json::Value> = (0..3000).map(record).collect();
+    let array = serde_json::to_string_pretty(&rows).unwrap_or_default();
+    let lines: String = rows.iter().map(|r| format!("{r}\n")).collect();
+    for (name, text) in [("battles.json", array), ("battles.jsonl", lines)] {
+        let one = load_bytes(name, text.as_bytes(), &LoadOptions::default());
+        // Room for none, too few and too many battles: the reserve never changes the result.
+        for reserve in [0, 1000, 5000] {
+            let pooled = pooled_own_first(name, text.as_bytes(), reserve)
+                .unwrap_or_else(|| panic!("{name}: not split"));
+            assert_eq!(as_json(&pooled), as_json(&one), "{name}, reserve {reserve}");
+        }
+    }
 }
 
 #[test]

@@ -124,6 +124,22 @@ impl BattleBuilder {
         Self { skip_judges: skip, ..self }
     }
 
+    /// Makes room for `additional` more battles in every per-battle column at once.
+    pub fn reserve(&mut self, additional: usize) {
+        let b = &mut self.battles;
+        b.model_a.reserve_exact(additional);
+        b.model_b.reserve_exact(additional);
+        b.outcome.reserve_exact(additional);
+        b.tstamp.reserve_exact(additional);
+        b.language.reserve_exact(additional);
+        b.judge.reserve_exact(additional);
+        b.turn.reserve_exact(additional);
+        b.anony.reserve_exact(additional);
+        b.dedup_sampled.reserve_exact(additional);
+        b.category_bits.reserve_exact(additional);
+        b.style.reserve_exact(additional);
+    }
+
     /// Battles kept so far.
     pub fn len(&self) -> usize {
         self.battles.len()

@@ -110,6 +110,17 @@ impl JsonSplitter {
             && (self.lines_mode || (self.opened && !self.after_element))
     }
 
+    /// True when the array was closed and nothing after its `]` is pending: a file's last
+    /// segment, read to the end, ends so (the page's pool parses it in a helper).
+    pub fn ended_array(&self) -> bool {
+        !self.lines_mode && self.closed && self.start.is_none() && self.scan == self.buf.len()
+    }
+
+    /// Marks the array closed: the merging side took over a last segment that [`Self::ended_array`].
+    pub fn mark_closed(&mut self) {
+        self.closed = true;
+    }
+
     /// Where an element probably starts in `window` (a stretch of the file taken at an
     /// arbitrary offset): an object opening after a closed one, with the array's `,` or a line
     /// break between them. A guess (the bytes may sit inside a string or a nested array);

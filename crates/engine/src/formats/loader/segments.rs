@@ -24,12 +24,20 @@ pub struct SegmentPart {
     preview: Vec<Vec<String>>,
     /// Line breaks in the segment: where the next segment's line numbers start.
     newlines: u64,
+    /// The segment is the file's last and ends with the array's `]`: nothing may follow it.
+    #[serde(default)]
+    ends_array: bool,
 }
 
 impl SegmentPart {
     /// Rows the segment loaded.
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// The segment's battles (see [`BuilderPart::battles_mut`]).
+    pub fn battles_mut(&mut self) -> &mut crate::battles::Battles {
+        self.builder.battles_mut()
     }
 }
 
@@ -49,6 +57,15 @@ impl StreamLoader {
                 ..
             } if !self.failed => Some(splitter),
             _ => None,
+        }
+    }
+
+    /// Makes room for `rows` battles in all (a battle log's columns; nothing otherwise), so a
+    /// caller that knows about how many the file holds avoids growing them by doubling (the
+    /// page's pool: each doubling leaves its old block in a wasm memory that never shrinks).
+    pub fn reserve_battles(&mut self, rows: usize) {
+        if let Some(Running { sink: Sink::Battles { builder, .. }, .. }) = self.running.as_mut() {
+            builder.reserve(rows.saturating_sub(builder.len()));
         }
     }
 
@@ -138,11 +155,13 @@ impl StreamLoader {
     }
 
     /// This segment's results for [`Self::absorb_part`] in another worker; `None` unless it is a
-    /// battle log that ended exactly between two elements (then the merging side reads this
-    /// segment itself).
+    /// battle log that ended exactly between two elements, or (the file's last segment) right
+    /// after the array's `]` (then the merging side reads this segment itself). A JSON Lines
+    /// file whose last line has no line break gives no part for its last segment.
     pub fn into_segment_part(mut self) -> Option<SegmentPart> {
-        let newlines = match self.battle_json_splitter() {
-            Some(splitter) if splitter.at_element_boundary() => splitter.newlines_fed(),
+        let (newlines, ends_array) = match self.battle_json_splitter() {
+            Some(splitter) if splitter.at_element_boundary() => (splitter.newlines_fed(), false),
+            Some(splitter) if splitter.ended_array() => (splitter.newlines_fed(), true),
             _ => return None,
         };
         let Some(Running { sink: Sink::Battles { builder, .. }, .. }) = self.running.take() else {
@@ -156,6 +175,7 @@ impl StreamLoader {
             skipped: self.skipped,
             preview: self.preview,
             newlines,
+            ends_array,
         })
     }
 
@@ -179,6 +199,9 @@ impl StreamLoader {
         // fresh continuing one, only further down the file.
         let mut after = my_splitter.continuing();
         after.shift_lines(line_offset + later.newlines);
+        if later.ends_array {
+            after.mark_closed();
+        }
         *my_splitter = after;
         later.builder.shift_positions(line_offset);
         builder.absorb_part(std::mem::take(&mut later.builder));

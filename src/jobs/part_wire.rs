@@ -1,0 +1,192 @@
+//! A [`SegmentPart`] on its way between pool workers: the per-battle columns travel as typed
+//! arrays (one memory copy out of the helper's wasm memory, one into the coordinator's), the rest
+//! (names, warnings, preview, numeric side columns) as bincode.
+//!
+//! Before, the whole part went through bincode: at 3M battles the helper spent 0.7 s encoding
+//! 117 MB, and the coordinator 1.2 s copying those bytes into its memory and decoding them, with
+//! the bytes, their copy and the decoded columns all alive at once.
+
+use benchlens_engine::formats::SegmentPart;
+use benchlens_engine::{Battles, Outcome};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The typed-array fields of a message, in this order.
+const COLUMNS: [&str; 11] = [
+    "model_a",
+    "model_b",
+    "outcome",
+    "tstamp",
+    "language",
+    "judge",
+    "turn",
+    "anony",
+    "dedup_sampled",
+    "category_bits",
+    "style",
+];
+
+fn outcome_code(o: Outcome) -> u8 {
+    match o {
+        Outcome::ModelA => 0,
+        Outcome::ModelB => 1,
+        Outcome::Tie => 2,
+        Outcome::TieBothBad => 3,
+    }
+}
+
+fn outcome_of(code: u8) -> Option<Outcome> {
+    Some(match code {
+        0 => Outcome::ModelA,
+        1 => Outcome::ModelB,
+        2 => Outcome::Tie,
+        3 => Outcome::TieBothBad,
+        _ => return None,
+    })
+}
+
+fn flag_code(f: Option<bool>) -> u8 {
+    match f {
+        None => 0,
+        Some(false) => 1,
+        Some(true) => 2,
+    }
+}
+
+fn flag_of(code: u8) -> Option<Option<bool>> {
+    match code {
+        0 => Some(None),
+        1 => Some(Some(false)),
+        2 => Some(Some(true)),
+        _ => None,
+    }
+}
+
+/// The part as a message object and the list of buffers to transfer with it; `None` when it could
+/// not be encoded (the coordinator then reads the segment itself).
+pub fn encode(mut part: SegmentPart) -> Option<(JsValue, js_sys::Array)> {
+    let b = part.battles_mut();
+    // Each column is copied out and its wasm copy freed before the next, so the helper's memory
+    // does not hold two of the part at once.
+    let arrays: [JsValue; 11] =
+        [
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.model_a)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.model_b)[..]).into(),
+            js_sys::Uint8Array::from(
+                &std::mem::take(&mut b.outcome).into_iter().map(outcome_code).collect::<Vec<u8>>()
+                    [..],
+            )
+            .into(),
+            js_sys::Float64Array::from(&std::mem::take(&mut b.tstamp)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.language)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.judge)[..]).into(),
+            js_sys::Uint32Array::from(&std::mem::take(&mut b.turn)[..]).into(),
+            js_sys::Uint8Array::from(
+                &std::mem::take(&mut b.anony).into_iter().map(flag_code).collect::<Vec<u8>>()[..],
+            )
+            .into(),
+            js_sys::Uint8Array::from(
+                &std::mem::take(&mut b.dedup_sampled)
+                    .into_iter()
+                    .map(flag_code)
+                    .collect::<Vec<u8>>()[..],
+            )
+            .into(),
+            js_sys::BigUint64Array::from(&std::mem::take(&mut b.category_bits)[..]).into(),
+            js_sys::Float32Array::from(std::mem::take(&mut b.style).as_flattened()).into(),
+        ];
+    let rest = bincode::serialize(&part).ok()?;
+    let message = js_sys::Object::new();
+    let transfer = js_sys::Array::new();
+    let rest = js_sys::Uint8Array::from(&rest[..]);
+    transfer.push(&rest.buffer());
+    js_sys::Reflect::set(&message, &"rest".into(), &rest).ok()?;
+    for (name, array) in COLUMNS.iter().zip(arrays) {
+        let buffer = js_sys::Reflect::get(&array, &"buffer".into()).ok()?;
+        transfer.push(&buffer);
+        js_sys::Reflect::set(&message, &(*name).into(), &array).ok()?;
+    }
+    Some((message.into(), transfer))
+}
+
+/// Typed array `name` of `message` copied into a vector of `len` values; `None` when it is
+/// missing or of another length.
+fn column<A, T>(message: &JsValue, name: &str, len: usize) -> Option<Vec<T>>
+where
+    A: JsCast + TypedArray<T>,
+    T: Copy + Default,
+{
+    let array: A = js_sys::Reflect::get(message, &name.into()).ok()?.dyn_into().ok()?;
+    if array.len() != len {
+        return None;
+    }
+    let mut out = vec![T::default(); len];
+    array.copy_into(&mut out);
+    Some(out)
+}
+
+/// The typed arrays [`column`] reads.
+trait TypedArray<T> {
+    fn len(&self) -> usize;
+    fn copy_into(&self, out: &mut [T]);
+}
+
+macro_rules! typed_array {
+    ($array:ty, $t:ty) => {
+        impl TypedArray<$t> for $array {
+            fn len(&self) -> usize {
+                self.length() as usize
+            }
+            fn copy_into(&self, out: &mut [$t]) {
+                self.copy_to(out);
+            }
+        }
+    };
+}
+typed_array!(js_sys::Uint8Array, u8);
+typed_array!(js_sys::Uint32Array, u32);
+typed_array!(js_sys::Float64Array, f64);
+typed_array!(js_sys::BigUint64Array, u64);
+
+/// The part [`encode`] sent; `None` when the message is not one (a helper that failed sends null).
+pub fn decode(message: &JsValue) -> Option<SegmentPart> {
+    let rest: js_sys::Uint8Array =
+        js_sys::Reflect::get(message, &"rest".into()).ok()?.dyn_into().ok()?;
+    let mut part: SegmentPart = bincode::deserialize(&rest.to_vec()).ok()?;
+    let model_a: js_sys::Uint32Array =
+        js_sys::Reflect::get(message, &"model_a".into()).ok()?.dyn_into().ok()?;
+    let n = model_a.length() as usize;
+    let b: &mut Battles = part.battles_mut();
+    b.model_a = column::<js_sys::Uint32Array, u32>(message, "model_a", n)?;
+    b.model_b = column::<js_sys::Uint32Array, u32>(message, "model_b", n)?;
+    b.outcome = column::<js_sys::Uint8Array, u8>(message, "outcome", n)?
+        .into_iter()
+        .map(outcome_of)
+        .collect::<Option<Vec<_>>>()?;
+    b.tstamp = column::<js_sys::Float64Array, f64>(message, "tstamp", n)?;
+    b.language = column::<js_sys::Uint32Array, u32>(message, "language", n)?;
+    b.judge = column::<js_sys::Uint32Array, u32>(message, "judge", n)?;
+    b.turn = column::<js_sys::Uint32Array, u32>(message, "turn", n)?;
+    b.anony = column::<js_sys::Uint8Array, u8>(message, "anony", n)?
+        .into_iter()
+        .map(flag_of)
+        .collect::<Option<Vec<_>>>()?;
+    b.dedup_sampled = column::<js_sys::Uint8Array, u8>(message, "dedup_sampled", n)?
+        .into_iter()
+        .map(flag_of)
+        .collect::<Option<Vec<_>>>()?;
+    b.category_bits = column::<js_sys::BigUint64Array, u64>(message, "category_bits", n)?;
+    let style: js_sys::Float32Array =
+        js_sys::Reflect::get(message, &"style".into()).ok()?.dyn_into().ok()?;
+    if style.length() as usize != n * 8 {
+        return None;
+    }
+    b.style = vec![[0.0f32; 8]; n];
+    style.copy_to(b.style.as_flattened_mut());
+    // Ids must name a model, language and judge the part interned (the merge indexes by them).
+    let fits = |ids: &[u32], names: usize| ids.iter().all(|&i| (i as usize) < names);
+    let ok = fits(&b.model_a, b.models.len())
+        && fits(&b.model_b, b.models.len())
+        && fits(&b.language, b.languages.len())
+        && fits(&b.judge, b.judges.len());
+    ok.then_some(part)
+}

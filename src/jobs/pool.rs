@@ -4,12 +4,13 @@
 //! to decide format and kind, places the cuts with the engine's rule
 //! ([`benchlens_engine::formats::cut_targets`], the CLI's threads use it too), and starts helper
 //! workers (the same `worker.js`, started under a [`HELPER_NAME`] name so `main` serves segments
-//! instead of the page) for every segment but the first, which it parses itself with the loader
-//! that sniffed the file, its columns sized for the whole file at once. A helper sends
-//! its segment back as a [`SegmentPart`] in transferred typed arrays (`super::part_wire`), and
-//! the segments are merged in file order, so the dataset is the one a single worker makes. Anything that does
-//! not fit (not a JSON battle log, a guessed cut inside a string, a helper that failed) answers
-//! `None` and the coordinator reads the file alone, as before.
+//! instead of the page; they start before the sniff, so their wasm starts meanwhile) for every
+//! segment but the first, which it parses itself with the loader that sniffed the file, its
+//! columns sized for the whole file at once. A helper sends its segment back as a
+//! [`SegmentPart`] in transferred typed arrays (`super::part_wire`), and the segments are merged
+//! in file order, so the dataset is the one a single worker makes. Anything that does not fit
+//! (not a JSON battle log, a guessed cut inside a string, a helper that failed) answers `None`
+//! and the coordinator reads the file alone, as before.
 //!
 //! Helpers live for one parse: Cancel terminates them at once.
 

@@ -54,12 +54,11 @@ fn feed(loader: &mut StreamLoader, bytes: &[u8]) {
     }
 }
 
-/// What the pool does: sniff, cut, parse segment k < last from byte 0 (k = 0) or in a fork,
-/// ship it as bincode, and merge into a fork of the sniffing loader; the last segment is the
-/// merging worker's own fork.
-fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
-    let options = LoadOptions::default();
-    let mut sniffer = StreamLoader::new(name, options.clone());
+/// Both arrangements start alike: a loader sniffs the head (64 KB at a time) until it runs, and
+/// the cuts are placed with the CLI's rule (targets, then the next element start in a window).
+/// Returns the loader, how far it read, and the cuts.
+fn sniff_and_cut(name: &str, bytes: &[u8]) -> (StreamLoader, usize, Vec<usize>) {
+    let mut sniffer = StreamLoader::new(name, LoadOptions::default());
     let mut pos = 0;
     while !sniffer.is_running() && pos < bytes.len() {
         let end = (pos + (64 << 10)).min(bytes.len());
@@ -77,6 +76,15 @@ fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
             cuts.push(target + off);
         }
     }
+    (sniffer, pos, cuts)
+}
+
+/// What the pool does: sniff, cut, parse segment k < last from byte 0 (k = 0) or in a fork,
+/// ship it as bincode, and merge into a fork of the sniffing loader; the last segment is the
+/// merging worker's own fork.
+fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
+    let options = LoadOptions::default();
+    let (sniffer, _, cuts) = sniff_and_cut(name, bytes);
     let last = *cuts.last()?;
     let mut starts = vec![0];
     starts.extend(&cuts);
@@ -101,25 +109,7 @@ fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
 /// with its columns reserved for `reserve` battles, and absorbs every later segment (parsed in a
 /// fork, its columns moved out and back in as the page's typed arrays do) in file order.
 fn pooled_own_first(name: &str, bytes: &[u8], reserve: usize) -> Option<ParsedFile> {
-    let options = LoadOptions::default();
-    let mut own = StreamLoader::new(name, options.clone());
-    let mut pos = 0;
-    while !own.is_running() && pos < bytes.len() {
-        let end = (pos + (64 << 10)).min(bytes.len());
-        own.feed(&bytes[pos..end]);
-        pos = end;
-    }
-    let mut cuts: Vec<usize> = Vec::new();
-    for target in cut_targets(pos as u64, bytes.len() as u64, SPLIT) {
-        let target = target as usize;
-        if target <= cuts.last().copied().unwrap_or(pos) {
-            continue;
-        }
-        let window = &bytes[target..(target + WINDOW_BYTES).min(bytes.len())];
-        if let Some(off) = own.guess_element_start(window) {
-            cuts.push(target + off);
-        }
-    }
+    let (mut own, pos, cuts) = sniff_and_cut(name, bytes);
     let first = *cuts.first()?;
     let mut parts = Vec::new();
     let ends: Vec<usize> = cuts.iter().skip(1).copied().chain([bytes.len()]).collect();

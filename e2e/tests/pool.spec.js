@@ -130,3 +130,27 @@ test('Cancel stops a pooled parse, and the page still loads files', async ({ pag
   await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('dataset-card')).toHaveCount(1, { timeout: 60_000 });
 });
+
+test("a second file is parsed in segments too: the parse's helpers are replaced by spares", async ({ page }) => {
+  test.setTimeout(120_000);
+  writeLog(file);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // The coordinator reports, at the console's verbose level, each parse the pool shared.
+  const pooled = [];
+  page.on('console', (m) => {
+    const hit = /was parsed in (\d+) segments/.exec(m.text());
+    if (hit) pooled.push(Number(hit[1]));
+  });
+  await page.goto('./?workers=2');
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expect(page.getByTestId('dataset-card')).toHaveCount(1, { timeout: 60_000 });
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expect(page.getByTestId('dataset-card')).toHaveCount(2, { timeout: 60_000 });
+  await expect.poll(() => pooled.length).toBe(2);
+  expect(pooled).toEqual([2, 2]);
+  const facts = await page.getByTestId('dataset-facts').allInnerTexts();
+  expect(facts[0]).toMatch(/row/);
+  expect(facts[1]).toBe(facts[0]);
+  expect(errors).toEqual([]);
+});

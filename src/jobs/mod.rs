@@ -9,6 +9,8 @@ mod blob_read;
 mod codec;
 pub mod defects;
 pub mod defects_labels;
+#[cfg(target_arch = "wasm32")]
+mod helpers;
 pub mod hub_merge;
 pub mod hub_ref;
 pub mod judge;
@@ -38,7 +40,9 @@ use gloo_worker::{HandlerId, Worker, WorkerScope};
 
 pub use codec::JsCodec;
 #[cfg(target_arch = "wasm32")]
-pub use pool::{serve_helper, HELPER_NAME};
+pub use helpers::HELPER_NAME;
+#[cfg(target_arch = "wasm32")]
+pub use pool::serve_helper;
 use protocol::{JobId, Request, Response};
 
 /// Internal messages: a finished parse hands its dataset back to the worker state.
@@ -114,24 +118,21 @@ impl Worker for IntakeWorker {
                 });
             }
             Request::Parse { job, name, blob, options } => {
-                let cancelled = self.cancelled.clone();
-                let progress_scope = scope.clone();
+                let parse = ParseJob {
+                    job,
+                    who,
+                    name,
+                    blob,
+                    options,
+                    cancelled: self.cancelled.clone(),
+                    scope: scope.clone(),
+                };
                 scope.send_future(async move {
                     #[cfg(target_arch = "wasm32")]
-                    if let Some(msg) = pool::read_pooled(
-                        job,
-                        who,
-                        &name,
-                        &blob,
-                        &options,
-                        &cancelled,
-                        &progress_scope,
-                    )
-                    .await
-                    {
+                    if let Some(msg) = pool::read_pooled(&parse).await {
                         return msg;
                     }
-                    read_blob(job, who, &name, blob, options, cancelled, progress_scope).await
+                    read_blob(&parse).await
                 });
             }
             #[cfg(feature = "page-parquet")]
@@ -159,7 +160,7 @@ impl Worker for IntakeWorker {
                 pool::cancel(job);
             }
             #[cfg(target_arch = "wasm32")]
-            Request::Pool { script_url, size } => pool::configure(script_url, size),
+            Request::Pool { script_url, size } => helpers::configure(script_url, size),
             #[cfg(not(target_arch = "wasm32"))]
             Request::Pool { .. } => {}
             Request::Remove { dataset } => {
@@ -190,21 +191,37 @@ impl Worker for IntakeWorker {
     }
 }
 
-async fn read_blob(
+/// A dropped file to read, with what reading it needs of the worker.
+struct ParseJob {
     job: JobId,
     who: HandlerId,
-    name: &str,
+    name: String,
     blob: web_sys::Blob,
     options: LoadOptions,
     cancelled: Rc<RefCell<BTreeSet<JobId>>>,
     scope: WorkerScope<IntakeWorker>,
-) -> WorkerMsg {
-    let total = blob.size();
-    let mut loader = StreamLoader::new(name, options);
-    let mut slices = blob_read::SliceStream::new(&blob, 0.0, total, CHUNK_BYTES);
+}
+
+impl ParseJob {
+    fn is_cancelled(&self) -> bool {
+        self.cancelled.borrow().contains(&self.job)
+    }
+
+    /// Tells the page how far the read is.
+    fn progress(&self, bytes_done: f64, rows: f64) {
+        let (job, bytes_total) = (self.job, self.blob.size());
+        self.scope.respond(self.who, Response::Progress { job, bytes_done, bytes_total, rows });
+    }
+}
+
+/// Reads a dropped file in this worker alone.
+async fn read_blob(parse: &ParseJob) -> WorkerMsg {
+    let ParseJob { job, who, ref name, ref blob, ref options, .. } = *parse;
+    let mut loader = StreamLoader::new(name, options.clone());
+    let mut slices = blob_read::SliceStream::new(blob, 0.0, blob.size(), CHUNK_BYTES);
     let mut buf = Vec::new();
     while let Some(slice) = slices.next_slice().await {
-        if cancelled.borrow().contains(&job) {
+        if parse.is_cancelled() {
             return WorkerMsg::Cancelled { job, who };
         }
         let (chunk, offset) = match slice {
@@ -214,20 +231,12 @@ async fn read_blob(
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
         loader.feed(&buf);
-        scope.respond(
-            who,
-            Response::Progress {
-                job,
-                bytes_done: offset,
-                bytes_total: total,
-                rows: loader.rows() as f64,
-            },
-        );
+        parse.progress(offset, loader.rows() as f64);
         if loader.has_failed() {
             break;
         }
     }
-    if cancelled.borrow().contains(&job) {
+    if parse.is_cancelled() {
         return WorkerMsg::Cancelled { job, who };
     }
     WorkerMsg::Loaded { job, who, parsed: Box::new(loader.finish()) }

@@ -2,94 +2,67 @@
 //!
 //! The intake worker (the page's only bridge) is the coordinator. It reads the file's first bytes
 //! to decide format and kind, places the cuts with the engine's rule
-//! ([`benchlens_engine::formats::cut_targets`], the CLI's threads use it too), and starts helper
-//! workers (the same `worker.js`, started under a [`HELPER_NAME`] name so `main` serves segments
-//! instead of the page; they start before the sniff, so their wasm starts meanwhile) for every
-//! segment but the first, which it parses itself with the loader that sniffed the file, its
+//! ([`benchlens_engine::formats::cut_targets`], the CLI's threads use it too), and gives a helper
+//! worker (a spare from [`super::helpers`], its wasm already running) every segment but the
+//! first, which it parses itself with the loader that sniffed the file, its
 //! columns sized for the whole file at once. A helper sends its segment back as a
 //! [`SegmentPart`] in transferred typed arrays (`super::part_wire`), and the segments are merged
 //! in file order, so the dataset is the one a single worker makes. Anything that does not fit
 //! (not a JSON battle log, a guessed cut inside a string, a helper that failed) answers `None`
 //! and the coordinator reads the file alone, as before.
 //!
-//! Helpers live for one parse: Cancel terminates them at once.
+//! Helpers live for one parse (a segment's memory stays with its worker): each is ended once its
+//! part is in, and Cancel ends them at once; fresh spares replace them.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use benchlens_engine::formats::{
     cut_targets, LoadOptions, Parallelism, SegmentPart, StreamLoader, CHUNK_BYTES, WINDOW_BYTES,
 };
-use gloo_worker::{HandlerId, WorkerScope};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::blob_read::{read_range, SliceStream};
-use super::protocol::{JobId, Response};
-use super::{IntakeWorker, WorkerMsg};
-
-/// The name a helper worker is started under; `main` checks it.
-pub const HELPER_NAME: &str = "benchlens-pool-helper";
+use super::helpers::{self, HelperWorker};
+use super::protocol::JobId;
+use super::{ParseJob, WorkerMsg};
 
 /// Segments smaller than this are not worth a worker (start-up, merging).
 const MIN_SEGMENT_BYTES: u64 = 16 << 20;
 
-#[wasm_bindgen]
-extern "C" {
-    /// A helper's `Worker`.
-    #[derive(Clone)]
-    pub(super) type HelperWorker;
-    #[wasm_bindgen(method, catch, js_name = postMessage)]
-    pub(super) fn post(this: &HelperWorker, message: &JsValue) -> Result<(), JsValue>;
-    #[wasm_bindgen(method)]
-    pub(super) fn terminate(this: &HelperWorker);
-}
-
-/// Where helpers come from and how many workers parse at once (the coordinator included).
-#[derive(Default)]
-struct PoolConfig {
-    script_url: Option<String>,
-    size: usize,
-    /// Helpers of each running parse, with the function that ends their wait.
-    running: BTreeMap<JobId, Vec<(HelperWorker, js_sys::Function)>>,
-}
-
 thread_local! {
-    static POOL: RefCell<PoolConfig> = RefCell::new(PoolConfig::default());
-}
-
-/// Sets the helper script (an absolute URL of `worker.js`) and the pool size (1 = no helpers).
-pub fn configure(script_url: String, size: u32) {
-    POOL.with(|p| {
-        let mut p = p.borrow_mut();
-        p.script_url = Some(script_url);
-        p.size = size.clamp(1, 8) as usize;
-    });
+    /// Helpers of each running parse, with the function that ends their wait.
+    static RUNNING: RefCell<BTreeMap<JobId, Vec<(HelperWorker, js_sys::Function)>>> =
+        RefCell::default();
 }
 
 /// Stops the helpers of `job` (Cancel): their segments are abandoned.
 pub fn cancel(job: JobId) {
-    let helpers = POOL.with(|p| p.borrow_mut().running.remove(&job)).unwrap_or_default();
+    let helpers = RUNNING.with(|r| r.borrow_mut().remove(&job)).unwrap_or_default();
     for (worker, resolve) in helpers {
         worker.terminate();
         let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
     }
+    helpers::refill();
 }
 
+/// Ends the helpers of `job` (each kept its segment's memory) and starts fresh spares.
 fn end_helpers(job: JobId) {
-    let helpers = POOL.with(|p| p.borrow_mut().running.remove(&job)).unwrap_or_default();
+    let helpers = RUNNING.with(|r| r.borrow_mut().remove(&job)).unwrap_or_default();
     for (worker, _) in helpers {
         worker.terminate();
     }
+    helpers::refill();
 }
 
 /// One helper at work: its answer, and how many bytes of its segment it has read.
 struct Helper {
     answer: JsFuture,
-    done_bytes: Rc<std::cell::Cell<f64>>,
-    rows: Rc<std::cell::Cell<f64>>,
+    done_bytes: Rc<Cell<f64>>,
+    rows: Rc<Cell<f64>>,
     /// Its segment request, until the helper says it listens.
     slot: Rc<RefCell<Slot>>,
 }
@@ -144,57 +117,27 @@ impl Helper {
     }
 }
 
-/// Starts a helper worker: `worker.js` under [`HELPER_NAME`], through a module script that
-/// imports it (a worker script must be same-origin, and the page may be served from elsewhere
-/// than its wasm). Returns the worker and that script's object URL, to revoke once the helper
-/// said it is ready. None when the browser refuses.
-pub(super) fn spawn_helper(script_url: &str) -> Option<(HelperWorker, String)> {
-    let source = format!("import init from {script_url:?};\nawait init();\n");
-    let parts = js_sys::Array::of1(&JsValue::from_str(&source));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("text/javascript");
-    let loader = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&loader).ok()?;
-    let worker_options = js_sys::Object::new();
-    js_sys::Reflect::set(&worker_options, &"type".into(), &"module".into()).ok()?;
-    js_sys::Reflect::set(&worker_options, &"name".into(), &HELPER_NAME.into()).ok()?;
-    let ctor: js_sys::Function =
-        js_sys::Reflect::get(&js_sys::global(), &"Worker".into()).ok()?.dyn_into().ok()?;
-    let args = js_sys::Array::of2(&JsValue::from_str(&url), &worker_options);
-    let worker: HelperWorker = js_sys::Reflect::construct(&ctor, &args).ok()?.unchecked_into();
-    Some((worker, url))
-}
-
-/// The pool's helper script and size, once the page configured it.
-pub(super) fn config() -> Option<(String, usize)> {
-    POOL.with(|p| {
-        let p = p.borrow();
-        p.script_url.clone().map(|u| (u, p.size))
-    })
-}
-
 /// Starts a helper for `job`; [`Helper::assign`] gives it its segment.
-fn start_helper(job: JobId, script_url: &str) -> Option<Helper> {
-    let (worker, url) = spawn_helper(script_url)?;
-    let done_bytes = Rc::new(std::cell::Cell::new(0.0));
-    let rows = Rc::new(std::cell::Cell::new(0.0));
+fn start_helper(job: JobId) -> Option<Helper> {
+    let helpers::Started { worker, ready } = helpers::take()?;
+    let done_bytes = Rc::new(Cell::new(0.0));
+    let rows = Rc::new(Cell::new(0.0));
     let mut resolve_fn = None;
     let promise = js_sys::Promise::new(&mut |resolve, _reject| resolve_fn = Some(resolve));
     let resolve = resolve_fn?;
     let slot = Rc::new(RefCell::new(Slot {
         worker: worker.clone(),
-        listening: false,
+        listening: ready,
         request: None,
         resolve: resolve.clone(),
     }));
     let (bytes_sink, rows_sink, answer_sink) = (done_bytes.clone(), rows.clone(), resolve.clone());
-    let (ready_slot, loader_url) = (slot.clone(), url.clone());
+    let ready_slot = slot.clone();
     let on_message = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
         let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or(JsValue::NULL);
         let field = |key: &str| js_sys::Reflect::get(&data, &key.into()).ok();
         if field("ready").is_some_and(|v| v.is_truthy()) {
             // The helper listens now (a message sent before it did could be lost).
-            let _ = web_sys::Url::revoke_object_url(&loader_url);
             let mut slot = ready_slot.borrow_mut();
             slot.listening = true;
             slot.post_when_ready();
@@ -211,17 +154,13 @@ fn start_helper(job: JobId, script_url: &str) -> Option<Helper> {
     let on_error = Closure::<dyn FnMut(JsValue)>::new({
         let resolve = resolve.clone();
         move |event: JsValue| {
-            if let Ok(prevent) = js_sys::Reflect::get(&event, &"preventDefault".into())
-                .and_then(|f| f.dyn_into::<js_sys::Function>())
-            {
-                let _ = prevent.call0(&event);
-            }
+            helpers::prevent_default(&event);
             let _ = resolve.call1(&JsValue::NULL, &JsValue::NULL);
         }
     })
     .into_js_value();
     js_sys::Reflect::set(&worker, &"onerror".into(), &on_error).ok()?;
-    POOL.with(|p| p.borrow_mut().running.entry(job).or_default().push((worker, resolve)));
+    RUNNING.with(|r| r.borrow_mut().entry(job).or_default().push((worker, resolve)));
     Some(Helper { answer: JsFuture::from(promise), done_bytes, rows, slot })
 }
 
@@ -239,48 +178,25 @@ fn expected_rows(rows: u64, head: u64, total: u64) -> usize {
 
 /// Parses a dropped file with the pool; `None` when it must be read by one worker instead (pool
 /// of one, small file, not a JSON battle log, a cut that did not hold, a helper that failed).
-pub(super) async fn read_pooled(
-    job: JobId,
-    who: HandlerId,
-    name: &str,
-    blob: &web_sys::Blob,
-    options: &LoadOptions,
-    cancelled: &Rc<RefCell<BTreeSet<JobId>>>,
-    scope: &WorkerScope<IntakeWorker>,
-) -> Option<WorkerMsg> {
-    let (script_url, size) = config()?;
-    let total = blob.size();
-    if size < 2 || (total as u64) < 2 * MIN_SEGMENT_BYTES {
+pub(super) async fn read_pooled(parse: &ParseJob) -> Option<WorkerMsg> {
+    let size = helpers::pool_size()?;
+    if size < 2 || (parse.blob.size() as u64) < 2 * MIN_SEGMENT_BYTES {
         return None;
     }
-    // Helpers start now, so their wasm starts while this worker sniffs and cuts; any that find
-    // no segment (or a file that cannot be split) are ended unused.
-    let mut helpers = Vec::new();
-    for _ in 1..size {
-        match start_helper(job, &script_url) {
-            Some(helper) => helpers.push(helper),
-            None => break,
-        }
-    }
-    let pooled = read_with(job, who, name, blob, options, cancelled, scope, helpers).await;
+    // Helpers are taken now (spares, whose wasm is ready), so they listen by the time this
+    // worker has sniffed and cut; any that find no segment (or a file that cannot be split) are
+    // ended unused.
+    let helpers: Vec<Helper> = (1..size).map_while(|_| start_helper(parse.job)).collect();
+    let pooled = read_with(parse, helpers).await;
     if pooled.is_none() {
-        end_helpers(job);
+        end_helpers(parse.job);
     }
     pooled
 }
 
 /// [`read_pooled`] with its helpers started.
-#[allow(clippy::too_many_arguments)]
-async fn read_with(
-    job: JobId,
-    who: HandlerId,
-    name: &str,
-    blob: &web_sys::Blob,
-    options: &LoadOptions,
-    cancelled: &Rc<RefCell<BTreeSet<JobId>>>,
-    scope: &WorkerScope<IntakeWorker>,
-    mut helpers: Vec<Helper>,
-) -> Option<WorkerMsg> {
+async fn read_with(parse: &ParseJob, mut helpers: Vec<Helper>) -> Option<WorkerMsg> {
+    let ParseJob { job, who, ref name, ref blob, ref options, .. } = *parse;
     let total = blob.size();
     let size = helpers.len() + 1;
     if size < 2 {
@@ -321,6 +237,7 @@ async fn read_with(
         helper.slot.borrow().worker.terminate();
     }
     helpers.truncate(cuts.len());
+    let segments = helpers.len() + 1;
     for (helper, (&from, &to)) in helpers.iter().zip(cuts.iter().zip(&ends)) {
         helper.assign(blob, name, options, (from, to))?;
     }
@@ -331,7 +248,7 @@ async fn read_with(
     let mut slices = SliceStream::new(blob, pos as f64, first_cut as f64, CHUNK_BYTES);
     let mut buf = Vec::new();
     while let Some(slice) = slices.next_slice().await {
-        if cancelled.borrow().contains(&job) {
+        if parse.is_cancelled() {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
         }
@@ -344,21 +261,16 @@ async fn read_with(
         own.feed(&buf);
         let helper_bytes: f64 = helpers.iter().map(|h| h.done_bytes.get()).sum();
         let helper_rows: f64 = helpers.iter().map(|h| h.rows.get()).sum();
-        scope.respond(
-            who,
-            Response::Progress {
-                job,
-                bytes_done: offset + helper_bytes,
-                bytes_total: total,
-                rows: own.rows() as f64 + helper_rows,
-            },
-        );
+        parse.progress(offset + helper_bytes, own.rows() as f64 + helper_rows);
     }
     // The helpers' segments follow in file order.
     let mut merged = own;
     for helper in helpers {
         let answer = helper.answer.await.ok();
-        if cancelled.borrow().contains(&job) {
+        // Done with: it holds its segment's memory for life, so a fresh spare replaces it.
+        helper.slot.borrow().worker.terminate();
+        helpers::refill();
+        if parse.is_cancelled() {
             cancel(job);
             return Some(WorkerMsg::Cancelled { job, who });
         }
@@ -374,6 +286,7 @@ async fn read_with(
         }
     }
     end_helpers(job);
+    helpers::console_debug(&format!("benchlens: {name} was parsed in {segments} segments"));
     let parsed = merged.finish();
     Some(WorkerMsg::Loaded { job, who, parsed: Box::new(parsed) })
 }

@@ -3,15 +3,16 @@
 //! A likelihood bootstrap refits the whole model once per round; the intake worker (the
 //! coordinator) runs it, and [`RoundPool`] is its [`RoundExecutor`]: when the pool has more than
 //! one worker and the bootstrap is long enough to pay for starting helpers, it starts helpers
-//! (the same `worker.js` as the parse pool's, [`super::pool::spawn_helper`]), sends each the
+//! (spares kept by [`super::helpers`], the same `worker.js` as the parse pool's), sends each the
 //! round work once (the aggregate, fit plan and full-data fits, as bincode), then hands them
 //! chunks of rounds; each chunk comes back as a bincode [`RoundsPart`] in a transferred
 //! ArrayBuffer. The engine merges chunks in round order and computes the rest itself, so the
 //! intervals are byte-identical to one worker's and the CLI's. It never waits for a helper: a
 //! helper that fails or is slow to start only costs time.
 //!
-//! Helpers live as long as the analysis (a comparison's second bootstrap reuses them); dropping
-//! the pool, which the analysis task does when it ends or is cancelled, terminates them.
+//! Helpers stay with the analysis (a comparison's second bootstrap reuses them); dropping the
+//! pool, which the analysis task does when it ends or is cancelled, gives them back as spares
+//! (they hold only the round work), or ends them if a chunk was still out (Cancel).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -21,7 +22,7 @@ use benchlens_engine::ratings::{RoundExecutor, RoundWork, RoundWorker, RoundsPar
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::pool::{self, HelperWorker};
+use super::helpers::{self, HelperWorker};
 
 /// Chunks a helper holds at once: one it computes, one waiting, so it never idles while the
 /// coordinator, busy with its own rounds, has not yet read the last answer.
@@ -35,17 +36,9 @@ const MIN_POOL_COST: f64 = 2e7;
 const KIND_WORK: &str = "rounds-work";
 const KIND_ROUNDS: &str = "rounds";
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = console, js_name = debug)]
-    fn console_debug(message: &str);
-}
-
 /// One helper as the coordinator sees it.
 struct Helper {
     worker: HelperWorker,
-    /// The object URL of its loader script, revoked once it is ready.
-    loader_url: Option<String>,
     ready: bool,
     alive: bool,
     /// Messages for when it is ready (one sent before it listens could be lost).
@@ -97,9 +90,9 @@ impl RoundPool {
         Self::default()
     }
 
-    fn start_helpers(&self, script_url: &str, count: usize) {
+    fn start_helpers(&self, count: usize) {
         for i in 0..count {
-            let Some((worker, url)) = pool::spawn_helper(script_url) else { break };
+            let Some(helpers::Started { worker, ready }) = helpers::take() else { break };
             let weak = Rc::downgrade(&self.shared);
             let on_message = Closure::<dyn FnMut(JsValue)>::new({
                 let weak = weak.clone();
@@ -107,7 +100,7 @@ impl RoundPool {
             })
             .into_js_value();
             let on_error = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {
-                prevent_default(&event);
+                helpers::prevent_default(&event);
                 if let Some(shared) = weak.upgrade() {
                     if let Some(h) = shared.borrow_mut().helpers.get_mut(i) {
                         h.retire();
@@ -121,24 +114,9 @@ impl RoundPool {
                 worker.terminate();
                 break;
             }
-            let helper = Helper {
-                worker,
-                loader_url: Some(url),
-                ready: false,
-                alive: true,
-                waiting: Vec::new(),
-                out: 0,
-            };
+            let helper = Helper { worker, ready, alive: true, waiting: Vec::new(), out: 0 };
             self.shared.borrow_mut().helpers.push(helper);
         }
-    }
-}
-
-fn prevent_default(event: &JsValue) {
-    if let Ok(prevent) = js_sys::Reflect::get(event, &"preventDefault".into())
-        .and_then(|f| f.dyn_into::<js_sys::Function>())
-    {
-        let _ = prevent.call0(event);
     }
 }
 
@@ -151,9 +129,6 @@ fn on_message(weak: &Weak<RefCell<Shared>>, i: usize, event: &JsValue) {
     if field("ready").is_some_and(|v| v.is_truthy()) {
         let Some(h) = s.helpers.get_mut(i) else { return };
         h.ready = true;
-        if let Some(url) = h.loader_url.take() {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        }
         for message in std::mem::take(&mut h.waiting) {
             if h.worker.post(&message).is_err() {
                 h.retire();
@@ -194,13 +169,13 @@ fn message(entries: &[(&str, JsValue)]) -> JsValue {
 
 impl RoundExecutor for RoundPool {
     fn begin(&self, work: &RoundWork<'_>, rounds: u32) -> usize {
-        let Some((script_url, size)) = pool::config() else { return 0 };
+        let Some(size) = helpers::pool_size() else { return 0 };
         if size < 2 || work.round_cost() * f64::from(rounds) < MIN_POOL_COST {
             return 0;
         }
         let Ok(bytes) = bincode::serialize(work) else { return 0 };
         if self.shared.borrow().helpers.is_empty() {
-            self.start_helpers(&script_url, size - 1);
+            self.start_helpers(size - 1);
         }
         let mut s = self.shared.borrow_mut();
         s.generation = s.generation.wrapping_add(1);
@@ -255,7 +230,7 @@ impl RoundExecutor for RoundPool {
         let mut s = self.shared.borrow_mut();
         let helpers = s.helpers.iter().filter(|h| h.alive).count();
         // Seen in the browser's console at the "verbose" level, and by the e2e test.
-        console_debug(&format!(
+        helpers::console_debug(&format!(
             "benchlens: {} of {} bootstrap rounds came from {helpers} pool helpers",
             s.from_helpers, s.rounds
         ));
@@ -266,12 +241,12 @@ impl RoundExecutor for RoundPool {
 
 impl Drop for RoundPool {
     fn drop(&mut self) {
-        for h in &mut self.shared.borrow_mut().helpers {
-            if h.alive {
-                h.retire();
-            }
-            if let Some(url) = h.loader_url.take() {
-                let _ = web_sys::Url::revoke_object_url(&url);
+        for h in std::mem::take(&mut self.shared.borrow_mut().helpers) {
+            // A helper still computing a chunk (Cancel) would answer into its next owner.
+            if h.alive && h.out == 0 && h.waiting.is_empty() {
+                helpers::give_back(h.worker, h.ready);
+            } else if h.alive {
+                h.worker.terminate();
             }
         }
     }

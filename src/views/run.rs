@@ -212,20 +212,30 @@ pub fn AnalysisHead(
     /// Where the analysis stands.
     #[prop(into)]
     state: Signal<AnalysisState>,
-    /// What the worker is doing, while it runs.
-    #[prop(into)]
-    busy: Signal<String>,
+    /// What the worker is doing, while it runs; by default what the view's analysis does
+    /// ([`busy_text`]).
+    #[prop(optional, into)]
+    busy: Option<Signal<String>>,
     /// A run with progress and Cancel; None for quick analyses.
     #[prop(optional)]
     run: Option<TrackedAnalysis>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let testid = view.id();
+    let busy = busy.unwrap_or_else(|| Signal::stored(busy_text(view).to_owned()));
     view! {
         <crate::export::ReportButton view=view settings=report_settings />
         {children.map(|c| c())}
         {analysis_status(state, testid, busy)}
         {run.map(|run| view! { <AnalysisProgressBar run=run testid=testid /> })}
+    }
+}
+
+/// What the worker does for `view`, in the status line while it runs.
+fn busy_text(view: View) -> &'static str {
+    match view {
+        View::Defects => "Checking items in the worker…",
+        _ => "Computing in the worker…",
     }
 }
 

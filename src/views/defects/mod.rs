@@ -149,15 +149,11 @@ pub fn DefectsView() -> impl IntoView {
         }
     });
     let overview = Signal::derive(move || last.get());
+    let report = stats::report_settings();
     view! {
         <section class="view defects-view" data-testid="defects-view">
             <controls::RunControls overview=overview />
-            <AnalysisHead
-                view=View::Defects
-                report_settings=stats::report_settings()
-                state=analysis
-                busy="Checking items in the worker…".to_string()
-            >
+            <AnalysisHead view=View::Defects report_settings=report state=analysis>
                 <marks_panel::MarksPanel />
             </AnalysisHead>
             <Show when=move || overview.with(Option::is_some)>

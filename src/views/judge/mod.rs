@@ -150,15 +150,11 @@ pub fn JudgeView() -> impl IntoView {
     let kind = Memo::new(move |_| {
         outcome.with(|o| o.as_ref().and_then(|o| o.report.as_ref().ok().map(report_kind)))
     });
+    let report = others::report_settings();
     view! {
         <section class="view judge-view" data-testid="judge-view">
             <controls::JudgeControls outcome=outcome_signal />
-            <AnalysisHead
-                view=View::Judge
-                report_settings=others::report_settings()
-                state=analysis
-                busy="Computing in the worker…".to_string()
-            />
+            <AnalysisHead view=View::Judge report_settings=report state=analysis />
             {move || {
                 outcome
                     .with(|o| o.as_ref().and_then(|o| o.report.as_ref().err().cloned()))

@@ -186,12 +186,15 @@ struct LineSearch {
     stpmax: f64,
 }
 
+// SciPy's line-search settings for L-BFGS-B (`dcsrch` with ftol 1e-3, gtol 0.9, xtol 0.1).
 const FTOL: f64 = 1e-3;
 const GTOL: f64 = 0.9;
 const XTOL: f64 = 0.1;
 const STPMIN: f64 = 0.0;
-const XTRAPL: f64 = 1.1;
-const XTRAPU: f64 = 4.0;
+
+/// `dcsrch`'s `xtrapl` and `xtrapu`: before the minimum is bracketed, the next step lies between
+/// these multiples of the last step's growth past the best point.
+const EXTRAPOLATE: (f64, f64) = (1.1, 4.0);
 
 impl LineSearch {
     fn start(f: f64, g: f64, stp: f64, stpmax: f64) -> Self {
@@ -211,7 +214,7 @@ impl LineSearch {
             fy: f,
             gy: g,
             stmin: 0.0,
-            stmax: stp + XTRAPU * stp,
+            stmax: stp + EXTRAPOLATE.1 * stp,
             stpmax,
         }
     }
@@ -284,8 +287,9 @@ impl LineSearch {
             self.stmin = self.stx.min(self.sty);
             self.stmax = self.stx.max(self.sty);
         } else {
-            self.stmin = *stp + XTRAPL * (*stp - self.stx);
-            self.stmax = *stp + XTRAPU * (*stp - self.stx);
+            let (lower, upper) = EXTRAPOLATE;
+            self.stmin = *stp + lower * (*stp - self.stx);
+            self.stmax = *stp + upper * (*stp - self.stx);
         }
         *stp = stp.max(STPMIN).min(self.stpmax);
         if self.brackt

@@ -164,7 +164,7 @@ fn start_helper(job: JobId) -> Option<Helper> {
     Some(Helper { answer: JsFuture::from(promise), done_bytes, rows, slot })
 }
 
-/// Battles a file of `total` bytes probably holds, from the `rows` its first `head` bytes held,
+/// Battles a file (or segment) of `total` bytes probably holds, from the `rows` its first `head` bytes held,
 /// with 3 % to spare: the merged columns are made this large at once. Grown by doubling instead,
 /// a column at 1.5M battles held room for 2.1M, and each doubling left its old block behind in
 /// the wasm memory, which never shrinks (the 3M-battle file peaked at 501 MB in this worker).
@@ -341,11 +341,23 @@ async fn parse_segment(data: &JsValue) -> Option<SegmentPart> {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let mut slices = SliceStream::new(&blob, from, to, CHUNK_BYTES);
     let mut buf = Vec::new();
+    let mut reserved = false;
     while let Some(slice) = slices.next_slice().await {
         let (chunk, offset) = slice.ok()?;
         buf.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut buf);
         loader.feed(&buf);
+        // Room for the segment's battles at once, estimated from its first slice, as the
+        // coordinator does for the file: grown by doubling, a helper's columns at 1.5M battles
+        // left 259 MB of wasm memory behind them.
+        if !reserved {
+            reserved = true;
+            loader.reserve_battles(expected_rows(
+                loader.rows(),
+                (offset - from) as u64,
+                (to - from) as u64,
+            ));
+        }
         let progress = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&progress, &"done".into(), &(offset - from).into());
         let _ = js_sys::Reflect::set(&progress, &"rows".into(), &(loader.rows() as f64).into());

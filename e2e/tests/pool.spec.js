@@ -61,6 +61,17 @@ test.afterAll(() => {
   fs.rmSync(manyModels, { force: true });
 });
 
+// Console lines of the page and its workers that match `pattern` (the coordinator reports the
+// pool's work at the console's verbose level), as their captured groups in numbers.
+function consoleReports(page, pattern) {
+  const found = [];
+  page.on('console', (m) => {
+    const hit = pattern.exec(m.text());
+    if (hit) found.push(hit.slice(1).map(Number));
+  });
+  return found;
+}
+
 async function rate(page, workers, log = file) {
   await page.goto(`./?workers=${workers}`);
   await page.getByTestId('file-input').setInputFiles(log);
@@ -97,12 +108,7 @@ test('bootstrap rounds spread over the pool give the intervals of one worker', a
   writeManyModels(manyModels);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  // The coordinator reports, at the console's verbose level, how many rounds came from helpers.
-  const shares = [];
-  page.on('console', (m) => {
-    const hit = /(\d+) of (\d+) bootstrap rounds came from (\d+) pool helpers/.exec(m.text());
-    if (hit) shares.push(hit.slice(1).map(Number));
-  });
+  const shares = consoleReports(page, /(\d+) of (\d+) bootstrap rounds came from (\d+) pool helpers/);
   const alone = await rate(page, 1, manyModels);
   expect(shares).toEqual([]);
   const pooled = await rate(page, 2, manyModels);
@@ -136,19 +142,14 @@ test("a second file is parsed in segments too: the parse's helpers are replaced 
   writeLog(file);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  // The coordinator reports, at the console's verbose level, each parse the pool shared.
-  const pooled = [];
-  page.on('console', (m) => {
-    const hit = /was parsed in (\d+) segments/.exec(m.text());
-    if (hit) pooled.push(Number(hit[1]));
-  });
+  const pooled = consoleReports(page, /was parsed in (\d+) segments/);
   await page.goto('./?workers=2');
   await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('dataset-card')).toHaveCount(1, { timeout: 60_000 });
   await page.getByTestId('file-input').setInputFiles(file);
   await expect(page.getByTestId('dataset-card')).toHaveCount(2, { timeout: 60_000 });
   await expect.poll(() => pooled.length).toBe(2);
-  expect(pooled).toEqual([2, 2]);
+  expect(pooled).toEqual([[2], [2]]);
   const facts = await page.getByTestId('dataset-facts').allInnerTexts();
   expect(facts[0]).toMatch(/row/);
   expect(facts[1]).toBe(facts[0]);

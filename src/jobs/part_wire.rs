@@ -6,6 +6,7 @@
 //! 117 MB, and the coordinator 1.2 s copying those bytes into its memory and decoding them, with
 //! the bytes, their copy and the decoded columns all alive at once.
 
+use benchlens_engine::battles::{BattleColumn, ColumnSource};
 use benchlens_engine::formats::SegmentPart;
 use benchlens_engine::{Battles, Outcome};
 use wasm_bindgen::{JsCast, JsValue};
@@ -147,46 +148,76 @@ typed_array!(js_sys::Uint32Array, u32);
 typed_array!(js_sys::Float64Array, f64);
 typed_array!(js_sys::BigUint64Array, u64);
 
-/// The part [`encode`] sent; `None` when the message is not one (a helper that failed sends null).
-pub fn decode(message: &JsValue) -> Option<SegmentPart> {
-    let rest: js_sys::Uint8Array =
-        js_sys::Reflect::get(message, &"rest".into()).ok()?.dyn_into().ok()?;
-    let mut part: SegmentPart = bincode::deserialize(&rest.to_vec()).ok()?;
-    let model_a: js_sys::Uint32Array =
-        js_sys::Reflect::get(message, &"model_a".into()).ok()?.dyn_into().ok()?;
-    let n = model_a.length() as usize;
-    let b: &mut Battles = part.battles_mut();
-    b.model_a = column::<js_sys::Uint32Array, u32>(message, "model_a", n)?;
-    b.model_b = column::<js_sys::Uint32Array, u32>(message, "model_b", n)?;
-    b.outcome = column::<js_sys::Uint8Array, u8>(message, "outcome", n)?
-        .into_iter()
-        .map(outcome_of)
-        .collect::<Option<Vec<_>>>()?;
-    b.tstamp = column::<js_sys::Float64Array, f64>(message, "tstamp", n)?;
-    b.language = column::<js_sys::Uint32Array, u32>(message, "language", n)?;
-    b.judge = column::<js_sys::Uint32Array, u32>(message, "judge", n)?;
-    b.turn = column::<js_sys::Uint32Array, u32>(message, "turn", n)?;
-    b.anony = column::<js_sys::Uint8Array, u8>(message, "anony", n)?
-        .into_iter()
-        .map(flag_of)
-        .collect::<Option<Vec<_>>>()?;
-    b.dedup_sampled = column::<js_sys::Uint8Array, u8>(message, "dedup_sampled", n)?
-        .into_iter()
-        .map(flag_of)
-        .collect::<Option<Vec<_>>>()?;
-    b.category_bits = column::<js_sys::BigUint64Array, u64>(message, "category_bits", n)?;
+/// A part as it arrived: its typed arrays, each copied into the merging worker's memory only
+/// when the merge asks for that column ([`ColumnSource`]), so one column at a time is there
+/// twice, not the whole part.
+pub struct WireColumns {
+    message: JsValue,
+    rows: usize,
+}
+
+impl WireColumns {
+    /// Battles in the part.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+}
+
+impl ColumnSource for WireColumns {
+    fn fill(&mut self, wanted: BattleColumn, b: &mut Battles) -> bool {
+        use js_sys::{BigUint64Array, Float64Array, Uint32Array, Uint8Array};
+        let (message, n) = (&self.message, self.rows);
+        let codes = |name: &str| column::<Uint8Array, u8>(message, name, n);
+        let ids = |name: &str| column::<Uint32Array, u32>(message, name, n);
+        let filled = match wanted {
+            BattleColumn::Outcome => codes("outcome")
+                .and_then(|c| c.into_iter().map(outcome_of).collect::<Option<Vec<_>>>())
+                .map(|c| b.outcome = c),
+            BattleColumn::ModelA => ids("model_a").map(|c| b.model_a = c),
+            BattleColumn::ModelB => ids("model_b").map(|c| b.model_b = c),
+            BattleColumn::Language => ids("language").map(|c| b.language = c),
+            BattleColumn::Judge => ids("judge").map(|c| b.judge = c),
+            BattleColumn::CategoryBits => {
+                column::<BigUint64Array, u64>(message, "category_bits", n)
+                    .map(|c| b.category_bits = c)
+            }
+            BattleColumn::Tstamp => {
+                column::<Float64Array, f64>(message, "tstamp", n).map(|c| b.tstamp = c)
+            }
+            BattleColumn::Turn => ids("turn").map(|c| b.turn = c),
+            BattleColumn::Anony => codes("anony")
+                .and_then(|c| c.into_iter().map(flag_of).collect::<Option<Vec<_>>>())
+                .map(|c| b.anony = c),
+            BattleColumn::DedupSampled => codes("dedup_sampled")
+                .and_then(|c| c.into_iter().map(flag_of).collect::<Option<Vec<_>>>())
+                .map(|c| b.dedup_sampled = c),
+            BattleColumn::Style => style(message, n).map(|c| b.style = c),
+        };
+        filled.is_some()
+    }
+}
+
+/// The style column: `n` rows of 8 features, flattened.
+fn style(message: &JsValue, n: usize) -> Option<Vec<[f32; 8]>> {
     let style: js_sys::Float32Array =
         js_sys::Reflect::get(message, &"style".into()).ok()?.dyn_into().ok()?;
     if style.length() as usize != n * 8 {
         return None;
     }
-    b.style = vec![[0.0f32; 8]; n];
-    style.copy_to(b.style.as_flattened_mut());
-    // Ids must name a model, language and judge the part interned (the merge indexes by them).
-    let fits = |ids: &[u32], names: usize| ids.iter().all(|&i| (i as usize) < names);
-    let ok = fits(&b.model_a, b.models.len())
-        && fits(&b.model_b, b.models.len())
-        && fits(&b.language, b.languages.len())
-        && fits(&b.judge, b.judges.len());
-    ok.then_some(part)
+    let mut out = vec![[0.0f32; 8]; n];
+    style.copy_to(out.as_flattened_mut());
+    Some(out)
+}
+
+/// The part [`encode`] sent, without its per-battle columns, and where those are; `None` when
+/// the message is not one (a helper that failed sends null). Ids are checked against the part's
+/// names by the merge.
+pub fn decode(message: &JsValue) -> Option<(SegmentPart, WireColumns)> {
+    let rest: js_sys::Uint8Array =
+        js_sys::Reflect::get(message, &"rest".into()).ok()?.dyn_into().ok()?;
+    let part: SegmentPart = bincode::deserialize(&rest.to_vec()).ok()?;
+    let model_a: js_sys::Uint32Array =
+        js_sys::Reflect::get(message, &"model_a".into()).ok()?.dyn_into().ok()?;
+    let rows = model_a.length() as usize;
+    Some((part, WireColumns { message: message.clone(), rows }))
 }

@@ -242,9 +242,9 @@ async fn read_with(parse: &ParseJob, mut helpers: Vec<Helper>) -> Option<WorkerM
         helper.assign(blob, name, options, (from, to))?;
     }
     // The first segment is this worker's own: the loader that sniffed the file reads on to the
-    // first cut, with room for the whole file's battles made at once (see `expected_rows`).
+    // first cut, with room for its segment's battles made at once (see `expected_rows`).
     let mut own = sniffer;
-    own.reserve_battles(expected_rows(own.rows(), pos, total as u64));
+    own.reserve_battles(expected_rows(own.rows(), pos, first_cut));
     let mut slices = SliceStream::new(blob, pos as f64, first_cut as f64, CHUNK_BYTES);
     let mut buf = Vec::new();
     while let Some(slice) = slices.next_slice().await {
@@ -275,10 +275,12 @@ async fn read_with(parse: &ParseJob, mut helpers: Vec<Helper>) -> Option<WorkerM
             return Some(WorkerMsg::Cancelled { job, who });
         }
         let part = answer.as_ref().and_then(super::part_wire::decode);
-        let ok = part.is_some_and(|mut part| {
-            // Exactly the room still missing, if the estimate fell short (no doubling).
-            merged.reserve_battles(merged.rows() as usize + part.battles_mut().len());
-            merged.absorb_part(part)
+        let ok = part.is_some_and(|(part, mut columns)| {
+            // Exactly the room the merged columns need (no doubling): the coordinator's own
+            // columns were sized for its segment only, so that they and the helper's, alive at
+            // once at the end of the parse, take a file's worth of memory, not one and a half.
+            merged.reserve_battles(merged.rows() as usize + columns.rows());
+            merged.absorb_part_from(part, &mut columns)
         });
         if !ok {
             end_helpers(job);

@@ -16,7 +16,8 @@ mod record;
 
 pub(crate) use builder::reintern;
 pub use builder::{BattleBuilder, BattleRowError, CsvBattleFields, TypedBattle};
-pub use merge::BuilderPart;
+pub(crate) use merge::InPart;
+pub use merge::{BattleColumn, BuilderPart, ColumnSource};
 pub use numeric::{is_valid_weight, InvalidValue, NumericColumn, MAX_NUMERIC_COLUMNS};
 
 /// Who won one battle, exactly as the log says (the tie rule is applied later, by the analysis).
@@ -181,6 +182,7 @@ impl Battles {
     pub(crate) fn take_plain_columns(&mut self, other: Battles) {
         self.append_numeric(&other);
         append_moved(&mut self.outcome, other.outcome);
+        // Empty when the merge took them one by one (`take_plain_column`).
         append_moved(&mut self.tstamp, other.tstamp);
         append_moved(&mut self.turn, other.turn);
         append_moved(&mut self.anony, other.anony);
@@ -189,6 +191,23 @@ impl Battles {
         self.n_with_style += other.n_with_style;
         self.self_battles += other.self_battles;
         append_moved(&mut self.self_battle_rows, other.self_battle_rows);
+    }
+
+    /// Moves one plain column of `other` onto this one's (ids and category bits need their
+    /// tables: the merge appends those itself); `other`'s is left empty.
+    pub(crate) fn take_plain_column(&mut self, column: merge::BattleColumn, other: &mut Battles) {
+        use merge::BattleColumn as C;
+        match column {
+            C::Outcome => append_moved(&mut self.outcome, std::mem::take(&mut other.outcome)),
+            C::Tstamp => append_moved(&mut self.tstamp, std::mem::take(&mut other.tstamp)),
+            C::Turn => append_moved(&mut self.turn, std::mem::take(&mut other.turn)),
+            C::Anony => append_moved(&mut self.anony, std::mem::take(&mut other.anony)),
+            C::DedupSampled => {
+                append_moved(&mut self.dedup_sampled, std::mem::take(&mut other.dedup_sampled));
+            }
+            C::Style => append_moved(&mut self.style, std::mem::take(&mut other.style)),
+            C::ModelA | C::ModelB | C::Language | C::Judge | C::CategoryBits => {}
+        }
     }
 
     /// Approximate heap bytes held (for memory reporting).

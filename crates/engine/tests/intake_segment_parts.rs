@@ -5,10 +5,12 @@
 //! warnings on the same lines, same summary. The earlier arrangement (a helper from byte 0, the
 //! merging worker's own fork for the last segment) is kept as a test of `absorb` too.
 
+use benchlens_engine::battles::{BattleColumn, ColumnSource};
 use benchlens_engine::dataset::ParsedFile;
 use benchlens_engine::formats::{
     cut_targets, load_bytes, LoadOptions, Parallelism, SegmentPart, StreamLoader, WINDOW_BYTES,
 };
+use benchlens_engine::Battles;
 
 const SPLIT: Parallelism = Parallelism { threads: 3, min_segment_bytes: 32 << 10 };
 
@@ -105,9 +107,70 @@ fn pooled(name: &str, bytes: &[u8]) -> Option<ParsedFile> {
     Some(merged.finish())
 }
 
-/// What the pool does since h-pageparse: the sniffing loader reads on to the first cut itself,
-/// with its columns reserved for `reserve` battles, and absorbs every later segment (parsed in a
-/// fork, its columns moved out and back in as the page's typed arrays do) in file order.
+/// A part's per-battle columns held apart, as the page's typed arrays are, and handed over one
+/// at a time when the merge asks; `fail_at` makes it refuse that column, `bad_id` breaks the
+/// model ids it hands over.
+#[derive(Default)]
+struct HeldColumns {
+    held: Battles,
+    asked: Vec<BattleColumn>,
+    fail_at: Option<BattleColumn>,
+    bad_id: bool,
+}
+
+impl HeldColumns {
+    /// Moves every per-battle column out of `part`'s battles.
+    fn take_from(part: &mut SegmentPart) -> Self {
+        let b = part.battles_mut();
+        let mut held = Battles::default();
+        std::mem::swap(&mut held.outcome, &mut b.outcome);
+        std::mem::swap(&mut held.model_a, &mut b.model_a);
+        std::mem::swap(&mut held.model_b, &mut b.model_b);
+        std::mem::swap(&mut held.language, &mut b.language);
+        std::mem::swap(&mut held.judge, &mut b.judge);
+        std::mem::swap(&mut held.category_bits, &mut b.category_bits);
+        std::mem::swap(&mut held.tstamp, &mut b.tstamp);
+        std::mem::swap(&mut held.turn, &mut b.turn);
+        std::mem::swap(&mut held.anony, &mut b.anony);
+        std::mem::swap(&mut held.dedup_sampled, &mut b.dedup_sampled);
+        std::mem::swap(&mut held.style, &mut b.style);
+        Self { held, ..Self::default() }
+    }
+}
+
+impl ColumnSource for HeldColumns {
+    fn fill(&mut self, column: BattleColumn, b: &mut Battles) -> bool {
+        self.asked.push(column);
+        if self.fail_at == Some(column) {
+            return false;
+        }
+        let h = &mut self.held;
+        match column {
+            BattleColumn::Outcome => b.outcome = std::mem::take(&mut h.outcome),
+            BattleColumn::ModelA => {
+                b.model_a = std::mem::take(&mut h.model_a);
+                if self.bad_id {
+                    b.model_a[0] = b.models.len() as u32;
+                }
+            }
+            BattleColumn::ModelB => b.model_b = std::mem::take(&mut h.model_b),
+            BattleColumn::Language => b.language = std::mem::take(&mut h.language),
+            BattleColumn::Judge => b.judge = std::mem::take(&mut h.judge),
+            BattleColumn::CategoryBits => b.category_bits = std::mem::take(&mut h.category_bits),
+            BattleColumn::Tstamp => b.tstamp = std::mem::take(&mut h.tstamp),
+            BattleColumn::Turn => b.turn = std::mem::take(&mut h.turn),
+            BattleColumn::Anony => b.anony = std::mem::take(&mut h.anony),
+            BattleColumn::DedupSampled => b.dedup_sampled = std::mem::take(&mut h.dedup_sampled),
+            BattleColumn::Style => b.style = std::mem::take(&mut h.style),
+        }
+        true
+    }
+}
+
+/// What the pool does: the sniffing loader reads on to the first cut itself, with its columns
+/// reserved for `reserve` battles, and absorbs every later segment (parsed in a fork, shipped as
+/// bincode without its per-battle columns, which come one at a time as the page's typed arrays
+/// do) in file order.
 fn pooled_own_first(name: &str, bytes: &[u8], reserve: usize) -> Option<ParsedFile> {
     let (mut own, pos, cuts) = sniff_and_cut(name, bytes);
     let first = *cuts.first()?;
@@ -117,19 +180,40 @@ fn pooled_own_first(name: &str, bytes: &[u8], reserve: usize) -> Option<ParsedFi
         let mut segment = own.fork()?;
         feed(&mut segment, &bytes[from..to]);
         let mut part = segment.into_segment_part()?;
-        let columns = std::mem::take(&mut part.battles_mut().model_a);
+        let columns = HeldColumns::take_from(&mut part);
         let wire = bincode::serialize(&part).ok()?;
-        let mut part: SegmentPart = bincode::deserialize(&wire).ok()?;
-        part.battles_mut().model_a = columns;
-        parts.push(part);
+        let part: SegmentPart = bincode::deserialize(&wire).ok()?;
+        parts.push((part, columns));
     }
     own.reserve_battles(reserve);
     feed(&mut own, &bytes[pos..first]);
-    for mut part in parts {
-        own.reserve_battles(own.rows() as usize + part.battles_mut().len());
-        assert!(own.absorb_part(part));
+    for (part, mut columns) in parts {
+        own.reserve_battles(own.rows() as usize + columns.held.outcome.len());
+        assert!(own.absorb_part_from(part, &mut columns));
+        // Every column was asked for once, the outcome (the part's length) first.
+        assert_eq!(columns.asked.len(), 11, "{:?}", columns.asked);
+        assert_eq!(columns.asked[0], BattleColumn::Outcome);
+        assert_eq!(columns.held.len(), 0);
     }
     Some(own.finish())
+}
+
+#[test]
+fn a_column_source_that_fails_or_names_an_unknown_model_stops_the_merge() {
+    let rows: Vec<serde_json::Value> = (0..3000).map(record).collect();
+    let text = serde_json::to_string_pretty(&rows).unwrap_or_default();
+    let bytes = text.as_bytes();
+    for (fail_at, bad_id) in
+        [(Some(BattleColumn::Outcome), false), (Some(BattleColumn::Style), false), (None, true)]
+    {
+        let (mut own, pos, cuts) = sniff_and_cut("battles.json", bytes);
+        let mut segment = own.fork().unwrap_or_else(|| panic!("no fork"));
+        feed(&mut segment, &bytes[cuts[0]..cuts[1]]);
+        let mut part = segment.into_segment_part().unwrap_or_else(|| panic!("no part"));
+        let mut columns = HeldColumns { fail_at, bad_id, ..HeldColumns::take_from(&mut part) };
+        feed(&mut own, &bytes[pos..cuts[0]]);
+        assert!(!own.absorb_part_from(part, &mut columns), "{fail_at:?}, bad id {bad_id}");
+    }
 }
 
 #[test]

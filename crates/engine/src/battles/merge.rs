@@ -20,6 +20,41 @@ pub struct BuilderPart {
     first_kept: Option<(String, u64)>,
 }
 
+/// A per-battle column of [`Battles`], as a [`ColumnSource`] is asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BattleColumn {
+    Outcome,
+    ModelA,
+    ModelB,
+    Language,
+    Judge,
+    CategoryBits,
+    Tstamp,
+    Turn,
+    Anony,
+    DedupSampled,
+    Style,
+}
+
+/// Where a [`BuilderPart`]'s per-battle columns come from when it arrives without them. The
+/// page's pool decodes each column of a helper's part from its typed array just before the merge
+/// appends it: decoded all at once, a 1.5M-battle part put 107 MB into the merging worker's
+/// memory (which never shrinks) beside the merged columns.
+pub trait ColumnSource {
+    /// Puts `column` into `battles` (where it is empty until then); false when it cannot (the
+    /// merge then stops, and the builder it was merging into must be discarded).
+    fn fill(&mut self, column: BattleColumn, battles: &mut Battles) -> bool;
+}
+
+/// The columns are in the part already.
+pub(crate) struct InPart;
+
+impl ColumnSource for InPart {
+    fn fill(&mut self, _: BattleColumn, _: &mut Battles) -> bool {
+        true
+    }
+}
+
 impl BuilderPart {
     /// [`BattleBuilder::shift_positions`] for a part: it was read counting lines from its own
     /// segment's start.
@@ -82,7 +117,22 @@ impl BattleBuilder {
     }
 
     /// [`Self::absorb`] for a builder that arrived as a [`BuilderPart`].
-    pub fn absorb_part(&mut self, mut later: BuilderPart) {
+    pub fn absorb_part(&mut self, later: BuilderPart) {
+        self.absorb_part_from(later, &mut InPart);
+    }
+
+    /// [`Self::absorb_part`] for a part whose per-battle columns `source` fills one at a time,
+    /// each just before it is appended. False when the source failed: this builder is then half
+    /// merged and must be discarded.
+    pub fn absorb_part_from(
+        &mut self,
+        mut later: BuilderPart,
+        source: &mut dyn ColumnSource,
+    ) -> bool {
+        // The part's length is its outcome column's.
+        if !source.fill(BattleColumn::Outcome, &mut later.battles) {
+            return false;
+        }
         let later_first = later.first_kept.as_ref().map(|(unit, at)| (unit_name(unit), *at));
         // A numeric column only one side met is missing from the other side's first battle on.
         let (mine, theirs) = (self.battles.len(), later.battles.len());
@@ -108,10 +158,30 @@ impl BattleBuilder {
             self.category_overflow |= idx.is_none();
             category_bit.push(idx.map_or(0u64, |i| 1u64 << i));
         }
-        append_ids(&mut b.model_a, &models, std::mem::take(&mut other.model_a));
-        append_ids(&mut b.model_b, &models, std::mem::take(&mut other.model_b));
-        append_ids(&mut b.language, &languages, std::mem::take(&mut other.language));
-        append_ids(&mut b.judge, &judges, std::mem::take(&mut other.judge));
+        for (column, ids, table) in [
+            (BattleColumn::ModelA, &mut b.model_a, &models),
+            (BattleColumn::ModelB, &mut b.model_b, &models),
+            (BattleColumn::Language, &mut b.language, &languages),
+            (BattleColumn::Judge, &mut b.judge, &judges),
+        ] {
+            if !source.fill(column, &mut other) {
+                return false;
+            }
+            let theirs = match column {
+                BattleColumn::ModelA => &mut other.model_a,
+                BattleColumn::ModelB => &mut other.model_b,
+                BattleColumn::Language => &mut other.language,
+                _ => &mut other.judge,
+            };
+            // An id the part never named (a source's fault) stops the merge instead of panicking.
+            if theirs.iter().any(|&i| i as usize >= table.len()) {
+                return false;
+            }
+            append_ids(ids, table, std::mem::take(theirs));
+        }
+        if !source.fill(BattleColumn::CategoryBits, &mut other) {
+            return false;
+        }
         // Segments of one file usually meet the same tags in the same order: then bits carry over.
         if category_bit.iter().enumerate().all(|(i, &bit)| bit == 1u64 << i) {
             super::append_moved(&mut b.category_bits, std::mem::take(&mut other.category_bits));
@@ -126,6 +196,18 @@ impl BattleBuilder {
                 out
             }));
         }
+        for column in [
+            BattleColumn::Tstamp,
+            BattleColumn::Turn,
+            BattleColumn::Anony,
+            BattleColumn::DedupSampled,
+            BattleColumn::Style,
+        ] {
+            if !source.fill(column, &mut other) {
+                return false;
+            }
+            b.take_plain_column(column, &mut other);
+        }
         b.take_plain_columns(other);
         // The earlier segment's first occurrence stands; a value it never met keeps the later's.
         for (label, unknown) in later.unknown {
@@ -133,5 +215,6 @@ impl BattleBuilder {
             entry.count += unknown.count;
         }
         self.category_overflow |= later.category_overflow;
+        true
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     BattleBuilder, FieldDecoder, JsonSplitter, Running, Sink, Splitter, StreamLoader, PREVIEW_ROWS,
 };
-use crate::battles::BuilderPart;
+use crate::battles::{BuilderPart, ColumnSource, InPart};
 use crate::formats::warnings::WarningsPart;
 
 /// What a segment's loader hands to the loader of the segments before it, as plain data: a Web
@@ -182,7 +182,19 @@ impl StreamLoader {
     /// Takes over a segment that was loaded elsewhere from the bytes right after this loader's,
     /// as [`Self::absorb`] does; feeding can go on from the end of that segment. Returns false,
     /// changing nothing, unless this loader is a battle log that ends between two elements.
-    pub fn absorb_part(&mut self, mut later: SegmentPart) -> bool {
+    pub fn absorb_part(&mut self, later: SegmentPart) -> bool {
+        self.absorb_part_from(later, &mut InPart)
+    }
+
+    /// [`Self::absorb_part`] for a part that arrived without its per-battle columns: `source`
+    /// fills each just before it is appended (see [`ColumnSource`]). False when this loader
+    /// cannot take the part (nothing changed) or the source failed (this loader is then half
+    /// merged and must be discarded).
+    pub fn absorb_part_from(
+        &mut self,
+        mut later: SegmentPart,
+        source: &mut dyn ColumnSource,
+    ) -> bool {
         if !self.at_element_boundary() {
             return false;
         }
@@ -204,7 +216,9 @@ impl StreamLoader {
         }
         *my_splitter = after;
         later.builder.shift_positions(line_offset);
-        builder.absorb_part(std::mem::take(&mut later.builder));
+        if !builder.absorb_part_from(std::mem::take(&mut later.builder), source) {
+            return false;
+        }
         self.add_tallies(later, line_offset);
         true
     }

@@ -216,12 +216,17 @@ fn a_column_source_that_fails_or_names_an_unknown_model_stops_the_merge() {
     }
 }
 
-#[test]
-fn the_first_segment_read_on_by_the_sniffer_merges_to_the_one_worker_parse() {
+/// The 3,000 records as a JSON array and as JSON Lines.
+fn logs() -> [(&'static str, String); 2] {
     let rows: Vec<serde_json::Value> = (0..3000).map(record).collect();
     let array = serde_json::to_string_pretty(&rows).unwrap_or_default();
     let lines: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    for (name, text) in [("battles.json", array), ("battles.jsonl", lines)] {
+    [("battles.json", array), ("battles.jsonl", lines)]
+}
+
+#[test]
+fn the_first_segment_read_on_by_the_sniffer_merges_to_the_one_worker_parse() {
+    for (name, text) in logs() {
         let one = load_bytes(name, text.as_bytes(), &LoadOptions::default());
         // Room for none, too few and too many battles: the reserve never changes the result.
         for reserve in [0, 1000, 5000] {
@@ -234,10 +239,7 @@ fn the_first_segment_read_on_by_the_sniffer_merges_to_the_one_worker_parse() {
 
 #[test]
 fn pooled_segments_merge_to_the_one_worker_parse() {
-    let rows: Vec<serde_json::Value> = (0..3000).map(record).collect();
-    let array = serde_json::to_string_pretty(&rows).unwrap_or_default();
-    let lines: String = rows.iter().map(|r| format!("{r}\n")).collect();
-    for (name, text) in [("battles.json", array), ("battles.jsonl", lines)] {
+    for (name, text) in logs() {
         let one = load_bytes(name, text.as_bytes(), &LoadOptions::default());
         assert!(one.summary.warnings.iter().any(|w| w.line.is_some()), "{name}: a located warning");
         assert_eq!(one.summary.numeric_columns, ["weight"], "{name}: the weight column");

@@ -109,9 +109,9 @@ pub fn encode(mut part: SegmentPart) -> Option<(JsValue, js_sys::Array)> {
     Some((message.into(), transfer))
 }
 
-/// Typed array `name` of `message` copied into a vector of `len` values; `None` when it is
-/// missing or of another length.
-fn column<A, T>(message: &JsValue, name: &str, len: usize) -> Option<Vec<T>>
+/// Typed array `name` of `message` appended to `dst` (copied straight into its room); `None`
+/// when it is missing or not `len` values long.
+fn append_column<A, T>(message: &JsValue, name: &str, len: usize, dst: &mut Vec<T>) -> Option<()>
 where
     A: JsCast + TypedArray<T>,
     T: Copy + Default,
@@ -120,12 +120,13 @@ where
     if array.len() != len {
         return None;
     }
-    let mut out = vec![T::default(); len];
-    array.copy_into(&mut out);
-    Some(out)
+    let start = dst.len();
+    dst.resize(start + len, T::default());
+    array.copy_into(&mut dst[start..]);
+    Some(())
 }
 
-/// The typed arrays [`column`] reads.
+/// The typed arrays [`append_column`] reads.
 trait TypedArray<T> {
     fn len(&self) -> usize;
     fn copy_into(&self, out: &mut [T]);
@@ -143,70 +144,97 @@ macro_rules! typed_array {
         }
     };
 }
-typed_array!(js_sys::Uint8Array, u8);
 typed_array!(js_sys::Uint32Array, u32);
 typed_array!(js_sys::Float64Array, f64);
 typed_array!(js_sys::BigUint64Array, u64);
 
+/// Byte codes `name` of `message` appended to `dst` through `decode`, a block at a time (the
+/// codes are never all in wasm memory at once); `None` when they are missing, not `len` long, or
+/// one does not decode.
+fn append_codes<T>(
+    message: &JsValue,
+    name: &str,
+    len: usize,
+    dst: &mut Vec<T>,
+    decode: fn(u8) -> Option<T>,
+) -> Option<()> {
+    const BLOCK: usize = 64 << 10;
+    let codes: js_sys::Uint8Array =
+        js_sys::Reflect::get(message, &name.into()).ok()?.dyn_into().ok()?;
+    if codes.length() as usize != len {
+        return None;
+    }
+    dst.reserve(len);
+    let mut block = vec![0u8; BLOCK.min(len)];
+    for from in (0..len).step_by(BLOCK) {
+        let to = (from + BLOCK).min(len);
+        let block = &mut block[..to - from];
+        codes.subarray(from as u32, to as u32).copy_to(block);
+        for &code in block.iter() {
+            dst.push(decode(code)?);
+        }
+    }
+    Some(())
+}
+
 /// A part as it arrived: its typed arrays, each copied into the merging worker's memory only
-/// when the merge asks for that column ([`ColumnSource`]), so one column at a time is there
-/// twice, not the whole part.
+/// when the merge asks for that column ([`ColumnSource`]), straight onto the merged column.
 pub struct WireColumns {
     message: JsValue,
     rows: usize,
 }
 
-impl WireColumns {
-    /// Battles in the part.
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-}
-
 impl ColumnSource for WireColumns {
-    fn fill(&mut self, wanted: BattleColumn, b: &mut Battles) -> bool {
-        use js_sys::{BigUint64Array, Float64Array, Uint32Array, Uint8Array};
+    fn append(&mut self, wanted: BattleColumn, _: &mut Battles, b: &mut Battles) -> bool {
+        use js_sys::{BigUint64Array, Float64Array, Uint32Array};
         let (message, n) = (&self.message, self.rows);
-        let codes = |name: &str| column::<Uint8Array, u8>(message, name, n);
-        let ids = |name: &str| column::<Uint32Array, u32>(message, name, n);
-        let filled = match wanted {
-            BattleColumn::Outcome => codes("outcome")
-                .and_then(|c| c.into_iter().map(outcome_of).collect::<Option<Vec<_>>>())
-                .map(|c| b.outcome = c),
-            BattleColumn::ModelA => ids("model_a").map(|c| b.model_a = c),
-            BattleColumn::ModelB => ids("model_b").map(|c| b.model_b = c),
-            BattleColumn::Language => ids("language").map(|c| b.language = c),
-            BattleColumn::Judge => ids("judge").map(|c| b.judge = c),
-            BattleColumn::CategoryBits => {
-                column::<BigUint64Array, u64>(message, "category_bits", n)
-                    .map(|c| b.category_bits = c)
+        let appended = match wanted {
+            BattleColumn::Outcome => {
+                append_codes(message, "outcome", n, &mut b.outcome, outcome_of)
             }
+            BattleColumn::ModelA => {
+                append_column::<Uint32Array, _>(message, "model_a", n, &mut b.model_a)
+            }
+            BattleColumn::ModelB => {
+                append_column::<Uint32Array, _>(message, "model_b", n, &mut b.model_b)
+            }
+            BattleColumn::Language => {
+                append_column::<Uint32Array, _>(message, "language", n, &mut b.language)
+            }
+            BattleColumn::Judge => {
+                append_column::<Uint32Array, _>(message, "judge", n, &mut b.judge)
+            }
+            BattleColumn::CategoryBits => append_column::<BigUint64Array, _>(
+                message,
+                "category_bits",
+                n,
+                &mut b.category_bits,
+            ),
             BattleColumn::Tstamp => {
-                column::<Float64Array, f64>(message, "tstamp", n).map(|c| b.tstamp = c)
+                append_column::<Float64Array, _>(message, "tstamp", n, &mut b.tstamp)
             }
-            BattleColumn::Turn => ids("turn").map(|c| b.turn = c),
-            BattleColumn::Anony => codes("anony")
-                .and_then(|c| c.into_iter().map(flag_of).collect::<Option<Vec<_>>>())
-                .map(|c| b.anony = c),
-            BattleColumn::DedupSampled => codes("dedup_sampled")
-                .and_then(|c| c.into_iter().map(flag_of).collect::<Option<Vec<_>>>())
-                .map(|c| b.dedup_sampled = c),
-            BattleColumn::Style => style(message, n).map(|c| b.style = c),
+            BattleColumn::Turn => append_column::<Uint32Array, _>(message, "turn", n, &mut b.turn),
+            BattleColumn::Anony => append_codes(message, "anony", n, &mut b.anony, flag_of),
+            BattleColumn::DedupSampled => {
+                append_codes(message, "dedup_sampled", n, &mut b.dedup_sampled, flag_of)
+            }
+            BattleColumn::Style => append_style(message, n, &mut b.style),
         };
-        filled.is_some()
+        appended.is_some()
     }
 }
 
-/// The style column: `n` rows of 8 features, flattened.
-fn style(message: &JsValue, n: usize) -> Option<Vec<[f32; 8]>> {
+/// The style column, `n` rows of 8 features flattened, appended to `dst`.
+fn append_style(message: &JsValue, n: usize, dst: &mut Vec<[f32; 8]>) -> Option<()> {
     let style: js_sys::Float32Array =
         js_sys::Reflect::get(message, &"style".into()).ok()?.dyn_into().ok()?;
     if style.length() as usize != n * 8 {
         return None;
     }
-    let mut out = vec![[0.0f32; 8]; n];
-    style.copy_to(out.as_flattened_mut());
-    Some(out)
+    let start = dst.len();
+    dst.resize(start + n, [0.0f32; 8]);
+    style.copy_to(dst[start..].as_flattened_mut());
+    Some(())
 }
 
 /// The part [`encode`] sent, without its per-battle columns, and where those are; `None` when

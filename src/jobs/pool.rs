@@ -275,13 +275,11 @@ async fn read_with(parse: &ParseJob, mut helpers: Vec<Helper>) -> Option<WorkerM
             return Some(WorkerMsg::Cancelled { job, who });
         }
         let part = answer.as_ref().and_then(super::part_wire::decode);
-        let ok = part.is_some_and(|(part, mut columns)| {
-            // Exactly the room the merged columns need (no doubling): the coordinator's own
-            // columns were sized for its segment only, so that they and the helper's, alive at
-            // once at the end of the parse, take a file's worth of memory, not one and a half.
-            merged.reserve_battles(merged.rows() as usize + columns.rows());
-            merged.absorb_part_from(part, &mut columns)
-        });
+        // The coordinator's own columns were sized for its segment only, so that they and the
+        // helper's, alive at once at the end of the parse, take a file's worth of memory, not one
+        // and a half; the merge grows them to the file's exactly.
+        let ok =
+            part.is_some_and(|(part, mut columns)| merged.absorb_part_from(part, &mut columns));
         if !ok {
             end_helpers(job);
             return None;

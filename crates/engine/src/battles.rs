@@ -177,36 +177,56 @@ impl Battles {
         self.self_battle_rows.extend_from_slice(&other.self_battle_rows);
     }
 
-    /// [`Self::append_plain_columns`] taking `other` by value: a column appended to an empty one
-    /// is moved, not copied (the merge of a file's first segment into a fresh loader).
-    pub(crate) fn take_plain_columns(&mut self, other: Battles) {
-        self.append_numeric(&other);
-        append_moved(&mut self.outcome, other.outcome);
-        // Empty when the merge took them one by one (`take_plain_column`).
-        append_moved(&mut self.tstamp, other.tstamp);
-        append_moved(&mut self.turn, other.turn);
-        append_moved(&mut self.anony, other.anony);
-        append_moved(&mut self.dedup_sampled, other.dedup_sampled);
-        append_moved(&mut self.style, other.style);
+    /// What [`Self::append_plain_columns`] appends besides the per-battle columns (numeric side
+    /// columns, style and self-battle counts, the self-battles), taking `other` by value, when
+    /// `before` rows were here and `other` added `added`; the merge appends the per-battle
+    /// columns one at a time ([`Self::take_column`]).
+    pub(crate) fn take_side_columns(&mut self, other: Battles, before: usize, added: usize) {
+        self.append_numeric_rows(&other, before, added);
         self.n_with_style += other.n_with_style;
         self.self_battles += other.self_battles;
         append_moved(&mut self.self_battle_rows, other.self_battle_rows);
     }
 
-    /// Moves one plain column of `other` onto this one's (ids and category bits need their
-    /// tables: the merge appends those itself); `other`'s is left empty.
-    pub(crate) fn take_plain_column(&mut self, column: merge::BattleColumn, other: &mut Battles) {
+    /// Moves one per-battle column of `other` onto this one's, as it is (ids are re-mapped by
+    /// the merge afterwards); `other`'s is left empty.
+    pub(crate) fn take_column(&mut self, column: merge::BattleColumn, other: &mut Battles) {
+        use merge::BattleColumn as C;
+        use std::mem::take;
+        match column {
+            C::Outcome => append_moved(&mut self.outcome, take(&mut other.outcome)),
+            C::ModelA => append_moved(&mut self.model_a, take(&mut other.model_a)),
+            C::ModelB => append_moved(&mut self.model_b, take(&mut other.model_b)),
+            C::Language => append_moved(&mut self.language, take(&mut other.language)),
+            C::Judge => append_moved(&mut self.judge, take(&mut other.judge)),
+            C::CategoryBits => {
+                append_moved(&mut self.category_bits, take(&mut other.category_bits));
+            }
+            C::Tstamp => append_moved(&mut self.tstamp, take(&mut other.tstamp)),
+            C::Turn => append_moved(&mut self.turn, take(&mut other.turn)),
+            C::Anony => append_moved(&mut self.anony, take(&mut other.anony)),
+            C::DedupSampled => {
+                append_moved(&mut self.dedup_sampled, take(&mut other.dedup_sampled))
+            }
+            C::Style => append_moved(&mut self.style, take(&mut other.style)),
+        }
+    }
+
+    /// Rows in one per-battle column (all are as long as the outcome column once a merge ends).
+    pub(crate) fn column_len(&self, column: merge::BattleColumn) -> usize {
         use merge::BattleColumn as C;
         match column {
-            C::Outcome => append_moved(&mut self.outcome, std::mem::take(&mut other.outcome)),
-            C::Tstamp => append_moved(&mut self.tstamp, std::mem::take(&mut other.tstamp)),
-            C::Turn => append_moved(&mut self.turn, std::mem::take(&mut other.turn)),
-            C::Anony => append_moved(&mut self.anony, std::mem::take(&mut other.anony)),
-            C::DedupSampled => {
-                append_moved(&mut self.dedup_sampled, std::mem::take(&mut other.dedup_sampled));
-            }
-            C::Style => append_moved(&mut self.style, std::mem::take(&mut other.style)),
-            C::ModelA | C::ModelB | C::Language | C::Judge | C::CategoryBits => {}
+            C::Outcome => self.outcome.len(),
+            C::ModelA => self.model_a.len(),
+            C::ModelB => self.model_b.len(),
+            C::Language => self.language.len(),
+            C::Judge => self.judge.len(),
+            C::CategoryBits => self.category_bits.len(),
+            C::Tstamp => self.tstamp.len(),
+            C::Turn => self.turn.len(),
+            C::Anony => self.anony.len(),
+            C::DedupSampled => self.dedup_sampled.len(),
+            C::Style => self.style.len(),
         }
     }
 

@@ -139,29 +139,35 @@ impl HeldColumns {
 }
 
 impl ColumnSource for HeldColumns {
-    fn fill(&mut self, column: BattleColumn, b: &mut Battles) -> bool {
+    fn append(&mut self, column: BattleColumn, part: &mut Battles, merged: &mut Battles) -> bool {
+        use std::mem::take;
         self.asked.push(column);
         if self.fail_at == Some(column) {
             return false;
         }
         let h = &mut self.held;
         match column {
-            BattleColumn::Outcome => b.outcome = std::mem::take(&mut h.outcome),
+            BattleColumn::Outcome => merged.outcome.append(&mut take(&mut h.outcome)),
             BattleColumn::ModelA => {
-                b.model_a = std::mem::take(&mut h.model_a);
+                let start = merged.model_a.len();
+                merged.model_a.append(&mut take(&mut h.model_a));
                 if self.bad_id {
-                    b.model_a[0] = b.models.len() as u32;
+                    merged.model_a[start] = part.models.len() as u32;
                 }
             }
-            BattleColumn::ModelB => b.model_b = std::mem::take(&mut h.model_b),
-            BattleColumn::Language => b.language = std::mem::take(&mut h.language),
-            BattleColumn::Judge => b.judge = std::mem::take(&mut h.judge),
-            BattleColumn::CategoryBits => b.category_bits = std::mem::take(&mut h.category_bits),
-            BattleColumn::Tstamp => b.tstamp = std::mem::take(&mut h.tstamp),
-            BattleColumn::Turn => b.turn = std::mem::take(&mut h.turn),
-            BattleColumn::Anony => b.anony = std::mem::take(&mut h.anony),
-            BattleColumn::DedupSampled => b.dedup_sampled = std::mem::take(&mut h.dedup_sampled),
-            BattleColumn::Style => b.style = std::mem::take(&mut h.style),
+            BattleColumn::ModelB => merged.model_b.append(&mut take(&mut h.model_b)),
+            BattleColumn::Language => merged.language.append(&mut take(&mut h.language)),
+            BattleColumn::Judge => merged.judge.append(&mut take(&mut h.judge)),
+            BattleColumn::CategoryBits => {
+                merged.category_bits.append(&mut take(&mut h.category_bits));
+            }
+            BattleColumn::Tstamp => merged.tstamp.append(&mut take(&mut h.tstamp)),
+            BattleColumn::Turn => merged.turn.append(&mut take(&mut h.turn)),
+            BattleColumn::Anony => merged.anony.append(&mut take(&mut h.anony)),
+            BattleColumn::DedupSampled => {
+                merged.dedup_sampled.append(&mut take(&mut h.dedup_sampled));
+            }
+            BattleColumn::Style => merged.style.append(&mut take(&mut h.style)),
         }
         true
     }
@@ -188,7 +194,6 @@ fn pooled_own_first(name: &str, bytes: &[u8], reserve: usize) -> Option<ParsedFi
     own.reserve_battles(reserve);
     feed(&mut own, &bytes[pos..first]);
     for (part, mut columns) in parts {
-        own.reserve_battles(own.rows() as usize + columns.held.outcome.len());
         assert!(own.absorb_part_from(part, &mut columns));
         // Every column was asked for once, the outcome (the part's length) first.
         assert_eq!(columns.asked.len(), 11, "{:?}", columns.asked);

@@ -140,6 +140,27 @@ impl BattleBuilder {
         b.style.reserve_exact(additional);
     }
 
+    /// [`Self::reserve`] for a merge, which grows columns already sized for one segment. The
+    /// wasm allocator (dlmalloc) extends a block in place when the block after it is free, and
+    /// the first `reserve` laid the columns out in field order; growing them roughly from the
+    /// last to the first lets most extend into the block the one after them left, or land in
+    /// it. In field order each grown column went to the top of the page's wasm memory, which
+    /// never shrinks: the merge of 3M battles took it from 195 to 363 MB, in this order to 303.
+    pub(crate) fn grow_for_merge(&mut self, additional: usize) {
+        let b = &mut self.battles;
+        b.style.reserve_exact(additional);
+        b.category_bits.reserve_exact(additional);
+        b.tstamp.reserve_exact(additional);
+        b.dedup_sampled.reserve_exact(additional);
+        b.anony.reserve_exact(additional);
+        b.turn.reserve_exact(additional);
+        b.judge.reserve_exact(additional);
+        b.language.reserve_exact(additional);
+        b.outcome.reserve_exact(additional);
+        b.model_b.reserve_exact(additional);
+        b.model_a.reserve_exact(additional);
+    }
+
     /// Battles kept so far.
     pub fn len(&self) -> usize {
         self.battles.len()

@@ -14,6 +14,8 @@ use super::{category_index, Battles, NumericColumn};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BuilderPart {
     battles: Battles,
+    /// Battles in the part, also while its per-battle columns travel apart from it.
+    rows: usize,
     unknown: BTreeMap<String, UnknownWinner>,
     category_overflow: bool,
     /// Where the part's first kept battle sat ("line" or "row", and its number).
@@ -37,20 +39,22 @@ pub enum BattleColumn {
 }
 
 /// Where a [`BuilderPart`]'s per-battle columns come from when it arrives without them. The
-/// page's pool decodes each column of a helper's part from its typed array just before the merge
-/// appends it: decoded all at once, a 1.5M-battle part put 107 MB into the merging worker's
-/// memory (which never shrinks) beside the merged columns.
+/// page's pool copies each column of a helper's part from its typed array straight onto the
+/// merged column: decoded into a vector of its own first, the part's column sat beside the merged
+/// ones in the merging worker's memory (which never shrinks).
 pub trait ColumnSource {
-    /// Puts `column` into `battles` (where it is empty until then); false when it cannot (the
-    /// merge then stops, and the builder it was merging into must be discarded).
-    fn fill(&mut self, column: BattleColumn, battles: &mut Battles) -> bool;
+    /// Appends the part's `column` to the same column of `merged`, taking it from `part` when it
+    /// is there (it is left empty); false when it cannot (the merge then stops, and the builder
+    /// it was merging into must be discarded).
+    fn append(&mut self, column: BattleColumn, part: &mut Battles, merged: &mut Battles) -> bool;
 }
 
 /// The columns are in the part already.
 pub(crate) struct InPart;
 
 impl ColumnSource for InPart {
-    fn fill(&mut self, _: BattleColumn, _: &mut Battles) -> bool {
+    fn append(&mut self, column: BattleColumn, part: &mut Battles, merged: &mut Battles) -> bool {
+        merged.take_column(column, part);
         true
     }
 }
@@ -75,18 +79,42 @@ impl BuilderPart {
     }
 }
 
-/// Appends `src` to `dst` through the id `table` (old id → new id). A column that lands in an
-/// empty one under an identity table (the first segment merged into a fresh loader) is moved,
-/// not copied: at 3M battles each copy was another 12 MB per column at the merge's peak.
-fn append_ids(dst: &mut Vec<u32>, table: &[u32], src: Vec<u32>) {
-    let identity = table.iter().enumerate().all(|(i, &t)| t as usize == i);
-    if identity && dst.is_empty() {
-        *dst = src;
-    } else if identity {
-        dst.extend_from_slice(&src);
-    } else {
-        dst.extend(src.iter().map(|&i| table[i as usize]));
+/// Appends the part's `column` through `source` and checks that it brought `total - mine` rows
+/// (the merged column then holds `total`).
+fn take(
+    source: &mut dyn ColumnSource,
+    column: BattleColumn,
+    part: &mut Battles,
+    merged: &mut Battles,
+    total: usize,
+) -> bool {
+    source.append(column, part, merged) && merged.column_len(column) == total
+}
+
+/// The merged id column for `column`, if it is one.
+fn id_column(b: &mut Battles, column: BattleColumn) -> Option<&mut Vec<u32>> {
+    match column {
+        BattleColumn::ModelA => Some(&mut b.model_a),
+        BattleColumn::ModelB => Some(&mut b.model_b),
+        BattleColumn::Language => Some(&mut b.language),
+        BattleColumn::Judge => Some(&mut b.judge),
+        _ => None,
     }
+}
+
+/// Re-maps the part's ids, appended as they were, through `table` (the part's id → merged id);
+/// false when one is not in the table (a source's fault), which stops the merge instead of
+/// panicking.
+fn remap_ids(appended: &mut [u32], table: &[u32]) -> bool {
+    if appended.iter().any(|&i| i as usize >= table.len()) {
+        return false;
+    }
+    if table.iter().enumerate().any(|(i, &t)| t as usize != i) {
+        for id in appended {
+            *id = table[*id as usize];
+        }
+    }
+    true
 }
 
 /// The unit names a builder writes (`at_line`, `at_row`, or a record count), as `'static`.
@@ -109,6 +137,7 @@ impl BattleBuilder {
     /// The builder's battles for merging in another worker.
     pub fn into_part(self) -> BuilderPart {
         BuilderPart {
+            rows: self.battles.len(),
             battles: self.battles,
             unknown: self.unknown,
             category_overflow: self.category_overflow,
@@ -121,21 +150,23 @@ impl BattleBuilder {
         self.absorb_part_from(later, &mut InPart);
     }
 
-    /// [`Self::absorb_part`] for a part whose per-battle columns `source` fills one at a time,
-    /// each just before it is appended. False when the source failed: this builder is then half
-    /// merged and must be discarded.
+    /// [`Self::absorb_part`] for a part whose per-battle columns `source` appends one at a
+    /// time. False when the source failed: this builder is then half merged and must be
+    /// discarded.
     pub fn absorb_part_from(
         &mut self,
         mut later: BuilderPart,
         source: &mut dyn ColumnSource,
     ) -> bool {
-        // The part's length is its outcome column's.
-        if !source.fill(BattleColumn::Outcome, &mut later.battles) {
-            return false;
+        let (mine, theirs) = (self.battles.len(), later.rows);
+        let total = mine + theirs;
+        // Exactly the room the merged columns need, in the order that leaves the fewest holes (a
+        // part merged into an empty builder moves its columns in instead).
+        if mine > 0 {
+            self.grow_for_merge(theirs);
         }
         let later_first = later.first_kept.as_ref().map(|(unit, at)| (unit_name(unit), *at));
         // A numeric column only one side met is missing from the other side's first battle on.
-        let (mine, theirs) = (self.battles.len(), later.battles.len());
         for name in later.battles.numeric.iter().map(|c| c.name.clone()).collect::<Vec<_>>() {
             if mine > 0 && self.battles.numeric.iter().all(|c| c.name != name) {
                 self.battles.numeric.push(NumericColumn::absent(&name, mine, self.first_kept));
@@ -158,43 +189,37 @@ impl BattleBuilder {
             self.category_overflow |= idx.is_none();
             category_bit.push(idx.map_or(0u64, |i| 1u64 << i));
         }
-        for (column, ids, table) in [
-            (BattleColumn::ModelA, &mut b.model_a, &models),
-            (BattleColumn::ModelB, &mut b.model_b, &models),
-            (BattleColumn::Language, &mut b.language, &languages),
-            (BattleColumn::Judge, &mut b.judge, &judges),
-        ] {
-            if !source.fill(column, &mut other) {
-                return false;
-            }
-            let theirs = match column {
-                BattleColumn::ModelA => &mut other.model_a,
-                BattleColumn::ModelB => &mut other.model_b,
-                BattleColumn::Language => &mut other.language,
-                _ => &mut other.judge,
-            };
-            // An id the part never named (a source's fault) stops the merge instead of panicking.
-            if theirs.iter().any(|&i| i as usize >= table.len()) {
-                return false;
-            }
-            append_ids(ids, table, std::mem::take(theirs));
+        if !take(source, BattleColumn::Outcome, &mut other, b, total) {
+            return false;
         }
-        if !source.fill(BattleColumn::CategoryBits, &mut other) {
+        for (column, table) in [
+            (BattleColumn::ModelA, &models),
+            (BattleColumn::ModelB, &models),
+            (BattleColumn::Language, &languages),
+            (BattleColumn::Judge, &judges),
+        ] {
+            if !take(source, column, &mut other, b, total) {
+                return false;
+            }
+            let Some(ids) = id_column(b, column) else { return false };
+            if !remap_ids(&mut ids[mine..], table) {
+                return false;
+            }
+        }
+        if !take(source, BattleColumn::CategoryBits, &mut other, b, total) {
             return false;
         }
         // Segments of one file usually meet the same tags in the same order: then bits carry over.
-        if category_bit.iter().enumerate().all(|(i, &bit)| bit == 1u64 << i) {
-            super::append_moved(&mut b.category_bits, std::mem::take(&mut other.category_bits));
-        } else {
-            b.category_bits.extend(other.category_bits.iter().map(|&bits| {
+        if category_bit.iter().enumerate().any(|(i, &bit)| bit != 1u64 << i) {
+            for bits in &mut b.category_bits[mine..] {
                 let mut out = 0u64;
-                let mut rest = bits;
+                let mut rest = *bits;
                 while rest != 0 {
                     out |= category_bit.get(rest.trailing_zeros() as usize).copied().unwrap_or(0);
                     rest &= rest - 1;
                 }
-                out
-            }));
+                *bits = out;
+            }
         }
         for column in [
             BattleColumn::Tstamp,
@@ -203,12 +228,11 @@ impl BattleBuilder {
             BattleColumn::DedupSampled,
             BattleColumn::Style,
         ] {
-            if !source.fill(column, &mut other) {
+            if !take(source, column, &mut other, b, total) {
                 return false;
             }
-            b.take_plain_column(column, &mut other);
         }
-        b.take_plain_columns(other);
+        b.take_side_columns(other, mine, theirs);
         // The earlier segment's first occurrence stands; a value it never met keeps the later's.
         for (label, unknown) in later.unknown {
             let entry = self.unknown.entry(label).or_insert(UnknownWinner { count: 0, ..unknown });

@@ -72,10 +72,16 @@ impl Battles {
     /// Appends `other`'s numeric columns by name (NaN where one side lacks a column); call
     /// before the other columns grow, while `self.len()` is still the count before appending.
     pub(crate) fn append_numeric(&mut self, other: &Battles) {
+        self.append_numeric_rows(other, self.len(), other.len());
+    }
+
+    /// [`Self::append_numeric`] for a merge that appends the per-battle columns apart, so
+    /// neither side's length says where the numeric columns stand: `before` rows are here and
+    /// `other` adds `added`.
+    pub(crate) fn append_numeric_rows(&mut self, other: &Battles, before: usize, added: usize) {
         if self.numeric.is_empty() && other.numeric.is_empty() {
             return;
         }
-        let (before, added) = (self.len(), other.len());
         for theirs in &other.numeric {
             if self.numeric.len() < MAX_NUMERIC_COLUMNS
                 && self.numeric.iter().all(|c| c.name != theirs.name)

@@ -63,3 +63,18 @@ fn csv_quotes_and_newlines_across_chunks() {
         assert_eq!(rows[2].1, 5);
     }
 }
+
+#[test]
+fn newlines_counted_a_word_at_a_time_match_the_plain_count() {
+    // Every byte value next to line breaks, at every offset and length, so each byte of a word
+    // and the remainder are both exercised (0x0a ± the high bit, 0x8a, is the classic miss).
+    let mut bytes: Vec<u8> = (0..=255u8).flat_map(|b| [b, b'\n', b, 0x8a, 0x0b, 0x09]).collect();
+    bytes.extend(std::iter::repeat_n(b'\n', 19));
+    for from in 0..16 {
+        for to in (from..bytes.len()).step_by(7) {
+            let slice = &bytes[from..to];
+            let plain = slice.iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!(count_newlines_by_word(slice), plain, "{from}..{to}");
+        }
+    }
+}

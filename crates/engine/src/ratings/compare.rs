@@ -97,7 +97,7 @@ pub fn ranks_by_language(
     min_battles: u64,
 ) -> Result<LanguageOverview, RatingsError> {
     let chosen: Vec<String> = if languages.is_empty() {
-        most_battles_first(&battles.languages, &battles.language)
+        most_battles_first(&battles.languages, &battles.language, usize::MAX)
             .into_iter()
             .filter(|(_, n)| *n >= min_battles.max(1))
             .map(|(language, _)| language)

@@ -104,6 +104,51 @@ impl<'a> Cursor<'a> {
         std::str::from_utf8(&self.b[start..self.i]).ok()?.parse::<f64>().ok()
     }
 
+    /// An object key, packed, and its bytes, the cursor left past its closing quote; `None` for
+    /// a key with escapes (serde then reads the record). A key that ends within the next 32
+    /// bytes (every key a battle has) is found and packed from one load of four words, where the
+    /// string scan and then [`Self::key_at`] loaded it twice: keys are most of a record's strings.
+    fn key(&mut self) -> Option<(Key, &'a [u8])> {
+        self.eat(b'"')?;
+        let start = self.i;
+        if let Some(window) = self.b.get(start..start + 32) {
+            let mut words = [0u64; 4];
+            for (word, bytes) in words.iter_mut().zip(window.chunks_exact(8)) {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(bytes);
+                *word = u64::from_le_bytes(w);
+            }
+            for (j, &word) in words.iter().enumerate() {
+                let hits = crate::formats::split::quote_or_backslash_bits(word);
+                if hits == 0 {
+                    continue;
+                }
+                let len = 8 * j + (hits.trailing_zeros() / 8) as usize;
+                if window[len] == b'\\' {
+                    return None;
+                }
+                self.i = start + len + 1;
+                let name = &window[..len];
+                let mut packed = [0u64; 3];
+                if len <= KEY_BYTES {
+                    for (k, p) in packed.iter_mut().enumerate() {
+                        let kept = len.saturating_sub(8 * k).min(8);
+                        let mask = if kept == 8 { u64::MAX } else { (1u64 << (8 * kept)) - 1 };
+                        *p = words[k] & mask;
+                    }
+                }
+                return Some((Key { len, words: packed }, name));
+            }
+        }
+        // Near the end of the bytes, or a longer key: the string scan.
+        self.i = start - 1;
+        let (name, escaped) = self.raw_string()?;
+        if escaped {
+            return None;
+        }
+        Some((self.key_at(self.i - 1 - name.len(), name.len()), name))
+    }
+
     /// The key that starts at `start` and is `len` bytes long, as a [`Key`].
     fn key_at(&self, start: usize, len: usize) -> Key {
         if len > KEY_BYTES {
@@ -212,12 +257,7 @@ impl<'a> Cursor<'a> {
             return Some(());
         }
         loop {
-            let (name, escaped) = self.raw_string()?;
-            if escaped {
-                return None;
-            }
-            // `raw_string` left the cursor just past the closing quote.
-            let key = self.key_at(self.i - 1 - name.len(), name.len());
+            let (key, name) = self.key()?;
             self.eat(b':')?;
             field(self, key, name)?;
             match self.peek()? {

@@ -117,3 +117,23 @@ fn defers_anything_unusual() {
         assert!(scan(rec).is_none(), "{}", String::from_utf8_lossy(rec));
     }
 }
+
+#[test]
+fn keys_of_every_length_read_the_same_near_the_end_and_far_from_it() {
+    // A side column's key of 1–40 bytes, last in the record (its window runs past the end) and
+    // followed by padding (it does not); with an escape at any place, the record is deferred.
+    for len in 1..=40 {
+        let key = "k".repeat(len);
+        for tail in ["", r#", "pad": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx""#] {
+            let rec = format!(r#"{{"model_a":"a","model_b":"b","winner":"tie","{key}":1{tail}}}"#);
+            let s = scan(rec.as_bytes()).unwrap_or_else(|| panic!("{rec}"));
+            assert_eq!(s.numbers.len(), 1, "{rec}");
+            assert_eq!((s.numbers[0].0.as_ref(), s.numbers[0].1), (key.as_str(), 1.0), "{rec}");
+            for at in 0..len {
+                let escaped = format!("{}\\u006b{}", &key[..at], &key[at + 1..]);
+                let rec = rec.replacen(&format!("\"{key}\""), &format!("\"{escaped}\""), 1);
+                assert!(scan(rec.as_bytes()).is_none(), "{rec}");
+            }
+        }
+    }
+}

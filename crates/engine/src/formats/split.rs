@@ -460,21 +460,13 @@ impl CsvSplitter {
 /// bytes at a time in a register beat memchr's setup; long ones (answer texts) go to memchr after
 /// 32 bytes.
 pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let head = bytes.len().min(32);
     let mut words = bytes[..head].chunks_exact(8);
     let mut base = 0;
     for w in &mut words {
         let mut word = [0u8; 8];
         word.copy_from_slice(w);
-        let word = u64::from_le_bytes(word);
-        let quote = word ^ (ONES * u64::from(b'"'));
-        let slash = word ^ (ONES * u64::from(b'\\'));
-        // A zero byte of `quote` or `slash` is a hit. The lowest flagged byte is always a true
-        // hit (borrows only flag bytes above one), and the first hit is all that is asked.
-        let hits =
-            ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)) & HIGH;
+        let hits = quote_or_backslash_bits(u64::from_le_bytes(word));
         if hits != 0 {
             return Some(base + (hits.trailing_zeros() / 8) as usize);
         }
@@ -484,6 +476,17 @@ pub(crate) fn find_quote_or_backslash(bytes: &[u8]) -> Option<usize> {
         return Some(base + i);
     }
     memchr::memchr2(b'"', b'\\', &bytes[head..]).map(|i| i + head)
+}
+
+/// The high bit of each byte of `word` (little-endian) that is a quote or a backslash. Only the
+/// lowest flagged byte is sure to be a hit (a borrow can flag bytes above one), and the first
+/// hit is all any caller asks.
+pub(crate) fn quote_or_backslash_bits(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let slash = word ^ (ONES * u64::from(b'\\'));
+    ((quote.wrapping_sub(ONES) & !quote) | (slash.wrapping_sub(ONES) & !slash)) & HIGH
 }
 
 /// The next quote, `open` or `close` byte. Records with no long text (clean_battle logs) have

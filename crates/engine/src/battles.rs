@@ -212,6 +212,24 @@ impl Battles {
         }
     }
 
+    /// Room for `additional` more rows in one per-battle column, exactly.
+    pub(crate) fn reserve_column(&mut self, column: merge::BattleColumn, additional: usize) {
+        use merge::BattleColumn as C;
+        match column {
+            C::Outcome => self.outcome.reserve_exact(additional),
+            C::ModelA => self.model_a.reserve_exact(additional),
+            C::ModelB => self.model_b.reserve_exact(additional),
+            C::Language => self.language.reserve_exact(additional),
+            C::Judge => self.judge.reserve_exact(additional),
+            C::CategoryBits => self.category_bits.reserve_exact(additional),
+            C::Tstamp => self.tstamp.reserve_exact(additional),
+            C::Turn => self.turn.reserve_exact(additional),
+            C::Anony => self.anony.reserve_exact(additional),
+            C::DedupSampled => self.dedup_sampled.reserve_exact(additional),
+            C::Style => self.style.reserve_exact(additional),
+        }
+    }
+
     /// Rows in one per-battle column (all are as long as the outcome column once a merge ends).
     pub(crate) fn column_len(&self, column: merge::BattleColumn) -> usize {
         use merge::BattleColumn as C;

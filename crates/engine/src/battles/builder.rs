@@ -8,9 +8,44 @@ use serde_json::value::RawValue;
 
 use crate::battle_scan::Scanned;
 
+use super::merge::BattleColumn;
 use super::name_hash::NameMap;
 use super::name_ids::NameIds;
 use super::{category_index, Battles, Outcome, SelfBattle};
+
+/// The order the first [`BattleBuilder::reserve`] lays the columns out in: field order.
+const LAYOUT_ORDER: [BattleColumn; 11] = [
+    BattleColumn::ModelA,
+    BattleColumn::ModelB,
+    BattleColumn::Outcome,
+    BattleColumn::Tstamp,
+    BattleColumn::Language,
+    BattleColumn::Judge,
+    BattleColumn::Turn,
+    BattleColumn::Anony,
+    BattleColumn::DedupSampled,
+    BattleColumn::CategoryBits,
+    BattleColumn::Style,
+];
+
+/// The order a merge grows the columns in. The wasm allocator (dlmalloc) extends a block in place
+/// when the block after it is free, and the columns lie in [`LAYOUT_ORDER`]; grown roughly from
+/// the last to the first, most extend into the block the one after them left, or land in it. In
+/// layout order each grown column went to the top of the page's wasm memory, which never
+/// shrinks: the merge of 3M battles took it from 195 to 363 MB, in this order to 303.
+const GROWTH_ORDER: [BattleColumn; 11] = [
+    BattleColumn::Style,
+    BattleColumn::CategoryBits,
+    BattleColumn::Tstamp,
+    BattleColumn::DedupSampled,
+    BattleColumn::Anony,
+    BattleColumn::Turn,
+    BattleColumn::Judge,
+    BattleColumn::Language,
+    BattleColumn::Outcome,
+    BattleColumn::ModelB,
+    BattleColumn::ModelA,
+];
 
 /// Why one record could not become a battle.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -126,39 +161,17 @@ impl BattleBuilder {
 
     /// Makes room for `additional` more battles in every per-battle column at once.
     pub fn reserve(&mut self, additional: usize) {
-        let b = &mut self.battles;
-        b.model_a.reserve_exact(additional);
-        b.model_b.reserve_exact(additional);
-        b.outcome.reserve_exact(additional);
-        b.tstamp.reserve_exact(additional);
-        b.language.reserve_exact(additional);
-        b.judge.reserve_exact(additional);
-        b.turn.reserve_exact(additional);
-        b.anony.reserve_exact(additional);
-        b.dedup_sampled.reserve_exact(additional);
-        b.category_bits.reserve_exact(additional);
-        b.style.reserve_exact(additional);
+        for column in LAYOUT_ORDER {
+            self.battles.reserve_column(column, additional);
+        }
     }
 
-    /// [`Self::reserve`] for a merge, which grows columns already sized for one segment. The
-    /// wasm allocator (dlmalloc) extends a block in place when the block after it is free, and
-    /// the first `reserve` laid the columns out in field order; growing them roughly from the
-    /// last to the first lets most extend into the block the one after them left, or land in
-    /// it. In field order each grown column went to the top of the page's wasm memory, which
-    /// never shrinks: the merge of 3M battles took it from 195 to 363 MB, in this order to 303.
+    /// [`Self::reserve`] for a merge, which grows columns already sized for one segment (see
+    /// [`GROWTH_ORDER`]).
     pub(crate) fn grow_for_merge(&mut self, additional: usize) {
-        let b = &mut self.battles;
-        b.style.reserve_exact(additional);
-        b.category_bits.reserve_exact(additional);
-        b.tstamp.reserve_exact(additional);
-        b.dedup_sampled.reserve_exact(additional);
-        b.anony.reserve_exact(additional);
-        b.turn.reserve_exact(additional);
-        b.judge.reserve_exact(additional);
-        b.language.reserve_exact(additional);
-        b.outcome.reserve_exact(additional);
-        b.model_b.reserve_exact(additional);
-        b.model_a.reserve_exact(additional);
+        for column in GROWTH_ORDER {
+            self.battles.reserve_column(column, additional);
+        }
     }
 
     /// Battles kept so far.

@@ -132,9 +132,7 @@ impl<'a> Cursor<'a> {
                 let mut packed = [0u64; 3];
                 if len <= KEY_BYTES {
                     for (k, p) in packed.iter_mut().enumerate() {
-                        let kept = len.saturating_sub(8 * k).min(8);
-                        let mask = if kept == 8 { u64::MAX } else { (1u64 << (8 * kept)) - 1 };
-                        *p = words[k] & mask;
+                        *p = key_word(words[k], len, k);
                     }
                 }
                 return Some((Key { len, words: packed }, name));
@@ -161,9 +159,7 @@ impl<'a> Cursor<'a> {
                 for (j, (word, bytes)) in words.iter_mut().zip(window.chunks_exact(8)).enumerate() {
                     let mut w = [0u8; 8];
                     w.copy_from_slice(bytes);
-                    let kept = len.saturating_sub(8 * j).min(8);
-                    let mask = if kept == 8 { u64::MAX } else { (1u64 << (8 * kept)) - 1 };
-                    *word = u64::from_le_bytes(w) & mask;
+                    *word = key_word(u64::from_le_bytes(w), len, j);
                 }
                 Key { len, words }
             }
@@ -338,6 +334,14 @@ const KEY_BYTES: usize = 24;
 struct Key {
     len: usize,
     words: [u64; 3],
+}
+
+/// Word `j` of a [`Key`] `len` bytes long, from the 8 bytes loaded there: the bytes past the key
+/// masked off.
+fn key_word(word: u64, len: usize, j: usize) -> u64 {
+    let kept = len.saturating_sub(8 * j).min(8);
+    let mask = if kept == 8 { u64::MAX } else { (1u64 << (8 * kept)) - 1 };
+    word & mask
 }
 
 const fn key(name: &[u8]) -> Key {

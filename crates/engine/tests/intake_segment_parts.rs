@@ -140,34 +140,33 @@ impl HeldColumns {
 
 impl ColumnSource for HeldColumns {
     fn append(&mut self, column: BattleColumn, part: &mut Battles, merged: &mut Battles) -> bool {
-        use std::mem::take;
         self.asked.push(column);
         if self.fail_at == Some(column) {
             return false;
         }
         let h = &mut self.held;
         match column {
-            BattleColumn::Outcome => merged.outcome.append(&mut take(&mut h.outcome)),
+            BattleColumn::Outcome => merged.outcome.append(&mut h.outcome),
             BattleColumn::ModelA => {
                 let start = merged.model_a.len();
-                merged.model_a.append(&mut take(&mut h.model_a));
+                merged.model_a.append(&mut h.model_a);
                 if self.bad_id {
                     merged.model_a[start] = part.models.len() as u32;
                 }
             }
-            BattleColumn::ModelB => merged.model_b.append(&mut take(&mut h.model_b)),
-            BattleColumn::Language => merged.language.append(&mut take(&mut h.language)),
-            BattleColumn::Judge => merged.judge.append(&mut take(&mut h.judge)),
+            BattleColumn::ModelB => merged.model_b.append(&mut h.model_b),
+            BattleColumn::Language => merged.language.append(&mut h.language),
+            BattleColumn::Judge => merged.judge.append(&mut h.judge),
             BattleColumn::CategoryBits => {
-                merged.category_bits.append(&mut take(&mut h.category_bits));
+                merged.category_bits.append(&mut h.category_bits);
             }
-            BattleColumn::Tstamp => merged.tstamp.append(&mut take(&mut h.tstamp)),
-            BattleColumn::Turn => merged.turn.append(&mut take(&mut h.turn)),
-            BattleColumn::Anony => merged.anony.append(&mut take(&mut h.anony)),
+            BattleColumn::Tstamp => merged.tstamp.append(&mut h.tstamp),
+            BattleColumn::Turn => merged.turn.append(&mut h.turn),
+            BattleColumn::Anony => merged.anony.append(&mut h.anony),
             BattleColumn::DedupSampled => {
-                merged.dedup_sampled.append(&mut take(&mut h.dedup_sampled));
+                merged.dedup_sampled.append(&mut h.dedup_sampled);
             }
-            BattleColumn::Style => merged.style.append(&mut take(&mut h.style)),
+            BattleColumn::Style => merged.style.append(&mut h.style),
         }
         true
     }

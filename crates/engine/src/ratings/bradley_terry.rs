@@ -51,8 +51,8 @@ fn derivatives(
     let n = theta.len();
     g.iter_mut().for_each(|x| *x = 0.0);
     let Some(h) = h else {
-        // The bootstrap's chord steps come here thousands of times per round at 250 models, and
-        // an `exp` per pair was a fifth of the page's bootstrap (wasm has no native `exp`). With
+        // Every chord step of every bootstrap replicate comes here, and at 250 models an `exp`
+        // per pair was a fifth of the page's bootstrap (wasm has no native `exp`). With
         // e^(θ_i − max θ) once per model, a pair's win probability is e_a / (e_a + e_b); a pair
         // so far apart that either factor leaves the normal range goes through the sigmoid.
         let top = theta.iter().copied().fold(f64::NEG_INFINITY, f64::max);

@@ -2,17 +2,51 @@
 //!
 //! `Blob.arrayBuffer()` is served by the browser process, off the worker's thread; profiling the
 //! 686 MB battle log showed 4.4 s of the worker's 13 s parse waiting for it between slices. With
-//! one read ahead, the next slice arrives while the engine parses the current one; with two
-//! workers parsing, one read ahead still left each waiting ≈ 1 s of its 3.8 s on the 1M-battle
-//! file, so [`READ_AHEAD`] reads are in flight.
+//! reads ahead, the next slice arrives while the engine parses the current one. Slices are big
+//! ([`READ_SLICE_BYTES`]): each read has a fixed cost in the browser process, on the cores that
+//! parse.
 
 use std::collections::VecDeque;
 
+use benchlens_engine::formats::CHUNK_BYTES;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// Slices requested before the one being parsed is done with.
-const READ_AHEAD: usize = 3;
+/// Slices requested before the one being parsed is done with. With 4 MB slices two workers still
+/// waited for reads with one ahead and needed three; with 32 MB ones two suffice (3M × 250 in
+/// the page: 5.48-5.61 s to the first leaderboard with two, 5.44-5.46 s with three), and each
+/// worker holds 32 MB less outside wasm memory.
+const READ_AHEAD: usize = 2;
+
+/// Bytes per read of a file being parsed. Each `arrayBuffer()` has a fixed cost in the browser
+/// process, on the same cores that parse. Reading the 2 GB 3M-battle file alone, with no parse,
+/// took 1.75 s in 4 MB slices and 1.35 s in 16 MB ones. The page's first leaderboard there, same
+/// run: 7.1-7.4 s with 4 MB, 5.9-6.2 s with 16 MB, 5.65-5.83 s with 32 MB. The engine still takes
+/// [`CHUNK_BYTES`] at a time (see [`feed_in_pieces`]), so the bigger reads cost no wasm memory,
+/// which never shrinks.
+pub const READ_SLICE_BYTES: usize = 32 << 20;
+
+/// Copies `slice` into wasm memory [`CHUNK_BYTES`] at a time through `buf`, handing each piece to
+/// `feed`; stops early (and returns false) when `feed` returns false.
+pub fn feed_in_pieces(
+    slice: &js_sys::Uint8Array,
+    buf: &mut Vec<u8>,
+    mut feed: impl FnMut(&[u8]) -> bool,
+) -> bool {
+    let len = slice.length();
+    let mut start = 0;
+    while start < len {
+        let end = len.min(start.saturating_add(CHUNK_BYTES as u32));
+        let piece = slice.subarray(start, end);
+        buf.resize((end - start) as usize, 0);
+        piece.copy_to(buf);
+        if !feed(buf) {
+            return false;
+        }
+        start = end;
+    }
+    true
+}
 
 /// Reads `blob` from `from` to `to` in slices of `slice_bytes`, [`READ_AHEAD`] reads ahead.
 pub struct SliceStream {

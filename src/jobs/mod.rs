@@ -34,7 +34,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use benchlens_engine::formats::{LoadOptions, StreamLoader, CHUNK_BYTES};
+use benchlens_engine::formats::{LoadOptions, StreamLoader};
 use benchlens_engine::ParsedFile;
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 
@@ -218,7 +218,8 @@ impl ParseJob {
 async fn read_blob(parse: &ParseJob) -> WorkerMsg {
     let ParseJob { job, who, ref name, ref blob, ref options, .. } = *parse;
     let mut loader = StreamLoader::new(name, options.clone());
-    let mut slices = blob_read::SliceStream::new(blob, 0.0, blob.size(), CHUNK_BYTES);
+    let mut slices =
+        blob_read::SliceStream::new(blob, 0.0, blob.size(), blob_read::READ_SLICE_BYTES);
     let mut buf = Vec::new();
     while let Some(slice) = slices.next_slice().await {
         if parse.is_cancelled() {
@@ -228,11 +229,12 @@ async fn read_blob(parse: &ParseJob) -> WorkerMsg {
             Ok(slice) => slice,
             Err(message) => return WorkerMsg::Failed { job, who, message },
         };
-        buf.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut buf);
-        loader.feed(&buf);
+        let going = blob_read::feed_in_pieces(&chunk, &mut buf, |piece| {
+            loader.feed(piece);
+            !loader.has_failed()
+        });
         parse.progress(offset, loader.rows() as f64);
-        if loader.has_failed() {
+        if !going {
             break;
         }
     }

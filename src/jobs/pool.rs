@@ -19,13 +19,13 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use benchlens_engine::formats::{
-    cut_targets, LoadOptions, Parallelism, SegmentPart, StreamLoader, CHUNK_BYTES, WINDOW_BYTES,
+    cut_targets, LoadOptions, Parallelism, SegmentPart, StreamLoader, WINDOW_BYTES,
 };
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::blob_read::{read_range, SliceStream};
+use super::blob_read::{feed_in_pieces, read_range, SliceStream, READ_SLICE_BYTES};
 use super::helpers::{self, HelperWorker};
 use super::protocol::JobId;
 use super::{ParseJob, WorkerMsg};
@@ -245,7 +245,7 @@ async fn read_with(parse: &ParseJob, mut helpers: Vec<Helper>) -> Option<WorkerM
     // first cut, with room for its segment's battles made at once (see `expected_rows`).
     let mut own = sniffer;
     own.reserve_battles(expected_rows(own.rows(), pos, first_cut));
-    let mut slices = SliceStream::new(blob, pos as f64, first_cut as f64, CHUNK_BYTES);
+    let mut slices = SliceStream::new(blob, pos as f64, first_cut as f64, READ_SLICE_BYTES);
     let mut buf = Vec::new();
     while let Some(slice) = slices.next_slice().await {
         if parse.is_cancelled() {
@@ -256,9 +256,10 @@ async fn read_with(parse: &ParseJob, mut helpers: Vec<Helper>) -> Option<WorkerM
             end_helpers(job);
             return None;
         };
-        buf.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut buf);
-        own.feed(&buf);
+        feed_in_pieces(&chunk, &mut buf, |piece| {
+            own.feed(piece);
+            true
+        });
         let helper_bytes: f64 = helpers.iter().map(|h| h.done_bytes.get()).sum();
         let helper_rows: f64 = helpers.iter().map(|h| h.rows.get()).sum();
         parse.progress(offset + helper_bytes, own.rows() as f64 + helper_rows);
@@ -339,14 +340,15 @@ async fn parse_segment(data: &JsValue) -> Option<SegmentPart> {
         loader = loader.fork()?;
     }
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let mut slices = SliceStream::new(&blob, from, to, CHUNK_BYTES);
+    let mut slices = SliceStream::new(&blob, from, to, READ_SLICE_BYTES);
     let mut buf = Vec::new();
     let mut reserved = false;
     while let Some(slice) = slices.next_slice().await {
         let (chunk, offset) = slice.ok()?;
-        buf.resize(chunk.length() as usize, 0);
-        chunk.copy_to(&mut buf);
-        loader.feed(&buf);
+        feed_in_pieces(&chunk, &mut buf, |piece| {
+            loader.feed(piece);
+            true
+        });
         // Room for the segment's battles at once, estimated from its first slice, as the
         // coordinator does for the file: grown by doubling, a helper's columns at 1.5M battles
         // left 259 MB of wasm memory behind them.

@@ -84,6 +84,9 @@ fn unit_weight() -> f64 {
 /// (model a, model b, outcome, count, weight per battle): a row before canonical numbering.
 pub type NamedRow<'a> = (&'a str, &'a str, RowOutcome, u64, f64);
 
+/// A [`NamedRow`] by model ids.
+type IdRow = (u32, u32, RowOutcome, u64, f64);
+
 /// Win/loss/tie tallies of one model pair, possibly weighted (bootstrap counts).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PairTally {
@@ -194,16 +197,18 @@ impl Aggregate {
         } else {
             triples.extend(sparse.into_iter().map(|((a, b, o), c)| (a, b, o, c)));
         }
-        (Self::from_id_counts(&battles.models, triples), report)
+        let rows = triples.into_iter().map(|(a, b, o, c)| (a, b, o, c, 1.0)).collect();
+        (Self::from_id_rows(&battles.models, rows), report)
     }
 
-    /// [`Self::from_named`] for counts keyed by ids into `names` (a log's interned models): the
-    /// same aggregate, with the used names sorted once instead of two owned names per row sorted
-    /// and searched (at 250 models, ~93,000 rows: half of the page's first-leaderboard run).
-    fn from_id_counts(names: &[String], counts: Vec<(u32, u32, RowOutcome, u64)>) -> Self {
-        let kept = |&(a, b, _, c): &(u32, u32, RowOutcome, u64)| a != b && c > 0;
+    /// [`Self::from_weighted_named`] for rows keyed by ids into `names` (a log's interned
+    /// models), `(a, b, outcome, battles, weight)`: the same aggregate, with the used names sorted
+    /// once instead of two owned names per row sorted and searched (at 250 models, ~93,000 rows:
+    /// half of the page's first-leaderboard run; with a weight per battle, a row per battle).
+    fn from_id_rows(names: &[String], counts: Vec<IdRow>) -> Self {
+        let kept = |&(a, b, _, c, w): &IdRow| a != b && c > 0 && w > 0.0 && w.is_finite();
         let mut used = vec![false; names.len()];
-        for &(a, b, _, _) in counts.iter().filter(|row| kept(row)) {
+        for &(a, b, ..) in counts.iter().filter(|row| kept(row)) {
             for id in [a, b] {
                 if let Some(u) = used.get_mut(id as usize) {
                     *u = true;
@@ -217,12 +222,12 @@ impl Aggregate {
         if clash
             || counts
                 .iter()
-                .any(|&(a, b, _, _)| a as usize >= names.len() || b as usize >= names.len())
+                .any(|&(a, b, ..)| a as usize >= names.len() || b as usize >= names.len())
         {
-            let named = counts.into_iter().filter_map(|(a, b, o, c)| {
-                Some((names.get(a as usize)?.as_str(), names.get(b as usize)?.as_str(), o, c))
+            let named = counts.into_iter().filter_map(|(a, b, o, c, w)| {
+                Some((names.get(a as usize)?.as_str(), names.get(b as usize)?.as_str(), o, c, w))
             });
-            return Self::from_named(named);
+            return Self::from_weighted_named(named);
         }
         let mut rank = vec![0u32; names.len()];
         for (r, &id) in order.iter().enumerate() {
@@ -231,17 +236,20 @@ impl Aggregate {
         let mut rows: Vec<UniqueRow> = counts
             .into_iter()
             .filter(kept)
-            .map(|(a, b, outcome, count)| {
+            .map(|(a, b, outcome, count, weight)| {
                 let (ra, rb) = (rank[a as usize], rank[b as usize]);
                 let (a, b, outcome) =
                     if ra < rb { (ra, rb, outcome) } else { (rb, ra, outcome.flipped()) };
-                UniqueRow { a, b, outcome, count, weight: 1.0 }
+                UniqueRow { a, b, outcome, count, weight }
             })
             .collect();
-        rows.sort_unstable_by_key(|r| (r.a, r.b, r.outcome));
-        // A log holds both orientations of a pair: one row per (a, b, outcome).
+        rows.sort_unstable_by(|x, y| {
+            (x.a, x.b, x.outcome).cmp(&(y.a, y.b, y.outcome)).then(x.weight.total_cmp(&y.weight))
+        });
+        // A log holds both orientations of a pair: one row per (a, b, outcome, weight).
         rows.dedup_by(|later, kept| {
-            let same = (later.a, later.b, later.outcome) == (kept.a, kept.b, kept.outcome);
+            let same = (later.a, later.b, later.outcome, later.weight.to_bits())
+                == (kept.a, kept.b, kept.outcome, kept.weight.to_bits());
             if same {
                 kept.count = kept.count.saturating_add(later.count);
             }
@@ -257,7 +265,8 @@ impl Aggregate {
         weights: &[f64],
     ) -> (Self, AggregateReport) {
         let mut report = AggregateReport::default();
-        let mut cells: HashMap<(u32, u32, RowOutcome, u64), u64> = HashMap::new();
+        // A row per battle: the merge sorts them, where a hash map of a million weights did not pay.
+        let mut rows: Vec<IdRow> = Vec::with_capacity(selection.len());
         for &idx in selection {
             let i = idx as usize;
             let (Some(&a), Some(&b), Some(&o), Some(&w)) = (
@@ -272,20 +281,9 @@ impl Aggregate {
                 report.ties_dropped += 1;
                 continue;
             };
-            if w > 0.0 && w.is_finite() {
-                *cells.entry((a, b, outcome, w.to_bits())).or_default() += 1;
-            }
+            rows.push((a, b, outcome, 1, w));
         }
-        let named = cells.into_iter().map(|((a, b, o, w), c)| {
-            (
-                battles.models[a as usize].as_str(),
-                battles.models[b as usize].as_str(),
-                o,
-                c,
-                f64::from_bits(w),
-            )
-        });
-        (Self::from_weighted_named(named), report)
+        (Self::from_id_rows(&battles.models, rows), report)
     }
 
     /// Builds canonical rows from (model a, model b, outcome, count) in any order and orientation.
@@ -441,31 +439,40 @@ mod tests {
     }
 
     #[test]
-    fn counts_by_id_aggregate_as_counts_by_name() {
+    fn rows_by_id_aggregate_as_rows_by_name() {
         use rand::{Rng, SeedableRng};
         let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
         // Names in no sorted order, one unused, one only in self-battles.
         let names: Vec<String> =
             ["kiwi", "apple", "zeta", "mango", "b", "unused", "alone"].map(String::from).to_vec();
-        for _ in 0..50 {
-            let mut counts = Vec::new();
+        // Repeated weights merge; zero, negative and non-finite ones are left out.
+        let weights = [1.0, 1.0, 0.25, 2.5, 0.0, -1.0, f64::NAN, f64::INFINITY];
+        for round in 0..100 {
+            let mut rows = Vec::new();
             for _ in 0..rng.gen_range(0..60) {
                 let a = rng.gen_range(0..5u32);
                 let b = rng.gen_range(0..5u32);
                 let o = RowOutcome::ALL[rng.gen_range(0..3)];
-                counts.push((a, b, o, rng.gen_range(0..4u64)));
+                // Half the rounds unweighted, as the log's counts are.
+                let w = if round % 2 == 0 { 1.0 } else { weights[rng.gen_range(0..weights.len())] };
+                rows.push((a, b, o, rng.gen_range(0..4u64), w));
             }
-            counts.push((6, 6, RowOutcome::AWins, 3));
-            let named: Vec<_> = counts
+            rows.push((6, 6, RowOutcome::AWins, 3, 1.0));
+            let named: Vec<_> = rows
                 .iter()
-                .map(|&(a, b, o, c)| (names[a as usize].as_str(), names[b as usize].as_str(), o, c))
+                .map(|&(a, b, o, c, w)| {
+                    (names[a as usize].as_str(), names[b as usize].as_str(), o, c, w)
+                })
                 .collect();
-            assert_eq!(Aggregate::from_id_counts(&names, counts), Aggregate::from_named(named));
+            assert_eq!(
+                Aggregate::from_id_rows(&names, rows),
+                Aggregate::from_weighted_named(named)
+            );
         }
         // Two ids of one name merge by name, as rows named directly do.
         let twins: Vec<String> = ["a", "b", "a"].map(String::from).to_vec();
-        let counts = vec![(0, 1, RowOutcome::AWins, 2), (1, 2, RowOutcome::AWins, 1)];
-        let agg = Aggregate::from_id_counts(&twins, counts);
+        let rows = vec![(0, 1, RowOutcome::AWins, 2, 1.0), (1, 2, RowOutcome::AWins, 1, 1.0)];
+        let agg = Aggregate::from_id_rows(&twins, rows);
         assert_eq!(agg.models, vec!["a".to_string(), "b".to_string()]);
         assert_eq!(agg.rows.len(), 2);
     }

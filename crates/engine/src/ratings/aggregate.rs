@@ -77,6 +77,13 @@ pub struct UniqueRow {
     pub weight: f64,
 }
 
+impl UniqueRow {
+    /// The order of an aggregate's rows: by pair, outcome, then weight.
+    fn canonical_order(x: &Self, y: &Self) -> std::cmp::Ordering {
+        (x.a, x.b, x.outcome).cmp(&(y.a, y.b, y.outcome)).then(x.weight.total_cmp(&y.weight))
+    }
+}
+
 fn unit_weight() -> f64 {
     1.0
 }
@@ -243,9 +250,7 @@ impl Aggregate {
                 UniqueRow { a, b, outcome, count, weight }
             })
             .collect();
-        rows.sort_unstable_by(|x, y| {
-            (x.a, x.b, x.outcome).cmp(&(y.a, y.b, y.outcome)).then(x.weight.total_cmp(&y.weight))
-        });
+        rows.sort_unstable_by(UniqueRow::canonical_order);
         // A log holds both orientations of a pair: one row per (a, b, outcome, weight).
         rows.dedup_by(|later, kept| {
             let same = (later.a, later.b, later.outcome, later.weight.to_bits())
@@ -327,9 +332,7 @@ impl Aggregate {
                 weight: f64::from_bits(w),
             })
             .collect();
-        rows.sort_by(|x, y| {
-            (x.a, x.b, x.outcome).cmp(&(y.a, y.b, y.outcome)).then(x.weight.total_cmp(&y.weight))
-        });
+        rows.sort_by(UniqueRow::canonical_order);
         Self { models, rows }
     }
 

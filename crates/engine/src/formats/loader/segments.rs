@@ -187,9 +187,9 @@ impl StreamLoader {
     }
 
     /// [`Self::absorb_part`] for a part that arrived without its per-battle columns: `source`
-    /// appends each onto the merged column when the merge comes to it (see [`ColumnSource`]). False when this loader
-    /// cannot take the part (nothing changed) or the source failed (this loader is then half
-    /// merged and must be discarded).
+    /// appends each onto the merged column when the merge comes to it (see [`ColumnSource`]).
+    /// False when this loader cannot take the part (nothing changed) or the source failed (this
+    /// loader is then half merged and must be discarded).
     pub fn absorb_part_from(
         &mut self,
         mut later: SegmentPart,
